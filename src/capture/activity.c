@@ -1,0 +1,85 @@
+/* activity.c - the activity type shared by every capture format. */
+#include "capture/activity.h"
+
+#include "extract/address.h"
+
+#include <string.h>
+
+static void participant_free(gpointer p)
+{
+  kith_participant *part = p;
+  if (!part)
+    return;
+  g_free(part->email);
+  g_free(part->name);
+  g_free(part);
+}
+
+kith_activity *kith_activity_new(kith_activity_kind kind)
+{
+  kith_activity *a = g_new0(kith_activity, 1);
+  a->kind = kind;
+  a->participants = g_ptr_array_new_with_free_func(participant_free);
+  a->subject = g_strdup("");
+  return a;
+}
+
+void kith_activity_free(kith_activity *a)
+{
+  if (!a)
+    return;
+  g_free(a->id);
+  g_free(a->subject);
+  g_ptr_array_unref(a->participants);
+  if (a->sender_text) {
+    /* The sender's text is never kept: wipe it before it goes. */
+    memset(a->sender_text, 0, strlen(a->sender_text));
+    g_free(a->sender_text);
+  }
+  g_free(a->origin);
+  g_free(a);
+}
+
+gboolean kith_activity_add_participant(kith_activity *a, const char *raw_address,
+                                       const char *name, kith_part_role role,
+                                       kith_cutype cutype)
+{
+  g_return_val_if_fail(a != NULL, FALSE);
+  g_autofree char *email = kith_address_normalize(raw_address, NULL);
+  if (!email)
+    return FALSE;
+  for (guint i = 0; i < a->participants->len; i++) {
+    kith_participant *p = g_ptr_array_index(a->participants, i);
+    if (strcmp(p->email, email) == 0)
+      return TRUE; /* an address named twice is one participant, at its first place */
+  }
+  kith_participant *p = g_new0(kith_participant, 1);
+  p->email = g_steal_pointer(&email);
+  p->domain = strrchr(p->email, '@') + 1;
+  if (name) {
+    g_autofree char *n = g_strstrip(g_strdup(name));
+    p->name = *n ? g_steal_pointer(&n) : NULL;
+  }
+  p->role = role;
+  p->cutype = cutype;
+  g_ptr_array_add(a->participants, p);
+  return TRUE;
+}
+
+const char *kith_part_role_name(kith_part_role role)
+{
+  switch (role) {
+  case KITH_PART_FROM: return "from";
+  case KITH_PART_TO: return "to";
+  case KITH_PART_CC: return "cc";
+  case KITH_PART_BCC: return "bcc";
+  case KITH_PART_ORGANIZER: return "organizer";
+  case KITH_PART_ATTENDEE: return "attendee";
+  }
+  return "?";
+}
+
+const char *kith_activity_kind_name(kith_activity_kind kind)
+{
+  return kind == KITH_ACTIVITY_EMAIL ? "email" : "meeting";
+}

@@ -1,0 +1,66 @@
+/* activity.h - one email or meeting as captured: identity, time, participants. */
+#pragma once
+
+#include <glib.h>
+
+typedef enum {
+  KITH_ACTIVITY_EMAIL,
+  KITH_ACTIVITY_MEETING,
+} kith_activity_kind;
+
+/* Where a participant stood in the activity (CONTRACT.md section 3). */
+typedef enum {
+  KITH_PART_FROM,
+  KITH_PART_TO,
+  KITH_PART_CC,
+  KITH_PART_BCC,
+  KITH_PART_ORGANIZER,
+  KITH_PART_ATTENDEE,
+} kith_part_role;
+
+/* iCalendar CUTYPE; every email participant is a person. */
+typedef enum {
+  KITH_CUTYPE_PERSON,
+  KITH_CUTYPE_ROOM,
+  KITH_CUTYPE_RESOURCE,
+  KITH_CUTYPE_GROUP,
+} kith_cutype;
+
+typedef struct {
+  char *email;  /* normalised (R1): lower-case, domain as IDNA A-label */
+  char *domain; /* points inside email, after the '@' */
+  char *name;   /* display name or CN, decoded to UTF-8; NULL when none */
+  kith_part_role role;
+  kith_cutype cutype;
+} kith_participant;
+
+typedef struct {
+  kith_activity_kind kind;
+  char *id;       /* Message-ID (without <>) or UID; derived when absent */
+  gint64 time;    /* Date / DTSTART as Unix seconds, UTC; 0 when unknown */
+  char *subject;  /* decoded; "" when none */
+  gboolean automatic; /* R10: auto-submitted, bulk, list, auto-reply, out of office */
+  gboolean cancelled; /* R10: STATUS:CANCELLED or METHOD:CANCEL */
+  GPtrArray *participants; /* kith_participant*, contract order, each address once */
+  /* Email only: the text the sender wrote (text/plain, else HTML as text).
+   * Handed to signature extraction, never stored. NULL otherwise. */
+  char *sender_text;
+  char *origin;   /* where it came from, for messages: "FILE", "FILE:LINE" */
+} kith_activity;
+
+kith_activity *kith_activity_new(kith_activity_kind kind);
+void kith_activity_free(kith_activity *activity);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_activity, kith_activity_free)
+
+/* Adds a participant unless its address is already there (the first place
+ * wins, CONTRACT.md section 3). RAW_ADDRESS is normalised with
+ * kith_address_normalize(); returns FALSE (and adds nothing) when it is not
+ * a usable address. NAME may be NULL. */
+gboolean kith_activity_add_participant(kith_activity *activity,
+                                       const char *raw_address,
+                                       const char *name,
+                                       kith_part_role role,
+                                       kith_cutype cutype);
+
+const char *kith_part_role_name(kith_part_role role);
+const char *kith_activity_kind_name(kith_activity_kind kind);

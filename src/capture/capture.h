@@ -1,0 +1,34 @@
+/* capture.h - paths to a stream of activities (CONTRACT.md section 3). */
+#pragma once
+
+#include "capture/activity.h"
+
+/* Called for every activity found, in a stable order. The activity is
+ * borrowed: it is freed when the callback returns. Return FALSE to stop. */
+typedef gboolean (*kith_activity_fn)(kith_activity *activity, gpointer user_data);
+
+/* Called for every file or record that cannot be read: WHERE is "FILE" or
+ * "FILE:LINE" (or "FILE: message N"), WHY a short reason. */
+typedef void (*kith_capture_error_fn)(const char *where, const char *why,
+                                      gpointer user_data);
+
+typedef struct {
+  guint files;      /* files read */
+  guint ignored;    /* files of no known kind inside walked folders */
+  guint errors;     /* files or records reported through the error callback */
+  guint activities; /* activities handed to the callback */
+  guint64 bytes;    /* bytes of input read */
+} kith_capture_stats;
+
+typedef struct {
+  kith_activity_fn on_activity;
+  kith_capture_error_fn on_error;
+  gpointer user_data;
+} kith_capture_sink;
+
+/* Captures every path: files by kind, folders walked recursively in name
+ * order, Maildirs (cur/ new/ tmp/) message by message. A file of no known
+ * kind named directly is an error; inside a folder it is counted in
+ * STATS->ignored. Returns FALSE only when the callback stopped the walk. */
+gboolean kith_capture_paths(const char *const *paths, const kith_capture_sink *sink,
+                            kith_capture_stats *stats);
