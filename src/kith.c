@@ -1,3 +1,112 @@
-/* kith.c - placeholder main until the command table lands. */
-#include <stdio.h>
-int main(void) { return 0; }
+/* kith.c - the command table and main(): global options, then one command. */
+#include "cmd/cmd.h"
+
+#include <gmime/gmime.h>
+#include <locale.h>
+#include <string.h>
+
+typedef struct {
+  const char *name;
+  int (*run)(kith_cmd *cmd);
+  const char *summary;
+} command;
+
+static const command commands[] = {
+    {"init", kith_cmd_init, "create an empty store"},
+    {"crm", kith_cmd_crm, "crm import OBJECT FILE.csv | crm export OBJECT [--format csv|json]"},
+    {"ingest", kith_cmd_ingest, "capture activities from files and folders, decide, queue"},
+    {"sync", kith_cmd_sync, "apply the outbox to the CRM"},
+    {"run", kith_cmd_run, "ingest, then sync"},
+    {"dedup", kith_cmd_dedup, "remove the duplicate contacts kith made (R40-R42)"},
+    {"log", kith_cmd_log, "the engagement log"},
+    {"remove", kith_cmd_remove, "remove a contact kith created (R50)"},
+    {"unsuppress", kith_cmd_unsuppress, "let a removed address be created again"},
+    {"report", kith_cmd_report, "report created: every contact kith created"},
+    {"explain", kith_cmd_explain, "every decision taken about one address, and why"},
+    {"demo", kith_cmd_demo, "run the whole job on a generated organisation and mailbox"},
+    {"config", kith_cmd_config, "show the configuration as kith understands it"},
+};
+
+static void usage(FILE *out)
+{
+  fprintf(out, "usage: kith [--db PATH] [--config PATH] COMMAND [ARGS...]\n\ncommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+    fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\n'kith COMMAND --help' tells more. The store defaults to ./kith.db ($KITH_DB),\n"
+               "the configuration to ./kith.conf when it exists ($KITH_CONFIG).\n");
+}
+
+/* Takes --db and --config (as "--db X" or "--db=X") out of ARGV wherever they
+ * stand, before or after the command's name. */
+static gboolean take_global(int *argc, char **argv, const char *opt, const char **out)
+{
+  gsize ol = strlen(opt);
+  for (int i = 1; i < *argc; i++) {
+    if (strcmp(argv[i], "--") == 0)
+      break;
+    int take = 0;
+    if (strcmp(argv[i], opt) == 0) {
+      if (i + 1 >= *argc) {
+        kith_cmd_error("%s: needs a value", opt);
+        return FALSE;
+      }
+      *out = argv[i + 1];
+      take = 2;
+    } else if (strncmp(argv[i], opt, ol) == 0 && argv[i][ol] == '=') {
+      *out = argv[i] + ol + 1;
+      take = 1;
+    }
+    if (take) {
+      memmove(&argv[i], &argv[i + take], (*argc - i - take + 1) * sizeof(char *));
+      *argc -= take;
+      i--;
+    }
+  }
+  return TRUE;
+}
+
+int main(int argc, char **argv)
+{
+  setlocale(LC_ALL, "");
+  g_set_prgname("kith");
+  const char *db = NULL, *config = NULL;
+  if (!take_global(&argc, argv, "--db", &db) || !take_global(&argc, argv, "--config", &config))
+    return KITH_EXIT_USAGE;
+  if (argc < 2) {
+    usage(stderr);
+    return KITH_EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    usage(stdout);
+    return KITH_EXIT_OK;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("kith %s\n", KITH_VERSION);
+    return KITH_EXIT_OK;
+  }
+  if (!db)
+    db = g_getenv("KITH_DB");
+  if (!db || !*db)
+    db = "kith.db";
+  if (!config)
+    config = g_getenv("KITH_CONFIG");
+  if (config && !*config)
+    config = NULL;
+  if (!config && g_file_test("kith.conf", G_FILE_TEST_IS_REGULAR))
+    config = "kith.conf";
+
+  for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+    if (strcmp(argv[1], commands[i].name) != 0)
+      continue;
+    g_mime_init();
+    kith_cmd cmd = {.name = commands[i].name, .db_path = db, .config_path = config,
+                    .argc = argc - 1, .argv = argv + 1};
+    int status = commands[i].run(&cmd);
+    fflush(stdout);
+    g_mime_shutdown();
+    return status;
+  }
+  kith_cmd_error("%s: unknown command (see 'kith --help')", argv[1]);
+  return KITH_EXIT_USAGE;
+}

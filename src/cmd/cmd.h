@@ -1,0 +1,60 @@
+/* cmd.h - the command table's shared context, printers and error output. */
+#pragma once
+
+#include "rules/config.h"
+#include "store/store.h"
+
+#include <stdio.h>
+
+typedef struct {
+  const char *name;     /* the command's name, e.g. "ingest" */
+  const char *db_path;  /* --db, $KITH_DB or ./kith.db */
+  const char *config_path; /* --config, $KITH_CONFIG, ./kith.conf when present, or NULL */
+  int argc;             /* the command's own arguments, argv[0] = command name */
+  char **argv;
+} kith_cmd;
+
+/* Exit statuses (CONTRACT.md section 1). */
+enum { KITH_EXIT_OK = 0, KITH_EXIT_FAILED = 1, KITH_EXIT_USAGE = 2 };
+
+/* Prints "kith: MESSAGE" on stderr. */
+void kith_cmd_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* Prints a GError as "kith: MESSAGE" and returns the exit status it means. */
+int kith_cmd_fail(GError *error);
+/* Parses the command's options; prints the usage error and returns FALSE. */
+gboolean kith_cmd_parse(kith_cmd *cmd, GOptionEntry *entries, const char *params,
+                        const char *summary);
+/* Opens the store and loads the configuration as the command needs them. */
+kith_store *kith_cmd_open_store(kith_cmd *cmd, kith_store_mode mode, int *status);
+kith_config *kith_cmd_load_config(kith_cmd *cmd, int *status);
+
+/* ---- output formats ----------------------------------------------------- */
+
+typedef enum { KITH_FORMAT_TEXT, KITH_FORMAT_CSV, KITH_FORMAT_JSON } kith_format;
+
+/* Parses "csv", "json" or "text"; NULL means the command's default DEF. */
+gboolean kith_format_parse(const char *name, kith_format def, kith_format *out);
+
+typedef struct kith_printer kith_printer;
+/* A printer of rows with COLUMNS. BOOLS (may be NULL) marks the columns
+ * whose "true"/"false" values are JSON booleans. */
+kith_printer *kith_printer_new(kith_format format, FILE *out, const char *const *columns,
+                               guint n_columns, const gboolean *bools);
+void kith_printer_row(kith_printer *p, const char *const *values);
+/* Flushes (the text table is aligned here) and frees the printer. */
+void kith_printer_finish(kith_printer *p);
+
+/* The commands. Each returns an exit status. */
+int kith_cmd_init(kith_cmd *cmd);
+int kith_cmd_crm(kith_cmd *cmd);
+int kith_cmd_ingest(kith_cmd *cmd);
+int kith_cmd_sync(kith_cmd *cmd);
+int kith_cmd_run(kith_cmd *cmd);
+int kith_cmd_dedup(kith_cmd *cmd);
+int kith_cmd_log(kith_cmd *cmd);
+int kith_cmd_remove(kith_cmd *cmd);
+int kith_cmd_unsuppress(kith_cmd *cmd);
+int kith_cmd_report(kith_cmd *cmd);
+int kith_cmd_explain(kith_cmd *cmd);
+int kith_cmd_demo(kith_cmd *cmd);
+int kith_cmd_config(kith_cmd *cmd);

@@ -1,0 +1,65 @@
+/* common.c - what every command shares: errors, options, store and config. */
+#include "cmd/cmd.h"
+
+#include "util/error.h"
+
+#include <stdarg.h>
+
+void kith_cmd_error(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  /* One line: a message must never spill onto a second. */
+  g_strdelimit(msg, "\r\n", ' ');
+  fprintf(stderr, "kith: %s\n", msg);
+}
+
+int kith_cmd_fail(GError *error)
+{
+  if (!error) {
+    kith_cmd_error("failed");
+    return KITH_EXIT_FAILED;
+  }
+  kith_cmd_error("%s", error->message);
+  return g_error_matches(error, KITH_ERROR, KITH_ERROR_USAGE) ? KITH_EXIT_USAGE : KITH_EXIT_FAILED;
+}
+
+gboolean kith_cmd_parse(kith_cmd *cmd, GOptionEntry *entries, const char *params,
+                        const char *summary)
+{
+  g_autofree char *p = g_strdup_printf("%s %s", cmd->name, params ? params : "");
+  g_autoptr(GOptionContext) ctx = g_option_context_new(p);
+  if (summary)
+    g_option_context_set_summary(ctx, summary);
+  g_option_context_set_description(ctx, "Global options: --db PATH, --config PATH.");
+  if (entries)
+    g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &cmd->argc, &cmd->argv, &error)) {
+    kith_cmd_error("%s: %s", cmd->name, error->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+kith_store *kith_cmd_open_store(kith_cmd *cmd, kith_store_mode mode, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  kith_store *store = kith_store_open(cmd->db_path, mode, &error);
+  if (!store)
+    *status = kith_cmd_fail(error);
+  return store;
+}
+
+kith_config *kith_cmd_load_config(kith_cmd *cmd, int *status)
+{
+  if (!cmd->config_path)
+    return kith_config_new_default();
+  g_autoptr(GError) error = NULL;
+  kith_config *config = kith_config_load(cmd->config_path, &error);
+  if (!config)
+    *status = kith_cmd_fail(error);
+  return config;
+}

@@ -1,0 +1,548 @@
+/* config.c - reading and validating kith.conf with GKeyFile (CONTRACT.md section 4). */
+#include "rules/config.h"
+
+#include "extract/address.h"
+#include "util/data.h"
+#include "util/error.h"
+
+#include <string.h>
+
+static const char *const field_names[KITH_FIELD_COUNT] = {
+    "FirstName", "LastName", "Title", "Phone", "Department",
+    "Seniority__c", "Persona__c", "MailingCountry", "MailingState"};
+
+const char *kith_field_name(kith_field field)
+{
+  g_return_val_if_fail(field < KITH_FIELD_COUNT, "?");
+  return field_names[field];
+}
+
+int kith_field_lookup(const char *name)
+{
+  for (int i = 0; i < KITH_FIELD_COUNT; i++)
+    if (g_strcmp0(field_names[i], name) == 0)
+      return i;
+  return -1;
+}
+
+static void profile_clear(kith_profile *p)
+{
+  g_free(p->name);
+  g_strfreev(p->users);
+  g_strfreev(p->required_fields);
+  g_free(p->ocr_role);
+}
+
+static void profile_free(gpointer p)
+{
+  profile_clear(p);
+  g_free(p);
+}
+
+static void profile_defaults(kith_profile *p, const char *name)
+{
+  p->name = g_strdup(name);
+  p->users = g_new0(char *, 1);
+  p->contact_creation = TRUE;
+  p->required_fields = g_new0(char *, 1);
+  p->ocr_role = g_strdup("");
+}
+
+static GHashTable *domain_set(char **list)
+{
+  GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (char **d = list; d && *d; d++) {
+    char *n = kith_domain_normalize(*d);
+    if (n)
+      g_hash_table_add(set, n);
+  }
+  return set;
+}
+
+kith_config *kith_config_new_default(void)
+{
+  kith_config *c = g_new0(kith_config, 1);
+  c->internal_domains = g_new0(char *, 1);
+  c->lead_source = g_strdup("kith");
+  c->integration_user = g_strdup("");
+  c->profiles = g_ptr_array_new_with_free_func(profile_free);
+  profile_defaults(&c->defaults, "(defaults)");
+  c->exclude_domains = g_new0(char *, 1);
+  c->exclude_addresses = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  c->exclude_local_parts = g_ptr_array_new_with_free_func((GDestroyNotify)g_pattern_spec_free);
+  c->exclude_subjects = g_new0(char *, 1);
+  g_auto(GStrv) builtin = kith_data_lines("personal_domains.txt");
+  c->personal_domains = domain_set(builtin);
+  return c;
+}
+
+void kith_config_free(kith_config *c)
+{
+  if (!c)
+    return;
+  g_free(c->path);
+  g_strfreev(c->internal_domains);
+  g_free(c->integration_user);
+  g_free(c->lead_source);
+  g_free(c->title_rules);
+  g_ptr_array_unref(c->profiles);
+  profile_clear(&c->defaults);
+  g_strfreev(c->exclude_domains);
+  g_hash_table_unref(c->exclude_addresses);
+  g_ptr_array_unref(c->exclude_local_parts);
+  g_strfreev(c->exclude_subjects);
+  g_hash_table_unref(c->personal_domains);
+  g_free(c);
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+typedef struct {
+  const char *path;
+  GKeyFile *kf;
+  GError **error;
+} reader;
+
+static gboolean bad(reader *r, const char *group, const char *key, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+static gboolean bad(reader *r, const char *group, const char *key, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *why = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  if (key)
+    g_set_error(r->error, KITH_ERROR, KITH_ERROR_USAGE, "%s: [%s] %s: %s", r->path, group, key, why);
+  else
+    g_set_error(r->error, KITH_ERROR, KITH_ERROR_USAGE, "%s: [%s]: %s", r->path, group, why);
+  return FALSE;
+}
+
+static char *value(reader *r, const char *group, const char *key)
+{
+  g_autofree char *raw = g_key_file_get_value(r->kf, group, key, NULL);
+  return g_strstrip(g_strdup(raw ? raw : ""));
+}
+
+/* A comma-separated list: items trimmed, empty ones dropped. */
+static char **list(reader *r, const char *group, const char *key)
+{
+  g_autofree char *v = value(r, group, key);
+  g_auto(GStrv) parts = g_strsplit(v, ",", -1);
+  GPtrArray *out = g_ptr_array_new();
+  for (char **p = parts; *p; p++) {
+    char *s = g_strstrip(*p);
+    if (*s)
+      g_ptr_array_add(out, g_strdup(s));
+  }
+  g_ptr_array_add(out, NULL);
+  return (char **)g_ptr_array_free(out, FALSE);
+}
+
+static gboolean on_off(reader *r, const char *group, const char *key, gboolean *out)
+{
+  g_autofree char *v = value(r, group, key);
+  if (g_ascii_strcasecmp(v, "on") == 0 || g_ascii_strcasecmp(v, "true") == 0 ||
+      g_ascii_strcasecmp(v, "yes") == 0)
+    *out = TRUE;
+  else if (g_ascii_strcasecmp(v, "off") == 0 || g_ascii_strcasecmp(v, "false") == 0 ||
+           g_ascii_strcasecmp(v, "no") == 0)
+    *out = FALSE;
+  else
+    return bad(r, group, key, "'%s' is not on or off", v);
+  return TRUE;
+}
+
+static gboolean domain_list(reader *r, const char *group, const char *key, char ***out)
+{
+  g_auto(GStrv) items = list(r, group, key);
+  GPtrArray *d = g_ptr_array_new();
+  for (char **i = items; *i; i++) {
+    char *n = kith_domain_normalize(*i);
+    if (!n) {
+      g_ptr_array_add(d, NULL);
+      g_strfreev((char **)g_ptr_array_free(d, FALSE));
+      return bad(r, group, key, "'%s' is not a domain", *i);
+    }
+    g_ptr_array_add(d, n);
+  }
+  g_ptr_array_add(d, NULL);
+  g_strfreev(*out);
+  *out = (char **)g_ptr_array_free(d, FALSE);
+  return TRUE;
+}
+
+static gboolean read_org(reader *r, kith_config *c)
+{
+  const char *g = "org";
+  g_auto(GStrv) keys = g_key_file_get_keys(r->kf, g, NULL, NULL);
+  for (char **k = keys; k && *k; k++) {
+    if (strcmp(*k, "internal_domains") == 0) {
+      if (!domain_list(r, g, *k, &c->internal_domains))
+        return FALSE;
+    } else if (strcmp(*k, "integration_user") == 0) {
+      g_free(c->integration_user);
+      c->integration_user = value(r, g, *k);
+    } else if (strcmp(*k, "lead_source") == 0) {
+      g_free(c->lead_source);
+      c->lead_source = value(r, g, *k);
+    } else if (strcmp(*k, "title_rules") == 0) {
+      g_free(c->title_rules);
+      c->title_rules = value(r, g, *k);
+    } else {
+      return bad(r, g, *k, "unknown key");
+    }
+  }
+  return TRUE;
+}
+
+static gboolean read_profile(reader *r, kith_config *c, const char *group)
+{
+  const char *name = group + strlen("profile");
+  while (*name == ' ' || *name == '\t')
+    name++;
+  if (*name == '\0')
+    return bad(r, group, NULL, "a profile needs a name: [profile NAME]");
+  kith_profile *p = g_new0(kith_profile, 1);
+  profile_defaults(p, name);
+  g_ptr_array_add(c->profiles, p);
+  g_auto(GStrv) keys = g_key_file_get_keys(r->kf, group, NULL, NULL);
+  for (char **k = keys; k && *k; k++) {
+    if (strcmp(*k, "users") == 0) {
+      g_auto(GStrv) users = list(r, group, *k);
+      GPtrArray *out = g_ptr_array_new();
+      for (char **u = users; *u; u++) {
+        if (strcmp(*u, "*") == 0) {
+          p->everyone = TRUE;
+          continue;
+        }
+        g_autoptr(GError) e = NULL;
+        char *n = kith_address_normalize(*u, &e);
+        if (!n) {
+          g_ptr_array_add(out, NULL);
+          g_strfreev((char **)g_ptr_array_free(out, FALSE));
+          return bad(r, group, *k, "'%s' is not an address (or *)", *u);
+        }
+        g_ptr_array_add(out, n);
+      }
+      g_ptr_array_add(out, NULL);
+      g_strfreev(p->users);
+      p->users = (char **)g_ptr_array_free(out, FALSE);
+    } else if (strcmp(*k, "contact_creation") == 0) {
+      if (!on_off(r, group, *k, &p->contact_creation))
+        return FALSE;
+    } else if (strcmp(*k, "ocr") == 0) {
+      if (!on_off(r, group, *k, &p->ocr))
+        return FALSE;
+    } else if (strcmp(*k, "first_ocr") == 0) {
+      if (!on_off(r, group, *k, &p->first_ocr))
+        return FALSE;
+    } else if (strcmp(*k, "new_ocr") == 0) {
+      if (!on_off(r, group, *k, &p->new_ocr))
+        return FALSE;
+    } else if (strcmp(*k, "multi_opportunity") == 0) {
+      if (!on_off(r, group, *k, &p->multi_opportunity))
+        return FALSE;
+    } else if (strcmp(*k, "ocr_role") == 0) {
+      g_free(p->ocr_role);
+      p->ocr_role = value(r, group, *k);
+    } else if (strcmp(*k, "required_fields") == 0) {
+      g_auto(GStrv) fields = list(r, group, *k);
+      for (char **f = fields; *f; f++)
+        if (kith_field_lookup(*f) < 0 && strcmp(*f, "Email") != 0)
+          return bad(r, group, *k,
+                     "'%s' is not a Contact field kith fills (FirstName, LastName, Email, Title, "
+                     "Phone, Department, Seniority__c, Persona__c, MailingCountry, MailingState)",
+                     *f);
+      g_strfreev(p->required_fields);
+      p->required_fields = g_steal_pointer(&fields);
+    } else {
+      return bad(r, group, *k, "unknown key");
+    }
+  }
+  return TRUE;
+}
+
+static gboolean enrich_mode(reader *r, const char *g, const char *k, gboolean separate,
+                            kith_enrich_mode *out)
+{
+  g_autofree char *v = value(r, g, k);
+  if (strcmp(v, "always") == 0)
+    *out = KITH_ENRICH_ALWAYS;
+  else if (strcmp(v, "if_empty") == 0)
+    *out = KITH_ENRICH_IF_EMPTY;
+  else if (!separate && strcmp(v, "never") == 0)
+    *out = KITH_ENRICH_NEVER;
+  else if (separate && strcmp(v, "off") == 0)
+    *out = KITH_ENRICH_NEVER;
+  else
+    return bad(r, g, k, separate ? "'%s' is not off, always or if_empty"
+                                 : "'%s' is not always, if_empty or never",
+               v);
+  return TRUE;
+}
+
+static gboolean read_enrichment(reader *r, kith_config *c)
+{
+  const char *g = "enrichment";
+  g_auto(GStrv) keys = g_key_file_get_keys(r->kf, g, NULL, NULL);
+  for (char **k = keys; k && *k; k++) {
+    int f = kith_field_lookup(*k);
+    if (strcmp(*k, "enabled") == 0) {
+      if (!on_off(r, g, *k, &c->enrich_enabled))
+        return FALSE;
+    } else if (f >= 0) {
+      if (!enrich_mode(r, g, *k, FALSE, &c->enrich[f]))
+        return FALSE;
+    } else if (strcmp(*k, "persona") == 0) {
+      if (!enrich_mode(r, g, *k, TRUE, &c->persona))
+        return FALSE;
+    } else if (strcmp(*k, "department") == 0) {
+      if (!enrich_mode(r, g, *k, TRUE, &c->department))
+        return FALSE;
+    } else if (strcmp(*k, "seniority") == 0) {
+      if (!enrich_mode(r, g, *k, TRUE, &c->seniority))
+        return FALSE;
+    } else if (strcmp(*k, "Email") == 0 || strcmp(*k, "OwnerId") == 0 ||
+               strcmp(*k, "AccountId") == 0) {
+      return bad(r, g, *k, "never changed by enrichment (R39)");
+    } else {
+      return bad(r, g, *k, "unknown key");
+    }
+  }
+  return TRUE;
+}
+
+static gboolean read_filters(reader *r, kith_config *c)
+{
+  const char *g = "filters";
+  g_auto(GStrv) keys = g_key_file_get_keys(r->kf, g, NULL, NULL);
+  for (char **k = keys; k && *k; k++) {
+    if (strcmp(*k, "exclude_domains") == 0) {
+      if (!domain_list(r, g, *k, &c->exclude_domains))
+        return FALSE;
+    } else if (strcmp(*k, "exclude_addresses") == 0) {
+      g_auto(GStrv) items = list(r, g, *k);
+      for (char **i = items; *i; i++) {
+        char *n = kith_address_normalize(*i, NULL);
+        if (!n)
+          return bad(r, g, *k, "'%s' is not an address", *i);
+        g_hash_table_add(c->exclude_addresses, n);
+      }
+    } else if (strcmp(*k, "exclude_local_parts") == 0) {
+      g_auto(GStrv) items = list(r, g, *k);
+      for (char **i = items; *i; i++) {
+        g_autofree char *lower = g_utf8_strdown(*i, -1);
+        g_ptr_array_add(c->exclude_local_parts, g_pattern_spec_new(lower));
+      }
+    } else if (strcmp(*k, "exclude_subjects") == 0) {
+      g_auto(GStrv) items = list(r, g, *k);
+      g_strfreev(c->exclude_subjects);
+      GPtrArray *out = g_ptr_array_new();
+      for (char **i = items; *i; i++)
+        g_ptr_array_add(out, g_utf8_casefold(*i, -1));
+      g_ptr_array_add(out, NULL);
+      c->exclude_subjects = (char **)g_ptr_array_free(out, FALSE);
+    } else if (strcmp(*k, "personal_domains") == 0) {
+      g_auto(GStrv) items = list(r, g, *k);
+      g_autoptr(GPtrArray) domains = g_ptr_array_new_with_free_func(g_free);
+      gboolean builtin = FALSE, none = FALSE;
+      for (char **i = items; *i; i++) {
+        if (strcmp(*i, "builtin") == 0)
+          builtin = TRUE;
+        else if (strcmp(*i, "none") == 0)
+          none = TRUE;
+        else
+          g_ptr_array_add(domains, g_strdup(*i));
+      }
+      if (none && (builtin || domains->len))
+        return bad(r, g, *k, "'none' cannot be combined with other entries");
+      GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+      if (builtin) {
+        g_auto(GStrv) lines = kith_data_lines("personal_domains.txt");
+        for (char **l = lines; *l; l++)
+          g_hash_table_add(set, kith_domain_normalize(*l));
+      }
+      for (guint i = 0; i < domains->len; i++) {
+        char *n = kith_domain_normalize(g_ptr_array_index(domains, i));
+        if (!n) {
+          g_hash_table_unref(set);
+          return bad(r, g, *k, "'%s' is not a domain", (char *)g_ptr_array_index(domains, i));
+        }
+        g_hash_table_add(set, n);
+      }
+      g_hash_table_unref(c->personal_domains);
+      c->personal_domains = set;
+    } else {
+      return bad(r, g, *k, "unknown key");
+    }
+  }
+  return TRUE;
+}
+
+kith_config *kith_config_load(const char *path, GError **error)
+{
+  g_autoptr(kith_config) c = kith_config_new_default();
+  c->path = g_strdup(path);
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_autoptr(GError) e = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents(path, &text, &len, &e)) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "%s: %s", path,
+                g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? "no such file" : e->message);
+    return NULL;
+  }
+  if (len > 1024 * 1024 || !g_utf8_validate(text, len, NULL)) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "%s: not a UTF-8 text file under 1 MiB",
+                path);
+    return NULL;
+  }
+  if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &e)) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "%s: %s", path, e->message);
+    return NULL;
+  }
+  reader r = {path, kf, error};
+  g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+  for (char **g = groups; *g; g++) {
+    gboolean ok;
+    if (strcmp(*g, "org") == 0)
+      ok = read_org(&r, c);
+    else if (g_str_has_prefix(*g, "profile") && ((*g)[7] == ' ' || (*g)[7] == '\0'))
+      ok = read_profile(&r, c, *g);
+    else if (strcmp(*g, "enrichment") == 0)
+      ok = read_enrichment(&r, c);
+    else if (strcmp(*g, "filters") == 0)
+      ok = read_filters(&r, c);
+    else
+      ok = bad(&r, *g, NULL, "unknown group");
+    if (!ok)
+      return NULL;
+  }
+  return g_steal_pointer(&c);
+}
+
+/* ---- questions ------------------------------------------------------------ */
+
+const kith_profile *kith_config_profile_for(const kith_config *c, const char *address)
+{
+  const kith_profile *star = NULL;
+  for (guint i = 0; i < c->profiles->len; i++) {
+    const kith_profile *p = g_ptr_array_index(c->profiles, i);
+    for (char **u = p->users; *u; u++)
+      if (g_strcmp0(*u, address) == 0)
+        return p;
+    if (p->everyone && !star)
+      star = p;
+  }
+  return star ? star : &c->defaults;
+}
+
+static gboolean within_any(char **list, const char *domain)
+{
+  for (char **d = list; d && *d; d++)
+    if (kith_domain_within(domain, *d))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean kith_config_is_internal_domain(const kith_config *c, const char *domain)
+{
+  return within_any(c->internal_domains, domain);
+}
+
+gboolean kith_config_is_personal_domain(const kith_config *c, const char *domain)
+{
+  for (const char *d = domain; d; d = strchr(d, '.') ? strchr(d, '.') + 1 : NULL)
+    if (g_hash_table_contains(c->personal_domains, d))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean kith_config_is_filtered(const kith_config *c, const char *address)
+{
+  const char *domain = kith_address_domain(address);
+  if (within_any(c->exclude_domains, domain))
+    return TRUE;
+  if (g_hash_table_contains(c->exclude_addresses, address))
+    return TRUE;
+  g_autofree char *local = kith_address_local_part(address);
+  for (guint i = 0; i < c->exclude_local_parts->len; i++)
+    if (g_pattern_spec_match_string(g_ptr_array_index(c->exclude_local_parts, i), local))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean kith_config_is_role_address(const kith_config *c, const char *address)
+{
+  static GPtrArray *patterns = NULL;
+  if (g_once_init_enter(&patterns)) {
+    GPtrArray *p = g_ptr_array_new();
+    g_auto(GStrv) lines = kith_data_lines("role_local_parts.txt");
+    for (char **l = lines; *l; l++)
+      g_ptr_array_add(p, g_pattern_spec_new(*l));
+    g_once_init_leave(&patterns, p);
+  }
+  g_autofree char *local = kith_address_local_part(address);
+  for (guint i = 0; i < patterns->len; i++)
+    if (g_pattern_spec_match_string(g_ptr_array_index(patterns, i), local))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean kith_config_subject_excluded(const kith_config *c, const char *subject)
+{
+  if (!subject || !c->exclude_subjects[0])
+    return FALSE;
+  g_autofree char *folded = g_utf8_casefold(subject, -1);
+  for (char **s = c->exclude_subjects; *s; s++)
+    if (strstr(folded, *s))
+      return TRUE;
+  return FALSE;
+}
+
+static const char *mode_name(kith_enrich_mode m, gboolean separate)
+{
+  return m == KITH_ENRICH_ALWAYS ? "always" : m == KITH_ENRICH_IF_EMPTY ? "if_empty"
+                                          : separate                   ? "off"
+                                                                       : "never";
+}
+
+static void describe_profile(GString *s, const kith_profile *p)
+{
+  g_autofree char *users = g_strjoinv(", ", p->users);
+  g_autofree char *req = g_strjoinv(", ", p->required_fields);
+  g_string_append_printf(s,
+                         "[profile %s]\nusers = %s%s%s\ncontact_creation = %s\nrequired_fields = %s\n"
+                         "ocr = %s\nfirst_ocr = %s\nnew_ocr = %s\nmulti_opportunity = %s\n"
+                         "ocr_role = %s\n\n",
+                         p->name, users, (*users && p->everyone) ? ", " : "",
+                         p->everyone ? "*" : "", p->contact_creation ? "on" : "off", req,
+                         p->ocr ? "on" : "off", p->first_ocr ? "on" : "off",
+                         p->new_ocr ? "on" : "off", p->multi_opportunity ? "on" : "off",
+                         p->ocr_role);
+}
+
+char *kith_config_describe(const kith_config *c)
+{
+  GString *s = g_string_new(NULL);
+  g_autofree char *internal = g_strjoinv(", ", c->internal_domains);
+  g_string_append_printf(s, "# %s\n[org]\ninternal_domains = %s\nintegration_user = %s\n"
+                            "lead_source = %s\n\n",
+                         c->path ? c->path : "built-in defaults", internal, c->integration_user,
+                         c->lead_source);
+  for (guint i = 0; i < c->profiles->len; i++)
+    describe_profile(s, g_ptr_array_index(c->profiles, i));
+  g_string_append(s, "# used for users no profile names\n");
+  describe_profile(s, &c->defaults);
+  g_string_append_printf(s, "[enrichment]\nenabled = %s\n", c->enrich_enabled ? "on" : "off");
+  for (int f = 0; f < KITH_FIELD_COUNT; f++)
+    g_string_append_printf(s, "%s = %s\n", field_names[f], mode_name(c->enrich[f], FALSE));
+  g_string_append_printf(s, "persona = %s\ndepartment = %s\nseniority = %s\n\n",
+                         mode_name(c->persona, TRUE), mode_name(c->department, TRUE),
+                         mode_name(c->seniority, TRUE));
+  g_autofree char *ex = g_strjoinv(", ", c->exclude_domains);
+  g_string_append_printf(s, "[filters]\nexclude_domains = %s\npersonal_domains = %u domains\n", ex,
+                         g_hash_table_size(c->personal_domains));
+  return g_string_free(s, FALSE);
+}

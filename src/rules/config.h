@@ -1,0 +1,87 @@
+/* config.h - kith.conf as kith understands it (CONTRACT.md section 4). */
+#pragma once
+
+#include <glib.h>
+
+/* The fields kith observes and may write on a Contact (R25, R37, R38). */
+typedef enum {
+  KITH_FIELD_FIRST_NAME,
+  KITH_FIELD_LAST_NAME,
+  KITH_FIELD_TITLE,
+  KITH_FIELD_PHONE,
+  KITH_FIELD_DEPARTMENT,
+  KITH_FIELD_SENIORITY,
+  KITH_FIELD_PERSONA,
+  KITH_FIELD_COUNTRY,
+  KITH_FIELD_STATE,
+  KITH_FIELD_COUNT,
+} kith_field;
+
+/* The field's API name ("Seniority__c"). */
+const char *kith_field_name(kith_field field);
+/* The field called NAME (API name, exact), or -1. */
+int kith_field_lookup(const char *name);
+
+typedef enum {
+  KITH_ENRICH_NEVER,
+  KITH_ENRICH_IF_EMPTY,
+  KITH_ENRICH_ALWAYS,
+} kith_enrich_mode;
+
+typedef struct {
+  char *name;     /* the NAME of [profile NAME]; "(defaults)" for the built-in one */
+  char **users;   /* normalised addresses; empty for a '*' profile */
+  gboolean everyone; /* users = * */
+  gboolean contact_creation;
+  char **required_fields; /* API names beyond FirstName, LastName, Email */
+  gboolean ocr, first_ocr, new_ocr, multi_opportunity;
+  char *ocr_role;
+} kith_profile;
+
+typedef struct {
+  char *path; /* NULL when no file was read */
+  /* [org] */
+  char **internal_domains; /* normalised */
+  char *integration_user;
+  char *lead_source;
+  char *title_rules; /* optional path of an edited title rules table */
+  /* [profile NAME], in file order, and the built-in defaults */
+  GPtrArray *profiles;
+  kith_profile defaults;
+  /* [enrichment] */
+  gboolean enrich_enabled;
+  kith_enrich_mode enrich[KITH_FIELD_COUNT];
+  kith_enrich_mode persona, department, seniority; /* off = never */
+  /* [filters] */
+  char **exclude_domains;     /* normalised */
+  GHashTable *exclude_addresses; /* normalised address set */
+  GPtrArray *exclude_local_parts; /* GPatternSpec*, on the lower-cased local part */
+  char **exclude_subjects;    /* case-folded */
+  GHashTable *personal_domains; /* normalised domain set */
+} kith_config;
+
+/* The configuration with every default (no file). */
+kith_config *kith_config_new_default(void);
+/* Reads and validates PATH. Unknown groups, keys or bad values fail with
+ * "FILE: [GROUP] KEY: WHY" (KITH_ERROR_USAGE). */
+kith_config *kith_config_load(const char *path, GError **error);
+void kith_config_free(kith_config *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_config, kith_config_free)
+
+/* The profile of a user's (normalised) address: the first [profile] naming
+ * it, else the '*' one, else the defaults. Borrowed. */
+const kith_profile *kith_config_profile_for(const kith_config *config, const char *address);
+
+/* R2: TRUE when DOMAIN is (a subdomain of) an internal_domains entry. */
+gboolean kith_config_is_internal_domain(const kith_config *config, const char *domain);
+/* R11: TRUE when DOMAIN or a parent of it is a personal domain. */
+gboolean kith_config_is_personal_domain(const kith_config *config, const char *domain);
+/* R11: exclude_domains, exclude_addresses, exclude_local_parts. */
+gboolean kith_config_is_filtered(const kith_config *config, const char *address);
+/* R11: the builtin role local parts (noreply, postmaster, bounce*, ...). */
+gboolean kith_config_is_role_address(const kith_config *config, const char *address);
+/* R10: TRUE when SUBJECT contains an exclude_subjects entry (any case). */
+gboolean kith_config_subject_excluded(const kith_config *config, const char *subject);
+
+/* A readable dump of the configuration as understood (for `kith config`). */
+char *kith_config_describe(const kith_config *config);

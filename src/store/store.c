@@ -1,0 +1,260 @@
+/* store.c - opening the SQLite store, migrations, statements, transactions. */
+#include "store/store.h"
+
+#include "store/schema.h"
+#include "util/error.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define KITH_APPLICATION_ID 0x6B697468 /* "kith" */
+
+struct kith_store {
+  sqlite3 *db;
+  char *path;
+  GHashTable *stmts; /* sql -> sqlite3_stmt* */
+};
+
+static void stmt_finalize(gpointer p) { sqlite3_finalize(p); }
+
+gboolean kith_store_fail(kith_store *store, GError **error, const char *what)
+{
+  g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s: %s", store->path, what,
+              sqlite3_errmsg(store->db));
+  return FALSE;
+}
+
+gboolean kith_store_exec(kith_store *store, const char *sql, GError **error)
+{
+  char *msg = NULL;
+  if (sqlite3_exec(store->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", store->path,
+                msg ? msg : sqlite3_errmsg(store->db));
+    sqlite3_free(msg);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static int pragma_int(kith_store *store, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  int v = -1;
+  if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Applies every migration above the file's user_version, each in its own
+ * transaction, so a store is never left between two versions. */
+static gboolean migrate(kith_store *store, GError **error)
+{
+  int version = pragma_int(store, "PRAGMA user_version");
+  int app = pragma_int(store, "PRAGMA application_id");
+  int tables = pragma_int(store, "SELECT count(*) FROM sqlite_master");
+  if (version < 0 || app < 0 || tables < 0) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: not a kith store (%s)",
+                store->path, sqlite3_errmsg(store->db));
+    return FALSE;
+  }
+  if (tables > 0 && app != KITH_APPLICATION_ID) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+                "%s: not a kith store (an SQLite file of another program)", store->path);
+    return FALSE;
+  }
+  if (version > KITH_SCHEMA_VERSION) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+                "%s: store schema version %d is newer than this kith knows (%d); upgrade kith",
+                store->path, version, KITH_SCHEMA_VERSION);
+    return FALSE;
+  }
+  for (int v = version + 1; v <= KITH_SCHEMA_VERSION; v++) {
+    const char *sql = kith_schema_migration(v);
+    g_autofree char *bump = g_strdup_printf(
+        "PRAGMA application_id = %d; PRAGMA user_version = %d;", KITH_APPLICATION_ID, v);
+    if (!kith_store_exec(store, "BEGIN IMMEDIATE", error))
+      return FALSE;
+    if (!kith_store_exec(store, sql, error) || !kith_store_exec(store, bump, error)) {
+      kith_store_rollback(store);
+      g_prefix_error(error, "migration %d: ", v);
+      return FALSE;
+    }
+    if (!kith_store_exec(store, "COMMIT", error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean looks_like_sqlite(const char *path, GError **error)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return TRUE; /* let SQLite report it */
+  char head[16] = {0};
+  size_t n = fread(head, 1, sizeof head, f);
+  fclose(f);
+  if (n == 0)
+    return TRUE; /* an empty file becomes a store */
+  if (n < 16 || memcmp(head, "SQLite format 3", 16) != 0) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: not a kith store (not an SQLite file)",
+                path);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+kith_store *kith_store_open(const char *path, kith_store_mode mode, GError **error)
+{
+  g_return_val_if_fail(path != NULL, NULL);
+  gboolean memory = strcmp(path, ":memory:") == 0;
+  if (!memory) {
+    if (mode != KITH_STORE_CREATE && !g_file_test(path, G_FILE_TEST_EXISTS)) {
+      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+                  "%s: no store there (run 'kith init' first)", path);
+      return NULL;
+    }
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: is a folder, not a store", path);
+      return NULL;
+    }
+    if (!looks_like_sqlite(path, error))
+      return NULL;
+  }
+  kith_store *store = g_new0(kith_store, 1);
+  store->path = g_strdup(path);
+  store->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
+  int flags = mode == KITH_STORE_READ ? SQLITE_OPEN_READONLY
+                                      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(path, &store->db, flags, NULL) != SQLITE_OK) {
+    kith_store_fail(store, error, "cannot open");
+    kith_store_close(store);
+    return NULL;
+  }
+  sqlite3_busy_timeout(store->db, 10000);
+  sqlite3_extended_result_codes(store->db, 1);
+  if (mode != KITH_STORE_READ && !memory &&
+      !kith_store_exec(store, "PRAGMA journal_mode = WAL", error)) {
+    g_prefix_error(error, "not a kith store? ");
+    kith_store_close(store);
+    return NULL;
+  }
+  if (!kith_store_exec(store,
+                       "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;"
+                       "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;",
+                       error)) {
+    kith_store_close(store);
+    return NULL;
+  }
+  if (mode == KITH_STORE_READ) {
+    int version = pragma_int(store, "PRAGMA user_version");
+    int app = pragma_int(store, "PRAGMA application_id");
+    if (app != KITH_APPLICATION_ID || version != KITH_SCHEMA_VERSION) {
+      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+                  version > KITH_SCHEMA_VERSION ? "%s: store schema is newer than this kith knows"
+                                                : "%s: not a kith store (or an older one: open it "
+                                                  "once with a writing command)",
+                  path);
+      kith_store_close(store);
+      return NULL;
+    }
+  } else if (!migrate(store, error)) {
+    kith_store_close(store);
+    return NULL;
+  }
+  return store;
+}
+
+void kith_store_close(kith_store *store)
+{
+  if (!store)
+    return;
+  g_clear_pointer(&store->stmts, g_hash_table_destroy);
+  if (store->db)
+    sqlite3_close(store->db);
+  g_free(store->path);
+  g_free(store);
+}
+
+const char *kith_store_path(kith_store *store) { return store->path; }
+
+sqlite3 *kith_store_db(kith_store *store) { return store->db; }
+
+sqlite3_stmt *kith_store_stmt(kith_store *store, const char *sql, GError **error)
+{
+  sqlite3_stmt *st = g_hash_table_lookup(store->stmts, sql);
+  if (st) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+  }
+  if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    kith_store_fail(store, error, "prepare");
+    return NULL;
+  }
+  g_hash_table_insert(store->stmts, g_strdup(sql), st);
+  return st;
+}
+
+gboolean kith_store_step_done(kith_store *store, sqlite3_stmt *st, GError **error)
+{
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    ;
+  if (rc != SQLITE_DONE) {
+    kith_store_fail(store, error, "write");
+    sqlite3_reset(st);
+    return FALSE;
+  }
+  sqlite3_reset(st);
+  return TRUE;
+}
+
+const char *kith_store_col(sqlite3_stmt *st, int col)
+{
+  const unsigned char *t = sqlite3_column_text(st, col);
+  return t ? (const char *)t : "";
+}
+
+gboolean kith_store_begin(kith_store *store, GError **error)
+{
+  return kith_store_exec(store, "BEGIN IMMEDIATE", error);
+}
+
+gboolean kith_store_commit(kith_store *store, GError **error)
+{
+  return kith_store_exec(store, "COMMIT", error);
+}
+
+void kith_store_rollback(kith_store *store)
+{
+  if (!sqlite3_get_autocommit(store->db))
+    sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+char *kith_store_meta_get(kith_store *store, const char *key)
+{
+  sqlite3_stmt *st = kith_store_stmt(store, "SELECT value FROM meta WHERE key = ?", NULL);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  char *v = sqlite3_step(st) == SQLITE_ROW ? g_strdup(kith_store_col(st, 0)) : NULL;
+  sqlite3_reset(st);
+  return v;
+}
+
+gboolean kith_store_meta_set(kith_store *store, const char *key, const char *value,
+                             GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      store, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+  return kith_store_step_done(store, st, error);
+}

@@ -1,0 +1,47 @@
+/* store.h - the one SQLite file: CRM mirror and kith's own state. */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+typedef struct kith_store kith_store;
+
+typedef enum {
+  KITH_STORE_READ,   /* an existing store, read only */
+  KITH_STORE_WRITE,  /* an existing store, read and write */
+  KITH_STORE_CREATE, /* create it when missing (kith init) */
+} kith_store_mode;
+
+#define KITH_SCHEMA_VERSION 1
+
+/* Opens the store at PATH (":memory:" for a throw-away one), applying the
+ * numbered migrations. Refuses a file that is not a kith store or that a
+ * newer kith wrote. */
+kith_store *kith_store_open(const char *path, kith_store_mode mode, GError **error);
+void kith_store_close(kith_store *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_store, kith_store_close)
+
+const char *kith_store_path(kith_store *store);
+
+/* Transactions; batches of writes go in one. begin is IMMEDIATE so that a
+ * second writer waits (busy timeout) rather than failing mid-way. */
+gboolean kith_store_begin(kith_store *store, GError **error);
+gboolean kith_store_commit(kith_store *store, GError **error);
+void kith_store_rollback(kith_store *store);
+
+/* --- for src/store/ only ------------------------------------------------ */
+
+sqlite3 *kith_store_db(kith_store *store);
+/* A cached prepared statement for SQL (reset and cleared before it is
+ * returned). Borrowed: do not finalize. NULL with ERROR set on failure. */
+sqlite3_stmt *kith_store_stmt(kith_store *store, const char *sql, GError **error);
+gboolean kith_store_exec(kith_store *store, const char *sql, GError **error);
+gboolean kith_store_fail(kith_store *store, GError **error, const char *what);
+/* Column text as a borrowed string, "" for NULL. */
+const char *kith_store_col(sqlite3_stmt *st, int col);
+/* Runs a statement that returns no rows to completion. */
+gboolean kith_store_step_done(kith_store *store, sqlite3_stmt *st, GError **error);
+
+/* meta key/value */
+char *kith_store_meta_get(kith_store *store, const char *key);
+gboolean kith_store_meta_set(kith_store *store, const char *key, const char *value, GError **error);

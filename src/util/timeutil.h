@@ -1,0 +1,13 @@
+/* timeutil.h - ISO 8601 UTC times, as the contract writes them. */
+#pragma once
+
+#include <glib.h>
+
+/* Parses an ISO 8601 time to Unix seconds; FALSE when it is not one. A bare
+ * date is midnight UTC; a time without a zone is UTC. */
+gboolean kith_time_parse(const char *text, gint64 *out);
+/* Formats Unix seconds as 2026-01-31T09:00:00Z. */
+char *kith_time_format(gint64 t);
+/* The current time, formatted; KITH_NOW (ISO 8601) overrides it for tests. */
+char *kith_time_now(void);
+gint64 kith_time_now_unix(void);
