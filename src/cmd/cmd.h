@@ -1,6 +1,7 @@
 /* cmd.h - the command table's shared context, printers and error output. */
 #pragma once
 
+#include "capture/capture.h"
 #include "rules/config.h"
 #include "store/store.h"
 
@@ -58,3 +59,20 @@ int kith_cmd_report(kith_cmd *cmd);
 int kith_cmd_explain(kith_cmd *cmd);
 int kith_cmd_demo(kith_cmd *cmd);
 int kith_cmd_config(kith_cmd *cmd);
+
+/* ---- shared by ingest, run and demo ------------------------------------------ */
+
+typedef struct {
+  kith_capture_stats capture;
+  guint new_activities;
+  guint duplicates;
+  GHashTable *counts; /* decisions: "action" or "action/reason" -> count */
+} kith_ingest_result;
+
+/* Captures PATHS into STORE, then decides every pending activity, oldest
+ * first. Errors in the input are printed and counted; FALSE only when the
+ * store fails. */
+gboolean kith_ingest_paths(kith_store *store, const kith_config *config, const char *const *paths,
+                           kith_ingest_result *result, GError **error);
+void kith_ingest_result_clear(kith_ingest_result *r);
+void kith_ingest_print(const kith_ingest_result *r, kith_store *store, FILE *out);

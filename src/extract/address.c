@@ -25,16 +25,27 @@ char *kith_domain_normalize(const char *raw)
     if (g_ascii_isspace(*p) || *p == '@' || *p == '<' || *p == '>' || *p == ',' ||
         *p == ';' || *p == '"' || *p == '/' || *p == '\\')
       return NULL;
+  gboolean plain = TRUE;
+  for (const char *p = d; *p && plain; p++)
+    plain = g_ascii_isalnum(*p) || *p == '-' || *p == '.';
+  if (plain && !strstr(d, "xn--"))
+    return g_ascii_strdown(d, -1); /* UTS #46 maps plain ASCII to its lower case */
+  /* Without STD3 rules UTS #46 lets ASCII punctuation through, so a domain
+   * literal, a comment or a control character would pass as a "domain". */
+  gboolean ascii_only = TRUE;
+  for (const char *p = d; *p; p++) {
+    if ((unsigned char)*p >= 0x80)
+      ascii_only = FALSE;
+    else if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '.')
+      return NULL;
+  }
   char *ascii = NULL;
   /* UTS #46 non-transitional mapping lower-cases and NFC-folds too. */
   int rc = idn2_to_ascii_8z(d, &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
   if (rc != IDN2_OK) {
     /* Some ASCII labels (underscores, leading hyphens) fail strict IDNA but
-     * are real in mail; keep plain ASCII domains as they are, lower-cased. */
-    for (const char *p = d; *p; p++)
-      if ((unsigned char)*p >= 0x80)
-        return NULL;
-    return g_ascii_strdown(d, -1);
+     * are real in mail; keep plain ASCII host names as they are, lower-cased. */
+    return ascii_only ? g_ascii_strdown(d, -1) : NULL;
   }
   char *out = g_ascii_strdown(ascii, -1);
   idn2_free(ascii);
@@ -67,7 +78,7 @@ char *kith_address_normalize(const char *raw, GError **error)
   }
   g_autofree char *local = g_strndup(s, at - s);
   for (const char *p = local; *p; p++)
-    if (g_ascii_isspace(*p) || *p == '<' || *p == '>' || *p == ',') {
+    if (g_ascii_isspace(*p) || g_ascii_iscntrl(*p) || *p == '<' || *p == '>' || *p == ',') {
       g_set_error(error, KITH_ERROR, KITH_ERROR_PARSE, "'%s' is not an address", s);
       return NULL;
     }

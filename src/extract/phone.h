@@ -10,3 +10,7 @@
  * Returns NULL when RAW is not a phone number. */
 char *kith_phone_normalize(const char *raw, const char *default_cc,
                            char **out_country, char **out_state);
+
+/* The calling code of REGION (ISO 3166-1 alpha-2), e.g. "44" for "GB", or
+ * NULL when unknown. Borrowed from the shipped table. */
+const char *kith_phone_cc_for_region(const char *region);

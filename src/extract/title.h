@@ -17,3 +17,8 @@ void kith_title_rules_free(kith_title_rules *rules);
 void kith_title_classify(const kith_title_rules *rules, const char *title,
                          char **out_department, char **out_seniority,
                          char **out_persona);
+
+/* TRUE when TEXT reads as a job title under RULES (NULL: the default
+ * rules): some seniority rule matches it. Signatures use it to tell a title
+ * line from a company or address line. */
+gboolean kith_title_is_title(const kith_title_rules *rules, const char *text);

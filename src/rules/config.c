@@ -360,8 +360,10 @@ static gboolean read_filters(reader *r, kith_config *c)
       GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
       if (builtin) {
         g_auto(GStrv) lines = kith_data_lines("personal_domains.txt");
+        char *n;
         for (char **l = lines; *l; l++)
-          g_hash_table_add(set, kith_domain_normalize(*l));
+          if ((n = kith_domain_normalize(*l)))
+            g_hash_table_add(set, n);
       }
       for (guint i = 0; i < domains->len; i++) {
         char *n = kith_domain_normalize(g_ptr_array_index(domains, i));

@@ -382,13 +382,13 @@ gboolean kith_crm_import(kith_store *store, const kith_crm_object *object, const
 
 /* ---- export ------------------------------------------------------------ */
 
-gboolean kith_crm_export(kith_store *store, const kith_crm_object *o, kith_crm_row_fn row,
-                         gpointer user_data, GError **error)
+static gboolean export_where(kith_store *store, const kith_crm_object *o, const char *where,
+                             kith_crm_row_fn row, gpointer user_data, GError **error)
 {
   g_autoptr(GString) sql = g_string_new("SELECT ");
   for (guint i = 0; i < o->n_columns; i++)
     g_string_append_printf(sql, "%s%s", i ? ", " : "", o->columns[i].name);
-  g_string_append_printf(sql, " FROM \"%s\" ORDER BY Id", o->name);
+  g_string_append_printf(sql, " FROM \"%s\" %s ORDER BY Id", o->name, where);
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(kith_store_db(store), sql->str, -1, &st, NULL) != SQLITE_OK)
     return kith_store_fail(store, error, "export");
@@ -409,4 +409,36 @@ gboolean kith_crm_export(kith_store *store, const kith_crm_object *o, kith_crm_r
     kith_store_fail(store, error, "export");
   sqlite3_finalize(st);
   return ok;
+}
+
+gboolean kith_crm_export(kith_store *store, const kith_crm_object *o, kith_crm_row_fn row,
+                         gpointer user_data, GError **error)
+{
+  return export_where(store, o, "", row, user_data, error);
+}
+
+gboolean kith_crm_export_created(kith_store *store, kith_crm_row_fn row, gpointer user_data,
+                                 GError **error)
+{
+  return export_where(store, kith_crm_object_lookup("Contact"), "WHERE Created_By_Kith__c = 1", row,
+                      user_data, error);
+}
+
+gboolean kith_crm_people_with(kith_store *store, const char *address, kith_crm_person_fn fn,
+                              gpointer user_data, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      store, "SELECT 'Contact', Id, AccountId, Created_By_Kith__c FROM Contact WHERE email_key = ?1"
+             " UNION ALL SELECT 'Lead', Id, '', 0 FROM Lead WHERE email_key = ?1 AND IsConverted = 0"
+             " ORDER BY 1, 2",
+      error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text(st, 1, address, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(st) == SQLITE_ROW)
+    if (!fn(kith_store_col(st, 0), kith_store_col(st, 1), kith_store_col(st, 2),
+            sqlite3_column_int(st, 3) != 0, user_data))
+      break;
+  sqlite3_reset(st);
+  return TRUE;
 }

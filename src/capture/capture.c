@@ -1,0 +1,282 @@
+/* capture.c - paths to activities: files by kind, folders walked in name order, Maildirs. */
+#include "capture/capture.h"
+
+#include "capture/ical.h"
+#include "capture/jsonl.h"
+#include "capture/mime.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef enum {
+  KIND_NONE,
+  KIND_MESSAGE, /* one RFC 5322 message: .eml or a Maildir message */
+  KIND_MBOX,
+  KIND_ICS,
+  KIND_JSONL,
+} file_kind;
+
+typedef struct {
+  const kith_capture_sink *outer;
+  kith_capture_stats *stats;
+  kith_capture_sink inner; /* counts, then passes on to OUTER */
+  GHashTable *visited;     /* "dev:ino" of every folder entered */
+  GHashTable *ancestors;   /* "dev:ino" of the folders being walked now */
+  gboolean stopped;
+} walker;
+
+static gboolean pass_activity(kith_activity *a, gpointer data)
+{
+  walker *w = data;
+  w->stats->activities++;
+  if (w->outer->on_activity && !w->outer->on_activity(a, w->outer->user_data))
+    w->stopped = TRUE;
+  return !w->stopped;
+}
+
+static void pass_error(const char *where, const char *why, gpointer data)
+{
+  walker *w = data;
+  w->stats->errors++;
+  if (w->outer->on_error)
+    w->outer->on_error(where, why, w->outer->user_data);
+}
+
+static void report(walker *w, const char *where, const char *why)
+{
+  pass_error(where, why, w);
+}
+
+static gboolean is_hidden(const char *path)
+{
+  g_autofree char *base = g_path_get_basename(path);
+  return base[0] == '.';
+}
+
+static gboolean is_dir(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A Maildir has cur/ and new/ (tmp/ holds mail still being delivered and
+ * is often missing in copies). */
+static gboolean is_maildir(const char *path)
+{
+  g_autofree char *cur = g_build_filename(path, "cur", NULL);
+  g_autofree char *new_ = g_build_filename(path, "new", NULL);
+  return is_dir(cur) && is_dir(new_);
+}
+
+/* A file inside the cur/ or new/ folder of a Maildir is one message. */
+static gboolean in_maildir(const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname(path);
+  g_autofree char *base = g_path_get_basename(dir);
+  if (strcmp(base, "cur") != 0 && strcmp(base, "new") != 0)
+    return FALSE;
+  g_autofree char *root = g_path_get_dirname(dir);
+  return is_maildir(root);
+}
+
+static gboolean has_suffix(const char *path, const char *suffix)
+{
+  gsize n = strlen(path), m = strlen(suffix);
+  return n > m && g_ascii_strcasecmp(path + n - m, suffix) == 0;
+}
+
+/* TRUE when the file starts with an mbox From_ line; sets *ERRNUM when the
+ * file cannot be read. */
+static gboolean starts_with_from(const char *path, int *errnum)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *errnum = errno;
+    return FALSE;
+  }
+  char head[5];
+  ssize_t n = read(fd, head, sizeof head);
+  if (n < 0)
+    *errnum = errno;
+  close(fd);
+  return n == 5 && memcmp(head, "From ", 5) == 0;
+}
+
+/* The kind of a regular file: by its name, then by its first line. */
+static file_kind kind_of(const char *path, int *errnum)
+{
+  *errnum = 0;
+  if (has_suffix(path, ".ics"))
+    return KIND_ICS;
+  if (has_suffix(path, ".jsonl"))
+    return KIND_JSONL;
+  if (has_suffix(path, ".mbox"))
+    return KIND_MBOX;
+  gboolean from = starts_with_from(path, errnum);
+  if (from)
+    return KIND_MBOX; /* an .eml saved with its envelope line is read as an mbox */
+  if (has_suffix(path, ".eml") || in_maildir(path))
+    return KIND_MESSAGE;
+  return KIND_NONE;
+}
+
+static void read_file(walker *w, const char *path, file_kind kind, const struct stat *st)
+{
+  w->stats->files++;
+  w->stats->bytes += (guint64)st->st_size;
+  switch (kind) {
+  case KIND_MESSAGE:
+    kith_mime_read_message_file(path, &w->inner);
+    break;
+  case KIND_MBOX:
+    kith_mime_read_mbox(path, &w->inner);
+    break;
+  case KIND_ICS:
+    kith_ical_read_file(path, &w->inner);
+    break;
+  case KIND_JSONL:
+    kith_jsonl_read_file(path, &w->inner);
+    break;
+  case KIND_NONE:
+    break;
+  }
+}
+
+static gint compare_names(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b); /* bytes, not the locale */
+}
+
+/* The names in DIR, byte-wise sorted so that every run reads in one order;
+ * NULL (reported) when the folder cannot be read. */
+static GPtrArray *list_dir(walker *w, const char *dir)
+{
+  DIR *d = opendir(dir);
+  if (!d) {
+    report(w, dir, g_strerror(errno));
+    return NULL;
+  }
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  struct dirent *e;
+  errno = 0;
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+      g_ptr_array_add(names, g_strdup(e->d_name));
+    errno = 0;
+  }
+  if (errno != 0)
+    report(w, dir, g_strerror(errno));
+  closedir(d);
+  g_ptr_array_sort(names, compare_names);
+  return names;
+}
+
+static void walk_path(walker *w, const char *path, gboolean named);
+
+/* Each file of cur/ or new/ is one message; hidden files are not mail. */
+static void read_maildir_folder(walker *w, const char *dir)
+{
+  g_autoptr(GPtrArray) names = list_dir(w, dir);
+  for (guint i = 0; names && i < names->len && !w->stopped; i++) {
+    const char *name = g_ptr_array_index(names, i);
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    struct stat st;
+    if (stat(path, &st) != 0) {
+      report(w, path, g_strerror(errno));
+      continue;
+    }
+    if (name[0] == '.' || !S_ISREG(st.st_mode))
+      w->stats->ignored++;
+    else
+      read_file(w, path, KIND_MESSAGE, &st);
+  }
+}
+
+static void walk_dir(walker *w, const char *dir, const struct stat *st)
+{
+  g_autofree char *key = g_strdup_printf("%ju:%ju", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
+  if (g_hash_table_contains(w->ancestors, key)) {
+    report(w, dir, "symbolic link loop, not followed");
+    return;
+  }
+  if (g_hash_table_contains(w->visited, key))
+    return; /* the same folder reached by a second link: read once */
+  g_hash_table_add(w->visited, g_strdup(key));
+  g_hash_table_add(w->ancestors, g_strdup(key));
+
+  gboolean maildir = is_maildir(dir);
+  if (maildir) {
+    g_autofree char *cur = g_build_filename(dir, "cur", NULL);
+    g_autofree char *new_ = g_build_filename(dir, "new", NULL);
+    read_maildir_folder(w, cur);
+    if (!w->stopped)
+      read_maildir_folder(w, new_);
+  }
+  g_autoptr(GPtrArray) names = list_dir(w, dir);
+  for (guint i = 0; names && i < names->len && !w->stopped; i++) {
+    const char *name = g_ptr_array_index(names, i);
+    if (maildir && (!strcmp(name, "cur") || !strcmp(name, "new") || !strcmp(name, "tmp")))
+      continue;
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    walk_path(w, path, FALSE);
+  }
+  g_hash_table_remove(w->ancestors, key);
+}
+
+/* NAMED: the path was given by the caller, not found in a walk. */
+static void walk_path(walker *w, const char *path, gboolean named)
+{
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    report(w, path, g_strerror(errno));
+    return;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    /* Hidden folders (.git, .cache) are not mail, except Maildir++
+     * sub-folders such as .Sent, which are Maildirs themselves. */
+    if (named || !is_hidden(path) || is_maildir(path))
+      walk_dir(w, path, &st);
+    return;
+  }
+  if (!named && is_hidden(path)) {
+    w->stats->ignored++; /* .DS_Store and the like */
+    return;
+  }
+  int errnum = 0;
+  file_kind kind = S_ISREG(st.st_mode) ? kind_of(path, &errnum) : KIND_NONE;
+  if (kind != KIND_NONE) {
+    read_file(w, path, kind, &st);
+  } else if (errnum) {
+    report(w, path, g_strerror(errnum));
+  } else if (named) {
+    report(w, path, "not an email, mbox, Maildir, .ics or .jsonl file");
+  } else {
+    w->stats->ignored++;
+  }
+}
+
+gboolean kith_capture_paths(const char *const *paths, const kith_capture_sink *sink,
+                            kith_capture_stats *stats)
+{
+  g_return_val_if_fail(sink != NULL, FALSE);
+  kith_capture_stats local = {0};
+  walker w = {
+      .outer = sink,
+      .stats = stats ? stats : &local,
+      .inner = {pass_activity, pass_error, NULL},
+      .visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+      .ancestors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+  };
+  w.inner.user_data = &w;
+  kith_mime_init();
+  for (const char *const *p = paths; p && *p && !w.stopped; p++)
+    walk_path(&w, *p, TRUE);
+  g_hash_table_unref(w.visited);
+  g_hash_table_unref(w.ancestors);
+  return !w.stopped;
+}

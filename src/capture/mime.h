@@ -1,0 +1,48 @@
+/* mime.h - email capture with GMime 3: .eml files, mbox files, Maildir messages. */
+#pragma once
+
+#include "capture/capture.h"
+
+#include <gmime/gmime.h>
+
+/* Largest sender text kept from one email (CONTRACT.md: never stored). */
+#define KITH_MIME_TEXT_MAX (256 * 1024)
+
+/* Sets GMime up once for the whole process; safe to call from anywhere. */
+void kith_mime_init(void);
+
+/* The parser options every kith parse uses: loose RFC 2047 and address
+ * parsing, fallback charsets "UTF-8, windows-1252" for 8-bit headers.
+ * Borrowed, lives as long as the process. */
+GMimeParserOptions *kith_mime_parser_options(void);
+
+/* The activity of one parsed message; ORIGIN becomes activity->origin.
+ * NULL with ERROR set when the message has no email header at all. */
+kith_activity *kith_mime_activity_from_message(GMimeMessage *message, const char *origin,
+                                               GError **error);
+
+/* The text the sender wrote: the first text/plain part that is not an
+ * attachment, else the first such text/html part as plain text; UTF-8,
+ * LF line ends, at most KITH_MIME_TEXT_MAX bytes. NULL when there is none. */
+char *kith_mime_sender_text(GMimeMessage *message);
+
+/* HTML as plain text: tags dropped, <br> <p> <div> and other blocks as line
+ * breaks, script/style/head dropped, the common entities decoded. */
+char *kith_mime_html_to_text(const char *html, gsize len);
+
+/* Each reads one file and hands its activities to SINK (both callbacks
+ * required); unreadable messages are reported as "FILE" or, in an mbox,
+ * "FILE:LINE" of the message's From_ line. They return FALSE only when the
+ * sink's on_activity asked to stop. */
+gboolean kith_mime_read_message_file(const char *path, const kith_capture_sink *sink);
+gboolean kith_mime_read_mbox(const char *path, const kith_capture_sink *sink);
+
+/* Helpers shared by the capture formats. */
+
+/* Outside text made safe to keep: valid UTF-8, control characters as
+ * spaces, trimmed, cut to at most MAX bytes on a character boundary. */
+char *kith_capture_clean_text(const char *text, gsize max);
+
+/* A stable identity for an activity that names none: "kith-" and the first
+ * 32 hex digits of the SHA-256 of the N_PARTS strings of PARTS (NULL as ""). */
+char *kith_capture_derived_id(const char *const *parts, guint n_parts);

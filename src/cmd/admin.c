@@ -1,0 +1,133 @@
+/* admin.c - kith dedup, kith remove, kith unsuppress, kith config. */
+#include "cmd/cmd.h"
+
+#include "extract/address.h"
+#include "rules/maintain.h"
+#include "store/state.h"
+#include "util/error.h"
+
+static void print_plan(const char *what, const char *email, const char *id, const char *detail,
+                       gpointer user_data)
+{
+  printf("%s\t%s\t%s\t%s\n", what, email, id, detail);
+}
+
+int kith_cmd_dedup(kith_cmd *cmd)
+{
+  gboolean dry_run = FALSE;
+  GOptionEntry entries[] = {
+      {"dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "print what would be done, change nothing", NULL},
+      {NULL}};
+  if (!kith_cmd_parse(cmd, entries, "",
+                      "Delete the duplicate contacts kith created (R40-R42); the next sync applies it."))
+    return KITH_EXIT_USAGE;
+  if (cmd->argc > 1) {
+    kith_cmd_error("dedup: unexpected argument '%s'", cmd->argv[1]);
+    return KITH_EXIT_USAGE;
+  }
+  int status = KITH_EXIT_OK;
+  g_autoptr(kith_config) config = kith_cmd_load_config(cmd, &status);
+  if (!config)
+    return status;
+  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, dry_run ? KITH_STORE_READ : KITH_STORE_WRITE,
+                                                    &status);
+  if (!store)
+    return status;
+  kith_decider d;
+  kith_decider_init(&d, store, config);
+  kith_dedup_stats st = {0};
+  g_autoptr(GError) error = NULL;
+  gboolean ok = (dry_run || kith_store_begin(store, &error)) &&
+                kith_rules_dedup(&d, dry_run, dry_run ? print_plan : NULL, NULL, &st, &error) &&
+                (dry_run || kith_store_commit(store, &error));
+  kith_decider_clear(&d);
+  if (!ok) {
+    kith_store_rollback(store);
+    return kith_cmd_fail(error);
+  }
+  printf("dedup%s: %u addresses with duplicates, %u contacts %s, %u roles %s, %u not created by "
+         "kith kept\n",
+         dry_run ? " (dry run)" : "", st.groups, st.deleted, dry_run ? "to delete" : "queued for deletion",
+         st.roles_moved, dry_run ? "to move" : "queued to move", st.kept);
+  return KITH_EXIT_OK;
+}
+
+int kith_cmd_remove(kith_cmd *cmd)
+{
+  gboolean allow_recreate = FALSE;
+  GOptionEntry entries[] = {
+      {"allow-recreate", 0, 0, G_OPTION_ARG_NONE, &allow_recreate,
+       "do not suppress the address: kith may create it again", NULL},
+      {NULL}};
+  if (!kith_cmd_parse(cmd, entries, "CONTACT_ID",
+                      "Remove a contact kith created and its roles (R50); the next sync applies it."))
+    return KITH_EXIT_USAGE;
+  if (cmd->argc != 2) {
+    kith_cmd_error("remove: name one contact Id");
+    return KITH_EXIT_USAGE;
+  }
+  int status = KITH_EXIT_OK;
+  g_autoptr(kith_config) config = kith_cmd_load_config(cmd, &status);
+  if (!config)
+    return status;
+  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
+  if (!store)
+    return status;
+  kith_decider d;
+  kith_decider_init(&d, store, config);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *email = NULL;
+  gboolean ok = kith_store_begin(store, &error) &&
+                kith_rules_remove(&d, cmd->argv[1], allow_recreate, &email, &error) &&
+                kith_store_commit(store, &error);
+  kith_decider_clear(&d);
+  if (!ok) {
+    kith_store_rollback(store);
+    return kith_cmd_fail(error);
+  }
+  printf("remove: contact %s (%s) queued for removal%s; 'kith sync' applies it\n", cmd->argv[1],
+         email, allow_recreate ? "" : ", address suppressed");
+  return KITH_EXIT_OK;
+}
+
+int kith_cmd_unsuppress(kith_cmd *cmd)
+{
+  if (!kith_cmd_parse(cmd, NULL, "ADDRESS", "Let kith create a removed address again."))
+    return KITH_EXIT_USAGE;
+  if (cmd->argc != 2) {
+    kith_cmd_error("unsuppress: name one address");
+    return KITH_EXIT_USAGE;
+  }
+  g_autoptr(GError) error = NULL;
+  g_autofree char *email = kith_address_normalize(cmd->argv[1], &error);
+  if (!email) {
+    kith_cmd_error("unsuppress: %s", error->message);
+    return KITH_EXIT_USAGE;
+  }
+  int status = KITH_EXIT_OK;
+  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
+  if (!store)
+    return status;
+  gboolean was = FALSE;
+  if (!kith_state_unsuppress(store, email, &was, &error))
+    return kith_cmd_fail(error);
+  if (!was) {
+    kith_cmd_error("unsuppress: %s: not suppressed", email);
+    return KITH_EXIT_FAILED;
+  }
+  printf("unsuppress: %s may be created again\n", email);
+  return KITH_EXIT_OK;
+}
+
+int kith_cmd_config(kith_cmd *cmd)
+{
+  if (!kith_cmd_parse(cmd, NULL, "", "Check kith.conf and print it as kith understands it."))
+    return KITH_EXIT_USAGE;
+  int status = KITH_EXIT_OK;
+  g_autoptr(kith_config) config = kith_cmd_load_config(cmd, &status);
+  if (!config)
+    return status;
+  g_autofree char *text = kith_config_describe(config);
+  fputs(text, stdout);
+  return KITH_EXIT_OK;
+}

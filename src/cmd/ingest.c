@@ -1,0 +1,264 @@
+/* ingest.c - kith ingest: capture -> extract -> rules -> store (outbox). The
+ * one place that ties the pipeline together. */
+#include "cmd/cmd.h"
+
+#include "extract/name.h"
+#include "extract/signature.h"
+#include "extract/title.h"
+#include "rules/decide.h"
+#include "store/outbox.h"
+#include "store/state.h"
+#include "util/timeutil.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#define COMMIT_EVERY 500
+
+typedef struct {
+  kith_store *store;
+  kith_decider decider;
+  const kith_title_rules *titles;
+  kith_ingest_result *result;
+  GError *error; /* a store failure: stops the capture */
+  guint in_batch;
+  gboolean progress; /* stderr is a terminal */
+  gint64 started;
+} ingest_ctx;
+
+static void progress(ingest_ctx *c, const char *phase, guint done, gboolean last)
+{
+  if (!c->progress)
+    return;
+  double secs = (g_get_monotonic_time() - c->started) / 1e6;
+  fprintf(stderr, "\rkith: %s: %u files, %u activities, %.0f/s, %.1fs%s", phase,
+          c->result->capture.files, done, secs > 0 ? done / secs : 0.0, secs, last ? "\n" : "   ");
+}
+
+static gboolean observe(ingest_ctx *c, const char *email, kith_field f, const char *value,
+                        gint64 time, const char *activity_id)
+{
+  return kith_state_observe(c->store, email, kith_field_name(f), value, time, activity_id,
+                            &c->error);
+}
+
+/* Records what this activity shows of an external participant (R4, R5):
+ * the display name's parts, and for an email's sender the signature. */
+static gboolean observe_participant(ingest_ctx *c, const kith_activity *a,
+                                    const kith_participant *p, const char *first, const char *last)
+{
+  g_autofree char *sfirst = NULL, *slast = NULL;
+  kith_signature *sig = NULL;
+  if (a->kind == KITH_ACTIVITY_EMAIL && p->role == KITH_PART_FROM && a->sender_text) {
+    sig = kith_signature_extract(a->sender_text, p->email, first, last);
+    /* When the display name gives none, the signature's name may (R4). */
+    if (!last && sig->last_name) {
+      sfirst = g_strdup(sig->first_name);
+      slast = g_strdup(sig->last_name);
+    }
+  }
+  const char *f = slast ? sfirst : first, *l = slast ? slast : last;
+  gboolean ok = observe(c, p->email, KITH_FIELD_FIRST_NAME, f, a->time, a->id) &&
+                observe(c, p->email, KITH_FIELD_LAST_NAME, l, a->time, a->id);
+  if (ok && sig) {
+    ok = observe(c, p->email, KITH_FIELD_TITLE, sig->title, a->time, a->id) &&
+         observe(c, p->email, KITH_FIELD_PHONE, sig->phone, a->time, a->id) &&
+         observe(c, p->email, KITH_FIELD_COUNTRY, sig->country, a->time, a->id) &&
+         observe(c, p->email, KITH_FIELD_STATE, sig->state, a->time, a->id);
+    if (ok && sig->title) {
+      g_autofree char *dept = NULL, *seniority = NULL, *persona = NULL;
+      kith_title_classify(c->titles, sig->title, &dept, &seniority, &persona);
+      ok = observe(c, p->email, KITH_FIELD_DEPARTMENT, dept, a->time, a->id) &&
+           observe(c, p->email, KITH_FIELD_SENIORITY, seniority, a->time, a->id) &&
+           observe(c, p->email, KITH_FIELD_PERSONA, persona, a->time, a->id);
+    }
+  }
+  kith_signature_free(sig);
+  return ok;
+}
+
+static gboolean commit_batch(ingest_ctx *c, gboolean reopen)
+{
+  if (!kith_store_commit(c->store, &c->error))
+    return FALSE;
+  c->in_batch = 0;
+  return !reopen || kith_store_begin(c->store, &c->error);
+}
+
+static gboolean on_activity(kith_activity *a, gpointer user_data)
+{
+  ingest_ctx *c = user_data;
+  kith_decider *d = &c->decider;
+  if (kith_state_activity_exists(c->store, a->id)) {
+    c->result->duplicates++;
+    g_autofree char *why = g_strdup_printf("skipped: activity %s was ingested before (R10)", a->id);
+    kith_decision x = {.action = "activity_skipped", .reason = "duplicate_activity", .rule = "R10",
+                       .activity_id = a->id, .detail = why};
+    return kith_decider_emit(d, &x, &c->error);
+  }
+  c->result->new_activities++;
+  guint n = a->participants->len;
+  g_auto(GStrv) firsts = g_new0(char *, n + 1);
+  g_auto(GStrv) lasts = g_new0(char *, n + 1);
+  for (guint i = 0; i < n; i++) {
+    const kith_participant *p = g_ptr_array_index(a->participants, i);
+    kith_name_parse(p->name, p->email, &firsts[i], &lasts[i]);
+  }
+  const char *skip = kith_rules_activity_skip(d, a);
+  if (!kith_state_activity_add(c->store, a, skip ? "skipped" : "pending", skip, firsts, lasts,
+                               &c->error))
+    return FALSE;
+  if (skip) {
+    g_autofree char *why = g_strdup_printf("skipped: the %s '%s' %s (R10)",
+                                           kith_activity_kind_name(a->kind), a->subject,
+                                           strcmp(skip, "automatic") == 0 ? "was sent automatically"
+                                           : strcmp(skip, "cancelled") == 0 ? "was cancelled"
+                                           : strcmp(skip, "no_users") == 0
+                                               ? "has no CRM User among its participants"
+                                               : "matches exclude_subjects");
+    kith_decision x = {.action = "activity_skipped", .reason = skip, .rule = "R10",
+                       .activity_id = a->id, .detail = why};
+    if (!kith_decider_emit(d, &x, &c->error))
+      return FALSE;
+  } else {
+    for (guint i = 0; i < n; i++) {
+      const kith_participant *p = g_ptr_array_index(a->participants, i);
+      if (kith_rules_participant_skip(d, p->email, p->cutype, NULL))
+        continue;
+      if (!observe_participant(c, a, p, firsts[i], lasts[i]))
+        return FALSE;
+    }
+  }
+  if (++c->in_batch >= COMMIT_EVERY && !commit_batch(c, TRUE))
+    return FALSE;
+  if ((c->result->new_activities & 255) == 0)
+    progress(c, "capture", c->result->new_activities, FALSE);
+  return TRUE;
+}
+
+static void on_error(const char *where, const char *why, gpointer user_data)
+{
+  kith_cmd_error("%s: %s", where, why);
+}
+
+void kith_ingest_result_clear(kith_ingest_result *r)
+{
+  g_clear_pointer(&r->counts, g_hash_table_unref);
+}
+
+gboolean kith_ingest_paths(kith_store *store, const kith_config *config, const char *const *paths,
+                           kith_ingest_result *result, GError **error)
+{
+  memset(result, 0, sizeof *result);
+  ingest_ctx c = {.store = store, .result = result, .progress = isatty(STDERR_FILENO),
+                  .started = g_get_monotonic_time()};
+  kith_decider_init(&c.decider, store, config);
+  kith_title_rules *custom = NULL;
+  if (config->title_rules && *config->title_rules) {
+    custom = kith_title_rules_load(config->title_rules, error);
+    if (!custom) {
+      kith_decider_clear(&c.decider);
+      return FALSE;
+    }
+  }
+  c.titles = custom ? custom : kith_title_rules_default();
+  gboolean ok = kith_store_begin(store, error);
+  if (ok) {
+    kith_capture_sink sink = {on_activity, on_error, &c};
+    kith_capture_paths(paths, &sink, &result->capture);
+    ok = !c.error && commit_batch(&c, FALSE);
+    progress(&c, "capture", result->new_activities, TRUE);
+  }
+  /* Decide in time order, so the first activity that names someone is the
+   * one that creates them, whatever order the files came in. */
+  g_autoptr(GPtrArray) pending = ok ? kith_state_pending_activities(store, &c.error) : NULL;
+  ok = ok && pending && kith_store_begin(store, &c.error);
+  for (guint i = 0; ok && i < pending->len; i++) {
+    const char *id = g_ptr_array_index(pending, i);
+    g_autoptr(kith_stored_activity) a = kith_state_activity_load(store, id, &c.error);
+    ok = a && kith_rules_decide(&c.decider, a, &c.error) &&
+         kith_state_activity_set_state(store, id, "decided", NULL, &c.error);
+    if (ok && ++c.in_batch >= COMMIT_EVERY)
+      ok = commit_batch(&c, TRUE);
+    if (ok && (i & 255) == 0)
+      progress(&c, "decide", i, FALSE);
+  }
+  if (ok && pending) {
+    ok = commit_batch(&c, FALSE);
+    progress(&c, "decide", pending->len, TRUE);
+  }
+  if (!ok) {
+    kith_store_rollback(store);
+    if (c.error)
+      g_propagate_error(error, c.error);
+  }
+  result->counts = g_steal_pointer(&c.decider.counts);
+  kith_decider_clear(&c.decider);
+  kith_title_rules_free(custom);
+  return ok;
+}
+
+static guint count_of(const kith_ingest_result *r, const char *key)
+{
+  return r->counts ? GPOINTER_TO_UINT(g_hash_table_lookup(r->counts, key)) : 0;
+}
+
+static void print_reasons(const kith_ingest_result *r, FILE *out, const char *prefix,
+                          const char *title)
+{
+  g_autoptr(GString) s = g_string_new(NULL);
+  g_autoptr(GList) keys = r->counts ? g_hash_table_get_keys(r->counts) : NULL;
+  keys = g_list_sort(keys, (GCompareFunc)strcmp);
+  gsize plen = strlen(prefix);
+  for (GList *k = keys; k; k = k->next)
+    if (strncmp(k->data, prefix, plen) == 0)
+      g_string_append_printf(s, "%s%s %u", s->len ? ", " : "", (char *)k->data + plen,
+                             count_of(r, k->data));
+  if (s->len)
+    fprintf(out, "  %s: %s\n", title, s->str);
+}
+
+void kith_ingest_print(const kith_ingest_result *r, kith_store *store, FILE *out)
+{
+  const kith_capture_stats *cs = &r->capture;
+  fprintf(out, "ingest: %u file%s read, %u ignored, %u error%s; %u activities new, %u seen before\n",
+          cs->files, cs->files == 1 ? "" : "s", cs->ignored, cs->errors, cs->errors == 1 ? "" : "s",
+          r->new_activities, r->duplicates);
+  print_reasons(r, out, "activity_skipped/", "activities skipped");
+  fprintf(out, "  decided: %u contacts to create, %u linked to contacts, %u linked to leads, "
+               "%u roles to create, %u field updates\n",
+          count_of(r, "contact_created"), count_of(r, "contact_linked"), count_of(r, "lead_linked"),
+          count_of(r, "ocr_created"), count_of(r, "field_updated"));
+  print_reasons(r, out, "skipped/", "people skipped");
+  gint64 depth = kith_outbox_depth(store);
+  if (depth > 0)
+    fprintf(out, "  outbox: %" G_GINT64_FORMAT " change%s queued; 'kith sync' applies them\n", depth,
+            depth == 1 ? "" : "s");
+}
+
+int kith_cmd_ingest(kith_cmd *cmd)
+{
+  if (!kith_cmd_parse(cmd, NULL, "PATH...",
+                      "Capture activities from .eml, mbox, Maildir, .ics and .jsonl files and "
+                      "folders, decide, and queue the CRM changes in the outbox."))
+    return KITH_EXIT_USAGE;
+  if (cmd->argc < 2) {
+    kith_cmd_error("%s: name at least one file or folder", cmd->name);
+    return KITH_EXIT_USAGE;
+  }
+  int status = KITH_EXIT_OK;
+  g_autoptr(kith_config) config = kith_cmd_load_config(cmd, &status);
+  if (!config)
+    return status;
+  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
+  if (!store)
+    return status;
+  kith_ingest_result r;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = kith_ingest_paths(store, config, (const char *const *)cmd->argv + 1, &r, &error);
+  kith_ingest_print(&r, store, stdout);
+  kith_ingest_result_clear(&r);
+  if (!ok)
+    return kith_cmd_fail(error);
+  return r.capture.errors ? KITH_EXIT_FAILED : KITH_EXIT_OK;
+}

@@ -1,0 +1,191 @@
+/* log.c - kith log, kith report created, kith explain. */
+#include "cmd/cmd.h"
+
+#include "extract/address.h"
+#include "store/crm.h"
+#include "store/outbox.h"
+#include "store/state.h"
+#include "util/timeutil.h"
+
+#include <string.h>
+#include <unistd.h>
+
+static const char *const log_columns[] = {"Time", "ActivityId", "Email", "Action",
+                                          "Reason", "ObjectId", "Rule"};
+
+typedef struct {
+  kith_printer *printer;
+  gboolean detail;
+} log_ctx;
+
+static gboolean log_row(const char *time, const kith_log_entry *e, gpointer user_data)
+{
+  log_ctx *c = user_data;
+  const char *v[] = {time, e->activity_id, e->email, e->action, e->reason, e->object_id, e->rule,
+                     e->detail};
+  kith_printer_row(c->printer, v);
+  return TRUE;
+}
+
+static kith_format default_format(void)
+{
+  return isatty(STDOUT_FILENO) ? KITH_FORMAT_TEXT : KITH_FORMAT_CSV;
+}
+
+int kith_cmd_log(kith_cmd *cmd)
+{
+  const char *email_arg = NULL, *format_name = NULL;
+  GOptionEntry entries[] = {
+      {"email", 'e', 0, G_OPTION_ARG_STRING, &email_arg, "only the entries about this address", "ADDR"},
+      {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "csv, json or text", "FORMAT"},
+      {NULL}};
+  if (!kith_cmd_parse(cmd, entries, "", "The engagement log: every decision, oldest first."))
+    return KITH_EXIT_USAGE;
+  kith_format format;
+  if (!kith_format_parse(format_name, default_format(), &format)) {
+    kith_cmd_error("log: --format %s: not csv, json or text", format_name);
+    return KITH_EXIT_USAGE;
+  }
+  if (cmd->argc > 1) {
+    kith_cmd_error("log: unexpected argument '%s'", cmd->argv[1]);
+    return KITH_EXIT_USAGE;
+  }
+  g_autofree char *email = NULL;
+  if (email_arg) {
+    g_autoptr(GError) e = NULL;
+    email = kith_address_normalize(email_arg, &e);
+    if (!email) {
+      kith_cmd_error("log: --email: %s", e->message);
+      return KITH_EXIT_USAGE;
+    }
+  }
+  int status = KITH_EXIT_OK;
+  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_READ, &status);
+  if (!store)
+    return status;
+  /* JSON also carries the sentence behind each entry; CSV keeps the
+   * contract's seven columns. */
+  guint n = format == KITH_FORMAT_JSON ? 8 : 7;
+  const char *cols[8];
+  memcpy(cols, log_columns, sizeof log_columns);
+  cols[7] = "Detail";
+  log_ctx c = {kith_printer_new(format, stdout, cols, n, NULL), format == KITH_FORMAT_JSON};
+  g_autoptr(GError) error = NULL;
+  gboolean ok = kith_state_log_each(store, email, log_row, &c, &error);
+  kith_printer_finish(c.printer);
+  return ok ? KITH_EXIT_OK : kith_cmd_fail(error);
+}
+
+static gboolean report_row(const char *const *values, gpointer user_data)
+{
+  kith_printer_row(user_data, values);
+  return TRUE;
+}
+
+int kith_cmd_report(kith_cmd *cmd)
+{
+  const char *format_name = NULL;
+  GOptionEntry entries[] = {
+      {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "csv, json or text", "FORMAT"}, {NULL}};
+  if (!kith_cmd_parse(cmd, entries, "created", "Reports. 'created': every contact kith created."))
+    return KITH_EXIT_USAGE;
+  if (cmd->argc != 2 || strcmp(cmd->argv[1], "created") != 0) {
+    kith_cmd_error("report: the report is 'created'");
+    return KITH_EXIT_USAGE;
+  }
+  kith_format format;
+  if (!kith_format_parse(format_name, default_format(), &format)) {
+    kith_cmd_error("report: --format %s: not csv, json or text", format_name);
+    return KITH_EXIT_USAGE;
+  }
+  int status = KITH_EXIT_OK;
+  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_READ, &status);
+  if (!store)
+    return status;
+  const kith_crm_object *o = kith_crm_object_lookup("Contact");
+  const char *names[32];
+  gboolean bools[32];
+  for (guint i = 0; i < o->n_columns; i++) {
+    names[i] = o->columns[i].name;
+    bools[i] = o->columns[i].type == KITH_COL_BOOL;
+  }
+  kith_printer *p = kith_printer_new(format, stdout, names, o->n_columns, bools);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = kith_crm_export_created(store, report_row, p, &error);
+  kith_printer_finish(p);
+  return ok ? KITH_EXIT_OK : kith_cmd_fail(error);
+}
+
+/* ---- explain ------------------------------------------------------------------ */
+
+static gboolean explain_person(const char *type, const char *id, const char *account_id,
+                               gboolean by_kith, gpointer user_data)
+{
+  if (strcmp(type, "Lead") == 0)
+    printf("  in the CRM: lead %s\n", id);
+  else
+    printf("  in the CRM: contact %s on account %s%s\n", id, account_id,
+           by_kith ? ", created by kith" : "");
+  return TRUE;
+}
+
+static gboolean explain_activity(const char *id, const char *kind, gint64 time, const char *subject,
+                                 const char *role, const char *state, const char *reason,
+                                 gpointer user_data)
+{
+  g_autofree char *when = kith_time_format(time);
+  printf("  %s %s: %s '%s' (%s), as %s%s%s\n", when, kind, id, subject, state, role,
+         reason && *reason ? ": " : "", reason ? reason : "");
+  return TRUE;
+}
+
+static gboolean explain_log(const char *time, const kith_log_entry *e, gpointer user_data)
+{
+  printf("  %s  %s%s%s [%s]\n      %s\n", time, e->action, *e->reason ? "/" : "", e->reason,
+         *e->rule ? e->rule : "-", *e->detail ? e->detail : "(no further detail)");
+  return TRUE;
+}
+
+static gboolean explain_queued(const kith_outbox_entry *e, const char *state, gpointer user_data)
+{
+  if (strcmp(state, "pending") != 0)
+    return TRUE;
+  printf("  queued for the next sync: %s %s [%s]\n      %s\n", e->op, e->object_id,
+         e->rule ? e->rule : "-", e->detail ? e->detail : "");
+  return TRUE;
+}
+
+int kith_cmd_explain(kith_cmd *cmd)
+{
+  if (!kith_cmd_parse(cmd, NULL, "ADDRESS",
+                      "Every decision kith took about one address, with its rule and reason."))
+    return KITH_EXIT_USAGE;
+  if (cmd->argc != 2) {
+    kith_cmd_error("explain: name one address");
+    return KITH_EXIT_USAGE;
+  }
+  g_autoptr(GError) error = NULL;
+  g_autofree char *email = kith_address_normalize(cmd->argv[1], &error);
+  if (!email) {
+    kith_cmd_error("explain: %s", error->message);
+    return KITH_EXIT_USAGE;
+  }
+  int status = KITH_EXIT_OK;
+  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_READ, &status);
+  if (!store)
+    return status;
+  printf("%s\n", email);
+  if (!kith_crm_people_with(store, email, explain_person, NULL, &error))
+    return kith_cmd_fail(error);
+  if (kith_state_is_suppressed(store, email))
+    printf("  suppressed: removed by an administrator, never created again (R50); "
+           "'kith unsuppress %s' lifts it\n", email);
+  printf("activities naming it:\n");
+  if (!kith_state_activities_for(store, email, explain_activity, NULL, &error))
+    return kith_cmd_fail(error);
+  printf("decisions:\n");
+  if (!kith_state_log_each(store, email, explain_log, NULL, &error) ||
+      !kith_outbox_each_for_email(store, email, explain_queued, NULL, &error))
+    return kith_cmd_fail(error);
+  return KITH_EXIT_OK;
+}

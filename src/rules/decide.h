@@ -1,0 +1,104 @@
+/* decide.h - the rules: what to do about an activity's people (R2-R39). */
+#pragma once
+
+#include "rules/config.h"
+#include "store/state.h"
+
+/* One decision about a person or a role, with its "why". The engagement log
+ * and kith explain are built from these. */
+typedef struct {
+  const char *action;   /* CONTRACT.md section 6; contact_created, ocr_created and
+                           field_updated are queued and logged when sync applies them */
+  const char *reason;   /* for skips; the field's API name for field_updated */
+  const char *rule;     /* "R24" */
+  const char *activity_id;
+  const char *email;
+  const char *object_type; /* "Contact" or "Lead" for links */
+  const char *object_id;
+  const char *account_id;
+  const char *opportunity_id;
+  const char *contact_id;
+  const char *owner_id;
+  const char *field;
+  const char *value;
+  const char *old_value;
+  gint64 obs_time;
+  const char *detail;   /* one plain sentence */
+} kith_decision;
+
+/* What the rules read and where their decisions go. */
+typedef struct {
+  kith_store *store;
+  const kith_config *config;
+  GHashTable *counts; /* "action" or "action/reason" -> count (GUINT_TO_POINTER) */
+} kith_decider;
+
+void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *config);
+void kith_decider_clear(kith_decider *d);
+
+/* Applies one decision: log, link, or queue it in the outbox. */
+gboolean kith_decider_emit(kith_decider *d, const kith_decision *decision, GError **error);
+
+/* A user of an activity (R2). */
+typedef struct {
+  char *email;
+  char *user_id;
+  gboolean active;
+  const kith_profile *profile;
+} kith_activity_user;
+
+/* R2: the activity's users, in participant order. kith_activity_user*. */
+GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants);
+
+/* R10 for a captured activity (before it is stored): the reason it is
+ * skipped ("automatic", "subject_filtered", "cancelled", "no_users"), or NULL. */
+const char *kith_rules_activity_skip(kith_decider *d, const kith_activity *a);
+
+/* R11: the reason a participant is skipped, or NULL. */
+const char *kith_rules_participant_skip(kith_decider *d, const char *email, kith_cutype cutype,
+                                        gboolean *is_user);
+
+/* Decides every participant of a stored activity: R11, R20-R27, R37-R39,
+ * then R30-R35. */
+gboolean kith_rules_decide(kith_decider *d, const kith_stored_activity *a, GError **error);
+
+/* R37-R39: brings contact CONTACT_ID (address EMAIL) up to the newest
+ * observations its policy allows, queueing field updates. */
+gboolean kith_rules_enrich(kith_decider *d, const char *activity_id, const char *email,
+                           const char *contact_id, gboolean created_by_kith, GError **error);
+
+/* --- shared between decide.c and ocr.c ------------------------------------ */
+
+/* A participant as the rules see it during one activity. */
+typedef struct {
+  const kith_stored_participant *p;
+  const char *skip;     /* R11 reason, or NULL */
+  char *contact_id;     /* its contact (queued ones too), or NULL */
+  char *contact_account;
+  char *lead_id;        /* an unconverted Lead has the address */
+  GPtrArray *matches;   /* R3 matching accounts (kith_account_match*) */
+  char *account_id;     /* the account R24's tie-breaks choose (for R30 grouping) */
+  const char *logged;   /* the skip reason already logged for it, if any */
+} kith_person_state;
+
+/* R24: among MATCHES, the account a user of USERS qualifies for, by the
+ * contract's preferences; *USER_OUT is that user. With REQUIRE_USER FALSE
+ * and no such user, a primary-domain match first, then the lowest Id. */
+const char *kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrArray *users,
+                                      gboolean require_user, kith_activity_user **user_out,
+                                      int *relation_out);
+
+/* R22: whether FirstName, LastName and the REQUIRED fields are known for
+ * EMAIL; *MISSING names what is not (newly allocated). */
+gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **required,
+                                 char **missing);
+
+/* R25: queues a contact for EMAIL on ACCOUNT_ID owned by OWNER_ID; returns
+ * its Id (newly allocated). */
+char *kith_rules_queue_contact(kith_decider *d, const kith_stored_activity *a, const char *email,
+                               const char *account_id, const char *owner_id, const char *rule,
+                               const char *why, GError **error);
+
+/* R30-R35 for one activity. */
+gboolean kith_rules_ocr(kith_decider *d, const kith_stored_activity *a, GPtrArray *users,
+                        GPtrArray *people, GError **error);

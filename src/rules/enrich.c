@@ -1,0 +1,71 @@
+/* enrich.c - keeping contacts current from newer observations (R37-R39). */
+#include "rules/decide.h"
+
+#include "store/lookup.h"
+
+#include <string.h>
+
+static kith_enrich_mode stronger(kith_enrich_mode a, kith_enrich_mode b)
+{
+  return a > b ? a : b;
+}
+
+/* The policy for FIELD of a contact: kith's own contacts always follow the
+ * newest observation (R37); others as [enrichment] allows (R38), where the
+ * separate persona/department/seniority settings also count. */
+static kith_enrich_mode policy(const kith_config *c, kith_field f, gboolean by_kith)
+{
+  if (by_kith)
+    return KITH_ENRICH_ALWAYS;
+  if (!c->enrich_enabled)
+    return KITH_ENRICH_NEVER;
+  kith_enrich_mode m = c->enrich[f];
+  if (f == KITH_FIELD_PERSONA)
+    m = stronger(m, c->persona);
+  else if (f == KITH_FIELD_DEPARTMENT)
+    m = stronger(m, c->department);
+  else if (f == KITH_FIELD_SENIORITY)
+    m = stronger(m, c->seniority);
+  return m;
+}
+
+gboolean kith_rules_enrich(kith_decider *d, const char *activity_id, const char *email,
+                           const char *contact_id, gboolean by_kith, GError **error)
+{
+  for (int f = 0; f < KITH_FIELD_COUNT; f++) {
+    kith_enrich_mode mode = policy(d->config, f, by_kith);
+    if (mode == KITH_ENRICH_NEVER)
+      continue;
+    const char *field = kith_field_name(f);
+    g_autofree char *value = NULL;
+    gint64 time = 0, written = 0;
+    if (!kith_state_observation(d->store, email, field, &value, &time))
+      continue;
+    /* R39: an observation older than the one the field was written from is
+     * ignored, whatever order the files came in. */
+    if (kith_state_field_source(d->store, contact_id, field, &written) && time <= written)
+      continue;
+    g_autofree char *current = kith_lookup_contact_field(d->store, contact_id, field);
+    if (strcmp(current, value) == 0) {
+      if (!kith_state_set_field_source(d->store, contact_id, field, time, error))
+        return FALSE;
+      continue;
+    }
+    if (mode == KITH_ENRICH_IF_EMPTY && *current)
+      continue;
+    const char *rule = by_kith ? "R37" : "R38";
+    g_autofree char *why = g_strdup_printf(
+        by_kith ? "%s: '%s' becomes '%s', newer mail shows it (R37)"
+                : mode == KITH_ENRICH_IF_EMPTY ? "%s: the empty field '%s' becomes '%s' (if_empty, R38)"
+                                               : "%s: '%s' becomes '%s' (always, R38)",
+        field, current, value);
+    kith_decision x = {.action = "field_updated", .reason = field, .rule = rule,
+                       .activity_id = activity_id, .email = email, .object_id = contact_id,
+                       .contact_id = contact_id, .field = field, .value = value,
+                       .old_value = current, .obs_time = time, .detail = why};
+    if (!kith_decider_emit(d, &x, error) ||
+        !kith_state_set_field_source(d->store, contact_id, field, time, error))
+      return FALSE;
+  }
+  return TRUE;
+}

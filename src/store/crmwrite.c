@@ -1,0 +1,193 @@
+/* crmwrite.c - writes to the local CRM tables (the embedded default CRM). */
+#include "store/crmwrite.h"
+
+#include "rules/config.h"
+#include "util/timeutil.h"
+
+#include <string.h>
+
+static void bind(sqlite3_stmt *st, int i, const char *v)
+{
+  sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+gboolean kith_crmw_insert_contact(kith_store *s, const kith_new_contact *c, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "INSERT INTO Contact(Id, AccountId, FirstName, LastName, Email, Title, Phone, Department,"
+         " Seniority__c, Persona__c, MailingCountry, MailingState, OwnerId, LeadSource,"
+         " Created_By_Kith__c, CreatedDate, email_key, created_ts)"
+         " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+      error);
+  if (!st)
+    return FALSE;
+  bind(st, 1, c->id);
+  bind(st, 2, c->account_id);
+  bind(st, 3, c->fields[KITH_FIELD_FIRST_NAME]);
+  bind(st, 4, c->fields[KITH_FIELD_LAST_NAME]);
+  bind(st, 5, c->email);
+  bind(st, 6, c->fields[KITH_FIELD_TITLE]);
+  bind(st, 7, c->fields[KITH_FIELD_PHONE]);
+  bind(st, 8, c->fields[KITH_FIELD_DEPARTMENT]);
+  bind(st, 9, c->fields[KITH_FIELD_SENIORITY]);
+  bind(st, 10, c->fields[KITH_FIELD_PERSONA]);
+  bind(st, 11, c->fields[KITH_FIELD_COUNTRY]);
+  bind(st, 12, c->fields[KITH_FIELD_STATE]);
+  bind(st, 13, c->owner_id);
+  bind(st, 14, c->lead_source);
+  bind(st, 15, c->created_date);
+  bind(st, 16, c->email);
+  gint64 t = 0;
+  if (kith_time_parse(c->created_date, &t))
+    sqlite3_bind_int64(st, 17, t);
+  return kith_store_step_done(s, st, error);
+}
+
+gboolean kith_crmw_insert_role(kith_store *s, const char *id, const char *opportunity_id,
+                               const char *contact_id, const char *role, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "INSERT INTO OpportunityContactRole(Id, OpportunityId, ContactId, Role, IsPrimary,"
+         " Created_By_Kith__c) VALUES(?, ?, ?, ?, 0, 1)",
+      error);
+  if (!st)
+    return FALSE;
+  bind(st, 1, id);
+  bind(st, 2, opportunity_id);
+  bind(st, 3, contact_id);
+  bind(st, 4, role);
+  return kith_store_step_done(s, st, error);
+}
+
+gboolean kith_crmw_update_field(kith_store *s, const char *id, const char *field,
+                                const char *value, char **old, GError **error)
+{
+  g_return_val_if_fail(kith_field_lookup(field) >= 0, FALSE);
+  /* FIELD is one of the fixed API names, never input text. */
+  g_autofree char *get = g_strdup_printf("SELECT %s FROM Contact WHERE Id = ?", field);
+  sqlite3_stmt *st = kith_store_stmt(s, get, error);
+  if (!st)
+    return FALSE;
+  bind(st, 1, id);
+  if (old)
+    *old = g_strdup(sqlite3_step(st) == SQLITE_ROW ? kith_store_col(st, 0) : "");
+  sqlite3_reset(st);
+  g_autofree char *set = g_strdup_printf("UPDATE Contact SET %s = ? WHERE Id = ?", field);
+  st = kith_store_stmt(s, set, error);
+  if (!st)
+    return FALSE;
+  bind(st, 1, value);
+  bind(st, 2, id);
+  return kith_store_step_done(s, st, error);
+}
+
+gboolean kith_crmw_delete_contact(kith_store *s, const char *id, gboolean *existed,
+                                  GError **error)
+{
+  sqlite3_stmt *roles = kith_store_stmt(s, "DELETE FROM OpportunityContactRole WHERE ContactId = ?",
+                                        error);
+  if (!roles)
+    return FALSE;
+  bind(roles, 1, id);
+  if (!kith_store_step_done(s, roles, error))
+    return FALSE;
+  sqlite3_stmt *st = kith_store_stmt(s, "DELETE FROM Contact WHERE Id = ?", error);
+  if (!st)
+    return FALSE;
+  bind(st, 1, id);
+  if (!kith_store_step_done(s, st, error))
+    return FALSE;
+  if (existed)
+    *existed = sqlite3_changes(kith_store_db(s)) > 0;
+  return TRUE;
+}
+
+char *kith_crmw_existing_for(kith_store *s, const char *address, const char **type)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT Id FROM Contact WHERE email_key = ? ORDER BY created_ts IS NULL, created_ts, Id"
+         " LIMIT 1",
+      NULL);
+  if (!st)
+    return NULL;
+  bind(st, 1, address);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    char *id = g_strdup(kith_store_col(st, 0));
+    sqlite3_reset(st);
+    *type = "Contact";
+    return id;
+  }
+  sqlite3_reset(st);
+  st = kith_store_stmt(s, "SELECT Id FROM Lead WHERE email_key = ? AND IsConverted = 0"
+                          " ORDER BY Id LIMIT 1",
+                       NULL);
+  if (!st)
+    return NULL;
+  bind(st, 1, address);
+  char *id = NULL;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    id = g_strdup(kith_store_col(st, 0));
+    *type = "Lead";
+  }
+  sqlite3_reset(st);
+  return id;
+}
+
+static gboolean exists(kith_store *s, const char *sql, const char *a, const char *b)
+{
+  sqlite3_stmt *st = kith_store_stmt(s, sql, NULL);
+  if (!st)
+    return FALSE;
+  bind(st, 1, a);
+  if (b)
+    bind(st, 2, b);
+  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_reset(st);
+  return found;
+}
+
+gboolean kith_crmw_contact_exists(kith_store *s, const char *id)
+{
+  return exists(s, "SELECT 1 FROM Contact WHERE Id = ?", id, NULL);
+}
+
+gboolean kith_crmw_role_exists(kith_store *s, const char *opportunity_id, const char *contact_id)
+{
+  return exists(s, "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ? AND ContactId = ?",
+                opportunity_id, contact_id);
+}
+
+gboolean kith_crmw_opportunity_open(kith_store *s, const char *id)
+{
+  return exists(s, "SELECT 1 FROM Opportunity WHERE Id = ? AND IsClosed = 0", id, NULL);
+}
+
+gboolean kith_crmw_alias(kith_store *s, const char *queued, const char *actual, const char *type,
+                         GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "INSERT OR REPLACE INTO id_alias(queued_id, actual_id, object_type) VALUES(?, ?, ?)", error);
+  if (!st)
+    return FALSE;
+  bind(st, 1, queued);
+  bind(st, 2, actual);
+  bind(st, 3, type);
+  return kith_store_step_done(s, st, error);
+}
+
+char *kith_crmw_resolve(kith_store *s, const char *id, const char **type)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT actual_id, object_type FROM id_alias WHERE queued_id = ?", NULL);
+  *type = "Contact";
+  if (!st)
+    return g_strdup(id);
+  bind(st, 1, id);
+  char *out = NULL;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    out = g_strdup(kith_store_col(st, 0));
+    *type = strcmp(kith_store_col(st, 1), "Lead") == 0 ? "Lead" : "Contact";
+  }
+  sqlite3_reset(st);
+  return out ? out : g_strdup(id);
+}

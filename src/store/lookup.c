@@ -1,0 +1,374 @@
+/* lookup.c - CRM look-ups for the rules, over the mirror and the pending outbox. */
+#include "store/lookup.h"
+
+#include "extract/address.h"
+#include "rules/config.h"
+
+#include <string.h>
+
+/* Contacts that a queued delete or removal will take away. */
+#define GOING "(SELECT object_id FROM outbox WHERE state = 'pending' AND" \
+              " op IN ('contact_delete', 'contact_remove'))"
+
+void kith_contact_ref_clear(kith_contact_ref *c)
+{
+  g_clear_pointer(&c->id, g_free);
+  g_clear_pointer(&c->account_id, g_free);
+}
+
+static sqlite3_stmt *q(kith_store *s, const char *sql)
+{
+  sqlite3_stmt *st = kith_store_stmt(s, sql, NULL);
+  /* The look-ups are fixed SQL: one that does not prepare is a bug. */
+  if (!st)
+    g_error("%s: %s", sql, sqlite3_errmsg(kith_store_db(s)));
+  return st;
+}
+
+static void bind(sqlite3_stmt *st, int i, const char *v)
+{
+  sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+static gboolean one_row(sqlite3_stmt *st)
+{
+  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_reset(st);
+  return found;
+}
+
+static char *resolve_alias(kith_store *s, const char *id)
+{
+  sqlite3_stmt *st = q(s, "SELECT actual_id FROM id_alias WHERE queued_id = ?");
+  if (!st)
+    return g_strdup(id);
+  bind(st, 1, id);
+  char *out = sqlite3_step(st) == SQLITE_ROW ? g_strdup(kith_store_col(st, 0)) : g_strdup(id);
+  sqlite3_reset(st);
+  return out;
+}
+
+gboolean kith_lookup_contact_by_email(kith_store *s, const char *address, kith_contact_ref *out)
+{
+  sqlite3_stmt *st = q(s,
+      "SELECT * FROM (SELECT Id, AccountId, Created_By_Kith__c, 0 AS queued, created_ts"
+      " FROM Contact WHERE email_key = ?1 AND Id NOT IN " GOING
+      " UNION ALL SELECT object_id, account_id, 1, 1, NULL FROM outbox"
+      " WHERE email = ?1 AND op = 'contact_create' AND state = 'pending')"
+      " ORDER BY queued, created_ts IS NULL, created_ts, Id LIMIT 1");
+  if (!st)
+    return FALSE;
+  bind(st, 1, address);
+  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  if (found && out) {
+    out->id = g_strdup(kith_store_col(st, 0));
+    out->account_id = g_strdup(kith_store_col(st, 1));
+    out->created_by_kith = sqlite3_column_int(st, 2) != 0;
+    out->queued = sqlite3_column_int(st, 3) != 0;
+  }
+  sqlite3_reset(st);
+  return found;
+}
+
+gboolean kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_ref *out,
+                                   char **email)
+{
+  sqlite3_stmt *st = q(s,
+      "SELECT Id, AccountId, Created_By_Kith__c, 0, email_key FROM Contact WHERE Id = ?1"
+      " AND Id NOT IN " GOING
+      " UNION ALL SELECT object_id, account_id, 1, 1, email FROM outbox"
+      " WHERE object_id = ?1 AND op = 'contact_create' AND state = 'pending'");
+  if (!st)
+    return FALSE;
+  bind(st, 1, id);
+  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  if (found) {
+    if (out) {
+      out->id = g_strdup(kith_store_col(st, 0));
+      out->account_id = g_strdup(kith_store_col(st, 1));
+      out->created_by_kith = sqlite3_column_int(st, 2) != 0;
+      out->queued = sqlite3_column_int(st, 3) != 0;
+    }
+    if (email)
+      *email = g_strdup(kith_store_col(st, 4));
+  }
+  sqlite3_reset(st);
+  return found;
+}
+
+char *kith_lookup_lead_by_email(kith_store *s, const char *address)
+{
+  sqlite3_stmt *st = q(s, "SELECT Id FROM Lead WHERE email_key = ? AND IsConverted = 0"
+                          " ORDER BY Id LIMIT 1");
+  if (!st)
+    return NULL;
+  bind(st, 1, address);
+  char *id = sqlite3_step(st) == SQLITE_ROW ? g_strdup(kith_store_col(st, 0)) : NULL;
+  sqlite3_reset(st);
+  return id;
+}
+
+char *kith_lookup_user_by_email(kith_store *s, const char *address, gboolean *active)
+{
+  sqlite3_stmt *st = q(s, "SELECT Id, IsActive FROM \"User\" WHERE email_key = ?"
+                          " ORDER BY IsActive DESC, Id LIMIT 1");
+  if (!st)
+    return NULL;
+  bind(st, 1, address);
+  char *id = NULL;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    id = g_strdup(kith_store_col(st, 0));
+    if (active)
+      *active = sqlite3_column_int(st, 1) != 0;
+  }
+  sqlite3_reset(st);
+  return id;
+}
+
+gboolean kith_lookup_user_active(kith_store *s, const char *user_id, gboolean *exists)
+{
+  sqlite3_stmt *st = q(s, "SELECT IsActive FROM \"User\" WHERE Id = ?");
+  if (!st)
+    return FALSE;
+  bind(st, 1, user_id);
+  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  gboolean active = found && sqlite3_column_int(st, 0) != 0;
+  sqlite3_reset(st);
+  if (exists)
+    *exists = found;
+  return active;
+}
+
+static void match_free(gpointer p)
+{
+  kith_account_match *m = p;
+  g_free(m->account_id);
+  g_free(m);
+}
+
+GPtrArray *kith_lookup_matching_accounts(kith_store *s, const char *domain)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func(match_free);
+  sqlite3_stmt *st = q(s, "SELECT account_id, is_primary FROM account_domain WHERE domain = ?"
+                          " ORDER BY account_id");
+  if (!st)
+    return out;
+  /* Most specific first: the domain itself, then each parent, stopping at a
+   * public suffix, which never matches (R3). */
+  for (const char *d = domain; d && *d; d = strchr(d, '.') ? strchr(d, '.') + 1 : NULL) {
+    if (kith_domain_is_public_suffix(d))
+      break;
+    bind(st, 1, d);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      kith_account_match *m = g_new0(kith_account_match, 1);
+      m->account_id = g_strdup(kith_store_col(st, 0));
+      m->primary = sqlite3_column_int(st, 1) != 0;
+      g_ptr_array_add(out, m);
+    }
+    sqlite3_reset(st);
+    if (out->len)
+      break;
+  }
+  return out;
+}
+
+gboolean kith_lookup_account_owned_by(kith_store *s, const char *account_id, const char *user_id)
+{
+  sqlite3_stmt *st = q(s, "SELECT 1 FROM Account WHERE Id = ? AND OwnerId = ?");
+  if (!st)
+    return FALSE;
+  bind(st, 1, account_id);
+  bind(st, 2, user_id);
+  return one_row(st);
+}
+
+gboolean kith_lookup_user_owns_opportunity_on(kith_store *s, const char *account_id,
+                                              const char *user_id)
+{
+  sqlite3_stmt *st = q(s, "SELECT 1 FROM Opportunity WHERE OwnerId = ? AND AccountId = ? LIMIT 1");
+  if (!st)
+    return FALSE;
+  bind(st, 1, user_id);
+  bind(st, 2, account_id);
+  return one_row(st);
+}
+
+gboolean kith_lookup_user_on_team(kith_store *s, const char *account_id, const char *user_id)
+{
+  sqlite3_stmt *st = q(s, "SELECT 1 FROM AccountTeamMember WHERE AccountId = ? AND UserId = ?"
+                          " LIMIT 1");
+  if (!st)
+    return FALSE;
+  bind(st, 1, account_id);
+  bind(st, 2, user_id);
+  return one_row(st);
+}
+
+void kith_opportunity_free(gpointer p)
+{
+  kith_opportunity *o = p;
+  g_free(o->id);
+  g_free(o->owner_id);
+  g_free(o);
+}
+
+GPtrArray *kith_lookup_open_opportunities(kith_store *s, const char *account_id)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func(kith_opportunity_free);
+  sqlite3_stmt *st = q(s, "SELECT Id, OwnerId, created_ts FROM Opportunity"
+                          " WHERE AccountId = ? AND IsClosed = 0 ORDER BY Id");
+  if (!st)
+    return out;
+  bind(st, 1, account_id);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    kith_opportunity *o = g_new0(kith_opportunity, 1);
+    o->id = g_strdup(kith_store_col(st, 0));
+    o->owner_id = g_strdup(kith_store_col(st, 1));
+    o->created = sqlite3_column_type(st, 2) == SQLITE_NULL ? G_MININT64
+                                                             : sqlite3_column_int64(st, 2);
+    g_ptr_array_add(out, o);
+  }
+  sqlite3_reset(st);
+  return out;
+}
+
+gboolean kith_lookup_role_exists(kith_store *s, const char *opportunity_id, const char *contact_id)
+{
+  g_autofree char *cid = resolve_alias(s, contact_id);
+  sqlite3_stmt *st = q(s,
+      "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId = ?2"
+      " AND ContactId NOT IN " GOING
+      " UNION ALL SELECT 1 FROM outbox WHERE op = 'role_create' AND state = 'pending'"
+      " AND opportunity_id = ?1 AND contact_id IN (?2, ?3) LIMIT 1");
+  if (!st)
+    return FALSE;
+  bind(st, 1, opportunity_id);
+  bind(st, 2, cid);
+  bind(st, 3, contact_id);
+  return one_row(st);
+}
+
+gboolean kith_lookup_opportunity_has_role(kith_store *s, const char *opportunity_id)
+{
+  sqlite3_stmt *st = q(s,
+      "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId NOT IN " GOING
+      " UNION ALL SELECT 1 FROM outbox WHERE op = 'role_create' AND state = 'pending'"
+      " AND opportunity_id = ?1 LIMIT 1");
+  if (!st)
+    return FALSE;
+  bind(st, 1, opportunity_id);
+  return one_row(st);
+}
+
+GPtrArray *kith_lookup_contact_roles(kith_store *s, const char *contact_id)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+  sqlite3_stmt *st = q(s,
+      "SELECT OpportunityId FROM OpportunityContactRole WHERE ContactId = ?1"
+      " UNION SELECT opportunity_id FROM outbox WHERE op = 'role_create' AND state = 'pending'"
+      " AND contact_id = ?1 ORDER BY 1");
+  if (!st)
+    return out;
+  bind(st, 1, contact_id);
+  while (sqlite3_step(st) == SQLITE_ROW)
+    g_ptr_array_add(out, g_strdup(kith_store_col(st, 0)));
+  sqlite3_reset(st);
+  return out;
+}
+
+char *kith_lookup_contact_field(kith_store *s, const char *id, const char *field)
+{
+  if (kith_field_lookup(field) < 0)
+    return g_strdup("");
+  sqlite3_stmt *st = q(s, "SELECT value FROM outbox WHERE op = 'field_update' AND"
+                          " state = 'pending' AND contact_id = ? AND field = ?"
+                          " ORDER BY seq DESC LIMIT 1");
+  if (!st)
+    return g_strdup("");
+  bind(st, 1, id);
+  bind(st, 2, field);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    char *v = g_strdup(kith_store_col(st, 0));
+    sqlite3_reset(st);
+    return v;
+  }
+  sqlite3_reset(st);
+  /* The column name comes from the fixed field table, never from input. */
+  g_autofree char *sql = g_strdup_printf("SELECT %s FROM Contact WHERE Id = ?", field);
+  sqlite3_stmt *col = q(s, sql);
+  if (!col)
+    return g_strdup("");
+  bind(col, 1, id);
+  char *v = g_strdup(sqlite3_step(col) == SQLITE_ROW ? kith_store_col(col, 0) : "");
+  sqlite3_reset(col);
+  return v;
+}
+
+typedef struct {
+  char *email;
+  GPtrArray *ids;
+  GArray *flags;
+} dup_group;
+
+static void dup_group_free(gpointer p)
+{
+  dup_group *g = p;
+  g_free(g->email);
+  g_ptr_array_unref(g->ids);
+  g_array_unref(g->flags);
+  g_free(g);
+}
+
+/* The groups are read first and handed out after, so that what FN queues in
+ * the outbox cannot change the reading under way. */
+gboolean kith_lookup_each_duplicate_group(kith_store *s, kith_duplicate_fn fn, gpointer user_data,
+                                          GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  const char *sql =
+      "SELECT email_key, Id, Created_By_Kith__c FROM Contact WHERE email_key IN"
+      " (SELECT email_key FROM Contact WHERE email_key IS NOT NULL AND email_key <> ''"
+      "  AND Id NOT IN " GOING " GROUP BY email_key HAVING count(*) > 1)"
+      " AND Id NOT IN " GOING
+      " ORDER BY email_key, created_ts IS NULL, created_ts, Id";
+  if (sqlite3_prepare_v2(kith_store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
+    return kith_store_fail(s, error, "dedup");
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func(dup_group_free);
+  dup_group *cur = NULL;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *e = kith_store_col(st, 0);
+    if (!cur || strcmp(cur->email, e) != 0) {
+      cur = g_new0(dup_group, 1);
+      cur->email = g_strdup(e);
+      cur->ids = g_ptr_array_new_with_free_func(g_free);
+      cur->flags = g_array_new(FALSE, FALSE, sizeof(gboolean));
+      g_ptr_array_add(groups, cur);
+    }
+    g_ptr_array_add(cur->ids, g_strdup(kith_store_col(st, 1)));
+    gboolean k = sqlite3_column_int(st, 2) != 0;
+    g_array_append_val(cur->flags, k);
+  }
+  gboolean ok = rc == SQLITE_DONE;
+  if (!ok)
+    kith_store_fail(s, error, "dedup");
+  sqlite3_finalize(st);
+  for (guint i = 0; ok && i < groups->len; i++) {
+    dup_group *g = g_ptr_array_index(groups, i);
+    ok = fn(g->email, g->ids, g->flags, user_data, error);
+  }
+  return ok;
+}
+
+char *kith_lookup_record_name(kith_store *s, const char *table, const char *id)
+{
+  const char *sql = g_strcmp0(table, "Account") == 0 ? "SELECT Name FROM Account WHERE Id = ?"
+                                                     : "SELECT Name FROM Opportunity WHERE Id = ?";
+  sqlite3_stmt *st = q(s, sql);
+  if (!st)
+    return g_strdup("");
+  bind(st, 1, id);
+  char *v = g_strdup(sqlite3_step(st) == SQLITE_ROW ? kith_store_col(st, 0) : "");
+  sqlite3_reset(st);
+  return v;
+}

@@ -1,0 +1,71 @@
+/* lookup.h - the CRM look-ups the rules make, on the CRM as it will be once
+ * the outbox is applied (queued creates count, queued deletes do not). */
+#pragma once
+
+#include "store/store.h"
+
+typedef struct {
+  char *id;
+  char *account_id;
+  gboolean created_by_kith;
+  gboolean queued; /* a contact_create still in the outbox */
+} kith_contact_ref;
+
+void kith_contact_ref_clear(kith_contact_ref *c);
+
+/* R20/R27: the contact with ADDRESS (the earliest, then lowest Id), or FALSE. */
+gboolean kith_lookup_contact_by_email(kith_store *s, const char *address, kith_contact_ref *out);
+/* A contact by Id (queued ones too). */
+gboolean kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_ref *out,
+                                   char **email);
+/* R21: an unconverted Lead with ADDRESS; its Id, newly allocated, or NULL. */
+char *kith_lookup_lead_by_email(kith_store *s, const char *address);
+/* R2: the User with ADDRESS: its Id (newly allocated) and whether it is active. */
+char *kith_lookup_user_by_email(kith_store *s, const char *address, gboolean *active);
+/* Whether USER_ID is a User, and active. */
+gboolean kith_lookup_user_active(kith_store *s, const char *user_id, gboolean *exists);
+
+typedef struct {
+  char *account_id;
+  gboolean primary; /* matched the Account's primary (Website) domain */
+} kith_account_match;
+
+/* R3: the Accounts whose domain matches DOMAIN most specifically (never a
+ * public suffix), lowest Id first. An array of kith_account_match*. */
+GPtrArray *kith_lookup_matching_accounts(kith_store *s, const char *domain);
+
+/* R24 relations of USER_ID to ACCOUNT_ID. */
+gboolean kith_lookup_account_owned_by(kith_store *s, const char *account_id, const char *user_id);
+gboolean kith_lookup_user_owns_opportunity_on(kith_store *s, const char *account_id,
+                                              const char *user_id);
+gboolean kith_lookup_user_on_team(kith_store *s, const char *account_id, const char *user_id);
+
+typedef struct {
+  char *id;
+  char *owner_id;
+  gint64 created; /* CreatedDate, Unix seconds; G_MININT64 when unknown */
+} kith_opportunity;
+
+/* The open Opportunities (IsClosed = false) of ACCOUNT_ID, by Id. */
+GPtrArray *kith_lookup_open_opportunities(kith_store *s, const char *account_id);
+void kith_opportunity_free(gpointer o);
+
+/* Roles, queued ones included. */
+gboolean kith_lookup_role_exists(kith_store *s, const char *opportunity_id, const char *contact_id);
+gboolean kith_lookup_opportunity_has_role(kith_store *s, const char *opportunity_id);
+/* The Opportunity Ids on which CONTACT_ID has a role. */
+GPtrArray *kith_lookup_contact_roles(kith_store *s, const char *contact_id);
+
+/* The value FIELD of contact ID will have: a queued update, else the CRM's. */
+char *kith_lookup_contact_field(kith_store *s, const char *id, const char *field);
+
+/* Every group of two or more contacts sharing an address (R40): calls FN with
+ * the address and the contacts' Ids, earliest CreatedDate first (then Id),
+ * with their Created_By_Kith__c flags. Contacts queued for deletion are out. */
+typedef gboolean (*kith_duplicate_fn)(const char *email, GPtrArray *ids, GArray *by_kith,
+                                      gpointer user_data, GError **error);
+gboolean kith_lookup_each_duplicate_group(kith_store *s, kith_duplicate_fn fn, gpointer user_data,
+                                          GError **error);
+
+/* The Name of an Account or Opportunity (for sentences), "" when unknown. */
+char *kith_lookup_record_name(kith_store *s, const char *table, const char *id);

@@ -1,0 +1,406 @@
+/* state.c - kith's own tables: activities, observations, links, log, suppression, Ids. */
+#include "store/state.h"
+
+#include "util/error.h"
+#include "util/sfid.h"
+#include "util/timeutil.h"
+
+#include <string.h>
+
+#define STMT(var, sql)                                                                            \
+  sqlite3_stmt *var = kith_store_stmt(s, sql, error);                                             \
+  if (!var)                                                                                       \
+    return FALSE
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+  if (v)
+    sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+static void stored_participant_free(gpointer p)
+{
+  kith_stored_participant *sp = p;
+  g_free(sp->email);
+  g_free(sp->name);
+  g_free(sp->first_name);
+  g_free(sp->last_name);
+  g_free(sp);
+}
+
+void kith_stored_activity_free(kith_stored_activity *a)
+{
+  if (!a)
+    return;
+  g_free(a->id);
+  g_free(a->kind);
+  g_free(a->subject);
+  g_free(a->origin);
+  if (a->participants)
+    g_ptr_array_unref(a->participants);
+  g_free(a);
+}
+
+gboolean kith_state_activity_exists(kith_store *s, const char *id)
+{
+  sqlite3_stmt *st = kith_store_stmt(s, "SELECT 1 FROM activity WHERE id = ?", NULL);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_reset(st);
+  return found;
+}
+
+static const char *cutype_name(kith_cutype c)
+{
+  switch (c) {
+  case KITH_CUTYPE_ROOM: return "room";
+  case KITH_CUTYPE_RESOURCE: return "resource";
+  case KITH_CUTYPE_GROUP: return "group";
+  default: return "person";
+  }
+}
+
+static kith_cutype cutype_parse(const char *s)
+{
+  if (strcmp(s, "room") == 0)
+    return KITH_CUTYPE_ROOM;
+  if (strcmp(s, "resource") == 0)
+    return KITH_CUTYPE_RESOURCE;
+  if (strcmp(s, "group") == 0)
+    return KITH_CUTYPE_GROUP;
+  return KITH_CUTYPE_PERSON;
+}
+
+static kith_part_role role_parse(const char *s)
+{
+  for (int r = KITH_PART_FROM; r <= KITH_PART_ATTENDEE; r++)
+    if (strcmp(kith_part_role_name(r), s) == 0)
+      return r;
+  return KITH_PART_TO;
+}
+
+gboolean kith_state_activity_add(kith_store *s, const kith_activity *a, const char *state,
+                                 const char *reason, char **firsts, char **lasts, GError **error)
+{
+  STMT(st, "INSERT INTO activity(id, kind, time, subject, origin, state, reason, ingested_at)"
+           " VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+  g_autofree char *now = kith_time_now();
+  bind_text(st, 1, a->id);
+  bind_text(st, 2, kith_activity_kind_name(a->kind));
+  sqlite3_bind_int64(st, 3, a->time);
+  bind_text(st, 4, a->subject ? a->subject : "");
+  bind_text(st, 5, a->origin);
+  bind_text(st, 6, state);
+  bind_text(st, 7, reason);
+  bind_text(st, 8, now);
+  if (!kith_store_step_done(s, st, error))
+    return FALSE;
+  STMT(pt, "INSERT INTO activity_participant(activity_id, pos, email, name, role, cutype,"
+           " first_name, last_name) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+  for (guint i = 0; i < a->participants->len; i++) {
+    const kith_participant *p = g_ptr_array_index(a->participants, i);
+    sqlite3_reset(pt);
+    bind_text(pt, 1, a->id);
+    sqlite3_bind_int(pt, 2, i);
+    bind_text(pt, 3, p->email);
+    bind_text(pt, 4, p->name);
+    bind_text(pt, 5, kith_part_role_name(p->role));
+    bind_text(pt, 6, cutype_name(p->cutype));
+    bind_text(pt, 7, firsts ? firsts[i] : NULL);
+    bind_text(pt, 8, lasts ? lasts[i] : NULL);
+    if (!kith_store_step_done(s, pt, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean kith_state_activity_set_state(kith_store *s, const char *id, const char *state,
+                                       const char *reason, GError **error)
+{
+  STMT(st, "UPDATE activity SET state = ?, reason = ? WHERE id = ?");
+  bind_text(st, 1, state);
+  bind_text(st, 2, reason);
+  bind_text(st, 3, id);
+  return kith_store_step_done(s, st, error);
+}
+
+GPtrArray *kith_state_pending_activities(kith_store *s, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT id FROM activity WHERE state = 'pending' ORDER BY time, id", error);
+  if (!st)
+    return NULL;
+  GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+  while (sqlite3_step(st) == SQLITE_ROW)
+    g_ptr_array_add(ids, g_strdup(kith_store_col(st, 0)));
+  sqlite3_reset(st);
+  return ids;
+}
+
+kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT kind, time, subject, origin FROM activity WHERE id = ?", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    sqlite3_reset(st);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_NOT_FOUND, "no activity %s", id);
+    return NULL;
+  }
+  kith_stored_activity *a = g_new0(kith_stored_activity, 1);
+  a->id = g_strdup(id);
+  a->kind = g_strdup(kith_store_col(st, 0));
+  a->time = sqlite3_column_int64(st, 1);
+  a->subject = g_strdup(kith_store_col(st, 2));
+  a->origin = g_strdup(kith_store_col(st, 3));
+  sqlite3_reset(st);
+  a->participants = g_ptr_array_new_with_free_func(stored_participant_free);
+  sqlite3_stmt *pt = kith_store_stmt(
+      s, "SELECT email, name, role, cutype, first_name, last_name FROM activity_participant"
+         " WHERE activity_id = ? ORDER BY pos",
+      error);
+  if (!pt) {
+    kith_stored_activity_free(a);
+    return NULL;
+  }
+  sqlite3_bind_text(pt, 1, id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(pt) == SQLITE_ROW) {
+    kith_stored_participant *p = g_new0(kith_stored_participant, 1);
+    p->email = g_strdup(kith_store_col(pt, 0));
+    p->domain = strrchr(p->email, '@') ? strrchr(p->email, '@') + 1 : p->email;
+    p->name = sqlite3_column_type(pt, 1) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(pt, 1));
+    p->role = role_parse(kith_store_col(pt, 2));
+    p->cutype = cutype_parse(kith_store_col(pt, 3));
+    p->first_name = sqlite3_column_type(pt, 4) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(pt, 4));
+    p->last_name = sqlite3_column_type(pt, 5) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(pt, 5));
+    g_ptr_array_add(a->participants, p);
+  }
+  sqlite3_reset(pt);
+  return a;
+}
+
+gboolean kith_state_observe(kith_store *s, const char *email, const char *field,
+                            const char *value, gint64 time, const char *activity_id,
+                            GError **error)
+{
+  if (!value || !*value)
+    return TRUE; /* showing no value is not an observation */
+  STMT(st, "INSERT INTO observation(email, field, value, time, activity_id) VALUES(?, ?, ?, ?, ?)"
+           " ON CONFLICT(email, field) DO UPDATE SET value = excluded.value, time = excluded.time,"
+           " activity_id = excluded.activity_id"
+           " WHERE excluded.time > observation.time OR (excluded.time = observation.time AND"
+           " excluded.activity_id > observation.activity_id)");
+  bind_text(st, 1, email);
+  bind_text(st, 2, field);
+  bind_text(st, 3, value);
+  sqlite3_bind_int64(st, 4, time);
+  bind_text(st, 5, activity_id);
+  return kith_store_step_done(s, st, error);
+}
+
+gboolean kith_state_observation(kith_store *s, const char *email, const char *field,
+                                char **value, gint64 *time)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT value, time FROM observation WHERE email = ? AND field = ?", NULL);
+  if (!st)
+    return FALSE;
+  bind_text(st, 1, email);
+  bind_text(st, 2, field);
+  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  if (found) {
+    if (value)
+      *value = g_strdup(kith_store_col(st, 0));
+    if (time)
+      *time = sqlite3_column_int64(st, 1);
+  }
+  sqlite3_reset(st);
+  return found;
+}
+
+gboolean kith_state_field_source(kith_store *s, const char *contact_id, const char *field,
+                                 gint64 *time)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT time FROM field_source WHERE contact_id = ? AND field = ?", NULL);
+  if (!st)
+    return FALSE;
+  bind_text(st, 1, contact_id);
+  bind_text(st, 2, field);
+  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  if (found)
+    *time = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return found;
+}
+
+gboolean kith_state_set_field_source(kith_store *s, const char *contact_id, const char *field,
+                                     gint64 time, GError **error)
+{
+  STMT(st, "INSERT INTO field_source(contact_id, field, time) VALUES(?, ?, ?)"
+           " ON CONFLICT DO UPDATE SET time = max(time, excluded.time)");
+  bind_text(st, 1, contact_id);
+  bind_text(st, 2, field);
+  sqlite3_bind_int64(st, 3, time);
+  return kith_store_step_done(s, st, error);
+}
+
+gboolean kith_state_link(kith_store *s, const char *activity_id, const char *email,
+                         const char *object_type, const char *object_id, GError **error)
+{
+  STMT(st, "INSERT INTO activity_link(activity_id, email, object_type, object_id)"
+           " VALUES(?, ?, ?, ?) ON CONFLICT DO UPDATE SET object_type = excluded.object_type,"
+           " object_id = excluded.object_id");
+  bind_text(st, 1, activity_id);
+  bind_text(st, 2, email);
+  bind_text(st, 3, object_type);
+  bind_text(st, 4, object_id);
+  return kith_store_step_done(s, st, error);
+}
+
+gboolean kith_state_relink(kith_store *s, const char *from_id, const char *to_type,
+                           const char *to_id, GError **error)
+{
+  STMT(st, "UPDATE activity_link SET object_type = ?, object_id = ? WHERE object_id = ?");
+  bind_text(st, 1, to_type);
+  bind_text(st, 2, to_id);
+  bind_text(st, 3, from_id);
+  return kith_store_step_done(s, st, error);
+}
+
+gboolean kith_state_log(kith_store *s, const kith_log_entry *e, GError **error)
+{
+  STMT(st, "INSERT INTO engagement_log(time, activity_id, email, action, reason, object_id,"
+           " rule, detail) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+  g_autofree char *now = kith_time_now();
+  bind_text(st, 1, now);
+  bind_text(st, 2, e->activity_id ? e->activity_id : "");
+  bind_text(st, 3, e->email ? e->email : "");
+  bind_text(st, 4, e->action);
+  bind_text(st, 5, e->reason ? e->reason : "");
+  bind_text(st, 6, e->object_id ? e->object_id : "");
+  bind_text(st, 7, e->rule ? e->rule : "");
+  bind_text(st, 8, e->detail ? e->detail : "");
+  return kith_store_step_done(s, st, error);
+}
+
+gboolean kith_state_log_each(kith_store *s, const char *email, kith_log_row_fn row,
+                             gpointer user_data, GError **error)
+{
+  const char *sql = email ? "SELECT time, activity_id, email, action, reason, object_id, rule,"
+                            " detail FROM engagement_log WHERE email = ? ORDER BY seq"
+                          : "SELECT time, activity_id, email, action, reason, object_id, rule,"
+                            " detail FROM engagement_log ORDER BY seq";
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(kith_store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
+    return kith_store_fail(s, error, "log");
+  if (email)
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    kith_log_entry e = {kith_store_col(st, 1), kith_store_col(st, 2), kith_store_col(st, 3),
+                        kith_store_col(st, 4), kith_store_col(st, 5), kith_store_col(st, 6),
+                        kith_store_col(st, 7)};
+    if (!row(kith_store_col(st, 0), &e, user_data))
+      break;
+  }
+  gboolean ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+  if (!ok)
+    kith_store_fail(s, error, "log");
+  sqlite3_finalize(st);
+  return ok;
+}
+
+gboolean kith_state_is_suppressed(kith_store *s, const char *email)
+{
+  sqlite3_stmt *st = kith_store_stmt(s, "SELECT 1 FROM suppression WHERE email = ?", NULL);
+  if (!st)
+    return FALSE;
+  bind_text(st, 1, email);
+  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_reset(st);
+  return found;
+}
+
+gboolean kith_state_suppress(kith_store *s, const char *email, const char *contact_id,
+                             GError **error)
+{
+  STMT(st, "INSERT INTO suppression(email, contact_id, time) VALUES(?, ?, ?)"
+           " ON CONFLICT DO UPDATE SET contact_id = excluded.contact_id, time = excluded.time");
+  g_autofree char *now = kith_time_now();
+  bind_text(st, 1, email);
+  bind_text(st, 2, contact_id);
+  bind_text(st, 3, now);
+  return kith_store_step_done(s, st, error);
+}
+
+gboolean kith_state_unsuppress(kith_store *s, const char *email, gboolean *was, GError **error)
+{
+  STMT(st, "DELETE FROM suppression WHERE email = ?");
+  bind_text(st, 1, email);
+  if (!kith_store_step_done(s, st, error))
+    return FALSE;
+  *was = sqlite3_changes(kith_store_db(s)) > 0;
+  return TRUE;
+}
+
+char *kith_state_new_id(kith_store *s, const char *prefix, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "INSERT INTO id_counter(prefix, next) VALUES(?, 2) ON CONFLICT DO UPDATE SET"
+         " next = next + 1 RETURNING next - 1",
+      error);
+  if (!st)
+    return NULL;
+  for (int tries = 0; tries < 1000; tries++) {
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+      kith_store_fail(s, error, "new id");
+      sqlite3_reset(st);
+      return NULL;
+    }
+    gint64 serial = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    char *id = kith_sfid_make(prefix, (guint64)serial);
+    /* An imported record could hold the same Id: never reuse one. */
+    sqlite3_stmt *used = kith_store_stmt(
+        s, "SELECT 1 FROM Contact WHERE Id = ?1 UNION ALL SELECT 1 FROM OpportunityContactRole"
+           " WHERE Id = ?1 UNION ALL SELECT 1 FROM outbox WHERE object_id = ?1",
+        error);
+    if (!used) {
+      g_free(id);
+      return NULL;
+    }
+    sqlite3_bind_text(used, 1, id, -1, SQLITE_TRANSIENT);
+    gboolean taken = sqlite3_step(used) == SQLITE_ROW;
+    sqlite3_reset(used);
+    if (!taken)
+      return id;
+    g_free(id);
+  }
+  g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "no free Id for prefix %s", prefix);
+  return NULL;
+}
+
+gboolean kith_state_activities_for(kith_store *s, const char *email, kith_activity_row_fn fn,
+                                   gpointer user_data, GError **error)
+{
+  STMT(st, "SELECT a.id, a.kind, a.time, a.subject, p.role, a.state, a.reason FROM"
+           " activity_participant p JOIN activity a ON a.id = p.activity_id WHERE p.email = ?"
+           " ORDER BY a.time, a.id");
+  bind_text(st, 1, email);
+  while (sqlite3_step(st) == SQLITE_ROW)
+    if (!fn(kith_store_col(st, 0), kith_store_col(st, 1), sqlite3_column_int64(st, 2),
+            kith_store_col(st, 3), kith_store_col(st, 4), kith_store_col(st, 5),
+            kith_store_col(st, 6), user_data))
+      break;
+  sqlite3_reset(st);
+  return TRUE;
+}
