@@ -1,0 +1,133 @@
+/* test_config.c - kith.conf exactly as CONTRACT.md section 4 says. */
+#include "rules/config.h"
+#include "util/error.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static kith_config *load(const char *text, GError **error)
+{
+  g_autofree char *dir = g_dir_make_tmp("kith-test-conf-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "kith.conf", NULL);
+  g_assert_true(g_file_set_contents(path, text, -1, NULL));
+  kith_config *c = kith_config_load(path, error);
+  g_unlink(path);
+  g_rmdir(dir);
+  return c;
+}
+
+static const char full[] =
+    "# Comments are whole lines that start with '#'.\n"
+    "[org]\ninternal_domains = corp.example, Corp2.Example\n"
+    "integration_user = 005000000000000AAA\nlead_source = kith\n\n"
+    "[profile Sales]\nusers = Ann@corp.example, bob@corp.example\ncontact_creation = on\n"
+    "required_fields = Title, Phone\nocr = on\nfirst_ocr = off\nnew_ocr = on\n"
+    "multi_opportunity = off\nocr_role = Evaluator\n\n"
+    "[profile Rest]\nusers = *\ncontact_creation = off\n\n"
+    "[enrichment]\nenabled = on\nTitle = always\nPhone = if_empty\npersona = off\n"
+    "department = always\nseniority = if_empty\nDepartment = never\n\n"
+    "[filters]\nexclude_domains = partner.example\nexclude_addresses = someone@acme.com\n"
+    "exclude_local_parts = noreply*, *-bounces\nexclude_subjects = personal, Confidential\n"
+    "personal_domains = builtin, x.com\n";
+
+static void test_config_reads_every_key(void)
+{
+  g_autoptr(GError) e = NULL;
+  g_autoptr(kith_config) c = load(full, &e);
+  g_assert_no_error(e);
+  g_assert_cmpstr(c->internal_domains[1], ==, "corp2.example");
+  g_assert_cmpstr(c->integration_user, ==, "005000000000000AAA");
+  const kith_profile *ann = kith_config_profile_for(c, "ann@corp.example");
+  g_assert_cmpstr(ann->name, ==, "Sales");
+  g_assert_true(ann->ocr && ann->new_ocr && !ann->first_ocr);
+  g_assert_cmpstr(ann->ocr_role, ==, "Evaluator");
+  g_assert_cmpstr(ann->required_fields[1], ==, "Phone");
+  const kith_profile *eve = kith_config_profile_for(c, "eve@corp.example");
+  g_assert_cmpstr(eve->name, ==, "Rest");
+  g_assert_false(eve->contact_creation);
+  g_assert_true(c->enrich_enabled);
+  g_assert_cmpint(c->enrich[KITH_FIELD_TITLE], ==, KITH_ENRICH_ALWAYS);
+  g_assert_cmpint(c->enrich[KITH_FIELD_PHONE], ==, KITH_ENRICH_IF_EMPTY);
+  g_assert_cmpint(c->enrich[KITH_FIELD_DEPARTMENT], ==, KITH_ENRICH_NEVER);
+  g_assert_cmpint(c->department, ==, KITH_ENRICH_ALWAYS);
+  g_assert_cmpint(c->seniority, ==, KITH_ENRICH_IF_EMPTY);
+  g_assert_true(kith_config_is_filtered(c, "a@sub.partner.example"));
+  g_assert_true(kith_config_is_filtered(c, "someone@acme.com"));
+  g_assert_true(kith_config_is_filtered(c, "noreply-billing@acme.com"));
+  g_assert_true(kith_config_is_filtered(c, "news-bounces@acme.com"));
+  g_assert_false(kith_config_is_filtered(c, "jane@acme.com"));
+  g_assert_true(kith_config_subject_excluded(c, "RE: CONFIDENTIAL plans"));
+  g_assert_true(kith_config_is_personal_domain(c, "gmail.com"));
+  g_assert_true(kith_config_is_personal_domain(c, "mail.x.com"));
+  g_assert_true(kith_config_is_internal_domain(c, "eu.corp.example"));
+}
+
+static void test_config_defaults(void)
+{
+  g_autoptr(kith_config) c = kith_config_new_default();
+  const kith_profile *p = kith_config_profile_for(c, "anyone@corp.example");
+  g_assert_true(p->contact_creation);
+  g_assert_false(p->ocr || p->first_ocr || p->new_ocr || p->multi_opportunity);
+  g_assert_cmpstr(c->lead_source, ==, "kith");
+  g_assert_false(c->enrich_enabled);
+  for (int f = 0; f < KITH_FIELD_COUNT; f++)
+    g_assert_cmpint(c->enrich[f], ==, KITH_ENRICH_NEVER);
+  /* R11's builtin personal domains, at least these. */
+  const char *must[] = {"gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com",
+                        "live.com", "icloud.com", "me.com", "aol.com", "proton.me",
+                        "protonmail.com", "gmx.com", "mail.com"};
+  for (guint i = 0; i < G_N_ELEMENTS(must); i++)
+    g_assert_true(kith_config_is_personal_domain(c, must[i]));
+  const char *roles[] = {"noreply@a.com", "no-reply@a.com", "donotreply@a.com",
+                         "do-not-reply@a.com", "mailer-daemon@a.com", "postmaster@a.com",
+                         "bounces+x@a.com", "Bounce@a.com"};
+  for (guint i = 0; i < G_N_ELEMENTS(roles); i++) {
+    g_autofree char *lower = g_ascii_strdown(roles[i], -1);
+    g_assert_true(kith_config_is_role_address(c, lower));
+  }
+  g_assert_false(kith_config_is_role_address(c, "jane@a.com"));
+}
+
+static void test_config_personal_domains_none_and_list(void)
+{
+  g_autoptr(kith_config) none = load("[filters]\npersonal_domains = none\n", NULL);
+  g_assert_false(kith_config_is_personal_domain(none, "gmail.com"));
+  g_autoptr(kith_config) list = load("[filters]\npersonal_domains = example.net\n", NULL);
+  g_assert_false(kith_config_is_personal_domain(list, "gmail.com"));
+  g_assert_true(kith_config_is_personal_domain(list, "example.net"));
+}
+
+static void expect_error(const char *text, const char *needle)
+{
+  g_autoptr(GError) e = NULL;
+  g_autoptr(kith_config) c = load(text, &e);
+  g_assert_null(c);
+  g_assert_error(e, KITH_ERROR, KITH_ERROR_USAGE);
+  if (!strstr(e->message, needle))
+    g_error("'%s' does not say '%s'", e->message, needle);
+}
+
+static void test_config_refuses_unknown_and_bad(void)
+{
+  expect_error("[orgs]\nx = 1\n", "[orgs]");
+  expect_error("[org]\ncolour = blue\n", "[org] colour: unknown key");
+  expect_error("[profile X]\nocr = maybe\n", "[profile X] ocr: 'maybe' is not on or off");
+  expect_error("[enrichment]\nTitle = sometimes\n", "[enrichment] Title:");
+  expect_error("[enrichment]\npersona = never\n", "[enrichment] persona:");
+  expect_error("[enrichment]\ntitle = always\n", "[enrichment] title: unknown key");
+  expect_error("[enrichment]\nOwnerId = always\n", "[enrichment] OwnerId:");
+  expect_error("[profile X]\nrequired_fields = Shoe_Size__c\n", "[profile X] required_fields:");
+  expect_error("[profile X]\nusers = not an address\n", "[profile X] users:");
+  expect_error("[filters]\npersonal_domains = none, builtin\n", "[filters] personal_domains:");
+  expect_error("this is not ini\n", "kith.conf");
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/config/reads_every_key", test_config_reads_every_key);
+  g_test_add_func("/config/defaults_r11_builtin_lists", test_config_defaults);
+  g_test_add_func("/config/personal_domains_none_and_list", test_config_personal_domains_none_and_list);
+  g_test_add_func("/config/refuses_unknown_and_bad", test_config_refuses_unknown_and_bad);
+  return g_test_run();
+}

@@ -1,0 +1,129 @@
+/* test_store.c - opening the store: migrations, refusals, Ids. */
+#include "store/state.h"
+#include "store/store.h"
+#include "util/sfid.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+static char *tmp_path(const char *name)
+{
+  static char *dir = NULL;
+  if (!dir)
+    dir = g_dir_make_tmp("kith-test-store-XXXXXX", NULL);
+  return g_build_filename(dir, name, NULL);
+}
+
+static void test_store_init_twice_changes_nothing(void)
+{
+  g_autofree char *path = tmp_path("twice.db");
+  g_autoptr(GError) e = NULL;
+  kith_store *s = kith_store_open(path, KITH_STORE_CREATE, &e);
+  g_assert_no_error(e);
+  g_assert_true(kith_state_suppress(s, "x@acme.com", "003A", &e));
+  kith_store_close(s);
+  s = kith_store_open(path, KITH_STORE_CREATE, &e);
+  g_assert_no_error(e);
+  g_assert_true(kith_state_is_suppressed(s, "x@acme.com"));
+  kith_store_close(s);
+}
+
+static void test_store_missing_file_needs_init(void)
+{
+  g_autofree char *path = tmp_path("missing.db");
+  g_autoptr(GError) e = NULL;
+  g_assert_null(kith_store_open(path, KITH_STORE_WRITE, &e));
+  g_assert_true(strstr(e->message, "kith init"));
+  g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+}
+
+static void test_store_refuses_non_store(void)
+{
+  g_autofree char *text = tmp_path("notes.txt");
+  g_assert_true(g_file_set_contents(text, "hello, not a database at all\n", -1, NULL));
+  g_autoptr(GError) e = NULL;
+  g_assert_null(kith_store_open(text, KITH_STORE_WRITE, &e));
+  g_assert_true(strstr(e->message, "not a kith store"));
+  g_clear_error(&e);
+  /* An SQLite file of another program. */
+  g_autofree char *other = tmp_path("other.db");
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open(other, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close(db);
+  g_assert_null(kith_store_open(other, KITH_STORE_CREATE, &e));
+  g_assert_true(strstr(e->message, "another program"));
+}
+
+static void test_store_refuses_newer_schema(void)
+{
+  g_autofree char *path = tmp_path("newer.db");
+  kith_store *s = kith_store_open(path, KITH_STORE_CREATE, NULL);
+  g_assert_nonnull(s);
+  kith_store_close(s);
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close(db);
+  g_autoptr(GError) e = NULL;
+  g_assert_null(kith_store_open(path, KITH_STORE_WRITE, &e));
+  g_assert_true(strstr(e->message, "newer"));
+}
+
+static void test_store_new_ids_have_salesforce_shape(void)
+{
+  kith_store *s = kith_store_open(":memory:", KITH_STORE_CREATE, NULL);
+  g_autofree char *a = kith_state_new_id(s, "003", NULL);
+  g_autofree char *b = kith_state_new_id(s, "003", NULL);
+  g_autofree char *r = kith_state_new_id(s, "00K", NULL);
+  g_assert_cmpuint(strlen(a), ==, 18);
+  g_assert_true(g_str_has_prefix(a, "003"));
+  g_assert_true(g_str_has_prefix(r, "00K"));
+  g_assert_cmpstr(a, !=, b);
+  g_assert_true(kith_sfid_valid(a));
+  g_assert_true(kith_sfid_valid(r));
+  kith_store_close(s);
+}
+
+static void test_sfid_checksum(void)
+{
+  /* The case-safe suffix: one character per 5-character chunk, bit i set
+   * when character i is upper case. */
+  char out[4];
+  kith_sfid_suffix("001000000000000", out);
+  g_assert_cmpstr(out, ==, "AAA");
+  kith_sfid_suffix("00KT00000000000", out);
+  g_assert_cmpstr(out, ==, "MAA"); /* K (bit 2) and T (bit 3): 12 -> 'M' */
+  g_assert_true(kith_sfid_valid("003000000001041AAA"));
+  g_assert_false(kith_sfid_valid("003000000001041AAB"));
+  g_assert_true(kith_sfid_valid("003000000001041"));
+  g_assert_false(kith_sfid_valid("003-00000001041AAA"));
+}
+
+static void test_observation_keeps_newest_whatever_the_order(void)
+{
+  kith_store *s = kith_store_open(":memory:", KITH_STORE_CREATE, NULL);
+  g_assert_true(kith_state_observe(s, "a@acme.com", "Title", "Director", 200, "m2", NULL));
+  g_assert_true(kith_state_observe(s, "a@acme.com", "Title", "Analyst", 100, "m1", NULL));
+  g_assert_true(kith_state_observe(s, "a@acme.com", "Title", "", 300, "m3", NULL));
+  g_autofree char *v = NULL;
+  gint64 t = 0;
+  g_assert_true(kith_state_observation(s, "a@acme.com", "Title", &v, &t));
+  g_assert_cmpstr(v, ==, "Director");
+  g_assert_cmpint(t, ==, 200);
+  kith_store_close(s);
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/store/init_twice_changes_nothing", test_store_init_twice_changes_nothing);
+  g_test_add_func("/store/missing_file_needs_init", test_store_missing_file_needs_init);
+  g_test_add_func("/store/refuses_non_store", test_store_refuses_non_store);
+  g_test_add_func("/store/refuses_newer_schema", test_store_refuses_newer_schema);
+  g_test_add_func("/store/new_ids_have_salesforce_shape", test_store_new_ids_have_salesforce_shape);
+  g_test_add_func("/store/sfid_checksum", test_sfid_checksum);
+  g_test_add_func("/store/r39_observation_keeps_newest", test_observation_keeps_newest_whatever_the_order);
+  return g_test_run();
+}
