@@ -21,6 +21,7 @@ kith_activity *kith_activity_new(kith_activity_kind kind)
   a->kind = kind;
   a->participants = g_ptr_array_new_with_free_func(participant_free);
   a->subject = g_strdup("");
+  a->addresses = g_hash_table_new(g_str_hash, g_str_equal);
   return a;
 }
 
@@ -30,6 +31,7 @@ void kith_activity_free(kith_activity *a)
     return;
   g_free(a->id);
   g_free(a->subject);
+  g_hash_table_unref(a->addresses);
   g_ptr_array_unref(a->participants);
   if (a->sender_text) {
     /* The sender's text is never kept: wipe it before it goes. */
@@ -48,11 +50,8 @@ gboolean kith_activity_add_participant(kith_activity *a, const char *raw_address
   g_autofree char *email = kith_address_normalize(raw_address, NULL);
   if (!email)
     return FALSE;
-  for (guint i = 0; i < a->participants->len; i++) {
-    kith_participant *p = g_ptr_array_index(a->participants, i);
-    if (strcmp(p->email, email) == 0)
-      return TRUE; /* an address named twice is one participant, at its first place */
-  }
+  if (g_hash_table_contains(a->addresses, email))
+    return TRUE; /* an address named twice is one participant, at its first place */
   kith_participant *p = g_new0(kith_participant, 1);
   p->email = g_steal_pointer(&email);
   p->domain = strrchr(p->email, '@') + 1;
@@ -63,6 +62,7 @@ gboolean kith_activity_add_participant(kith_activity *a, const char *raw_address
   p->role = role;
   p->cutype = cutype;
   g_ptr_array_add(a->participants, p);
+  g_hash_table_add(a->addresses, p->email);
   return TRUE;
 }
 

@@ -46,6 +46,7 @@ typedef struct {
    * Handed to signature extraction, never stored. NULL otherwise. */
   char *sender_text;
   char *origin;   /* where it came from, for messages: "FILE", "FILE:LINE" */
+  GHashTable *addresses; /* private: the participants' addresses, for de-duplication */
 } kith_activity;
 
 kith_activity *kith_activity_new(kith_activity_kind kind);

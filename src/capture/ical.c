@@ -10,10 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SUBJECT_MAX 4096
-#define NAME_MAX_ 1024
-#define ID_MAX 998
-
 static gpointer init_once(gpointer unused)
 {
   /* Some builds of libical abort() on errors unless told otherwise; kith
@@ -123,7 +119,7 @@ static char *common_name(icalproperty *p)
     }
   }
   g_autofree char *decoded = g_string_free(out, FALSE);
-  return kith_capture_clean_text(decoded, NAME_MAX_);
+  return kith_capture_clean_text(decoded, KITH_CAPTURE_NAME_MAX);
 }
 
 static kith_cutype cutype_of(icalproperty *p)
@@ -194,7 +190,7 @@ static kith_activity *event_activity(icalcomponent *ev, icalcomponent *vcal, con
   const char *uid = icalcomponent_get_uid(ev);
   icalproperty *org = icalcomponent_get_first_property(ev, ICAL_ORGANIZER_PROPERTY);
   const char *summary = icalcomponent_get_summary(ev);
-  g_autofree char *id = uid ? kith_capture_clean_text(uid, ID_MAX) : NULL;
+  g_autofree char *id = uid ? kith_capture_clean_text(uid, KITH_CAPTURE_ID_MAX) : NULL;
   if (id && *id) {
     a->id = g_steal_pointer(&id);
   } else {
@@ -202,7 +198,7 @@ static kith_activity *event_activity(icalcomponent *ev, icalcomponent *vcal, con
   }
   a->time = start_time(ev, vcal);
   g_free(a->subject);
-  a->subject = kith_capture_clean_text(summary, SUBJECT_MAX);
+  a->subject = kith_capture_clean_text(summary, KITH_CAPTURE_SUBJECT_MAX);
   a->cancelled = icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED ||
                  (vcal && icalcomponent_get_method(vcal) == ICAL_METHOD_CANCEL);
   if (org)

@@ -10,9 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SUBJECT_MAX 4096
-#define NAME_MAX_ 1024
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 static gboolean fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -96,7 +93,7 @@ static gboolean add_person(kith_activity *a, json_t *v, const char *field, kith_
   kith_cutype cutype = KITH_CUTYPE_PERSON;
   if (kind && !parse_kind(kind, &cutype))
     return fail(error, "\"%s\": kind \"%s\" is not person, room, resource or group", field, kind);
-  g_autofree char *clean = name ? kith_capture_clean_text(name, NAME_MAX_) : NULL;
+  g_autofree char *clean = name ? kith_capture_clean_text(name, KITH_CAPTURE_NAME_MAX) : NULL;
   if (email)
     kith_activity_add_participant(a, email, clean, role, cutype);
   return TRUE;
@@ -134,7 +131,7 @@ static gboolean fill(kith_activity *a, json_t *root, GError **error)
   if (!get_string(root, "id", &id, error) || !get_string(root, "time", &time, error) ||
       !get_string(root, "subject", &subject, error) || !get_string(root, "body", &body, error))
     return FALSE;
-  g_autofree char *clean_id = id ? kith_capture_clean_text(id, 998) : NULL;
+  g_autofree char *clean_id = id ? kith_capture_clean_text(id, KITH_CAPTURE_ID_MAX) : NULL;
   /* An email's identity is its Message-ID without angle brackets, as in .eml. */
   if (clean_id && a->kind == KITH_ACTIVITY_EMAIL && clean_id[0] == '<' &&
       g_str_has_suffix(clean_id, ">")) {
@@ -148,7 +145,7 @@ static gboolean fill(kith_activity *a, json_t *root, GError **error)
   if (time && !parse_time(time, &a->time))
     return fail(error, "bad time \"%s\" (want ISO 8601 like 2026-01-31T09:00:00Z)", time);
   g_free(a->subject);
-  a->subject = kith_capture_clean_text(subject, SUBJECT_MAX);
+  a->subject = kith_capture_clean_text(subject, KITH_CAPTURE_SUBJECT_MAX);
   if (!get_flag(root, "automatic", &a->automatic, error) ||
       !get_flag(root, "cancelled", &a->cancelled, error))
     return FALSE;

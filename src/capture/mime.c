@@ -12,8 +12,6 @@
 
 #define NEST_MAX 64      /* multipart depth searched for the sender's text */
 #define GROUP_MAX 8      /* address groups inside groups (not RFC, but parsed) */
-#define SUBJECT_MAX 4096 /* bytes of subject kept */
-#define NAME_MAX_ 1024   /* bytes of display name kept */
 
 /* GMime 3.2 declares no autoptr cleanups of its own. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
@@ -382,7 +380,7 @@ static void add_addresses(kith_activity *a, InternetAddressList *list, kith_part
       continue;
     const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
     const char *name = internet_address_get_name(ia);
-    g_autofree char *clean = name ? kith_capture_clean_text(name, NAME_MAX_) : NULL;
+    g_autofree char *clean = name ? kith_capture_clean_text(name, KITH_CAPTURE_NAME_MAX) : NULL;
     if (addr)
       kith_activity_add_participant(a, addr, clean, role, KITH_CUTYPE_PERSON);
   }
@@ -409,7 +407,7 @@ kith_activity *kith_mime_activity_from_message(GMimeMessage *m, const char *orig
   a->origin = g_strdup(origin);
 
   const char *mid = g_mime_message_get_message_id(m);
-  g_autofree char *id = mid ? kith_capture_clean_text(mid, 998) : NULL;
+  g_autofree char *id = mid ? kith_capture_clean_text(mid, KITH_CAPTURE_ID_MAX) : NULL;
   if (id && *id) {
     a->id = g_steal_pointer(&id);
   } else {
@@ -422,7 +420,7 @@ kith_activity *kith_mime_activity_from_message(GMimeMessage *m, const char *orig
   GDateTime *date = g_mime_message_get_date(m);
   a->time = date ? g_date_time_to_unix(date) : 0;
   g_free(a->subject);
-  a->subject = kith_capture_clean_text(g_mime_message_get_subject(m), SUBJECT_MAX);
+  a->subject = kith_capture_clean_text(g_mime_message_get_subject(m), KITH_CAPTURE_SUBJECT_MAX);
 
   static const struct {
     GMimeAddressType type;

@@ -39,6 +39,11 @@ gboolean kith_mime_read_mbox(const char *path, const kith_capture_sink *sink);
 
 /* Helpers shared by the capture formats. */
 
+/* Bytes kept of a subject, a display name or CN, and an identity. */
+#define KITH_CAPTURE_SUBJECT_MAX 4096
+#define KITH_CAPTURE_NAME_MAX 1024
+#define KITH_CAPTURE_ID_MAX 998 /* RFC 5322's line limit */
+
 /* Outside text made safe to keep: valid UTF-8, control characters as
  * spaces, trimmed, cut to at most MAX bytes on a character boundary. */
 char *kith_capture_clean_text(const char *text, gsize max);

@@ -76,3 +76,5 @@ gboolean kith_ingest_paths(kith_store *store, const kith_config *config, const c
                            kith_ingest_result *result, GError **error);
 void kith_ingest_result_clear(kith_ingest_result *r);
 void kith_ingest_print(const kith_ingest_result *r, kith_store *store, FILE *out);
+/* Warns (without failing) when [org] integration_user is not a User. */
+void kith_cmd_check_org(kith_store *store, const kith_config *config);

@@ -1,6 +1,7 @@
 /* common.c - what every command shares: errors, options, store and config. */
 #include "cmd/cmd.h"
 
+#include "store/lookup.h"
 #include "util/error.h"
 
 #include <stdarg.h>
@@ -62,4 +63,16 @@ kith_config *kith_cmd_load_config(kith_cmd *cmd, int *status)
   if (!config)
     *status = kith_cmd_fail(error);
   return config;
+}
+
+void kith_cmd_check_org(kith_store *store, const kith_config *config)
+{
+  const char *where = config->path ? config->path : "kith.conf";
+  if (!config->integration_user || !*config->integration_user)
+    return; /* then a contact whose user is inactive gets no OwnerId */
+  gboolean exists = FALSE;
+  kith_lookup_user_active(store, config->integration_user, &exists);
+  if (!exists)
+    kith_cmd_error("%s: [org] integration_user: %s is not a User in the store (import User.csv)",
+                   where, config->integration_user);
 }

@@ -253,6 +253,7 @@ int kith_cmd_ingest(kith_cmd *cmd)
   g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
   if (!store)
     return status;
+  kith_cmd_check_org(store, config);
   kith_ingest_result r;
   g_autoptr(GError) error = NULL;
   gboolean ok = kith_ingest_paths(store, config, (const char *const *)cmd->argv + 1, &r, &error);

@@ -75,8 +75,10 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
   g_autofree char *opp_name = kith_lookup_record_name(d->store, "Opportunity", opp->id);
   for (guint i = 0; i < group->len; i++) {
     kith_person_state *ps = g_ptr_array_index(group, i);
+    if (!ps->lead_id)
+      ps->lead_id = kith_lookup_lead_by_email(d->store, ps->p->email);
     if (ps->lead_id)
-      continue; /* never a role for an address that is a Lead */
+      continue; /* never a role for an address that is a Lead, even one with a contact too */
     if (!ps->contact_id) {
       /* R31: a contact first, on this account; R22 and R25 apply, R24 not. */
       gboolean creation_on = FALSE;

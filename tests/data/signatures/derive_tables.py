@@ -94,7 +94,7 @@ with open(source + '/data/phone_formats.tsv', 'w') as f:
 # Countries: ISO 3166-1 short names (what Salesforce's standard country
 # picklist shows), with aliases people write in signatures.
 ALIASES = {
-    'US': 'usa|u.s.a.|u.s.|us|united states of america|america',
+    'US': 'usa|u.s.a.|u.s.|us|united states of america',
     'GB': 'uk|u.k.|great britain|england|scotland|wales|northern ireland|britain',
     'DE': 'deutschland|allemagne|alemania|germania|duitsland|tyskland|niemcy',
     'FR': 'frankreich|francia|frankrijk|frankrike|frankrig',
@@ -202,3 +202,18 @@ with open(source + '/data/nanp_area_codes.tsv', 'w') as f:
             '# area\tregion\tstate\n' % phonenumbers.__version__)
     for r in rows:
         f.write('%d\t%s\t%s\n' % r)
+
+# US states and Canadian provinces: code, country, name (ISO 3166-2), for
+# "Houston, Texas 77002" and "City, ST" lines.
+with open(source + '/data/sig_states.tsv', 'w') as f:
+    f.write('# US states and territories that take a state code, and Canadian provinces:\n'
+            '# code, country (ISO 3166-1), English name. From ISO 3166-2 as shipped in\n'
+            '# Debian iso-codes; derived by tests/data/signatures/derive_tables.py.\n'
+            '# code\tcountry\tname\n')
+    for s in sorted(iso2, key=lambda s: s['code']):
+        c = s['code']
+        if c[:3] not in ('US-', 'CA-'):
+            continue
+        if c[:3] == 'US-' and c[3:] in ('UM', 'AS', 'GU', 'MP', 'PR', 'VI'):
+            continue  # territories with their own ISO 3166-1 code
+        f.write('%s\t%s\t%s\n' % (c[3:], c[:2], s['name']))
