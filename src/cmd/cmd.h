@@ -67,6 +67,8 @@ typedef struct {
   guint new_activities;
   guint duplicates;
   GHashTable *counts; /* decisions: "action" or "action/reason" -> count */
+  guint decided;      /* activities decided */
+  double decide_seconds, median_us, p99_us; /* time spent deciding, per activity */
 } kith_ingest_result;
 
 /* Captures PATHS into STORE, then decides every pending activity, oldest

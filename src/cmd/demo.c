@@ -134,6 +134,15 @@ static void add_message(GString *mbox, int n, GRand *rng)
   const customer *c = &customers[g_rand_int_range(rng, 0, G_N_ELEMENTS(customers))];
   int who = g_rand_int_range(rng, 0, G_N_ELEMENTS(firsts));
   const char *first = firsts[who], *last = lasts[(who * 7) % G_N_ELEMENTS(lasts)];
+  /* A few fixed people: a manual contact whose empty Title gets filled
+   * (R38) and a lead (R21). */
+  if (n % 60 == 1) {
+    c = &customers[0];
+    first = "Hedy", last = "Lamarr";
+  } else if (n % 60 == 2) {
+    c = &customers[1];
+    first = "Clara", last = "Schumann";
+  }
   g_autofree char *addr = person_address(first, last, c->domain);
   const char *user = users[g_rand_int_range(rng, 0, 3)];
   int day = 1 + n % 28, month = 1 + (n / 28) % 10;
@@ -162,7 +171,9 @@ static void add_message(GString *mbox, int n, GRand *rng)
   if (reply)
     g_string_append_printf(mbox, "Thanks, that works for us.\n\nBest regards,\n%s %s\n%s\n%s\n"
                                  "+1 (415) 555-%04d\n\n> earlier mail quoted here\n\n",
-                           first, last, titles[(who + n / 40) % G_N_ELEMENTS(titles)],
+                           first, last,
+                           strcmp(first, "Hedy") == 0 ? "Chief Inventor"
+                                                      : titles[(who + n / 40) % G_N_ELEMENTS(titles)],
                            c->company ? c->company : "", 100 + who);
   else
     g_string_append(mbox, "Hi,\n\nFollowing up on our call.\n\nBest,\nAnn\n\n");

@@ -141,6 +141,12 @@ static void on_error(const char *where, const char *why, gpointer user_data)
   kith_cmd_error("%s: %s", where, why);
 }
 
+static gint compare_double(gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
 void kith_ingest_result_clear(kith_ingest_result *r)
 {
   g_clear_pointer(&r->counts, g_hash_table_unref);
@@ -173,11 +179,16 @@ gboolean kith_ingest_paths(kith_store *store, const kith_config *config, const c
    * one that creates them, whatever order the files came in. */
   g_autoptr(GPtrArray) pending = ok ? kith_state_pending_activities(store, &c.error) : NULL;
   ok = ok && pending && kith_store_begin(store, &c.error);
+  g_autoptr(GArray) took = g_array_new(FALSE, FALSE, sizeof(double));
+  gint64 decide_start = g_get_monotonic_time();
   for (guint i = 0; ok && i < pending->len; i++) {
     const char *id = g_ptr_array_index(pending, i);
+    gint64 t0 = g_get_monotonic_time();
     g_autoptr(kith_stored_activity) a = kith_state_activity_load(store, id, &c.error);
     ok = a && kith_rules_decide(&c.decider, a, &c.error) &&
          kith_state_activity_set_state(store, id, "decided", NULL, &c.error);
+    double us = (double)(g_get_monotonic_time() - t0);
+    g_array_append_val(took, us);
     if (ok && ++c.in_batch >= COMMIT_EVERY)
       ok = commit_batch(&c, TRUE);
     if (ok && (i & 255) == 0)
@@ -186,6 +197,13 @@ gboolean kith_ingest_paths(kith_store *store, const kith_config *config, const c
   if (ok && pending) {
     ok = commit_batch(&c, FALSE);
     progress(&c, "decide", pending->len, TRUE);
+  }
+  result->decided = took->len;
+  result->decide_seconds = (g_get_monotonic_time() - decide_start) / 1e6;
+  if (took->len) {
+    g_array_sort(took, compare_double);
+    result->median_us = g_array_index(took, double, took->len / 2);
+    result->p99_us = g_array_index(took, double, (took->len * 99) / 100);
   }
   if (!ok) {
     kith_store_rollback(store);
@@ -230,6 +248,9 @@ void kith_ingest_print(const kith_ingest_result *r, kith_store *store, FILE *out
           count_of(r, "contact_created"), count_of(r, "contact_linked"), count_of(r, "lead_linked"),
           count_of(r, "ocr_created"), count_of(r, "field_updated"));
   print_reasons(r, out, "skipped/", "people skipped");
+  if (r->decided)
+    fprintf(out, "  timing: %u activities decided in %.2f s; per activity median %.0f us, p99 %.0f us\n",
+            r->decided, r->decide_seconds, r->median_us, r->p99_us);
   gint64 depth = kith_outbox_depth(store);
   if (depth > 0)
     fprintf(out, "  outbox: %" G_GINT64_FORMAT " change%s queued; 'kith sync' applies them\n", depth,

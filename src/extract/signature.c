@@ -405,7 +405,7 @@ static char *key_of(const char *s)
   g_autofree char *ascii = g_str_to_ascii(s, "C");
   GString *k = g_string_new(NULL);
   for (const char *p = ascii; *p; p++)
-    if (g_ascii_isalnum(*p) || *p == '-' || *p == '\'')
+    if (g_ascii_isalnum(*p))
       g_string_append_c(k, g_ascii_tolower(*p));
   return g_string_free(k, FALSE);
 }
@@ -524,7 +524,17 @@ static void spec_from_email(name_spec *s, const char *email)
   char *plus = strchr(local, '+');
   if (plus)
     *plus = '\0';
-  g_auto(GStrv) parts = g_regex_split_simple("[._-]+", local, 0, 0);
+  /* "first.last", "first_last", or "first-last" when no dot or underscore
+   * says otherwise ("mungo.hardwicke-brown"). */
+  gboolean dotted = strchr(local, '.') || strchr(local, '_');
+  g_auto(GStrv) parts = g_regex_split_simple(dotted ? "[._]+" : "-+", local, 0, 0);
+  for (char **p = parts; *p; p++) {
+    char *w = *p;
+    for (char *c = *p; *c; c++)
+      if (*c != '-')
+        *w++ = *c;
+    *w = '\0';
+  }
   guint alpha = 0;
   for (char **p = parts; *p; p++) {
     if (!**p)
@@ -542,15 +552,29 @@ static void spec_from_email(name_spec *s, const char *email)
   }
 }
 
-/* Matches the words of a name at W[AT...]; returns how many words it took. */
+/* Matches the words of a name at W[AT...]; returns how many words it took.
+ * One wanted word may be written as several ("devries": "de Vries"). */
 static guint match_seq(const word *w, guint n, guint at, char **want, guint n_want)
 {
-  if (at + n_want > n)
-    return 0;
-  for (guint i = 0; i < n_want; i++)
-    if (!g_str_equal(w[at + i].key, want[i]))
-      return 0;
-  return n_want;
+  if (at + n_want <= n) {
+    guint i = 0;
+    while (i < n_want && g_str_equal(w[at + i].key, want[i]))
+      i++;
+    if (i == n_want)
+      return n_want;
+  }
+  if (n_want == 1 && at < n) {
+    GString *joined = g_string_new(NULL);
+    for (guint k = at; k < n && k < at + 3; k++) {
+      g_string_append(joined, w[k].key);
+      if (k > at && g_str_equal(joined->str, want[0])) {
+        g_string_free(joined, TRUE);
+        return k - at + 1;
+      }
+    }
+    g_string_free(joined, TRUE);
+  }
+  return 0;
 }
 
 typedef struct {
@@ -632,7 +656,14 @@ static gboolean match_local(const char *local, const word *w, guint n, name_hit 
     k++;
   if (k < 2 || (k < n && !strchr(",|-(", w[k].text[0])))
     return FALSE;
-  const char *f = w[0].key, *l = w[k - 1].key;
+  guint la = k - 1;
+  while (la > 1 && is_particle(w[la - 1].key))
+    la--;
+  GString *lj = g_string_new(NULL);
+  for (guint i = la; i < k; i++)
+    g_string_append(lj, w[i].key);
+  g_autofree char *l = g_string_free(lj, FALSE);
+  const char *f = w[0].key;
   g_autofree char *fl = g_strconcat(f, l, NULL);
   g_autofree char *il = g_strdup_printf("%c%s", f[0], l);
   g_autofree char *lf = g_strdup_printf("%s%c", f, l[0]);
@@ -642,9 +673,7 @@ static gboolean match_local(const char *local, const word *w, guint n, name_hit 
         g_str_equal(local, ii) || g_str_equal(local, f) || g_str_equal(local, li) ||
         (g_str_equal(local, l) && strlen(l) > 3)))
     return FALSE;
-  *hit = (name_hit){0, 1, k - 1, 1, w[k - 1].end};
-  while (hit->last_at > 1 && is_particle(w[hit->last_at - 1].key))
-    hit->last_at--, hit->last_n++;
+  *hit = (name_hit){0, 1, la, k - la, w[k - 1].end};
   return TRUE;
 }
 
@@ -881,7 +910,8 @@ static phone_kind label_kind(const char *text)
                                        "diretto", "direkt", NULL};
   static const char *const mobile[] = {"mobile", "mob", "m", "cell", "cellular", "c", "handy",
                                        "mobil", "portable", "móvil", "movil", "cel", "cellulare",
-                                       "celular", "gsm", "mobiel", "mobiltelefon", NULL};
+                                       "celular", "gsm", "mobiel", "mobiltelefon", "kom",
+                                       "komórka", "mobilný", "mobilní", NULL};
   static const char *const main[] = {"main", "switchboard", "zentrale", "standard", "hq",
                                      "toll", "free", NULL};
   static const char *const office[] = {"tel", "telephone", "phone", "ph", "p", "t", "o",
