@@ -83,7 +83,6 @@ typedef struct {
   gboolean too_wide;
   int header_len;       /* -1 until the header is read */
   int col_index[32];    /* object column -> CSV field index, -1 when absent */
-  sqlite3_stmt *upsert;
 } import_ctx;
 
 static void row_error(import_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -139,19 +138,18 @@ static void read_header(import_ctx *c)
                 "%s: no Id column in the header (is it a %s CSV file?)", c->path, o->name);
 }
 
-static gboolean write_account_domains(import_ctx *c, const char *id, const char *website,
-                                      const char *secondary)
+static gboolean write_account_domains(kith_store *store, const char *id, const char *website,
+                                      const char *secondary, GError **err)
 {
-  GError **err = &c->fatal;
-  sqlite3_stmt *del = kith_store_stmt(c->store, "DELETE FROM account_domain WHERE account_id = ?", err);
+  sqlite3_stmt *del = kith_store_stmt(store, "DELETE FROM account_domain WHERE account_id = ?", err);
   if (!del)
     return FALSE;
   sqlite3_bind_text(del, 1, id, -1, SQLITE_TRANSIENT);
-  if (!kith_store_step_done(c->store, del, err))
+  if (!kith_store_step_done(store, del, err))
     return FALSE;
   sqlite3_stmt *ins = kith_store_stmt(
-      c->store, "INSERT INTO account_domain(domain, account_id, is_primary) VALUES(?, ?, ?)"
-                " ON CONFLICT DO UPDATE SET is_primary = max(is_primary, excluded.is_primary)",
+      store, "INSERT INTO account_domain(domain, account_id, is_primary) VALUES(?, ?, ?)"
+             " ON CONFLICT DO UPDATE SET is_primary = max(is_primary, excluded.is_primary)",
       err);
   if (!ins)
     return FALSE;
@@ -160,7 +158,7 @@ static gboolean write_account_domains(import_ctx *c, const char *id, const char 
     sqlite3_bind_text(ins, 1, primary, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(ins, 2, id, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(ins, 3, 1);
-    if (!kith_store_step_done(c->store, ins, err))
+    if (!kith_store_step_done(store, ins, err))
       return FALSE;
   }
   g_auto(GStrv) parts = g_strsplit_set(secondary ? secondary : "", ";,", -1);
@@ -172,8 +170,96 @@ static gboolean write_account_domains(import_ctx *c, const char *id, const char 
     sqlite3_bind_text(ins, 1, d, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(ins, 2, id, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(ins, 3, 0);
-    if (!kith_store_step_done(c->store, ins, err))
+    if (!kith_store_step_done(store, ins, err))
       return FALSE;
+  }
+  return TRUE;
+}
+
+static char *upsert_sql(const kith_crm_object *o);
+
+gboolean kith_crm_upsert(kith_store *store, const kith_crm_object *o, const char *const *vals,
+                         char **why, GError **error)
+{
+  static char *sql[G_N_ELEMENTS(objects)];
+  guint index = o - objects;
+  g_return_val_if_fail(index < G_N_ELEMENTS(objects), FALSE);
+  if (g_once_init_enter(&sql[index])) {
+    char *text = upsert_sql(o);
+    g_once_init_leave(&sql[index], text);
+  }
+  for (guint i = 0; i < o->n_columns; i++)
+    if (vals[i] && !g_utf8_validate(vals[i], -1, NULL)) {
+      *why = g_strdup_printf("%s is not UTF-8 text", o->columns[i].name);
+      return FALSE;
+    }
+  g_autofree char *id = g_strstrip(g_strdup(vals[0] ? vals[0] : ""));
+  if (*id == '\0') {
+    *why = g_strdup("no Id");
+    return FALSE;
+  }
+  sqlite3_stmt *st = kith_store_stmt(store, sql[index], error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+  int extra = o->n_columns + 1;
+  for (guint i = 1; i < o->n_columns; i++) {
+    const char *v = vals[i] ? vals[i] : "";
+    int b;
+    gint64 t;
+    switch (o->columns[i].type) {
+    case KITH_COL_BOOL:
+      if (!parse_bool(v, &b)) {
+        *why = g_strdup_printf("%s: '%s' is not a boolean (true, false, 1 or 0)", o->columns[i].name, v);
+        return FALSE;
+      }
+      sqlite3_bind_int(st, i + 1, b);
+      break;
+    case KITH_COL_EMAIL: {
+      sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT);
+      char *k = email_key(v);
+      if (k)
+        sqlite3_bind_text(st, extra, k, -1, g_free);
+      extra++;
+      break;
+    }
+    case KITH_COL_TIME:
+      sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT);
+      if (*v) {
+        if (!kith_time_parse(v, &t)) {
+          *why = g_strdup_printf("%s: '%s' is not an ISO 8601 time", o->columns[i].name, v);
+          return FALSE;
+        }
+        sqlite3_bind_int64(st, extra, t);
+      }
+      extra++;
+      break;
+    default:
+      sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT);
+    }
+  }
+  if (!kith_store_step_done(store, st, error))
+    return FALSE;
+  if (strcmp(o->name, "Account") == 0)
+    return write_account_domains(store, id, vals[2], vals[3], error);
+  return TRUE;
+}
+
+gboolean kith_crm_delete(kith_store *store, const kith_crm_object *o, const char *id, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf("DELETE FROM \"%s\" WHERE Id = ?", o->name);
+  sqlite3_stmt *st = kith_store_stmt(store, sql, error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+  if (!kith_store_step_done(store, st, error))
+    return FALSE;
+  if (strcmp(o->name, "Account") == 0) {
+    st = kith_store_stmt(store, "DELETE FROM account_domain WHERE account_id = ?", error);
+    if (!st)
+      return FALSE;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    return kith_store_step_done(store, st, error);
   }
   return TRUE;
 }
@@ -193,61 +279,13 @@ static void import_record(import_ctx *c)
   for (guint i = 0; i < o->n_columns; i++) {
     int f = c->col_index[i];
     vals[i] = f >= 0 ? g_ptr_array_index(c->fields, f) : "";
-    if (!g_utf8_validate(vals[i], -1, NULL)) {
-      row_error(c, "%s is not UTF-8 text", o->columns[i].name);
-      return;
-    }
   }
-  g_autofree char *id = g_strstrip(g_strdup(vals[0]));
-  if (*id == '\0') {
-    row_error(c, "no Id");
+  g_autofree char *why = NULL;
+  if (!kith_crm_upsert(c->store, o, vals, &why, &c->fatal)) {
+    if (why)
+      row_error(c, "%s", why);
     return;
   }
-  sqlite3_stmt *st = c->upsert;
-  sqlite3_reset(st);
-  sqlite3_clear_bindings(st);
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-  int extra = o->n_columns + 1;
-  for (guint i = 1; i < o->n_columns; i++) {
-    const char *v = vals[i];
-    int b;
-    gint64 t;
-    switch (o->columns[i].type) {
-    case KITH_COL_BOOL:
-      if (!parse_bool(v, &b)) {
-        row_error(c, "%s: '%s' is not a boolean (true, false, 1 or 0)", o->columns[i].name, v);
-        return;
-      }
-      sqlite3_bind_int(st, i + 1, b);
-      break;
-    case KITH_COL_EMAIL: {
-      sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT);
-      char *k = email_key(v);
-      if (k)
-        sqlite3_bind_text(st, extra, k, -1, g_free);
-      extra++;
-      break;
-    }
-    case KITH_COL_TIME:
-      sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT);
-      if (*v) {
-        if (!kith_time_parse(v, &t)) {
-          row_error(c, "%s: '%s' is not an ISO 8601 time", o->columns[i].name, v);
-          return;
-        }
-        sqlite3_bind_int64(st, extra, t);
-      }
-      extra++;
-      break;
-    default:
-      sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT);
-    }
-  }
-  if (!kith_store_step_done(c->store, st, &c->fatal))
-    return;
-  if (strcmp(o->name, "Account") == 0 &&
-      !write_account_domains(c, id, vals[2], vals[3]))
-    return;
   c->stats->rows++;
 }
 
@@ -326,10 +364,7 @@ gboolean kith_crm_import(kith_store *store, const kith_crm_object *object, const
   import_ctx c = {.store = store, .object = object, .path = path, .on_row_error = on_row_error,
                   .user_data = user_data, .stats = stats, .header_len = -1,
                   .fields = g_ptr_array_new_with_free_func(g_free)};
-  g_autofree char *sql = upsert_sql(object);
   gboolean ok = kith_store_begin(store, error);
-  if (ok)
-    c.upsert = kith_store_stmt(store, sql, &c.fatal);
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;

@@ -42,6 +42,14 @@ gboolean kith_crm_import(kith_store *store, const kith_crm_object *object, const
                          kith_row_error_fn on_row_error, gpointer user_data,
                          kith_import_stats *stats, GError **error);
 
+/* Upserts one record of OBJECT by Id: VALUES are OBJECT's columns in order
+ * (NULL is empty). A bad value sets *WHY (and no ERROR) and writes nothing;
+ * a store failure sets ERROR. */
+gboolean kith_crm_upsert(kith_store *store, const kith_crm_object *object, const char *const *values,
+                         char **why, GError **error);
+gboolean kith_crm_delete(kith_store *store, const kith_crm_object *object, const char *id,
+                         GError **error);
+
 /* Calls ROW for every record of OBJECT sorted by Id, with the values of
  * OBJECT's columns in order (booleans as "true"/"false"). */
 typedef gboolean (*kith_crm_row_fn)(const char *const *values, gpointer user_data);
