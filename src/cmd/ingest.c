@@ -105,6 +105,11 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
     kith_name_parse(p->name, p->email, &firsts[i], &lasts[i]);
   }
   const char *skip = kith_rules_activity_skip(d, a);
+  if (skip && strcmp(skip, "subject_filtered") == 0) {
+    /* The administrator asked kith to stay out of these: keep no subject. */
+    g_free(a->subject);
+    a->subject = g_strdup("");
+  }
   if (!kith_state_activity_add(c->store, a, skip ? "skipped" : "pending", skip, firsts, lasts,
                                &c->error))
     return FALSE;

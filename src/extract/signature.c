@@ -168,6 +168,15 @@ static GPtrArray *split_lines(const char *text)
   return lines;
 }
 
+/* Does S start with a separator that may follow a name ("," "|" "-" "(" ":"
+ * ";" "/" or a dash or bullet)? */
+static gboolean starts_sep(const char *s)
+{
+  return (*s && strchr(",|-/(:;", *s)) || g_str_has_prefix(s, "\xe2\x80\x93") ||
+         g_str_has_prefix(s, "\xe2\x80\x94") || g_str_has_prefix(s, "\xc2\xb7") ||
+         g_str_has_prefix(s, "\xe2\x80\xa2");
+}
+
 static const char *line_at(GPtrArray *lines, guint i)
 {
   return i < lines->len ? g_ptr_array_index(lines, i) : "";
@@ -577,6 +586,32 @@ static guint match_seq(const word *w, guint n, guint at, char **want, guint n_wa
   return 0;
 }
 
+/* How many name words W holds from FROM (at most 4): a word ending in ","
+ * ends the run, and "PhD" is no part of it. */
+static guint name_run(const word *w, guint n, guint from, gboolean particle_first)
+{
+  guint k = from;
+  while (k < n && k - from < 4 &&
+         ((name_like(&w[k]) && !is_suffix(w[k].key)) ||
+          ((k > from || particle_first) && k + 1 < n && is_particle(w[k].key) &&
+           (name_like(&w[k + 1]) || is_particle(w[k + 1].key))))) {
+    gsize len = strlen(w[k].text);
+    k++;
+    if (w[k - 1].text[len - 1] == ',')
+      break;
+  }
+  return k - from;
+}
+
+/* Is what follows K name words a separator or the end of the line? */
+static gboolean run_ends(const word *w, guint n, guint k)
+{
+  if (k == n)
+    return TRUE;
+  gsize len = strlen(w[k - 1].text);
+  return w[k - 1].text[len - 1] == ',' || is_suffix(w[k].key) || starts_sep(w[k].text);
+}
+
 typedef struct {
   guint first_at, first_n, last_at, last_n; /* the words that gave the name */
   gsize rest;                               /* byte offset of what follows it */
@@ -617,44 +652,39 @@ static gboolean match_name(const name_spec *s, const char *line, const word *w, 
   } else if (s->n_first) {
     /* Only a first name is known: it and one or two name words after it. */
     guint f = match_seq(w, n, at, (char **)s->first, s->n_first);
-    if (f) {
-      guint k = at + f, extra = 0;
-      while (k + extra < n && extra < 3 && name_like(&w[k + extra]) &&
-             !strchr(w[k + extra].text, ','))
-        extra++;
-      if (k + extra < n && extra < 3 && name_like(&w[k + extra]) &&
-          strchr(w[k + extra].text, ','))
-        extra++;
-      if (extra >= 1) {
-        *hit = (name_hit){at, f, k + extra - 1, 1, 0};
-        while (hit->last_at > k && is_particle(w[hit->last_at - 1].key))
-          hit->last_at--, hit->last_n++;
-        end = k + extra;
-      }
+    guint extra = f ? name_run(w, n, at + f, TRUE) : 0;
+    if (f && extra >= 1 && extra <= 3) {
+      guint k = at + f;
+      guint la = k + extra - 1;
+      while (la > k && is_particle(w[la - 1].key))
+        la--;
+      *hit = (name_hit){at, f, la, k + extra - la, 0};
+      end = k + extra;
     }
   }
   if (!end)
     return FALSE;
-  while (end < n && is_suffix(w[end].key))
+  /* "Jane Doe, PhD": a suffix ends the line or a part of it; "Sr. Product
+   * Manager" is a title. */
+  while (end < n && is_suffix(w[end].key) &&
+         (end + 1 == n || w[end].text[strlen(w[end].text) - 1] == ',' ||
+          starts_sep(w[end + 1].text)))
     end++;
   hit->rest = end > 0 ? w[end - 1].end : 0;
   /* What follows the name must be a separator, not more words of prose. */
   const char *rest = line + hit->rest;
   while (*rest == ' ')
     rest++;
-  return *rest == '\0' || strchr(",|-/(:;", *rest) || g_str_has_prefix(rest, "\xe2\x80\x93") ||
-         g_str_has_prefix(rest, "\xe2\x80\x94") || g_str_has_prefix(rest, "\xc2\xb7") ||
-         g_str_has_prefix(rest, "\xe2\x80\xa2");
+  const char *lw = w[end - 1].text;
+  return lw[strlen(lw) - 1] == ',' || *rest == '\0' || starts_sep(rest);
 }
 
 /* A line of two to four name words whose initials or words give the
  * one-word local part ("ow", "owright", "olivia", "wrighto"). */
 static gboolean match_local(const char *local, const word *w, guint n, name_hit *hit)
 {
-  guint k = 0;
-  while (k < n && k < 4 && name_like(&w[k]))
-    k++;
-  if (k < 2 || (k < n && !strchr(",|-(", w[k].text[0])))
+  guint k = name_run(w, n, 0, FALSE);
+  if (k < 2 || !run_ends(w, n, k))
     return FALSE;
   guint la = k - 1;
   while (la > 1 && is_particle(w[la - 1].key))
@@ -751,10 +781,8 @@ static gboolean find_anchor_after_closing(const sig_tables *t, GPtrArray *own, a
     const char *line = line_at(own, i + 1);
     word w[8];
     guint n = split_words(line, strspn(line, " -"), w, 8);
-    guint k = 0;
-    while (k < n && k < 4 && name_like(&w[k]))
-      k++;
-    gboolean ok = k >= 2 && k <= 3 && (k == n || strchr(",|-(", w[k].text[0]));
+    guint k = name_run(w, n, 0, FALSE);
+    gboolean ok = k >= 2 && k <= 3 && run_ends(w, n, k);
     if (ok) {
       a->line = i + 1;
       a->rest = w[k - 1].end;
@@ -773,19 +801,23 @@ static gboolean find_anchor_after_closing(const sig_tables *t, GPtrArray *own, a
 
 /* ---- the title ---- */
 
-static const char *const COMPANY_SUFFIXES[] = {
-    "inc", "ltd", "llc", "llp", "lp", "gmbh", "corp", "corporation", "ag", "plc", "sa", "sas",
-    "sarl", "spa", "srl", "bv", "nv", "oy", "ab", "as", "aps", "kg", "co", "company", "limited",
-    "pty", "gbr", "ohg", "se", "kft", "sro", "sp", "zoo", "holdings", "incorporated", "university",
-    "universität", "université", "universidad", "università", "college", "school", NULL};
+/* Legal forms and institutions that end or mark an organisation's name. The
+ * short ones count only as the last word ("Acme SA", not "SA office"). */
+static const char *const COMPANY_WORDS[] = {
+    "inc", "ltd", "llc", "llp", "gmbh", "corp", "corporation", "plc", "sarl", "company",
+    "limited", "holdings", "incorporated", "university", "universitat", "universite",
+    "universidad", "universita", "college", "school", "institute", NULL};
+static const char *const COMPANY_LAST[] = {"co", "ag", "sa", "sas", "spa", "srl", "bv", "nv",
+                                           "oy", "ab", "as", "aps", "kg", "lp", "pty", "gbr",
+                                           "ohg", "se", "kft", "sro", "zoo", "group", NULL};
 
 static gboolean company_like(const char *part, const char *org)
 {
   word w[16];
   guint n = split_words(part, 0, w, 16);
-  gboolean yes = FALSE;
+  gboolean yes = n > 0 && g_strv_contains(COMPANY_LAST, w[n - 1].key);
   for (guint i = 0; i < n && !yes; i++)
-    yes = g_strv_contains(COMPANY_SUFFIXES, w[i].key) && (i == n - 1 || i > 0);
+    yes = g_strv_contains(COMPANY_WORDS, w[i].key);
   if (!yes && n > 0 && org && org[0] && g_str_equal(w[0].key, org))
     yes = TRUE;
   words_clear(w, n);
@@ -815,15 +847,37 @@ static char *strip_parens(const char *s)
   return g_string_free(out, FALSE);
 }
 
+/* Separators people put around a title: ASCII ones, dashes, bullets. */
+static gsize sep_len(const char *p)
+{
+  static const char *const seps[] = {"\xe2\x80\x93", "\xe2\x80\x94", "\xe2\x80\xa2",
+                                     "\xc2\xb7", "\xe2\x80\xa2", NULL};
+  if (*p && strchr(",;:|-/&*~ ", *p))
+    return 1;
+  for (const char *const *s = seps; *s; s++)
+    if (g_str_has_prefix(p, *s))
+      return strlen(*s);
+  return 0;
+}
+
 static char *trim_punct(char *s)
 {
-  g_strstrip(s);
-  gsize n = strlen(s);
-  while (n > 0 && strchr(",;:|-/&*", s[n - 1]))
-    s[--n] = '\0';
-  g_strstrip(s);
-  gsize lead = strspn(s, ",;:|-/*~ ");
+  gsize lead = 0, k;
+  while ((k = sep_len(s + lead)) > 0)
+    lead += k;
   memmove(s, s + lead, strlen(s + lead) + 1);
+  gsize n = strlen(s);
+  for (gboolean again = TRUE; again && n > 0;) {
+    again = FALSE;
+    for (gsize back = 1; back <= 3 && back <= n; back++) {
+      if (sep_len(s + n - back) == back) {
+        n -= back;
+        s[n] = '\0';
+        again = TRUE;
+        break;
+      }
+    }
+  }
   return s;
 }
 
@@ -834,6 +888,7 @@ static char *clean_title(const char *raw, const char *org)
   if (!raw || strlen(raw) > 300 || strchr(raw, '@') || strstr(raw, "://") || strstr(raw, "www."))
     return NULL;
   g_autofree char *s = strip_parens(raw);
+  trim_punct(s);
   static const char *const hard[] = {"|", " at ", " @ ", "\xc2\xb7", "\xe2\x80\xa2", "  ", NULL};
   for (const char *const *h = hard; *h; h++) {
     char *cut = strstr(s, *h);
@@ -917,7 +972,7 @@ static phone_kind label_kind(const char *text)
   static const char *const office[] = {"tel", "telephone", "phone", "ph", "p", "t", "o",
                                        "office", "work", "w", "voice", "telefon", "telefono",
                                        "téléphone", "tél", "tlf", "tfn", "puhelin", "biz", "ofc",
-                                       "off", "b", "fon", "fono", NULL};
+                                       "off", "b", "fon", "fono", "tfno", "telf", "tf", NULL};
   for (guint i = 0; i < n && kind == PH_NONE; i++) {
     const char *k = w[i].text;
     if (g_strv_contains(fax, k))
@@ -987,13 +1042,16 @@ static void scan_phones(const char *line, const char *default_cc, phone_hit *bes
     while (*after == ' ' || *after == '(' || *after == '-')
       after++;
     if (kind == PH_NONE && !strchr(";,|", *end)) {
-      /* "713-646-5745 (fax)", "(703) 256-1833 fax": a label after the number. */
+      /* "713-646-5745 (fax)", "(703) 256-1833 fax": a label after the
+       * number, in parentheses or ending the line (else it is the next
+       * number's). */
       const char *stop = after;
-      while (*stop && !g_ascii_isdigit(*stop) && *stop != ':' && *stop != '+')
+      while (*stop && !g_ascii_isdigit(*stop) && *stop != ':' && *stop != '+' && *stop != ')')
         stop++;
+      gboolean paren = strchr(end, '(') && strchr(end, '(') < after && *stop == ')';
       g_autofree char *trailing = g_strndup(after, MIN(stop - after, 20));
       phone_kind k2 = label_kind(trailing);
-      if (k2 != PH_NONE && (*stop == '\0' || stop - after < 12))
+      if (k2 != PH_NONE && (paren || blank(stop)))
         kind = k2;
     }
     label_from = end;
@@ -1042,7 +1100,7 @@ static const char *country_of_text(const sig_tables *t, const char *s)
 static void read_place(const sig_tables *t, const char *line, const char *phone_country,
                        place *out)
 {
-  if (strchr(line, '@') || strstr(line, "://") || strlen(line) > 120)
+  if (strchr(line, '@') || strstr(line, "://") || strlen(line) > 120 || company_like(line, NULL))
     return;
   g_autoptr(GMatchInfo) mi = NULL;
   if (!out->state && g_regex_match(t->us_zip, line, 0, &mi)) {
@@ -1075,15 +1133,25 @@ static void read_place(const sig_tables *t, const char *line, const char *phone_
   const char *comma = strrchr(line, ',');
   const char *tail = comma ? comma + 1 : line;
   const char *iso = country_of_text(t, tail);
-  if (!iso && !comma) {
-    /* "75008 Paris France", "Schenectady NY 12345 USA": the last word. */
-    const char *sp = strrchr(line, ' ');
-    if (sp && sp > line) {
-      iso = country_of_text(t, sp + 1);
-      if (iso && strlen(sp + 1) <= 3 && !g_ascii_isupper(sp[1]))
-        iso = NULL;
+  if (!iso) {
+    /* "NY 12345 USA", "1010 Wien Austria": a country name or "USA" after a
+     * postal code. A code alone at the end of a line is too often a company
+     * form ("Acme SA") or a department ("Teamleiter IT"). */
+    const char *sp = strrchr(tail, ' ');
+    if (sp && sp > tail) {
+      const char *prev = sp;
+      while (prev > tail && prev[-1] == ' ')
+        prev--;
+      while (prev > tail && prev[-1] != ' ')
+        prev--;
+      gboolean after_code = g_ascii_isdigit(*prev) || (prev[0] && g_ascii_isdigit(prev[1]));
+      const char *cand = country_of_text(t, sp + 1);
+      if (cand && after_code && (strlen(sp + 1) > 3 || g_str_equal(sp + 1, "USA")))
+        iso = cand;
     }
   }
+  if (iso && !comma && strlen(tail) <= 3 && !g_str_equal(tail, "USA"))
+    iso = NULL; /* a lone "SA" or "IT" line */
   if (iso && comma) {
     /* "Atlanta, Georgia": a state's name wins over the country of that name. */
     g_autofree char *low = g_utf8_strdown(tail, -1);
@@ -1134,11 +1202,24 @@ static const char *default_cc_for(const sig_tables *t, GPtrArray *own, guint fro
 
 /* ---- the whole ---- */
 
+/* A sentence, not a signature line: many words (numbers aside), or a
+ * fair number ending like a sentence. */
 static gboolean prose(const char *line)
 {
-  guint words = 1;
-  for (const char *p = line; *p; p++)
-    words += *p == ' ' && p[1] && p[1] != ' ';
+  guint words = 0;
+  gboolean in_word = FALSE, letters = FALSE;
+  for (const char *p = line;; p++) {
+    if (*p && *p != ' ') {
+      in_word = TRUE;
+      letters = letters || g_ascii_isalpha(*p) || (unsigned char)*p >= 0x80;
+      continue;
+    }
+    if (in_word && letters)
+      words++;
+    in_word = letters = FALSE;
+    if (!*p)
+      break;
+  }
   gsize n = strlen(line);
   return words >= 12 || (words >= 7 && n > 0 && strchr(".?!", line[n - 1]));
 }
@@ -1193,6 +1274,18 @@ kith_signature *kith_signature_extract(const char *text, const char *email, cons
     if (d < 0)
       return sig;
     from = d + 1;
+    /* A block that opens with someone else's name is theirs. */
+    while (from < own->len && blank(line_at(own, from)))
+      from++;
+    anchor other = {-1, 0, NULL, NULL};
+    g_autoptr(GPtrArray) probe = g_ptr_array_new();
+    g_ptr_array_add(probe, (gpointer) "--");
+    g_ptr_array_add(probe, (gpointer)line_at(own, from));
+    gboolean someone = find_anchor_after_closing(t, probe, &other);
+    g_free(other.first);
+    g_free(other.last);
+    if (someone)
+      return sig;
   }
   /* The block: up to MAX_BLOCK lines, ending at prose, a closing or a gap. */
   guint gap = 0;

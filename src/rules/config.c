@@ -73,6 +73,24 @@ kith_config *kith_config_new_default(void)
   c->exclude_subjects = g_new0(char *, 1);
   g_auto(GStrv) builtin = kith_data_lines("personal_domains.txt");
   c->personal_domains = domain_set(builtin);
+  kith_salesforce_config *sf = &c->salesforce;
+  sf->login_url = g_strdup("https://login.salesforce.com");
+  sf->instance_url = g_strdup("");
+  sf->api_version = g_strdup("60.0");
+  sf->client_id = g_strdup("");
+  sf->user = g_strdup("");
+  sf->private_key = g_strdup("");
+  sf->refresh_token_file = g_strdup("");
+  sf->client_secret_file = g_strdup("");
+  sf->created_flag_field = g_strdup("Created_By_Kith__c");
+  sf->seniority_field = g_strdup("Seniority__c");
+  sf->persona_field = g_strdup("Persona__c");
+  sf->secondary_domains_field = g_strdup("Secondary_Domains__c");
+  sf->max_retries = 5;
+  sf->retry_base_ms = 500;
+  sf->timeout = 60;
+  sf->api_reserve = 1000;
+  sf->batch_size = 200;
   return c;
 }
 
@@ -92,6 +110,19 @@ void kith_config_free(kith_config *c)
   g_ptr_array_unref(c->exclude_local_parts);
   g_strfreev(c->exclude_subjects);
   g_hash_table_unref(c->personal_domains);
+  kith_salesforce_config *sf = &c->salesforce;
+  g_free(sf->login_url);
+  g_free(sf->instance_url);
+  g_free(sf->api_version);
+  g_free(sf->client_id);
+  g_free(sf->user);
+  g_free(sf->private_key);
+  g_free(sf->refresh_token_file);
+  g_free(sf->client_secret_file);
+  g_free(sf->created_flag_field);
+  g_free(sf->seniority_field);
+  g_free(sf->persona_field);
+  g_free(sf->secondary_domains_field);
   g_free(c);
 }
 
@@ -382,6 +413,118 @@ static gboolean read_filters(reader *r, kith_config *c)
   return TRUE;
 }
 
+static gboolean int_value(reader *r, const char *g, const char *k, int lo, int hi, int *out)
+{
+  g_autofree char *v = value(r, g, k);
+  char *end = NULL;
+  gint64 n = g_ascii_strtoll(v, &end, 10);
+  if (!*v || *end || n < lo || n > hi)
+    return bad(r, g, k, "'%s' is not a whole number from %d to %d", v, lo, hi);
+  *out = (int)n;
+  return TRUE;
+}
+
+/* An API name: letters, digits and underscores, as Salesforce allows. */
+static gboolean api_name(reader *r, const char *g, const char *k, char **out)
+{
+  g_autofree char *v = value(r, g, k);
+  gboolean ok = *v && g_ascii_isalpha(*v);
+  for (const char *p = v; ok && *p; p++)
+    ok = g_ascii_isalnum(*p) || *p == '_';
+  if (!ok)
+    return bad(r, g, k, "'%s' is not a field API name", v);
+  g_free(*out);
+  *out = g_steal_pointer(&v);
+  return TRUE;
+}
+
+static gboolean url_value(reader *r, const char *g, const char *k, char **out)
+{
+  g_autofree char *v = value(r, g, k);
+  if (!g_str_has_prefix(v, "https://") && !g_str_has_prefix(v, "http://"))
+    return bad(r, g, k, "'%s' is not an http(s) URL", v);
+  while (*v && v[strlen(v) - 1] == '/')
+    v[strlen(v) - 1] = '\0';
+  g_free(*out);
+  *out = g_steal_pointer(&v);
+  return TRUE;
+}
+
+static gboolean read_salesforce(reader *r, kith_config *c)
+{
+  const char *g = "salesforce";
+  kith_salesforce_config *sf = &c->salesforce;
+  sf->enabled = TRUE;
+  struct {
+    const char *key;
+    char **field;
+  } text[] = {{"api_version", &sf->api_version}, {"client_id", &sf->client_id},
+              {"user", &sf->user}, {"private_key", &sf->private_key},
+              {"refresh_token_file", &sf->refresh_token_file},
+              {"client_secret_file", &sf->client_secret_file}};
+  struct {
+    const char *key;
+    char **field;
+  } names[] = {{"created_flag_field", &sf->created_flag_field},
+               {"seniority_field", &sf->seniority_field},
+               {"persona_field", &sf->persona_field},
+               {"secondary_domains_field", &sf->secondary_domains_field}};
+  g_auto(GStrv) keys = g_key_file_get_keys(r->kf, g, NULL, NULL);
+  for (char **k = keys; k && *k; k++) {
+    gboolean done = FALSE, ok = TRUE;
+    for (guint i = 0; i < G_N_ELEMENTS(text) && !done; i++)
+      if (strcmp(*k, text[i].key) == 0) {
+        g_free(*text[i].field);
+        *text[i].field = value(r, g, *k);
+        done = TRUE;
+      }
+    for (guint i = 0; i < G_N_ELEMENTS(names) && !done; i++)
+      if (strcmp(*k, names[i].key) == 0) {
+        ok = api_name(r, g, *k, names[i].field);
+        done = TRUE;
+      }
+    if (done) {
+      if (!ok)
+        return FALSE;
+    } else if (strcmp(*k, "login_url") == 0) {
+      if (!url_value(r, g, *k, &sf->login_url))
+        return FALSE;
+    } else if (strcmp(*k, "instance_url") == 0) {
+      if (!url_value(r, g, *k, &sf->instance_url))
+        return FALSE;
+    } else if (strcmp(*k, "max_retries") == 0) {
+      if (!int_value(r, g, *k, 0, 20, &sf->max_retries))
+        return FALSE;
+    } else if (strcmp(*k, "retry_base_ms") == 0) {
+      if (!int_value(r, g, *k, 1, 60000, &sf->retry_base_ms))
+        return FALSE;
+    } else if (strcmp(*k, "timeout") == 0) {
+      if (!int_value(r, g, *k, 1, 3600, &sf->timeout))
+        return FALSE;
+    } else if (strcmp(*k, "api_reserve") == 0) {
+      if (!int_value(r, g, *k, 0, 1000000, &sf->api_reserve))
+        return FALSE;
+    } else if (strcmp(*k, "batch_size") == 0) {
+      if (!int_value(r, g, *k, 1, 200, &sf->batch_size))
+        return FALSE;
+    } else {
+      return bad(r, g, *k, "unknown key");
+    }
+  }
+  if (!*sf->client_id)
+    return bad(r, g, "client_id", "needed");
+  if (!*sf->private_key && !*sf->refresh_token_file)
+    return bad(r, g, "private_key", "needed (or refresh_token_file)");
+  if (*sf->private_key && !*sf->user)
+    return bad(r, g, "user", "needed with private_key (the JWT bearer flow)");
+  gboolean version_ok = *sf->api_version != '\0';
+  for (const char *p = sf->api_version; *p; p++)
+    version_ok = version_ok && (g_ascii_isdigit(*p) || *p == '.');
+  if (!version_ok)
+    return bad(r, g, "api_version", "'%s' is not a version like 60.0", sf->api_version);
+  return TRUE;
+}
+
 kith_config *kith_config_load(const char *path, GError **error)
 {
   g_autoptr(kith_config) c = kith_config_new_default();
@@ -416,6 +559,8 @@ kith_config *kith_config_load(const char *path, GError **error)
       ok = read_enrichment(&r, c);
     else if (strcmp(*g, "filters") == 0)
       ok = read_filters(&r, c);
+    else if (strcmp(*g, "salesforce") == 0)
+      ok = read_salesforce(&r, c);
     else
       ok = bad(&r, *g, NULL, "unknown group");
     if (!ok)

@@ -38,6 +38,26 @@ typedef struct {
   char *ocr_role;
 } kith_profile;
 
+/* [salesforce]: the CRM behind `kith sync` when present (docs/salesforce.md). */
+typedef struct {
+  gboolean enabled;
+  char *login_url;     /* token endpoint host, e.g. https://login.salesforce.com */
+  char *instance_url;  /* used until the token reply names one */
+  char *api_version;   /* "60.0" */
+  char *client_id;
+  char *user;
+  char *private_key;   /* PEM file (0600) for the OAuth 2.0 JWT bearer flow, or */
+  char *refresh_token_file; /* a file (0600) holding a refresh token */
+  char *client_secret_file; /* optional, with the refresh token */
+  /* API names of kith's fields in the org */
+  char *created_flag_field, *seniority_field, *persona_field, *secondary_domains_field;
+  int max_retries;   /* per request, for 429/5xx/timeouts */
+  int retry_base_ms; /* first backoff; doubles, with jitter */
+  int timeout;       /* seconds per request */
+  int api_reserve;   /* stop before the org's daily API limit leaves fewer calls */
+  int batch_size;    /* records per collections request, at most 200 */
+} kith_salesforce_config;
+
 typedef struct {
   char *path; /* NULL when no file was read */
   /* [org] */
@@ -58,6 +78,7 @@ typedef struct {
   GPtrArray *exclude_local_parts; /* GPatternSpec*, on the lower-cased local part */
   char **exclude_subjects;    /* case-folded */
   GHashTable *personal_domains; /* normalised domain set */
+  kith_salesforce_config salesforce;
 } kith_config;
 
 /* The configuration with every default (no file). */

@@ -37,9 +37,9 @@ gboolean kith_rules_enrich(kith_decider *d, const char *activity_id, const char 
     if (mode == KITH_ENRICH_NEVER)
       continue;
     const char *field = kith_field_name(f);
-    g_autofree char *value = NULL;
+    g_autofree char *value = NULL, *shown_by = NULL;
     gint64 time = 0, written = 0;
-    if (!kith_state_observation(d->store, email, field, &value, &time))
+    if (!kith_state_observation_full(d->store, email, field, &value, &time, &shown_by))
       continue;
     /* R39: an observation older than the one the field was written from is
      * ignored, whatever order the files came in. */
@@ -60,7 +60,7 @@ gboolean kith_rules_enrich(kith_decider *d, const char *activity_id, const char 
                                                : "%s: '%s' becomes '%s' (always, R38)",
         field, current, value);
     kith_decision x = {.action = "field_updated", .reason = field, .rule = rule,
-                       .activity_id = activity_id, .email = email, .object_id = contact_id,
+                       .activity_id = shown_by, .email = email, .object_id = contact_id,
                        .contact_id = contact_id, .field = field, .value = value,
                        .old_value = current, .obs_time = time, .detail = why};
     if (!kith_decider_emit(d, &x, error) ||

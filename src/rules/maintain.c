@@ -121,7 +121,7 @@ gboolean kith_rules_remove(kith_decider *d, const char *id, gboolean allow_recre
     return FALSE;
   }
   g_autofree char *why = g_strdup_printf(
-      "removed by an administrator with its kith-created roles%s (R50)",
+      "removed by an administrator, with every role on it%s (R50)",
       allow_recreate ? "; the address may be created again" : "; the address is suppressed");
   if (queued) {
     /* Not in the CRM yet: cancel the queued creation and all that hangs on it. */

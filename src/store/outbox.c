@@ -5,7 +5,7 @@
 
 #define COLUMNS                                                                                   \
   "seq, op, activity_id, email, object_id, account_id, opportunity_id, contact_id, owner_id,"     \
-  " field, value, old_value, obs_time, rule, detail"
+  " field, value, old_value, obs_time, rule, detail, sent_at IS NOT NULL"
 
 void kith_outbox_entry_free(kith_outbox_entry *e)
 {
@@ -59,6 +59,7 @@ static kith_outbox_entry *read_entry(sqlite3_stmt *st)
   e->obs_time = sqlite3_column_int64(st, 12);
   e->rule = col(st, 13);
   e->detail = col(st, 14);
+  e->sent = sqlite3_column_int(st, 15) != 0;
   return e;
 }
 
@@ -193,9 +194,20 @@ gboolean kith_outbox_each_for_email(kith_store *s, const char *email, kith_outbo
   bind(st, 1, email);
   while (sqlite3_step(st) == SQLITE_ROW) {
     g_autoptr(kith_outbox_entry) e = read_entry(st);
-    if (!fn(e, (const char *)sqlite3_column_text(st, 15), user_data))
+    if (!fn(e, (const char *)sqlite3_column_text(st, 16), user_data))
       break;
   }
   sqlite3_finalize(st);
   return TRUE;
+}
+
+gboolean kith_outbox_set_sent(kith_store *s, gint64 seq, gboolean sent, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(s, "UPDATE outbox SET sent_at = ? WHERE seq = ?", error);
+  if (!st)
+    return FALSE;
+  g_autofree char *now = sent ? kith_time_now() : NULL;
+  bind(st, 1, now);
+  sqlite3_bind_int64(st, 2, seq);
+  return kith_store_step_done(s, st, error);
 }

@@ -22,6 +22,7 @@ typedef struct {
   gint64 obs_time;
   char *rule;
   char *detail;
+  gboolean sent; /* sent to a remote CRM, reply not recorded (a crash in between) */
 } kith_outbox_entry;
 
 void kith_outbox_entry_free(kith_outbox_entry *e);
@@ -40,6 +41,9 @@ gboolean kith_outbox_mark(kith_store *s, gint64 seq, const char *state, const ch
 /* Cancels every pending entry that creates, changes or roles OBJECT_ID. */
 gboolean kith_outbox_cancel_object(kith_store *s, const char *object_id, GError **error);
 gint64 kith_outbox_depth(kith_store *s);
+/* Marks entry SEQ as sent (in flight) or not; committed by the caller
+ * before the request goes out. */
+gboolean kith_outbox_set_sent(kith_store *s, gint64 seq, gboolean sent, GError **error);
 /* The pending contact_create for EMAIL, if any (for kith explain). */
 kith_outbox_entry *kith_outbox_find_create(kith_store *s, const char *object_id);
 /* Calls FN for every entry (any state) about EMAIL or its contacts. */

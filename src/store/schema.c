@@ -95,10 +95,18 @@ static const char migration_1[] =
     " WITHOUT ROWID;"
     "CREATE TABLE id_counter(prefix TEXT PRIMARY KEY, next INTEGER NOT NULL) WITHOUT ROWID;";
 
+/* 2: an outbox entry sent to a remote CRM whose reply has not been
+ * recorded yet (a crash in between is reconciled at the next sync); the
+ * remote CRM's own Id of a record kith queued. */
+static const char migration_2[] =
+    "ALTER TABLE outbox ADD COLUMN sent_at TEXT;"
+    "ALTER TABLE outbox ADD COLUMN remote_id TEXT;";
+
 const char *kith_schema_migration(int version)
 {
   switch (version) {
   case 1: return migration_1;
+  case 2: return migration_2;
   default: return NULL;
   }
 }

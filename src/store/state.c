@@ -204,11 +204,11 @@ gboolean kith_state_observe(kith_store *s, const char *email, const char *field,
   return kith_store_step_done(s, st, error);
 }
 
-gboolean kith_state_observation(kith_store *s, const char *email, const char *field,
-                                char **value, gint64 *time)
+gboolean kith_state_observation_full(kith_store *s, const char *email, const char *field,
+                                     char **value, gint64 *time, char **activity_id)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT value, time FROM observation WHERE email = ? AND field = ?", NULL);
+      s, "SELECT value, time, activity_id FROM observation WHERE email = ? AND field = ?", NULL);
   if (!st)
     return FALSE;
   bind_text(st, 1, email);
@@ -219,9 +219,17 @@ gboolean kith_state_observation(kith_store *s, const char *email, const char *fi
       *value = g_strdup(kith_store_col(st, 0));
     if (time)
       *time = sqlite3_column_int64(st, 1);
+    if (activity_id)
+      *activity_id = g_strdup(kith_store_col(st, 2));
   }
   sqlite3_reset(st);
   return found;
+}
+
+gboolean kith_state_observation(kith_store *s, const char *email, const char *field,
+                                char **value, gint64 *time)
+{
+  return kith_state_observation_full(s, email, field, value, time, NULL);
 }
 
 gboolean kith_state_field_source(kith_store *s, const char *contact_id, const char *field,

@@ -50,6 +50,9 @@ gboolean kith_state_observe(kith_store *s, const char *email, const char *field,
 /* The newest observation; FALSE when there is none. *VALUE newly allocated. */
 gboolean kith_state_observation(kith_store *s, const char *email, const char *field,
                                 char **value, gint64 *time);
+/* The same, with the Id of the activity that showed it (newly allocated). */
+gboolean kith_state_observation_full(kith_store *s, const char *email, const char *field,
+                                     char **value, gint64 *time, char **activity_id);
 
 /* The time of the observation a contact's field was last written from;
  * FALSE when none (a value imported from the CRM, older than every one). */

@@ -1,0 +1,85 @@
+/* jwt.c - RS256 JWT assertions with OpenSSL's libcrypto; secret files. */
+#include "sync/jwt.h"
+
+#include "util/error.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <string.h>
+#include <sys/stat.h>
+
+char *kith_secret_read(const char *path, GError **error)
+{
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", path, g_strerror(errno));
+    return NULL;
+  }
+  if ((st.st_mode & 077) != 0) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+                "%s: a secret file must be readable by its owner only (chmod 600), it is %03o", path,
+                (unsigned)(st.st_mode & 0777));
+    return NULL;
+  }
+  if (st.st_size > 64 * 1024) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: too large for a secret", path);
+    return NULL;
+  }
+  char *text = NULL;
+  if (!g_file_get_contents(path, &text, NULL, error))
+    return NULL;
+  return g_strstrip(text);
+}
+
+static char *b64url(const guchar *data, gsize len)
+{
+  char *s = g_base64_encode(data, len);
+  for (char *p = s; *p; p++)
+    *p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+  char *eq = strchr(s, '=');
+  if (eq)
+    *eq = '\0';
+  return s;
+}
+
+char *kith_jwt_assertion(const char *key_path, const char *client_id, const char *user,
+                         const char *audience, gint64 now, GError **error)
+{
+  g_autofree char *pem = kith_secret_read(key_path, error);
+  if (!pem)
+    return NULL;
+  BIO *bio = BIO_new_mem_buf(pem, -1);
+  EVP_PKEY *key = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+  BIO_free(bio);
+  if (!key) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: not a PEM private key", key_path);
+    return NULL;
+  }
+  static const char header[] = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
+  g_autofree char *claims = g_strdup_printf(
+      "{\"iss\":\"%s\",\"sub\":\"%s\",\"aud\":\"%s\",\"exp\":%" G_GINT64_FORMAT "}", client_id, user,
+      audience, now + 180);
+  g_autofree char *h64 = b64url((const guchar *)header, strlen(header));
+  g_autofree char *c64 = b64url((const guchar *)claims, strlen(claims));
+  g_autofree char *input = g_strconcat(h64, ".", c64, NULL);
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  size_t siglen = 0;
+  guchar *sig = NULL;
+  gboolean ok = md && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
+                EVP_DigestSign(md, NULL, &siglen, (const guchar *)input, strlen(input)) == 1;
+  if (ok) {
+    sig = g_malloc(siglen);
+    ok = EVP_DigestSign(md, sig, &siglen, (const guchar *)input, strlen(input)) == 1;
+  }
+  EVP_MD_CTX_free(md);
+  EVP_PKEY_free(key);
+  if (!ok) {
+    g_free(sig);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: cannot sign with this key (RS256)", key_path);
+    return NULL;
+  }
+  g_autofree char *s64 = b64url(sig, siglen);
+  g_free(sig);
+  return g_strconcat(input, ".", s64, NULL);
+}
