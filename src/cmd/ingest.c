@@ -85,6 +85,8 @@ static gboolean commit_batch(ingest_ctx *c, gboolean reopen)
   return !reopen || kith_store_begin(c->store, &c->error);
 }
 
+static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, char **firsts, char **lasts);
+
 static gboolean on_activity(kith_activity *a, gpointer user_data)
 {
   ingest_ctx *c = user_data;
@@ -98,8 +100,21 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
   }
   c->result->new_activities++;
   guint n = a->participants->len;
-  g_auto(GStrv) firsts = g_new0(char *, n + 1);
-  g_auto(GStrv) lasts = g_new0(char *, n + 1);
+  /* Not GStrv: a participant without a name leaves a NULL in the middle. */
+  g_autofree char **firsts = g_new0(char *, n + 1);
+  g_autofree char **lasts = g_new0(char *, n + 1);
+  gboolean ok = ingest_activity(c, a, firsts, lasts);
+  for (guint i = 0; i < n; i++) {
+    g_free(firsts[i]);
+    g_free(lasts[i]);
+  }
+  return ok;
+}
+
+static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, char **firsts, char **lasts)
+{
+  kith_decider *d = &c->decider;
+  guint n = a->participants->len;
   for (guint i = 0; i < n; i++) {
     const kith_participant *p = g_ptr_array_index(a->participants, i);
     kith_name_parse(p->name, p->email, &firsts[i], &lasts[i]);

@@ -1,6 +1,7 @@
 /* sync.c - kith sync and kith run (ingest, then sync). */
 #include "cmd/cmd.h"
 
+#include "sync/salesforce.h"
 #include "sync/sync.h"
 
 static void print_sync(const kith_sync_stats *st, FILE *out)
@@ -18,7 +19,8 @@ static int do_sync(kith_store *store, const kith_config *config)
 {
   kith_sync_stats st = {0};
   g_autoptr(GError) error = NULL;
-  gboolean ok = kith_sync_local(store, config, &st, &error);
+  gboolean ok = config->salesforce.enabled ? kith_sync_salesforce(store, config, &st, &error)
+                                           : kith_sync_local(store, config, &st, &error);
   print_sync(&st, stdout);
   return ok ? KITH_EXIT_OK : kith_cmd_fail(error);
 }

@@ -11,7 +11,6 @@
 #define MAX_LINES 4000
 #define MAX_LINE 1000       /* bytes kept of one line */
 #define MAX_BLOCK 14        /* lines of a signature after the name line */
-#define MAX_NAME_WORDS 6
 #define MAX_TITLE_LEN 100
 #define DISCLAIMER_MIN 120  /* characters of a paragraph to count as a legal notice */
 
@@ -146,7 +145,7 @@ static GPtrArray *split_lines(const char *text)
     const char *e = strchr(p, '\n');
     gsize n = e ? (gsize)(e - p) : strlen(p);
     gsize keep = MIN(n, MAX_LINE);
-    while (keep > 0 && (p[keep - 1] & 0xC0) == 0x80) /* do not cut a character */
+    while (keep < n && keep > 0 && (p[keep] & 0xC0) == 0x80) /* do not cut a character */
       keep--;
     char *line = g_strndup(p, keep);
     for (char *c = line; *c; c++)
@@ -300,10 +299,14 @@ static guint quote_start(const sig_tables *t, GPtrArray *lines)
         }
       }
     }
+    /* A header broken over lines starts with a date: digits, and no end of
+     * a sentence ("Hi," above "On ... wrote:" is not part of it). */
+    gsize ll = strlen(l);
+    gboolean may_join = strpbrk(l, "0123456789") && !strchr(".,!?", l[ll - 1]);
     GString *joined = g_string_new(NULL);
     for (guint k = 0; k < 3 && i + k < lines->len; k++) {
       const char *lk = line_at(lines, i + k);
-      if (k > 0 && blank(lk))
+      if (k > 0 && (blank(lk) || !may_join))
         break;
       if (k > 0)
         g_string_append_c(joined, ' ');
@@ -370,9 +373,12 @@ static GPtrArray *own_lines(const char *text)
   GPtrArray *own = g_ptr_array_new_with_free_func(g_free);
   for (guint i = 0; i < end; i++) {
     const char *l = line_at(lines, i);
-    if (l[0] == '>' || starts_with_any(l, t->sent_from))
-      continue;
-    g_ptr_array_add(own, g_strdup(l));
+    /* "Sent from my iPhone" ends what the sender typed; a mobile client puts
+     * the quoted message right after it. */
+    if (strlen(l) < 80 && starts_with_any(l, t->sent_from))
+      break;
+    if (l[0] != '>')
+      g_ptr_array_add(own, g_strdup(l));
   }
   drop_disclaimers(t, own);
   while (own->len > 0 && blank(line_at(own, own->len - 1)))
@@ -536,7 +542,11 @@ static void spec_from_email(name_spec *s, const char *email)
   /* "first.last", "first_last", or "first-last" when no dot or underscore
    * says otherwise ("mungo.hardwicke-brown"). */
   gboolean dotted = strchr(local, '.') || strchr(local, '_');
-  g_auto(GStrv) parts = g_regex_split_simple(dotted ? "[._]+" : "-+", local, 0, 0);
+  if (dotted)
+    g_strdelimit(local, "_", '.');
+  else
+    g_strdelimit(local, "-", '.');
+  g_auto(GStrv) parts = g_strsplit(local, ".", -1);
   for (char **p = parts; *p; p++) {
     char *w = *p;
     for (char *c = *p; *c; c++)
@@ -1200,6 +1210,29 @@ static const char *default_cc_for(const sig_tables *t, GPtrArray *own, guint fro
   return p.country ? kith_phone_cc_for_region(p.country) : "1";
 }
 
+/* The sender's first name alone on a line ("Mark"), directly followed by a
+ * title line: the last such pair anchors the block when no full name does. */
+static gboolean find_first_name_line(GPtrArray *own, const name_spec *s, const char *org,
+                                     anchor *a)
+{
+  for (gint i = (gint)own->len - 2; i >= 0; i--) {
+    const char *line = line_at(own, i);
+    word w[4];
+    guint n = split_words(line, strspn(line, " -"), w, 4);
+    gboolean ok = n == s->n_first && match_seq(w, n, 0, (char **)s->first, s->n_first) == n;
+    words_clear(w, n);
+    if (!ok)
+      continue;
+    g_autofree char *title = clean_title(line_at(own, i + 1), org);
+    if (title) {
+      a->line = i;
+      a->rest = strlen(line);
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 /* ---- the whole ---- */
 
 /* A sentence, not a signature line: many words (numbers aside), or a
@@ -1260,6 +1293,10 @@ kith_signature *kith_signature_extract(const char *text, const char *email, cons
   gboolean found = (spec.n_first || spec.local) && find_anchor(t, own, &spec, &a);
   if (!found && !spec.from_display)
     found = find_anchor_after_closing(t, own, &a);
+  g_autofree char *org = org_label(email);
+  gboolean first_only = FALSE;
+  if (!found && spec.n_first)
+    first_only = found = find_first_name_line(own, &spec, org, &a);
   spec_clear(&spec);
 
   guint from, to;
@@ -1296,14 +1333,13 @@ kith_signature *kith_signature_extract(const char *text, const char *email, cons
       break;
   }
 
-  g_autofree char *org = org_label(email);
   if (found) {
     const char *line = line_at(own, a.line);
     char *title = a.rest < strlen(line) ? clean_title(line + a.rest, org) : NULL;
     if (!title && from < to && !blank(line_at(own, from)))
       title = clean_title(line_at(own, from), org);
     sig->title = title;
-    if (!display_full) {
+    if (!display_full && !first_only) {
       sig->first_name = g_steal_pointer(&a.first);
       sig->last_name = g_steal_pointer(&a.last);
     }

@@ -61,8 +61,11 @@ static gboolean apply_role_create(kith_store *s, const kith_outbox_entry *e, kit
 {
   const char *type = NULL;
   g_autofree char *contact = kith_crmw_resolve(s, e->contact_id, &type);
+  /* Roles moved by dedup (R42) keep their place even on a closed deal; new
+   * roles never go on one (R30-R35). */
+  gboolean moved = g_strcmp0(e->rule, "R42") == 0;
   if (strcmp(type, "Lead") == 0 || !kith_crmw_contact_exists(s, contact) ||
-      !kith_crmw_opportunity_open(s, e->opportunity_id) ||
+      (!moved && !kith_crmw_opportunity_open(s, e->opportunity_id)) ||
       kith_crmw_role_exists(s, e->opportunity_id, contact)) {
     /* Never a role for a Lead, on a closed deal, or twice. */
     st->dropped++;

@@ -1,4 +1,4 @@
-/* rules_fixture.h - a throw-away store, config and CRM for the rules, OCR, sync and maintenance tests. */
+/* rules_fixture.h - a throw-away store, config and CRM for the rules, OCR and sync tests. */
 #pragma once
 
 #include "capture/activity.h"
@@ -185,8 +185,10 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
     return "duplicate_activity";
   }
   guint n = a->participants->len;
-  g_auto(GStrv) firsts = g_new0(char *, n + 1);
-  g_auto(GStrv) lasts = g_new0(char *, n + 1);
+  /* Names may be NULL anywhere in these, so they are freed one by one, not
+   * as a NULL-terminated vector. */
+  g_autofree char **firsts = g_new0(char *, n + 1);
+  g_autofree char **lasts = g_new0(char *, n + 1);
   for (guint i = 0; i < n; i++) {
     const kith_participant *p = g_ptr_array_index(a->participants, i);
     kith_name_parse(p->name, p->email, &firsts[i], &lasts[i]);
@@ -209,6 +211,10 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
       g_assert_true(kith_state_observe(f->store, p->email, "LastName", lasts[i], a->time, a->id,
                                        &error));
     }
+  }
+  for (guint i = 0; i < n; i++) {
+    g_free(firsts[i]);
+    g_free(lasts[i]);
   }
   kith_activity_free(a);
   return skip;

@@ -16,6 +16,9 @@
   "003LISA,001ACME,Lisa,Lo,lisa@acme.com,005ANN,false,2025-01-01T00:00:00Z\n"                     \
   "003MIKE,001ACME,Mike,Moe,mike@acme.com,005ANN,false,2025-01-01T00:00:00Z\n"
 
+/* Acme's one open deal, Bob's. */
+#define DEAL_A1 "006A1,001ACME,Deal,005BOB,Open,false,2025-06-01T00:00:00Z\n"
+
 #define OPPS_HEADER "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
 #define ROLES_HEADER "Id,OpportunityId,ContactId,Role,IsPrimary,Created_By_Kith__c\n"
 
@@ -54,7 +57,7 @@ static gboolean has_role(fx *f, const char *opportunity_id, const char *email)
 
 static void test_ocr_r30_standard_roles_for_the_others(void)
 {
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), "006A1,001ACME,Deal,005BOB,Open,false,2025-06-01T00:00:00Z\n",
+  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
                             "00KJ1,006A1,003JANE,Decision Maker,true,false\n");
   fx_ingest(f, fx_meeting("uid-1", "2026-01-05T09:00:00Z", "Review", "Ann Lee <ann@corp.example>",
                           "Jane Doe <jane@acme.com>", "Mike Moe <mike@acme.com>",
@@ -76,7 +79,7 @@ static void test_ocr_r30_standard_roles_for_the_others(void)
 
 static void test_ocr_r30_ocr_off_makes_no_roles(void)
 {
-  g_autoptr(fx) f = ocr_org(FX_ORG, "006A1,001ACME,Deal,005BOB,Open,false,2025-06-01T00:00:00Z\n",
+  g_autoptr(fx) f = ocr_org(FX_ORG, DEAL_A1,
                             "00KJ1,006A1,003JANE,,false,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Pat New <pat@acme.com>", NULL));
@@ -114,7 +117,7 @@ static void test_ocr_r30_anchor_must_be_contact_on_the_account(void)
 {
   /* Jane has a role on Acme's deal but is a contact on another account:
    * she does not anchor it. */
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), "006A1,001ACME,Deal,005BOB,Open,false,2025-06-01T00:00:00Z\n",
+  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
                             "00KJ1,006A1,003JANE,,false,false\n");
   fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,OwnerId,Created_By_Kith__c\n"
                           "003JANE,001ELSE,Jane,Doe,jane@acme.com,005BOB,false\n");
@@ -127,7 +130,7 @@ static void test_ocr_r30_anchor_must_be_contact_on_the_account(void)
 
 static void test_ocr_r30_lead_gets_no_role(void)
 {
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), "006A1,001ACME,Deal,005BOB,Open,false,2025-06-01T00:00:00Z\n",
+  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
                             "00KJ1,006A1,003JANE,,false,false\n");
   fx_import(f, "Lead", "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
                        "00QLEE,Lee,Ray,lee@acme.com,Acme,005BOB,false\n");
@@ -157,7 +160,7 @@ static void test_ocr_r30_closed_opportunity_never(void)
 
 static void test_ocr_r30_second_activity_adds_nothing_twice(void)
 {
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), "006A1,001ACME,Deal,005BOB,Open,false,2025-06-01T00:00:00Z\n",
+  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
                             "00KJ1,006A1,003JANE,,false,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Pat New <pat@acme.com>", NULL));
@@ -176,7 +179,7 @@ static void test_ocr_r30_second_activity_adds_nothing_twice(void)
 
 static void test_ocr_r31_contact_on_other_account_keeps_contact(void)
 {
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), "006A1,001ACME,Deal,005BOB,Open,false,2025-06-01T00:00:00Z\n",
+  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
                             "00KM1,006A1,003MIKE,,false,false\n");
   fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,OwnerId,Created_By_Kith__c\n"
                           "003JANE,001ELSE,Jane,Doe,jane@acme.com,005BOB,false\n");
@@ -197,7 +200,7 @@ static fx *r31_org(const char *from, const char *extra_user)
   fx_import(f, "Account", "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
                           "001ACME,Acme,acme.com,,005BOB\n");
   fx_import(f, "Contact", CONTACTS);
-  fx_import(f, "Opportunity", OPPS_HEADER "006A1,001ACME,Deal,005BOB,Open,false,2025-06-01T00:00:00Z\n");
+  fx_import(f, "Opportunity", OPPS_HEADER DEAL_A1);
   fx_import(f, "OpportunityContactRole", ROLES_HEADER "00KJ1,006A1,003JANE,,false,false\n");
   fx_import(f, "AccountTeamMember", "Id,AccountId,UserId,TeamMemberRole\n01MANN,001ACME,005ANN,x\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", from, extra_user,
@@ -242,7 +245,7 @@ static void test_ocr_r31_r26_owner_is_kept(void)
 
 static void test_ocr_r31_r22_still_applies(void)
 {
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), "006A1,001ACME,Deal,005BOB,Open,false,2025-06-01T00:00:00Z\n",
+  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
                             "00KJ1,006A1,003JANE,,false,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Pat <pat@acme.com>", NULL));
@@ -317,8 +320,9 @@ static void test_ocr_r32_tie_owned_by_an_activity_user(void)
 {
   const char *opps = "006A1,001ACME,One,005BOB,Open,false,2025-08-01T00:00:00Z\n"
                      "006A2,001ACME,Two,005CAL,Open,false,2025-05-01T00:00:00Z\n";
-  g_autofree char *with_cal = tie_winner(opps, "Ann Lee <ann@corp.example>", "Cal Ng <cal@corp.example>");
-  g_autofree char *with_bob = tie_winner(opps, "Ann Lee <ann@corp.example>", "Bob Roy <bob@corp.example>");
+  const char *ann = "Ann Lee <ann@corp.example>";
+  g_autofree char *with_cal = tie_winner(opps, ann, "Cal Ng <cal@corp.example>");
+  g_autofree char *with_bob = tie_winner(opps, ann, "Bob Roy <bob@corp.example>");
   g_assert_cmpstr(with_cal, ==, "006A2");
   g_assert_cmpstr(with_bob, ==, "006A1");
 }
@@ -329,8 +333,9 @@ static void test_ocr_r32_tie_newest_created(void)
                           "006A2,001ACME,Two,005CAL,Open,false,2025-08-01T00:00:00Z\n";
   const char *newer_one = "006A1,001ACME,One,005BOB,Open,false,2025-08-01T10:00:00Z\n"
                           "006A2,001ACME,Two,005CAL,Open,false,2025-08-01T09:00:00Z\n";
-  g_autofree char *a = tie_winner(newer_two, "Ann Lee <ann@corp.example>", "Zed Zu <zed@beta.example>");
-  g_autofree char *b = tie_winner(newer_one, "Ann Lee <ann@corp.example>", "Zed Zu <zed@beta.example>");
+  const char *ann = "Ann Lee <ann@corp.example>", *zed = "Zed Zu <zed@beta.example>";
+  g_autofree char *a = tie_winner(newer_two, ann, zed);
+  g_autofree char *b = tie_winner(newer_one, ann, zed);
   g_assert_cmpstr(a, ==, "006A2");
   g_assert_cmpstr(b, ==, "006A1");
 }
@@ -339,7 +344,8 @@ static void test_ocr_r32_tie_lowest_id(void)
 {
   const char *same = "006A2,001ACME,Two,005CAL,Open,false,2025-08-01T00:00:00Z\n"
                      "006A1,001ACME,One,005BOB,Open,false,2025-08-01T00:00:00Z\n";
-  g_autofree char *got = tie_winner(same, "Ann Lee <ann@corp.example>", "Zed Zu <zed@beta.example>");
+  g_autofree char *got =
+      tie_winner(same, "Ann Lee <ann@corp.example>", "Zed Zu <zed@beta.example>");
   g_assert_cmpstr(got, ==, "006A1");
 }
 
@@ -468,7 +474,7 @@ static void test_ocr_r34_only_opportunity_with_a_role_is_not_first(void)
 
 static void test_ocr_r35_created_role_fields(void)
 {
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), "006A1,001ACME,Deal,005BOB,Open,false,2025-06-01T00:00:00Z\n",
+  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
                             "00KJ1,006A1,003JANE,Decision Maker,true,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Mike Moe <mike@acme.com>", NULL));
