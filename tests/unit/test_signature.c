@@ -388,6 +388,13 @@ static void test_signature_r5_quagga_enron(void)
    * (its Name span holds the sender's last name): kith must leave the
    * others alone, so only these measure its recall. */
   score own[] = {{"Title"}, {"Phone"}, {NULL}};
+  /* MailingState against the labelled address of the sender's own signature
+   * ("Houston, TX 77002", "Houston, Texas 77002"), where one is labelled. */
+  score place[] = {{"State"}, {NULL}};
+  g_autoptr(GRegex) st_re = g_regex_new(
+      "(?:,\\s*|\\s)([A-Z]{2}|Texas|California|Illinois|Alberta|Oregon|Georgia|New York)\\.?,?\\s+"
+      "(?:\\d{5}|[A-Z]\\d[A-Z])",
+      0, 0, NULL);
   guint n = 0, n_own = 0;
   static const char *const splits[] = {"train", "test", "eval", NULL};
   for (const char *const *sp = splits; *sp; sp++) {
@@ -422,6 +429,7 @@ static void test_signature_r5_quagga_enron(void)
       }
       g_autoptr(GPtrArray) titles = g_ptr_array_new();
       g_autoptr(GPtrArray) names = g_ptr_array_new();
+      g_autoptr(GPtrArray) addresses = g_ptr_array_new();
       g_autoptr(GPtrArray) phones = g_ptr_array_new();
       json_array_foreach(dens, i, d) {
         const char *type = json_string_value(json_object_get(d, "type"));
@@ -433,6 +441,8 @@ static void test_signature_r5_quagga_enron(void)
         const char *span = json_string_value(json_object_get(d, "text"));
         if (g_strcmp0(type, "Body/Signature/Name") == 0)
           g_ptr_array_add(names, (gpointer)span);
+        if (g_strcmp0(type, "Body/Signature/Address") == 0)
+          g_ptr_array_add(addresses, (gpointer)span);
         /* One Position is labelled as a Phone ("Assistant Professor" in
          * kaminski-v_universities_357): a "phone" with no digit is a title. */
         if (g_strcmp0(type, "Body/Signature/Phone") == 0 && !strpbrk(span, "0123456789"))
@@ -451,6 +461,21 @@ static void test_signature_r5_quagga_enron(void)
         senders = senders || strstr(nl, last_low) != NULL;
       }
       n_own += senders;
+      if (senders && addresses->len == 1) {
+        g_autoptr(GMatchInfo) mi = NULL;
+        if (g_regex_match(st_re, g_ptr_array_index(addresses, 0), 0, &mi)) {
+          static const char *const full[][2] = {{"Texas", "TX"},   {"California", "CA"},
+                                                {"Illinois", "IL"}, {"Alberta", "AB"},
+                                                {"Oregon", "OR"},  {"Georgia", "GA"},
+                                                {"New York", "NY"}};
+          g_autofree char *st = g_match_info_fetch(mi, 1);
+          const char *want = st;
+          for (guint k = 0; k < G_N_ELEMENTS(full); k++)
+            if (g_str_equal(st, full[k][0]))
+              want = full[k][1];
+          score_exact(&place[0], want, sig->state);
+        }
+      }
       s[0].expected += titles->len > 0;
       s[1].expected += phones->len > 0;
       own[0].expected += senders && titles->len > 0;
@@ -486,9 +511,14 @@ static void test_signature_r5_quagga_enron(void)
   }
   report("quagga-enron, all labels", s, n);
   report("quagga-enron, the sender's own signature", own, n_own);
+  report("quagga-enron, the sender's own signature with a labelled US/CA address", place,
+         place[0].expected);
   g_assert_cmpuint(n, ==, 642);
   g_assert_cmpfloat(precision(&s[0]), >=, 97.0);
   g_assert_cmpfloat(precision(&s[1]), >=, 97.0);
+  g_assert_cmpfloat(recall(&own[0]), >=, 85.0);
+  g_assert_cmpfloat(recall(&own[1]), >=, 85.0);
+  g_assert_cmpfloat(precision(&place[0]), >=, 97.0);
 }
 
 /* talon's stripped fixtures: what their signatures say, read by kith. */
