@@ -76,7 +76,7 @@ static int crm_export(kith_cmd *cmd, const kith_crm_object *object, kith_format 
 
 int kith_cmd_crm(kith_cmd *cmd)
 {
-  const char *format_name = NULL;
+  g_autofree char *format_name = NULL;
   GOptionEntry entries[] = {
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "csv (default) or json", "FORMAT"},
       {NULL}};

@@ -34,7 +34,7 @@ static kith_format default_format(void)
 
 int kith_cmd_log(kith_cmd *cmd)
 {
-  const char *email_arg = NULL, *format_name = NULL;
+  g_autofree char *email_arg = NULL, *format_name = NULL;
   GOptionEntry entries[] = {
       {"email", 'e', 0, G_OPTION_ARG_STRING, &email_arg, "only the entries about this address", "ADDR"},
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "csv, json or text", "FORMAT"},
@@ -84,7 +84,7 @@ static gboolean report_row(const char *const *values, gpointer user_data)
 
 int kith_cmd_report(kith_cmd *cmd)
 {
-  const char *format_name = NULL;
+  g_autofree char *format_name = NULL;
   GOptionEntry entries[] = {
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "csv, json or text", "FORMAT"}, {NULL}};
   if (!kith_cmd_parse(cmd, entries, "created", "Reports. 'created': every contact kith created."))

@@ -167,9 +167,14 @@ static gboolean refresh_object(sf_sync *x, const kith_crm_object *o, GError **er
   if (!kith_store_begin(x->store, error))
     return FALSE;
   gboolean ok = query_all(x, soql->str, refresh_one, &r, error);
-  if (ok && last && deleted_since) {
+  /* Deletions since the last look, with two minutes of overlap for clocks
+   * that disagree; deleting from the mirror twice is harmless. */
+  gint64 now_t = kith_time_now_unix(), since_t = 0;
+  g_autofree char *until = kith_time_format(now_t + 1);
+  g_autofree char *next_since = kith_time_format(now_t - 120);
+  if (ok && last && deleted_since && kith_time_parse(deleted_since, &since_t)) {
     g_autofree char *start = kith_http_escape(deleted_since);
-    g_autofree char *end = kith_http_escape(now);
+    g_autofree char *end = kith_http_escape(until);
     g_autofree char *rest = g_strdup_printf("/sobjects/%s/deleted/?start=%s&end=%s", o->name, start, end);
     g_autofree char *path = kith_sf_path(x->client, rest);
     json_t *reply = kith_sf_call(x->client, "GET", path, NULL, error);
@@ -190,7 +195,8 @@ static gboolean refresh_object(sf_sync *x, const kith_crm_object *o, GError **er
   } else if (ok && !last) {
     ok = kith_store_meta_set(x->store, key, now, error);
   }
-  ok = ok && kith_store_meta_set(x->store, del_key, now, error) && kith_store_commit(x->store, error);
+  ok = ok && kith_store_meta_set(x->store, del_key, next_since, error) &&
+       kith_store_commit(x->store, error);
   if (!ok)
     kith_store_rollback(x->store);
   return ok;

@@ -153,6 +153,13 @@ static void backoff(kith_sf_client *c, int attempt)
 json_t *kith_sf_call(kith_sf_client *c, const char *method, const char *path, json_t *body,
                      GError **error)
 {
+  if (kith_sf_limit_reached(c)) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+                "salesforce: paused: the org has used %" G_GINT64_FORMAT " of its %" G_GINT64_FORMAT
+                " daily API calls and kith keeps %d in reserve; what is not done waits for the next sync",
+                c->api_used, c->api_limit, c->sf->api_reserve);
+    return NULL;
+  }
   if (!c->token && !kith_sf_authenticate(c, error))
     return NULL;
   g_autofree char *url = g_str_has_prefix(path, "http") ? g_strdup(path)
