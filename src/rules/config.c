@@ -4,6 +4,10 @@
 #include "extract/address.h"
 #include "util/data.h"
 #include "util/error.h"
+#include "util/timeutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <string.h>
 
@@ -59,6 +63,20 @@ static GHashTable *domain_set(char **list)
   return set;
 }
 
+static void source_free(gpointer p)
+{
+  kith_source_config *src = p;
+  g_free(src->name);
+  g_free(src->path);
+  g_free(src->url);
+  g_free(src->user);
+  g_free(src->password_file);
+  g_strfreev(src->folders);
+  g_free(src->start_date);
+  g_free(src->ca_file);
+  g_free(src);
+}
+
 kith_config *kith_config_new_default(void)
 {
   kith_config *c = g_new0(kith_config, 1);
@@ -91,6 +109,12 @@ kith_config *kith_config_new_default(void)
   sf->timeout = 60;
   sf->api_reserve = 1000;
   sf->batch_size = 200;
+  c->sources = g_ptr_array_new_with_free_func(source_free);
+  c->serve.listen = g_strdup("127.0.0.1:8765");
+  c->serve.token_file = g_strdup("");
+  c->serve.sync_interval = 60;
+  c->serve.scan_interval = 300;
+  c->serve.dedup_at = g_strdup("03:00");
   return c;
 }
 
@@ -123,6 +147,10 @@ void kith_config_free(kith_config *c)
   g_free(sf->seniority_field);
   g_free(sf->persona_field);
   g_free(sf->secondary_domains_field);
+  g_ptr_array_unref(c->sources);
+  g_free(c->serve.listen);
+  g_free(c->serve.token_file);
+  g_free(c->serve.dedup_at);
   g_free(c);
 }
 
@@ -525,6 +553,133 @@ static gboolean read_salesforce(reader *r, kith_config *c)
   return TRUE;
 }
 
+static gboolean read_source(reader *r, kith_config *c, const char *group)
+{
+  const char *name = group + strlen("source");
+  while (*name == ' ' || *name == '\t')
+    name++;
+  if (*name == '\0')
+    return bad(r, group, NULL, "a source needs a name: [source NAME]");
+  if (kith_config_source(c, name))
+    return bad(r, group, NULL, "a second source called '%s'", name);
+  kith_source_config *src = g_new0(kith_source_config, 1);
+  src->name = g_strdup(name);
+  src->path = g_strdup("");
+  src->url = g_strdup("");
+  src->user = g_strdup("");
+  src->password_file = g_strdup("");
+  src->folders = g_new0(char *, 1);
+  src->start_date = g_strdup("");
+  src->ca_file = g_strdup("");
+  src->tls_verify = TRUE;
+  g_ptr_array_add(c->sources, src);
+  g_autofree char *type = value(r, group, "type");
+  if (strcmp(type, "files") == 0 || !*type)
+    src->type = KITH_SOURCE_FILES;
+  else if (strcmp(type, "imap") == 0)
+    src->type = KITH_SOURCE_IMAP;
+  else if (strcmp(type, "caldav") == 0)
+    src->type = KITH_SOURCE_CALDAV;
+  else
+    return bad(r, group, "type", "'%s' is not files, imap or caldav", type);
+  g_auto(GStrv) keys = g_key_file_get_keys(r->kf, group, NULL, NULL);
+  for (char **k = keys; k && *k; k++) {
+    if (strcmp(*k, "type") == 0)
+      continue;
+    if (strcmp(*k, "path") == 0) {
+      g_free(src->path);
+      src->path = value(r, group, *k);
+    } else if (strcmp(*k, "url") == 0) {
+      g_free(src->url);
+      src->url = value(r, group, *k);
+    } else if (strcmp(*k, "user") == 0) {
+      g_free(src->user);
+      src->user = value(r, group, *k);
+    } else if (strcmp(*k, "password_file") == 0) {
+      g_free(src->password_file);
+      src->password_file = value(r, group, *k);
+    } else if (strcmp(*k, "folders") == 0 || strcmp(*k, "calendars") == 0) {
+      g_strfreev(src->folders);
+      src->folders = list(r, group, *k);
+    } else if (strcmp(*k, "start_date") == 0) {
+      g_free(src->start_date);
+      src->start_date = value(r, group, *k);
+      gint64 t;
+      if (*src->start_date && !kith_time_parse(src->start_date, &t))
+        return bad(r, group, *k, "'%s' is not a date like 2026-01-31", src->start_date);
+    } else if (strcmp(*k, "tls_verify") == 0) {
+      if (!on_off(r, group, *k, &src->tls_verify))
+        return FALSE;
+    } else if (strcmp(*k, "ca_file") == 0) {
+      g_free(src->ca_file);
+      src->ca_file = value(r, group, *k);
+    } else {
+      return bad(r, group, *k, "unknown key");
+    }
+  }
+  if (src->type == KITH_SOURCE_FILES && !*src->path)
+    return bad(r, group, "path", "needed for a files source");
+  if (src->type == KITH_SOURCE_IMAP &&
+      !g_str_has_prefix(src->url, "imaps://") && !g_str_has_prefix(src->url, "imap://"))
+    return bad(r, group, "url", "'%s' is not an imaps:// or imap:// URL", src->url);
+  if (src->type == KITH_SOURCE_CALDAV &&
+      !g_str_has_prefix(src->url, "https://") && !g_str_has_prefix(src->url, "http://"))
+    return bad(r, group, "url", "'%s' is not an http(s):// URL", src->url);
+  if (src->type != KITH_SOURCE_FILES && (!*src->user || !*src->password_file))
+    return bad(r, group, !*src->user ? "user" : "password_file", "needed for an %s source", type);
+  return TRUE;
+}
+
+static gboolean read_serve(reader *r, kith_config *c)
+{
+  const char *g = "serve";
+  kith_serve_config *sv = &c->serve;
+  g_auto(GStrv) keys = g_key_file_get_keys(r->kf, g, NULL, NULL);
+  for (char **k = keys; k && *k; k++) {
+    if (strcmp(*k, "listen") == 0) {
+      g_free(sv->listen);
+      sv->listen = value(r, g, *k);
+      const char *colon = strrchr(sv->listen, ':');
+      int port = colon ? atoi(colon + 1) : 0;
+      if (!colon || port < 0 || port > 65535)
+        return bad(r, g, *k, "'%s' is not HOST:PORT", sv->listen);
+    } else if (strcmp(*k, "allow_remote") == 0) {
+      if (!on_off(r, g, *k, &sv->allow_remote))
+        return FALSE;
+    } else if (strcmp(*k, "token_file") == 0) {
+      g_free(sv->token_file);
+      sv->token_file = value(r, g, *k);
+    } else if (strcmp(*k, "sync_interval") == 0) {
+      if (!int_value(r, g, *k, 1, 86400, &sv->sync_interval))
+        return FALSE;
+    } else if (strcmp(*k, "scan_interval") == 0) {
+      if (!int_value(r, g, *k, 1, 86400, &sv->scan_interval))
+        return FALSE;
+    } else if (strcmp(*k, "dedup_at") == 0) {
+      g_free(sv->dedup_at);
+      sv->dedup_at = value(r, g, *k);
+      int h, m;
+      char extra;
+      if (*sv->dedup_at && (sscanf(sv->dedup_at, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 ||
+                            h > 23 || m < 0 || m > 59))
+        return bad(r, g, *k, "'%s' is not HH:MM (UTC) or empty", sv->dedup_at);
+    } else {
+      return bad(r, g, *k, "unknown key");
+    }
+  }
+  return TRUE;
+}
+
+const kith_source_config *kith_config_source(const kith_config *c, const char *name)
+{
+  for (guint i = 0; i < c->sources->len; i++) {
+    const kith_source_config *src = g_ptr_array_index(c->sources, i);
+    if (strcmp(src->name, name) == 0)
+      return src;
+  }
+  return NULL;
+}
+
 kith_config *kith_config_load(const char *path, GError **error)
 {
   g_autoptr(kith_config) c = kith_config_new_default();
@@ -561,6 +716,10 @@ kith_config *kith_config_load(const char *path, GError **error)
       ok = read_filters(&r, c);
     else if (strcmp(*g, "salesforce") == 0)
       ok = read_salesforce(&r, c);
+    else if (strcmp(*g, "serve") == 0)
+      ok = read_serve(&r, c);
+    else if (g_str_has_prefix(*g, "source") && ((*g)[6] == ' ' || (*g)[6] == '\0'))
+      ok = read_source(&r, c, *g);
     else
       ok = bad(&r, *g, NULL, "unknown group");
     if (!ok)

@@ -58,6 +58,36 @@ typedef struct {
   int batch_size;    /* records per collections request, at most 200 */
 } kith_salesforce_config;
 
+/* [source NAME]: where `kith serve` (and `kith ingest --source NAME`) reads. */
+typedef enum {
+  KITH_SOURCE_FILES,  /* a file or folder: .eml, mbox, Maildir, .ics, .jsonl */
+  KITH_SOURCE_IMAP,   /* an IMAP mailbox */
+  KITH_SOURCE_CALDAV, /* CalDAV calendars */
+} kith_source_type;
+
+typedef struct {
+  char *name;
+  kith_source_type type;
+  char *path;          /* files: the file or folder */
+  char *url;           /* imap: imaps://host[:port] or imap://host (STARTTLS); caldav: http(s)://... */
+  char *user;
+  char *password_file; /* 0600 file holding the password, app password or token */
+  char **folders;      /* imap: folders (default INBOX); caldav: calendars (default all found) */
+  char *start_date;    /* ISO 8601 date: nothing older is read; "" for everything */
+  gboolean tls_verify; /* verify the server's certificate (default on) */
+  char *ca_file;       /* a CA bundle for a private server, or "" */
+} kith_source_config;
+
+/* [serve]: the always-on service (docs/serve.md). */
+typedef struct {
+  char *listen;        /* "127.0.0.1:8765" */
+  gboolean allow_remote; /* a non-loopback listen address is refused without it */
+  char *token_file;    /* 0600 file with the API token; generated at first start when missing */
+  int sync_interval;   /* seconds between syncs */
+  int scan_interval;   /* seconds between rescans of every source */
+  char *dedup_at;      /* "HH:MM" UTC, daily; "" for never */
+} kith_serve_config;
+
 typedef struct {
   char *path; /* NULL when no file was read */
   /* [org] */
@@ -79,7 +109,12 @@ typedef struct {
   char **exclude_subjects;    /* case-folded */
   GHashTable *personal_domains; /* normalised domain set */
   kith_salesforce_config salesforce;
+  GPtrArray *sources; /* kith_source_config*, in file order */
+  kith_serve_config serve;
 } kith_config;
+
+/* The source called NAME, or NULL. */
+const kith_source_config *kith_config_source(const kith_config *config, const char *name);
 
 /* The configuration with every default (no file). */
 kith_config *kith_config_new_default(void);

@@ -102,11 +102,21 @@ static const char migration_2[] =
     "ALTER TABLE outbox ADD COLUMN sent_at TEXT;"
     "ALTER TABLE outbox ADD COLUMN remote_id TEXT;";
 
+/* 3: what live sources have read (IMAP UIDVALIDITY and last UID, CalDAV
+ * sync tokens: any key per source), and the files a watched folder has
+ * already given, so a rescan reads only what changed. */
+static const char migration_3[] =
+    "CREATE TABLE source_state(source TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+    " PRIMARY KEY(source, key)) WITHOUT ROWID;"
+    "CREATE TABLE source_file(path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+    " mtime INTEGER NOT NULL, read_at TEXT NOT NULL) WITHOUT ROWID;";
+
 const char *kith_schema_migration(int version)
 {
   switch (version) {
   case 1: return migration_1;
   case 2: return migration_2;
+  case 3: return migration_3;
   default: return NULL;
   }
 }

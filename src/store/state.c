@@ -412,3 +412,64 @@ gboolean kith_state_activities_for(kith_store *s, const char *email, kith_activi
   sqlite3_reset(st);
   return TRUE;
 }
+
+char *kith_state_source_get(kith_store *s, const char *source, const char *key)
+{
+  sqlite3_stmt *st = kith_store_stmt(s, "SELECT value FROM source_state WHERE source = ? AND key = ?",
+                                     NULL);
+  if (!st)
+    return NULL;
+  bind_text(st, 1, source);
+  bind_text(st, 2, key);
+  char *v = sqlite3_step(st) == SQLITE_ROW ? g_strdup(kith_store_col(st, 0)) : NULL;
+  sqlite3_reset(st);
+  return v;
+}
+
+gboolean kith_state_source_set(kith_store *s, const char *source, const char *key,
+                               const char *value, GError **error)
+{
+  STMT(st, "INSERT INTO source_state(source, key, value) VALUES(?, ?, ?)"
+           " ON CONFLICT DO UPDATE SET value = excluded.value");
+  bind_text(st, 1, source);
+  bind_text(st, 2, key);
+  bind_text(st, 3, value);
+  return kith_store_step_done(s, st, error);
+}
+
+gboolean kith_state_source_clear(kith_store *s, const char *source, const char *prefix,
+                                 GError **error)
+{
+  STMT(st, "DELETE FROM source_state WHERE source = ? AND substr(key, 1, length(?2)) = ?2");
+  bind_text(st, 1, source);
+  bind_text(st, 2, prefix);
+  return kith_store_step_done(s, st, error);
+}
+
+gboolean kith_state_file_seen(kith_store *s, const char *path, gint64 size, gint64 mtime)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT 1 FROM source_file WHERE path = ? AND size = ? AND mtime = ?", NULL);
+  if (!st)
+    return FALSE;
+  bind_text(st, 1, path);
+  sqlite3_bind_int64(st, 2, size);
+  sqlite3_bind_int64(st, 3, mtime);
+  gboolean seen = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_reset(st);
+  return seen;
+}
+
+gboolean kith_state_file_read(kith_store *s, const char *path, gint64 size, gint64 mtime,
+                              GError **error)
+{
+  STMT(st, "INSERT INTO source_file(path, size, mtime, read_at) VALUES(?, ?, ?, ?)"
+           " ON CONFLICT DO UPDATE SET size = excluded.size, mtime = excluded.mtime,"
+           " read_at = excluded.read_at");
+  g_autofree char *now = kith_time_now();
+  bind_text(st, 1, path);
+  sqlite3_bind_int64(st, 2, size);
+  sqlite3_bind_int64(st, 3, mtime);
+  bind_text(st, 4, now);
+  return kith_store_step_done(s, st, error);
+}

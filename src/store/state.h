@@ -102,3 +102,20 @@ typedef gboolean (*kith_activity_row_fn)(const char *id, const char *kind, gint6
                                          const char *reason, gpointer user_data);
 gboolean kith_state_activities_for(kith_store *s, const char *email, kith_activity_row_fn fn,
                                    gpointer user_data, GError **error);
+
+/* ---- live sources --------------------------------------------------------- */
+
+/* A value a source keeps between runs (KEY like "INBOX.uidvalidity"), newly
+ * allocated, or NULL. */
+char *kith_state_source_get(kith_store *s, const char *source, const char *key);
+gboolean kith_state_source_set(kith_store *s, const char *source, const char *key,
+                               const char *value, GError **error);
+/* Removes every KEY of SOURCE starting with PREFIX (e.g. a folder's state
+ * when its UIDVALIDITY changed). */
+gboolean kith_state_source_clear(kith_store *s, const char *source, const char *prefix,
+                                 GError **error);
+
+/* Whether PATH was read before with this SIZE and MTIME; and recording it. */
+gboolean kith_state_file_seen(kith_store *s, const char *path, gint64 size, gint64 mtime);
+gboolean kith_state_file_read(kith_store *s, const char *path, gint64 size, gint64 mtime,
+                              GError **error);
