@@ -76,6 +76,10 @@ typedef struct {
  * store fails. */
 gboolean kith_ingest_paths(kith_store *store, const kith_config *config, const char *const *paths,
                            kith_ingest_result *result, GError **error);
+/* The same for a configured [source NAME] (files, IMAP or CalDAV). */
+gboolean kith_ingest_source(kith_store *store, const kith_config *config,
+                            const kith_source_config *source, kith_ingest_result *result,
+                            GError **error);
 void kith_ingest_result_clear(kith_ingest_result *r);
 void kith_ingest_print(const kith_ingest_result *r, kith_store *store, FILE *out);
 /* Warns (without failing) when [org] integration_user is not a User. */

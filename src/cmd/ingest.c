@@ -2,6 +2,7 @@
  * one place that ties the pipeline together. */
 #include "cmd/cmd.h"
 
+#include "capture/source.h"
 #include "extract/name.h"
 #include "extract/signature.h"
 #include "extract/title.h"
@@ -161,6 +162,22 @@ static void on_error(const char *where, const char *why, gpointer user_data)
   kith_cmd_error("%s: %s", where, why);
 }
 
+static gboolean ingest(kith_store *store, const kith_config *config, const char *const *paths,
+                       const kith_source_config *source, kith_ingest_result *result, GError **error);
+
+gboolean kith_ingest_paths(kith_store *store, const kith_config *config, const char *const *paths,
+                           kith_ingest_result *result, GError **error)
+{
+  return ingest(store, config, paths, NULL, result, error);
+}
+
+gboolean kith_ingest_source(kith_store *store, const kith_config *config,
+                            const kith_source_config *source, kith_ingest_result *result,
+                            GError **error)
+{
+  return ingest(store, config, NULL, source, result, error);
+}
+
 static gint compare_double(gconstpointer a, gconstpointer b)
 {
   double x = *(const double *)a, y = *(const double *)b;
@@ -172,8 +189,8 @@ void kith_ingest_result_clear(kith_ingest_result *r)
   g_clear_pointer(&r->counts, g_hash_table_unref);
 }
 
-gboolean kith_ingest_paths(kith_store *store, const kith_config *config, const char *const *paths,
-                           kith_ingest_result *result, GError **error)
+static gboolean ingest(kith_store *store, const kith_config *config, const char *const *paths,
+                       const kith_source_config *source, kith_ingest_result *result, GError **error)
 {
   memset(result, 0, sizeof *result);
   ingest_ctx c = {.store = store, .result = result, .progress = isatty(STDERR_FILENO),
@@ -191,8 +208,12 @@ gboolean kith_ingest_paths(kith_store *store, const kith_config *config, const c
   gboolean ok = kith_store_begin(store, error);
   if (ok) {
     kith_capture_sink sink = {on_activity, on_error, &c};
-    kith_capture_paths(paths, &sink, &result->capture);
-    ok = !c.error && commit_batch(&c, FALSE);
+    if (source) {
+      ok = kith_source_capture(store, source, &sink, &result->capture, &c.error);
+    } else {
+      kith_capture_paths(paths, &sink, &result->capture);
+    }
+    ok = ok && !c.error && commit_batch(&c, FALSE);
     progress(&c, "capture", result->new_activities, TRUE);
   }
   /* Decide in time order, so the first activity that names someone is the
@@ -279,12 +300,22 @@ void kith_ingest_print(const kith_ingest_result *r, kith_store *store, FILE *out
 
 int kith_cmd_ingest(kith_cmd *cmd)
 {
-  if (!kith_cmd_parse(cmd, NULL, "PATH...",
+  g_autofree char *source_name = NULL;
+  GOptionEntry entries[] = {
+      {"source", 's', 0, G_OPTION_ARG_STRING, &source_name,
+       "read a [source NAME] of kith.conf (files, IMAP or CalDAV)", "NAME"},
+      {NULL}};
+  if (!kith_cmd_parse(cmd, entries, "PATH... | --source NAME",
                       "Capture activities from .eml, mbox, Maildir, .ics and .jsonl files and "
-                      "folders, decide, and queue the CRM changes in the outbox."))
+                      "folders (or a configured source), decide, and queue the CRM changes in the "
+                      "outbox."))
     return KITH_EXIT_USAGE;
-  if (cmd->argc < 2) {
-    kith_cmd_error("%s: name at least one file or folder", cmd->name);
+  if (cmd->argc < 2 && !source_name) {
+    kith_cmd_error("%s: name at least one file or folder, or --source NAME", cmd->name);
+    return KITH_EXIT_USAGE;
+  }
+  if (cmd->argc >= 2 && source_name) {
+    kith_cmd_error("%s: name files or --source, not both", cmd->name);
     return KITH_EXIT_USAGE;
   }
   int status = KITH_EXIT_OK;
@@ -294,10 +325,17 @@ int kith_cmd_ingest(kith_cmd *cmd)
   g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
   if (!store)
     return status;
+  const kith_source_config *source = NULL;
+  if (source_name && !(source = kith_config_source(config, source_name))) {
+    kith_cmd_error("%s: --source %s: no [source %s] in %s", cmd->name, source_name, source_name,
+                   config->path ? config->path : "the configuration");
+    return KITH_EXIT_USAGE;
+  }
   kith_cmd_check_org(store, config);
   kith_ingest_result r;
   g_autoptr(GError) error = NULL;
-  gboolean ok = kith_ingest_paths(store, config, (const char *const *)cmd->argv + 1, &r, &error);
+  gboolean ok = source ? kith_ingest_source(store, config, source, &r, &error)
+                       : kith_ingest_paths(store, config, (const char *const *)cmd->argv + 1, &r, &error);
   kith_ingest_print(&r, store, stdout);
   kith_ingest_result_clear(&r);
   if (!ok)
