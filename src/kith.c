@@ -25,6 +25,7 @@ static const command commands[] = {
     {"explain", kith_cmd_explain, "every decision taken about one address, and why"},
     {"demo", kith_cmd_demo, "run the whole job on a generated organisation and mailbox"},
     {"config", kith_cmd_config, "show the configuration as kith understands it"},
+    {"serve", kith_cmd_serve, "run as a service: capture, sync, dedup, and the console"},
 };
 
 static void usage(FILE *out)

@@ -127,6 +127,11 @@ static file_kind kind_of(const char *path, int *errnum)
 
 static void read_file(walker *w, const char *path, file_kind kind, const struct stat *st)
 {
+  const kith_capture_sink *o = w->outer;
+  if (o->want_file && !o->want_file(path, st->st_size, st->st_mtime, o->user_data)) {
+    w->stats->unchanged++;
+    return;
+  }
   w->stats->files++;
   w->stats->bytes += (guint64)st->st_size;
   switch (kind) {
@@ -145,6 +150,8 @@ static void read_file(walker *w, const char *path, file_kind kind, const struct 
   case KIND_NONE:
     break;
   }
+  if (o->file_read && !w->stopped)
+    o->file_read(path, st->st_size, st->st_mtime, o->user_data);
 }
 
 static gint compare_names(gconstpointer a, gconstpointer b)

@@ -17,13 +17,21 @@ typedef struct {
   guint ignored;    /* files of no known kind inside walked folders */
   guint errors;     /* files or records reported through the error callback */
   guint activities; /* activities handed to the callback */
+  guint unchanged;  /* files want_file skipped */
   guint64 bytes;    /* bytes of input read */
 } kith_capture_stats;
+
+/* Optional: asked before a file is read (FALSE skips it, e.g. unchanged since
+ * the last scan) and told after it was read. */
+typedef gboolean (*kith_capture_file_fn)(const char *path, gint64 size, gint64 mtime,
+                                         gpointer user_data);
 
 typedef struct {
   kith_activity_fn on_activity;
   kith_capture_error_fn on_error;
   gpointer user_data;
+  kith_capture_file_fn want_file; /* may be NULL */
+  kith_capture_file_fn file_read; /* may be NULL */
 } kith_capture_sink;
 
 /* Captures every path: files by kind, folders walked recursively in name

@@ -59,6 +59,7 @@ int kith_cmd_report(kith_cmd *cmd);
 int kith_cmd_explain(kith_cmd *cmd);
 int kith_cmd_demo(kith_cmd *cmd);
 int kith_cmd_config(kith_cmd *cmd);
+int kith_cmd_serve(kith_cmd *cmd);
 
 /* ---- shared by ingest, run and demo ------------------------------------------ */
 

@@ -157,6 +157,18 @@ static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, char **firsts, 
   return TRUE;
 }
 
+static gboolean want_file(const char *path, gint64 size, gint64 mtime, gpointer user_data)
+{
+  ingest_ctx *c = user_data;
+  return !kith_state_file_seen(c->store, path, size, mtime);
+}
+
+static gboolean file_read(const char *path, gint64 size, gint64 mtime, gpointer user_data)
+{
+  ingest_ctx *c = user_data;
+  return c->error || kith_state_file_read(c->store, path, size, mtime, &c->error);
+}
+
 static void on_error(const char *where, const char *why, gpointer user_data)
 {
   kith_cmd_error("%s: %s", where, why);
@@ -207,7 +219,12 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   c.titles = custom ? custom : kith_title_rules_default();
   gboolean ok = kith_store_begin(store, error);
   if (ok) {
-    kith_capture_sink sink = {on_activity, on_error, &c};
+    kith_capture_sink sink = {on_activity, on_error, &c, NULL, NULL};
+    if (source && source->type == KITH_SOURCE_FILES) {
+      /* A watched source: files read before and unchanged since are skipped. */
+      sink.want_file = want_file;
+      sink.file_read = file_read;
+    }
     if (source) {
       ok = kith_source_capture(store, source, &sink, &result->capture, &c.error);
     } else {

@@ -32,3 +32,8 @@ char **kith_data_lines(const char *name)
   g_ptr_array_add(out, NULL);
   return (char **)g_ptr_array_free(g_steal_pointer(&out), FALSE);
 }
+
+GBytes *kith_resource_lookup(const char *path)
+{
+  return g_resource_lookup_data(kith_data_get_resource(), path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+}

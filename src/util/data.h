@@ -10,3 +10,6 @@ GBytes *kith_data_lookup(const char *name);
 /* The non-empty, non-comment ('#') lines of data/NAME, trimmed. A NULL-
  * terminated array owned by the caller (g_strfreev); never NULL. */
 char **kith_data_lines(const char *name);
+
+/* Any embedded resource by its full path ("/kith/web/index.html"), or NULL. */
+GBytes *kith_resource_lookup(const char *path);

@@ -1,0 +1,458 @@
+/* api.c - the HTTP API on libmicrohttpd: token check, size limits, JSON
+ * replies, the embedded console, Prometheus metrics. */
+#include "serve/api.h"
+
+#include "extract/address.h"
+#include "rules/decide.h"
+#include "rules/maintain.h"
+#include "store/crm.h"
+#include "store/report.h"
+#include "util/data.h"
+#include "util/error.h"
+#include "util/timeutil.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <string.h>
+
+#define MAX_BODY (64 * 1024)
+#define MAX_URL 4096
+
+struct kith_api {
+  kith_api_context ctx;
+  struct MHD_Daemon *daemon;
+  guint port;
+  GMutex counts_lock;
+  GHashTable *requests; /* "path code" -> count */
+};
+
+typedef struct {
+  GString *body;
+  gboolean too_large;
+} request_state;
+
+gboolean kith_api_token_equal(const char *a, const char *b)
+{
+  if (!a || !b)
+    return FALSE;
+  gsize la = strlen(a), lb = strlen(b);
+  unsigned char diff = la != lb;
+  for (gsize i = 0; i < la; i++)
+    diff |= (unsigned char)a[i] ^ (unsigned char)b[i % (lb ? lb : 1)];
+  return diff == 0;
+}
+
+static void count_request(kith_api *api, const char *path, unsigned code)
+{
+  /* Paths are counted by route, never by what a caller typed. */
+  const char *route = g_str_has_prefix(path, "/api/v1/") || strcmp(path, "/metrics") == 0 ||
+                              strcmp(path, "/") == 0 || g_str_has_prefix(path, "/static/")
+                          ? path
+                          : "other";
+  if (g_str_has_prefix(path, "/static/"))
+    route = "/static";
+  g_autofree char *key = g_strdup_printf("%s %u", route, code);
+  g_mutex_lock(&api->counts_lock);
+  guint n = GPOINTER_TO_UINT(g_hash_table_lookup(api->requests, key));
+  g_hash_table_replace(api->requests, g_steal_pointer(&key), GUINT_TO_POINTER(n + 1));
+  g_mutex_unlock(&api->counts_lock);
+}
+
+static enum MHD_Result reply(kith_api *api, struct MHD_Connection *c, const char *path,
+                             unsigned code, const char *type, const void *data, gsize len,
+                             const char *disposition)
+{
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+  MHD_add_response_header(r, "Content-Type", type);
+  MHD_add_response_header(r, "Cache-Control", "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "X-Frame-Options", "DENY");
+  MHD_add_response_header(r, "Content-Security-Policy",
+                          "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                          "script-src 'self'; connect-src 'self'; frame-ancestors 'none'");
+  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+  if (disposition)
+    MHD_add_response_header(r, "Content-Disposition", disposition);
+  enum MHD_Result ret = MHD_queue_response(c, code, r);
+  MHD_destroy_response(r);
+  count_request(api, path, code);
+  return ret;
+}
+
+static enum MHD_Result reply_json(kith_api *api, struct MHD_Connection *c, const char *path,
+                                  unsigned code, json_t *j)
+{
+  char *text = json_dumps(j, JSON_COMPACT);
+  json_decref(j);
+  enum MHD_Result r = reply(api, c, path, code, "application/json; charset=utf-8", text,
+                            text ? strlen(text) : 0, NULL);
+  free(text);
+  return r;
+}
+
+static enum MHD_Result reply_error(kith_api *api, struct MHD_Connection *c, const char *path,
+                                   unsigned code, const char *message)
+{
+  return reply_json(api, c, path, code, json_pack("{s:s}", "error", message));
+}
+
+static const char *arg(struct MHD_Connection *c, const char *name)
+{
+  const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+  return v ? v : "";
+}
+
+static int int_arg(struct MHD_Connection *c, const char *name, int def)
+{
+  const char *v = arg(c, name);
+  return *v ? atoi(v) : def;
+}
+
+static gboolean authorised(kith_api *api, struct MHD_Connection *c)
+{
+  const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+  return h && g_str_has_prefix(h, "Bearer ") && kith_api_token_equal(h + 7, api->ctx.token);
+}
+
+/* ---- the console's static files ------------------------------------------ */
+
+static enum MHD_Result serve_static(kith_api *api, struct MHD_Connection *c, const char *path)
+{
+  const char *name = strcmp(path, "/") == 0 ? "index.html" : path + strlen("/static/");
+  if (strchr(name, '/') || strstr(name, ".."))
+    return reply_error(api, c, path, 404, "no such page");
+  g_autofree char *res = g_strconcat("/kith/web/", name, NULL);
+  g_autoptr(GBytes) bytes = kith_resource_lookup(res);
+  if (!bytes)
+    return reply_error(api, c, path, 404, "no such page");
+  const char *type = g_str_has_suffix(name, ".html") ? "text/html; charset=utf-8"
+                     : g_str_has_suffix(name, ".css") ? "text/css; charset=utf-8"
+                     : g_str_has_suffix(name, ".js")  ? "text/javascript; charset=utf-8"
+                     : g_str_has_suffix(name, ".svg") ? "image/svg+xml"
+                                                       : "application/octet-stream";
+  gsize len = 0;
+  const void *data = g_bytes_get_data(bytes, &len);
+  return reply(api, c, path, 200, type, data, len, NULL);
+}
+
+/* ---- API handlers (the store lock is held) --------------------------------- */
+
+static json_t *status(kith_api *api)
+{
+  json_t *j = kith_report_totals(api->ctx.store);
+  json_object_set_new(j, "version", json_string(KITH_VERSION_STRING));
+  json_object_set_new(j, "store", json_string(kith_store_path(api->ctx.store)));
+  if (api->ctx.add_status)
+    api->ctx.add_status(j, api->ctx.user_data);
+  return j;
+}
+
+static json_t *explain(kith_api *api, struct MHD_Connection *c, unsigned *code)
+{
+  g_autoptr(GError) e = NULL;
+  g_autofree char *email = kith_address_normalize(arg(c, "email"), &e);
+  if (!email) {
+    *code = 400;
+    return json_pack("{s:s}", "error", "email: not an address");
+  }
+  return kith_report_explain(api->ctx.store, email);
+}
+
+static json_t *remove_contact(kith_api *api, json_t *body, unsigned *code)
+{
+  const char *id = json_string_value(json_object_get(body, "contact_id"));
+  gboolean allow = json_is_true(json_object_get(body, "allow_recreate"));
+  if (!id || !*id) {
+    *code = 400;
+    return json_pack("{s:s}", "error", "contact_id is needed");
+  }
+  kith_decider d;
+  kith_decider_init(&d, api->ctx.store, api->ctx.config);
+  g_autoptr(GError) e = NULL;
+  g_autofree char *email = NULL;
+  gboolean ok = kith_store_begin(api->ctx.store, &e) &&
+                kith_rules_remove(&d, id, allow, &email, &e) && kith_store_commit(api->ctx.store, &e);
+  kith_decider_clear(&d);
+  if (!ok) {
+    kith_store_rollback(api->ctx.store);
+    *code = g_error_matches(e, KITH_ERROR, KITH_ERROR_NOT_FOUND) ? 404
+            : g_error_matches(e, KITH_ERROR, KITH_ERROR_REFUSED) ? 409
+                                                                  : 500;
+    return json_pack("{s:s}", "error", e ? e->message : "failed");
+  }
+  return json_pack("{s:b, s:s, s:s, s:b}", "ok", TRUE, "contact_id", id, "email", email,
+                   "suppressed", !allow);
+}
+
+static void plan_item(const char *what, const char *email, const char *id, const char *detail,
+                      gpointer data)
+{
+  json_array_append_new(data, json_pack("{s:s, s:s, s:s, s:s}", "what", what, "email", email, "id",
+                                        id, "detail", detail));
+}
+
+static json_t *dedup(kith_api *api, json_t *body, unsigned *code)
+{
+  json_t *dry = json_object_get(body, "dry_run");
+  gboolean dry_run = !json_is_false(dry); /* a preview unless told otherwise */
+  kith_decider d;
+  kith_decider_init(&d, api->ctx.store, api->ctx.config);
+  kith_dedup_stats st = {0};
+  json_t *plan = json_array();
+  g_autoptr(GError) e = NULL;
+  gboolean ok = (dry_run || kith_store_begin(api->ctx.store, &e)) &&
+                kith_rules_dedup(&d, dry_run, plan_item, plan, &st, &e) &&
+                (dry_run || kith_store_commit(api->ctx.store, &e));
+  kith_decider_clear(&d);
+  if (!ok) {
+    kith_store_rollback(api->ctx.store);
+    json_decref(plan);
+    *code = 500;
+    return json_pack("{s:s}", "error", e ? e->message : "failed");
+  }
+  return json_pack("{s:b, s:i, s:i, s:i, s:i, s:o}", "dry_run", dry_run, "groups", st.groups,
+                   "deleted", st.deleted, "kept", st.kept, "roles_moved", st.roles_moved, "plan",
+                   plan);
+}
+
+static gboolean csv_row(const char *const *values, gpointer data)
+{
+  GString *out = data;
+  const kith_crm_object *o = kith_crm_object_lookup("Contact");
+  for (guint i = 0; i < o->n_columns; i++) {
+    const char *v = values[i];
+    if (i)
+      g_string_append_c(out, ',');
+    if (strpbrk(v, ",\"\r\n")) {
+      g_string_append_c(out, '"');
+      for (const char *p = v; *p; p++) {
+        if (*p == '"')
+          g_string_append_c(out, '"');
+        g_string_append_c(out, *p);
+      }
+      g_string_append_c(out, '"');
+    } else {
+      g_string_append(out, v);
+    }
+  }
+  g_string_append(out, "\r\n");
+  return TRUE;
+}
+
+static void metrics(kith_api *api, GString *out)
+{
+  json_t *m = kith_report_metrics(api->ctx.store);
+  g_string_append(out, "# HELP kith_activities_total Activities captured, by state.\n"
+                       "# TYPE kith_activities_total gauge\n");
+  const char *state;
+  json_t *v;
+  json_object_foreach(json_object_get(m, "activities"), state, v)
+    g_string_append_printf(out, "kith_activities_total{state=\"%s\"} %" JSON_INTEGER_FORMAT "\n",
+                           state, json_integer_value(v));
+  g_string_append(out, "# HELP kith_decisions_total Engagement log entries, by action and reason.\n"
+                       "# TYPE kith_decisions_total counter\n");
+  size_t i;
+  json_array_foreach(json_object_get(m, "decisions"), i, v)
+    g_string_append_printf(out, "kith_decisions_total{action=\"%s\",reason=\"%s\"} %" JSON_INTEGER_FORMAT "\n",
+                           json_string_value(json_object_get(v, "action")),
+                           json_string_value(json_object_get(v, "reason")),
+                           json_integer_value(json_object_get(v, "count")));
+  json_decref(m);
+  json_t *t = kith_report_totals(api->ctx.store);
+  g_string_append_printf(out, "# HELP kith_outbox_depth Changes waiting for sync.\n"
+                              "# TYPE kith_outbox_depth gauge\nkith_outbox_depth %" JSON_INTEGER_FORMAT "\n",
+                         json_integer_value(json_object_get(t, "outbox_depth")));
+  json_decref(t);
+  if (api->ctx.add_metrics)
+    api->ctx.add_metrics(out, api->ctx.user_data);
+  g_string_append(out, "# HELP kith_http_requests_total HTTP requests, by route and status.\n"
+                       "# TYPE kith_http_requests_total counter\n");
+  g_mutex_lock(&api->counts_lock);
+  GHashTableIter it;
+  gpointer key, count;
+  g_hash_table_iter_init(&it, api->requests);
+  while (g_hash_table_iter_next(&it, &key, &count)) {
+    const char *sp = strrchr(key, ' ');
+    g_autofree char *route = g_strndup(key, sp - (char *)key);
+    g_string_append_printf(out, "kith_http_requests_total{path=\"%s\",code=\"%s\"} %u\n", route,
+                           sp + 1, GPOINTER_TO_UINT(count));
+  }
+  g_mutex_unlock(&api->counts_lock);
+}
+
+static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char *method,
+                             const char *path, json_t *body)
+{
+  gboolean get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
+  unsigned code = 200;
+  json_t *out = NULL;
+  if (strcmp(path, "/metrics") == 0 && get) {
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_mutex_lock(api->ctx.lock);
+    metrics(api, text);
+    g_mutex_unlock(api->ctx.lock);
+    return reply(api, c, path, 200, "text/plain; version=0.0.4; charset=utf-8", text->str,
+                 text->len, NULL);
+  }
+  if (get && strcmp(path, "/api/v1/created") == 0 && strcmp(arg(c, "format"), "csv") == 0) {
+    g_autoptr(GString) csv = g_string_new(NULL);
+    const kith_crm_object *o = kith_crm_object_lookup("Contact");
+    for (guint i = 0; i < o->n_columns; i++)
+      g_string_append_printf(csv, "%s%s", i ? "," : "", o->columns[i].name);
+    g_string_append(csv, "\r\n");
+    g_mutex_lock(api->ctx.lock);
+    kith_crm_export_created(api->ctx.store, csv_row, csv, NULL);
+    g_mutex_unlock(api->ctx.lock);
+    return reply(api, c, path, 200, "text/csv; charset=utf-8", csv->str, csv->len,
+                 "attachment; filename=\"kith-created.csv\"");
+  }
+  g_mutex_lock(api->ctx.lock);
+  if (get && strcmp(path, "/api/v1/status") == 0)
+    out = status(api);
+  else if (get && strcmp(path, "/api/v1/counts") == 0)
+    out = kith_report_counts(api->ctx.store, int_arg(c, "days", 30), kith_time_now_unix());
+  else if (get && strcmp(path, "/api/v1/log") == 0)
+    out = kith_report_log(api->ctx.store, arg(c, "email"), arg(c, "action"), arg(c, "reason"),
+                          arg(c, "q"), int_arg(c, "limit", 50), int_arg(c, "offset", 0));
+  else if (get && strcmp(path, "/api/v1/explain") == 0)
+    out = explain(api, c, &code);
+  else if (get && strcmp(path, "/api/v1/created") == 0)
+    out = kith_report_created(api->ctx.store);
+  else if (get && strcmp(path, "/api/v1/config") == 0) {
+    g_autofree char *text = kith_config_describe(api->ctx.config);
+    out = json_pack("{s:s?, s:s}", "path", api->ctx.config->path, "text", text);
+  } else if (post && strcmp(path, "/api/v1/remove") == 0)
+    out = remove_contact(api, body, &code);
+  else if (post && strcmp(path, "/api/v1/dedup") == 0)
+    out = dedup(api, body, &code);
+  else if (post && strcmp(path, "/api/v1/sync") == 0)
+    out = api->ctx.sync_now ? api->ctx.sync_now(api->ctx.user_data)
+                            : json_pack("{s:b, s:s}", "ok", FALSE, "message", "no sync here");
+  g_mutex_unlock(api->ctx.lock);
+  if (!out)
+    return reply_error(api, c, path, (get || post) ? 404 : 405,
+                       (get || post) ? "no such API call" : "method not allowed");
+  return reply_json(api, c, path, code, out);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+  kith_api *api = cls;
+  request_state *rs = *con_cls;
+  if (!rs) {
+    rs = g_new0(request_state, 1);
+    rs->body = g_string_new(NULL);
+    *con_cls = rs;
+    return MHD_YES;
+  }
+  if (*upload_size) {
+    if (rs->body->len + *upload_size > MAX_BODY)
+      rs->too_large = TRUE;
+    else
+      g_string_append_len(rs->body, upload, *upload_size);
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (strlen(url) > MAX_URL)
+    return reply_error(api, c, "other", 414, "the URL is too long");
+  if (rs->too_large)
+    return reply_error(api, c, url, 413, "the request body is over 64 KiB");
+  gboolean is_static = strcmp(url, "/") == 0 || g_str_has_prefix(url, "/static/");
+  if (is_static) {
+    if (strcmp(method, "GET") != 0)
+      return reply_error(api, c, url, 405, "method not allowed");
+    return serve_static(api, c, url);
+  }
+  if (!authorised(api, c))
+    return reply_error(api, c, url, 401, "a valid token is needed (Authorization: Bearer TOKEN)");
+  json_t *body = NULL;
+  if (strcmp(method, "POST") == 0) {
+    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    if (!type || !g_str_has_prefix(type, "application/json"))
+      return reply_error(api, c, url, 415, "a POST body must be application/json");
+    body = json_loadb(rs->body->str, rs->body->len, 0, NULL);
+    if (!json_is_object(body)) {
+      json_decref(body);
+      return reply_error(api, c, url, 400, "the body is not a JSON object");
+    }
+  }
+  enum MHD_Result r = route(api, c, method, url, body);
+  json_decref(body);
+  return r;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+  request_state *rs = *con_cls;
+  if (rs) {
+    g_string_free(rs->body, TRUE);
+    g_free(rs);
+    *con_cls = NULL;
+  }
+}
+
+kith_api *kith_api_start(const kith_api_context *ctx, const char *listen, gboolean allow_remote,
+                         GError **error)
+{
+  const char *colon = strrchr(listen, ':');
+  g_autofree char *host = colon ? g_strndup(listen, colon - listen) : g_strdup("127.0.0.1");
+  int port = colon ? atoi(colon + 1) : 8765;
+  if (host[0] == '[') {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "[serve] listen: IPv6 is not supported yet");
+    return NULL;
+  }
+  if (strcmp(host, "localhost") == 0) {
+    g_free(host);
+    host = g_strdup("127.0.0.1");
+  }
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
+  if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "[serve] listen: '%s' is not an IPv4 address",
+                host);
+    return NULL;
+  }
+  gboolean loopback = (ntohl(addr.sin_addr.s_addr) >> 24) == 127;
+  if (!loopback && !allow_remote) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE,
+                "[serve] listen: %s is not a loopback address; set allow_remote = on to serve it",
+                host);
+    return NULL;
+  }
+  kith_api *api = g_new0(kith_api, 1);
+  api->ctx = *ctx;
+  g_mutex_init(&api->counts_lock);
+  api->requests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  api->daemon = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, api,
+      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+      api, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+      MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+  if (!api->daemon) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "[serve] listen: cannot listen on %s", listen);
+    kith_api_stop(api);
+    return NULL;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(api->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  api->port = info ? info->port : (guint)port;
+  return api;
+}
+
+guint kith_api_port(const kith_api *api)
+{
+  return api->port;
+}
+
+void kith_api_stop(kith_api *api)
+{
+  if (!api)
+    return;
+  if (api->daemon)
+    MHD_stop_daemon(api->daemon);
+  g_hash_table_unref(api->requests);
+  g_mutex_clear(&api->counts_lock);
+  g_free(api);
+}

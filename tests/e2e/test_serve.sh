@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# test_serve.sh - kith serve for real on loopback: token, API calls, limits,
+# a folder watched as mail arrives, metrics, and a clean stop on SIGTERM.
+set -u
+KITH="$1"
+T=$(mktemp -d)
+PID=""
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+[ -n "${KEEP:-}" ] && trap "kill \$PID 2>/dev/null" EXIT && echo "kept $T"
+cd "$T"
+fails=0; passes=0
+ok()   { passes=$((passes+1)); echo "ok - $1"; }
+fail() { fails=$((fails+1)); echo "not ok - $1"; }
+check() { if eval "$2"; then ok "$1"; else fail "$1"; fi }
+
+cat > User.csv <<'CSV'
+Id,FirstName,LastName,Email,IsActive
+005000000000000AAA,Kith,Integration,integration@corp.example,true
+005000000000001AAA,Ann,Lee,ann.lee@corp.example,true
+CSV
+printf 'Id,Name,Website,Secondary_Domains__c,OwnerId\n001000000000101AAA,Contoso,contoso.com,,005000000000001AAA\n' > Account.csv
+printf 'Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n003000000000001AAA,001000000000101AAA,Mabel,Normand,mabel@contoso.com,false\n' > Contact.csv
+"$KITH" init >/dev/null
+for o in User Account Contact; do "$KITH" crm import $o $o.csv 2>/dev/null; done
+mkdir inbox
+mail() { # mail N LOCAL "NAME": Ann writes to NAME <LOCAL@contoso.com>
+  printf 'Message-ID: <serve-%s@corp.example>\nDate: Tue, 0%s Mar 2026 09:00:00 +0000\nFrom: Ann Lee <ann.lee@corp.example>\nTo: %s <%s@contoso.com>, Mabel Normand <mabel@contoso.com>\nSubject: Hello\n\nHi.\n' "$1" "$1" "$3" "$2" > "inbox/m$1.eml.tmp"
+  mv "inbox/m$1.eml.tmp" "inbox/m$1.eml"
+}
+mail 1 jane.doe "Jane Doe"
+printf 'secret-token-for-tests\n' > token; chmod 600 token
+cat > kith.conf <<'CONF'
+[org]
+internal_domains = corp.example
+integration_user = 005000000000000AAA
+[serve]
+listen = 127.0.0.1:0
+token_file = token
+sync_interval = 1
+[source inbox]
+path = inbox
+CONF
+"$KITH" serve > serve.out 2> serve.log &
+PID=$!
+for _ in $(seq 50); do grep -q '"event":"started"' serve.log && break; sleep 0.1; done
+PORT=$(grep -o '"port":[0-9]*' serve.log | head -1 | cut -d: -f2)
+check "serve started and logged its port" '[ -n "$PORT" ]'
+U="http://127.0.0.1:$PORT"
+H="Authorization: Bearer secret-token-for-tests"
+code() { curl -s -o body.json -w '%{http_code}' "$@"; }
+
+check "no token is 401" '[ "$(code $U/api/v1/status)" = 401 ]'
+check "a wrong token is 401" '[ "$(code -H "Authorization: Bearer nope" $U/api/v1/status)" = 401 ]'
+check "a token in the URL is not accepted" '[ "$(code "$U/api/v1/status?token=secret-token-for-tests")" = 401 ]'
+check "status with the token" '[ "$(code -H "$H" $U/api/v1/status)" = 200 ] && grep -q "\"outbox_depth\"" body.json'
+check "the console page needs no token" '[ "$(code $U/)" = 200 ]'
+for _ in $(seq 50); do code -H "$H" "$U/api/v1/log?email=jane.doe@contoso.com" >/dev/null; grep -q contact_created body.json && break; sleep 0.1; done
+check "the watched folder was read and synced" 'grep -q contact_created body.json'
+mail 2 sam.roe "Sam Roe"
+for _ in $(seq 60); do code -H "$H" "$U/api/v1/log?q=sam.roe" >/dev/null; grep -q contact_created body.json && break; sleep 0.1; done
+check "a new mail in the folder is picked up" 'grep -q contact_created body.json'
+check "counts" '[ "$(code -H "$H" "$U/api/v1/counts?days=7")" = 200 ] && grep -q "\"days\"" body.json'
+check "explain" '[ "$(code -H "$H" "$U/api/v1/explain?email=jane.doe@contoso.com")" = 200 ] && grep -q R25 body.json'
+check "explain of a non-address is 400" '[ "$(code -H "$H" "$U/api/v1/explain?email=nope")" = 400 ]'
+check "created as CSV" '[ "$(code -H "$H" "$U/api/v1/created?format=csv")" = 200 ] && head -1 body.json | grep -q "^Id,AccountId"'
+JANE=$(grep jane.doe body.json | cut -d, -f1)
+check "removing a manual contact is refused (R50)" '[ "$(code -H "$H" -H "Content-Type: application/json" -d "{\"contact_id\":\"003000000000001AAA\"}" $U/api/v1/remove)" = 409 ]'
+check "removing an unknown Id is 404" '[ "$(code -H "$H" -H "Content-Type: application/json" -d "{\"contact_id\":\"003000000000000ZZZ\"}" $U/api/v1/remove)" = 404 ]'
+check "a POST must be JSON" '[ "$(code -H "$H" -d "contact_id=x" $U/api/v1/remove)" = 415 ]'
+head -c 70000 /dev/zero | tr '\0' 'a' > big.txt
+check "a body over 64 KiB is 413" '[ "$(code -H "$H" -H "Content-Type: application/json" --data-binary @big.txt $U/api/v1/remove)" = 413 ]'
+check "removing a kith contact works" '[ "$(code -H "$H" -H "Content-Type: application/json" -d "{\"contact_id\":\"$JANE\"}" $U/api/v1/remove)" = 200 ]'
+check "sync now" '[ "$(code -H "$H" -H "Content-Type: application/json" -d "{}" $U/api/v1/sync)" = 200 ] && grep -q "\"ok\":true" body.json'
+check "the removed contact is gone" '[ "$(code -H "$H" "$U/api/v1/explain?email=jane.doe@contoso.com")" = 200 ] && grep -q "\"suppressed\":true" body.json && ! grep -q "\"type\":\"Contact\"" body.json'
+check "dedup preview" '[ "$(code -H "$H" -H "Content-Type: application/json" -d "{\"dry_run\":true}" $U/api/v1/dedup)" = 200 ] && grep -q "\"plan\"" body.json'
+check "config" '[ "$(code -H "$H" $U/api/v1/config)" = 200 ] && grep -q "internal_domains" body.json'
+check "metrics need the token" '[ "$(code $U/metrics)" = 401 ]'
+check "metrics" '[ "$(code -H "$H" $U/metrics)" = 200 ] && grep -q "^kith_outbox_depth" body.json && grep -q "kith_decisions_total{action=\"contact_created\"" body.json'
+check "unknown API call is 404" '[ "$(code -H "$H" $U/api/v1/nope)" = 404 ]'
+check "errors carry no SQL" '! grep -qi "sqlite\|select " body.json'
+kill -TERM "$PID"; wait "$PID"; rc=$?; PID=""
+check "SIGTERM stops it cleanly" '[ "$rc" = 0 ] && grep -q "\"event\":\"stopped\"" serve.log'
+check "every log line is JSON" 'grep -v "^{" serve.log | grep -v "^kith serve: a new API token" | wc -l | grep -qx 0'
+
+printf '[serve]\nlisten = 192.0.2.1:8765\n' > remote.conf
+"$KITH" --config remote.conf serve > /dev/null 2> remote.err; rc=$?
+check "a non-loopback listen is refused without allow_remote" '[ "$rc" = 2 ] && grep -q "allow_remote" remote.err'
+chmod 644 token
+"$KITH" serve > /dev/null 2> perm.err; rc=$?
+check "a token file others can read is refused" '[ "$rc" = 1 ] && grep -q "chmod 600" perm.err'
+
+echo "$passes passed, $fails failed"
+[ "$fails" = 0 ]
