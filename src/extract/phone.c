@@ -1,6 +1,7 @@
 /* phone.c - phone numbers to "+CC NATIONAL" form, with region and NANP state (R5). */
 #include "extract/phone.h"
 
+#include "util/regex.h"
 #include "util/data.h"
 
 #include <string.h>
@@ -44,7 +45,7 @@ static GRegex *compile_anchored(const char *src, gboolean whole)
     return NULL;
   g_autofree char *full = g_strdup_printf(whole ? "^(?:%s)$" : "^(?:%s)", src);
   GError *error = NULL;
-  GRegex *re = g_regex_new(full, G_REGEX_OPTIMIZE, 0, &error);
+  GRegex *re = g_regex_new(full, kith_regex_optimize(), 0, &error);
   if (!re) {
     /* The table is shipped with the binary; a bad row is a build mistake. */
     g_warning("phone table: bad pattern %s: %s", src, error->message);

@@ -3,6 +3,7 @@
 
 #include "extract/phone.h"
 #include "extract/title.h"
+#include "util/regex.h"
 #include "util/data.h"
 
 #include <string.h>
@@ -124,9 +125,9 @@ static const sig_tables *tables(void)
     n->us_zip = g_regex_new("(?:^|[\\s,])([A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)\\.?,?\\s+"
                             "(\\d{5}(?:-\\d{4})?|[A-Z]\\d[A-Z] ?\\d[A-Z]\\d)"
                             "(?:,?\\s+(?:USA|U\\.S\\.A\\.|US|United States|Canada))?\\s*$",
-                            G_REGEX_OPTIMIZE, 0, NULL);
+                            kith_regex_optimize(), 0, NULL);
     n->city_state = g_regex_new("^[A-Z][\\w.'-]*(?: [A-Z][\\w.'-]*){0,3},\\s*([A-Z]{2})\\.?$",
-                                G_REGEX_OPTIMIZE, 0, NULL);
+                                kith_regex_optimize(), 0, NULL);
     t = n;
     g_once_init_leave(&once, 1);
   }
