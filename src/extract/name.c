@@ -1,6 +1,8 @@
 /* name.c - FirstName and LastName from a display name or CN (R4). */
 #include "extract/name.h"
 
+#include "extract/title.h"
+
 #include <string.h>
 
 #define MAX_DISPLAY 1024 /* longer text is no person's name */
@@ -365,6 +367,26 @@ static gboolean is_local_part(const char *text, const char *email)
   return strcmp(local, mine) == 0;
 }
 
+/* "Jane Doe | Contoso", "Jane Doe - Contoso": what follows a spaced
+ * separator names a company or a team, not the person. */
+static void cut_separators(char *text)
+{
+  static const char *const seps[] = {" | ", " - ", " \u2013 ", " \u2014 ", " / ", " @ ", NULL};
+  for (const char *const *sep = seps; *sep; sep++) {
+    char *at = strstr(text, *sep);
+    if (at && at != text)
+      *at = '\0';
+  }
+}
+
+static char *segment_text(GPtrArray *seg)
+{
+  g_autoptr(GString) s = g_string_new(NULL);
+  for (guint i = 0; i < seg->len; i++)
+    g_string_append_printf(s, "%s%s", i ? " " : "", (char *)g_ptr_array_index(seg, i));
+  return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
 gboolean kith_name_parse(const char *display, const char *email,
                          char **out_first, char **out_last)
 {
@@ -376,6 +398,7 @@ gboolean kith_name_parse(const char *display, const char *email,
   g_autofree char *valid = g_utf8_make_valid(display, -1);
   g_autofree char *unbracketed = drop_brackets(valid);
   g_autofree char *text = drop_quotes(unbracketed);
+  cut_separators(text);
   if (is_local_part(text, email))
     return FALSE;
 
@@ -385,6 +408,12 @@ gboolean kith_name_parse(const char *display, const char *email,
   g_autoptr(GPtrArray) segs = segments_of(tokens);
   if (segs->len == 0)
     return FALSE;
+  if (segs->len >= 2) {
+    /* "Jane Doe, CEO": a job title after the comma, not "Last, First". */
+    g_autofree char *after = segment_text(g_ptr_array_index(segs, 1));
+    if (kith_title_is_title(kith_title_rules_default(), after))
+      g_ptr_array_set_size(segs, 1);
+  }
 
   g_autoptr(GPtrArray) words = g_ptr_array_new();
   for (guint i = 0; i < segs->len; i++)

@@ -629,6 +629,17 @@ static void test_name_r4_corpus(void)
   }
 }
 
+/* A company or a job title beside the name is not part of it. */
+static void test_name_r4_company_and_title_after_the_name(void)
+{
+  check("Jane Doe | Contoso", "Jane", "Doe");
+  check("Jane Doe - Contoso Ltd", "Jane", "Doe");
+  check("Jane Doe, CEO", "Jane", "Doe");
+  check("Jane Doe, VP Engineering", "Jane", "Doe");
+  check("Doe, Jane", "Jane", "Doe");
+  check("Jean-Luc Picard", "Jean-Luc", "Picard");
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -650,6 +661,8 @@ int main(int argc, char **argv)
   g_test_add_func("/name/r4_non_latin_kept", test_name_r4_non_latin_kept);
   g_test_add_func("/name/r4_role_names", test_name_r4_role_names);
   g_test_add_func("/name/r4_symbols_and_limits", test_name_r4_symbols_and_limits);
+  g_test_add_func("/name/r4_company_and_title_after_the_name",
+                  test_name_r4_company_and_title_after_the_name);
   g_test_add_func("/name/r4_address_list_names", test_name_r4_address_list_names);
   g_test_add_func("/name/r4_corpus", test_name_r4_corpus);
   return g_test_run();
