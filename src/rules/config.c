@@ -848,7 +848,45 @@ char *kith_config_describe(const kith_config *c)
                          mode_name(c->persona, TRUE), mode_name(c->department, TRUE),
                          mode_name(c->seniority, TRUE));
   g_autofree char *ex = g_strjoinv(", ", c->exclude_domains);
-  g_string_append_printf(s, "[filters]\nexclude_domains = %s\npersonal_domains = %u domains\n", ex,
+  g_autofree char *subjects = g_strjoinv(", ", c->exclude_subjects);
+  g_autoptr(GString) addresses = g_string_new(NULL);
+  g_autoptr(GList) keys = g_list_sort(g_hash_table_get_keys(c->exclude_addresses), (GCompareFunc)strcmp);
+  for (GList *k = keys; k; k = k->next)
+    g_string_append_printf(addresses, "%s%s", addresses->len ? ", " : "", (char *)k->data);
+  g_string_append_printf(s, "[filters]\nexclude_domains = %s\nexclude_addresses = %s\n"
+                            "exclude_local_parts = %u patterns\nexclude_subjects = %s\n"
+                            "personal_domains = %u domains\n",
+                         ex, addresses->str, c->exclude_local_parts->len, subjects,
                          g_hash_table_size(c->personal_domains));
+  const kith_serve_config *sv = &c->serve;
+  g_string_append_printf(s, "\n[serve]\nlisten = %s\nallow_remote = %s\ntoken_file = %s\n"
+                            "sync_interval = %d\nscan_interval = %d\ndedup_at = %s\n",
+                         sv->listen, sv->allow_remote ? "on" : "off", sv->token_file,
+                         sv->sync_interval, sv->scan_interval, sv->dedup_at);
+  static const char *const kinds[] = {"files", "imap", "caldav"};
+  for (guint i = 0; i < c->sources->len; i++) {
+    const kith_source_config *src = g_ptr_array_index(c->sources, i);
+    g_autofree char *folders = g_strjoinv(", ", src->folders);
+    g_string_append_printf(s, "\n[source %s]\ntype = %s\n", src->name, kinds[src->type]);
+    if (src->type == KITH_SOURCE_FILES)
+      g_string_append_printf(s, "path = %s\n", src->path);
+    else
+      g_string_append_printf(s, "url = %s\nuser = %s\npassword_file = %s\nfolders = %s\n"
+                                "start_date = %s\ntls_verify = %s\n",
+                             src->url, src->user, src->password_file, folders, src->start_date,
+                             src->tls_verify ? "on" : "off");
+  }
+  if (c->salesforce.enabled) {
+    const kith_salesforce_config *sf = &c->salesforce;
+    /* Names of secret files only, never their contents. */
+    g_string_append_printf(s, "\n[salesforce]\nlogin_url = %s\napi_version = %s\nclient_id = %s\n"
+                              "user = %s\nprivate_key = %s\nrefresh_token_file = %s\n"
+                              "created_flag_field = %s\nseniority_field = %s\npersona_field = %s\n"
+                              "secondary_domains_field = %s\nmax_retries = %d\napi_reserve = %d\n",
+                           sf->login_url, sf->api_version, sf->client_id, sf->user, sf->private_key,
+                           sf->refresh_token_file, sf->created_flag_field, sf->seniority_field,
+                           sf->persona_field, sf->secondary_domains_field, sf->max_retries,
+                           sf->api_reserve);
+  }
   return g_string_free(s, FALSE);
 }

@@ -45,12 +45,14 @@ gboolean kith_api_token_equal(const char *a, const char *b)
 static void count_request(kith_api *api, const char *path, unsigned code)
 {
   /* Paths are counted by route, never by what a caller typed. */
-  const char *route = g_str_has_prefix(path, "/api/v1/") || strcmp(path, "/metrics") == 0 ||
-                              strcmp(path, "/") == 0 || g_str_has_prefix(path, "/static/")
-                          ? path
-                          : "other";
-  if (g_str_has_prefix(path, "/static/"))
-    route = "/static";
+  static const char *const routes[] = {"/api/v1/status", "/api/v1/counts", "/api/v1/log",
+                                       "/api/v1/explain", "/api/v1/created", "/api/v1/config",
+                                       "/api/v1/remove", "/api/v1/dedup", "/api/v1/sync",
+                                       "/metrics", "/", NULL};
+  const char *route = g_str_has_prefix(path, "/static/") ? "/static" : "other";
+  for (const char *const *r = routes; *r; r++)
+    if (strcmp(path, *r) == 0)
+      route = *r;
   g_autofree char *key = g_strdup_printf("%s %u", route, code);
   g_mutex_lock(&api->counts_lock);
   guint n = GPOINTER_TO_UINT(g_hash_table_lookup(api->requests, key));
@@ -295,7 +297,11 @@ static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char
     return reply(api, c, path, 200, "text/plain; version=0.0.4; charset=utf-8", text->str,
                  text->len, NULL);
   }
-  if (get && strcmp(path, "/api/v1/created") == 0 && strcmp(arg(c, "format"), "csv") == 0) {
+  const char *format = arg(c, "format");
+  if (get && strcmp(path, "/api/v1/created") == 0 && *format && strcmp(format, "csv") != 0 &&
+      strcmp(format, "json") != 0)
+    return reply_error(api, c, path, 400, "format: csv or json");
+  if (get && strcmp(path, "/api/v1/created") == 0 && strcmp(format, "csv") == 0) {
     g_autoptr(GString) csv = g_string_new(NULL);
     const kith_crm_object *o = kith_crm_object_lookup("Contact");
     for (guint i = 0; i < o->n_columns; i++)
@@ -336,6 +342,14 @@ static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char
   return reply_json(api, c, path, code, out);
 }
 
+static enum MHD_Result add_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+  gsize *total = cls;
+  *total += strlen(key) + (value ? strlen(value) : 0) + 2;
+  return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -356,7 +370,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     *upload_size = 0;
     return MHD_YES;
   }
-  if (strlen(url) > MAX_URL)
+  gsize query = 0;
+  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_length, &query);
+  if (strlen(url) + query > MAX_URL)
     return reply_error(api, c, "other", 414, "the URL is too long");
   if (rs->too_large)
     return reply_error(api, c, url, 413, "the request body is over 64 KiB");
