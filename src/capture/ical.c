@@ -24,6 +24,8 @@ static void ical_init(void)
   g_once(&once, init_once, NULL);
 }
 
+#define ICAL_MAX_DEPTH 64
+
 /* Why TEXT cannot be handed to libical, or NULL: NUL bytes end C strings
  * early, and a property line unfolded past the cap is refused. */
 static char *check_text(const char *data, gsize len)
@@ -32,6 +34,7 @@ static char *check_text(const char *data, gsize len)
     return g_strdup("contains a NUL byte");
   gsize logical = 0;
   guint64 line = 1, logical_start = 1;
+  int depth = 0;
   const char *p = data, *end = data + len;
   while (p < end) {
     const char *nl = memchr(p, '\n', end - p);
@@ -45,6 +48,13 @@ static char *check_text(const char *data, gsize len)
     if (logical > KITH_ICAL_VALUE_MAX)
       return g_strdup_printf("line %" G_GUINT64_FORMAT ": property longer than 1 MiB",
                              logical_start);
+    /* libical frees components recursively: deep nesting would exhaust
+     * the stack, and no real calendar nests more than a few levels. */
+    if (n >= 6 && g_ascii_strncasecmp(p, "BEGIN:", 6) == 0 && ++depth > ICAL_MAX_DEPTH)
+      return g_strdup_printf("line %" G_GUINT64_FORMAT ": components nested more than %d deep",
+                             line, ICAL_MAX_DEPTH);
+    if (n >= 4 && g_ascii_strncasecmp(p, "END:", 4) == 0 && depth > 0)
+      depth--;
     p += n + 1;
     line++;
   }

@@ -408,7 +408,9 @@ kith_activity *kith_mime_activity_from_message(GMimeMessage *m, const char *orig
 
   const char *mid = g_mime_message_get_message_id(m);
   g_autofree char *id = mid ? kith_capture_clean_text(mid, KITH_CAPTURE_ID_MAX) : NULL;
-  if (id && *id) {
+  /* A Message-ID is id-left@id-right (RFC 5322); one without '@' is junk or
+   * was cut short (a NUL byte), and two messages must not share it. */
+  if (id && *id && strchr(id, '@')) {
     a->id = g_steal_pointer(&id);
   } else {
     /* No Message-ID: derive one from what identifies the message, so that
@@ -482,73 +484,101 @@ gboolean kith_mime_read_message_file(const char *path, const kith_capture_sink *
   return sink->on_activity(a, sink->user_data);
 }
 
-/* Counts lines of an mbox up to byte offsets that only grow, reading the
- * file a second time in small blocks: constant memory, one extra pass. */
-typedef struct {
-  FILE *fp;
-  gint64 offset;
-  guint64 line; /* 1-based line number at OFFSET */
-} line_counter;
+#define MAX_MBOX_MESSAGE (512u * 1024 * 1024) /* one message inside an mbox */
 
-static guint64 line_at(line_counter *lc, gint64 target)
+/* A From_ line: "From " at the start of a line, a sender word, then a date
+ * with a time and a year ("From MAILER-DAEMON Mon Jan  5 09:00:00 2026").
+ * kith splits mboxes itself on such lines rather than trusting a parser's
+ * scan: body text that starts a line with "From " is no separator. */
+static gboolean is_from_line(const char *line, gsize len)
 {
-  char buf[16384];
-  while (lc->fp && lc->offset < target) {
-    size_t want = (size_t)MIN((gint64)sizeof buf, target - lc->offset);
-    size_t got = fread(buf, 1, want, lc->fp);
-    if (got == 0)
-      break;
-    for (size_t i = 0; i < got; i++)
-      if (buf[i] == '\n')
-        lc->line++;
-    lc->offset += got;
+  if (len < 6 || memcmp(line, "From ", 5) != 0 || line[5] == ' ' || line[5] == '\n')
+    return FALSE;
+  gboolean colon = FALSE, year = FALSE;
+  for (gsize i = 5, run = 0; i < len; i++) {
+    char c = line[i];
+    colon = colon || c == ':';
+    run = g_ascii_isdigit(c) ? run + 1 : 0;
+    if (run == 4 && (i + 1 >= len || !g_ascii_isdigit(line[i + 1])))
+      year = year || (line[i - 3] == '1' || line[i - 3] == '2');
   }
-  return lc->line;
+  return colon && year;
+}
+
+/* Parses one message held in BYTES and hands it on. */
+static gboolean mbox_message(GByteArray *bytes, const char *where, const kith_capture_sink *sink)
+{
+  g_autoptr(GMimeStream) stream = g_mime_stream_mem_new_with_buffer((const char *)bytes->data, bytes->len);
+  g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream(stream);
+  g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+  g_autoptr(GMimeMessage) m = g_mime_parser_construct_message(parser, options());
+  if (!m) {
+    report(sink, where, "cannot parse message");
+    return TRUE;
+  }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(kith_activity) a = kith_mime_activity_from_message(m, where, &error);
+  if (!a) {
+    report(sink, where, error->message);
+    return TRUE;
+  }
+  return sink->on_activity(a, sink->user_data);
 }
 
 gboolean kith_mime_read_mbox(const char *path, const kith_capture_sink *sink)
 {
   kith_mime_init();
-  g_autoptr(GMimeStream) stream = open_stream(path, sink);
-  if (!stream)
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    report(sink, path, g_strerror(errno));
     return TRUE;
-  if (g_mime_stream_length(stream) == 0)
-    return TRUE; /* an empty mailbox holds no messages, and that is fine */
-  g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream(stream);
-  g_mime_parser_set_format(parser, GMIME_FORMAT_MBOX);
-  /* Content-Length is often wrong in mboxes written by other tools: the
-   * From_ lines are the only message boundaries trusted. */
-  g_mime_parser_set_respect_content_length(parser, FALSE);
-  line_counter lc = {fopen(path, "rb"), 0, 1};
-  gboolean go = TRUE;
-  guint count = 0;
-  gint64 last_offset = -1;
-
-  while (go && !g_mime_parser_eos(parser)) {
-    g_autoptr(GMimeMessage) m = g_mime_parser_construct_message(parser, options());
-    gint64 offset = g_mime_parser_get_mbox_marker_offset(parser);
-    if (!m) {
-      if (count == 0)
-        report(sink, path, "not an mbox file (no From_ line)");
-      else if (offset > last_offset) {
-        g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, path, line_at(&lc, offset));
-        report(sink, where, "cannot parse message");
-      }
-      break; /* the parser cannot find the next From_ line: nothing more to read */
-    }
-    count++;
-    last_offset = offset;
-    g_autofree char *where = offset >= 0
-                                 ? g_strdup_printf("%s:%" G_GUINT64_FORMAT, path, line_at(&lc, offset))
-                                 : g_strdup_printf("%s: message %u", path, count);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(kith_activity) a = kith_mime_activity_from_message(m, where, &error);
-    if (!a)
-      report(sink, where, error->message);
-    else
-      go = sink->on_activity(a, sink->user_data);
   }
-  if (lc.fp)
-    fclose(lc.fp);
+  GByteArray *msg = g_byte_array_new();
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  guint64 lineno = 0, start_line = 0;
+  gboolean in_message = FALSE, too_big = FALSE, go = TRUE;
+  while (go && (n = getline(&line, &cap, fp)) >= 0) {
+    lineno++;
+    if (is_from_line(line, n)) {
+      if (in_message) {
+        g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, path, start_line);
+        if (too_big)
+          report(sink, where, "message larger than 512 MiB, skipped");
+        else
+          go = mbox_message(msg, where, sink);
+      }
+      g_byte_array_set_size(msg, 0);
+      in_message = TRUE;
+      too_big = FALSE;
+      start_line = lineno;
+      continue;
+    }
+    if (!in_message) {
+      if (lineno == 1) {
+        report(sink, path, "not an mbox file (no From_ line)");
+        break;
+      }
+      continue;
+    }
+    if (too_big || msg->len + (gsize)n > MAX_MBOX_MESSAGE) {
+      too_big = TRUE;
+      continue;
+    }
+    g_byte_array_append(msg, (const guint8 *)line, n);
+  }
+  if (go && in_message) {
+    g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, path, start_line);
+    if (too_big)
+      report(sink, where, "message larger than 512 MiB, skipped");
+    else
+      go = mbox_message(msg, where, sink);
+  }
+  if (go && ferror(fp))
+    report(sink, path, g_strerror(errno));
+  free(line);
+  fclose(fp);
+  g_byte_array_unref(msg);
   return go;
 }

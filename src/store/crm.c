@@ -122,6 +122,11 @@ static char *email_key(const char *email)
 static void read_header(import_ctx *c)
 {
   const kith_crm_object *o = c->object;
+  if (c->too_wide) {
+    g_set_error(&c->fatal, KITH_ERROR, KITH_ERROR_PARSE, "%s:%u: the header has more than %d columns",
+                c->path, c->record_line, MAX_COLUMNS);
+    return;
+  }
   c->header_len = c->fields->len;
   for (guint i = 0; i < o->n_columns; i++) {
     c->col_index[i] = -1;

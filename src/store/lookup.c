@@ -6,9 +6,12 @@
 
 #include <string.h>
 
-/* Contacts that a queued delete or removal will take away. */
-#define GOING "(SELECT object_id FROM outbox WHERE state = 'pending' AND" \
-              " op IN ('contact_delete', 'contact_remove'))"
+/* Not a contact that a queued delete or removal will take away. A correlated
+ * test, so that it is one look-up on outbox_object per row, not a scan of
+ * every pending entry each time (the outbox grows through a long ingest). */
+#define NOT_GOING(col)                                                                             \
+  " NOT EXISTS (SELECT 1 FROM outbox g WHERE g.object_id = " col " AND g.op IN"                  \
+  " ('contact_delete', 'contact_remove') AND g.state = 'pending')"
 
 void kith_contact_ref_clear(kith_contact_ref *c)
 {
@@ -52,7 +55,7 @@ gboolean kith_lookup_contact_by_email(kith_store *s, const char *address, kith_c
 {
   sqlite3_stmt *st = q(s,
       "SELECT * FROM (SELECT Id, AccountId, Created_By_Kith__c, 0 AS queued, created_ts"
-      " FROM Contact WHERE email_key = ?1 AND Id NOT IN " GOING
+      " FROM Contact WHERE email_key = ?1 AND" NOT_GOING("Contact.Id")
       " UNION ALL SELECT object_id, account_id, 1, 1, NULL FROM outbox"
       " WHERE email = ?1 AND op = 'contact_create' AND state = 'pending')"
       " ORDER BY queued, created_ts IS NULL, created_ts, Id LIMIT 1");
@@ -75,7 +78,7 @@ gboolean kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_r
 {
   sqlite3_stmt *st = q(s,
       "SELECT Id, AccountId, Created_By_Kith__c, 0, email_key FROM Contact WHERE Id = ?1"
-      " AND Id NOT IN " GOING
+      " AND" NOT_GOING("Contact.Id")
       " UNION ALL SELECT object_id, account_id, 1, 1, email FROM outbox"
       " WHERE object_id = ?1 AND op = 'contact_create' AND state = 'pending'");
   if (!st)
@@ -237,7 +240,7 @@ gboolean kith_lookup_role_exists(kith_store *s, const char *opportunity_id, cons
   g_autofree char *cid = resolve_alias(s, contact_id);
   sqlite3_stmt *st = q(s,
       "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId = ?2"
-      " AND ContactId NOT IN " GOING
+      " AND" NOT_GOING("OpportunityContactRole.ContactId")
       " UNION ALL SELECT 1 FROM outbox WHERE op = 'role_create' AND state = 'pending'"
       " AND opportunity_id = ?1 AND contact_id IN (?2, ?3) LIMIT 1");
   if (!st)
@@ -251,7 +254,8 @@ gboolean kith_lookup_role_exists(kith_store *s, const char *opportunity_id, cons
 gboolean kith_lookup_opportunity_has_role(kith_store *s, const char *opportunity_id)
 {
   sqlite3_stmt *st = q(s,
-      "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId NOT IN " GOING
+      "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND"
+      NOT_GOING("OpportunityContactRole.ContactId")
       " UNION ALL SELECT 1 FROM outbox WHERE op = 'role_create' AND state = 'pending'"
       " AND opportunity_id = ?1 LIMIT 1");
   if (!st)
@@ -328,8 +332,8 @@ gboolean kith_lookup_each_duplicate_group(kith_store *s, kith_duplicate_fn fn, g
   const char *sql =
       "SELECT email_key, Id, Created_By_Kith__c FROM Contact WHERE email_key IN"
       " (SELECT email_key FROM Contact WHERE email_key IS NOT NULL AND email_key <> ''"
-      "  AND Id NOT IN " GOING " GROUP BY email_key HAVING count(*) > 1)"
-      " AND Id NOT IN " GOING
+      "  AND" NOT_GOING("Contact.Id") " GROUP BY email_key HAVING count(*) > 1)"
+      " AND" NOT_GOING("Contact.Id")
       " ORDER BY email_key, created_ts IS NULL, created_ts, Id";
   if (sqlite3_prepare_v2(kith_store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
     return kith_store_fail(s, error, "dedup");

@@ -134,11 +134,22 @@ kith_store *kith_store_open(const char *path, kith_store_mode mode, GError **err
     kith_store_close(store);
     return NULL;
   }
+  if (mode == KITH_STORE_READ && !memory && pragma_int(store, "SELECT count(*) FROM sqlite_master") < 0) {
+    /* In a folder kith may not write to, SQLite cannot make the WAL index
+     * file a reader needs: read the file as it stands instead. */
+    sqlite3_close(store->db);
+    store->db = NULL;
+    g_autofree char *uri = g_strdup_printf("file:%s?immutable=1", path);
+    if (sqlite3_open_v2(uri, &store->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+      kith_store_fail(store, error, "cannot open");
+      kith_store_close(store);
+      return NULL;
+    }
+  }
   sqlite3_busy_timeout(store->db, 10000);
   sqlite3_extended_result_codes(store->db, 1);
   if (mode != KITH_STORE_READ && !memory &&
       !kith_store_exec(store, "PRAGMA journal_mode = WAL", error)) {
-    g_prefix_error(error, "not a kith store? ");
     kith_store_close(store);
     return NULL;
   }
