@@ -508,13 +508,12 @@ static gboolean is_from_line(const char *line, gsize len)
 /* Parses one message held in BYTES and hands it on. */
 static gboolean mbox_message(GByteArray *bytes, const char *where, const kith_capture_sink *sink)
 {
-  /* The blank line before the next From_ line separates; it is not text. */
-  if (bytes->len >= 2 && bytes->data[bytes->len - 1] == '\n') {
+  /* The line break before the next From_ line belongs to the separator. */
+  if (bytes->len >= 1 && bytes->data[bytes->len - 1] == '\n') {
     gsize n = bytes->len - 1;
     if (n >= 1 && bytes->data[n - 1] == '\r')
       n--;
-    if (n >= 1 && bytes->data[n - 1] == '\n')
-      g_byte_array_set_size(bytes, n);
+    g_byte_array_set_size(bytes, n);
   }
   g_autoptr(GMimeStream) stream = g_mime_stream_mem_new_with_buffer((const char *)bytes->data, bytes->len);
   g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream(stream);
