@@ -30,6 +30,7 @@ typedef struct {
   GPtrArray *monitors;  /* GFileMonitor* of files sources */
   GHashTable *due;      /* names of sources a monitor saw change */
   guint debounce;       /* timeout id, 0 when none is pending */
+  gint64 due_since;     /* when the pending scan was first asked for */
   char *last_dedup_day; /* "2026-11-27" */
 } service;
 
@@ -175,6 +176,7 @@ static gboolean on_debounce(gpointer data)
 {
   service *svc = data;
   svc->debounce = 0;
+  svc->due_since = 0;
   GHashTableIter it;
   gpointer name;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
@@ -199,10 +201,18 @@ static void on_changed(GFileMonitor *m, GFile *file, GFile *other, GFileMonitorE
     return;
   const char *name = g_object_get_data(G_OBJECT(m), "kith-source");
   g_hash_table_add(svc->due, g_strdup(name));
-  /* Mail arrives in bursts: read once the burst is over. */
-  if (svc->debounce)
+  /* Mail arrives in bursts: read once the burst is over, but never wait
+   * more than five seconds while mail keeps coming. */
+  gint64 now = g_get_monotonic_time();
+  if (svc->debounce && now - svc->due_since < 5 * G_USEC_PER_SEC) {
     g_source_remove(svc->debounce);
-  svc->debounce = g_timeout_add(1500, on_debounce, svc);
+    svc->debounce = 0;
+  }
+  if (!svc->debounce) {
+    if (!svc->due_since)
+      svc->due_since = now;
+    svc->debounce = g_timeout_add(1500, on_debounce, svc);
+  }
 }
 
 static void watch_sources(service *svc)
