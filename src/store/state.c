@@ -1,6 +1,7 @@
 /* state.c - kith's own tables: activities, observations, links, log, suppression, Ids. */
 #include "store/state.h"
 
+#include "rules/config.h"
 #include "util/error.h"
 #include "util/sfid.h"
 #include "util/timeutil.h"
@@ -230,6 +231,28 @@ gboolean kith_state_observation(kith_store *s, const char *email, const char *fi
                                 char **value, gint64 *time)
 {
   return kith_state_observation_full(s, email, field, value, time, NULL);
+}
+
+void kith_state_observations(kith_store *s, const char *email, char **values, gint64 *times)
+{
+  for (int f = 0; f < KITH_FIELD_COUNT; f++) {
+    values[f] = NULL;
+    times[f] = 0;
+  }
+  sqlite3_stmt *st = kith_store_stmt(s, "SELECT field, value, time FROM observation WHERE email = ?",
+                                     NULL);
+  if (!st)
+    return;
+  bind_text(st, 1, email);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int f = kith_field_lookup(kith_store_col(st, 0));
+    if (f < 0)
+      continue;
+    g_free(values[f]);
+    values[f] = g_strdup(kith_store_col(st, 1));
+    times[f] = sqlite3_column_int64(st, 2);
+  }
+  sqlite3_reset(st);
 }
 
 gboolean kith_state_field_source(kith_store *s, const char *contact_id, const char *field,

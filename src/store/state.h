@@ -54,6 +54,10 @@ gboolean kith_state_observation(kith_store *s, const char *email, const char *fi
 gboolean kith_state_observation_full(kith_store *s, const char *email, const char *field,
                                      char **value, gint64 *time, char **activity_id);
 
+/* Every field's newest observation for EMAIL in one look-up: VALUES[f] and
+ * TIMES[f] by kith_field (values newly allocated; NULL where none). */
+void kith_state_observations(kith_store *s, const char *email, char **values, gint64 *times);
+
 /* The time of the observation a contact's field was last written from;
  * FALSE when none (a value imported from the CRM, older than every one). */
 gboolean kith_state_field_source(kith_store *s, const char *contact_id, const char *field,

@@ -41,9 +41,9 @@ static gboolean apply_contact_create(kith_store *s, const kith_outbox_entry *e,
   c.created_date = now;
   char *values[KITH_FIELD_COUNT] = {0};
   gint64 times[KITH_FIELD_COUNT] = {0};
+  kith_state_observations(s, e->email, values, times);
   for (int f = 0; f < KITH_FIELD_COUNT; f++)
-    if (kith_state_observation(s, e->email, kith_field_name(f), &values[f], &times[f]))
-      c.fields[f] = values[f];
+    c.fields[f] = values[f];
   gboolean ok = kith_crmw_insert_contact(s, &c, error);
   for (int f = 0; ok && f < KITH_FIELD_COUNT; f++)
     if (values[f])

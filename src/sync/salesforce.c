@@ -436,8 +436,7 @@ static gboolean push_contacts(sf_sync *x, GPtrArray *batch, GError **error)
     /* The newest observations, as the local sync does (R25, R37). */
     char **v = g_new0(char *, KITH_FIELD_COUNT);
     gint64 t[KITH_FIELD_COUNT] = {0};
-    for (int f = 0; f < KITH_FIELD_COUNT; f++)
-      kith_state_observation(x->store, e->email, kith_field_name(f), &v[f], &t[f]);
+    kith_state_observations(x->store, e->email, v, t);
     g_ptr_array_add(values, v);
     g_array_append_vals(times, t, KITH_FIELD_COUNT);
     g_ptr_array_add(records, contact_record(x, e, v));

@@ -38,5 +38,18 @@ gint64 kith_time_now_unix(void)
 
 char *kith_time_now(void)
 {
-  return kith_time_format(kith_time_now_unix());
+  /* Formatting is dear and a sync asks thousands of times a second. */
+  static GMutex lock;
+  static gint64 cached_at = G_MININT64;
+  static char cached[32];
+  gint64 now = kith_time_now_unix();
+  g_mutex_lock(&lock);
+  if (now != cached_at) {
+    g_autofree char *text = kith_time_format(now);
+    g_strlcpy(cached, text, sizeof cached);
+    cached_at = now;
+  }
+  char *out = g_strdup(cached);
+  g_mutex_unlock(&lock);
+  return out;
 }
