@@ -347,6 +347,39 @@ static char *upsert_sql(const kith_crm_object *o)
                          o->name, cols->str, qs->str, set->str);
 }
 
+/* When OBJECT's table is empty: drops its secondary indexes (inside the
+ * caller's transaction) and returns the SQL that creates them again. */
+static GPtrArray *drop_indexes_if_empty(kith_store *store, const kith_crm_object *o, GError **error)
+{
+  GPtrArray *sqls = g_ptr_array_new_with_free_func(g_free);
+  g_autofree char *probe = g_strdup_printf("SELECT 1 FROM \"%s\" LIMIT 1", o->name);
+  sqlite3_stmt *st = kith_store_stmt(store, probe, error);
+  if (!st)
+    return sqls;
+  gboolean empty = sqlite3_step(st) != SQLITE_ROW;
+  sqlite3_reset(st);
+  if (!empty)
+    return sqls;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  st = kith_store_stmt(store, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND"
+                              " tbl_name = ? AND sql IS NOT NULL",
+                       error);
+  if (!st)
+    return sqls;
+  sqlite3_bind_text(st, 1, o->name, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    g_ptr_array_add(names, g_strdup(kith_store_col(st, 0)));
+    g_ptr_array_add(sqls, g_strdup(kith_store_col(st, 1)));
+  }
+  sqlite3_reset(st);
+  for (guint i = 0; i < names->len; i++) {
+    g_autofree char *drop = g_strdup_printf("DROP INDEX \"%s\"", (char *)g_ptr_array_index(names, i));
+    if (!kith_store_exec(store, drop, error))
+      break;
+  }
+  return sqls;
+}
+
 gboolean kith_crm_import(kith_store *store, const kith_crm_object *object, const char *path,
                          kith_row_error_fn on_row_error, gpointer user_data,
                          kith_import_stats *stats, GError **error)
@@ -370,6 +403,9 @@ gboolean kith_crm_import(kith_store *store, const kith_crm_object *object, const
                   .user_data = user_data, .stats = stats, .header_len = -1,
                   .fields = g_ptr_array_new_with_free_func(g_free)};
   gboolean ok = kith_store_begin(store, error);
+  /* Into an empty table, the secondary indexes are built once at the end,
+   * which is several times faster than keeping them up to date row by row. */
+  g_autoptr(GPtrArray) indexes = ok ? drop_indexes_if_empty(store, object, &c.fatal) : NULL;
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
@@ -411,6 +447,8 @@ gboolean kith_crm_import(kith_store *store, const kith_crm_object *object, const
   g_ptr_array_unref(c.fields);
   if (!ok)
     return FALSE;
+  for (guint i = 0; !c.fatal && indexes && i < indexes->len; i++)
+    kith_store_exec(store, g_ptr_array_index(indexes, i), &c.fatal);
   if (c.fatal) {
     kith_store_rollback(store);
     stats->rows = 0;

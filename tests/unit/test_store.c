@@ -2,6 +2,7 @@
 #include "store/state.h"
 #include "store/store.h"
 #include "util/sfid.h"
+#include "util/timeutil.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -115,6 +116,28 @@ static void test_observation_keeps_newest_whatever_the_order(void)
   kith_store_close(s);
 }
 
+/* The fast path for CRM times agrees with GLib's ISO 8601 parser. */
+static void test_time_parse_forms(void)
+{
+  const char *forms[] = {"2026-01-31T09:00:00Z", "2025-12-01T09:00:00.000+0000",
+                         "2024-02-29T23:59:59+00:00", "1999-12-31T00:00:00Z",
+                         "2026-03-01T10:00:00+01:00", "2026-03-01", "2026-03-01T10:00:00"};
+  for (guint i = 0; i < G_N_ELEMENTS(forms); i++) {
+    gint64 t = 0;
+    g_assert_true(kith_time_parse(forms[i], &t));
+    g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
+    g_autofree char *full = strlen(forms[i]) == 10 ? g_strconcat(forms[i], "T00:00:00Z", NULL)
+                                                   : g_strdup(forms[i]);
+    g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(full, utc);
+    g_assert_nonnull(dt);
+    g_assert_cmpint(t, ==, g_date_time_to_unix(dt));
+  }
+  gint64 t;
+  g_assert_false(kith_time_parse("2026-02-29T00:00:00Z", &t));
+  g_assert_false(kith_time_parse("2026-13-01T00:00:00Z", &t));
+  g_assert_false(kith_time_parse("yesterday", &t));
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -124,6 +147,7 @@ int main(int argc, char **argv)
   g_test_add_func("/store/refuses_newer_schema", test_store_refuses_newer_schema);
   g_test_add_func("/store/new_ids_have_salesforce_shape", test_store_new_ids_have_salesforce_shape);
   g_test_add_func("/store/sfid_checksum", test_sfid_checksum);
+  g_test_add_func("/store/time_parse_forms", test_time_parse_forms);
   g_test_add_func("/store/r39_observation_keeps_newest", test_observation_keeps_newest_whatever_the_order);
   return g_test_run();
 }
