@@ -155,7 +155,7 @@ kith_store *kith_store_open(const char *path, kith_store_mode mode, GError **err
   }
   if (!kith_store_exec(store,
                        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;"
-                       "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;"
+                       "PRAGMA cache_size = -16000;"
                        "PRAGMA wal_autocheckpoint = 16384;",
                        error)) {
     kith_store_close(store);
