@@ -1,0 +1,913 @@
+/* caldav.c - CalDAV capture: discovery, RFC 6578 sync, calendar-query fallback, multiget. */
+#include "capture/caldav.h"
+
+#include "capture/ical.h"
+#include "store/state.h"
+#include "sync/jwt.h"
+#include "util/error.h"
+#include "util/timeutil.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NS_DAV "DAV:"
+#define NS_CALDAV "urn:ietf:params:xml:ns:caldav"
+#define XML_DEPTH_MAX 64
+#define XML_NODES_MAX 2000000
+#define SYNC_ROUNDS_MAX 1000 /* truncated (507) sync replies followed, at most */
+#define CONNECT_TIMEOUT_S 30
+#define STALL_S 60 /* no byte for this long: the request fails */
+
+/* ---- XML: a small tree from GMarkup, with namespaces resolved ---- */
+
+typedef struct xnode {
+  char *ns, *name;
+  char *comp_name; /* the "name" attribute (C:comp name="VEVENT") */
+  GString *text;
+  GPtrArray *children;
+  struct xnode *parent;
+  GHashTable *nsmap; /* prefix -> URI declared on this element, or NULL */
+} xnode;
+
+static void xnode_free(gpointer p)
+{
+  xnode *n = p;
+  if (!n)
+    return;
+  g_free(n->ns);
+  g_free(n->name);
+  g_free(n->comp_name);
+  g_string_free(n->text, TRUE);
+  g_ptr_array_unref(n->children);
+  if (n->nsmap)
+    g_hash_table_unref(n->nsmap);
+  g_free(n);
+}
+
+typedef struct {
+  xnode *root, *current;
+  guint nodes, depth;
+} xml_reader;
+
+static const char *ns_lookup(xnode *n, const char *prefix)
+{
+  for (; n; n = n->parent) {
+    const char *uri = n->nsmap ? g_hash_table_lookup(n->nsmap, prefix) : NULL;
+    if (uri)
+      return uri;
+  }
+  return NULL;
+}
+
+static void xml_start(GMarkupParseContext *ctx, const char *element, const char **attr_names,
+                      const char **attr_values, gpointer user_data, GError **error)
+{
+  xml_reader *x = user_data;
+  if (++x->nodes > XML_NODES_MAX || x->depth >= XML_DEPTH_MAX) {
+    g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT, "XML too large or too deep");
+    return;
+  }
+  if (!x->current && x->root) {
+    g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT, "a second root element");
+    return;
+  }
+  xnode *n = g_new0(xnode, 1);
+  n->text = g_string_new(NULL);
+  n->children = g_ptr_array_new_with_free_func(xnode_free);
+  n->parent = x->current;
+  for (guint i = 0; attr_names[i]; i++) {
+    const char *a = attr_names[i];
+    if (strcmp(a, "xmlns") == 0 || g_str_has_prefix(a, "xmlns:")) {
+      if (!n->nsmap)
+        n->nsmap = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_insert(n->nsmap, g_strdup(a[5] == ':' ? a + 6 : ""), g_strdup(attr_values[i]));
+    } else if (strcmp(a, "name") == 0) {
+      g_free(n->comp_name);
+      n->comp_name = g_strdup(attr_values[i]);
+    }
+  }
+  const char *colon = strchr(element, ':');
+  g_autofree char *prefix = colon ? g_strndup(element, colon - element) : g_strdup("");
+  const char *uri = ns_lookup(n, prefix);
+  n->ns = g_strdup(uri ? uri : prefix);
+  n->name = g_strdup(colon ? colon + 1 : element);
+  if (x->current)
+    g_ptr_array_add(x->current->children, n);
+  else
+    x->root = n;
+  x->current = n;
+  x->depth++;
+}
+
+static void xml_end(GMarkupParseContext *ctx, const char *element, gpointer user_data,
+                    GError **error)
+{
+  xml_reader *x = user_data;
+  if (x->current) {
+    x->current = x->current->parent;
+    x->depth--;
+  }
+}
+
+static void xml_text(GMarkupParseContext *ctx, const char *text, gsize len, gpointer user_data,
+                     GError **error)
+{
+  xml_reader *x = user_data;
+  if (x->current)
+    g_string_append_len(x->current->text, text, (gssize)len);
+}
+
+static xnode *xml_parse(const char *xml, gsize len, GError **error)
+{
+  static const GMarkupParser funcs = {xml_start, xml_end, xml_text, NULL, NULL};
+  xml_reader x = {0};
+  GMarkupParseContext *ctx =
+      g_markup_parse_context_new(&funcs, G_MARKUP_TREAT_CDATA_AS_TEXT, &x, NULL);
+  gboolean ok = g_markup_parse_context_parse(ctx, xml, (gssize)len, error) &&
+                g_markup_parse_context_end_parse(ctx, error);
+  g_markup_parse_context_free(ctx);
+  if (!ok || !x.root) {
+    if (ok)
+      g_set_error(error, KITH_ERROR, KITH_ERROR_PARSE, "an empty XML document");
+    xnode_free(x.root);
+    return NULL;
+  }
+  return x.root;
+}
+
+static gboolean is(const xnode *n, const char *ns, const char *name)
+{
+  return n && strcmp(n->ns, ns) == 0 && strcmp(n->name, name) == 0;
+}
+
+static xnode *child(const xnode *n, const char *ns, const char *name)
+{
+  for (guint i = 0; n && i < n->children->len; i++) {
+    xnode *c = g_ptr_array_index(n->children, i);
+    if (is(c, ns, name))
+      return c;
+  }
+  return NULL;
+}
+
+static char *trimmed(const xnode *n)
+{
+  return n ? g_strstrip(g_strdup(n->text->str)) : NULL;
+}
+
+/* "HTTP/1.1 404 Not Found" -> 404 */
+static int status_code(const xnode *n)
+{
+  if (!n)
+    return 0;
+  const char *sp = strchr(n->text->str, ' ');
+  return sp ? atoi(sp + 1) : 0;
+}
+
+/* ---- multistatus ---- */
+
+static void response_free(gpointer p)
+{
+  kith_dav_response *r = p;
+  g_free(r->href);
+  g_free(r->etag);
+  g_free(r->calendar_data);
+  g_free(r->displayname);
+  g_free(r->sync_token);
+  g_free(r->principal);
+  g_free(r->home);
+  g_free(r);
+}
+
+void kith_dav_multistatus_free(kith_dav_multistatus *ms)
+{
+  if (!ms)
+    return;
+  g_ptr_array_unref(ms->responses);
+  g_free(ms->sync_token);
+  g_free(ms);
+}
+
+static void read_prop(kith_dav_response *r, const xnode *p)
+{
+  if (is(p, NS_DAV, "getetag")) {
+    g_free(r->etag);
+    r->etag = trimmed(p);
+  } else if (is(p, NS_CALDAV, "calendar-data")) {
+    g_free(r->calendar_data);
+    r->calendar_data = g_strdup(p->text->str);
+  } else if (is(p, NS_DAV, "displayname")) {
+    g_free(r->displayname);
+    r->displayname = trimmed(p);
+  } else if (is(p, NS_DAV, "sync-token")) {
+    g_free(r->sync_token);
+    r->sync_token = trimmed(p);
+  } else if (is(p, NS_DAV, "current-user-principal")) {
+    g_free(r->principal);
+    r->principal = trimmed(child(p, NS_DAV, "href"));
+  } else if (is(p, NS_CALDAV, "calendar-home-set")) {
+    g_free(r->home);
+    r->home = trimmed(child(p, NS_DAV, "href"));
+  } else if (is(p, NS_DAV, "resourcetype")) {
+    r->collection = child(p, NS_DAV, "collection") != NULL;
+    r->calendar = child(p, NS_CALDAV, "calendar") != NULL;
+  } else if (is(p, NS_CALDAV, "supported-calendar-component-set")) {
+    r->events = FALSE;
+    for (guint i = 0; i < p->children->len; i++) {
+      const xnode *c = g_ptr_array_index(p->children, i);
+      if (is(c, NS_CALDAV, "comp") && c->comp_name &&
+          g_ascii_strcasecmp(c->comp_name, "VEVENT") == 0)
+        r->events = TRUE;
+    }
+  }
+}
+
+static kith_dav_response *read_response(const xnode *n)
+{
+  kith_dav_response *r = g_new0(kith_dav_response, 1);
+  r->events = TRUE;
+  r->href = trimmed(child(n, NS_DAV, "href"));
+  r->status = status_code(child(n, NS_DAV, "status"));
+  for (guint i = 0; i < n->children->len; i++) {
+    const xnode *ps = g_ptr_array_index(n->children, i);
+    if (!is(ps, NS_DAV, "propstat"))
+      continue;
+    int st = status_code(child(ps, NS_DAV, "status"));
+    if (st < 200 || st > 299)
+      continue; /* properties the server does not have */
+    if (!r->status)
+      r->status = st;
+    const xnode *prop = child(ps, NS_DAV, "prop");
+    for (guint k = 0; prop && k < prop->children->len; k++)
+      read_prop(r, g_ptr_array_index(prop->children, k));
+  }
+  return r;
+}
+
+kith_dav_multistatus *kith_dav_multistatus_parse(const char *xml, gsize len, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  xnode *root = xml_parse(xml, len, &local);
+  if (!root) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_PARSE, "unreadable WebDAV reply: %s", local->message);
+    return NULL;
+  }
+  if (!is(root, NS_DAV, "multistatus")) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_PARSE, "the reply is <%s>, not a WebDAV multistatus",
+                root->name);
+    xnode_free(root);
+    return NULL;
+  }
+  kith_dav_multistatus *ms = g_new0(kith_dav_multistatus, 1);
+  ms->responses = g_ptr_array_new_with_free_func(response_free);
+  for (guint i = 0; i < root->children->len; i++) {
+    const xnode *c = g_ptr_array_index(root->children, i);
+    if (is(c, NS_DAV, "response")) {
+      kith_dav_response *r = read_response(c);
+      if (r->href && *r->href)
+        g_ptr_array_add(ms->responses, r);
+      else
+        response_free(r);
+    } else if (is(c, NS_DAV, "sync-token")) {
+      g_free(ms->sync_token);
+      ms->sync_token = trimmed(c);
+    }
+  }
+  xnode_free(root);
+  return ms;
+}
+
+char *kith_dav_xml_escape(const char *text)
+{
+  GString *s = g_string_new(NULL);
+  for (const char *p = text; *p; p++) {
+    switch (*p) {
+    case '&': g_string_append(s, "&amp;"); break;
+    case '<': g_string_append(s, "&lt;"); break;
+    case '>': g_string_append(s, "&gt;"); break;
+    case '"': g_string_append(s, "&quot;"); break;
+    default: g_string_append_c(s, *p);
+    }
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* ---- HTTP ---- */
+
+typedef struct {
+  CURL *curl;
+  const kith_source_config *src;
+  struct curl_slist *headers[3]; /* Depth: 0, Depth: 1, none */
+  gboolean broken;    /* the server went away: stop every calendar */
+  char *host;         /* scheme://authority, for messages */
+} dav;
+
+typedef struct {
+  long status;
+  GByteArray *body;
+} reply;
+
+static void reply_clear(reply *r)
+{
+  if (r->body)
+    g_byte_array_unref(r->body);
+  memset(r, 0, sizeof *r);
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *user)
+{
+  reply *r = user;
+  size_t len = size * n;
+  if (r->body->len + len > KITH_CALDAV_BODY_MAX)
+    return 0; /* makes curl fail the transfer */
+  g_byte_array_append(r->body, (const guint8 *)data, (guint)len);
+  return len;
+}
+
+static void dav_free(dav *d)
+{
+  if (!d)
+    return;
+  if (d->curl)
+    curl_easy_cleanup(d->curl);
+  for (guint i = 0; i < G_N_ELEMENTS(d->headers); i++)
+    curl_slist_free_all(d->headers[i]);
+  g_free(d->host);
+  g_free(d);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dav, dav_free)
+
+static dav *dav_new(const kith_source_config *src, const char *secret)
+{
+  static gsize once = 0;
+  if (g_once_init_enter(&once)) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    g_once_init_leave(&once, 1);
+  }
+  dav *d = g_new0(dav, 1);
+  d->src = src;
+  d->curl = curl_easy_init();
+  CURL *h = d->curl;
+  g_autoptr(GUri) uri = g_uri_parse(src->url, G_URI_FLAGS_ENCODED, NULL);
+  d->host = uri ? g_uri_join(G_URI_FLAGS_ENCODED, g_uri_get_scheme(uri), NULL, g_uri_get_host(uri),
+                             g_uri_get_port(uri), "", NULL, NULL)
+                : g_strdup(src->url);
+  for (int i = 0; i < 3; i++) {
+    d->headers[i] = curl_slist_append(NULL, "Content-Type: application/xml; charset=utf-8");
+    d->headers[i] = curl_slist_append(d->headers[i], "Expect:");
+    if (i < 2)
+      d->headers[i] = curl_slist_append(d->headers[i], i == 0 ? "Depth: 0" : "Depth: 1");
+  }
+  curl_easy_setopt(h, CURLOPT_USERNAME, src->user);
+  /* "Bearer TOKEN" in the secret file: an OAuth 2.0 access token. */
+  if (g_ascii_strncasecmp(secret, "bearer ", 7) == 0) {
+    const char *token = secret + 7;
+    while (*token == ' ')
+      token++;
+    curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, token);
+    curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
+  } else {
+    curl_easy_setopt(h, CURLOPT_PASSWORD, secret);
+    /* curl asks once without credentials and answers the 401 with the scheme
+     * the server offers (Basic or Digest), then keeps to it on this handle. */
+    curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
+  }
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, src->tls_verify ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, src->tls_verify ? 2L : 0L);
+  if (src->ca_file && *src->ca_file)
+    curl_easy_setopt(h, CURLOPT_CAINFO, src->ca_file);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_TIMEOUT_S);
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)STALL_S);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(h, CURLOPT_POSTREDIR, (long)CURL_REDIR_POST_ALL);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "kith");
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  return d;
+}
+
+/* METHOD URL with DEPTH ("0", "1" or NULL) and the XML BODY. FALSE (and
+ * D->broken) when no reply came. */
+static gboolean dav_request(dav *d, const char *method, const char *url, const char *depth,
+                            const char *body, reply *out, GError **error)
+{
+  memset(out, 0, sizeof *out);
+  out->body = g_byte_array_new();
+  CURL *h = d->curl;
+  char errbuf[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(h, CURLOPT_URL, url);
+  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+  int which = !depth ? 2 : strcmp(depth, "0") == 0 ? 0 : 1;
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, d->headers[which]);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  CURLcode r = curl_easy_perform(h);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+  if (r != CURLE_OK) {
+    if (r == CURLE_WRITE_ERROR)
+      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: a reply over %d bytes", url,
+                  KITH_CALDAV_BODY_MAX);
+    else
+      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", url,
+                  *errbuf ? errbuf : curl_easy_strerror(r));
+    d->broken = r != CURLE_WRITE_ERROR;
+    return FALSE;
+  }
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+  g_byte_array_append(out->body, (const guint8 *)"", 1); /* NUL-terminated, not counted */
+  g_byte_array_set_size(out->body, out->body->len - 1);
+  return TRUE;
+}
+
+/* The multistatus of a 207 reply; NULL with ERROR otherwise. */
+static kith_dav_multistatus *multistatus(const reply *rp, const char *url, GError **error)
+{
+  if (rp->status != 207) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: HTTP status %ld", url, rp->status);
+    return NULL;
+  }
+  g_autoptr(GError) local = NULL;
+  kith_dav_multistatus *ms = kith_dav_multistatus_parse((const char *)rp->body->data,
+                                                        rp->body->len, &local);
+  if (!ms)
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", url, local->message);
+  return ms;
+}
+
+/* HREF (a path, or a whole URL) against BASE. */
+static char *resolve(const char *base, const char *href)
+{
+  g_autofree char *abs = g_uri_resolve_relative(base, href, G_URI_FLAGS_ENCODED, NULL);
+  return abs ? g_steal_pointer(&abs) : g_strdup(href);
+}
+
+/* The path of URL ("/ann/work/"), the name kith keeps state under. */
+static char *url_path(const char *url)
+{
+  g_autoptr(GUri) u = g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL);
+  return g_strdup(u && *g_uri_get_path(u) ? g_uri_get_path(u) : "/");
+}
+
+static gboolean same_path(const char *a, const char *b)
+{
+  gsize la = strlen(a), lb = strlen(b);
+  while (la > 1 && a[la - 1] == '/')
+    la--;
+  while (lb > 1 && b[lb - 1] == '/')
+    lb--;
+  return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* ---- discovery ---- */
+
+typedef struct {
+  char *url;  /* absolute */
+  char *href; /* its path: the state key */
+  char *name; /* displayname, or NULL */
+} calendar;
+
+static void calendar_free(gpointer p)
+{
+  calendar *c = p;
+  g_free(c->url);
+  g_free(c->href);
+  g_free(c->name);
+  g_free(c);
+}
+
+static calendar *calendar_new(const char *url, const char *name)
+{
+  calendar *c = g_new0(calendar, 1);
+  c->url = g_strdup(url);
+  c->href = url_path(url);
+  c->name = g_strdup(name);
+  return c;
+}
+
+static const char PROPFIND_BODY[] =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+    "<D:propfind xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:prop>"
+    "<D:current-user-principal/><D:resourcetype/><D:displayname/><C:calendar-home-set/>"
+    "<C:supported-calendar-component-set/></D:prop></D:propfind>";
+
+static gboolean login_refused(const dav *d, const reply *rp, GError **error)
+{
+  if (rp->status != 401)
+    return FALSE;
+  g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+              "%s: the server refused the login of '%s' (HTTP 401; check user and password_file; "
+              "not retried until the next run)",
+              d->host, d->src->user);
+  return TRUE;
+}
+
+/* PROPFIND URL at DEPTH: its multistatus, or NULL with ERROR. */
+static kith_dav_multistatus *propfind(dav *d, const char *url, const char *depth, GError **error)
+{
+  reply rp;
+  if (!dav_request(d, "PROPFIND", url, depth, PROPFIND_BODY, &rp, error))
+    return NULL;
+  kith_dav_multistatus *ms = NULL;
+  if (!login_refused(d, &rp, error))
+    ms = multistatus(&rp, url, error);
+  reply_clear(&rp);
+  return ms;
+}
+
+static const kith_dav_response *response_for(const kith_dav_multistatus *ms, const char *base,
+                                             const char *url)
+{
+  g_autofree char *want = url_path(url);
+  for (guint i = 0; i < ms->responses->len; i++) {
+    const kith_dav_response *r = g_ptr_array_index(ms->responses, i);
+    g_autofree char *abs = resolve(base, r->href);
+    g_autofree char *path = url_path(abs);
+    if (same_path(path, want))
+      return r;
+  }
+  return ms->responses->len ? g_ptr_array_index(ms->responses, 0) : NULL;
+}
+
+/* Every calendar of the user that holds events: the URL itself when it is
+ * a calendar, else the calendars of the principal's calendar home. */
+static GPtrArray *discover(dav *d, GError **error)
+{
+  GPtrArray *cals = g_ptr_array_new_with_free_func(calendar_free);
+  const char *url = d->src->url;
+  g_autoptr(kith_dav_multistatus) top = propfind(d, url, "0", error);
+  if (!top) {
+    g_ptr_array_unref(cals);
+    return NULL;
+  }
+  const kith_dav_response *self = response_for(top, url, url);
+  if (self && self->calendar) {
+    g_ptr_array_add(cals, calendar_new(url, self->displayname));
+    return cals;
+  }
+  g_autofree char *home = self && self->home ? resolve(url, self->home) : NULL;
+  g_autofree char *principal = self && self->principal ? resolve(url, self->principal) : NULL;
+  if (!home && !principal) {
+    /* RFC 6764: the server's well-known place leads to the principal. */
+    g_autofree char *wk = resolve(url, "/.well-known/caldav");
+    g_autoptr(kith_dav_multistatus) w = propfind(d, wk, "0", NULL);
+    const kith_dav_response *wr = w ? response_for(w, wk, wk) : NULL;
+    if (wr && wr->principal)
+      principal = resolve(wk, wr->principal);
+    if (wr && wr->home)
+      home = resolve(wk, wr->home);
+  }
+  if (!home && principal) {
+    g_autoptr(kith_dav_multistatus) p = propfind(d, principal, "0", error);
+    if (!p) {
+      g_ptr_array_unref(cals);
+      return NULL;
+    }
+    const kith_dav_response *pr = response_for(p, principal, principal);
+    if (pr && pr->home)
+      home = resolve(principal, pr->home);
+  }
+  if (!home && self && self->collection)
+    home = g_strdup(url);
+  if (!home) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+                "%s: no calendar found (no principal, no calendar home, not a calendar)", url);
+    g_ptr_array_unref(cals);
+    return NULL;
+  }
+  g_autoptr(kith_dav_multistatus) list = propfind(d, home, "1", error);
+  if (!list) {
+    g_ptr_array_unref(cals);
+    return NULL;
+  }
+  for (guint i = 0; i < list->responses->len; i++) {
+    const kith_dav_response *r = g_ptr_array_index(list->responses, i);
+    if (!r->calendar || !r->events || r->status < 200 || r->status > 299)
+      continue;
+    g_autofree char *abs = resolve(home, r->href);
+    g_ptr_array_add(cals, calendar_new(abs, r->displayname));
+  }
+  return cals;
+}
+
+/* ---- reading calendars ---- */
+
+typedef struct {
+  kith_store *store;
+  const kith_source_config *src;
+  const kith_capture_sink *outer;
+  kith_capture_sink inner; /* filters and counts, then OUTER */
+  kith_capture_stats *stats;
+  dav *d;
+  gint64 start;
+  gboolean stopped; /* the sink or the store said stop */
+  GError **error;
+} reader;
+
+static void report(reader *r, const char *where, const char *why)
+{
+  r->stats->errors++;
+  r->outer->on_error(where, why, r->outer->user_data);
+}
+
+static gboolean pass_activity(kith_activity *a, gpointer user_data)
+{
+  reader *r = user_data;
+  if (r->start && a->time && a->time < r->start)
+    return TRUE; /* older than start_date */
+  r->stats->activities++;
+  if (!r->outer->on_activity(a, r->outer->user_data))
+    r->stopped = TRUE;
+  return !r->stopped;
+}
+
+static void pass_error(const char *where, const char *why, gpointer user_data)
+{
+  report(user_data, where, why);
+}
+
+static gboolean deliver(reader *r, const calendar *cal, const kith_dav_response *ev)
+{
+  g_autofree char *origin = resolve(cal->url, ev->href);
+  gsize len = strlen(ev->calendar_data);
+  r->stats->files++;
+  r->stats->bytes += len;
+  kith_ical_read_buffer(ev->calendar_data, len, origin, &r->inner);
+  return !r->stopped;
+}
+
+static char *key(const calendar *cal, const char *what)
+{
+  return g_strdup_printf("caldav.%s.%s", cal->href, what);
+}
+
+static gboolean set_state(reader *r, const char *k, const char *value)
+{
+  if (kith_state_source_set(r->store, r->src->name, k, value, r->error))
+    return TRUE;
+  r->stopped = TRUE;
+  return FALSE;
+}
+
+/* The path of event HREF of CAL: the same name however the server writes it. */
+static char *event_path(const calendar *cal, const char *href)
+{
+  g_autofree char *abs = resolve(cal->url, href);
+  return url_path(abs);
+}
+
+/* Fetches the events HREFS, a batch at a time, with calendar-multiget and
+ * delivers them; in the fallback mode (ETAG_KEYS) the ETag of each event
+ * delivered is kept after its batch. FALSE on a failure (reported) or when
+ * R->stopped. */
+static gboolean multiget(reader *r, const calendar *cal, GPtrArray *hrefs, gboolean etag_keys)
+{
+  for (guint i = 0; i < hrefs->len; i += KITH_CALDAV_MULTIGET) {
+    g_autoptr(GString) body = g_string_new(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<C:calendar-multiget xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+        "<D:prop><D:getetag/><C:calendar-data/></D:prop>");
+    guint end = MIN(hrefs->len, i + KITH_CALDAV_MULTIGET);
+    for (guint k = i; k < end; k++) {
+      g_autofree char *esc = kith_dav_xml_escape(g_ptr_array_index(hrefs, k));
+      g_string_append_printf(body, "<D:href>%s</D:href>", esc);
+    }
+    g_string_append(body, "</C:calendar-multiget>");
+    reply rp;
+    g_autoptr(GError) local = NULL;
+    g_autoptr(kith_dav_multistatus) ms = NULL;
+    if (dav_request(r->d, "REPORT", cal->url, "1", body->str, &rp, &local))
+      ms = multistatus(&rp, cal->url, &local);
+    reply_clear(&rp);
+    if (!ms) {
+      g_autofree char *why = g_strdup_printf("%s; the events not read yet are read next time",
+                                             local->message);
+      report(r, cal->url, why);
+      return FALSE;
+    }
+    for (guint k = 0; k < ms->responses->len; k++) {
+      const kith_dav_response *ev = g_ptr_array_index(ms->responses, k);
+      if (ev->status < 200 || ev->status > 299 || !ev->calendar_data)
+        continue; /* removed since it was listed */
+      if (!deliver(r, cal, ev))
+        return FALSE;
+    }
+    for (guint k = 0; etag_keys && k < ms->responses->len; k++) {
+      const kith_dav_response *ev = g_ptr_array_index(ms->responses, k);
+      if (!ev->etag || !ev->calendar_data)
+        continue;
+      g_autofree char *path = event_path(cal, ev->href);
+      g_autofree char *what = g_strdup_printf("etag.%s", path);
+      g_autofree char *k_etag = key(cal, what);
+      if (!set_state(r, k_etag, ev->etag))
+        return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+typedef enum { SYNC_DONE, SYNC_FAILED, SYNC_UNSUPPORTED } sync_result;
+
+/* RFC 6578: what changed since the kept sync token (everything, without
+ * one), then the new token. */
+static sync_result sync_calendar(reader *r, const calendar *cal)
+{
+  g_autofree char *k_token = key(cal, "sync_token");
+  g_autofree char *token = kith_state_source_get(r->store, r->src->name, k_token);
+  gboolean retried = FALSE;
+  for (guint round = 0; round < SYNC_ROUNDS_MAX; round++) {
+    g_autofree char *esc = token ? kith_dav_xml_escape(token) : g_strdup("");
+    g_autofree char *body = g_strdup_printf(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<D:sync-collection xmlns:D=\"DAV:\"><D:sync-token>%s</D:sync-token>"
+        "<D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>",
+        esc);
+    reply rp;
+    g_autoptr(GError) local = NULL;
+    if (!dav_request(r->d, "REPORT", cal->url, "0", body, &rp, &local)) {
+      report(r, cal->url, local->message);
+      return SYNC_FAILED;
+    }
+    if (rp.status != 207) {
+      gboolean bad_token = token && (rp.status == 403 || rp.status == 409 || rp.status == 400) &&
+                           g_strstr_len((const char *)rp.body->data, rp.body->len,
+                                        "valid-sync-token");
+      long status = rp.status;
+      reply_clear(&rp);
+      if (bad_token && !retried) {
+        /* The server forgot the token: read everything again (UIDs make
+         * the events read before duplicates). */
+        retried = TRUE;
+        g_clear_pointer(&token, g_free);
+        continue;
+      }
+      if (!token && status != 401)
+        return SYNC_UNSUPPORTED;
+      g_autofree char *why = g_strdup_printf("sync-collection REPORT: HTTP status %ld", status);
+      report(r, cal->url, why);
+      return SYNC_FAILED;
+    }
+    g_autoptr(kith_dav_multistatus) ms = multistatus(&rp, cal->url, &local);
+    reply_clear(&rp);
+    if (!ms) {
+      report(r, cal->url, local->message);
+      return SYNC_FAILED;
+    }
+    g_autoptr(GPtrArray) changed = g_ptr_array_new();
+    gboolean truncated = FALSE;
+    for (guint i = 0; i < ms->responses->len; i++) {
+      const kith_dav_response *ev = g_ptr_array_index(ms->responses, i);
+      g_autofree char *path = event_path(cal, ev->href);
+      if (same_path(path, cal->href)) {
+        truncated = truncated || ev->status == 507; /* more to come with the new token */
+        continue;
+      }
+      /* 404: the event was removed. An activity is a fact that happened:
+       * nothing to undo, nothing to read. */
+      if (ev->status >= 200 && ev->status <= 299)
+        g_ptr_array_add(changed, ev->href);
+    }
+    if (!multiget(r, cal, changed, FALSE))
+      return SYNC_FAILED;
+    if (!ms->sync_token) {
+      report(r, cal->url, "the sync-collection reply has no sync-token");
+      return SYNC_FAILED;
+    }
+    if (!set_state(r, k_token, ms->sync_token))
+      return SYNC_FAILED;
+    gboolean moved = !token || strcmp(token, ms->sync_token) != 0;
+    g_free(token);
+    token = g_strdup(ms->sync_token);
+    if (!truncated || !moved)
+      return SYNC_DONE;
+  }
+  return SYNC_DONE;
+}
+
+/* Without RFC 6578: the events from start_date on (all of them without
+ * one), fetching only those whose ETag kith has not seen. */
+static gboolean query_calendar(reader *r, const calendar *cal)
+{
+  g_autofree char *range = NULL;
+  if (r->start) {
+    g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(r->start);
+    g_autofree char *s = g_date_time_format(t, "%Y%m%dT%H%M%SZ");
+    range = g_strdup_printf("<C:time-range start=\"%s\"/>", s);
+  }
+  g_autofree char *body = g_strdup_printf(
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+      "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+      "<D:prop><D:getetag/></D:prop><C:filter><C:comp-filter name=\"VCALENDAR\">"
+      "<C:comp-filter name=\"VEVENT\">%s</C:comp-filter></C:comp-filter></C:filter>"
+      "</C:calendar-query>",
+      range ? range : "");
+  reply rp;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(kith_dav_multistatus) ms = NULL;
+  if (dav_request(r->d, "REPORT", cal->url, "1", body, &rp, &local))
+    ms = multistatus(&rp, cal->url, &local);
+  reply_clear(&rp);
+  if (!ms) {
+    g_autofree char *why = g_strdup_printf("calendar-query REPORT: %s", local->message);
+    report(r, cal->url, why);
+    return FALSE;
+  }
+  g_autoptr(GPtrArray) changed = g_ptr_array_new();
+  for (guint i = 0; i < ms->responses->len; i++) {
+    const kith_dav_response *ev = g_ptr_array_index(ms->responses, i);
+    g_autofree char *path = event_path(cal, ev->href);
+    if (ev->status < 200 || ev->status > 299 || same_path(path, cal->href))
+      continue;
+    g_autofree char *what = g_strdup_printf("etag.%s", path);
+    g_autofree char *k_etag = key(cal, what);
+    g_autofree char *seen = kith_state_source_get(r->store, r->src->name, k_etag);
+    if (!ev->etag || !seen || strcmp(seen, ev->etag) != 0)
+      g_ptr_array_add(changed, ev->href);
+  }
+  return multiget(r, cal, changed, TRUE);
+}
+
+/* Does configured calendar WANT name CAL (its href, URL, display name or
+ * last path segment)? */
+static gboolean calendar_matches(const calendar *cal, const char *want)
+{
+  if (same_path(cal->href, want) || strcmp(cal->url, want) == 0 ||
+      (cal->name && strcmp(cal->name, want) == 0))
+    return TRUE;
+  g_autofree char *path = g_strdup(cal->href);
+  gsize n = strlen(path);
+  while (n > 1 && path[n - 1] == '/')
+    path[--n] = '\0';
+  const char *last = strrchr(path, '/');
+  return last && strcmp(last + 1, want) == 0;
+}
+
+gboolean kith_caldav_capture(kith_store *store, const kith_source_config *src,
+                             const kith_capture_sink *sink, kith_capture_stats *stats,
+                             GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *secret = kith_secret_read(src->password_file, &local);
+  if (!secret) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: password_file: %s", src->name,
+                local->message);
+    return FALSE;
+  }
+  gint64 start = 0;
+  if (src->start_date && *src->start_date && !kith_time_parse(src->start_date, &start))
+    start = 0;
+  g_autoptr(dav) d = dav_new(src, secret);
+  g_autoptr(GPtrArray) found = discover(d, &local);
+  if (!found) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);
+    return FALSE;
+  }
+  reader r = {.store = store, .src = src, .outer = sink, .stats = stats, .d = d, .start = start,
+              .error = error};
+  r.inner.on_activity = pass_activity;
+  r.inner.on_error = pass_error;
+  r.inner.user_data = &r;
+  /* The configured calendars, in the configuration's order; else all found. */
+  g_autoptr(GPtrArray) cals = g_ptr_array_new_with_free_func(calendar_free);
+  if (src->folders && src->folders[0]) {
+    for (char **want = src->folders; *want; want++) {
+      const calendar *hit = NULL;
+      for (guint i = 0; i < found->len && !hit; i++)
+        if (calendar_matches(g_ptr_array_index(found, i), *want))
+          hit = g_ptr_array_index(found, i);
+      if (hit) {
+        g_ptr_array_add(cals, calendar_new(hit->url, hit->name));
+      } else if (**want == '/' || g_str_has_prefix(*want, "http://") ||
+                 g_str_has_prefix(*want, "https://")) {
+        g_autofree char *abs = resolve(src->url, *want);
+        g_ptr_array_add(cals, calendar_new(abs, NULL));
+      } else {
+        g_autofree char *where = g_strdup_printf("%s (source %s)", src->url, src->name);
+        g_autofree char *why = g_strdup_printf("no calendar called '%s'", *want);
+        report(&r, where, why);
+      }
+    }
+  } else {
+    for (guint i = 0; i < found->len; i++) {
+      const calendar *c = g_ptr_array_index(found, i);
+      g_ptr_array_add(cals, calendar_new(c->url, c->name));
+    }
+  }
+  for (guint i = 0; i < cals->len && !r.stopped && !d->broken; i++) {
+    const calendar *cal = g_ptr_array_index(cals, i);
+    if (sync_calendar(&r, cal) == SYNC_UNSUPPORTED && !r.stopped)
+      query_calendar(&r, cal);
+  }
+  if (r.stopped) {
+    if (error && !*error)
+      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: capture stopped", src->name);
+    return FALSE;
+  }
+  return TRUE;
+}
