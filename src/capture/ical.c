@@ -262,7 +262,20 @@ gboolean kith_ical_read_buffer(const char *data, gsize len, const char *origin,
     return TRUE;
   }
   g_autofree char *text = g_strndup(data, len);
+  /* libical prints its own warnings on stderr ("Encountered END before
+   * BEGIN"); kith reports bad files itself, one kith: line each. */
+  fflush(stderr);
+  int saved = dup(STDERR_FILENO);
+  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (saved >= 0 && devnull >= 0)
+    dup2(devnull, STDERR_FILENO);
   icalcomponent *root = icalparser_parse_string(text);
+  if (saved >= 0) {
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+  }
+  if (devnull >= 0)
+    close(devnull);
   if (!root) {
     sink->on_error(origin, "not a complete iCalendar file (no BEGIN/END:VCALENDAR pair libical can read)",
                    sink->user_data);
