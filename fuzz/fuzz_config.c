@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,6 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   /* Use what was read the way kith does. */
   g_autofree char *dump = kith_config_describe(config);
+  if (strlen(dump) == 0)
+    __builtin_trap();
   kith_config_profile_for(config, "jane@example.com");
   kith_config_is_internal_domain(config, "mail.example.com");
   kith_config_is_personal_domain(config, "gmail.com");

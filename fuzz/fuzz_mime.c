@@ -21,6 +21,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   return 0;
 }
 
+/* Read from what kith made, so that a bad pointer shows in the target. */
+static volatile size_t seen;
+
 /* What the rules do with a captured email's sender (R4, R5). */
 static void read_sender(const kith_activity *a)
 {
@@ -36,6 +39,7 @@ static void read_sender(const kith_activity *a)
   kith_name_parse(from->name, from->email, &first, &last);
   if (a->sender_text) {
     g_autoptr(kith_signature) sig = kith_signature_extract(a->sender_text, from->email, first, last);
+    seen += (sig->title ? strlen(sig->title) : 0) + (sig->phone ? strlen(sig->phone) : 0);
   }
 }
 

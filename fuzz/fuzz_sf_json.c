@@ -18,6 +18,15 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
+/* Every string made is read once, so that a bad one shows here. */
+static volatile size_t seen;
+
+static void use(const char *s)
+{
+  if (s)
+    seen += strlen(s);
+}
+
 /* The org's field names kith uses by default (config.c's defaults). */
 static const char *created_flag = "Created_By_Kith__c";
 
@@ -71,19 +80,23 @@ static void read_query_reply(kith_store *store, const kith_crm_object *o, json_t
     g_autofree char *key = g_utf8_strdown(email, -1);
     g_autofree char *id = value_text(json_object_get(rec, "Id"));
     gboolean by_kith = json_is_true(json_object_get(rec, created_flag));
-    (void)type;
-    (void)by_kith;
+    use(type);
+    use(key);
+    use(id);
+    seen += by_kith;
     /* collect_role */
     g_autofree char *opp = value_text(json_object_get(rec, "OpportunityId"));
     g_autofree char *contact = value_text(json_object_get(rec, "ContactId"));
     g_autofree char *pair = g_strconcat(opp, "|", contact, NULL);
+    use(pair);
   }
   if (newest != G_MININT64) {
     g_autofree char *text = kith_time_format(newest);
+    use(text);
   }
   const char *next = json_string_value(json_object_get(reply, "nextRecordsUrl"));
   gboolean more = next && !json_is_true(json_object_get(reply, "done"));
-  (void)more;
+  seen += more;
   json_t *d;
   json_array_foreach(json_object_get(reply, "deletedRecords"), i, d) {
     const char *id = json_string_value(json_object_get(d, "id"));
@@ -141,9 +154,9 @@ static void read_collections_reply(kith_store *store, json_t *reply)
           json_array_get(json_object_get(res, "errors"), 0), "statusCode"));
       gboolean duplicate = g_strcmp0(code, "DUPLICATES_DETECTED") == 0;
       gboolean gone = g_strcmp0(code, "ENTITY_IS_DELETED") == 0;
-      (void)duplicate;
-      (void)gone;
+      seen += duplicate + gone;
       g_autofree char *why = failure_text(res);
+      use(why);
     }
   }
 }
@@ -161,11 +174,12 @@ static void read_other_replies(json_t *j)
       msg = json_string_value(json_object_get(first, "error_description"));
     g_autofree char *out =
         g_strdup_printf("%s%s%s", code ? code : "", code && msg ? ": " : "", msg ? msg : "");
+    use(out);
   }
   const char *token = json_string_value(json_object_get(j, "access_token"));
   const char *instance = json_string_value(json_object_get(j, "instance_url"));
-  g_autofree char *t = g_strdup(token);
-  g_autofree char *u = g_strdup(instance);
+  use(token);
+  use(instance);
 }
 
 static kith_store *store;

@@ -72,10 +72,14 @@ DICT=()
 # While fuzzing, the libraries' own chatter on stderr (libical prints a line
 # for every broken calendar) is closed off; libFuzzer and the sanitizers
 # keep reporting on a copy. Re-running one input keeps it.
-QUIET=()
-[ $# -eq 0 ] && QUIET=(-close_fd_mask=2)
+# Given files, libFuzzer runs just those (a crash to re-check): no corpus.
+QUIET=(-close_fd_mask=2)
+CORPUS=("$WORK/corpus" "$ROOT/fuzz/corpus/$NAME")
+for arg in "$@"; do
+  case $arg in -*) ;; *) QUIET=() CORPUS=() ;; esac
+done
 
-echo "fuzz/$NAME: ${SECONDS_TO_RUN}s, -max_len=$MAX_LEN, scratch $WORK" >&2
+echo "fuzz/$NAME: ${SECONDS_TO_RUN}s, -max_len=$MAX_LEN $*, scratch $WORK" >&2
 LOG=$WORK/fuzz.log
 set +e
 # Leaks are checked per input; -rss_limit_mb and -timeout catch runaway
@@ -84,7 +88,7 @@ ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
   "$BIN" -max_len="$MAX_LEN" -max_total_time="$SECONDS_TO_RUN" -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 -artifact_prefix="$WORK/" "${DICT[@]}" "${QUIET[@]}" "$@" \
-  "$WORK/corpus" "$ROOT/fuzz/corpus/$NAME" 2>&1 | tee "$LOG" | grep -v -E '^#[0-9]+\s+(NEW|REDUCE|pulse)' >&2
+  "${CORPUS[@]}" 2>&1 | tee "$LOG" | grep -v -E '^#[0-9]+\s+(NEW|REDUCE|pulse)' >&2
 rc=${PIPESTATUS[0]}
 set -e
 
