@@ -451,7 +451,7 @@ static gboolean push_contacts(sf_sync *x, GPtrArray *batch, GError **error)
     json_t *res = json_array_get(reply, i);
     char **v = g_ptr_array_index(values, i);
     gint64 *t = &g_array_index(times, gint64, i * KITH_FIELD_COUNT);
-    if (json_is_true(json_object_get(res, "success"))) {
+    if (json_is_true(json_object_get(res, "success")) && json_string_value(json_object_get(res, "id"))) {
       ok = created_contact(x, e, json_string_value(json_object_get(res, "id")), v, t, error);
     } else if (g_strcmp0(status_code(res), "DUPLICATES_DETECTED") == 0) {
       /* Salesforce's duplicate rule found one: link to it instead (R61). */
@@ -587,7 +587,8 @@ static gboolean push_roles(sf_sync *x, GPtrArray *batch, GError **error)
   for (guint i = 0; ok && i < send->len; i++) {
     const kith_outbox_entry *e = g_ptr_array_index(send, i);
     json_t *res = json_array_get(reply, i);
-    if (json_is_true(json_object_get(res, "success")))
+    /* A success with no Id is no success kith can record. */
+    if (json_is_true(json_object_get(res, "success")) && json_string_value(json_object_get(res, "id")))
       ok = role_created(x, e, json_string_value(json_object_get(res, "id")),
                         g_ptr_array_index(contacts, i), error);
     else
