@@ -1,6 +1,8 @@
 /* lookup.c - CRM look-ups for the rules, over the mirror and the pending outbox. */
 #include "store/lookup.h"
 
+#include "store/crmwrite.h"
+
 #include "extract/address.h"
 #include "rules/config.h"
 
@@ -38,17 +40,6 @@ static gboolean one_row(sqlite3_stmt *st)
   gboolean found = sqlite3_step(st) == SQLITE_ROW;
   sqlite3_reset(st);
   return found;
-}
-
-static char *resolve_alias(kith_store *s, const char *id)
-{
-  sqlite3_stmt *st = q(s, "SELECT actual_id FROM id_alias WHERE queued_id = ?");
-  if (!st)
-    return g_strdup(id);
-  bind(st, 1, id);
-  char *out = sqlite3_step(st) == SQLITE_ROW ? g_strdup(kith_store_col(st, 0)) : g_strdup(id);
-  sqlite3_reset(st);
-  return out;
 }
 
 gboolean kith_lookup_contact_by_email(kith_store *s, const char *address, kith_contact_ref *out)
@@ -237,7 +228,8 @@ GPtrArray *kith_lookup_open_opportunities(kith_store *s, const char *account_id)
 
 gboolean kith_lookup_role_exists(kith_store *s, const char *opportunity_id, const char *contact_id)
 {
-  g_autofree char *cid = resolve_alias(s, contact_id);
+  const char *type = NULL;
+  g_autofree char *cid = kith_crmw_resolve(s, contact_id, &type);
   sqlite3_stmt *st = q(s,
       "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId = ?2"
       " AND" NOT_GOING("OpportunityContactRole.ContactId")
