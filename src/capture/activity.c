@@ -39,6 +39,8 @@ void kith_activity_free(kith_activity *a)
     g_free(a->sender_text);
   }
   g_free(a->origin);
+  if (a->prepared && a->prepared_free)
+    a->prepared_free(a->prepared);
   g_free(a);
 }
 

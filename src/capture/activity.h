@@ -47,6 +47,10 @@ typedef struct {
   char *sender_text;
   char *origin;   /* where it came from, for messages: "FILE", "FILE:LINE" */
   GHashTable *addresses; /* private: the participants' addresses, for de-duplication */
+  /* What a sink's prepare step worked out (kith_capture_sink), freed with
+   * the activity; NULL until then. */
+  gpointer prepared;
+  GDestroyNotify prepared_free;
 } kith_activity;
 
 kith_activity *kith_activity_new(kith_activity_kind kind);

@@ -4,6 +4,7 @@
 #include "capture/ical.h"
 #include "capture/jsonl.h"
 #include "capture/mime.h"
+#include "capture/pool.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +26,7 @@ typedef struct {
   const kith_capture_sink *outer;
   kith_capture_stats *stats;
   kith_capture_sink inner; /* counts, then passes on to OUTER */
+  kith_pool *pool;         /* emails parsed on worker threads, handed on in order */
   GHashTable *visited;     /* "dev:ino" of every folder entered */
   GHashTable *ancestors;   /* "dev:ino" of the folders being walked now */
   gboolean stopped;
@@ -47,9 +49,48 @@ static void pass_error(const char *where, const char *why, gpointer data)
     w->outer->on_error(where, why, w->outer->user_data);
 }
 
+static void pass_prepare(kith_activity *a, gpointer data)
+{
+  walker *w = data; /* on a worker thread: W->outer is only read */
+  w->outer->prepare(a, w->outer->user_data);
+}
+
+/* Reported in its place among the messages still being parsed. */
 static void report(walker *w, const char *where, const char *why)
 {
-  pass_error(where, why, w);
+  kith_pool_push_error(w->pool, g_strdup(where), why);
+}
+
+static gboolean pool_message(GByteArray *bytes, char *where, gpointer data)
+{
+  return kith_pool_push_bytes(data, bytes, where);
+}
+
+static gboolean pool_error(char *where, const char *why, gpointer data)
+{
+  return kith_pool_push_error(data, where, why);
+}
+
+typedef struct {
+  walker *w;
+  char *path;
+  gint64 size, mtime;
+} file_mark;
+
+static void file_mark_free(gpointer data)
+{
+  file_mark *m = data;
+  g_free(m->path);
+  g_free(m);
+}
+
+/* A file is marked read once all its messages have been handed on. */
+static void file_mark_call(gpointer data)
+{
+  file_mark *m = data;
+  const kith_capture_sink *o = m->w->outer;
+  if (!m->w->stopped)
+    o->file_read(m->path, m->size, m->mtime, o->user_data);
 }
 
 static gboolean is_hidden(const char *path)
@@ -136,22 +177,28 @@ static void read_file(walker *w, const char *path, file_kind kind, const struct 
   w->stats->bytes += (guint64)st->st_size;
   switch (kind) {
   case KIND_MESSAGE:
-    kith_mime_read_message_file(path, &w->inner);
+    kith_pool_push_file(w->pool, g_strdup(path));
     break;
   case KIND_MBOX:
-    kith_mime_read_mbox(path, &w->inner);
+    kith_mime_split_mbox(path, pool_message, pool_error, w->pool);
     break;
   case KIND_ICS:
-    kith_ical_read_file(path, &w->inner);
+    /* Read here and now: what came before is handed on first. */
+    if (kith_pool_drain(w->pool))
+      kith_ical_read_file(path, &w->inner);
     break;
   case KIND_JSONL:
-    kith_jsonl_read_file(path, &w->inner);
+    if (kith_pool_drain(w->pool))
+      kith_jsonl_read_file(path, &w->inner);
     break;
   case KIND_NONE:
     break;
   }
-  if (o->file_read && !w->stopped)
-    o->file_read(path, st->st_size, st->st_mtime, o->user_data);
+  if (o->file_read) {
+    file_mark *m = g_new0(file_mark, 1);
+    *m = (file_mark){w, g_strdup(path), st->st_size, st->st_mtime};
+    kith_pool_push_call(w->pool, file_mark_call, m, file_mark_free);
+  }
 }
 
 static gint compare_names(gconstpointer a, gconstpointer b)
@@ -275,14 +322,16 @@ gboolean kith_capture_paths(const char *const *paths, const kith_capture_sink *s
   walker w = {
       .outer = sink,
       .stats = stats ? stats : &local,
-      .inner = {pass_activity, pass_error, NULL},
+      .inner = {pass_activity, pass_error, NULL, NULL, NULL, sink->prepare ? pass_prepare : NULL},
       .visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
       .ancestors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
   };
   w.inner.user_data = &w;
   kith_mime_init();
+  w.pool = kith_pool_new(&w.inner);
   for (const char *const *p = paths; p && *p && !w.stopped; p++)
     walk_path(&w, *p, TRUE);
+  kith_pool_free(w.pool);
   g_hash_table_unref(w.visited);
   g_hash_table_unref(w.ancestors);
   return !w.stopped;

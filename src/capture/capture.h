@@ -26,12 +26,19 @@ typedef struct {
 typedef gboolean (*kith_capture_file_fn)(const char *path, gint64 size, gint64 mtime,
                                          gpointer user_data);
 
+/* Optional: work on an activity that needs nothing but the activity (name
+ * parsing, signature reading), set in activity->prepared. It may run on
+ * another thread, several at once, before on_activity is called for it;
+ * on_activity must not count on it having run (not every reader calls it). */
+typedef void (*kith_capture_prepare_fn)(kith_activity *activity, gpointer user_data);
+
 typedef struct {
   kith_activity_fn on_activity;
   kith_capture_error_fn on_error;
   gpointer user_data;
   kith_capture_file_fn want_file; /* may be NULL */
   kith_capture_file_fn file_read; /* may be NULL */
+  kith_capture_prepare_fn prepare; /* may be NULL */
 } kith_capture_sink;
 
 /* Captures every path: files by kind, folders walked recursively in name

@@ -447,38 +447,39 @@ static void report(const kith_capture_sink *sink, const char *where, const char 
   sink->on_error(where, why, sink->user_data);
 }
 
-/* Opens PATH as a GMime stream; reports and returns NULL when it cannot. */
-static GMimeStream *open_stream(const char *path, const kith_capture_sink *sink)
-{
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    report(sink, path, g_strerror(errno));
-    return NULL;
-  }
-  return g_mime_stream_fs_new(fd); /* owns FD */
-}
-
-gboolean kith_mime_read_message_file(const char *path, const kith_capture_sink *sink)
+kith_activity *kith_mime_parse_file(const char *path, char **why)
 {
   kith_mime_init();
-  g_autoptr(GMimeStream) stream = open_stream(path, sink);
-  if (!stream)
-    return TRUE;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *why = g_strdup(g_strerror(errno));
+    return NULL;
+  }
+  g_autoptr(GMimeStream) stream = g_mime_stream_fs_new(fd); /* owns FD */
   if (g_mime_stream_length(stream) == 0) {
-    report(sink, path, "empty file");
-    return TRUE;
+    *why = g_strdup("empty file");
+    return NULL;
   }
   g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream(stream);
   g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
   g_autoptr(GMimeMessage) m = g_mime_parser_construct_message(parser, options());
   if (!m) {
-    report(sink, path, "not an RFC 5322 message");
-    return TRUE;
+    *why = g_strdup("not an RFC 5322 message");
+    return NULL;
   }
   g_autoptr(GError) error = NULL;
-  g_autoptr(kith_activity) a = kith_mime_activity_from_message(m, path, &error);
+  kith_activity *a = kith_mime_activity_from_message(m, path, &error);
+  if (!a)
+    *why = g_strdup(error->message);
+  return a;
+}
+
+gboolean kith_mime_read_message_file(const char *path, const kith_capture_sink *sink)
+{
+  g_autofree char *why = NULL;
+  g_autoptr(kith_activity) a = kith_mime_parse_file(path, &why);
   if (!a) {
-    report(sink, path, error->message);
+    report(sink, path, why);
     return TRUE;
   }
   return sink->on_activity(a, sink->user_data);
@@ -505,9 +506,9 @@ static gboolean is_from_line(const char *line, gsize len)
   return colon && year;
 }
 
-/* Parses one message held in BYTES and hands it on. */
-static gboolean mbox_message(GByteArray *bytes, const char *where, const kith_capture_sink *sink)
+kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where, char **why)
 {
+  kith_mime_init();
   /* The line break before the next From_ line belongs to the separator. */
   if (bytes->len >= 1 && bytes->data[bytes->len - 1] == '\n') {
     gsize n = bytes->len - 1;
@@ -515,29 +516,30 @@ static gboolean mbox_message(GByteArray *bytes, const char *where, const kith_ca
       n--;
     g_byte_array_set_size(bytes, n);
   }
-  g_autoptr(GMimeStream) stream = g_mime_stream_mem_new_with_buffer((const char *)bytes->data, bytes->len);
+  /* The stream reads BYTES in place rather than copying them. */
+  g_autoptr(GMimeStream) stream = g_mime_stream_mem_new_with_byte_array(bytes);
+  g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
   g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream(stream);
   g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
   g_autoptr(GMimeMessage) m = g_mime_parser_construct_message(parser, options());
   if (!m) {
-    report(sink, where, "cannot parse message");
-    return TRUE;
+    *why = g_strdup("cannot parse message");
+    return NULL;
   }
   g_autoptr(GError) error = NULL;
-  g_autoptr(kith_activity) a = kith_mime_activity_from_message(m, where, &error);
-  if (!a) {
-    report(sink, where, error->message);
-    return TRUE;
-  }
-  return sink->on_activity(a, sink->user_data);
+  kith_activity *a = kith_mime_activity_from_message(m, where, &error);
+  if (!a)
+    *why = g_strdup(error->message);
+  return a;
 }
 
-gboolean kith_mime_read_mbox(const char *path, const kith_capture_sink *sink)
+gboolean kith_mime_split_mbox(const char *path, kith_mbox_message_fn on_message,
+                              kith_mbox_error_fn on_error, gpointer data)
 {
   kith_mime_init();
   FILE *fp = fopen(path, "rb");
   if (!fp) {
-    report(sink, path, g_strerror(errno));
+    on_error(g_strdup(path), g_strerror(errno), data);
     return TRUE;
   }
   GByteArray *msg = g_byte_array_new();
@@ -550,12 +552,14 @@ gboolean kith_mime_read_mbox(const char *path, const kith_capture_sink *sink)
     lineno++;
     if (is_from_line(line, n)) {
       if (in_message) {
-        g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, path, start_line);
+        char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, path, start_line);
         if (too_big)
-          report(sink, where, "message larger than 512 MiB, skipped");
+          go = on_error(where, "message larger than 512 MiB, skipped", data);
         else
-          go = mbox_message(msg, where, sink);
+          go = on_message(g_steal_pointer(&msg), where, data);
       }
+      if (!msg)
+        msg = g_byte_array_new();
       g_byte_array_set_size(msg, 0);
       in_message = TRUE;
       too_big = FALSE;
@@ -564,7 +568,7 @@ gboolean kith_mime_read_mbox(const char *path, const kith_capture_sink *sink)
     }
     if (!in_message) {
       if (lineno == 1) {
-        report(sink, path, "not an mbox file (no From_ line)");
+        on_error(g_strdup(path), "not an mbox file (no From_ line)", data);
         break;
       }
       continue;
@@ -576,16 +580,51 @@ gboolean kith_mime_read_mbox(const char *path, const kith_capture_sink *sink)
     g_byte_array_append(msg, (const guint8 *)line, n);
   }
   if (go && in_message) {
-    g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, path, start_line);
+    char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, path, start_line);
     if (too_big)
-      report(sink, where, "message larger than 512 MiB, skipped");
+      go = on_error(where, "message larger than 512 MiB, skipped", data);
     else
-      go = mbox_message(msg, where, sink);
+      go = on_message(g_steal_pointer(&msg), where, data);
   }
   if (go && ferror(fp))
-    report(sink, path, g_strerror(errno));
+    go = on_error(g_strdup(path), g_strerror(errno), data);
   free(line);
   fclose(fp);
-  g_byte_array_unref(msg);
+  if (msg)
+    g_byte_array_unref(msg);
   return go;
 }
+
+typedef struct {
+  const kith_capture_sink *sink;
+} sync_reader;
+
+/* Parses one message here and now and hands it on. */
+static gboolean mbox_message(GByteArray *bytes, char *where, gpointer data)
+{
+  sync_reader *r = data;
+  g_autofree char *owned_where = where;
+  g_autoptr(GByteArray) owned = bytes;
+  g_autofree char *why = NULL;
+  g_autoptr(kith_activity) a = kith_mime_parse_bytes(bytes, where, &why);
+  if (!a) {
+    report(r->sink, where, why);
+    return TRUE;
+  }
+  return r->sink->on_activity(a, r->sink->user_data);
+}
+
+static gboolean mbox_error(char *where, const char *why, gpointer data)
+{
+  sync_reader *r = data;
+  report(r->sink, where, why);
+  g_free(where);
+  return TRUE;
+}
+
+gboolean kith_mime_read_mbox(const char *path, const kith_capture_sink *sink)
+{
+  sync_reader r = {sink};
+  return kith_mime_split_mbox(path, mbox_message, mbox_error, &r);
+}
+

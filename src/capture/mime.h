@@ -37,6 +37,23 @@ char *kith_mime_html_to_text(const char *html, gsize len);
 gboolean kith_mime_read_message_file(const char *path, const kith_capture_sink *sink);
 gboolean kith_mime_read_mbox(const char *path, const kith_capture_sink *sink);
 
+/* The same in parts, for parsing on other threads (capture/pool.h). Each
+ * returns the activity of one message, or NULL with *WHY set (free it).
+ * kith_mime_parse_bytes may shorten BYTES (the separator's line break). */
+kith_activity *kith_mime_parse_file(const char *path, char **why);
+kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where, char **why);
+
+/* Called with each message of an mbox: BYTES and WHERE ("FILE:LINE") are
+ * the callee's. Return FALSE to stop. */
+typedef gboolean (*kith_mbox_message_fn)(GByteArray *bytes, char *where, gpointer data);
+/* Called with what cannot be read: WHERE is the callee's, WHY is borrowed. */
+typedef gboolean (*kith_mbox_error_fn)(char *where, const char *why, gpointer data);
+
+/* Splits an mbox on its From_ lines, reading it once in constant memory
+ * (one message at a time). FALSE when a callback asked to stop. */
+gboolean kith_mime_split_mbox(const char *path, kith_mbox_message_fn on_message,
+                              kith_mbox_error_fn on_error, gpointer data);
+
 /* Helpers shared by the capture formats. */
 
 /* Bytes kept of a subject, a display name or CN, and an identity. */

@@ -69,6 +69,7 @@ typedef struct {
   guint duplicates;
   GHashTable *counts; /* decisions: "action" or "action/reason" -> count */
   guint decided;      /* activities decided */
+  double capture_seconds; /* reading, parsing and storing the activities */
   double decide_seconds, median_us, p99_us; /* time spent deciding, per activity */
 } kith_ingest_result;
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define COMMIT_EVERY 500
+#define COMMIT_EVERY 5000
 
 typedef struct {
   kith_store *store;
@@ -43,38 +43,85 @@ static gboolean observe(ingest_ctx *c, const char *email, kith_field f, const ch
                             &c->error);
 }
 
-/* Records what this activity shows of an external participant (R4, R5):
- * the display name's parts, and for an email's sender the signature. */
-static gboolean observe_participant(ingest_ctx *c, const kith_activity *a,
-                                    const kith_participant *p, const char *first, const char *last)
+/* What an activity shows of its people, worked out from the activity alone
+ * (so on a capture worker thread when the reader has them). */
+typedef struct {
+  guint n;
+  char **firsts, **lasts; /* per participant; NULL where the name gives none */
+  gint sender;            /* the email's sender, whose signature was read; -1 if none */
+  kith_signature *sig;
+  char *dept, *seniority, *persona; /* from the signature's title */
+} prepared;
+
+static void prepared_free(gpointer data)
 {
-  g_autofree char *sfirst = NULL, *slast = NULL;
-  kith_signature *sig = NULL;
-  if (a->kind == KITH_ACTIVITY_EMAIL && p->role == KITH_PART_FROM && a->sender_text) {
-    sig = kith_signature_extract(a->sender_text, p->email, first, last);
-    /* When the display name gives none, the signature's name may (R4). */
-    if (!last && sig->last_name) {
-      sfirst = g_strdup(sig->first_name);
-      slast = g_strdup(sig->last_name);
+  prepared *pr = data;
+  for (guint i = 0; i < pr->n; i++) {
+    g_free(pr->firsts[i]);
+    g_free(pr->lasts[i]);
+  }
+  g_free(pr->firsts);
+  g_free(pr->lasts);
+  kith_signature_free(pr->sig);
+  g_free(pr->dept);
+  g_free(pr->seniority);
+  g_free(pr->persona);
+  g_free(pr);
+}
+
+/* R4 for every participant, R5 for the sender's signature. Reads only the
+ * activity and the title rules: safe on any thread. */
+static void prepare(kith_activity *a, gpointer user_data)
+{
+  ingest_ctx *c = user_data;
+  prepared *pr = g_new0(prepared, 1);
+  pr->n = a->participants->len;
+  /* Not GStrv: a participant without a name leaves a NULL in the middle. */
+  pr->firsts = g_new0(char *, pr->n + 1);
+  pr->lasts = g_new0(char *, pr->n + 1);
+  pr->sender = -1;
+  for (guint i = 0; i < pr->n; i++) {
+    const kith_participant *p = g_ptr_array_index(a->participants, i);
+    kith_name_parse(p->name, p->email, &pr->firsts[i], &pr->lasts[i]);
+    if (pr->sender < 0 && a->kind == KITH_ACTIVITY_EMAIL && p->role == KITH_PART_FROM &&
+        a->sender_text) {
+      pr->sender = (gint)i;
+      pr->sig = kith_signature_extract(a->sender_text, p->email, pr->firsts[i], pr->lasts[i]);
+      if (pr->sig->title)
+        kith_title_classify(c->titles, pr->sig->title, &pr->dept, &pr->seniority, &pr->persona);
     }
   }
-  const char *f = slast ? sfirst : first, *l = slast ? slast : last;
-  gboolean ok = observe(c, p->email, KITH_FIELD_FIRST_NAME, f, a->time, a->id) &&
-                observe(c, p->email, KITH_FIELD_LAST_NAME, l, a->time, a->id);
+  if (a->prepared && a->prepared_free)
+    a->prepared_free(a->prepared);
+  a->prepared = pr;
+  a->prepared_free = prepared_free;
+}
+
+/* Records what this activity shows of external participant I (R4, R5):
+ * the display name's parts, and for an email's sender the signature. */
+static gboolean observe_participant(ingest_ctx *c, const kith_activity *a, const prepared *pr,
+                                    guint i)
+{
+  const kith_participant *p = g_ptr_array_index(a->participants, i);
+  const kith_signature *sig = pr->sender == (gint)i ? pr->sig : NULL;
+  const char *first = pr->firsts[i], *last = pr->lasts[i];
+  /* When the display name gives none, the signature's name may (R4). */
+  if (sig && !last && sig->last_name) {
+    first = sig->first_name;
+    last = sig->last_name;
+  }
+  gboolean ok = observe(c, p->email, KITH_FIELD_FIRST_NAME, first, a->time, a->id) &&
+                observe(c, p->email, KITH_FIELD_LAST_NAME, last, a->time, a->id);
   if (ok && sig) {
     ok = observe(c, p->email, KITH_FIELD_TITLE, sig->title, a->time, a->id) &&
          observe(c, p->email, KITH_FIELD_PHONE, sig->phone, a->time, a->id) &&
          observe(c, p->email, KITH_FIELD_COUNTRY, sig->country, a->time, a->id) &&
          observe(c, p->email, KITH_FIELD_STATE, sig->state, a->time, a->id);
-    if (ok && sig->title) {
-      g_autofree char *dept = NULL, *seniority = NULL, *persona = NULL;
-      kith_title_classify(c->titles, sig->title, &dept, &seniority, &persona);
-      ok = observe(c, p->email, KITH_FIELD_DEPARTMENT, dept, a->time, a->id) &&
-           observe(c, p->email, KITH_FIELD_SENIORITY, seniority, a->time, a->id) &&
-           observe(c, p->email, KITH_FIELD_PERSONA, persona, a->time, a->id);
-    }
+    if (ok && sig->title)
+      ok = observe(c, p->email, KITH_FIELD_DEPARTMENT, pr->dept, a->time, a->id) &&
+           observe(c, p->email, KITH_FIELD_SENIORITY, pr->seniority, a->time, a->id) &&
+           observe(c, p->email, KITH_FIELD_PERSONA, pr->persona, a->time, a->id);
   }
-  kith_signature_free(sig);
   return ok;
 }
 
@@ -86,7 +133,7 @@ static gboolean commit_batch(ingest_ctx *c, gboolean reopen)
   return !reopen || kith_store_begin(c->store, &c->error);
 }
 
-static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, char **firsts, char **lasts);
+static gboolean ingest_activity(ingest_ctx *c, kith_activity *a);
 
 static gboolean on_activity(kith_activity *a, gpointer user_data)
 {
@@ -100,34 +147,24 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
     return kith_decider_emit(d, &x, &c->error);
   }
   c->result->new_activities++;
-  guint n = a->participants->len;
-  /* Not GStrv: a participant without a name leaves a NULL in the middle. */
-  g_autofree char **firsts = g_new0(char *, n + 1);
-  g_autofree char **lasts = g_new0(char *, n + 1);
-  gboolean ok = ingest_activity(c, a, firsts, lasts);
-  for (guint i = 0; i < n; i++) {
-    g_free(firsts[i]);
-    g_free(lasts[i]);
-  }
-  return ok;
+  if (!a->prepared || a->prepared_free != prepared_free)
+    prepare(a, c); /* a reader that has no worker threads */
+  return ingest_activity(c, a);
 }
 
-static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, char **firsts, char **lasts)
+static gboolean ingest_activity(ingest_ctx *c, kith_activity *a)
 {
   kith_decider *d = &c->decider;
+  const prepared *pr = a->prepared;
   guint n = a->participants->len;
-  for (guint i = 0; i < n; i++) {
-    const kith_participant *p = g_ptr_array_index(a->participants, i);
-    kith_name_parse(p->name, p->email, &firsts[i], &lasts[i]);
-  }
   const char *skip = kith_rules_activity_skip(d, a);
   if (skip && strcmp(skip, "subject_filtered") == 0) {
     /* The administrator asked kith to stay out of these: keep no subject. */
     g_free(a->subject);
     a->subject = g_strdup("");
   }
-  if (!kith_state_activity_add(c->store, a, skip ? "skipped" : "pending", skip, firsts, lasts,
-                               &c->error))
+  if (!kith_state_activity_add(c->store, a, skip ? "skipped" : "pending", skip, pr->firsts,
+                               pr->lasts, &c->error))
     return FALSE;
   if (skip) {
     g_autofree char *why = g_strdup_printf("skipped: the %s '%s' %s (R10)",
@@ -146,7 +183,7 @@ static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, char **firsts, 
       const kith_participant *p = g_ptr_array_index(a->participants, i);
       if (kith_rules_participant_skip(d, p->email, p->cutype, NULL))
         continue;
-      if (!observe_participant(c, a, p, firsts[i], lasts[i]))
+      if (!observe_participant(c, a, pr, i))
         return FALSE;
     }
   }
@@ -219,7 +256,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   c.titles = custom ? custom : kith_title_rules_default();
   gboolean ok = kith_store_begin(store, error);
   if (ok) {
-    kith_capture_sink sink = {on_activity, on_error, &c, NULL, NULL};
+    kith_capture_sink sink = {on_activity, on_error, &c, NULL, NULL, prepare};
     if (source && source->type == KITH_SOURCE_FILES) {
       /* A watched source: files read before and unchanged since are skipped. */
       sink.want_file = want_file;
@@ -232,6 +269,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     }
     ok = ok && !c.error && commit_batch(&c, FALSE);
     progress(&c, "capture", result->new_activities, TRUE);
+    result->capture_seconds = (g_get_monotonic_time() - c.started) / 1e6;
   }
   /* Decide in time order, so the first activity that names someone is the
    * one that creates them, whatever order the files came in. */
@@ -307,8 +345,8 @@ void kith_ingest_print(const kith_ingest_result *r, kith_store *store, FILE *out
           count_of(r, "ocr_created"), count_of(r, "field_updated"));
   print_reasons(r, out, "skipped/", "people skipped");
   if (r->decided)
-    fprintf(out, "  timing: %u activities decided in %.2f s; per activity median %.0f us, p99 %.0f us\n",
-            r->decided, r->decide_seconds, r->median_us, r->p99_us);
+    fprintf(out, "  timing: captured in %.2f s; %u activities decided in %.2f s; per activity median %.0f us, p99 %.0f us\n",
+            r->capture_seconds, r->decided, r->decide_seconds, r->median_us, r->p99_us);
   gint64 depth = kith_outbox_depth(store);
   if (depth > 0)
     fprintf(out, "  outbox: %" G_GINT64_FORMAT " change%s queued; 'kith sync' applies them\n", depth,

@@ -12,11 +12,39 @@ void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *co
   d->store = store;
   d->config = config;
   d->counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  d->users = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  d->people = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }
 
 void kith_decider_clear(kith_decider *d)
 {
   g_clear_pointer(&d->counts, g_hash_table_unref);
+  g_clear_pointer(&d->users, g_hash_table_unref);
+  g_clear_pointer(&d->people, g_hash_table_unref);
+}
+
+/* The cached User look-up: "" when the address is no User, else a leading
+ * '1' or '0' for active and the Id after it. */
+#define USER_CACHE_MAX 100000
+
+static char *user_by_email(kith_decider *d, const char *email, gboolean *active)
+{
+  const char *hit = g_hash_table_lookup(d->users, email);
+  if (!hit) {
+    gboolean a = FALSE;
+    g_autofree char *id = kith_lookup_user_by_email(d->store, email, &a);
+    char *v = id ? g_strconcat(a ? "1" : "0", id, NULL) : g_strdup("");
+    /* Bounded: a year of mail names far fewer addresses, but never grow without end. */
+    if (g_hash_table_size(d->users) >= USER_CACHE_MAX)
+      g_hash_table_remove_all(d->users);
+    g_hash_table_insert(d->users, g_strdup(email), v);
+    hit = v;
+  }
+  if (!*hit)
+    return NULL;
+  if (active)
+    *active = hit[0] == '1';
+  return g_strdup(hit + 1);
 }
 
 static void count(kith_decider *d, const char *action, const char *reason)
@@ -80,7 +108,7 @@ GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants)
     /* Both participant types start with the address. */
     const char *email = *(char **)g_ptr_array_index(participants, i);
     gboolean active = FALSE;
-    char *id = kith_lookup_user_by_email(d->store, email, &active);
+    char *id = user_by_email(d, email, &active);
     if (!id)
       continue;
     kith_activity_user *u = g_new0(kith_activity_user, 1);
@@ -107,26 +135,54 @@ const char *kith_rules_activity_skip(kith_decider *d, const kith_activity *a)
   return NULL;
 }
 
+typedef struct {
+  const char *reason; /* a static string, or NULL */
+  gboolean is_user;
+} person_verdict;
+
+/* R11 for an address, whatever its CUTYPE. */
+static person_verdict person_skip(kith_decider *d, const char *email)
+{
+  person_verdict v = {NULL, FALSE};
+  const char *domain = strrchr(email, '@') ? strrchr(email, '@') + 1 : "";
+  g_autofree char *user = user_by_email(d, email, NULL);
+  v.is_user = user != NULL;
+  if (user || kith_config_is_internal_domain(d->config, domain))
+    v.reason = "internal";
+  else if (kith_state_is_suppressed(d->store, email))
+    v.reason = "suppressed";
+  else if (kith_config_is_filtered(d->config, email))
+    v.reason = "filtered";
+  else if (kith_config_is_personal_domain(d->config, domain))
+    v.reason = "personal_domain";
+  else if (kith_config_is_role_address(d->config, email))
+    v.reason = "role_address";
+  return v;
+}
+
 const char *kith_rules_participant_skip(kith_decider *d, const char *email, kith_cutype cutype,
                                         gboolean *is_user)
 {
-  const char *domain = strrchr(email, '@') ? strrchr(email, '@') + 1 : "";
-  g_autofree char *user = kith_lookup_user_by_email(d->store, email, NULL);
+  person_verdict *v = g_hash_table_lookup(d->people, email);
+  if (!v) {
+    if (g_hash_table_size(d->people) >= USER_CACHE_MAX)
+      g_hash_table_remove_all(d->people);
+    v = g_new(person_verdict, 1);
+    *v = person_skip(d, email);
+    g_hash_table_insert(d->people, g_strdup(email), v);
+  }
   if (is_user)
-    *is_user = user != NULL;
-  if (user || kith_config_is_internal_domain(d->config, domain))
-    return "internal";
-  if (kith_state_is_suppressed(d->store, email))
-    return "suppressed";
-  if (kith_config_is_filtered(d->config, email))
-    return "filtered";
-  if (kith_config_is_personal_domain(d->config, domain))
-    return "personal_domain";
-  if (kith_config_is_role_address(d->config, email))
-    return "role_address";
+    *is_user = v->is_user;
+  if (v->reason)
+    return v->reason;
   if (cutype != KITH_CUTYPE_PERSON)
     return "resource";
   return NULL;
+}
+
+void kith_decider_forget(kith_decider *d, const char *email)
+{
+  g_hash_table_remove(d->people, email);
 }
 
 static const char *skip_sentence(const char *reason)

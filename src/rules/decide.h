@@ -31,6 +31,11 @@ typedef struct {
   kith_store *store;
   const kith_config *config;
   GHashTable *counts; /* "action" or "action/reason" -> count (GUINT_TO_POINTER) */
+  GHashTable *users;  /* address -> its User look-up, for this decider's life: every
+                         participant of every activity is asked about, and Users do
+                         not change while activities are decided */
+  GHashTable *people; /* address -> what R11 says of it (before CUTYPE); the same
+                         addresses are asked about again and again */
 } kith_decider;
 
 void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *config);
@@ -53,6 +58,9 @@ GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants);
 /* R10 for a captured activity (before it is stored): the reason it is
  * skipped ("automatic", "subject_filtered", "cancelled", "no_users"), or NULL. */
 const char *kith_rules_activity_skip(kith_decider *d, const kith_activity *a);
+
+/* Drops what the decider remembers of an address (its suppression changed). */
+void kith_decider_forget(kith_decider *d, const char *email);
 
 /* R11: the reason a participant is skipped, or NULL. */
 const char *kith_rules_participant_skip(kith_decider *d, const char *email, kith_cutype cutype,

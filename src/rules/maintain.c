@@ -138,6 +138,7 @@ gboolean kith_rules_remove(kith_decider *d, const char *id, gboolean allow_recre
   }
   if (!allow_recreate && !kith_state_suppress(s, email, id, error))
     return FALSE;
+  kith_decider_forget(d, email);
   if (email_out)
     *email_out = g_steal_pointer(&email);
   return TRUE;

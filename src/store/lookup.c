@@ -42,26 +42,65 @@ static gboolean one_row(sqlite3_stmt *st)
   return found;
 }
 
+/* The oldest of several contacts with one address: mirrored before queued,
+ * then by creation time (unknown last), then by Id. Chosen here rather than
+ * by ORDER BY, which would make SQLite build a temporary b-tree per look-up. */
+typedef struct {
+  gboolean set, queued, has_ts;
+  gint64 ts;
+  char *id, *account_id;
+  gboolean by_kith;
+} contact_pick;
+
+static gboolean contact_pick_better(const contact_pick *b, gboolean queued, gboolean has_ts,
+                                    gint64 ts, const char *id)
+{
+  if (!b->set)
+    return TRUE;
+  if (queued != b->queued)
+    return !queued;
+  if (has_ts != b->has_ts)
+    return has_ts;
+  if (has_ts && ts != b->ts)
+    return ts < b->ts;
+  return strcmp(id, b->id) < 0;
+}
+
 gboolean kith_lookup_contact_by_email(kith_store *s, const char *address, kith_contact_ref *out)
 {
   sqlite3_stmt *st = q(s,
-      "SELECT * FROM (SELECT Id, AccountId, Created_By_Kith__c, 0 AS queued, created_ts"
+      "SELECT Id, AccountId, Created_By_Kith__c, 0, created_ts"
       " FROM Contact WHERE email_key = ?1 AND" NOT_GOING("Contact.Id")
       " UNION ALL SELECT object_id, account_id, 1, 1, NULL FROM outbox"
-      " WHERE email = ?1 AND op = 'contact_create' AND state = 'pending')"
-      " ORDER BY queued, created_ts IS NULL, created_ts, Id LIMIT 1");
+      " WHERE email = ?1 AND op = 'contact_create' AND state = 'pending'");
   if (!st)
     return FALSE;
   bind(st, 1, address);
-  gboolean found = sqlite3_step(st) == SQLITE_ROW;
-  if (found && out) {
-    out->id = g_strdup(kith_store_col(st, 0));
-    out->account_id = g_strdup(kith_store_col(st, 1));
-    out->created_by_kith = sqlite3_column_int(st, 2) != 0;
-    out->queued = sqlite3_column_int(st, 3) != 0;
+  contact_pick b = {0};
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *id = kith_store_col(st, 0);
+    gboolean queued = sqlite3_column_int(st, 3) != 0;
+    gboolean has_ts = sqlite3_column_type(st, 4) != SQLITE_NULL;
+    gint64 ts = has_ts ? sqlite3_column_int64(st, 4) : 0;
+    if (!contact_pick_better(&b, queued, has_ts, ts, id))
+      continue;
+    g_free(b.id);
+    g_free(b.account_id);
+    b = (contact_pick){.set = TRUE, .queued = queued, .has_ts = has_ts, .ts = ts,
+                       .id = g_strdup(id), .account_id = g_strdup(kith_store_col(st, 1)),
+                       .by_kith = sqlite3_column_int(st, 2) != 0};
   }
   sqlite3_reset(st);
-  return found;
+  if (b.set && out) {
+    out->id = b.id;
+    out->account_id = b.account_id;
+    out->created_by_kith = b.by_kith;
+    out->queued = b.queued;
+  } else {
+    g_free(b.id);
+    g_free(b.account_id);
+  }
+  return b.set;
 }
 
 gboolean kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_ref *out,
@@ -92,30 +131,45 @@ gboolean kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_r
 
 char *kith_lookup_lead_by_email(kith_store *s, const char *address)
 {
-  sqlite3_stmt *st = q(s, "SELECT Id FROM Lead WHERE email_key = ? AND IsConverted = 0"
-                          " ORDER BY Id LIMIT 1");
+  /* The lowest Id, chosen here: no temporary b-tree for an ORDER BY. */
+  sqlite3_stmt *st = q(s, "SELECT Id FROM Lead WHERE email_key = ? AND IsConverted = 0");
   if (!st)
     return NULL;
   bind(st, 1, address);
-  char *id = sqlite3_step(st) == SQLITE_ROW ? g_strdup(kith_store_col(st, 0)) : NULL;
+  char *id = NULL;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *v = kith_store_col(st, 0);
+    if (!id || strcmp(v, id) < 0) {
+      g_free(id);
+      id = g_strdup(v);
+    }
+  }
   sqlite3_reset(st);
   return id;
 }
 
 char *kith_lookup_user_by_email(kith_store *s, const char *address, gboolean *active)
 {
-  sqlite3_stmt *st = q(s, "SELECT Id, IsActive FROM \"User\" WHERE email_key = ?"
-                          " ORDER BY IsActive DESC, Id LIMIT 1");
+  /* An active user before an inactive one, then the lowest Id; chosen here
+   * rather than by ORDER BY (a temporary b-tree per look-up). */
+  sqlite3_stmt *st = q(s, "SELECT Id, IsActive FROM \"User\" WHERE email_key = ?");
   if (!st)
     return NULL;
   bind(st, 1, address);
   char *id = NULL;
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    id = g_strdup(kith_store_col(st, 0));
-    if (active)
-      *active = sqlite3_column_int(st, 1) != 0;
+  gboolean best_active = FALSE;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *v = kith_store_col(st, 0);
+    gboolean a = sqlite3_column_int(st, 1) != 0;
+    if (!id || (a && !best_active) || (a == best_active && strcmp(v, id) < 0)) {
+      g_free(id);
+      id = g_strdup(v);
+      best_active = a;
+    }
   }
   sqlite3_reset(st);
+  if (id && active)
+    *active = best_active;
   return id;
 }
 
@@ -206,11 +260,17 @@ void kith_opportunity_free(gpointer p)
   g_free(o);
 }
 
+static gint opportunity_by_id(gconstpointer a, gconstpointer b)
+{
+  const kith_opportunity *x = *(kith_opportunity *const *)a, *y = *(kith_opportunity *const *)b;
+  return strcmp(x->id, y->id);
+}
+
 GPtrArray *kith_lookup_open_opportunities(kith_store *s, const char *account_id)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func(kith_opportunity_free);
   sqlite3_stmt *st = q(s, "SELECT Id, OwnerId, created_ts FROM Opportunity"
-                          " WHERE AccountId = ? AND IsClosed = 0 ORDER BY Id");
+                          " WHERE AccountId = ? AND IsClosed = 0");
   if (!st)
     return out;
   bind(st, 1, account_id);
@@ -223,6 +283,8 @@ GPtrArray *kith_lookup_open_opportunities(kith_store *s, const char *account_id)
     g_ptr_array_add(out, o);
   }
   sqlite3_reset(st);
+  /* By Id, sorted here: an account has a handful of open opportunities. */
+  g_ptr_array_sort(out, opportunity_by_id);
   return out;
 }
 

@@ -111,12 +111,36 @@ static const char migration_3[] =
     "CREATE TABLE source_file(path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " mtime INTEGER NOT NULL, read_at TEXT NOT NULL) WITHOUT ROWID;";
 
+/* 4: activities get a stable integer key (seq) and their participants are
+ * kept under it: inserting them then appends to the table's b-tree instead
+ * of landing at the random place a Message-ID sorts to, which made storing
+ * participants the largest cost of capture. */
+static const char migration_4[] =
+    "CREATE TABLE activity_v4(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " kind TEXT NOT NULL, time INTEGER NOT NULL, subject TEXT, origin TEXT, state TEXT NOT NULL,"
+    " reason TEXT, ingested_at TEXT NOT NULL);"
+    "INSERT INTO activity_v4(id, kind, time, subject, origin, state, reason, ingested_at)"
+    " SELECT id, kind, time, subject, origin, state, reason, ingested_at FROM activity"
+    " ORDER BY ingested_at, rowid;"
+    "CREATE TABLE participant(activity INTEGER NOT NULL, pos INTEGER NOT NULL,"
+    " email TEXT NOT NULL, name TEXT, role TEXT NOT NULL, cutype TEXT NOT NULL,"
+    " first_name TEXT, last_name TEXT, PRIMARY KEY(activity, pos)) WITHOUT ROWID;"
+    "INSERT INTO participant SELECT a.seq, p.pos, p.email, p.name, p.role, p.cutype,"
+    " p.first_name, p.last_name FROM activity_participant p JOIN activity_v4 a"
+    " ON a.id = p.activity_id ORDER BY a.seq, p.pos;"
+    "DROP TABLE activity_participant;"
+    "DROP TABLE activity;"
+    "ALTER TABLE activity_v4 RENAME TO activity;"
+    "CREATE INDEX activity_pending ON activity(state, time, id);"
+    "CREATE INDEX participant_email ON participant(email);";
+
 const char *kith_schema_migration(int version)
 {
   switch (version) {
   case 1: return migration_1;
   case 2: return migration_2;
   case 3: return migration_3;
+  case 4: return migration_4;
   default: return NULL;
   }
 }

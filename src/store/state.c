@@ -100,12 +100,13 @@ gboolean kith_state_activity_add(kith_store *s, const kith_activity *a, const ch
   bind_text(st, 8, now);
   if (!kith_store_step_done(s, st, error))
     return FALSE;
-  STMT(pt, "INSERT INTO activity_participant(activity_id, pos, email, name, role, cutype,"
+  sqlite3_int64 seq = sqlite3_last_insert_rowid(kith_store_db(s));
+  STMT(pt, "INSERT INTO participant(activity, pos, email, name, role, cutype,"
            " first_name, last_name) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
   for (guint i = 0; i < a->participants->len; i++) {
     const kith_participant *p = g_ptr_array_index(a->participants, i);
     sqlite3_reset(pt);
-    bind_text(pt, 1, a->id);
+    sqlite3_bind_int64(pt, 1, seq);
     sqlite3_bind_int(pt, 2, i);
     bind_text(pt, 3, p->email);
     bind_text(pt, 4, p->name);
@@ -145,7 +146,7 @@ GPtrArray *kith_state_pending_activities(kith_store *s, GError **error)
 kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT kind, time, subject, origin FROM activity WHERE id = ?", error);
+      s, "SELECT kind, time, subject, origin, seq FROM activity WHERE id = ?", error);
   if (!st)
     return NULL;
   sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -160,17 +161,18 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
   a->time = sqlite3_column_int64(st, 1);
   a->subject = g_strdup(kith_store_col(st, 2));
   a->origin = g_strdup(kith_store_col(st, 3));
+  sqlite3_int64 seq = sqlite3_column_int64(st, 4);
   sqlite3_reset(st);
   a->participants = g_ptr_array_new_with_free_func(stored_participant_free);
   sqlite3_stmt *pt = kith_store_stmt(
-      s, "SELECT email, name, role, cutype, first_name, last_name FROM activity_participant"
-         " WHERE activity_id = ? ORDER BY pos",
+      s, "SELECT email, name, role, cutype, first_name, last_name FROM participant"
+         " WHERE activity = ? ORDER BY pos",
       error);
   if (!pt) {
     kith_stored_activity_free(a);
     return NULL;
   }
-  sqlite3_bind_text(pt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(pt, 1, seq);
   while (sqlite3_step(pt) == SQLITE_ROW) {
     kith_stored_participant *p = g_new0(kith_stored_participant, 1);
     p->email = g_strdup(kith_store_col(pt, 0));
@@ -424,7 +426,7 @@ gboolean kith_state_activities_for(kith_store *s, const char *email, kith_activi
                                    gpointer user_data, GError **error)
 {
   STMT(st, "SELECT a.id, a.kind, a.time, a.subject, p.role, a.state, a.reason FROM"
-           " activity_participant p JOIN activity a ON a.id = p.activity_id WHERE p.email = ?"
+           " participant p JOIN activity a ON a.seq = p.activity WHERE p.email = ?"
            " ORDER BY a.time, a.id");
   bind_text(st, 1, email);
   while (sqlite3_step(st) == SQLITE_ROW)

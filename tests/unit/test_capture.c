@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -984,9 +985,128 @@ static void test_capture_acceptance_smoke(void)
   g_assert_true(saw_auto);
 }
 
+/* ---- the parse pool: worker threads change nothing but the speed ---- */
+
+typedef struct {
+  GPtrArray *seq;  /* "A id prepared" or "E where|why", in delivery order */
+  guint stop_after;
+  guint prepared;  /* activities that arrived with the prepare step done */
+} ordered;
+
+static void pool_prepare(kith_activity *a, gpointer data)
+{
+  (void)data;
+  a->prepared = g_ascii_strup(a->subject, -1);
+  a->prepared_free = g_free;
+}
+
+static gboolean pool_on_activity(kith_activity *a, gpointer data)
+{
+  ordered *o = data;
+  o->prepared += a->prepared != NULL;
+  g_ptr_array_add(o->seq, g_strdup_printf("A %s %s", a->id, a->prepared ? (char *)a->prepared : "-"));
+  return o->stop_after == 0 || o->seq->len < o->stop_after;
+}
+
+static void pool_on_error(const char *where, const char *why, gpointer data)
+{
+  ordered *o = data;
+  g_ptr_array_add(o->seq, g_strdup_printf("E %s|%s", where, why));
+}
+
+static GPtrArray *capture_with_threads(const char *dir, const char *threads, guint stop_after,
+                                       gboolean *finished, guint *prepared)
+{
+  g_setenv("KITH_CAPTURE_THREADS", threads, TRUE);
+  ordered o = {g_ptr_array_new_with_free_func(g_free), stop_after, 0};
+  kith_capture_sink s = {pool_on_activity, pool_on_error, &o, NULL, NULL, pool_prepare};
+  const char *paths[] = {dir, NULL};
+  kith_capture_stats st = {0};
+  *finished = kith_capture_paths(paths, &s, &st);
+  if (prepared)
+    *prepared = o.prepared;
+  return o.seq;
+}
+
+static void write_message(GString *out, guint i)
+{
+  g_string_append_printf(out,
+                         "From: Person %u <p%u@example%u.com>\nTo: rep@seller.example\n"
+                         "Subject: message %u\nDate: Mon, 2 Mar 2026 09:%02u:00 +0000\n"
+                         "Message-ID: <m%u@example.com>\n\nHello %u\n",
+                         i, i, i % 7, i, i % 60, i, i);
+}
+
+static void test_capture_pool_same_order_any_threads(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("kith-pool-XXXXXX", NULL);
+  /* a.mbox: 700 messages (more than the pool holds at once), one of them
+   * no message at all; b.ics in between; c/ a Maildir; d.jsonl last. */
+  g_autoptr(GString) mbox = g_string_new(NULL);
+  for (guint i = 0; i < 700; i++) {
+    g_string_append_printf(mbox, "From sender Mon Mar  2 09:00:00 2026\n");
+    if (i == 350)
+      g_string_append(mbox, "\x01\x02 not a header\n");
+    else
+      write_message(mbox, i);
+  }
+  g_autofree char *a = g_build_filename(dir, "a.mbox", NULL);
+  g_assert_true(g_file_set_contents(a, mbox->str, mbox->len, NULL));
+  g_autofree char *b = g_build_filename(dir, "b.ics", NULL);
+  const char *ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:ev1\r\n"
+                    "DTSTART:20260302T100000Z\r\nSUMMARY:Call\r\n"
+                    "ORGANIZER;CN=Rep:mailto:rep@seller.example\r\n"
+                    "ATTENDEE;CN=Buyer:mailto:buyer@client.example\r\nEND:VEVENT\r\n"
+                    "END:VCALENDAR\r\n";
+  g_assert_true(g_file_set_contents(b, ics, -1, NULL));
+  g_autofree char *cur = g_build_filename(dir, "c", "cur", NULL);
+  g_autofree char *new_ = g_build_filename(dir, "c", "new", NULL);
+  g_assert_cmpint(g_mkdir_with_parents(cur, 0700), ==, 0);
+  g_assert_cmpint(g_mkdir_with_parents(new_, 0700), ==, 0);
+  for (guint i = 0; i < 40; i++) {
+    g_autoptr(GString) m = g_string_new(NULL);
+    write_message(m, 1000 + i);
+    g_autofree char *name = g_strdup_printf("%04u.host:2,S", i);
+    g_autofree char *path = g_build_filename(i == 20 ? new_ : cur, name, NULL);
+    g_assert_true(g_file_set_contents(path, i == 7 ? "" : m->str, i == 7 ? 0 : -1, NULL));
+  }
+  g_autofree char *d = g_build_filename(dir, "d.jsonl", NULL);
+  const char *jl = "{\"type\":\"email\",\"id\":\"j1\",\"time\":\"2026-03-02T09:00:00Z\","
+                   "\"from\":{\"email\":\"x@client.example\"},\"to\":[]}\n";
+  g_assert_true(g_file_set_contents(d, jl, -1, NULL));
+
+  gboolean fin0 = FALSE, fin4 = FALSE;
+  guint prep4 = 0;
+  g_autoptr(GPtrArray) one = capture_with_threads(dir, "0", 0, &fin0, NULL);
+  g_autoptr(GPtrArray) four = capture_with_threads(dir, "4", 0, &fin4, &prep4);
+  g_assert_true(fin0 && fin4);
+  g_assert_cmpuint(one->len, ==, four->len);
+  for (guint i = 0; i < one->len; i++)
+    g_assert_cmpstr(g_ptr_array_index(one, i), ==, g_ptr_array_index(four, i));
+  /* 699 + 1 meeting + 39 + 1 jsonl activities, 2 errors, in file order */
+  g_assert_cmpuint(one->len, ==, 699 + 1 + 39 + 1 + 2);
+  g_assert_true(g_str_has_prefix(g_ptr_array_index(one, 0), "A m0@example.com MESSAGE 0"));
+  g_assert_true(g_str_has_prefix(g_ptr_array_index(one, 350), "E "));
+  g_assert_true(g_str_has_prefix(g_ptr_array_index(one, 700), "A ev1"));
+  g_assert_true(g_str_has_prefix(g_ptr_array_index(one, one->len - 1), "A j1"));
+  /* every email was prepared on a worker; the meeting and jsonl line are not emails read by it */
+  g_assert_cmpuint(prep4, ==, 699 + 39);
+
+  /* Stopping: exactly as many activities as the sink took, then FALSE. */
+  gboolean fin = TRUE;
+  g_autoptr(GPtrArray) stopped = capture_with_threads(dir, "4", 100, &fin, NULL);
+  g_assert_false(fin);
+  g_assert_cmpuint(stopped->len, ==, 100);
+  for (guint i = 0; i < stopped->len; i++)
+    g_assert_cmpstr(g_ptr_array_index(stopped, i), ==, g_ptr_array_index(one, i));
+  g_autofree char *rm = g_strdup_printf("rm -rf '%s'", dir);
+  g_assert_cmpint(system(rm), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/capture/pool/same_order_any_threads", test_capture_pool_same_order_any_threads);
   g_test_add_func("/capture/email/participants_order_and_dedup",
                   test_capture_email_participants_order_and_dedup);
   g_test_add_func("/capture/email/derived_id_stable", test_capture_email_derived_id_stable);

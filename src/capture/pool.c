@@ -1,0 +1,245 @@
+/* pool.c - emails parsed on worker threads, handed on in the order they were read. */
+#include "capture/pool.h"
+
+#include "capture/mime.h"
+
+
+typedef enum {
+  JOB_BYTES, /* one message of an mbox */
+  JOB_FILE,  /* one message file: .eml, Maildir */
+  JOB_ERROR, /* something that could not be read, reported in its place */
+  JOB_CALL,  /* a callback run in its place (a file marked read) */
+} job_kind;
+
+typedef struct {
+  job_kind kind;
+  GByteArray *bytes;
+  char *where;
+  char *why;
+  kith_activity *activity;
+  void (*fn)(gpointer data);
+  gpointer data;
+  GDestroyNotify free_data;
+  gsize cost;    /* bytes counted against KITH_POOL_MAX_BYTES */
+  gboolean done; /* under the pool's lock */
+} job;
+
+struct kith_pool {
+  const kith_capture_sink *sink;
+  GThreadPool *threads; /* NULL: everything runs on the calling thread */
+  GMutex lock;
+  GCond cond;
+  GQueue queue; /* job*, in push order; only the calling thread touches it */
+  gsize in_flight;
+  gboolean stopped; /* written by the calling thread under the lock */
+};
+
+/* A message file's cost before it is read: about a typical message. */
+#define FILE_COST (64u * 1024)
+
+static void job_free(job *j)
+{
+  if (j->bytes)
+    g_byte_array_unref(j->bytes);
+  g_free(j->where);
+  g_free(j->why);
+  kith_activity_free(j->activity);
+  if (j->free_data)
+    j->free_data(j->data);
+  g_free(j);
+}
+
+/* The part of a job that needs nothing but the job: on a worker thread. */
+static void run(kith_pool *p, job *j)
+{
+  if (j->kind == JOB_BYTES)
+    j->activity = kith_mime_parse_bytes(j->bytes, j->where, &j->why);
+  else if (j->kind == JOB_FILE)
+    j->activity = kith_mime_parse_file(j->where, &j->why);
+  g_clear_pointer(&j->bytes, g_byte_array_unref); /* the raw message is no longer needed */
+  if (j->activity && p->sink->prepare)
+    p->sink->prepare(j->activity, p->sink->user_data);
+}
+
+static void worker(gpointer data, gpointer user_data)
+{
+  job *j = data;
+  kith_pool *p = user_data;
+  g_mutex_lock(&p->lock);
+  gboolean stopped = p->stopped;
+  g_mutex_unlock(&p->lock);
+  if (!stopped)
+    run(p, j);
+  g_mutex_lock(&p->lock);
+  j->done = TRUE;
+  g_cond_broadcast(&p->cond);
+  g_mutex_unlock(&p->lock);
+}
+
+static void stop(kith_pool *p)
+{
+  g_mutex_lock(&p->lock);
+  p->stopped = TRUE;
+  g_mutex_unlock(&p->lock);
+}
+
+/* Hands a finished job to the sink (unless stopped) and frees it. */
+static void deliver(kith_pool *p, job *j)
+{
+  const kith_capture_sink *s = p->sink;
+  if (!p->stopped) {
+    switch (j->kind) {
+    case JOB_BYTES:
+    case JOB_FILE:
+      if (j->activity) {
+        if (!s->on_activity(j->activity, s->user_data))
+          stop(p);
+      } else {
+        s->on_error(j->where, j->why ? j->why : "cannot be read", s->user_data);
+      }
+      break;
+    case JOB_ERROR:
+      s->on_error(j->where, j->why, s->user_data);
+      break;
+    case JOB_CALL:
+      j->fn(j->data);
+      break;
+    }
+  }
+  job_free(j);
+}
+
+/* Hands on the finished jobs at the head of the queue; with WAIT, waits
+ * for the head until the queue is empty. */
+static void deliver_ready(kith_pool *p, gboolean wait)
+{
+  job *head;
+  while ((head = g_queue_peek_head(&p->queue))) {
+    g_mutex_lock(&p->lock);
+    while (!head->done && wait)
+      g_cond_wait(&p->cond, &p->lock);
+    gboolean done = head->done;
+    g_mutex_unlock(&p->lock);
+    if (!done)
+      return;
+    g_queue_pop_head(&p->queue);
+    p->in_flight -= head->cost;
+    deliver(p, head);
+  }
+}
+
+static guint thread_count(void)
+{
+  const char *env = g_getenv("KITH_CAPTURE_THREADS");
+  if (env && *env) {
+    char *end = NULL;
+    guint64 n = g_ascii_strtoull(env, &end, 10);
+    if (end && !*end)
+      return (guint)MIN(n, 64);
+  }
+  return g_get_num_processors();
+}
+
+kith_pool *kith_pool_new(const kith_capture_sink *sink)
+{
+  kith_pool *p = g_new0(kith_pool, 1);
+  p->sink = sink;
+  g_mutex_init(&p->lock);
+  g_cond_init(&p->cond);
+  g_queue_init(&p->queue);
+  guint n = thread_count();
+  if (n > 0) {
+    kith_mime_init(); /* once, before any worker parses */
+    p->threads = g_thread_pool_new(worker, p, (int)n, TRUE, NULL);
+  }
+  return p;
+}
+
+static gboolean push(kith_pool *p, job *j)
+{
+  if (p->stopped) {
+    job_free(j);
+    return FALSE;
+  }
+  gboolean parse = j->kind == JOB_BYTES || j->kind == JOB_FILE;
+  if (!p->threads) {
+    if (parse)
+      run(p, j);
+    deliver(p, j);
+    return !p->stopped;
+  }
+  j->done = !parse;
+  g_queue_push_tail(&p->queue, j);
+  p->in_flight += j->cost;
+  if (parse)
+    g_thread_pool_push(p->threads, j, NULL);
+  deliver_ready(p, FALSE);
+  /* Bounded: wait for the oldest while too much is in flight. */
+  while (p->queue.length > KITH_POOL_MAX_JOBS ||
+         (p->in_flight > KITH_POOL_MAX_BYTES && p->queue.length > 1)) {
+    job *head = g_queue_peek_head(&p->queue);
+    g_mutex_lock(&p->lock);
+    while (!head->done)
+      g_cond_wait(&p->cond, &p->lock);
+    g_mutex_unlock(&p->lock);
+    deliver_ready(p, FALSE);
+  }
+  return !p->stopped;
+}
+
+gboolean kith_pool_push_bytes(kith_pool *p, GByteArray *bytes, char *where)
+{
+  job *j = g_new0(job, 1);
+  j->kind = JOB_BYTES;
+  j->bytes = bytes;
+  j->where = where;
+  j->cost = bytes->len;
+  return push(p, j);
+}
+
+gboolean kith_pool_push_file(kith_pool *p, char *path)
+{
+  job *j = g_new0(job, 1);
+  j->kind = JOB_FILE;
+  j->where = path;
+  j->cost = FILE_COST;
+  return push(p, j);
+}
+
+gboolean kith_pool_push_error(kith_pool *p, char *where, const char *why)
+{
+  job *j = g_new0(job, 1);
+  j->kind = JOB_ERROR;
+  j->where = where;
+  j->why = g_strdup(why);
+  return push(p, j);
+}
+
+gboolean kith_pool_push_call(kith_pool *p, void (*fn)(gpointer data), gpointer data,
+                             GDestroyNotify free_data)
+{
+  job *j = g_new0(job, 1);
+  j->kind = JOB_CALL;
+  j->fn = fn;
+  j->data = data;
+  j->free_data = free_data;
+  return push(p, j);
+}
+
+gboolean kith_pool_drain(kith_pool *p)
+{
+  deliver_ready(p, TRUE);
+  return !p->stopped;
+}
+
+void kith_pool_free(kith_pool *p)
+{
+  if (!p)
+    return;
+  deliver_ready(p, TRUE); /* once stopped, this only waits and frees */
+  if (p->threads)
+    g_thread_pool_free(p->threads, FALSE, TRUE);
+  g_mutex_clear(&p->lock);
+  g_cond_clear(&p->cond);
+  g_free(p);
+}
