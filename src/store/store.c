@@ -15,6 +15,14 @@ struct kith_store {
   sqlite3 *db;
   char *path;
   GHashTable *stmts; /* sql -> sqlite3_stmt* */
+  /* The same statements by the address of the caller's SQL text: nearly all
+   * of it is string literals, and hashing a long statement's every byte on
+   * each use cost more than some look-ups it ran. Checked with strcmp, so a
+   * reused address with other text falls back to STMTS. */
+  struct {
+    const char *sql;
+    sqlite3_stmt *st;
+  } recent[256];
 };
 
 static void stmt_finalize(gpointer p) { sqlite3_finalize(p); }
@@ -197,8 +205,17 @@ sqlite3 *kith_store_db(kith_store *store) { return store->db; }
 
 sqlite3_stmt *kith_store_stmt(kith_store *store, const char *sql, GError **error)
 {
+  guint slot = (guint)(((guintptr)sql >> 3) * 2654435761u) & 255u;
+  if (store->recent[slot].sql == sql && strcmp(sqlite3_sql(store->recent[slot].st), sql) == 0) {
+    sqlite3_stmt *hit = store->recent[slot].st;
+    sqlite3_reset(hit);
+    sqlite3_clear_bindings(hit);
+    return hit;
+  }
   sqlite3_stmt *st = g_hash_table_lookup(store->stmts, sql);
   if (st) {
+    store->recent[slot].sql = sql;
+    store->recent[slot].st = st;
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return st;
@@ -208,6 +225,8 @@ sqlite3_stmt *kith_store_stmt(kith_store *store, const char *sql, GError **error
     return NULL;
   }
   g_hash_table_insert(store->stmts, g_strdup(sql), st);
+  store->recent[slot].sql = sql;
+  store->recent[slot].st = st;
   return st;
 }
 
