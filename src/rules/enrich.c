@@ -29,43 +29,56 @@ static kith_enrich_mode policy(const kith_config *c, kith_field f, gboolean by_k
   return m;
 }
 
+/* R37-R39 for one FIELD that has an observation: VALUE at TIME, shown by
+ * the activity SHOWN_BY. */
+static gboolean enrich_field(kith_decider *d, const char *email, const char *contact_id,
+                             gboolean by_kith, kith_field f, const char *value, gint64 time,
+                             const char *shown_by, GError **error)
+{
+  kith_enrich_mode mode = policy(d->config, f, by_kith);
+  const char *field = kith_field_name(f);
+  gint64 written = 0;
+  /* R39: an observation older than the one the field was written from is
+   * ignored, whatever order the files came in. */
+  if (kith_state_field_source(d->store, contact_id, field, &written) && time <= written)
+    return TRUE;
+  g_autofree char *current = kith_lookup_contact_field(d->store, contact_id, field);
+  if (strcmp(current, value) == 0)
+    return kith_state_set_field_source(d->store, contact_id, field, time, error);
+  if (mode == KITH_ENRICH_IF_EMPTY && *current)
+    return TRUE;
+  const char *rule = by_kith ? "R37" : "R38";
+  g_autofree char *why = g_strdup_printf(
+      by_kith ? "%s: '%s' becomes '%s', newer mail shows it (R37)"
+              : mode == KITH_ENRICH_IF_EMPTY ? "%s: the empty field '%s' becomes '%s' (if_empty, R38)"
+                                             : "%s: '%s' becomes '%s' (always, R38)",
+      field, current, value);
+  kith_decision x = {.action = "field_updated", .reason = field, .rule = rule,
+                     .activity_id = shown_by, .email = email, .object_id = contact_id,
+                     .contact_id = contact_id, .field = field, .value = value,
+                     .old_value = current, .obs_time = time, .detail = why};
+  return kith_decider_emit(d, &x, error) &&
+         kith_state_set_field_source(d->store, contact_id, field, time, error);
+}
+
 gboolean kith_rules_enrich(kith_decider *d, const char *activity_id, const char *email,
                            const char *contact_id, gboolean by_kith, GError **error)
 {
-  for (int f = 0; f < KITH_FIELD_COUNT; f++) {
-    kith_enrich_mode mode = policy(d->config, f, by_kith);
-    if (mode == KITH_ENRICH_NEVER)
+  /* Every field's newest observation in one look-up: most people show a
+   * name and nothing else, so most fields have none. */
+  char *values[KITH_FIELD_COUNT], *shown[KITH_FIELD_COUNT];
+  gint64 times[KITH_FIELD_COUNT];
+  kith_state_observations_full(d->store, email, values, times, shown);
+  gboolean ok = TRUE;
+  for (int f = 0; ok && f < KITH_FIELD_COUNT; f++) {
+    if (!values[f] || policy(d->config, f, by_kith) == KITH_ENRICH_NEVER)
       continue;
-    const char *field = kith_field_name(f);
-    g_autofree char *value = NULL, *shown_by = NULL;
-    gint64 time = 0, written = 0;
-    if (!kith_state_observation_full(d->store, email, field, &value, &time, &shown_by))
-      continue;
-    /* R39: an observation older than the one the field was written from is
-     * ignored, whatever order the files came in. */
-    if (kith_state_field_source(d->store, contact_id, field, &written) && time <= written)
-      continue;
-    g_autofree char *current = kith_lookup_contact_field(d->store, contact_id, field);
-    if (strcmp(current, value) == 0) {
-      if (!kith_state_set_field_source(d->store, contact_id, field, time, error))
-        return FALSE;
-      continue;
-    }
-    if (mode == KITH_ENRICH_IF_EMPTY && *current)
-      continue;
-    const char *rule = by_kith ? "R37" : "R38";
-    g_autofree char *why = g_strdup_printf(
-        by_kith ? "%s: '%s' becomes '%s', newer mail shows it (R37)"
-                : mode == KITH_ENRICH_IF_EMPTY ? "%s: the empty field '%s' becomes '%s' (if_empty, R38)"
-                                               : "%s: '%s' becomes '%s' (always, R38)",
-        field, current, value);
-    kith_decision x = {.action = "field_updated", .reason = field, .rule = rule,
-                       .activity_id = shown_by, .email = email, .object_id = contact_id,
-                       .contact_id = contact_id, .field = field, .value = value,
-                       .old_value = current, .obs_time = time, .detail = why};
-    if (!kith_decider_emit(d, &x, error) ||
-        !kith_state_set_field_source(d->store, contact_id, field, time, error))
-      return FALSE;
+    ok = enrich_field(d, email, contact_id, by_kith, f, values[f], times[f], shown[f], error);
   }
-  return TRUE;
+  for (int f = 0; f < KITH_FIELD_COUNT; f++) {
+    g_free(values[f]);
+    g_free(shown[f]);
+  }
+  (void)activity_id;
+  return ok;
 }

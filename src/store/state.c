@@ -235,14 +235,17 @@ gboolean kith_state_observation(kith_store *s, const char *email, const char *fi
   return kith_state_observation_full(s, email, field, value, time, NULL);
 }
 
-void kith_state_observations(kith_store *s, const char *email, char **values, gint64 *times)
+void kith_state_observations_full(kith_store *s, const char *email, char **values,
+                                  gint64 *times, char **activity_ids)
 {
   for (int f = 0; f < KITH_FIELD_COUNT; f++) {
     values[f] = NULL;
     times[f] = 0;
+    if (activity_ids)
+      activity_ids[f] = NULL;
   }
-  sqlite3_stmt *st = kith_store_stmt(s, "SELECT field, value, time FROM observation WHERE email = ?",
-                                     NULL);
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT field, value, time, activity_id FROM observation WHERE email = ?", NULL);
   if (!st)
     return;
   bind_text(st, 1, email);
@@ -253,8 +256,17 @@ void kith_state_observations(kith_store *s, const char *email, char **values, gi
     g_free(values[f]);
     values[f] = g_strdup(kith_store_col(st, 1));
     times[f] = sqlite3_column_int64(st, 2);
+    if (activity_ids) {
+      g_free(activity_ids[f]);
+      activity_ids[f] = g_strdup(kith_store_col(st, 3));
+    }
   }
   sqlite3_reset(st);
+}
+
+void kith_state_observations(kith_store *s, const char *email, char **values, gint64 *times)
+{
+  kith_state_observations_full(s, email, values, times, NULL);
 }
 
 gboolean kith_state_field_source(kith_store *s, const char *contact_id, const char *field,

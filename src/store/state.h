@@ -57,6 +57,10 @@ gboolean kith_state_observation_full(kith_store *s, const char *email, const cha
 /* Every field's newest observation for EMAIL in one look-up: VALUES[f] and
  * TIMES[f] by kith_field (values newly allocated; NULL where none). */
 void kith_state_observations(kith_store *s, const char *email, char **values, gint64 *times);
+/* The same with the Id of the activity that showed each (ACTIVITY_IDS[f],
+ * newly allocated; NULL where none). */
+void kith_state_observations_full(kith_store *s, const char *email, char **values,
+                                  gint64 *times, char **activity_ids);
 
 /* The time of the observation a contact's field was last written from;
  * FALSE when none (a value imported from the CRM, older than every one). */
