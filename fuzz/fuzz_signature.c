@@ -1,4 +1,5 @@
 /* fuzz_signature.c - fuzz target: a sender's text through kith_signature_extract (R5). */
+#include "extract/reply.h"
 #include "extract/signature.h"
 
 #include <stdint.h>
@@ -25,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   g_autoptr(kith_signature) named = kith_signature_extract(text, "jane.doe@example.com", "Jane", "Doe");
   /* Without a name to anchor the block. */
   g_autoptr(kith_signature) plain = kith_signature_extract(text, "jane.doe@example.com", NULL, NULL);
-  g_autofree char *own = kith_signature_own_text(text);
+  g_autofree char *own = kith_reply_own_text(text);
   size_t n = touch(named) + touch(plain) + strlen(own);
   return n == (size_t)-1;
 }

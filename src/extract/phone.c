@@ -1,6 +1,8 @@
 /* phone.c - phone numbers to "+CC NATIONAL" form, with region and NANP state (R5). */
 #include "extract/phone.h"
 
+#include "extract/sigtext.h"
+
 #include "util/regex.h"
 #include "util/data.h"
 
@@ -25,7 +27,33 @@ typedef struct {
   GRegex *leading;
   GRegex *pattern;
   char *format;
+  /* Most patterns are groups of digits only, "(\d{3})(\d{3})(\d{4})": their
+   * group lengths, matched without the regex engine; 0 groups otherwise. */
+  guint8 groups[9];
+  guint n_groups;
 } format_rule;
+
+/* Reads SRC as a run of "(\d{N})" groups into FR; FALSE when it is anything
+ * else (then the compiled pattern is used). */
+static gboolean parse_digit_groups(const char *src, format_rule *fr)
+{
+  guint n = 0;
+  const char *p = src;
+  while (*p) {
+    if (!g_str_has_prefix(p, "(\\d{") || n >= G_N_ELEMENTS(fr->groups))
+      return FALSE;
+    p += 4;
+    guint len = 0;
+    while (g_ascii_isdigit(*p) && len < 100)
+      len = len * 10 + (guint)(*p++ - '0');
+    if (len == 0 || len > 20 || !g_str_has_prefix(p, "})"))
+      return FALSE;
+    p += 2;
+    fr->groups[n++] = (guint8)len;
+  }
+  fr->n_groups = n;
+  return n > 0;
+}
 
 typedef struct {
   char region[4];
@@ -106,6 +134,8 @@ static void load_formats(phone_tables *t)
     fr->leading = compile_anchored(f[1], FALSE);
     fr->pattern = compile_anchored(f[2], TRUE);
     fr->format = g_strdup(f[3]);
+    if (!parse_digit_groups(f[2], fr))
+      fr->n_groups = 0;
     if (!fr->pattern) {
       g_free(fr->format);
       g_clear_pointer(&fr->leading, g_regex_unref);
@@ -211,13 +241,32 @@ static char *format_number(const char *cc, const char *nsn)
     const format_rule *fr = g_ptr_array_index(list, i);
     if (fr->leading && !g_regex_match(fr->leading, nsn, 0, NULL))
       continue;
+    /* Group K's start and length in NSN, for a pattern of digit groups. */
+    gsize start[10] = {0}, len[10] = {0};
     g_autoptr(GMatchInfo) mi = NULL;
-    if (!g_regex_match(fr->pattern, nsn, 0, &mi))
+    if (fr->n_groups) {
+      gsize total = 0;
+      for (guint k = 0; k < fr->n_groups; k++) {
+        start[k + 1] = total;
+        len[k + 1] = fr->groups[k];
+        total += fr->groups[k];
+      }
+      len[0] = total;
+      if (strlen(nsn) != total || strspn(nsn, "0123456789") != total)
+        continue;
+    } else if (!g_regex_match(fr->pattern, nsn, 0, &mi)) {
       continue;
+    }
     for (const char *p = fr->format; *p; p++) {
       if (*p == '$' && g_ascii_isdigit(p[1])) {
-        g_autofree char *group = g_match_info_fetch(mi, p[1] - '0');
-        g_string_append(out, group ? group : "");
+        guint k = (guint)(p[1] - '0');
+        if (fr->n_groups) {
+          if (k <= fr->n_groups)
+            g_string_append_len(out, nsn + start[k], len[k]);
+        } else {
+          g_autofree char *group = g_match_info_fetch(mi, k);
+          g_string_append(out, group ? group : "");
+        }
         p++;
       } else if (*p == '-' || *p == '.' || *p == '/' || *p == ' ') {
         if (out->str[out->len - 1] != ' ')
@@ -366,4 +415,155 @@ char *kith_phone_normalize(const char *raw, const char *default_cc, char **out_c
   if (out_state && state)
     *out_state = g_strdup(state);
   return format_number(cc, nsn);
+}
+
+/* ---- numbers in a signature line ---- */
+
+static kith_phone_kind label_kind(const char *text)
+{
+  kith_sigword w[8];
+  g_autofree char *spaced = g_strdelimit(g_utf8_casefold(text, -1), ":.,;()[]/|-", ' ');
+  guint n = kith_sigtext_split(spaced, 0, w, 8);
+  kith_phone_kind kind = KITH_PHONE_NONE;
+  static const char *const fax[] = {"fax", "f", "fx", "facsimile", "telefax", "telecopie",
+                                    "télécopie", "faks", NULL};
+  static const char *const direct[] = {"direct", "d", "dd", "ddi", "dir", "durchwahl", "directo",
+                                       "diretto", "direkt", NULL};
+  static const char *const mobile[] = {"mobile", "mob", "m", "cell", "cellular", "c", "handy",
+                                       "mobil", "portable", "móvil", "movil", "cel", "cellulare",
+                                       "celular", "gsm", "mobiel", "mobiltelefon", "kom",
+                                       "komórka", "mobilný", "mobilní", NULL};
+  static const char *const main[] = {"main", "switchboard", "zentrale", "standard", "hq",
+                                     "toll", "free", NULL};
+  static const char *const office[] = {"tel", "telephone", "phone", "ph", "p", "t", "o",
+                                       "office", "work", "w", "voice", "telefon", "telefono",
+                                       "téléphone", "tél", "tlf", "tfn", "puhelin", "biz", "ofc",
+                                       "off", "b", "fon", "fono", "tfno", "telf", "tf", NULL};
+  /* One table, word -> kind; a word in two lists keeps the first. */
+  static GHashTable *labels;
+  if (g_once_init_enter(&labels)) {
+    GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+    const char *const *lists[] = {fax, direct, mobile, main, office};
+    const kith_phone_kind kinds[] = {KITH_PHONE_FAX, KITH_PHONE_DIRECT, KITH_PHONE_MOBILE,
+                                     KITH_PHONE_MAIN, KITH_PHONE_OFFICE};
+    for (guint l = 0; l < G_N_ELEMENTS(lists); l++)
+      for (const char *const *x = lists[l]; *x; x++)
+        if (!g_hash_table_contains(h, *x))
+          g_hash_table_insert(h, (gpointer)*x, GINT_TO_POINTER(kinds[l] + 1));
+    g_once_init_leave(&labels, h);
+  }
+  for (guint i = 0; i < n && kind == KITH_PHONE_NONE; i++) {
+    gint k = GPOINTER_TO_INT(g_hash_table_lookup(labels, w[i].text));
+    if (k)
+      kind = (kith_phone_kind)(k - 1);
+  }
+  kith_sigtext_clear(w, n);
+  return kind;
+}
+
+/* The end of a phone-number-shaped run at P ("+44 (0)20 7946 0958"). */
+static const char *number_end(const char *p, guint *digits)
+{
+  const char *last = NULL;
+  *digits = 0;
+  for (const char *q = p; *q; q++) {
+    if (g_ascii_isdigit(*q)) {
+      (*digits)++;
+      last = q + 1;
+    } else if (*q == ' ') {
+      if (q[1] == ' ')
+        break; /* two spaces part two numbers */
+    } else if (!strchr("+-./()", *q)) {
+      break;
+    }
+  }
+  return last;
+}
+
+/* LINE with each word holding an address or a URL blanked out, so that
+ * their digits are not read as numbers ("Direct 415-853-9354 |
+ * jack@example.com" keeps its number); NULL when it holds none. */
+static char *blank_addresses(const char *line)
+{
+  if (!strchr(line, '@') && !strstr(line, "://") && !strstr(line, "www."))
+    return NULL;
+  char *copy = g_strdup(line);
+  for (char *w = copy; *w;) {
+    if (*w == ' ') {
+      w++;
+      continue;
+    }
+    char *e = w;
+    while (*e && *e != ' ')
+      e++;
+    char save = *e;
+    *e = '\0';
+    gboolean addr = strchr(w, '@') || strstr(w, "://") || g_str_has_prefix(w, "www.");
+    *e = save;
+    if (addr)
+      memset(w, ' ', e - w);
+    w = e;
+  }
+  return copy;
+}
+
+void kith_phone_scan(const char *line, const char *default_cc, kith_phone_hit *best)
+{
+  g_autofree char *clean = blank_addresses(line);
+  if (clean)
+    line = clean;
+  const char *label_from = line;
+  for (const char *p = line; *p;) {
+    gboolean start = (*p == '+' || *p == '(' || g_ascii_isdigit(*p)) &&
+                     (p == line || !g_ascii_isalnum(p[-1]));
+    if (!start) {
+      p++;
+      continue;
+    }
+    guint digits = 0;
+    const char *end = number_end(p, &digits);
+    if (!end || digits < 7) {
+      p = end ? end : p + 1;
+      continue;
+    }
+    /* An extension written after the number is read past, not parsed. */
+    g_autofree char *raw = g_strndup(p, end - p);
+    g_autofree char *before = g_strndup(label_from, p - label_from);
+    kith_phone_kind kind = label_kind(before);
+    const char *after = end;
+    while (*after == ' ' || *after == '(' || *after == '-')
+      after++;
+    if (kind == KITH_PHONE_NONE && !strchr(";,|", *end)) {
+      /* "713-646-5745 (fax)", "(703) 256-1833 fax": a label after the
+       * number, in parentheses or ending the line (else it is the next
+       * number's). */
+      const char *stop = after;
+      while (*stop && !g_ascii_isdigit(*stop) && *stop != ':' && *stop != '+' && *stop != ')')
+        stop++;
+      gboolean paren = strchr(end, '(') && strchr(end, '(') < after && *stop == ')';
+      g_autofree char *trailing = g_strndup(after, MIN(stop - after, 20));
+      kith_phone_kind k2 = label_kind(trailing);
+      if (k2 != KITH_PHONE_NONE && (paren || kith_sigtext_blank(stop)))
+        kind = k2;
+    }
+    label_from = end;
+    p = end;
+    if (kind == KITH_PHONE_FAX)
+      continue;
+    if (kind == KITH_PHONE_NONE)
+      kind = KITH_PHONE_OFFICE;
+    if (best->number && best->kind <= kind)
+      continue;
+    char *country = NULL, *state = NULL;
+    char *num = kith_phone_normalize(raw, default_cc, &country, &state);
+    if (!num) {
+      g_free(country);
+      g_free(state);
+      continue;
+    }
+    g_free(best->number);
+    g_free(best->country);
+    g_free(best->state);
+    *best = (kith_phone_hit){num, country, state, kind};
+  }
 }

@@ -21,8 +21,3 @@ kith_signature *kith_signature_extract(const char *text, const char *email,
 void kith_signature_free(kith_signature *sig);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_signature, kith_signature_free)
 
-/* The part of TEXT its sender wrote: without quoted replies ("On ... wrote:"
- * blocks in the common languages, Outlook and Lotus headers, "> " lines),
- * forwarded messages, legal disclaimers and "Sent from my iPhone" lines.
- * Newly allocated, never NULL. */
-char *kith_signature_own_text(const char *text);

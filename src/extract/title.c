@@ -32,7 +32,13 @@ typedef struct {
 struct kith_title_rules {
   GPtrArray *rules;       /* title_rule, file order */
   GHashTable *by_first;   /* exact first word -> GPtrArray of title_rule (borrowed) */
-  GPtrArray *wild_first;  /* rules whose first word has a '*' (borrowed) */
+  /* Rules whose first word has a '*' (borrowed), by the byte a word they
+   * match must start with ("leiter*": 'l') or end with ("*leiter": 'r');
+   * the others (a lone "*") in wild_other. A title's word is tried only
+   * against its own buckets. */
+  GPtrArray *wild_prefix[256];
+  GPtrArray *wild_suffix[256];
+  GPtrArray *wild_other;
   GPtrArray *personas;    /* persona_rule */
 };
 
@@ -71,22 +77,26 @@ void kith_title_rules_free(kith_title_rules *rules)
   if (!rules)
     return;
   g_hash_table_unref(rules->by_first);
-  g_ptr_array_unref(rules->wild_first);
+  for (guint i = 0; i < 256; i++) {
+    if (rules->wild_prefix[i])
+      g_ptr_array_unref(rules->wild_prefix[i]);
+    if (rules->wild_suffix[i])
+      g_ptr_array_unref(rules->wild_suffix[i]);
+  }
+  g_ptr_array_unref(rules->wild_other);
   g_ptr_array_unref(rules->rules);
   g_ptr_array_unref(rules->personas);
   g_free(rules);
 }
 
-/* Lower-case ASCII words of TEXT: accents folded, dots dropped (so "Sr." and
- * "V.P." read as "sr" and "vp"), everything but letters, digits and '&' a
- * separator. Returns the number of words written into WORDS (each owned). */
-static guint tokenize(const char *text, char **words, guint max, gboolean keep_wild)
+/* The words of ASCII text A, as tokenize describes them. Each is written
+ * into STORE (at least 2 * strlen(A) + 2 bytes) when given, else newly
+ * allocated. */
+static guint split_tokens(const char *a, char **words, guint max, gboolean keep_wild, char *store)
 {
-  g_autofree char *cut = g_utf8_make_valid(text, MIN(strlen(text), MAX_TITLE));
-  g_autofree char *ascii = g_str_to_ascii(cut, "C");
   guint n = 0;
   GString *w = g_string_sized_new(16);
-  for (const char *p = ascii;; p++) {
+  for (const char *p = a;; p++) {
     char c = g_ascii_tolower(*p);
     if (keep_wild && strncmp(p, "...", 3) == 0) {
       if (n < max)
@@ -101,7 +111,13 @@ static guint tokenize(const char *text, char **words, guint max, gboolean keep_w
       continue;
     }
     if (w->len > 0 && n < max) {
-      words[n++] = g_strdup(w->str);
+      if (store) {
+        memcpy(store, w->str, w->len + 1);
+        words[n++] = store;
+        store += w->len + 1;
+      } else {
+        words[n++] = g_strdup(w->str);
+      }
     }
     g_string_truncate(w, 0);
     if (!c)
@@ -109,6 +125,16 @@ static guint tokenize(const char *text, char **words, guint max, gboolean keep_w
   }
   g_string_free(w, TRUE);
   return n;
+}
+
+/* Lower-case ASCII words of TEXT: accents folded, dots dropped (so "Sr." and
+ * "V.P." read as "sr" and "vp"), everything but letters, digits and '&' a
+ * separator. Returns the number of words written into WORDS (each owned). */
+static guint tokenize(const char *text, char **words, guint max, gboolean keep_wild)
+{
+  g_autofree char *cut = g_utf8_make_valid(text, MIN(strlen(text), MAX_TITLE));
+  g_autofree char *ascii = g_str_to_ascii(cut, "C");
+  return split_tokens(ascii, words, max, keep_wild, NULL);
 }
 
 static gboolean word_matches(const char *pat, const char *word)
@@ -143,7 +169,15 @@ static void index_rule(kith_title_rules *rules, title_rule *r)
 {
   const char *first = r->words[0];
   if (strchr(first, '*')) {
-    g_ptr_array_add(rules->wild_first, r);
+    gsize pl = strlen(first);
+    GPtrArray **bucket = &rules->wild_other;
+    if (pl > 1 && first[pl - 1] == '*')
+      bucket = &rules->wild_prefix[(guchar)first[0]];
+    else if (pl > 1 && first[0] == '*')
+      bucket = &rules->wild_suffix[(guchar)first[pl - 1]];
+    if (!*bucket)
+      *bucket = g_ptr_array_new();
+    g_ptr_array_add(*bucket, r);
     return;
   }
   GPtrArray *list = g_hash_table_lookup(rules->by_first, first);
@@ -195,7 +229,7 @@ static kith_title_rules *rules_parse(const char *text, const char *name, GError 
   rules->rules = g_ptr_array_new_with_free_func((GDestroyNotify)rule_free);
   rules->by_first = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify)g_ptr_array_unref);
-  rules->wild_first = g_ptr_array_new();
+  rules->wild_other = g_ptr_array_new();
   rules->personas = g_ptr_array_new_with_free_func((GDestroyNotify)persona_free);
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   guint lineno = 0;
@@ -298,16 +332,32 @@ static void match_title(const kith_title_rules *rules, const char *title, title_
 {
   memset(m, 0, sizeof *m);
   char *words[MAX_TOKENS];
-  guint n = tokenize(title, words, MAX_TOKENS, FALSE);
+  /* ASCII text, the usual case, needs no transliteration nor a copy per
+   * word. */
+  char store[2 * MAX_TITLE + 2];
+  gsize len = strlen(title);
+  gboolean ascii = len <= MAX_TITLE;
+  for (gsize i = 0; ascii && i < len; i++)
+    ascii = !(title[i] & 0x80);
+  guint n = ascii ? split_tokens(title, words, MAX_TOKENS, FALSE, store)
+                  : tokenize(title, words, MAX_TOKENS, FALSE);
+  /* Which rule wins does not depend on the order they are tried in (the
+   * highest priority, then the earliest row), so buckets may go in any
+   * order. */
   for (guint at = 0; at < n; at++) {
     GPtrArray *list = g_hash_table_lookup(rules->by_first, words[at]);
     for (guint i = 0; list && i < list->len; i++)
       consider(m, g_ptr_array_index(list, i), words, n, at);
-    for (guint i = 0; i < rules->wild_first->len; i++)
-      consider(m, g_ptr_array_index(rules->wild_first, i), words, n, at);
+    gsize wl = strlen(words[at]);
+    GPtrArray *wild[3] = {rules->wild_prefix[(guchar)words[at][0]],
+                          rules->wild_suffix[(guchar)words[at][wl - 1]], rules->wild_other};
+    for (guint b = 0; b < 3; b++)
+      for (guint i = 0; wild[b] && i < wild[b]->len; i++)
+        consider(m, g_ptr_array_index(wild[b], i), words, n, at);
   }
-  for (guint i = 0; i < n; i++)
-    g_free(words[i]);
+  if (!ascii)
+    for (guint i = 0; i < n; i++)
+      g_free(words[i]);
 }
 
 static gboolean persona_side(GStrv set, const char *v)
