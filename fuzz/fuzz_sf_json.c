@@ -1,14 +1,15 @@
 /* fuzz_sf_json.c - fuzz target: Salesforce REST replies read as kith sync reads them.
  *
- * The readers in src/sync/salesforce.c and sf_client.c are static, so this
- * target repeats their steps on the same public pieces: jansson's parse, the
- * mirror upserts and deletes of store/crm.c and store/crmwrite.c, the time
- * parse, and the alias and state updates of a created contact. Keep it in
- * step with those files. */
+ * The readers in src/sync/salesforce.c and sf_client.c are static; this
+ * target runs the same steps on the public pieces they are made of:
+ * jansson's parse, sync/sf_json.c's value and error readers, the mirror
+ * upserts and deletes of store/crm.c and store/crmwrite.c, the time parse,
+ * and the alias and state updates of a created contact. */
 #include "rules/config.h"
 #include "store/crm.h"
 #include "store/crmwrite.h"
 #include "store/state.h"
+#include "sync/sf_json.h"
 #include "util/timeutil.h"
 
 #include <jansson.h>
@@ -30,28 +31,12 @@ static void use(const char *s)
 /* The org's field names kith uses by default (config.c's defaults). */
 static const char *created_flag = "Created_By_Kith__c";
 
-/* salesforce.c value_text(): a JSON value as the mirror keeps it. */
-static char *value_text(json_t *v)
-{
-  if (json_is_string(v))
-    return g_strdup(json_string_value(v));
-  if (json_is_true(v))
-    return g_strdup("true");
-  if (json_is_false(v))
-    return g_strdup("false");
-  if (json_is_integer(v))
-    return g_strdup_printf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-  if (json_is_real(v))
-    return g_strdup_printf("%g", json_real_value(v));
-  return g_strdup("");
-}
-
 /* salesforce.c mirror_record() with the default field names. */
 static void mirror_record(kith_store *store, const kith_crm_object *o, json_t *rec)
 {
   char *vals[32] = {0};
   for (guint i = 0; i < o->n_columns; i++)
-    vals[i] = value_text(json_object_get(rec, o->columns[i].name));
+    vals[i] = kith_sf_json_value_text(json_object_get(rec, o->columns[i].name));
   if (strcmp(o->name, "Lead") == 0 && strcmp(vals[6], "true") == 0) {
     kith_crm_delete(store, o, vals[0], NULL);
   } else {
@@ -76,17 +61,17 @@ static void read_query_reply(kith_store *store, const kith_crm_object *o, json_t
     mirror_record(store, o, rec);
     /* collect_person */
     const char *type = json_string_value(json_object_get(json_object_get(rec, "attributes"), "type"));
-    g_autofree char *email = value_text(json_object_get(rec, "Email"));
+    g_autofree char *email = kith_sf_json_value_text(json_object_get(rec, "Email"));
     g_autofree char *key = g_utf8_strdown(email, -1);
-    g_autofree char *id = value_text(json_object_get(rec, "Id"));
+    g_autofree char *id = kith_sf_json_value_text(json_object_get(rec, "Id"));
     gboolean by_kith = json_is_true(json_object_get(rec, created_flag));
     use(type);
     use(key);
     use(id);
     seen += by_kith;
     /* collect_role */
-    g_autofree char *opp = value_text(json_object_get(rec, "OpportunityId"));
-    g_autofree char *contact = value_text(json_object_get(rec, "ContactId"));
+    g_autofree char *opp = kith_sf_json_value_text(json_object_get(rec, "OpportunityId"));
+    g_autofree char *contact = kith_sf_json_value_text(json_object_get(rec, "ContactId"));
     g_autofree char *pair = g_strconcat(opp, "|", contact, NULL);
     use(pair);
   }
@@ -164,18 +149,8 @@ static void read_collections_reply(kith_store *store, json_t *reply)
 /* sf_client.c error_text() and the token reply of kith_sf_authenticate(). */
 static void read_other_replies(json_t *j)
 {
-  json_t *first = json_is_array(j) ? json_array_get(j, 0) : j;
-  if (json_is_object(first)) {
-    const char *code = json_string_value(json_object_get(first, "errorCode"));
-    if (!code)
-      code = json_string_value(json_object_get(first, "error"));
-    const char *msg = json_string_value(json_object_get(first, "message"));
-    if (!msg)
-      msg = json_string_value(json_object_get(first, "error_description"));
-    g_autofree char *out =
-        g_strdup_printf("%s%s%s", code ? code : "", code && msg ? ": " : "", msg ? msg : "");
-    use(out);
-  }
+  g_autofree char *err = kith_sf_json_error_text(j);
+  use(err);
   const char *token = json_string_value(json_object_get(j, "access_token"));
   const char *instance = json_string_value(json_object_get(j, "instance_url"));
   use(token);

@@ -26,12 +26,9 @@ int kith_cmd_dedup(kith_cmd *cmd)
     return KITH_EXIT_USAGE;
   }
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_config) config = kith_cmd_load_config(cmd, &status);
-  if (!config)
-    return status;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, dry_run ? KITH_STORE_READ : KITH_STORE_WRITE,
-                                                    &status);
-  if (!store)
+  g_autoptr(kith_config) config = NULL;
+  g_autoptr(kith_store) store = NULL;
+  if (!kith_cmd_open(cmd, dry_run ? KITH_STORE_READ : KITH_STORE_WRITE, &config, &store, &status))
     return status;
   kith_decider d;
   kith_decider_init(&d, store, config);
@@ -67,11 +64,9 @@ int kith_cmd_remove(kith_cmd *cmd)
     return KITH_EXIT_USAGE;
   }
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_config) config = kith_cmd_load_config(cmd, &status);
-  if (!config)
-    return status;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
-  if (!store)
+  g_autoptr(kith_config) config = NULL;
+  g_autoptr(kith_store) store = NULL;
+  if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
     return status;
   kith_decider d;
   kith_decider_init(&d, store, config);

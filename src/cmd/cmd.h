@@ -28,6 +28,10 @@ gboolean kith_cmd_parse(kith_cmd *cmd, GOptionEntry *entries, const char *params
 /* Opens the store and loads the configuration as the command needs them. */
 kith_store *kith_cmd_open_store(kith_cmd *cmd, kith_store_mode mode, int *status);
 kith_config *kith_cmd_load_config(kith_cmd *cmd, int *status);
+/* Both, the configuration first (its errors come before the store's);
+ * FALSE with *STATUS set when either fails. */
+gboolean kith_cmd_open(kith_cmd *cmd, kith_store_mode mode, kith_config **config,
+                       kith_store **store, int *status);
 
 /* ---- output formats ----------------------------------------------------- */
 

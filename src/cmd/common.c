@@ -65,6 +65,16 @@ kith_config *kith_cmd_load_config(kith_cmd *cmd, int *status)
   return config;
 }
 
+gboolean kith_cmd_open(kith_cmd *cmd, kith_store_mode mode, kith_config **config,
+                       kith_store **store, int *status)
+{
+  *config = kith_cmd_load_config(cmd, status);
+  if (!*config)
+    return FALSE;
+  *store = kith_cmd_open_store(cmd, mode, status);
+  return *store != NULL;
+}
+
 void kith_cmd_check_org(kith_store *store, const kith_config *config)
 {
   const char *where = config->path ? config->path : "kith.conf";

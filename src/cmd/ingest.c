@@ -374,11 +374,9 @@ int kith_cmd_ingest(kith_cmd *cmd)
     return KITH_EXIT_USAGE;
   }
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_config) config = kith_cmd_load_config(cmd, &status);
-  if (!config)
-    return status;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
-  if (!store)
+  g_autoptr(kith_config) config = NULL;
+  g_autoptr(kith_store) store = NULL;
+  if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
     return status;
   const kith_source_config *source = NULL;
   if (source_name && !(source = kith_config_source(config, source_name))) {

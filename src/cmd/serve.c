@@ -319,11 +319,9 @@ int kith_cmd_serve(kith_cmd *cmd)
                       "every sync_interval, dedup daily, and serve the console and its API."))
     return KITH_EXIT_USAGE;
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_config) config = kith_cmd_load_config(cmd, &status);
-  if (!config)
-    return status;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
-  if (!store)
+  g_autoptr(kith_config) config = NULL;
+  g_autoptr(kith_store) store = NULL;
+  if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
     return status;
   g_autofree char *dir = g_path_get_dirname(cmd->db_path);
   g_autofree char *token_path = *config->serve.token_file

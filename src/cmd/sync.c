@@ -34,11 +34,9 @@ int kith_cmd_sync(kith_cmd *cmd)
     return KITH_EXIT_USAGE;
   }
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_config) config = kith_cmd_load_config(cmd, &status);
-  if (!config)
-    return status;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
-  if (!store)
+  g_autoptr(kith_config) config = NULL;
+  g_autoptr(kith_store) store = NULL;
+  if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
     return status;
   return do_sync(store, config);
 }
@@ -52,11 +50,9 @@ int kith_cmd_run(kith_cmd *cmd)
     return KITH_EXIT_USAGE;
   }
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_config) config = kith_cmd_load_config(cmd, &status);
-  if (!config)
-    return status;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
-  if (!store)
+  g_autoptr(kith_config) config = NULL;
+  g_autoptr(kith_store) store = NULL;
+  if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
     return status;
   kith_cmd_check_org(store, config);
   kith_ingest_result r;

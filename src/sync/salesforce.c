@@ -3,6 +3,8 @@
  * its own, never losing a queued change and never writing one twice. */
 #include "sync/salesforce.h"
 
+#include "sync/sf_json.h"
+
 #include "store/crm.h"
 #include "store/crmwrite.h"
 #include "store/outbox.h"
@@ -34,21 +36,6 @@ static const char *org_field(const kith_salesforce_config *sf, const char *name)
   if (strcmp(name, "Secondary_Domains__c") == 0)
     return sf->secondary_domains_field;
   return name;
-}
-
-static char *value_text(json_t *v)
-{
-  if (json_is_string(v))
-    return g_strdup(json_string_value(v));
-  if (json_is_true(v))
-    return g_strdup("true");
-  if (json_is_false(v))
-    return g_strdup("false");
-  if (json_is_integer(v))
-    return g_strdup_printf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-  if (json_is_real(v))
-    return g_strdup_printf("%g", json_real_value(v));
-  return g_strdup("");
 }
 
 /* A SOQL string literal. */
@@ -84,7 +71,7 @@ static gboolean mirror_record(sf_sync *x, const kith_crm_object *o, json_t *rec,
 {
   char *vals[32] = {0};
   for (guint i = 0; i < o->n_columns; i++)
-    vals[i] = value_text(json_object_get(rec, org_field(x->sf, o->columns[i].name)));
+    vals[i] = kith_sf_json_value_text(json_object_get(rec, org_field(x->sf, o->columns[i].name)));
   gboolean ok = TRUE;
   if (strcmp(o->name, "Lead") == 0 && strcmp(vals[6], "true") == 0) {
     ok = kith_crm_delete(x->store, o, vals[0], error); /* converted: no longer a Lead for R21 */
@@ -288,7 +275,7 @@ static gboolean collect_person(sf_sync *x, json_t *rec, gpointer data, GError **
 {
   GHashTable *found = data;
   const char *type = json_string_value(json_object_get(json_object_get(rec, "attributes"), "type"));
-  g_autofree char *email = value_text(json_object_get(rec, "Email"));
+  g_autofree char *email = kith_sf_json_value_text(json_object_get(rec, "Email"));
   g_autofree char *key = g_utf8_strdown(email, -1);
   gboolean is_contact = g_strcmp0(type, "Contact") == 0;
   if (is_contact && !mirror_record(x, kith_crm_object_lookup("Contact"), rec, error))
@@ -298,7 +285,7 @@ static gboolean collect_person(sf_sync *x, json_t *rec, gpointer data, GError **
     return TRUE; /* a Contact wins over a Lead; the first (oldest) Contact wins */
   org_person *p = g_new0(org_person, 1);
   p->type = g_strdup(is_contact ? "Contact" : "Lead");
-  p->id = value_text(json_object_get(rec, "Id"));
+  p->id = kith_sf_json_value_text(json_object_get(rec, "Id"));
   p->by_kith = json_is_true(json_object_get(rec, x->sf->created_flag_field));
   g_hash_table_replace(found, g_steal_pointer(&key), p);
   return TRUE;
@@ -499,10 +486,10 @@ typedef struct {
 static gboolean collect_role(sf_sync *x, json_t *rec, gpointer data, GError **error)
 {
   GHashTable *pairs = data;
-  g_autofree char *opp = value_text(json_object_get(rec, "OpportunityId"));
-  g_autofree char *contact = value_text(json_object_get(rec, "ContactId"));
+  g_autofree char *opp = kith_sf_json_value_text(json_object_get(rec, "OpportunityId"));
+  g_autofree char *contact = kith_sf_json_value_text(json_object_get(rec, "ContactId"));
   g_hash_table_replace(pairs, g_strconcat(opp, "|", contact, NULL),
-                       value_text(json_object_get(rec, "Id")));
+                       kith_sf_json_value_text(json_object_get(rec, "Id")));
   return mirror_record(x, kith_crm_object_lookup("OpportunityContactRole"), rec, error);
 }
 

@@ -1,6 +1,8 @@
 /* sf_client.c - OAuth and REST calls to Salesforce with retries and backoff. */
 #include "sync/sf_client.h"
 
+#include "sync/sf_json.h"
+
 #include "sync/jwt.h"
 #include "util/error.h"
 #include "util/timeutil.h"
@@ -54,18 +56,7 @@ static void read_limit(kith_sf_client *c, const char *info)
 static char *error_text(const kith_http_response *r)
 {
   json_t *j = json_loads((const char *)r->body->data, 0, NULL);
-  char *out = NULL;
-  json_t *first = json_is_array(j) ? json_array_get(j, 0) : j;
-  if (json_is_object(first)) {
-    const char *code = json_string_value(json_object_get(first, "errorCode"));
-    if (!code)
-      code = json_string_value(json_object_get(first, "error"));
-    const char *msg = json_string_value(json_object_get(first, "message"));
-    if (!msg)
-      msg = json_string_value(json_object_get(first, "error_description"));
-    if (code || msg)
-      out = g_strdup_printf("%s%s%s", code ? code : "", code && msg ? ": " : "", msg ? msg : "");
-  }
+  char *out = kith_sf_json_error_text(j);
   json_decref(j);
   if (!out)
     out = g_strndup((const char *)r->body->data, MIN(r->body->len, 200));
