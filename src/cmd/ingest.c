@@ -133,13 +133,23 @@ static gboolean commit_batch(ingest_ctx *c, gboolean reopen)
   return !reopen || kith_store_begin(c->store, &c->error);
 }
 
-static gboolean ingest_activity(ingest_ctx *c, kith_activity *a);
+static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *skip);
 
 static gboolean on_activity(kith_activity *a, gpointer user_data)
 {
   ingest_ctx *c = user_data;
   kith_decider *d = &c->decider;
-  if (kith_state_activity_exists(c->store, a->id)) {
+  const char *skip = kith_rules_activity_skip(d, a);
+  if (skip && strcmp(skip, "subject_filtered") == 0) {
+    /* The administrator asked kith to stay out of these: keep no subject. */
+    g_free(a->subject);
+    a->subject = g_strdup("");
+  }
+  gint64 seq = 0;
+  if (!kith_state_activity_insert(c->store, a, skip ? "skipped" : "pending", skip, &seq,
+                                  &c->error))
+    return FALSE;
+  if (seq == 0) {
     c->result->duplicates++;
     g_autofree char *why = g_strdup_printf("skipped: activity %s was ingested before (R10)", a->id);
     kith_decision x = {.action = "activity_skipped", .reason = "duplicate_activity", .rule = "R10",
@@ -149,23 +159,16 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
   c->result->new_activities++;
   if (!a->prepared || a->prepared_free != prepared_free)
     prepare(a, c); /* a reader that has no worker threads */
-  return ingest_activity(c, a);
+  const prepared *pr = a->prepared;
+  return kith_state_participants_add(c->store, seq, a, pr->firsts, pr->lasts, &c->error) &&
+         ingest_activity(c, a, skip);
 }
 
-static gboolean ingest_activity(ingest_ctx *c, kith_activity *a)
+static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *skip)
 {
   kith_decider *d = &c->decider;
   const prepared *pr = a->prepared;
   guint n = a->participants->len;
-  const char *skip = kith_rules_activity_skip(d, a);
-  if (skip && strcmp(skip, "subject_filtered") == 0) {
-    /* The administrator asked kith to stay out of these: keep no subject. */
-    g_free(a->subject);
-    a->subject = g_strdup("");
-  }
-  if (!kith_state_activity_add(c->store, a, skip ? "skipped" : "pending", skip, pr->firsts,
-                               pr->lasts, &c->error))
-    return FALSE;
   if (skip) {
     g_autofree char *why = g_strdup_printf("skipped: the %s '%s' %s (R10)",
                                            kith_activity_kind_name(a->kind), a->subject,

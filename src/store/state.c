@@ -84,11 +84,12 @@ static kith_part_role role_parse(const char *s)
   return KITH_PART_TO;
 }
 
-gboolean kith_state_activity_add(kith_store *s, const kith_activity *a, const char *state,
-                                 const char *reason, char **firsts, char **lasts, GError **error)
+gboolean kith_state_activity_insert(kith_store *s, const kith_activity *a, const char *state,
+                                    const char *reason, gint64 *seq, GError **error)
 {
+  /* A second ingest of the same activity inserts nothing: *SEQ 0. */
   STMT(st, "INSERT INTO activity(id, kind, time, subject, origin, state, reason, ingested_at)"
-           " VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+           " VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING");
   g_autofree char *now = kith_time_now();
   bind_text(st, 1, a->id);
   bind_text(st, 2, kith_activity_kind_name(a->kind));
@@ -100,7 +101,14 @@ gboolean kith_state_activity_add(kith_store *s, const kith_activity *a, const ch
   bind_text(st, 8, now);
   if (!kith_store_step_done(s, st, error))
     return FALSE;
-  sqlite3_int64 seq = sqlite3_last_insert_rowid(kith_store_db(s));
+  sqlite3 *db = kith_store_db(s);
+  *seq = sqlite3_changes(db) > 0 ? sqlite3_last_insert_rowid(db) : 0;
+  return TRUE;
+}
+
+gboolean kith_state_participants_add(kith_store *s, gint64 seq, const kith_activity *a,
+                                     char **firsts, char **lasts, GError **error)
+{
   STMT(pt, "INSERT INTO participant(activity, pos, email, name, role, cutype,"
            " first_name, last_name) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
   for (guint i = 0; i < a->participants->len; i++) {
@@ -118,6 +126,19 @@ gboolean kith_state_activity_add(kith_store *s, const kith_activity *a, const ch
       return FALSE;
   }
   return TRUE;
+}
+
+gboolean kith_state_activity_add(kith_store *s, const kith_activity *a, const char *state,
+                                 const char *reason, char **firsts, char **lasts, GError **error)
+{
+  gint64 seq = 0;
+  if (!kith_state_activity_insert(s, a, state, reason, &seq, error))
+    return FALSE;
+  if (seq == 0) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "activity %s is stored already", a->id);
+    return FALSE;
+  }
+  return kith_state_participants_add(s, seq, a, firsts, lasts, error);
 }
 
 gboolean kith_state_activity_set_state(kith_store *s, const char *id, const char *state,

@@ -34,6 +34,12 @@ gboolean kith_state_activity_exists(kith_store *s, const char *id);
  * "decided"; FIRSTS/LASTS (may be NULL) are the parsed names per participant. */
 gboolean kith_state_activity_add(kith_store *s, const kith_activity *a, const char *state,
                                  const char *reason, char **firsts, char **lasts, GError **error);
+/* The same in two steps: the activity alone (*SEQ its key, or 0 when it was
+ * stored before and nothing was written), then its participants. */
+gboolean kith_state_activity_insert(kith_store *s, const kith_activity *a, const char *state,
+                                    const char *reason, gint64 *seq, GError **error);
+gboolean kith_state_participants_add(kith_store *s, gint64 seq, const kith_activity *a,
+                                     char **firsts, char **lasts, GError **error);
 gboolean kith_state_activity_set_state(kith_store *s, const char *id, const char *state,
                                        const char *reason, GError **error);
 /* The Ids of the activities still to decide, oldest first (time, then Id). */
