@@ -52,8 +52,47 @@ char *kith_domain_normalize(const char *raw)
   return out;
 }
 
+/* The common case, a plain ASCII address with nothing to trim or unwrap and
+ * a domain of letters, digits, hyphens and dots: the general path below
+ * would give exactly its ASCII lower case, after half a dozen copies. NULL
+ * when RAW is not of that shape (the general path then decides). */
+static char *normalize_plain(const char *raw)
+{
+  const char *at = NULL;
+  gsize n = 0;
+  for (; raw[n]; n++) {
+    if (n >= MAX_ADDRESS)
+      return NULL;
+    unsigned char ch = raw[n];
+    if (ch <= 0x20 || ch >= 0x7f)
+      return NULL;
+    if (ch == '@')
+      at = raw + n;
+  }
+  if (!at || at == raw || raw[0] == '<' || g_ascii_strncasecmp(raw, "mailto:", 7) == 0)
+    return NULL;
+  for (const char *p = raw; p < at; p++)
+    if (*p == '<' || *p == '>' || *p == ',')
+      return NULL;
+  const char *d = at + 1;
+  gsize dn = raw + n - d;
+  if (dn == 0 || dn > 253 || d[0] == '.' || d[dn - 1] == '.' || !memchr(d, '.', dn) ||
+      strstr(d, "..") || strstr(d, "xn--"))
+    return NULL;
+  for (const char *p = d; *p; p++)
+    if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.')
+      return NULL;
+  char *out = g_malloc(n + 1);
+  for (gsize i = 0; i <= n; i++)
+    out[i] = raw[i] >= 'A' && raw[i] <= 'Z' ? raw[i] + ('a' - 'A') : raw[i];
+  return out;
+}
+
 char *kith_address_normalize(const char *raw, GError **error)
 {
+  char *plain = raw ? normalize_plain(raw) : NULL;
+  if (plain)
+    return plain;
   if (!raw) {
     g_set_error_literal(error, KITH_ERROR, KITH_ERROR_PARSE, "no address");
     return NULL;

@@ -36,8 +36,10 @@ typedef struct {
 } kith_import_stats;
 
 /* Upserts OBJECT's records by Id from the CSV file at PATH, in one
- * transaction: good rows go in, bad rows are reported and skipped. Returns
- * FALSE (and writes nothing) when the file as a whole cannot be imported. */
+ * transaction: good rows go in (the last of a repeated Id wins), bad rows
+ * are reported and skipped (also a record over 16 MB). Returns FALSE (and
+ * writes nothing) when the file as a whole cannot be imported (not CSV, no
+ * Id column, a NUL byte, a line over 4 MB, a field over 16 MB). */
 gboolean kith_crm_import(kith_store *store, const kith_crm_object *object, const char *path,
                          kith_row_error_fn on_row_error, gpointer user_data,
                          kith_import_stats *stats, GError **error);

@@ -131,6 +131,42 @@ static void test_import_duplicate_ids_last_wins(fixture *f, gconstpointer d)
   g_assert_cmpstr(g_ptr_array_index(rows, 0), ==, "00Q000000000001AAA|New||x@acme.com|||true");
 }
 
+/* Many rows: good rows are written in batches, a very long row alone, and
+ * whatever the path, the last good row of each Id wins and each bad row is
+ * reported at its own line. */
+static void test_import_duplicate_ids_last_wins_across_batches(fixture *f, gconstpointer d)
+{
+  g_autoptr(GString) csv = g_string_new("Id,FirstName,Title,Created_By_Kith__c\n");
+  g_autofree char *long_title = g_strnfill(70 * 1024, 't');
+  char *want[50] = {NULL};
+  guint bad = 0;
+  for (guint i = 0; i < 300; i++) {
+    gboolean is_bad = i % 7 == 3;
+    const char *title = i % 61 == 5 ? long_title : "Eng";
+    g_string_append_printf(csv, "003%015u,v%u,%s,%s\n", i % 50, i, title, is_bad ? "maybe" : "0");
+    if (is_bad) {
+      bad++;
+      continue;
+    }
+    g_free(want[i % 50]);
+    want[i % 50] = g_strdup_printf("003%015u|v%u|%s", i % 50, i, title);
+  }
+  kith_import_stats st = {0};
+  g_assert_true(import(f, "Contact", csv->str, &st, NULL));
+  g_assert_cmpuint(st.rows, ==, 300 - bad);
+  g_assert_cmpuint(st.bad_rows, ==, bad);
+  g_assert_true(strstr(g_ptr_array_index(f->errors, 0), "in.csv:5: Created_By_Kith__c"));
+  g_assert_true(strstr(g_ptr_array_index(f->errors, bad - 1), "in.csv:299: Created_By_Kith__c"));
+  g_autoptr(GPtrArray) rows = rows_of(f, "Contact");
+  g_assert_cmpuint(rows->len, ==, 50);
+  for (guint i = 0; i < 50; i++) {
+    g_auto(GStrv) cols = g_strsplit(g_ptr_array_index(rows, i), "|", -1);
+    g_autofree char *got = g_strdup_printf("%s|%s|%s", cols[0], cols[2], cols[5]);
+    g_assert_cmpstr(got, ==, want[i]);
+    g_free(want[i]);
+  }
+}
+
 static void test_import_not_csv_changes_nothing(fixture *f, gconstpointer d)
 {
   g_autoptr(GError) e = NULL;
@@ -169,6 +205,152 @@ static void test_import_bad_created_date(fixture *f, gconstpointer d)
   g_assert_cmpuint(st.bad_rows, ==, 1);
 }
 
+/* Lines without quotes are split by kith itself, the others by libcsv: the
+ * same records written both ways (each row of the second file has one
+ * field quoted) must import the same, blanks around fields trimmed. */
+static void test_import_plain_lines_split_like_libcsv(fixture *f, gconstpointer d)
+{
+  const char *rows[] = {
+      " 003000000000001AAA ,\t001A\t, Ann  ,Lee,ANN@Acme.com , %s",
+      "003000000000002AAA,,,, , %s",
+      "003000000000003AAA,001B,\tBo\tb\t,,b@acme.com,%s",
+  };
+  GPtrArray *exported[2] = {NULL, NULL};
+  for (int quoted = 0; quoted < 2; quoted++) {
+    g_autoptr(GString) csv = g_string_new("Id,AccountId,FirstName,LastName,Email,Note\n");
+    for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+      g_string_append_printf(csv, rows[i], quoted ? "\"q\"" : "q");
+      g_string_append(csv, i == 1 ? "\r\n" : "\n");
+      if (i == 0)
+        g_string_append(csv, "\n \t \r\n"); /* blank lines: no record */
+    }
+    kith_import_stats st = {0};
+    g_autoptr(GError) e = NULL;
+    g_assert_true(import(f, "Contact", csv->str, &st, &e));
+    g_assert_no_error(e);
+    g_assert_cmpuint(st.rows, ==, 3);
+    g_assert_cmpuint(st.bad_rows, ==, 0);
+    exported[quoted] = rows_of(f, "Contact");
+    g_autofree char *sql = g_strdup("DELETE FROM Contact");
+    g_assert_true(kith_store_exec(f->store, sql, NULL));
+  }
+  g_assert_cmpuint(exported[0]->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr(g_ptr_array_index(exported[0], i), ==, g_ptr_array_index(exported[1], i));
+  g_assert_cmpstr(g_ptr_array_index(exported[0], 0), ==,
+                  "003000000000001AAA|001A|Ann|Lee|ANN@Acme.com||||||||||false|");
+  g_assert_cmpstr(g_ptr_array_index(exported[0], 2), ==,
+                  "003000000000003AAA|001B|Bo\tb||b@acme.com||||||||||false|");
+  g_ptr_array_unref(exported[0]);
+  g_ptr_array_unref(exported[1]);
+}
+
+/* A record across lines, a lone CR ending a record and a last line with no
+ * newline: each bad row is still reported at the line it starts on. */
+static void test_import_line_numbers_across_multiline_records(fixture *f, gconstpointer d)
+{
+  kith_import_stats st = {0};
+  g_assert_true(import(f, "User",
+                       "Id,FirstName,IsActive\n"
+                       "005000000000001AAA,\"two\nlines\",true\n"
+                       "005000000000002AAA,x,maybe\n"
+                       "005000000000003AAA,y,1\r005000000000004AAA,z,perhaps\n"
+                       "005000000000005AAA,w,no",
+                       &st, NULL));
+  g_assert_cmpuint(st.rows, ==, 2);
+  g_assert_cmpuint(f->errors->len, ==, 3);
+  g_assert_true(strstr(g_ptr_array_index(f->errors, 0), "in.csv:4: IsActive"));
+  g_assert_true(strstr(g_ptr_array_index(f->errors, 1), "in.csv:5: IsActive"));
+  g_assert_true(strstr(g_ptr_array_index(f->errors, 2), "in.csv:6: IsActive"));
+  g_autoptr(GPtrArray) rows = rows_of(f, "User");
+  g_assert_cmpstr(g_ptr_array_index(rows, 0), ==, "005000000000001AAA|two\nlines|||true");
+  g_assert_cmpstr(g_ptr_array_index(rows, 1), ==, "005000000000003AAA|y|||true");
+}
+
+/* Only the object's own columns must be UTF-8; an ignored column may hold anything. */
+static void test_import_utf8_checked_in_known_columns_only(fixture *f, gconstpointer d)
+{
+  kith_import_stats st = {0};
+  g_assert_true(import(f, "Lead",
+                       "Id,FirstName,Junk\n"
+                       "00Q000000000001AAA,J\xC3\xA9r\xC3\xB4me,\xFF\xFE\n"
+                       "00Q000000000002AAA,Bad\xC3,ok\n",
+                       &st, NULL));
+  g_assert_cmpuint(st.rows, ==, 1);
+  g_assert_cmpuint(f->errors->len, ==, 1);
+  g_assert_true(strstr(g_ptr_array_index(f->errors, 0), "in.csv:3: FirstName is not UTF-8 text"));
+}
+
+static gboolean count_person(const char *type, const char *id, const char *account_id,
+                             gboolean by_kith, gpointer data)
+{
+  GPtrArray *ids = data;
+  g_ptr_array_add(ids, g_strdup_printf("%s %s", type, id));
+  return TRUE;
+}
+
+/* R1: the look-up key of an imported address, plain ASCII or not. */
+static void test_import_email_key_r1_normalised(fixture *f, gconstpointer d)
+{
+  g_assert_true(import(f, "Contact",
+                       "Id,Email\n"
+                       "003000000000001AAA,Ann.Lee@Example.COM\n"
+                       "003000000000002AAA,\" <mailto:ann.lee@example.com.> \"\n"
+                       "003000000000003AAA,Bob@B\xC3\xBC" "cher.example\n"
+                       "003000000000004AAA,not an address\n",
+                       NULL, NULL));
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+  g_assert_true(kith_crm_people_with(f->store, "ann.lee@example.com", count_person, ids, NULL));
+  g_assert_cmpuint(ids->len, ==, 2);
+  g_ptr_array_set_size(ids, 0);
+  g_assert_true(kith_crm_people_with(f->store, "bob@xn--bcher-kva.example", count_person, ids, NULL));
+  g_assert_cmpuint(ids->len, ==, 1);
+  g_ptr_array_set_size(ids, 0);
+  g_assert_true(kith_crm_people_with(f->store, "not an address", count_person, ids, NULL));
+  g_assert_cmpuint(ids->len, ==, 1);
+}
+
+/* A record longer than the import's bound is one bad row; a single field
+ * longer than that (an unclosed quote) stops the import, changing nothing. */
+static void test_import_record_too_long(fixture *f, gconstpointer d)
+{
+  g_autofree char *chunk = g_strnfill(3 * 1024 * 1024, 'x');
+  g_autoptr(GString) csv = g_string_new("Id,FirstName,LastName,Title,Phone,Department,Persona__c\n"
+                                        "003000000000001AAA");
+  for (int field = 0; field < 6; field++)
+    g_string_append_printf(csv, ",\"%s\n%s\"", chunk, "y");
+  g_string_append(csv, "\n003000000000002AAA,Ann,,,,,\n");
+  kith_import_stats st = {0};
+  g_assert_true(import(f, "Contact", csv->str, &st, NULL));
+  g_assert_cmpuint(st.rows, ==, 1);
+  g_assert_cmpuint(f->errors->len, ==, 1);
+  g_assert_true(strstr(g_ptr_array_index(f->errors, 0), "in.csv:2: longer than"));
+
+  g_string_assign(csv, "Id,FirstName\n003000000000003AAA,\"");
+  for (int line = 0; line < 6; line++)
+    g_string_append_printf(csv, "%s\n", chunk);
+  g_autoptr(GError) e = NULL;
+  g_assert_false(import(f, "Contact", csv->str, NULL, &e));
+  g_assert_true(strstr(e->message, "a field longer than"));
+  g_autoptr(GPtrArray) rows = rows_of(f, "Contact");
+  g_assert_cmpuint(rows->len, ==, 1);
+}
+
+/* kith_crm_upsert (used by sync) writes one record; NULL values are empty. */
+static void test_upsert_one_record(fixture *f, gconstpointer d)
+{
+  const kith_crm_object *o = kith_crm_object_lookup("User");
+  const char *vals[] = {" 005000000000001AAA ", "Ann", NULL, "Ann@Corp.example", "0"};
+  g_autofree char *why = NULL;
+  g_assert_true(kith_crm_upsert(f->store, o, vals, &why, NULL));
+  const char *bad[] = {"005000000000002AAA", NULL, NULL, NULL, "sometimes"};
+  g_assert_false(kith_crm_upsert(f->store, o, bad, &why, NULL));
+  g_assert_true(strstr(why, "IsActive"));
+  g_autoptr(GPtrArray) rows = rows_of(f, "User");
+  g_assert_cmpuint(rows->len, ==, 1);
+  g_assert_cmpstr(g_ptr_array_index(rows, 0), ==, "005000000000001AAA|Ann||Ann@Corp.example|false");
+}
+
 static void test_object_lookup(void)
 {
   g_assert_nonnull(kith_crm_object_lookup("OpportunityContactRole"));
@@ -185,9 +367,16 @@ int main(int argc, char **argv)
   ADD("import_bom_crlf_quoted_newline", test_import_bom_crlf_quoted_newline);
   ADD("import_bad_rows_reported_good_rows_kept", test_import_bad_rows_reported_good_rows_kept);
   ADD("import_duplicate_ids_last_wins", test_import_duplicate_ids_last_wins);
+  ADD("import_duplicate_ids_last_wins_across_batches", test_import_duplicate_ids_last_wins_across_batches);
   ADD("import_not_csv_changes_nothing", test_import_not_csv_changes_nothing);
   ADD("export_sorted_by_id_booleans", test_export_sorted_by_id_booleans);
   ADD("import_bad_created_date", test_import_bad_created_date);
+  ADD("import_plain_lines_split_like_libcsv", test_import_plain_lines_split_like_libcsv);
+  ADD("import_line_numbers_across_multiline_records", test_import_line_numbers_across_multiline_records);
+  ADD("import_utf8_checked_in_known_columns_only", test_import_utf8_checked_in_known_columns_only);
+  ADD("import_email_key_r1_normalised", test_import_email_key_r1_normalised);
+  ADD("import_record_too_long", test_import_record_too_long);
+  ADD("upsert_one_record", test_upsert_one_record);
   g_test_add_func("/crm/object_lookup", test_object_lookup);
   return g_test_run();
 }
