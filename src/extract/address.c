@@ -88,6 +88,21 @@ static char *normalize_plain(const char *raw)
   return out;
 }
 
+/* Lower case the same under every locale: g_utf8_strdown follows the
+ * locale's special cases (a Turkish locale turns 'I' into a dotless 'ı'),
+ * and an address must have one key wherever kith runs. */
+static char *lower_local(const char *s)
+{
+  GString *out = g_string_sized_new(strlen(s));
+  for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+    if ((guchar)*p < 0x80)
+      g_string_append_c(out, g_ascii_tolower(*p));
+    else
+      g_string_append_unichar(out, g_unichar_tolower(g_utf8_get_char(p)));
+  }
+  return g_string_free(out, FALSE);
+}
+
 char *kith_address_normalize(const char *raw, GError **error)
 {
   char *plain = raw ? normalize_plain(raw) : NULL;
@@ -126,7 +141,7 @@ char *kith_address_normalize(const char *raw, GError **error)
     g_set_error(error, KITH_ERROR, KITH_ERROR_PARSE, "'%s' has no valid domain", s);
     return NULL;
   }
-  g_autofree char *lower = g_utf8_strdown(local, -1);
+  g_autofree char *lower = lower_local(local);
   return g_strconcat(lower, "@", domain, NULL);
 }
 

@@ -318,11 +318,24 @@ static void test_address_r1_validity_vectors(void)
   g_assert_cmpuint(total, ==, 164);
 }
 
+/* R1: a non-ASCII local part is lower-cased one character at a time, the
+ * same under every locale (no Turkish dotless i, no locale special cases). */
+static void test_address_r1_case_locale_free(void)
+{
+  g_autofree char *a = kith_address_normalize("ÉLODIE.Durand@Exemple.FR", NULL);
+  g_assert_cmpstr(a, ==, "élodie.durand@exemple.fr");
+  g_autofree char *b = kith_address_normalize("İPEK.IŞIK@firma.com.tr", NULL);
+  g_assert_cmpstr(b, ==, "ipek.işik@firma.com.tr");
+  g_autofree char *c = kith_address_normalize("ipek.işik@firma.com.tr", NULL);
+  g_assert_cmpstr(b, ==, c);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/address/r1_case_insensitive", test_address_r1_case_insensitive);
   g_test_add_func("/address/r1_idna", test_address_r1_idna);
+  g_test_add_func("/address/r1_case_locale_free", test_address_r1_case_locale_free);
   g_test_add_func("/address/r1_wrappers", test_address_r1_wrappers);
   g_test_add_func("/address/r1_invalid", test_address_r1_invalid);
   g_test_add_func("/address/parts", test_address_parts);
