@@ -30,9 +30,11 @@ static sqlite3_stmt *q(kith_store *s, const char *sql)
   return st;
 }
 
+/* Read in place, not copied: every look-up runs its statement before the
+ * value goes, and kith_store_stmt clears the bindings before the next use. */
 static void bind(sqlite3_stmt *st, int i, const char *v)
 {
-  sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
 static gboolean one_row(sqlite3_stmt *st)

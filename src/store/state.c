@@ -21,6 +21,24 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
     sqlite3_bind_null(st, i);
 }
 
+/* For the statements run once or more for every activity captured: the
+ * value is read in place, not copied, so it must live until the statement
+ * has run; the caller clears the bindings right after. */
+static void bind_borrowed(sqlite3_stmt *st, int i, const char *v)
+{
+  if (v)
+    sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+static gboolean step_then_unbind(kith_store *s, sqlite3_stmt *st, GError **error)
+{
+  gboolean ok = kith_store_step_done(s, st, error);
+  sqlite3_clear_bindings(st);
+  return ok;
+}
+
 static void stored_participant_free(gpointer p)
 {
   kith_stored_participant *sp = p;
@@ -91,15 +109,15 @@ gboolean kith_state_activity_insert(kith_store *s, const kith_activity *a, const
   STMT(st, "INSERT INTO activity(id, kind, time, subject, origin, state, reason, ingested_at)"
            " VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING");
   g_autofree char *now = kith_time_now();
-  bind_text(st, 1, a->id);
-  bind_text(st, 2, kith_activity_kind_name(a->kind));
+  bind_borrowed(st, 1, a->id);
+  bind_borrowed(st, 2, kith_activity_kind_name(a->kind));
   sqlite3_bind_int64(st, 3, a->time);
-  bind_text(st, 4, a->subject ? a->subject : "");
-  bind_text(st, 5, a->origin);
-  bind_text(st, 6, state);
-  bind_text(st, 7, reason);
-  bind_text(st, 8, now);
-  if (!kith_store_step_done(s, st, error))
+  bind_borrowed(st, 4, a->subject ? a->subject : "");
+  bind_borrowed(st, 5, a->origin);
+  bind_borrowed(st, 6, state);
+  bind_borrowed(st, 7, reason);
+  bind_borrowed(st, 8, now);
+  if (!step_then_unbind(s, st, error))
     return FALSE;
   sqlite3 *db = kith_store_db(s);
   *seq = sqlite3_changes(db) > 0 ? sqlite3_last_insert_rowid(db) : 0;
@@ -116,13 +134,13 @@ gboolean kith_state_participants_add(kith_store *s, gint64 seq, const kith_activ
     sqlite3_reset(pt);
     sqlite3_bind_int64(pt, 1, seq);
     sqlite3_bind_int(pt, 2, i);
-    bind_text(pt, 3, p->email);
-    bind_text(pt, 4, p->name);
-    bind_text(pt, 5, kith_part_role_name(p->role));
-    bind_text(pt, 6, cutype_name(p->cutype));
-    bind_text(pt, 7, firsts ? firsts[i] : NULL);
-    bind_text(pt, 8, lasts ? lasts[i] : NULL);
-    if (!kith_store_step_done(s, pt, error))
+    bind_borrowed(pt, 3, p->email);
+    bind_borrowed(pt, 4, p->name);
+    bind_borrowed(pt, 5, kith_part_role_name(p->role));
+    bind_borrowed(pt, 6, cutype_name(p->cutype));
+    bind_borrowed(pt, 7, firsts ? firsts[i] : NULL);
+    bind_borrowed(pt, 8, lasts ? lasts[i] : NULL);
+    if (!step_then_unbind(s, pt, error))
       return FALSE;
   }
   return TRUE;
@@ -220,12 +238,12 @@ gboolean kith_state_observe(kith_store *s, const char *email, const char *field,
            " activity_id = excluded.activity_id"
            " WHERE excluded.time > observation.time OR (excluded.time = observation.time AND"
            " excluded.activity_id > observation.activity_id)");
-  bind_text(st, 1, email);
-  bind_text(st, 2, field);
-  bind_text(st, 3, value);
+  bind_borrowed(st, 1, email);
+  bind_borrowed(st, 2, field);
+  bind_borrowed(st, 3, value);
   sqlite3_bind_int64(st, 4, time);
-  bind_text(st, 5, activity_id);
-  return kith_store_step_done(s, st, error);
+  bind_borrowed(st, 5, activity_id);
+  return step_then_unbind(s, st, error);
 }
 
 gboolean kith_state_observation_full(kith_store *s, const char *email, const char *field,
@@ -345,15 +363,15 @@ gboolean kith_state_log(kith_store *s, const kith_log_entry *e, GError **error)
   STMT(st, "INSERT INTO engagement_log(time, activity_id, email, action, reason, object_id,"
            " rule, detail) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
   g_autofree char *now = kith_time_now();
-  bind_text(st, 1, now);
-  bind_text(st, 2, e->activity_id ? e->activity_id : "");
-  bind_text(st, 3, e->email ? e->email : "");
-  bind_text(st, 4, e->action);
-  bind_text(st, 5, e->reason ? e->reason : "");
-  bind_text(st, 6, e->object_id ? e->object_id : "");
-  bind_text(st, 7, e->rule ? e->rule : "");
-  bind_text(st, 8, e->detail ? e->detail : "");
-  return kith_store_step_done(s, st, error);
+  bind_borrowed(st, 1, now);
+  bind_borrowed(st, 2, e->activity_id ? e->activity_id : "");
+  bind_borrowed(st, 3, e->email ? e->email : "");
+  bind_borrowed(st, 4, e->action);
+  bind_borrowed(st, 5, e->reason ? e->reason : "");
+  bind_borrowed(st, 6, e->object_id ? e->object_id : "");
+  bind_borrowed(st, 7, e->rule ? e->rule : "");
+  bind_borrowed(st, 8, e->detail ? e->detail : "");
+  return step_then_unbind(s, st, error);
 }
 
 gboolean kith_state_log_each(kith_store *s, const char *email, kith_log_row_fn row,
