@@ -70,7 +70,7 @@ static void prepared_free(gpointer data)
 }
 
 /* R4 for every participant, R5 for the sender's signature. Reads only the
- * activity and the title rules: safe on any thread. */
+ * activity, the title rules and the configuration: safe on any thread. */
 static void prepare(kith_activity *a, gpointer user_data)
 {
   ingest_ctx *c = user_data;
@@ -83,13 +83,17 @@ static void prepare(kith_activity *a, gpointer user_data)
   for (guint i = 0; i < pr->n; i++) {
     const kith_participant *p = g_ptr_array_index(a->participants, i);
     kith_name_parse(p->name, p->email, &pr->firsts[i], &pr->lasts[i]);
-    if (pr->sender < 0 && a->kind == KITH_ACTIVITY_EMAIL && p->role == KITH_PART_FROM &&
-        a->sender_text) {
-      pr->sender = (gint)i;
-      pr->sig = kith_signature_extract(a->sender_text, p->email, pr->firsts[i], pr->lasts[i]);
-      if (pr->sig->title)
-        kith_title_classify(c->titles, pr->sig->title, &pr->dept, &pr->seniority, &pr->persona);
-    }
+    if (pr->sender >= 0 || a->kind != KITH_ACTIVITY_EMAIL || p->role != KITH_PART_FROM)
+      continue;
+    pr->sender = (gint)i;
+    /* Only an outside sender's signature is ever kept: none is read from
+     * automatic mail (R10) or from a sender in the org's own domains (R11). */
+    if (!a->sender_text || a->automatic ||
+        kith_config_is_internal_domain(c->decider.config, p->domain))
+      continue;
+    pr->sig = kith_signature_extract(a->sender_text, p->email, pr->firsts[i], pr->lasts[i]);
+    if (pr->sig->title)
+      kith_title_classify(c->titles, pr->sig->title, &pr->dept, &pr->seniority, &pr->persona);
   }
   if (a->prepared && a->prepared_free)
     a->prepared_free(a->prepared);
