@@ -25,7 +25,7 @@ void kith_decider_clear(kith_decider *d)
 
 /* The cached User look-up: "" when the address is no User, else a leading
  * '1' or '0' for active and the Id after it. */
-#define USER_CACHE_MAX 100000
+#define USER_CACHE_MAX 16384
 
 static char *user_by_email(kith_decider *d, const char *email, gboolean *active)
 {
@@ -34,7 +34,7 @@ static char *user_by_email(kith_decider *d, const char *email, gboolean *active)
     gboolean a = FALSE;
     g_autofree char *id = kith_lookup_user_by_email(d->store, email, &a);
     char *v = id ? g_strconcat(a ? "1" : "0", id, NULL) : g_strdup("");
-    /* Bounded: a year of mail names far fewer addresses, but never grow without end. */
+    /* Bounded, so memory stays flat however many addresses a mailbox names. */
     if (g_hash_table_size(d->users) >= USER_CACHE_MAX)
       g_hash_table_remove_all(d->users);
     g_hash_table_insert(d->users, g_strdup(email), v);

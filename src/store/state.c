@@ -182,6 +182,36 @@ GPtrArray *kith_state_pending_activities(kith_store *s, GError **error)
   return ids;
 }
 
+GPtrArray *kith_state_pending_page(kith_store *s, gint64 *time, char **id, guint limit,
+                                   GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT id, time FROM activity WHERE state = 'pending' AND (time, id) > (?, ?)"
+         " ORDER BY time, id LIMIT ?", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, *time);
+  sqlite3_bind_text(st, 2, *id ? *id : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 3, limit);
+  GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    g_ptr_array_add(ids, g_strdup(kith_store_col(st, 0)));
+    *time = sqlite3_column_int64(st, 1);
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    g_ptr_array_unref(ids);
+    kith_store_fail(s, error, "pending activities");
+    return NULL;
+  }
+  if (ids->len) {
+    g_free(*id);
+    *id = g_strdup(g_ptr_array_index(ids, ids->len - 1));
+  }
+  return ids;
+}
+
 kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(

@@ -44,6 +44,12 @@ gboolean kith_state_activity_set_state(kith_store *s, const char *id, const char
                                        const char *reason, GError **error);
 /* The Ids of the activities still to decide, oldest first (time, then Id). */
 GPtrArray *kith_state_pending_activities(kith_store *s, GError **error);
+/* The same a page at a time: at most LIMIT Ids after the activity at
+ * (*TIME, *ID) in that order (start with G_MININT64 and ""); *TIME and *ID
+ * (newly allocated) are moved to the last one given. Memory stays the same
+ * however many activities wait. */
+GPtrArray *kith_state_pending_page(kith_store *s, gint64 *time, char **id, guint limit,
+                                   GError **error);
 kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GError **error);
 
 /* ---- observations (R37-R39) ----------------------------------------------- */
