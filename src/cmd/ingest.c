@@ -11,6 +11,7 @@
 #include "store/state.h"
 #include "util/timeutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -25,7 +26,29 @@ typedef struct {
   guint in_batch;
   gboolean progress; /* stderr is a terminal */
   gint64 started;
+  /* Observations of this batch not yet written, "EMAIL\x01FIELD" -> the
+   * newest (pending_obs): written in key order at commit, so that the
+   * upserts walk the observation table's b-tree in order instead of
+   * jumping about it, and an address seen twice in a batch is written once. */
+  GHashTable *obs;
 } ingest_ctx;
+
+typedef struct {
+  char *value;
+  gint64 time;
+  char *activity_id;
+} pending_obs;
+
+static void pending_obs_free(gpointer p)
+{
+  pending_obs *o = p;
+  g_free(o->value);
+  g_free(o->activity_id);
+  g_free(o);
+}
+
+/* Written before a batch reaches this many, whatever the batch size. */
+#define OBS_MAX 16384
 
 static void progress(ingest_ctx *c, const char *phase, guint done, gboolean last)
 {
@@ -36,11 +59,51 @@ static void progress(ingest_ctx *c, const char *phase, guint done, gboolean last
           c->result->capture.files, done, secs > 0 ? done / secs : 0.0, secs, last ? "\n" : "   ");
 }
 
+static gint compare_keys(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Writes the batch's observations, each only if newer than the stored one
+ * (kith_state_observe), in key order. */
+static gboolean flush_observations(ingest_ctx *c)
+{
+  if (!c->obs || g_hash_table_size(c->obs) == 0)
+    return TRUE;
+  guint n = 0;
+  g_autofree gpointer *keys = g_hash_table_get_keys_as_array(c->obs, &n);
+  qsort(keys, n, sizeof *keys, compare_keys);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < n; i++) {
+    const char *key = keys[i];
+    const char *sep = strchr(key, '\x01');
+    const pending_obs *o = g_hash_table_lookup(c->obs, key);
+    g_autofree char *email = g_strndup(key, sep - key);
+    ok = kith_state_observe(c->store, email, sep + 1, o->value, o->time, o->activity_id,
+                            &c->error);
+  }
+  g_hash_table_remove_all(c->obs);
+  return ok;
+}
+
+/* Keeps VALUE of field F for EMAIL unless the batch holds a newer one (the
+ * same order as the store's: time, then activity Id). */
 static gboolean observe(ingest_ctx *c, const char *email, kith_field f, const char *value,
                         gint64 time, const char *activity_id)
 {
-  return kith_state_observe(c->store, email, kith_field_name(f), value, time, activity_id,
-                            &c->error);
+  if (!value || !*value)
+    return TRUE; /* showing no value is not an observation */
+  char *key = g_strconcat(email, "\x01", kith_field_name(f), NULL);
+  pending_obs *old = g_hash_table_lookup(c->obs, key);
+  if (old && (old->time > time ||
+              (old->time == time && strcmp(old->activity_id, activity_id) >= 0))) {
+    g_free(key);
+    return TRUE;
+  }
+  pending_obs *o = g_new(pending_obs, 1);
+  *o = (pending_obs){g_strdup(value), time, g_strdup(activity_id)};
+  g_hash_table_replace(c->obs, key, o);
+  return g_hash_table_size(c->obs) < OBS_MAX || flush_observations(c);
 }
 
 /* What an activity shows of its people, worked out from the activity alone
@@ -131,7 +194,7 @@ static gboolean observe_participant(ingest_ctx *c, const kith_activity *a, const
 
 static gboolean commit_batch(ingest_ctx *c, gboolean reopen)
 {
-  if (!kith_store_commit(c->store, &c->error))
+  if (!flush_observations(c) || !kith_store_commit(c->store, &c->error))
     return FALSE;
   c->in_batch = 0;
   return !reopen || kith_store_begin(c->store, &c->error);
@@ -275,13 +338,15 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
 {
   memset(result, 0, sizeof *result);
   ingest_ctx c = {.store = store, .result = result, .progress = isatty(STDERR_FILENO),
-                  .started = g_get_monotonic_time()};
+                  .started = g_get_monotonic_time(),
+                  .obs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, pending_obs_free)};
   kith_decider_init(&c.decider, store, config);
   kith_title_rules *custom = NULL;
   if (config->title_rules && *config->title_rules) {
     custom = kith_title_rules_load(config->title_rules, error);
     if (!custom) {
       kith_decider_clear(&c.decider);
+      g_hash_table_unref(c.obs);
       return FALSE;
     }
   }
@@ -349,6 +414,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   }
   result->counts = g_steal_pointer(&c.decider.counts);
   kith_decider_clear(&c.decider);
+  g_hash_table_unref(c.obs);
   kith_title_rules_free(custom);
   return ok;
 }
