@@ -114,6 +114,8 @@ fresh_store() {
   src=$(crm_store "$1")
   rm -f "$dst" "$dst-wal" "$dst-shm"
   cp "$src" "$dst"
+  # the copy's dirty pages are written out now, not during the timing after it
+  sync
   echo "$dst"
 }
 
