@@ -55,6 +55,12 @@ static void pass_prepare(kith_activity *a, gpointer data)
   w->outer->prepare(a, w->outer->user_data);
 }
 
+static gboolean pass_body_wanted(const char *domain, gpointer data)
+{
+  walker *w = data; /* on a worker thread: W->outer is only read */
+  return w->outer->body_wanted(domain, w->outer->user_data);
+}
+
 /* Reported in its place among the messages still being parsed. */
 static void report(walker *w, const char *where, const char *why)
 {
@@ -322,7 +328,8 @@ gboolean kith_capture_paths(const char *const *paths, const kith_capture_sink *s
   walker w = {
       .outer = sink,
       .stats = stats ? stats : &local,
-      .inner = {pass_activity, pass_error, NULL, NULL, NULL, sink->prepare ? pass_prepare : NULL},
+      .inner = {pass_activity, pass_error, NULL, NULL, NULL, sink->prepare ? pass_prepare : NULL,
+                sink->body_wanted ? pass_body_wanted : NULL},
       .visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
       .ancestors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
   };

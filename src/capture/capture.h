@@ -32,6 +32,13 @@ typedef gboolean (*kith_capture_file_fn)(const char *path, gint64 size, gint64 m
  * on_activity must not count on it having run (not every reader calls it). */
 typedef void (*kith_capture_prepare_fn)(kith_activity *activity, gpointer user_data);
 
+/* Optional: asked, possibly on another thread, with the domain of an email's
+ * sender as its raw From header gives it (lower case, before the message
+ * is parsed). FALSE lets the reader leave the body unread: the activity's
+ * sender_text is then NULL. A reader checks the parsed sender against the
+ * domain asked about and reads the body after all when they differ. */
+typedef gboolean (*kith_capture_body_fn)(const char *sender_domain, gpointer user_data);
+
 typedef struct {
   kith_activity_fn on_activity;
   kith_capture_error_fn on_error;
@@ -39,6 +46,7 @@ typedef struct {
   kith_capture_file_fn want_file; /* may be NULL */
   kith_capture_file_fn file_read; /* may be NULL */
   kith_capture_prepare_fn prepare; /* may be NULL */
+  kith_capture_body_fn body_wanted; /* may be NULL: every body is read */
 } kith_capture_sink;
 
 /* Captures every path: files by kind, folders walked recursively in name

@@ -42,6 +42,12 @@ gboolean kith_mime_read_mbox(const char *path, const kith_capture_sink *sink);
  * kith_mime_parse_bytes may shorten BYTES (the separator's line break). */
 kith_activity *kith_mime_parse_file(const char *path, char **why);
 kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where, char **why);
+/* The same, asking BODY_WANTED (kith_capture_sink) first: when it says no,
+ * only the header block is parsed, unless the parsed sender then turns
+ * out to be at another domain than the raw header seemed to say. */
+kith_activity *kith_mime_parse_bytes_for(GByteArray *bytes, const char *where,
+                                         kith_capture_body_fn body_wanted, gpointer data,
+                                         char **why);
 
 /* Called with each message of an mbox: BYTES and WHERE ("FILE:LINE") are
  * the callee's. Return FALSE to stop. */

@@ -164,6 +164,14 @@ static void prepare(kith_activity *a, gpointer user_data)
   a->prepared_free = prepared_free;
 }
 
+/* The body of an email from the org's own domains is never read: only an
+ * outside sender's signature is kept (R11). Safe on any thread. */
+static gboolean body_wanted(const char *sender_domain, gpointer user_data)
+{
+  ingest_ctx *c = user_data;
+  return !kith_config_is_internal_domain(c->decider.config, sender_domain);
+}
+
 /* Records what this activity shows of external participant I (R4, R5):
  * the display name's parts, and for an email's sender the signature. */
 static gboolean observe_participant(ingest_ctx *c, const kith_activity *a, const prepared *pr,
@@ -353,7 +361,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   c.titles = custom ? custom : kith_title_rules_default();
   gboolean ok = kith_store_begin(store, error);
   if (ok) {
-    kith_capture_sink sink = {on_activity, on_error, &c, NULL, NULL, prepare};
+    kith_capture_sink sink = {on_activity, on_error, &c, NULL, NULL, prepare, body_wanted};
     if (source && source->type == KITH_SOURCE_FILES) {
       /* A watched source: files read before and unchanged since are skipped. */
       sink.want_file = want_file;

@@ -985,6 +985,68 @@ static void test_capture_acceptance_smoke(void)
   g_assert_true(saw_auto);
 }
 
+/* ---- bodies left unread for the org's own senders ---- */
+
+static gboolean outside_only(const char *domain, gpointer data)
+{
+  (*(guint *)data)++;
+  return strcmp(domain, "corp.example") != 0;
+}
+
+static kith_activity *parse_for(const char *text, guint *asked)
+{
+  GByteArray *b = g_byte_array_new();
+  g_byte_array_append(b, (const guint8 *)text, strlen(text));
+  g_autofree char *why = NULL;
+  kith_activity *a = kith_mime_parse_bytes_for(b, "t.mbox:1", outside_only, asked, &why);
+  g_byte_array_unref(b);
+  g_assert_nonnull(a);
+  return a;
+}
+
+static void test_capture_body_left_unread_for_own_senders(void)
+{
+  const char *tail = "To: Jane <jane@client.example>\nSubject: Hi\n"
+                     "Message-ID: <m1@corp.example>\n\nHello\n-- \nAnn Lee\nVP Sales\n";
+  struct {
+    const char *from;
+    gboolean body;     /* sender_text expected */
+    const char *first; /* the first From participant */
+  } cases[] = {
+      {"From: Ann Lee <ann@corp.example>\n", FALSE, "ann@corp.example"},
+      {"From: Ann Lee\n <ann@Corp.Example>\n", FALSE, "ann@corp.example"}, /* folded */
+      {"From: \"ann@corp.example\" <x@outside.example>\n", TRUE, "x@outside.example"},
+      {"From: bob@outside.example, <ann@corp.example>\n", TRUE, "bob@outside.example"},
+      {"From: ann@corp.example (Ann)\n", TRUE, "ann@corp.example"}, /* a comment: not plain */
+      {"From: a@corp.example\nFrom: b@outside.example\n", TRUE, "a@corp.example"},
+      {"From: =?UTF-8?Q?Ann?= <ann@corp.example>\n", TRUE, "ann@corp.example"},
+      {"From: joe@client.example\n", TRUE, "joe@client.example"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *text = g_strconcat(cases[i].from, tail, NULL);
+    guint asked = 0;
+    g_autoptr(kith_activity) a = parse_for(text, &asked);
+    g_assert_cmpstr(a->id, ==, "m1@corp.example");
+    g_test_message("case %u", i);
+    g_assert_cmpuint(a->participants->len, >=, 2);
+    const kith_participant *p = g_ptr_array_index(a->participants, 0);
+    g_assert_cmpint(p->role, ==, KITH_PART_FROM);
+    g_assert_cmpstr(p->email, ==, cases[i].first);
+    if (cases[i].body)
+      g_assert_nonnull(a->sender_text);
+    else
+      g_assert_null(a->sender_text);
+  }
+  /* Without the question every body is read. */
+  GByteArray *b = g_byte_array_new();
+  g_autofree char *text = g_strconcat(cases[0].from, tail, NULL);
+  g_byte_array_append(b, (const guint8 *)text, strlen(text));
+  g_autofree char *why = NULL;
+  g_autoptr(kith_activity) a = kith_mime_parse_bytes(b, "t.mbox:1", &why);
+  g_byte_array_unref(b);
+  g_assert_nonnull(a->sender_text);
+}
+
 /* ---- the mbox splitter: blocks and long lines change nothing ---- */
 
 typedef struct {
@@ -1203,6 +1265,8 @@ int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/capture/pool/same_order_any_threads", test_capture_pool_same_order_any_threads);
+  g_test_add_func("/capture/email/body_left_unread_for_own_senders",
+                  test_capture_body_left_unread_for_own_senders);
   g_test_add_func("/capture/mbox/split_blocks_and_long_lines",
                   test_capture_mbox_split_blocks_and_long_lines);
   g_test_add_func("/capture/email/participants_order_and_dedup",
