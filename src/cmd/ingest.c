@@ -8,6 +8,7 @@
 #include "extract/title.h"
 #include "rules/decide.h"
 #include "store/outbox.h"
+#include "store/schema.h"
 #include "store/state.h"
 #include "util/timeutil.h"
 
@@ -31,6 +32,7 @@ typedef struct {
    * upserts walk the observation table's b-tree in order instead of
    * jumping about it, and an address seen twice in a batch is written once. */
   GHashTable *obs;
+  gboolean index_dropped; /* KITH_SCHEMA_DEFERRED_INDEX, while a long capture runs */
 } ingest_ctx;
 
 typedef struct {
@@ -265,8 +267,17 @@ static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *ski
         return FALSE;
     }
   }
-  if (++c->in_batch >= COMMIT_EVERY && !commit_batch(c, TRUE))
-    return FALSE;
+  if (++c->in_batch >= COMMIT_EVERY) {
+    if (!commit_batch(c, TRUE))
+      return FALSE;
+    /* A long capture: the participants' address index is built once at
+     * its end rather than kept up to date message by message. */
+    if (!c->index_dropped &&
+        !kith_store_exec(c->store, "DROP INDEX IF EXISTS " KITH_SCHEMA_DEFERRED_INDEX_NAME,
+                         &c->error))
+      return FALSE;
+    c->index_dropped = TRUE;
+  }
   if ((c->result->new_activities & 255) == 0)
     progress(c, "capture", c->result->new_activities, FALSE);
   return TRUE;
@@ -372,6 +383,8 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     } else {
       kith_capture_paths(paths, &sink, &result->capture);
     }
+    if (ok && !c.error && c.index_dropped)
+      ok = flush_observations(&c) && kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, &c.error);
     ok = ok && !c.error && commit_batch(&c, FALSE);
     progress(&c, "capture", result->new_activities, TRUE);
     result->capture_seconds = (g_get_monotonic_time() - c.started) / 1e6;
@@ -419,6 +432,9 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     kith_store_rollback(store);
     if (c.error)
       g_propagate_error(error, c.error);
+    /* Best effort: the next writing open builds it otherwise. */
+    if (c.index_dropped)
+      kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, NULL);
   }
   result->counts = g_steal_pointer(&c.decider.counts);
   kith_decider_clear(&c.decider);

@@ -181,7 +181,8 @@ kith_store *kith_store_open(const char *path, kith_store_mode mode, GError **err
       kith_store_close(store);
       return NULL;
     }
-  } else if (!migrate(store, error)) {
+  } else if (!migrate(store, error) ||
+             !kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, error)) {
     kith_store_close(store);
     return NULL;
   }

@@ -1,4 +1,5 @@
 /* test_store.c - opening the store: migrations, refusals, Ids. */
+#include "store/schema.h"
 #include "store/state.h"
 #include "store/store.h"
 #include "util/sfid.h"
@@ -138,6 +139,94 @@ static void test_time_parse_forms(void)
   g_assert_false(kith_time_parse("yesterday", &t));
 }
 
+static gboolean has_object(const char *path, const char *type, const char *name)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?",
+                                     -1, &st, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return found;
+}
+
+static gboolean has_index(const char *path, const char *name)
+{
+  return has_object(path, "index", name);
+}
+
+/* A long ingest drops the participants' address index while it captures;
+ * a store a crash left without it gets it back at the next writing open. */
+static void test_store_deferred_index_rebuilt_at_open(void)
+{
+  g_autofree char *path = tmp_path("deferred.db");
+  kith_store *s = kith_store_open(path, KITH_STORE_CREATE, NULL);
+  g_assert_nonnull(s);
+  kith_store_close(s);
+  g_assert_true(has_index(path, KITH_SCHEMA_DEFERRED_INDEX_NAME));
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_exec(db, "DROP INDEX " KITH_SCHEMA_DEFERRED_INDEX_NAME, NULL, NULL, NULL),
+                  ==, SQLITE_OK);
+  sqlite3_close(db);
+  /* A reading open leaves the file as it is... */
+  s = kith_store_open(path, KITH_STORE_READ, NULL);
+  g_assert_nonnull(s);
+  kith_store_close(s);
+  g_assert_false(has_index(path, KITH_SCHEMA_DEFERRED_INDEX_NAME));
+  /* ...a writing one builds it again. */
+  s = kith_store_open(path, KITH_STORE_WRITE, NULL);
+  g_assert_nonnull(s);
+  kith_store_close(s);
+  g_assert_true(has_index(path, KITH_SCHEMA_DEFERRED_INDEX_NAME));
+}
+
+/* Migration 4 moves every stored activity and its participants, in order,
+ * to the integer-keyed tables. */
+static void test_store_migration_4_keeps_activities(void)
+{
+  g_autofree char *path = tmp_path("v3.db");
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  for (int v = 1; v <= 3; v++)
+    g_assert_cmpint(sqlite3_exec(db, kith_schema_migration(v), NULL, NULL, NULL), ==, SQLITE_OK);
+  const char *rows =
+      "PRAGMA application_id = 1802073192; PRAGMA user_version = 3;"
+      "INSERT INTO activity VALUES('b@x', 'email', 200, 'Second', 'f:2', 'pending', NULL, 't');"
+      "INSERT INTO activity VALUES('a@x', 'email', 100, 'First', 'f:1', 'decided', NULL, 't');"
+      "INSERT INTO activity_participant VALUES('a@x', 1, 'jane@acme.com', 'Jane Doe', 'to',"
+      " 'person', 'Jane', 'Doe');"
+      "INSERT INTO activity_participant VALUES('a@x', 0, 'ann@corp.example', 'Ann', 'from',"
+      " 'person', 'Ann', NULL);"
+      "INSERT INTO activity_participant VALUES('b@x', 0, 'bob@acme.com', NULL, 'from',"
+      " 'person', NULL, NULL);";
+  g_assert_cmpint(sqlite3_exec(db, rows, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close(db);
+  g_autoptr(GError) e = NULL;
+  kith_store *s = kith_store_open(path, KITH_STORE_WRITE, &e);
+  g_assert_no_error(e);
+  g_autoptr(kith_stored_activity) a = kith_state_activity_load(s, "a@x", &e);
+  g_assert_no_error(e);
+  g_assert_cmpstr(a->subject, ==, "First");
+  g_assert_cmpuint(a->participants->len, ==, 2);
+  const kith_stored_participant *p0 = g_ptr_array_index(a->participants, 0);
+  const kith_stored_participant *p1 = g_ptr_array_index(a->participants, 1);
+  g_assert_cmpstr(p0->email, ==, "ann@corp.example");
+  g_assert_cmpstr(p1->email, ==, "jane@acme.com");
+  g_assert_cmpstr(p1->last_name, ==, "Doe");
+  g_autoptr(GPtrArray) pending = kith_state_pending_activities(s, &e);
+  g_assert_cmpuint(pending->len, ==, 1);
+  g_assert_cmpstr(g_ptr_array_index(pending, 0), ==, "b@x");
+  kith_store_close(s);
+  g_assert_true(has_index(path, KITH_SCHEMA_DEFERRED_INDEX_NAME));
+  g_assert_false(has_object(path, "table", "activity_participant"));
+  g_assert_true(has_object(path, "table", "participant"));
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -145,6 +234,8 @@ int main(int argc, char **argv)
   g_test_add_func("/store/missing_file_needs_init", test_store_missing_file_needs_init);
   g_test_add_func("/store/refuses_non_store", test_store_refuses_non_store);
   g_test_add_func("/store/refuses_newer_schema", test_store_refuses_newer_schema);
+  g_test_add_func("/store/deferred_index_rebuilt_at_open", test_store_deferred_index_rebuilt_at_open);
+  g_test_add_func("/store/migration_4_keeps_activities", test_store_migration_4_keeps_activities);
   g_test_add_func("/store/new_ids_have_salesforce_shape", test_store_new_ids_have_salesforce_shape);
   g_test_add_func("/store/sfid_checksum", test_sfid_checksum);
   g_test_add_func("/store/time_parse_forms", test_time_parse_forms);
