@@ -383,8 +383,12 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     } else {
       kith_capture_paths(paths, &sink, &result->capture);
     }
+    /* The index's sort takes as much memory as the page cache may: with the
+     * cache made small for it, peak memory stays what the capture used. */
     if (ok && !c.error && c.index_dropped)
-      ok = flush_observations(&c) && kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, &c.error);
+      ok = flush_observations(&c) && kith_store_exec(store, "PRAGMA cache_size = -2000", &c.error) &&
+           kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, &c.error) &&
+           kith_store_exec(store, "PRAGMA cache_size = -16000", &c.error);
     ok = ok && !c.error && commit_batch(&c, FALSE);
     progress(&c, "capture", result->new_activities, TRUE);
     result->capture_seconds = (g_get_monotonic_time() - c.started) / 1e6;
