@@ -169,6 +169,29 @@ static gboolean holds_address(const char *line, const char *email)
   return FALSE;
 }
 
+/* Line AT as an anchor when it is two or three name words ("Marcy
+ * Brinegar"): the first word the first name, the rest (with particles such
+ * as "van der") the last name. */
+static gboolean name_line_anchor(GPtrArray *own, guint at, anchor *a)
+{
+  const char *line = line_at(own, at);
+  kith_sigword w[8];
+  guint n = kith_sigtext_split(line, strspn(line, " -"), w, 8);
+  guint k = kith_signame_run(w, n, 0, FALSE);
+  gboolean ok = k >= 2 && k <= 3 && kith_signame_run_ends(w, n, k);
+  if (ok) {
+    a->line = (gint)at;
+    a->rest = w[k - 1].end;
+    a->first = g_strdup(w[0].text);
+    guint la = k - 1;
+    while (la > 1 && kith_signame_is_particle(w[la - 1].key))
+      la--;
+    a->last = join_words(w, la, k - la);
+  }
+  kith_sigtext_clear(w, n);
+  return ok;
+}
+
 /* A block that writes out the sender's own address is theirs: its first line,
  * when it is two or three name words, anchors it ("Marcy Brinegar" above
  * "brinconsult@aol.com"). Looked for in the last lines only. */
@@ -185,22 +208,7 @@ static gboolean find_anchor_by_address(GPtrArray *own, const char *email, anchor
       top--;
     if (top == i)
       return FALSE;
-    const char *line = line_at(own, top);
-    kith_sigword w[8];
-    guint n = kith_sigtext_split(line, strspn(line, " -"), w, 8);
-    guint k = kith_signame_run(w, n, 0, FALSE);
-    gboolean ok = k >= 2 && k <= 3 && kith_signame_run_ends(w, n, k);
-    if (ok) {
-      a->line = top;
-      a->rest = w[k - 1].end;
-      a->first = g_strdup(w[0].text);
-      guint la = k - 1;
-      while (la > 1 && kith_signame_is_particle(w[la - 1].key))
-        la--;
-      a->last = join_words(w, la, k - la);
-    }
-    kith_sigtext_clear(w, n);
-    return ok;
+    return name_line_anchor(own, top, a);
   }
   return FALSE;
 }
@@ -213,22 +221,7 @@ static gboolean find_anchor_after_closing(GPtrArray *own, anchor *a)
     const char *l = line_at(own, i);
     if (!is_closing(l) && !is_delimiter(l))
       continue;
-    const char *line = line_at(own, i + 1);
-    kith_sigword w[8];
-    guint n = kith_sigtext_split(line, strspn(line, " -"), w, 8);
-    guint k = kith_signame_run(w, n, 0, FALSE);
-    gboolean ok = k >= 2 && k <= 3 && kith_signame_run_ends(w, n, k);
-    if (ok) {
-      a->line = i + 1;
-      a->rest = w[k - 1].end;
-      a->first = g_strdup(w[0].text);
-      guint la = k - 1;
-      while (la > 1 && kith_signame_is_particle(w[la - 1].key))
-        la--;
-      a->last = join_words(w, la, k - la);
-    }
-    kith_sigtext_clear(w, n);
-    if (ok)
+    if (name_line_anchor(own, (guint)i + 1, a))
       return TRUE;
   }
   return FALSE;
