@@ -27,7 +27,20 @@ void kith_decider_clear(kith_decider *d)
  * '1' or '0' for active and the Id after it. */
 #define USER_CACHE_MAX 16384
 
+static const char *user_entry(kith_decider *d, const char *email);
+
 static char *user_by_email(kith_decider *d, const char *email, gboolean *active)
+{
+  const char *hit = user_entry(d, email);
+  if (!*hit)
+    return NULL;
+  if (active)
+    *active = hit[0] == '1';
+  return g_strdup(hit + 1);
+}
+
+/* The cache entry of EMAIL, looked up in the store the first time. */
+static const char *user_entry(kith_decider *d, const char *email)
 {
   const char *hit = g_hash_table_lookup(d->users, email);
   if (!hit) {
@@ -40,11 +53,7 @@ static char *user_by_email(kith_decider *d, const char *email, gboolean *active)
     g_hash_table_insert(d->users, g_strdup(email), v);
     hit = v;
   }
-  if (!*hit)
-    return NULL;
-  if (active)
-    *active = hit[0] == '1';
-  return g_strdup(hit + 1);
+  return hit;
 }
 
 static void count(kith_decider *d, const char *action, const char *reason)
@@ -129,10 +138,13 @@ const char *kith_rules_activity_skip(kith_decider *d, const kith_activity *a)
     return "cancelled";
   if (kith_config_subject_excluded(d->config, a->subject))
     return "subject_filtered";
-  g_autoptr(GPtrArray) users = kith_rules_activity_users(d, a->participants);
-  if (users->len == 0)
-    return "no_users";
-  return NULL;
+  /* Any User will do: asked of every activity captured, so no list is made. */
+  for (guint i = 0; i < a->participants->len; i++) {
+    const kith_participant *p = g_ptr_array_index(a->participants, i);
+    if (*user_entry(d, p->email))
+      return NULL;
+  }
+  return "no_users";
 }
 
 typedef struct {
