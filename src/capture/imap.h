@@ -68,6 +68,8 @@ gboolean kith_imap_value_is(const kith_imap_value *v, const char *s);
 const kith_imap_value *kith_imap_item(const kith_imap_value *v, guint i);
 /* V as a number (an atom of digits); FALSE when it is not one. */
 gboolean kith_imap_value_number(const kith_imap_value *v, guint64 *out);
+/* V is a parenthesised list (NULL is not). */
+gboolean kith_imap_value_is_list(const kith_imap_value *v);
 
 /* From a BODYSTRUCTURE: the section holding the text the sender wrote (as
  * kith_mime_sender_text picks it: the first text/plain part that is not an
