@@ -627,9 +627,8 @@ static const kith_participant *first_sender(const kith_activity *a)
   return NULL;
 }
 
-kith_activity *kith_mime_parse_bytes_for(GByteArray *bytes, const char *where,
-                                         kith_capture_body_fn body_wanted, gpointer data,
-                                         char **why)
+kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where,
+                                     kith_capture_body_fn body_wanted, gpointer data, char **why)
 {
   kith_mime_init();
   /* The line break before the next From_ line belongs to the separator. */
@@ -664,11 +663,6 @@ kith_activity *kith_mime_parse_bytes_for(GByteArray *bytes, const char *where,
   if (!a)
     *why = g_strdup(error->message);
   return a;
-}
-
-kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where, char **why)
-{
-  return kith_mime_parse_bytes_for(bytes, where, NULL, NULL, why);
 }
 
 typedef struct {
@@ -794,38 +788,5 @@ gboolean kith_mime_split_mbox(const char *path, kith_mbox_message_fn on_message,
   if (sp.msg)
     g_byte_array_unref(sp.msg);
   return sp.go;
-}
-
-typedef struct {
-  const kith_capture_sink *sink;
-} sync_reader;
-
-/* Parses one message here and now and hands it on. */
-static gboolean mbox_message(GByteArray *bytes, char *where, gpointer data)
-{
-  sync_reader *r = data;
-  g_autofree char *owned_where = where;
-  g_autoptr(GByteArray) owned = bytes;
-  g_autofree char *why = NULL;
-  g_autoptr(kith_activity) a = kith_mime_parse_bytes(bytes, where, &why);
-  if (!a) {
-    report(r->sink, where, why);
-    return TRUE;
-  }
-  return r->sink->on_activity(a, r->sink->user_data);
-}
-
-static gboolean mbox_error(char *where, const char *why, gpointer data)
-{
-  sync_reader *r = data;
-  report(r->sink, where, why);
-  g_free(where);
-  return TRUE;
-}
-
-gboolean kith_mime_read_mbox(const char *path, const kith_capture_sink *sink)
-{
-  sync_reader r = {sink};
-  return kith_mime_split_mbox(path, mbox_message, mbox_error, &r);
 }
 

@@ -30,24 +30,21 @@ char *kith_mime_sender_text(GMimeMessage *message);
  * breaks, script/style/head dropped, the common entities decoded. */
 char *kith_mime_html_to_text(const char *html, gsize len);
 
-/* Each reads one file and hands its activities to SINK (both callbacks
- * required); unreadable messages are reported as "FILE" or, in an mbox,
- * "FILE:LINE" of the message's From_ line. They return FALSE only when the
- * sink's on_activity asked to stop. */
+/* Reads one message file and hands its activity to SINK (both callbacks
+ * required); an unreadable one is reported as "FILE". FALSE only when the
+ * sink's on_activity asked to stop. (kith_capture_paths reads files and
+ * mboxes through capture/pool.h.) */
 gboolean kith_mime_read_message_file(const char *path, const kith_capture_sink *sink);
-gboolean kith_mime_read_mbox(const char *path, const kith_capture_sink *sink);
 
 /* The same in parts, for parsing on other threads (capture/pool.h). Each
  * returns the activity of one message, or NULL with *WHY set (free it).
- * kith_mime_parse_bytes may shorten BYTES (the separator's line break). */
+ * kith_mime_parse_bytes may shorten BYTES (the separator's line break);
+ * with BODY_WANTED (kith_capture_sink, may be NULL) it asks first, and when
+ * the answer is no parses only the header block, unless the parsed sender
+ * then turns out to be at another domain than the raw header seemed to say. */
 kith_activity *kith_mime_parse_file(const char *path, char **why);
-kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where, char **why);
-/* The same, asking BODY_WANTED (kith_capture_sink) first: when it says no,
- * only the header block is parsed, unless the parsed sender then turns
- * out to be at another domain than the raw header seemed to say. */
-kith_activity *kith_mime_parse_bytes_for(GByteArray *bytes, const char *where,
-                                         kith_capture_body_fn body_wanted, gpointer data,
-                                         char **why);
+kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where,
+                                     kith_capture_body_fn body_wanted, gpointer data, char **why);
 
 /* Called with each message of an mbox: BYTES and WHERE ("FILE:LINE") are
  * the callee's. Return FALSE to stop. */

@@ -60,8 +60,8 @@ static void job_free(job *j)
 static void run(kith_pool *p, job *j)
 {
   if (j->kind == JOB_BYTES)
-    j->activity = kith_mime_parse_bytes_for(j->bytes, j->where, p->sink->body_wanted,
-                                            p->sink->user_data, &j->why);
+    j->activity = kith_mime_parse_bytes(j->bytes, j->where, p->sink->body_wanted,
+                                        p->sink->user_data, &j->why);
   else if (j->kind == JOB_FILE)
     j->activity = kith_mime_parse_file(j->where, &j->why);
   g_clear_pointer(&j->bytes, g_byte_array_unref); /* the raw message is no longer needed */

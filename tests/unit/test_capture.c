@@ -998,7 +998,7 @@ static kith_activity *parse_for(const char *text, guint *asked)
   GByteArray *b = g_byte_array_new();
   g_byte_array_append(b, (const guint8 *)text, strlen(text));
   g_autofree char *why = NULL;
-  kith_activity *a = kith_mime_parse_bytes_for(b, "t.mbox:1", outside_only, asked, &why);
+  kith_activity *a = kith_mime_parse_bytes(b, "t.mbox:1", outside_only, asked, &why);
   g_byte_array_unref(b);
   g_assert_nonnull(a);
   return a;
@@ -1042,7 +1042,7 @@ static void test_capture_body_left_unread_for_own_senders(void)
   g_autofree char *text = g_strconcat(cases[0].from, tail, NULL);
   g_byte_array_append(b, (const guint8 *)text, strlen(text));
   g_autofree char *why = NULL;
-  g_autoptr(kith_activity) a = kith_mime_parse_bytes(b, "t.mbox:1", &why);
+  g_autoptr(kith_activity) a = kith_mime_parse_bytes(b, "t.mbox:1", NULL, NULL, &why);
   g_byte_array_unref(b);
   g_assert_nonnull(a->sender_text);
 }
