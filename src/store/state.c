@@ -62,17 +62,6 @@ void kith_stored_activity_free(kith_stored_activity *a)
   g_free(a);
 }
 
-gboolean kith_state_activity_exists(kith_store *s, const char *id)
-{
-  sqlite3_stmt *st = kith_store_stmt(s, "SELECT 1 FROM activity WHERE id = ?", NULL);
-  if (!st)
-    return FALSE;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-  gboolean found = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_reset(st);
-  return found;
-}
-
 static const char *cutype_name(kith_cutype c)
 {
   switch (c) {
@@ -146,19 +135,6 @@ gboolean kith_state_participants_add(kith_store *s, gint64 seq, const kith_activ
   return TRUE;
 }
 
-gboolean kith_state_activity_add(kith_store *s, const kith_activity *a, const char *state,
-                                 const char *reason, char **firsts, char **lasts, GError **error)
-{
-  gint64 seq = 0;
-  if (!kith_state_activity_insert(s, a, state, reason, &seq, error))
-    return FALSE;
-  if (seq == 0) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "activity %s is stored already", a->id);
-    return FALSE;
-  }
-  return kith_state_participants_add(s, seq, a, firsts, lasts, error);
-}
-
 gboolean kith_state_activity_set_state(kith_store *s, const char *id, const char *state,
                                        const char *reason, GError **error)
 {
@@ -171,15 +147,9 @@ gboolean kith_state_activity_set_state(kith_store *s, const char *id, const char
 
 GPtrArray *kith_state_pending_activities(kith_store *s, GError **error)
 {
-  sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT id FROM activity WHERE state = 'pending' ORDER BY time, id", error);
-  if (!st)
-    return NULL;
-  GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
-  while (sqlite3_step(st) == SQLITE_ROW)
-    g_ptr_array_add(ids, g_strdup(kith_store_col(st, 0)));
-  sqlite3_reset(st);
-  return ids;
+  gint64 time = G_MININT64;
+  g_autofree char *id = g_strdup("");
+  return kith_state_pending_page(s, &time, &id, G_MAXINT, error);
 }
 
 GPtrArray *kith_state_pending_page(kith_store *s, gint64 *time, char **id, guint limit,
@@ -255,6 +225,12 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
   }
   sqlite3_reset(pt);
   return a;
+}
+
+gboolean kith_state_observation_newer(gint64 time, const char *activity_id, gint64 than_time,
+                                      const char *than_activity_id)
+{
+  return time > than_time || (time == than_time && strcmp(activity_id, than_activity_id) > 0);
 }
 
 gboolean kith_state_observe(kith_store *s, const char *email, const char *field,

@@ -29,20 +29,18 @@ typedef struct {
 void kith_stored_activity_free(kith_stored_activity *a);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_stored_activity, kith_stored_activity_free)
 
-gboolean kith_state_activity_exists(kith_store *s, const char *id);
 /* Stores the activity with STATE "pending", "skipped" (with REASON) or
- * "decided"; FIRSTS/LASTS (may be NULL) are the parsed names per participant. */
-gboolean kith_state_activity_add(kith_store *s, const kith_activity *a, const char *state,
-                                 const char *reason, char **firsts, char **lasts, GError **error);
-/* The same in two steps: the activity alone (*SEQ its key, or 0 when it was
- * stored before and nothing was written), then its participants. */
+ * "decided": *SEQ is its key, or 0 when it was stored before and nothing
+ * was written. Then its participants under that key; FIRSTS/LASTS (may be
+ * NULL) are the parsed names per participant. */
 gboolean kith_state_activity_insert(kith_store *s, const kith_activity *a, const char *state,
                                     const char *reason, gint64 *seq, GError **error);
 gboolean kith_state_participants_add(kith_store *s, gint64 seq, const kith_activity *a,
                                      char **firsts, char **lasts, GError **error);
 gboolean kith_state_activity_set_state(kith_store *s, const char *id, const char *state,
                                        const char *reason, GError **error);
-/* The Ids of the activities still to decide, oldest first (time, then Id). */
+/* The Ids of the activities still to decide, oldest first (time, then Id):
+ * all of them at once (kith ingest takes them a page at a time). */
 GPtrArray *kith_state_pending_activities(kith_store *s, GError **error);
 /* The same a page at a time: at most LIMIT Ids after the activity at
  * (*TIME, *ID) in that order (start with G_MININT64 and ""); *TIME and *ID
@@ -59,6 +57,10 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
 gboolean kith_state_observe(kith_store *s, const char *email, const char *field,
                             const char *value, gint64 time, const char *activity_id,
                             GError **error);
+/* The order kith_state_observe keeps observations in (its SQL says the
+ * same): a later TIME, or at the same time the greater ACTIVITY_ID. */
+gboolean kith_state_observation_newer(gint64 time, const char *activity_id, gint64 than_time,
+                                      const char *than_activity_id);
 /* The newest observation; FALSE when there is none. *VALUE newly allocated. */
 gboolean kith_state_observation(kith_store *s, const char *email, const char *field,
                                 char **value, gint64 *time);

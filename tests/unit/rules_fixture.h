@@ -177,7 +177,12 @@ static inline kith_activity *fx_meeting(const char *id, const char *time, const 
 static inline const char *fx_capture(fx *f, kith_activity *a)
 {
   g_autoptr(GError) error = NULL;
-  if (kith_state_activity_exists(f->store, a->id)) {
+  const char *skip = kith_rules_activity_skip(&f->d, a);
+  gint64 seq = 0;
+  g_assert_true(kith_state_activity_insert(f->store, a, skip ? "skipped" : "pending", skip, &seq,
+                                           &error));
+  g_assert_no_error(error);
+  if (seq == 0) {
     kith_decision x = {.action = "activity_skipped", .reason = "duplicate_activity",
                        .rule = "R10", .activity_id = a->id, .detail = "ingested before"};
     g_assert_true(kith_decider_emit(&f->d, &x, &error));
@@ -193,9 +198,7 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
     const kith_participant *p = g_ptr_array_index(a->participants, i);
     kith_name_parse(p->name, p->email, &firsts[i], &lasts[i]);
   }
-  const char *skip = kith_rules_activity_skip(&f->d, a);
-  g_assert_true(kith_state_activity_add(f->store, a, skip ? "skipped" : "pending", skip, firsts,
-                                        lasts, &error));
+  g_assert_true(kith_state_participants_add(f->store, seq, a, firsts, lasts, &error));
   g_assert_no_error(error);
   if (skip) {
     kith_decision x = {.action = "activity_skipped", .reason = skip, .rule = "R10",
