@@ -88,8 +88,7 @@ static gboolean flush_observations(ingest_ctx *c)
   return ok;
 }
 
-/* Keeps VALUE of field F for EMAIL unless the batch holds a newer one (the
- * same order as the store's: time, then activity Id). */
+/* Keeps VALUE of field F for EMAIL unless the batch holds one as new or newer. */
 static gboolean observe(ingest_ctx *c, const char *email, kith_field f, const char *value,
                         gint64 time, const char *activity_id)
 {
@@ -97,8 +96,7 @@ static gboolean observe(ingest_ctx *c, const char *email, kith_field f, const ch
     return TRUE; /* showing no value is not an observation */
   char *key = g_strconcat(email, "\x01", kith_field_name(f), NULL);
   pending_obs *old = g_hash_table_lookup(c->obs, key);
-  if (old && (old->time > time ||
-              (old->time == time && strcmp(old->activity_id, activity_id) >= 0))) {
+  if (old && !kith_state_observation_newer(time, activity_id, old->time, old->activity_id)) {
     g_free(key);
     return TRUE;
   }
@@ -383,12 +381,9 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     } else {
       kith_capture_paths(paths, &sink, &result->capture);
     }
-    /* The index's sort takes as much memory as the page cache may: with the
-     * cache made small for it, peak memory stays what the capture used. */
     if (ok && !c.error && c.index_dropped)
-      ok = flush_observations(&c) && kith_store_exec(store, "PRAGMA cache_size = -2000", &c.error) &&
-           kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, &c.error) &&
-           kith_store_exec(store, "PRAGMA cache_size = -16000", &c.error);
+      ok = flush_observations(&c) &&
+           kith_store_build_index(store, KITH_SCHEMA_DEFERRED_INDEX, &c.error);
     ok = ok && !c.error && commit_batch(&c, FALSE);
     progress(&c, "capture", result->new_activities, TRUE);
     result->capture_seconds = (g_get_monotonic_time() - c.started) / 1e6;

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #define KITH_APPLICATION_ID 0x6B697468 /* "kith" */
+#define CACHE_KIB 16000      /* SQLite's page cache */
+#define INDEX_CACHE_KIB 2000 /* the same while an index is built */
 
 struct kith_store {
   sqlite3 *db;
@@ -44,6 +46,15 @@ gboolean kith_store_exec(kith_store *store, const char *sql, GError **error)
     return FALSE;
   }
   return TRUE;
+}
+
+gboolean kith_store_build_index(kith_store *store, const char *sql, GError **error)
+{
+  gboolean ok = kith_store_exec(store, "PRAGMA cache_size = -" G_STRINGIFY(INDEX_CACHE_KIB), error) &&
+                kith_store_exec(store, sql, error);
+  /* The usual cache back whatever happened. */
+  return kith_store_exec(store, "PRAGMA cache_size = -" G_STRINGIFY(CACHE_KIB), ok ? error : NULL) &&
+         ok;
 }
 
 static int pragma_int(kith_store *store, const char *sql)
@@ -163,7 +174,7 @@ kith_store *kith_store_open(const char *path, kith_store_mode mode, GError **err
   }
   if (!kith_store_exec(store,
                        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;"
-                       "PRAGMA cache_size = -16000;"
+                       "PRAGMA cache_size = -" G_STRINGIFY(CACHE_KIB) ";"
                        "PRAGMA wal_autocheckpoint = 16384;",
                        error)) {
     kith_store_close(store);
