@@ -2,10 +2,9 @@
 #include "capture/caldav.h"
 
 #include "capture/ical.h"
+#include "capture/source.h"
 #include "store/state.h"
-#include "sync/jwt.h"
 #include "util/error.h"
-#include "util/timeutil.h"
 
 #include <curl/curl.h>
 #include <stdlib.h>
@@ -575,15 +574,10 @@ gboolean kith_caldav_capture(kith_store *store, const kith_source_config *src,
                              GError **error)
 {
   g_autoptr(GError) local = NULL;
-  g_autofree char *secret = kith_secret_read(src->password_file, &local);
-  if (!secret) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: password_file: %s", src->name,
-                local->message);
+  g_autofree char *secret = kith_source_secret(src, error);
+  if (!secret)
     return FALSE;
-  }
-  gint64 start = 0;
-  if (src->start_date && *src->start_date && !kith_time_parse(src->start_date, &start))
-    start = 0;
+  gint64 start = kith_source_start(src);
   g_autoptr(dav) d = dav_new(src, secret);
   g_autoptr(GPtrArray) found = discover(d, &local);
   if (!found) {

@@ -3,7 +3,9 @@
 
 #include "capture/caldav.h"
 #include "capture/imap.h"
+#include "sync/jwt.h"
 #include "util/error.h"
+#include "util/timeutil.h"
 
 gboolean kith_source_capture(kith_store *store, const kith_source_config *src,
                              const kith_capture_sink *sink, kith_capture_stats *stats,
@@ -22,4 +24,22 @@ gboolean kith_source_capture(kith_store *store, const kith_source_config *src,
   }
   g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: unknown kind of source", src->name);
   return FALSE;
+}
+
+char *kith_source_secret(const kith_source_config *src, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  char *secret = kith_secret_read(src->password_file, &local);
+  if (!secret)
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: password_file: %s", src->name,
+                local->message);
+  return secret;
+}
+
+gint64 kith_source_start(const kith_source_config *src)
+{
+  gint64 start = 0;
+  if (src->start_date && *src->start_date && !kith_time_parse(src->start_date, &start))
+    start = 0;
+  return start;
 }

@@ -14,3 +14,9 @@
 gboolean kith_source_capture(kith_store *store, const kith_source_config *src,
                              const kith_capture_sink *sink, kith_capture_stats *stats,
                              GError **error);
+
+/* For the live sources: SRC's password (from its password_file), NULL with
+ * ERROR ("source NAME: password_file: WHY") when it cannot be read. */
+char *kith_source_secret(const kith_source_config *src, GError **error);
+/* SRC's start_date as Unix seconds; 0 (everything) when none is set. */
+gint64 kith_source_start(const kith_source_config *src);
