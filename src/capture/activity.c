@@ -25,6 +25,15 @@ kith_activity *kith_activity_new(kith_activity_kind kind)
   return a;
 }
 
+void kith_activity_forget_text(kith_activity *a)
+{
+  if (a->sender_text) {
+    /* The sender's text is never kept: wipe it before it goes. */
+    memset(a->sender_text, 0, strlen(a->sender_text));
+    g_clear_pointer(&a->sender_text, g_free);
+  }
+}
+
 void kith_activity_free(kith_activity *a)
 {
   if (!a)
@@ -33,11 +42,7 @@ void kith_activity_free(kith_activity *a)
   g_free(a->subject);
   g_hash_table_unref(a->addresses);
   g_ptr_array_unref(a->participants);
-  if (a->sender_text) {
-    /* The sender's text is never kept: wipe it before it goes. */
-    memset(a->sender_text, 0, strlen(a->sender_text));
-    g_free(a->sender_text);
-  }
+  kith_activity_forget_text(a);
   g_free(a->origin);
   if (a->prepared && a->prepared_free)
     a->prepared_free(a->prepared);

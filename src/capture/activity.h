@@ -55,6 +55,8 @@ typedef struct {
 
 kith_activity *kith_activity_new(kith_activity_kind kind);
 void kith_activity_free(kith_activity *activity);
+/* Wipes and frees the sender's text once its signature has been read. */
+void kith_activity_forget_text(kith_activity *activity);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_activity, kith_activity_free)
 
 /* Adds a participant unless its address is already there (the first place

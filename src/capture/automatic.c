@@ -56,35 +56,64 @@ static char *fold(const char *s)
   return nfc ? g_utf8_casefold(nfc, -1) : NULL;
 }
 
+typedef struct {
+  char **folded; /* the prefixes, composed and case-folded */
+  glong max_chars;  /* the longest of them, in characters */
+} prefixes;
+
 static gpointer load_prefixes(gpointer unused)
 {
   g_auto(GStrv) lines = kith_data_lines("auto_subjects.txt");
   GPtrArray *out = g_ptr_array_new();
+  prefixes *p = g_new0(prefixes, 1);
   for (char **l = lines; *l; l++) {
     char *f = fold(*l);
-    if (f && *f)
+    if (f && *f) {
       g_ptr_array_add(out, f);
-    else
+      p->max_chars = MAX(p->max_chars, g_utf8_strlen(f, -1));
+    } else {
       g_free(f);
+    }
   }
   g_ptr_array_add(out, NULL);
-  return g_ptr_array_free(out, FALSE); /* kept for the life of the process */
+  p->folded = (char **)g_ptr_array_free(out, FALSE);
+  return p; /* kept for the life of the process */
 }
+
+/* Only the subject's first characters can match a prefix: folding a few
+ * more than the longest prefix has (a combining mark after the cut could
+ * change the last one) gives the same start as folding it all. */
+#define FOLD_MARGIN 8
 
 gboolean kith_automatic_subject(const char *subject)
 {
   static GOnce once = G_ONCE_INIT;
   if (!subject)
     return FALSE;
-  char **prefixes = g_once(&once, load_prefixes, NULL);
-  g_autofree char *copy = g_strdup(subject);
-  g_strstrip(copy);
-  if (!*copy || !g_utf8_validate(copy, -1, NULL))
+  const prefixes *px = g_once(&once, load_prefixes, NULL);
+  while (g_ascii_isspace(*subject))
+    subject++;
+  if (!*subject)
     return FALSE;
-  g_autofree char *folded = fold(copy);
+  const char *end = subject;
+  gboolean ascii = TRUE;
+  for (glong n = 0; *end && n < px->max_chars + FOLD_MARGIN; n++) {
+    ascii = ascii && !(*end & 0x80);
+    end = ascii ? end + 1 : g_utf8_find_next_char(end, NULL);
+  }
+  if (!g_utf8_validate(subject, -1, NULL))
+    return FALSE;
+  g_autofree char *folded = NULL;
+  if (ascii) {
+    /* ASCII folds to its lower case: the common case, done without tables. */
+    folded = g_ascii_strdown(subject, end - subject);
+  } else {
+    g_autofree char *start = g_strndup(subject, end - subject);
+    folded = fold(start);
+  }
   if (!folded)
     return FALSE;
-  for (char **p = prefixes; *p; p++)
+  for (char **p = px->folded; *p; p++)
     if (g_str_has_prefix(folded, *p))
       return TRUE;
   return FALSE;

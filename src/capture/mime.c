@@ -289,36 +289,43 @@ static GMimePart *find_text_part(GMimeObject *obj, const char *subtype, guint de
   return GMIME_PART(obj);
 }
 
-/* The decoded bytes of PART as UTF-8 with LF line ends, at most the cap. */
-static char *part_text(GMimePart *part)
+/* BUF's first LEN bytes as a UTF-8 string: cut to whole characters when
+ * CUT, NUL bytes made spaces, 8-bit text in no charset read as
+ * windows-1252 (unless CONVERTED already), anything else invalid replaced. */
+static char *utf8_text(guint8 *buf, gsize len, gboolean cut, gboolean converted)
 {
-  GMimeDataWrapper *content = g_mime_part_get_content(part);
-  if (!content)
-    return NULL;
-  GMimeStream *raw = g_mime_data_wrapper_get_stream(content);
-  if (!raw || g_mime_stream_reset(raw) == -1)
-    return NULL;
+  if (cut)
+    len = whole_utf8_len((const char *)buf, len);
+  for (gsize i = 0; i < len; i++)
+    if (buf[i] == '\0')
+      buf[i] = ' '; /* NUL bytes would cut the C string short */
+  char *text = NULL;
+  if (!converted && !g_utf8_validate((const char *)buf, len, NULL)) {
+    /* 8-bit text with no (or a wrong) charset: the usual culprit is windows-1252. */
+    text = g_convert((const char *)buf, len, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+  }
+  return text ? text : g_utf8_make_valid((const char *)buf, len);
+}
+
+/* PART in another charset: decoded, converted and given LF line ends by
+ * GMime's filters, at most the cap. */
+static char *converted_text(GMimeStream *raw, GMimeContentEncoding enc, const char *charset)
+{
   g_autoptr(GMimeStream) filtered = g_mime_stream_filter_new(raw);
-  GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(content);
   if (enc != GMIME_CONTENT_ENCODING_DEFAULT) {
     g_autoptr(GMimeFilter) dec = g_mime_filter_basic_new(enc, FALSE);
     g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), dec);
   }
-  const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
   gboolean converted = FALSE;
-  if (charset && g_ascii_strcasecmp(charset, "utf-8") != 0 &&
-      g_ascii_strcasecmp(charset, "us-ascii") != 0) {
-    GMimeFilter *conv = g_mime_filter_charset_new(charset, "UTF-8");
-    if (conv) {
-      g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), conv);
-      g_object_unref(conv);
-      converted = TRUE;
-    }
+  g_autoptr(GMimeFilter) conv = g_mime_filter_charset_new(charset, "UTF-8");
+  if (conv) {
+    g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), conv);
+    converted = TRUE;
   }
   g_autoptr(GMimeFilter) unix_ends = g_mime_filter_dos2unix_new(FALSE);
   g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), unix_ends);
 
-  GByteArray *buf = g_byte_array_sized_new(4096);
+  g_autoptr(GByteArray) buf = g_byte_array_sized_new(4096);
   char chunk[8192];
   gboolean cut = FALSE;
   while (buf->len < KITH_MIME_TEXT_MAX) {
@@ -329,21 +336,64 @@ static char *part_text(GMimePart *part)
     cut = take < (gsize)n;
     g_byte_array_append(buf, (const guint8 *)chunk, take);
   }
-  if (buf->len == KITH_MIME_TEXT_MAX)
-    cut = TRUE;
-  gsize len = cut ? whole_utf8_len((const char *)buf->data, buf->len) : buf->len;
-  for (gsize i = 0; i < len; i++)
-    if (buf->data[i] == '\0')
-      buf->data[i] = ' '; /* NUL bytes would cut the C string short */
-  char *text = NULL;
-  if (!converted && !g_utf8_validate((const char *)buf->data, len, NULL)) {
-    /* 8-bit text with no (or a wrong) charset: the usual culprit is windows-1252. */
-    text = g_convert((const char *)buf->data, len, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+  return utf8_text(buf->data, buf->len, cut || buf->len == KITH_MIME_TEXT_MAX, converted);
+}
+
+/* The decoded bytes of PART as UTF-8 with LF line ends, at most the cap.
+ * UTF-8 and ASCII text (nearly all of it) is read and decoded in one go;
+ * a GMime filter stream per part cost more than the decoding. */
+static char *part_text(GMimePart *part)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content(part);
+  if (!content)
+    return NULL;
+  GMimeStream *raw = g_mime_data_wrapper_get_stream(content);
+  if (!raw || g_mime_stream_reset(raw) == -1)
+    return NULL;
+  GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(content);
+  const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+  if (charset && g_ascii_strcasecmp(charset, "utf-8") != 0 &&
+      g_ascii_strcasecmp(charset, "us-ascii") != 0)
+    return converted_text(raw, enc, charset);
+
+  gboolean decode = enc == GMIME_CONTENT_ENCODING_BASE64 ||
+                    enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+                    enc == GMIME_CONTENT_ENCODING_UUENCODE;
+  /* Enough encoded bytes for the cap: base64 takes 4 for 3, quoted-printable
+   * up to 3 for 1 (uuencode fits in either). */
+  gsize raw_max = !decode ? KITH_MIME_TEXT_MAX : 3 * (gsize)KITH_MIME_TEXT_MAX + 64;
+  g_autoptr(GByteArray) in = g_byte_array_sized_new(4096);
+  gboolean raw_cut = FALSE;
+  char chunk[8192];
+  for (;;) {
+    gssize n = g_mime_stream_read(raw, chunk, sizeof chunk);
+    if (n <= 0)
+      break;
+    gsize take = MIN((gsize)n, raw_max - in->len);
+    g_byte_array_append(in, (const guint8 *)chunk, take);
+    if (take < (gsize)n || in->len == raw_max) {
+      raw_cut = TRUE;
+      break;
+    }
   }
-  if (!text)
-    text = g_utf8_make_valid((const char *)buf->data, len);
-  g_byte_array_unref(buf);
-  return text;
+  guint8 *text = in->data;
+  gsize len = in->len;
+  g_autofree guint8 *decoded = NULL;
+  if (decode) {
+    GMimeEncoding state;
+    g_mime_encoding_init_decode(&state, enc);
+    decoded = g_malloc(g_mime_encoding_outlen(&state, in->len) + 4);
+    len = g_mime_encoding_flush(&state, (const char *)in->data, in->len, (char *)decoded);
+    text = decoded;
+  }
+  /* CRLF line ends become LF. */
+  gsize out = 0;
+  for (gsize i = 0; i < len; i++)
+    if (!(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n'))
+      text[out++] = text[i];
+  len = out;
+  gboolean cut = raw_cut || len > KITH_MIME_TEXT_MAX;
+  return utf8_text(text, MIN(len, (gsize)KITH_MIME_TEXT_MAX), cut, FALSE);
 }
 
 char *kith_mime_sender_text(GMimeMessage *message)
@@ -683,8 +733,12 @@ static void split_flush(splitter *sp)
     sp->go = sp->on_error(where, "message larger than 512 MiB, skipped", sp->data);
     g_byte_array_set_size(sp->msg, 0);
   } else {
-    sp->go = sp->on_message(sp->msg, where, sp->data);
-    sp->msg = g_byte_array_new();
+    /* An exact copy goes on; the buffer, grown to the largest message so
+     * far, gathers the next one. */
+    GByteArray *out = g_byte_array_sized_new(sp->msg->len);
+    g_byte_array_append(out, sp->msg->data, sp->msg->len);
+    g_byte_array_set_size(sp->msg, 0);
+    sp->go = sp->on_message(out, where, sp->data);
   }
 }
 

@@ -22,6 +22,7 @@ typedef struct {
   GDestroyNotify free_data;
   gsize cost;    /* bytes counted against KITH_POOL_MAX_BYTES */
   gboolean done; /* under the pool's lock */
+  int owner;     /* the worker that parsed it, -1 for none */
 } job;
 
 struct kith_pool {
@@ -34,7 +35,22 @@ struct kith_pool {
   gboolean stopped; /* written by the calling thread under the lock */
   GPtrArray *batch; /* parse jobs gathered but not yet handed to a worker */
   gsize batch_bytes;
+  /* Delivered jobs go back to the worker that parsed them to be freed
+   * there: freeing on this thread what a worker allocated contends for
+   * the allocator's lock of the worker's arena, which put both threads to
+   * sleep thousands of times a second. returns[i] is worker i's, under
+   * the lock; done_jobs gathers them here between hand-overs. */
+  guint n_threads;
+  GPtrArray **returns;
+  GPtrArray *done_jobs;
+  guint generation; /* tells this pool's worker ids from an earlier pool's */
+  int next_owner;   /* atomic */
 };
+
+/* Which worker of which pool this thread is. */
+static _Thread_local guint tls_generation;
+static _Thread_local int tls_owner = -1;
+static guint pool_generations; /* atomic */
 
 /* Messages go to the workers in batches: handing each one over on its own
  * (a lock, a wake-up, a thread switch) cost a fifth of parsing it. */
@@ -56,29 +72,55 @@ static void job_free(job *j)
   g_free(j);
 }
 
-/* The part of a job that needs nothing but the job: on a worker thread. */
-static void run(kith_pool *p, job *j)
+/* The part of a job that needs nothing but the job: on a worker thread.
+ * The raw message stays until delivery, to be freed by the thread that
+ * read it. */
+static void run(kith_pool *p, job *j, int owner)
 {
+  j->owner = owner;
   if (j->kind == JOB_BYTES)
     j->activity = kith_mime_parse_bytes(j->bytes, j->where, p->sink->body_wanted,
                                         p->sink->user_data, &j->why);
   else if (j->kind == JOB_FILE)
     j->activity = kith_mime_parse_file(j->where, &j->why);
-  g_clear_pointer(&j->bytes, g_byte_array_unref); /* the raw message is no longer needed */
   if (j->activity && p->sink->prepare)
     p->sink->prepare(j->activity, p->sink->user_data);
 }
 
-/* Runs a batch (a GPtrArray of job*) and marks all of it done at once. */
+/* This thread's worker id in P, given on its first batch; -1 past
+ * n_threads (which an exclusive pool does not start). */
+static int worker_id(kith_pool *p)
+{
+  if (tls_generation != p->generation) {
+    tls_generation = p->generation;
+    int id = g_atomic_int_add(&p->next_owner, 1);
+    tls_owner = id < (int)p->n_threads ? id : -1;
+  }
+  return tls_owner;
+}
+
+/* Runs a batch (a GPtrArray of job*) and marks all of it done at once,
+ * first freeing the jobs delivered since this worker's last batch. */
 static void worker(gpointer data, gpointer user_data)
 {
   GPtrArray *batch = data;
   kith_pool *p = user_data;
+  int owner = worker_id(p);
   g_mutex_lock(&p->lock);
   gboolean stopped = p->stopped;
+  GPtrArray *returned = NULL;
+  if (owner >= 0 && p->returns[owner]->len) {
+    returned = p->returns[owner];
+    p->returns[owner] = g_ptr_array_new();
+  }
   g_mutex_unlock(&p->lock);
+  if (returned) {
+    for (guint i = 0; i < returned->len; i++)
+      job_free(g_ptr_array_index(returned, i));
+    g_ptr_array_unref(returned);
+  }
   for (guint i = 0; i < batch->len && !stopped; i++)
-    run(p, g_ptr_array_index(batch, i));
+    run(p, g_ptr_array_index(batch, i), owner);
   g_mutex_lock(&p->lock);
   for (guint i = 0; i < batch->len; i++)
     ((job *)g_ptr_array_index(batch, i))->done = TRUE;
@@ -104,7 +146,31 @@ static void stop(kith_pool *p)
   g_mutex_unlock(&p->lock);
 }
 
-/* Hands a finished job to the sink (unless stopped) and frees it. */
+/* Frees J here, or gathers it for the worker that parsed it. */
+static void retire(kith_pool *p, job *j)
+{
+  g_clear_pointer(&j->bytes, g_byte_array_unref); /* read on this thread */
+  if (j->owner >= 0 && p->threads)
+    g_ptr_array_add(p->done_jobs, j);
+  else
+    job_free(j);
+}
+
+/* Hands the gathered delivered jobs to their workers. */
+static void return_jobs(kith_pool *p)
+{
+  if (!p->done_jobs || !p->done_jobs->len)
+    return;
+  g_mutex_lock(&p->lock);
+  for (guint i = 0; i < p->done_jobs->len; i++) {
+    job *j = g_ptr_array_index(p->done_jobs, i);
+    g_ptr_array_add(p->returns[j->owner], j);
+  }
+  g_mutex_unlock(&p->lock);
+  g_ptr_array_set_size(p->done_jobs, 0);
+}
+
+/* Hands a finished job to the sink (unless stopped) and retires it. */
 static void deliver(kith_pool *p, job *j)
 {
   const kith_capture_sink *s = p->sink;
@@ -127,7 +193,7 @@ static void deliver(kith_pool *p, job *j)
       break;
     }
   }
-  job_free(j);
+  retire(p, j);
 }
 
 /* Hands on the finished jobs at the head of the queue; with WAIT, waits
@@ -149,6 +215,7 @@ static void deliver_ready(kith_pool *p, gboolean wait)
     p->in_flight -= head->cost;
     deliver(p, head);
   }
+  return_jobs(p);
 }
 
 static guint thread_count(void)
@@ -173,6 +240,12 @@ kith_pool *kith_pool_new(const kith_capture_sink *sink)
   guint n = thread_count();
   if (n > 0) {
     kith_mime_init(); /* once, before any worker parses */
+    p->n_threads = n;
+    p->returns = g_new(GPtrArray *, n);
+    for (guint i = 0; i < n; i++)
+      p->returns[i] = g_ptr_array_new();
+    p->done_jobs = g_ptr_array_new();
+    p->generation = (guint)g_atomic_int_add(&pool_generations, 1) + 1;
     p->threads = g_thread_pool_new(worker, p, (int)n, TRUE, NULL);
     p->batch = g_ptr_array_new();
   }
@@ -188,7 +261,7 @@ static gboolean push(kith_pool *p, job *j)
   gboolean parse = j->kind == JOB_BYTES || j->kind == JOB_FILE;
   if (!p->threads) {
     if (parse)
-      run(p, j);
+      run(p, j, -1);
     deliver(p, j);
     return !p->stopped;
   }
@@ -219,6 +292,7 @@ static gboolean push(kith_pool *p, job *j)
 gboolean kith_pool_push_bytes(kith_pool *p, GByteArray *bytes, char *where)
 {
   job *j = g_new0(job, 1);
+  j->owner = -1;
   j->kind = JOB_BYTES;
   j->bytes = bytes;
   j->where = where;
@@ -229,6 +303,7 @@ gboolean kith_pool_push_bytes(kith_pool *p, GByteArray *bytes, char *where)
 gboolean kith_pool_push_file(kith_pool *p, char *path)
 {
   job *j = g_new0(job, 1);
+  j->owner = -1;
   j->kind = JOB_FILE;
   j->where = path;
   j->cost = FILE_COST;
@@ -238,6 +313,7 @@ gboolean kith_pool_push_file(kith_pool *p, char *path)
 gboolean kith_pool_push_error(kith_pool *p, char *where, const char *why)
 {
   job *j = g_new0(job, 1);
+  j->owner = -1;
   j->kind = JOB_ERROR;
   j->where = where;
   j->why = g_strdup(why);
@@ -248,6 +324,7 @@ gboolean kith_pool_push_call(kith_pool *p, void (*fn)(gpointer data), gpointer d
                              GDestroyNotify free_data)
 {
   job *j = g_new0(job, 1);
+  j->owner = -1;
   j->kind = JOB_CALL;
   j->fn = fn;
   j->data = data;
@@ -268,6 +345,15 @@ void kith_pool_free(kith_pool *p)
   deliver_ready(p, TRUE); /* once stopped, this only waits and frees */
   if (p->threads)
     g_thread_pool_free(p->threads, FALSE, TRUE);
+  /* The workers have ended: what they had not yet freed is freed here. */
+  return_jobs(p);
+  for (guint i = 0; i < p->n_threads; i++) {
+    g_ptr_array_set_free_func(p->returns[i], (GDestroyNotify)job_free);
+    g_ptr_array_unref(p->returns[i]);
+  }
+  g_free(p->returns);
+  if (p->done_jobs)
+    g_ptr_array_unref(p->done_jobs);
   if (p->batch)
     g_ptr_array_unref(p->batch);
   g_mutex_clear(&p->lock);

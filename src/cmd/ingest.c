@@ -32,7 +32,10 @@ typedef struct {
    * upserts walk the observation table's b-tree in order instead of
    * jumping about it, and an address seen twice in a batch is written once. */
   GHashTable *obs;
-  gboolean index_dropped; /* KITH_SCHEMA_DEFERRED_INDEX, while a long capture runs */
+  /* A long capture (past its first commit) drops KITH_SCHEMA_DEFERRED_INDEX
+   * and appends its observations to observation_log, and at its end
+   * builds the one and merges the other. */
+  gboolean long_capture;
 } ingest_ctx;
 
 typedef struct {
@@ -66,23 +69,36 @@ static gint compare_keys(gconstpointer a, gconstpointer b)
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Writes one batched observation; KEY ("EMAIL\x01FIELD") is cut in two
+ * for it, as it is about to go. */
+static gboolean write_observation(ingest_ctx *c, char *key, const pending_obs *o)
+{
+  char *sep = strchr(key, '\x01');
+  *sep = '\0';
+  return (c->long_capture ? kith_state_observe_later : kith_state_observe)(
+      c->store, key, sep + 1, o->value, o->time, o->activity_id, &c->error);
+}
+
 /* Writes the batch's observations, each only if newer than the stored one
- * (kith_state_observe), in key order. */
+ * (kith_state_observe), in key order; a long capture appends them to the
+ * log in any order (kith_state_observe_later), to be merged in order. */
 static gboolean flush_observations(ingest_ctx *c)
 {
   if (!c->obs || g_hash_table_size(c->obs) == 0)
     return TRUE;
-  guint n = 0;
-  g_autofree gpointer *keys = g_hash_table_get_keys_as_array(c->obs, &n);
-  qsort(keys, n, sizeof *keys, compare_keys);
   gboolean ok = TRUE;
-  for (guint i = 0; ok && i < n; i++) {
-    const char *key = keys[i];
-    const char *sep = strchr(key, '\x01');
-    const pending_obs *o = g_hash_table_lookup(c->obs, key);
-    g_autofree char *email = g_strndup(key, sep - key);
-    ok = kith_state_observe(c->store, email, sep + 1, o->value, o->time, o->activity_id,
-                            &c->error);
+  if (c->long_capture) {
+    GHashTableIter it;
+    gpointer key, o;
+    g_hash_table_iter_init(&it, c->obs);
+    while (ok && g_hash_table_iter_next(&it, &key, &o))
+      ok = write_observation(c, key, o);
+  } else {
+    guint n = 0;
+    g_autofree gpointer *keys = g_hash_table_get_keys_as_array(c->obs, &n);
+    qsort(keys, n, sizeof *keys, compare_keys);
+    for (guint i = 0; ok && i < n; i++)
+      ok = write_observation(c, keys[i], g_hash_table_lookup(c->obs, keys[i]));
   }
   g_hash_table_remove_all(c->obs);
   return ok;
@@ -158,6 +174,7 @@ static void prepare(kith_activity *a, gpointer user_data)
     if (pr->sig->title)
       kith_title_classify(c->titles, pr->sig->title, &pr->dept, &pr->seniority, &pr->persona);
   }
+  kith_activity_forget_text(a); /* read: not kept a moment longer */
   if (a->prepared && a->prepared_free)
     a->prepared_free(a->prepared);
   a->prepared = pr;
@@ -270,11 +287,11 @@ static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *ski
       return FALSE;
     /* A long capture: the participants' address index is built once at
      * its end rather than kept up to date message by message. */
-    if (!c->index_dropped &&
+    if (!c->long_capture &&
         !kith_store_exec(c->store, "DROP INDEX IF EXISTS " KITH_SCHEMA_DEFERRED_INDEX_NAME,
                          &c->error))
       return FALSE;
-    c->index_dropped = TRUE;
+    c->long_capture = TRUE;
   }
   if ((c->result->new_activities & 255) == 0)
     progress(c, "capture", c->result->new_activities, FALSE);
@@ -381,8 +398,8 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     } else {
       kith_capture_paths(paths, &sink, &result->capture);
     }
-    if (ok && !c.error && c.index_dropped)
-      ok = flush_observations(&c) &&
+    if (ok && !c.error && c.long_capture)
+      ok = flush_observations(&c) && kith_state_observations_merge(store, &c.error) &&
            kith_store_build_index(store, KITH_SCHEMA_DEFERRED_INDEX, &c.error);
     ok = ok && !c.error && commit_batch(&c, FALSE);
     progress(&c, "capture", result->new_activities, TRUE);
@@ -432,8 +449,10 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     if (c.error)
       g_propagate_error(error, c.error);
     /* Best effort: the next writing open builds it otherwise. */
-    if (c.index_dropped)
+    if (c.long_capture) {
       kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, NULL);
+      kith_state_observations_merge(store, NULL);
+    }
   }
   result->counts = g_steal_pointer(&c.decider.counts);
   kith_decider_clear(&c.decider);

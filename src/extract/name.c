@@ -387,12 +387,8 @@ static char *segment_text(GPtrArray *seg)
   return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
-gboolean kith_name_parse(const char *display, const char *email,
-                         char **out_first, char **out_last)
+static gboolean parse(const char *display, const char *email, char **out_first, char **out_last)
 {
-  g_return_val_if_fail(out_first != NULL && out_last != NULL, FALSE);
-  *out_first = NULL;
-  *out_last = NULL;
   if (!display || strnlen(display, MAX_DISPLAY + 1) > MAX_DISPLAY || strchr(display, '@'))
     return FALSE;
   g_autofree char *valid = g_utf8_make_valid(display, -1);
@@ -445,4 +441,53 @@ gboolean kith_name_parse(const char *display, const char *email,
     from--;
   *out_last = join_words(words, from, recase, TRUE);
   return TRUE;
+}
+
+/* A mailbox names the same few people over and over: each thread keeps the
+ * parses it made, up to NAME_CACHE_MAX of them (then starts afresh), keyed
+ * by the display name and the address (which a name may merely repeat). */
+#define NAME_CACHE_MAX 8192
+
+typedef struct {
+  char *first, *last;
+  gboolean found;
+} cached_name;
+
+static void cached_name_free(gpointer p)
+{
+  cached_name *c = p;
+  g_free(c->first);
+  g_free(c->last);
+  g_free(c);
+}
+
+static GPrivate cache_key = G_PRIVATE_INIT((GDestroyNotify)g_hash_table_unref);
+
+gboolean kith_name_parse(const char *display, const char *email,
+                         char **out_first, char **out_last)
+{
+  g_return_val_if_fail(out_first != NULL && out_last != NULL, FALSE);
+  *out_first = NULL;
+  *out_last = NULL;
+  if (!display || !*display)
+    return FALSE;
+  GHashTable *cache = g_private_get(&cache_key);
+  if (!cache) {
+    cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_name_free);
+    g_private_set(&cache_key, cache);
+  }
+  char *key = g_strconcat(display, "\x01", email ? email : "", NULL);
+  cached_name *c = g_hash_table_lookup(cache, key);
+  if (c) {
+    g_free(key);
+  } else {
+    if (g_hash_table_size(cache) >= NAME_CACHE_MAX)
+      g_hash_table_remove_all(cache);
+    c = g_new0(cached_name, 1);
+    c->found = parse(display, email, &c->first, &c->last);
+    g_hash_table_insert(cache, key, c);
+  }
+  *out_first = g_strdup(c->first);
+  *out_last = g_strdup(c->last);
+  return c->found;
 }

@@ -134,6 +134,15 @@ static const char migration_4[] =
     "CREATE INDEX activity_pending ON activity(state, time, id);"
     "CREATE INDEX participant_email ON participant(email);";
 
+/* 5: observations a long capture has made but not yet kept in observation:
+ * appended here in the order they come and merged in key order once, at
+ * the capture's end. Upserting them one by one into observation, whose keys
+ * are addresses in no order, rewrote most of its pages at every commit, so
+ * capture slowed as the table grew. */
+static const char migration_5[] =
+    "CREATE TABLE observation_log(email TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
+    " time INTEGER NOT NULL, activity_id TEXT NOT NULL);";
+
 const char *kith_schema_migration(int version)
 {
   switch (version) {
@@ -141,6 +150,7 @@ const char *kith_schema_migration(int version)
   case 2: return migration_2;
   case 3: return migration_3;
   case 4: return migration_4;
+  case 5: return migration_5;
   default: return NULL;
   }
 }

@@ -1,6 +1,8 @@
 /* state.c - kith's own tables: activities, observations, links, log, suppression, Ids. */
 #include "store/state.h"
 
+#include "store/schema.h"
+
 #include "rules/config.h"
 #include "util/error.h"
 #include "util/sfid.h"
@@ -240,16 +242,34 @@ gboolean kith_state_observe(kith_store *s, const char *email, const char *field,
   if (!value || !*value)
     return TRUE; /* showing no value is not an observation */
   STMT(st, "INSERT INTO observation(email, field, value, time, activity_id) VALUES(?, ?, ?, ?, ?)"
-           " ON CONFLICT(email, field) DO UPDATE SET value = excluded.value, time = excluded.time,"
-           " activity_id = excluded.activity_id"
-           " WHERE excluded.time > observation.time OR (excluded.time = observation.time AND"
-           " excluded.activity_id > observation.activity_id)");
+           KITH_SCHEMA_OBSERVATION_UPSERT);
   bind_borrowed(st, 1, email);
   bind_borrowed(st, 2, field);
   bind_borrowed(st, 3, value);
   sqlite3_bind_int64(st, 4, time);
   bind_borrowed(st, 5, activity_id);
   return step_then_unbind(s, st, error);
+}
+
+gboolean kith_state_observe_later(kith_store *s, const char *email, const char *field,
+                                  const char *value, gint64 time, const char *activity_id,
+                                  GError **error)
+{
+  if (!value || !*value)
+    return TRUE;
+  STMT(st, "INSERT INTO observation_log(email, field, value, time, activity_id)"
+           " VALUES(?, ?, ?, ?, ?)");
+  bind_borrowed(st, 1, email);
+  bind_borrowed(st, 2, field);
+  bind_borrowed(st, 3, value);
+  sqlite3_bind_int64(st, 4, time);
+  bind_borrowed(st, 5, activity_id);
+  return step_then_unbind(s, st, error);
+}
+
+gboolean kith_state_observations_merge(kith_store *s, GError **error)
+{
+  return kith_store_exec(s, KITH_SCHEMA_OBSERVATION_MERGE, error);
 }
 
 gboolean kith_state_observation_full(kith_store *s, const char *email, const char *field,

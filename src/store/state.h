@@ -57,6 +57,13 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
 gboolean kith_state_observe(kith_store *s, const char *email, const char *field,
                             const char *value, gint64 time, const char *activity_id,
                             GError **error);
+/* The same, appended to observation_log for kith_state_observations_merge
+ * to keep: for a long capture, whose observations are merged once at its end. */
+gboolean kith_state_observe_later(kith_store *s, const char *email, const char *field,
+                                  const char *value, gint64 time, const char *activity_id,
+                                  GError **error);
+/* Keeps what kith_state_observe_later appended (KITH_SCHEMA_OBSERVATION_MERGE). */
+gboolean kith_state_observations_merge(kith_store *s, GError **error);
 /* The order kith_state_observe keeps observations in (its SQL says the
  * same): a later TIME, or at the same time the greater ACTIVITY_ID. */
 gboolean kith_state_observation_newer(gint64 time, const char *activity_id, gint64 than_time,

@@ -117,6 +117,90 @@ static void test_observation_keeps_newest_whatever_the_order(void)
   kith_store_close(s);
 }
 
+/* Observations a long capture appends to the log and merges at its end
+ * come out as if each had been kept on the spot: the newest per address and
+ * field, ties to the greater activity Id, whatever the order of the log. */
+static void test_observation_log_merges_as_kept(void)
+{
+  static const struct {
+    const char *email, *field, *value;
+    gint64 time;
+    const char *activity;
+  } seen[] = {
+      {"b@acme.com", "Title", "Analyst", 100, "m1"}, {"a@acme.com", "Title", "CTO", 300, "m3"},
+      {"a@acme.com", "Title", "VP", 200, "m2"},      {"a@acme.com", "Phone", "+1 617 555 0100", 50, "m0"},
+      {"b@acme.com", "Title", "Director", 100, "m9"}, {"b@acme.com", "Title", "Intern", 100, "m5"},
+      {"c@acme.com", "Title", "Engineer", 10, "m7"},  {"a@acme.com", "Title", "", 400, "m4"},
+  };
+  kith_store *direct = kith_store_open(":memory:", KITH_STORE_CREATE, NULL);
+  kith_store *logged = kith_store_open(":memory:", KITH_STORE_CREATE, NULL);
+  /* one observation kept before the capture, older than the log's */
+  g_assert_true(kith_state_observe(direct, "c@acme.com", "Title", "Trainee", 5, "m6", NULL));
+  g_assert_true(kith_state_observe(logged, "c@acme.com", "Title", "Trainee", 5, "m6", NULL));
+  for (guint i = 0; i < G_N_ELEMENTS(seen); i++) {
+    g_assert_true(kith_state_observe(direct, seen[i].email, seen[i].field, seen[i].value,
+                                     seen[i].time, seen[i].activity, NULL));
+    g_assert_true(kith_state_observe_later(logged, seen[i].email, seen[i].field, seen[i].value,
+                                           seen[i].time, seen[i].activity, NULL));
+  }
+  g_autofree char *before = NULL;
+  g_assert_false(kith_state_observation(logged, "b@acme.com", "Title", &before, NULL));
+  g_autoptr(GError) e = NULL;
+  g_assert_true(kith_state_observations_merge(logged, &e));
+  g_assert_no_error(e);
+  static const char *const keys[][2] = {{"a@acme.com", "Title"}, {"a@acme.com", "Phone"},
+                                        {"b@acme.com", "Title"}, {"c@acme.com", "Title"}};
+  for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+    g_autofree char *v1 = NULL, *v2 = NULL, *a1 = NULL, *a2 = NULL;
+    gint64 t1 = 0, t2 = 0;
+    g_assert_true(kith_state_observation_full(direct, keys[i][0], keys[i][1], &v1, &t1, &a1));
+    g_assert_true(kith_state_observation_full(logged, keys[i][0], keys[i][1], &v2, &t2, &a2));
+    g_assert_cmpstr(v2, ==, v1);
+    g_assert_cmpint(t2, ==, t1);
+    g_assert_cmpstr(a2, ==, a1);
+  }
+  g_autofree char *b = NULL;
+  g_assert_true(kith_state_observation(logged, "b@acme.com", "Title", &b, NULL));
+  g_assert_cmpstr(b, ==, "Director");
+  /* the log is empty after the merge: merging again changes nothing */
+  g_assert_true(kith_state_observations_merge(logged, &e));
+  kith_store_close(direct);
+  kith_store_close(logged);
+}
+
+/* A capture stopped before its end leaves its log: the next writing open
+ * keeps what it holds. */
+static void test_observation_log_merged_at_open(void)
+{
+  g_autofree char *path = tmp_path("obslog.db");
+  kith_store *s = kith_store_open(path, KITH_STORE_CREATE, NULL);
+  g_assert_nonnull(s);
+  g_assert_true(kith_state_observe_later(s, "jane@acme.com", "Title", "CTO", 100, "m1", NULL));
+  kith_store_close(s);
+  /* A reading open leaves the log as it is... */
+  s = kith_store_open(path, KITH_STORE_READ, NULL);
+  g_autofree char *v = NULL;
+  g_assert_false(kith_state_observation(s, "jane@acme.com", "Title", &v, NULL));
+  kith_store_close(s);
+  /* ...a writing one merges it. */
+  s = kith_store_open(path, KITH_STORE_WRITE, NULL);
+  g_assert_nonnull(s);
+  kith_store_close(s);
+  s = kith_store_open(path, KITH_STORE_READ, NULL);
+  g_assert_true(kith_state_observation(s, "jane@acme.com", "Title", &v, NULL));
+  g_assert_cmpstr(v, ==, "CTO");
+  kith_store_close(s);
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT count(*) FROM observation_log", -1, &st, NULL),
+                  ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+  g_assert_cmpint(sqlite3_column_int(st, 0), ==, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
 /* The fast path for CRM times agrees with GLib's ISO 8601 parser. */
 static void test_time_parse_forms(void)
 {
@@ -225,6 +309,7 @@ static void test_store_migration_4_keeps_activities(void)
   g_assert_true(has_index(path, KITH_SCHEMA_DEFERRED_INDEX_NAME));
   g_assert_false(has_object(path, "table", "activity_participant"));
   g_assert_true(has_object(path, "table", "participant"));
+  g_assert_true(has_object(path, "table", "observation_log")); /* migration 5 */
 }
 
 int main(int argc, char **argv)
@@ -240,5 +325,7 @@ int main(int argc, char **argv)
   g_test_add_func("/store/sfid_checksum", test_sfid_checksum);
   g_test_add_func("/store/time_parse_forms", test_time_parse_forms);
   g_test_add_func("/store/r39_observation_keeps_newest", test_observation_keeps_newest_whatever_the_order);
+  g_test_add_func("/store/observation_log_merges_as_kept", test_observation_log_merges_as_kept);
+  g_test_add_func("/store/observation_log_merged_at_open", test_observation_log_merged_at_open);
   return g_test_run();
 }
