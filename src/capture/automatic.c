@@ -22,6 +22,9 @@ static char *header_token(const char *value)
   return g_strndup(value, n);
 }
 
+const char *const kith_automatic_header_names[] = {"Auto-Submitted", "Precedence", "List-Id",
+                                                   "X-Autoreply", "X-Autorespond", NULL};
+
 const char *kith_automatic_headers(GMimeHeaderList *headers)
 {
   g_return_val_if_fail(headers != NULL, NULL);

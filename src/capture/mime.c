@@ -486,7 +486,8 @@ kith_activity *kith_mime_activity_from_message(GMimeMessage *m, const char *orig
 
   a->automatic = kith_automatic_headers(g_mime_object_get_header_list(GMIME_OBJECT(m))) != NULL ||
                  kith_automatic_subject(a->subject);
-  a->sender_text = kith_mime_sender_text(m);
+  /* No signature is read from automatic mail (R10): its text is not wanted. */
+  a->sender_text = a->automatic ? NULL : kith_mime_sender_text(m);
   return a;
 }
 
@@ -562,6 +563,7 @@ static gboolean is_from_line(const char *line, gsize len)
 typedef struct {
   GMimeParser *parser;
   GMimeStream *idle; /* an empty stream the parser holds between messages */
+  GByteArray *kept;  /* the message as GMime is given it (kept_headers) */
 } thread_parser_t;
 
 static void thread_parser_free(gpointer data)
@@ -569,6 +571,7 @@ static void thread_parser_free(gpointer data)
   thread_parser_t *t = data;
   g_object_unref(t->parser);
   g_object_unref(t->idle);
+  g_byte_array_unref(t->kept);
   g_free(t);
 }
 
@@ -581,6 +584,7 @@ static thread_parser_t *thread_parser(void)
     t = g_new(thread_parser_t, 1);
     t->parser = g_mime_parser_new();
     t->idle = g_mime_stream_mem_new();
+    t->kept = g_byte_array_new();
     g_private_set(&parser_key, t);
   }
   return t;
@@ -651,6 +655,86 @@ static char *raw_sender_domain(const guint8 *data, gsize len)
   return g_steal_pointer(&domain);
 }
 
+/* ---- the headers GMime is given ---- */
+
+/* The top-level headers an activity is made from (kith_mime_activity_from_
+ * message, kith_automatic_headers); with the body, also those that say how
+ * to read it (MIME-Version, Content-*). A message's other headers -
+ * Received, Return-Path, References, DKIM and ARC signatures, X-anything -
+ * cost GMime an object each to build and free and tell kith nothing. */
+static const char *const activity_headers[] = {
+    "From", "To", "Cc", "Bcc", "Date", "Message-ID", "Subject", "Sender", NULL};
+
+static gboolean name_is(const char *name, gsize len, const char *want)
+{
+  return strlen(want) == len && g_ascii_strncasecmp(name, want, len) == 0;
+}
+
+static gboolean header_wanted(const char *name, gsize len, gboolean body, gboolean *identifies)
+{
+  for (const char *const *h = activity_headers; *h; h++)
+    if (name_is(name, len, *h))
+      return *identifies = TRUE;
+  for (const char *const *h = kith_automatic_header_names; *h; h++)
+    if (name_is(name, len, *h))
+      return TRUE;
+  return body && (name_is(name, len, "MIME-Version") ||
+                  (len > 8 && g_ascii_strncasecmp(name, "Content-", 8) == 0));
+}
+
+static gboolean keep_all_headers; /* kith_mime_keep_all_headers */
+
+void kith_mime_keep_all_headers(gboolean all)
+{
+  keep_all_headers = all;
+}
+
+/* Writes to OUT the message in DATA (LEN bytes, its header block the first
+ * HEAD, blank line included) with only the headers header_wanted keeps, in
+ * their order and as written; with BODY the rest of the message follows,
+ * else the header block alone. FALSE, and OUT left unused, when the block
+ * is anything but plain "Name: value" fields with continuation lines (a
+ * NUL byte, a line without a colon): GMime then reads the message as it is.
+ * FALSE too when no header an activity is made from is kept, so that a
+ * message of none of them is judged on all it has. */
+static gboolean kept_headers(const guint8 *data, gsize len, gsize head, gboolean body,
+                             GByteArray *out)
+{
+  if (keep_all_headers || head == 0 || memchr(data, '\0', head))
+    return FALSE;
+  g_byte_array_set_size(out, 0);
+  gboolean keep = FALSE, identifies = FALSE;
+  gsize pos = 0;
+  while (pos < head) {
+    const guint8 *nl = memchr(data + pos, '\n', head - pos);
+    gsize n = nl ? (gsize)(nl - (data + pos)) + 1 : head - pos;
+    const char *line = (const char *)data + pos;
+    if (n == 1 || (n == 2 && line[0] == '\r'))
+      break; /* the blank line */
+    if (line[0] == ' ' || line[0] == '\t') {
+      if (pos == 0)
+        return FALSE;
+    } else {
+      const char *colon = memchr(line, ':', n);
+      gsize name_len = colon ? (gsize)(colon - line) : 0;
+      if (name_len == 0)
+        return FALSE;
+      for (gsize i = 0; i < name_len; i++)
+        if (line[i] <= ' ' || line[i] > '~')
+          return FALSE; /* not a field name (RFC 5322 ftext): GMime judges it */
+      keep = header_wanted(line, name_len, body, &identifies);
+    }
+    if (keep)
+      g_byte_array_append(out, (const guint8 *)line, n);
+    pos += n;
+  }
+  if (!identifies)
+    return FALSE;
+  /* The blank line, then the body or nothing. */
+  g_byte_array_append(out, data + pos, (body ? len : head) - pos);
+  return TRUE;
+}
+
 /* Parses LEN bytes of BYTES (the whole message, or its header block). */
 static GMimeMessage *parse_range(GByteArray *bytes, gsize len)
 {
@@ -690,10 +774,12 @@ kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where,
   }
   /* A body nobody will read (the org's own sender: its signature is never
    * kept) is left unparsed: the header block alone costs a third less. */
-  gsize head = body_wanted ? header_end(bytes->data, bytes->len) : 0;
-  g_autofree char *domain = head ? raw_sender_domain(bytes->data, head) : NULL;
+  gsize head = header_end(bytes->data, bytes->len);
+  g_autofree char *domain = head && body_wanted ? raw_sender_domain(bytes->data, head) : NULL;
+  GByteArray *kept = thread_parser()->kept; /* this thread's, reused */
   if (domain && !body_wanted(domain, data)) {
-    g_autoptr(GMimeMessage) m = parse_range(bytes, head);
+    gboolean filtered = kept_headers(bytes->data, bytes->len, head, FALSE, kept);
+    g_autoptr(GMimeMessage) m = filtered ? parse_range(kept, kept->len) : parse_range(bytes, head);
     g_autoptr(GError) error = NULL;
     kith_activity *a = m ? kith_mime_activity_from_message(m, where, &error) : NULL;
     const kith_participant *from = a ? first_sender(a) : NULL;
@@ -703,7 +789,8 @@ kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where,
     }
     kith_activity_free(a); /* the sender is not what the header seemed: read it all */
   }
-  g_autoptr(GMimeMessage) m = parse_range(bytes, bytes->len);
+  gboolean filtered = kept_headers(bytes->data, bytes->len, head, TRUE, kept);
+  g_autoptr(GMimeMessage) m = filtered ? parse_range(kept, kept->len) : parse_range(bytes, bytes->len);
   if (!m) {
     *why = g_strdup("cannot parse message");
     return NULL;

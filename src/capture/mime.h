@@ -46,6 +46,11 @@ kith_activity *kith_mime_parse_file(const char *path, char **why);
 kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where,
                                      kith_capture_body_fn body_wanted, gpointer data, char **why);
 
+/* kith_mime_parse_bytes gives GMime only the headers an activity is made
+ * from (and, when the body is read, those that say how); with ALL, every
+ * header, as the message has them. For tests, which compare the two. */
+void kith_mime_keep_all_headers(gboolean all);
+
 /* Called with each message of an mbox: BYTES and WHERE ("FILE:LINE") are
  * the callee's. Return FALSE to stop. */
 typedef gboolean (*kith_mbox_message_fn)(GByteArray *bytes, char *where, gpointer data);

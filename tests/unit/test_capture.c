@@ -1047,6 +1047,138 @@ static void test_capture_body_left_unread_for_own_senders(void)
   g_assert_nonnull(a->sender_text);
 }
 
+/* ---- GMime given only the headers kith reads ---- */
+
+static gboolean own_domain(const char *domain, gpointer data)
+{
+  return strcmp(domain, (const char *)data) != 0;
+}
+
+/* What an activity holds, one line a field, for comparing two. */
+static char *activity_text(const kith_activity *a)
+{
+  if (!a)
+    return g_strdup("(none)");
+  GString *s = g_string_new(NULL);
+  g_string_append_printf(s, "id %s\ntime %" G_GINT64_FORMAT "\nsubject %s\nauto %d\ntext %s\n",
+                         a->id, a->time, a->subject, a->automatic,
+                         a->sender_text ? a->sender_text : "(none)");
+  for (guint i = 0; i < a->participants->len; i++) {
+    const kith_participant *p = g_ptr_array_index(a->participants, i);
+    g_string_append_printf(s, "p %s|%s|%d|%d\n", p->email, p->name ? p->name : "", p->role,
+                           p->cutype);
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* TEXT parsed as kith_mime_parse_bytes does, every header given to GMime
+ * or only those it reads; SENDER_DOMAIN set: that domain's bodies unread. */
+static char *parsed_text(const char *text, gsize len, gboolean all, const char *own)
+{
+  GByteArray *b = g_byte_array_new();
+  g_byte_array_append(b, (const guint8 *)text, len);
+  g_autofree char *why = NULL;
+  kith_mime_keep_all_headers(all);
+  kith_activity *a = kith_mime_parse_bytes(b, "t:1", own ? own_domain : NULL, (gpointer)own, &why);
+  kith_mime_keep_all_headers(FALSE);
+  g_byte_array_unref(b);
+  char *out = a ? activity_text(a) : g_strdup_printf("error %s", why ? why : "");
+  kith_activity_free(a);
+  return out;
+}
+
+/* The sender's domain as the raw From header gives it, for reading the
+ * message as the org's own too. */
+static char *from_domain(const char *text)
+{
+  g_autoptr(GRegex) re = g_regex_new("^From:[^\\n]*@([A-Za-z0-9.-]+)", G_REGEX_MULTILINE | G_REGEX_CASELESS,
+                                     0, NULL);
+  g_autoptr(GMatchInfo) m = NULL;
+  if (!g_regex_match(re, text, 0, &m))
+    return NULL;
+  char *d = g_match_info_fetch(m, 1);
+  return g_ascii_strdown(d, -1);
+}
+
+static void check_kept_headers(const char *label, const char *text, gsize len)
+{
+  g_autofree char *domain = from_domain(text);
+  const char *owns[] = {NULL, "client.example", domain};
+  for (guint i = 0; i < G_N_ELEMENTS(owns); i++) {
+    if (i == 2 && !domain)
+      continue;
+    g_autofree char *all = parsed_text(text, len, TRUE, owns[i]);
+    g_autofree char *kept = parsed_text(text, len, FALSE, owns[i]);
+    if (strcmp(all, kept) != 0)
+      g_error("%s (own domain %s): every header gives\n%s\nthe kept ones give\n%s", label,
+              owns[i] ? owns[i] : "none", all, kept);
+  }
+}
+
+/* Giving GMime only the headers an activity is made from changes nothing
+ * that is captured: every message of the outside email corpora, the fuzz
+ * seeds and a set of odd header blocks, with the body read and unread. */
+static void test_capture_email_kept_headers_change_nothing(void)
+{
+  static const char *const odd[] = {
+      /* duplicates: the last Subject and Date, every To */
+      "From: a@x.example\nTo: b@y.example\nTo: c@y.example\nSubject: one\nSubject: two\n"
+      "Date: Tue, 03 Mar 2026 09:00:00 +0000\nDate: Wed, 04 Mar 2026 09:00:00 +0000\n"
+      "Message-ID: <d1@x>\n\nBody\n",
+      /* folding, white space before the colon, 8-bit and encoded names */
+      "Received: from a\n\tby b; Tue, 03 Mar 2026 09:00:00 +0000\nFrom: Ann\n Lee <ann@x.example>\n"
+      "Subject : spaced\nTo: =?UTF-8?Q?J=C3=B6rg?= <j@y.example>, J\xf6rg M <m@y.example>\n"
+      "X-Long: a\n b\n c\nMessage-ID: <d2@x>\n\nHi\n",
+      /* a line that is no header, an mbox From_ line, a NUL byte */
+      "From: a@x.example\nnot a header\nTo: b@y.example\nMessage-ID: <d3@x>\n\nBody\n",
+      "From a@x Tue Mar  3 09:00:00 2026\nFrom: a@x.example\nTo: b@y.example\n\nBody\n",
+      "From: a@x.example\nX-Bad: a\0b\nTo: b@y.example\nMessage-ID: <d5@x>\n\nBody\n",
+      /* only headers kith does not read, and no header block at all */
+      "Received: from a by b\nX-Mailer: m\n\nBody\n",
+      "Just a body\n",
+      "\nFrom: a@x.example\n\nBody\n",
+      /* automatic headers, a multipart body, CRLF line ends */
+      "From: a@x.example\r\nTo: b@y.example\r\nAuto-Submitted: auto-replied\r\n"
+      "Precedence: bulk\r\nList-Id: <l.x>\r\nMessage-ID: <d9@x>\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\n"
+      "Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+      "\r\nGr=FC=DFe\r\n-- \r\nAnn\r\n--b--\r\n",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(odd); i++) {
+    g_autofree char *label = g_strdup_printf("odd case %u", i);
+    gsize len = strlen(odd[i]);
+    if (i == 4)
+      len += strlen(odd[i] + len + 1) + 1; /* past the NUL */
+    check_kept_headers(label, odd[i], len);
+  }
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+  const char *src = g_getenv("KITH_SOURCE_DIR");
+  if (src) {
+    g_autofree char *seeds = g_build_filename(src, "fuzz", "corpus", "mime", NULL);
+    g_autofree char *data = g_build_filename(src, "tests", "data", NULL);
+    find_files(seeds, "", files);
+    find_files(data, ".eml", files);
+  }
+  g_autofree char *root = shared_path("corpora/email");
+  if (root) {
+    find_files(root, ".eml", files);
+    find_files(root, ".txt", files);
+  }
+  guint n = 0;
+  for (guint i = 0; i < files->len; i++) {
+    const char *path = g_ptr_array_index(files, i);
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &text, &len, NULL))
+      continue;
+    check_kept_headers(path, text, len);
+    n++;
+  }
+  g_test_message("%u files compared", n);
+  if (root)
+    g_assert_cmpuint(n, >=, 100);
+}
+
 /* ---- the mbox splitter: blocks and long lines change nothing ---- */
 
 typedef struct {
@@ -1267,6 +1399,8 @@ int main(int argc, char **argv)
   g_test_add_func("/capture/pool/same_order_any_threads", test_capture_pool_same_order_any_threads);
   g_test_add_func("/capture/email/body_left_unread_for_own_senders",
                   test_capture_body_left_unread_for_own_senders);
+  g_test_add_func("/capture/email/kept_headers_change_nothing",
+                  test_capture_email_kept_headers_change_nothing);
   g_test_add_func("/capture/mbox/split_blocks_and_long_lines",
                   test_capture_mbox_split_blocks_and_long_lines);
   g_test_add_func("/capture/email/participants_order_and_dedup",
