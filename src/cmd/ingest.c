@@ -27,11 +27,12 @@ typedef struct {
   guint in_batch;
   gboolean progress; /* stderr is a terminal */
   gint64 started;
-  /* Observations of this batch not yet written, "EMAIL\x01FIELD" -> the
-   * newest (pending_obs): written in key order at commit, so that the
-   * upserts walk the observation table's b-tree in order instead of
-   * jumping about it, and an address seen twice in a batch is written once. */
+  /* Observations of this batch not yet written: address -> its fields'
+   * newest (person_obs). A short capture writes them in address order at
+   * commit, so that the upserts walk the observation table's b-tree in
+   * order; an address seen twice in a batch is written once. */
   GHashTable *obs;
+  guint n_obs; /* fields held in obs */
   /* A long capture (past its first commit) drops KITH_SCHEMA_DEFERRED_INDEX
    * and appends its observations to observation_log, and at its end
    * builds the one and merges the other. */
@@ -39,16 +40,22 @@ typedef struct {
 } ingest_ctx;
 
 typedef struct {
-  char *value;
+  char *value; /* NULL: not seen in this batch */
   gint64 time;
   char *activity_id;
 } pending_obs;
 
-static void pending_obs_free(gpointer p)
+typedef struct {
+  pending_obs field[KITH_FIELD_COUNT];
+} person_obs;
+
+static void person_obs_free(gpointer p)
 {
-  pending_obs *o = p;
-  g_free(o->value);
-  g_free(o->activity_id);
+  person_obs *o = p;
+  for (int f = 0; f < KITH_FIELD_COUNT; f++) {
+    g_free(o->field[f].value);
+    g_free(o->field[f].activity_id);
+  }
   g_free(o);
 }
 
@@ -69,19 +76,22 @@ static gint compare_keys(gconstpointer a, gconstpointer b)
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Writes one batched observation; KEY ("EMAIL\x01FIELD") is cut in two
- * for it, as it is about to go. */
-static gboolean write_observation(ingest_ctx *c, char *key, const pending_obs *o)
+/* Writes the batched fields of EMAIL. */
+static gboolean write_person(ingest_ctx *c, const char *email, const person_obs *o)
 {
-  char *sep = strchr(key, '\x01');
-  *sep = '\0';
-  return (c->long_capture ? kith_state_observe_later : kith_state_observe)(
-      c->store, key, sep + 1, o->value, o->time, o->activity_id, &c->error);
+  gboolean ok = TRUE;
+  for (int f = 0; ok && f < KITH_FIELD_COUNT; f++) {
+    const pending_obs *p = &o->field[f];
+    if (p->value)
+      ok = (c->long_capture ? kith_state_observe_later : kith_state_observe)(
+          c->store, email, kith_field_name(f), p->value, p->time, p->activity_id, &c->error);
+  }
+  return ok;
 }
 
 /* Writes the batch's observations, each only if newer than the stored one
- * (kith_state_observe), in key order; a long capture appends them to the
- * log in any order (kith_state_observe_later), to be merged in order. */
+ * (kith_state_observe), in address order; a long capture appends them to
+ * the log in any order (kith_state_observe_later), to be merged in order. */
 static gboolean flush_observations(ingest_ctx *c)
 {
   if (!c->obs || g_hash_table_size(c->obs) == 0)
@@ -89,18 +99,19 @@ static gboolean flush_observations(ingest_ctx *c)
   gboolean ok = TRUE;
   if (c->long_capture) {
     GHashTableIter it;
-    gpointer key, o;
+    gpointer email, o;
     g_hash_table_iter_init(&it, c->obs);
-    while (ok && g_hash_table_iter_next(&it, &key, &o))
-      ok = write_observation(c, key, o);
+    while (ok && g_hash_table_iter_next(&it, &email, &o))
+      ok = write_person(c, email, o);
   } else {
     guint n = 0;
-    g_autofree gpointer *keys = g_hash_table_get_keys_as_array(c->obs, &n);
-    qsort(keys, n, sizeof *keys, compare_keys);
+    g_autofree gpointer *emails = g_hash_table_get_keys_as_array(c->obs, &n);
+    qsort(emails, n, sizeof *emails, compare_keys);
     for (guint i = 0; ok && i < n; i++)
-      ok = write_observation(c, keys[i], g_hash_table_lookup(c->obs, keys[i]));
+      ok = write_person(c, emails[i], g_hash_table_lookup(c->obs, emails[i]));
   }
   g_hash_table_remove_all(c->obs);
+  c->n_obs = 0;
   return ok;
 }
 
@@ -110,16 +121,22 @@ static gboolean observe(ingest_ctx *c, const char *email, kith_field f, const ch
 {
   if (!value || !*value)
     return TRUE; /* showing no value is not an observation */
-  char *key = g_strconcat(email, "\x01", kith_field_name(f), NULL);
-  pending_obs *old = g_hash_table_lookup(c->obs, key);
-  if (old && !kith_state_observation_newer(time, activity_id, old->time, old->activity_id)) {
-    g_free(key);
-    return TRUE;
+  person_obs *o = g_hash_table_lookup(c->obs, email);
+  if (!o) {
+    o = g_new0(person_obs, 1);
+    g_hash_table_insert(c->obs, g_strdup(email), o);
   }
-  pending_obs *o = g_new(pending_obs, 1);
-  *o = (pending_obs){g_strdup(value), time, g_strdup(activity_id)};
-  g_hash_table_replace(c->obs, key, o);
-  return g_hash_table_size(c->obs) < OBS_MAX || flush_observations(c);
+  pending_obs *p = &o->field[f];
+  if (p->value) {
+    if (!kith_state_observation_newer(time, activity_id, p->time, p->activity_id))
+      return TRUE;
+    g_free(p->value);
+    g_free(p->activity_id);
+  } else {
+    c->n_obs++;
+  }
+  *p = (pending_obs){g_strdup(value), time, g_strdup(activity_id)};
+  return c->n_obs < OBS_MAX || flush_observations(c);
 }
 
 /* What an activity shows of its people, worked out from the activity alone
@@ -373,7 +390,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   memset(result, 0, sizeof *result);
   ingest_ctx c = {.store = store, .result = result, .progress = isatty(STDERR_FILENO),
                   .started = g_get_monotonic_time(),
-                  .obs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, pending_obs_free)};
+                  .obs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, person_obs_free)};
   kith_decider_init(&c.decider, store, config);
   kith_title_rules *custom = NULL;
   if (config->title_rules && *config->title_rules) {
