@@ -417,7 +417,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     }
     if (ok && !c.error && c.long_capture)
       ok = flush_observations(&c) && kith_state_observations_merge(store, &c.error) &&
-           kith_store_build_index(store, KITH_SCHEMA_DEFERRED_INDEX, &c.error);
+           kith_store_exec_sorted(store, KITH_SCHEMA_DEFERRED_INDEX, &c.error);
     ok = ok && !c.error && commit_batch(&c, FALSE);
     progress(&c, "capture", result->new_activities, TRUE);
     result->capture_seconds = (g_get_monotonic_time() - c.started) / 1e6;

@@ -721,7 +721,7 @@ gboolean kith_crm_import(kith_store *store, const kith_crm_object *object, const
   if (!ok)
     return FALSE;
   for (guint i = 0; !c.fatal && indexes && i < indexes->len; i++)
-    kith_store_build_index(store, g_ptr_array_index(indexes, i), &c.fatal);
+    kith_store_exec_sorted(store, g_ptr_array_index(indexes, i), &c.fatal);
   if (c.fatal) {
     kith_store_rollback(store);
     stats->rows = 0;

@@ -269,7 +269,7 @@ gboolean kith_state_observe_later(kith_store *s, const char *email, const char *
 
 gboolean kith_state_observations_merge(kith_store *s, GError **error)
 {
-  return kith_store_exec(s, KITH_SCHEMA_OBSERVATION_MERGE, error);
+  return kith_store_exec_sorted(s, KITH_SCHEMA_OBSERVATION_MERGE, error);
 }
 
 gboolean kith_state_observation_full(kith_store *s, const char *email, const char *field,

@@ -11,7 +11,7 @@
 
 #define KITH_APPLICATION_ID 0x6B697468 /* "kith" */
 #define CACHE_KIB 16000      /* SQLite's page cache */
-#define INDEX_CACHE_KIB 2000 /* the same while an index is built */
+#define SORT_CACHE_KIB 2000 /* the same while a whole table is sorted */
 
 struct kith_store {
   sqlite3 *db;
@@ -48,9 +48,9 @@ gboolean kith_store_exec(kith_store *store, const char *sql, GError **error)
   return TRUE;
 }
 
-gboolean kith_store_build_index(kith_store *store, const char *sql, GError **error)
+gboolean kith_store_exec_sorted(kith_store *store, const char *sql, GError **error)
 {
-  gboolean ok = kith_store_exec(store, "PRAGMA cache_size = -" G_STRINGIFY(INDEX_CACHE_KIB), error) &&
+  gboolean ok = kith_store_exec(store, "PRAGMA cache_size = -" G_STRINGIFY(SORT_CACHE_KIB), error) &&
                 kith_store_exec(store, sql, error);
   /* The usual cache back whatever happened. */
   return kith_store_exec(store, "PRAGMA cache_size = -" G_STRINGIFY(CACHE_KIB), ok ? error : NULL) &&

@@ -36,10 +36,11 @@ sqlite3 *kith_store_db(kith_store *store);
  * returned). Borrowed: do not finalize. NULL with ERROR set on failure. */
 sqlite3_stmt *kith_store_stmt(kith_store *store, const char *sql, GError **error);
 gboolean kith_store_exec(kith_store *store, const char *sql, GError **error);
-/* Runs SQL that builds an index (CREATE INDEX) with a small page cache for
- * the while: SQLite's sort takes as much memory as the cache may, and a
- * command's peak memory should not grow with the table indexed. */
-gboolean kith_store_build_index(kith_store *store, const char *sql, GError **error);
+/* Runs SQL that sorts a whole table (CREATE INDEX, INSERT ... SELECT ...
+ * ORDER BY) with a small page cache for the while: SQLite's sort takes as
+ * much memory as the cache may, and a command's peak memory should not
+ * grow with the table sorted. */
+gboolean kith_store_exec_sorted(kith_store *store, const char *sql, GError **error);
 gboolean kith_store_fail(kith_store *store, GError **error, const char *what);
 /* Column text as a borrowed string, "" for NULL. */
 const char *kith_store_col(sqlite3_stmt *st, int col);
