@@ -1096,7 +1096,7 @@ static char *from_domain(const char *text)
   g_autoptr(GMatchInfo) m = NULL;
   if (!g_regex_match(re, text, 0, &m))
     return NULL;
-  char *d = g_match_info_fetch(m, 1);
+  g_autofree char *d = g_match_info_fetch(m, 1);
   return g_ascii_strdown(d, -1);
 }
 
