@@ -67,9 +67,10 @@ static void report(walker *w, const char *where, const char *why)
   kith_pool_push_error(w->pool, g_strdup(where), why);
 }
 
-static gboolean pool_message(GByteArray *bytes, char *where, gpointer data)
+static gboolean pool_message(GByteArray *block, gsize offset, gsize len, char *where,
+                             gpointer data)
 {
-  return kith_pool_push_bytes(data, bytes, where);
+  return kith_pool_push_bytes(data, block, offset, len, where);
 }
 
 static gboolean pool_error(char *where, const char *why, gpointer data)

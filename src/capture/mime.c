@@ -761,25 +761,37 @@ static const kith_participant *first_sender(const kith_activity *a)
   return NULL;
 }
 
-kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where,
-                                     kith_capture_body_fn body_wanted, gpointer data, char **why)
+/* DATA's first LEN bytes as this thread's kept buffer, for GMime. */
+static GByteArray *as_kept(const guint8 *data, gsize len)
+{
+  GByteArray *kept = thread_parser()->kept;
+  g_byte_array_set_size(kept, 0);
+  g_byte_array_append(kept, data, len);
+  return kept;
+}
+
+kith_activity *kith_mime_parse_bytes(const guint8 *data, gsize len, const char *where,
+                                     kith_capture_body_fn body_wanted, gpointer user_data,
+                                     char **why)
 {
   kith_mime_init();
   /* The line break before the next From_ line belongs to the separator. */
-  if (bytes->len >= 1 && bytes->data[bytes->len - 1] == '\n') {
-    gsize n = bytes->len - 1;
-    if (n >= 1 && bytes->data[n - 1] == '\r')
-      n--;
-    g_byte_array_set_size(bytes, n);
+  if (len >= 1 && data[len - 1] == '\n') {
+    len--;
+    if (len >= 1 && data[len - 1] == '\r')
+      len--;
   }
   /* A body nobody will read (the org's own sender: its signature is never
-   * kept) is left unparsed: the header block alone costs a third less. */
-  gsize head = header_end(bytes->data, bytes->len);
-  g_autofree char *domain = head && body_wanted ? raw_sender_domain(bytes->data, head) : NULL;
-  GByteArray *kept = thread_parser()->kept; /* this thread's, reused */
-  if (domain && !body_wanted(domain, data)) {
-    gboolean filtered = kept_headers(bytes->data, bytes->len, head, FALSE, kept);
-    g_autoptr(GMimeMessage) m = filtered ? parse_range(kept, kept->len) : parse_range(bytes, head);
+   * kept) is left unparsed: the header block alone costs a third less.
+   * Either way GMime gets this thread's copy of the message with only the
+   * headers kith reads (kept_headers), or all of it when that cannot be. */
+  gsize head = header_end(data, len);
+  g_autofree char *domain = head && body_wanted ? raw_sender_domain(data, head) : NULL;
+  GByteArray *kept = thread_parser()->kept;
+  if (domain && !body_wanted(domain, user_data)) {
+    if (!kept_headers(data, len, head, FALSE, kept))
+      as_kept(data, head);
+    g_autoptr(GMimeMessage) m = parse_range(kept, kept->len);
     g_autoptr(GError) error = NULL;
     kith_activity *a = m ? kith_mime_activity_from_message(m, where, &error) : NULL;
     const kith_participant *from = a ? first_sender(a) : NULL;
@@ -789,8 +801,9 @@ kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where,
     }
     kith_activity_free(a); /* the sender is not what the header seemed: read it all */
   }
-  gboolean filtered = kept_headers(bytes->data, bytes->len, head, TRUE, kept);
-  g_autoptr(GMimeMessage) m = filtered ? parse_range(kept, kept->len) : parse_range(bytes, bytes->len);
+  if (!kept_headers(data, len, head, TRUE, kept))
+    as_kept(data, len);
+  g_autoptr(GMimeMessage) m = parse_range(kept, kept->len);
   if (!m) {
     *why = g_strdup("cannot parse message");
     return NULL;
@@ -807,39 +820,39 @@ typedef struct {
   kith_mbox_message_fn on_message;
   kith_mbox_error_fn on_error;
   gpointer data;
-  GByteArray *msg; /* the message being gathered */
+  GByteArray *block;  /* the bytes read; messages are handed on as ranges of it */
+  gboolean shared;    /* a range of BLOCK was handed on: it is not changed again */
+  gsize msg_start;    /* where the message being gathered starts in BLOCK */
   guint64 lineno, start_line;
   gboolean in_message, too_big, go, not_mbox;
 } splitter;
 
-/* The message gathered so far is complete: hand it on. */
-static void split_flush(splitter *sp)
+/* The message gathered so far ends at END of the block: hand it on. */
+static void split_flush(splitter *sp, gsize end)
 {
   char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, sp->path, sp->start_line);
   if (sp->too_big) {
     sp->go = sp->on_error(where, "message larger than 512 MiB, skipped", sp->data);
-    g_byte_array_set_size(sp->msg, 0);
   } else {
-    /* An exact copy goes on; the buffer, grown to the largest message so
-     * far, gathers the next one. */
-    GByteArray *out = g_byte_array_sized_new(sp->msg->len);
-    g_byte_array_append(out, sp->msg->data, sp->msg->len);
-    g_byte_array_set_size(sp->msg, 0);
-    sp->go = sp->on_message(out, where, sp->data);
+    sp->go = sp->on_message(sp->block, sp->msg_start, end - sp->msg_start, where, sp->data);
+    sp->shared = TRUE;
   }
 }
 
-/* LINE (with its line break, if any) starts a line when START. */
-static void split_line(splitter *sp, const char *line, gsize len, gboolean start)
+/* The LEN bytes at OFFSET of the block (with their line break, if any)
+ * start a line when START. */
+static void split_line(splitter *sp, gsize offset, gsize len, gboolean start)
 {
+  const char *line = (const char *)sp->block->data + offset;
   if (start) {
     sp->lineno++;
     if (is_from_line(line, len)) {
       if (sp->in_message)
-        split_flush(sp);
+        split_flush(sp, offset);
       sp->in_message = TRUE;
       sp->too_big = FALSE;
       sp->start_line = sp->lineno;
+      sp->msg_start = offset + len;
       return;
     }
     if (!sp->in_message) {
@@ -850,18 +863,34 @@ static void split_line(splitter *sp, const char *line, gsize len, gboolean start
       return;
     }
   }
-  if (!sp->in_message)
-    return;
-  if (sp->too_big || sp->msg->len + len > MAX_MBOX_MESSAGE) {
+  if (sp->in_message && !sp->too_big && offset + len - sp->msg_start > MAX_MBOX_MESSAGE)
     sp->too_big = TRUE;
-    g_byte_array_set_size(sp->msg, 0);
-    return;
-  }
-  g_byte_array_append(sp->msg, (const guint8 *)line, len);
 }
 
 #define SPLIT_BLOCK (256u * 1024)
-#define SPLIT_LINE_MAX (4u * 1024 * 1024) /* longer lines pass through in pieces */
+#define SPLIT_LINE_MAX (4u * 1024 * 1024) /* a longer line outside a message passes in pieces */
+
+/* Makes room to read more: the bytes from FROM on stay, at the start of a
+ * block with at least SPLIT_BLOCK free. A block a message was handed on
+ * from is left as it is and a new one made. */
+static void split_refill(splitter *sp, gsize from, gsize *pos)
+{
+  GByteArray *b = sp->block;
+  gsize keep = b->len - from;
+  gsize cap = MAX(2 * SPLIT_BLOCK, 2 * keep);
+  if (sp->shared) {
+    GByteArray *n = g_byte_array_sized_new((guint)cap);
+    g_byte_array_append(n, b->data + from, (guint)keep);
+    g_byte_array_unref(b);
+    sp->block = n;
+    sp->shared = FALSE;
+  } else {
+    memmove(b->data, b->data + from, keep);
+    g_byte_array_set_size(b, (guint)keep);
+  }
+  sp->msg_start -= MIN(sp->msg_start, from);
+  *pos -= from;
+}
 
 gboolean kith_mime_split_mbox(const char *path, kith_mbox_message_fn on_message,
                               kith_mbox_error_fn on_error, gpointer data)
@@ -872,43 +901,48 @@ gboolean kith_mime_split_mbox(const char *path, kith_mbox_message_fn on_message,
     on_error(g_strdup(path), g_strerror(errno), data);
     return TRUE;
   }
-  splitter sp = {path, on_message, on_error, data, g_byte_array_new(), 0, 0, FALSE, FALSE,
-                 TRUE, FALSE};
-  /* Read in blocks and cut lines with memchr: reading line by line through
-   * stdio cost more than everything else this thread does per message. */
-  gsize cap = SPLIT_BLOCK, len = 0, pos = 0;
-  char *buf = g_malloc(cap);
+  splitter sp = {.path = path, .on_message = on_message, .on_error = on_error, .data = data,
+                 .block = g_byte_array_sized_new(2 * SPLIT_BLOCK), .go = TRUE};
+  /* Read in blocks and cut lines with memchr; a message is handed on as a
+   * range of the block it lies in, not copied. */
+  gsize pos = 0; /* the first byte not yet cut into lines */
   gboolean eof = FALSE, at_start = TRUE; /* the next byte starts a line */
   int read_errno = 0;
   while (sp.go && !sp.not_mbox) {
-    char *nl = pos < len ? memchr(buf + pos, '\n', len - pos) : NULL;
+    GByteArray *b = sp.block;
+    const guint8 *nl = pos < b->len ? memchr(b->data + pos, '\n', b->len - pos) : NULL;
     if (nl) {
-      gsize n = (gsize)(nl - (buf + pos)) + 1;
-      split_line(&sp, buf + pos, n, at_start);
+      gsize n = (gsize)(nl - (b->data + pos)) + 1;
+      split_line(&sp, pos, n, at_start);
       at_start = TRUE;
       pos += n;
       continue;
     }
     if (eof) {
-      if (pos < len)
-        split_line(&sp, buf + pos, len - pos, at_start);
+      if (pos < b->len)
+        split_line(&sp, pos, b->len - pos, at_start);
       break;
     }
-    /* No whole line left: keep the rest, make room, read on. */
-    memmove(buf, buf + pos, len - pos);
-    len -= pos;
-    pos = 0;
-    if (len == cap) {
-      if (cap >= SPLIT_LINE_MAX) {
-        split_line(&sp, buf, len, at_start);
-        at_start = FALSE;
-        len = 0;
-      } else {
-        cap *= 2;
-        buf = g_realloc(buf, cap);
-      }
+    /* No whole line left. What must stay: the message being gathered, or
+     * else the start of the line (a message too big, or text before the
+     * first From_ line, keeps only that, and a line longer than
+     * SPLIT_LINE_MAX passes there in pieces). */
+    gboolean gathering = sp.in_message && !sp.too_big;
+    if (gathering && b->len - sp.msg_start > MAX_MBOX_MESSAGE) {
+      sp.too_big = TRUE;
+      gathering = FALSE;
     }
-    ssize_t got = read(fd, buf + len, cap - len);
+    if (!gathering && b->len - pos >= SPLIT_LINE_MAX) {
+      split_line(&sp, pos, b->len - pos, at_start);
+      at_start = FALSE;
+      pos = b->len;
+    }
+    split_refill(&sp, gathering ? sp.msg_start : pos, &pos);
+    b = sp.block;
+    gsize old = b->len;
+    g_byte_array_set_size(b, (guint)(old + SPLIT_BLOCK));
+    ssize_t got = read(fd, b->data + old, SPLIT_BLOCK);
+    g_byte_array_set_size(b, (guint)(old + (got > 0 ? (gsize)got : 0)));
     if (got < 0) {
       if (errno == EINTR)
         continue;
@@ -916,18 +950,13 @@ gboolean kith_mime_split_mbox(const char *path, kith_mbox_message_fn on_message,
       eof = TRUE;
     } else if (got == 0) {
       eof = TRUE;
-    } else {
-      len += (gsize)got;
     }
   }
   if (sp.go && sp.in_message && !sp.not_mbox)
-    split_flush(&sp);
+    split_flush(&sp, sp.block->len);
   if (sp.go && read_errno)
     sp.go = on_error(g_strdup(path), g_strerror(read_errno), data);
-  g_free(buf);
+  g_byte_array_unref(sp.block);
   close(fd);
-  if (sp.msg)
-    g_byte_array_unref(sp.msg);
   return sp.go;
 }
-

@@ -38,27 +38,33 @@ gboolean kith_mime_read_message_file(const char *path, const kith_capture_sink *
 
 /* The same in parts, for parsing on other threads (capture/pool.h). Each
  * returns the activity of one message, or NULL with *WHY set (free it).
- * kith_mime_parse_bytes may shorten BYTES (the separator's line break);
- * with BODY_WANTED (kith_capture_sink, may be NULL) it asks first, and when
- * the answer is no parses only the header block, unless the parsed sender
- * then turns out to be at another domain than the raw header seemed to say. */
+ * kith_mime_parse_bytes reads LEN bytes at DATA (a line break at the end
+ * belongs to the mbox separator and is left out); with BODY_WANTED
+ * (kith_capture_sink, may be NULL) it asks first, and when the answer is
+ * no parses only the header block, unless the parsed sender then turns out
+ * to be at another domain than the raw header seemed to say. */
 kith_activity *kith_mime_parse_file(const char *path, char **why);
-kith_activity *kith_mime_parse_bytes(GByteArray *bytes, const char *where,
-                                     kith_capture_body_fn body_wanted, gpointer data, char **why);
+kith_activity *kith_mime_parse_bytes(const guint8 *data, gsize len, const char *where,
+                                     kith_capture_body_fn body_wanted, gpointer user_data,
+                                     char **why);
 
 /* kith_mime_parse_bytes gives GMime only the headers an activity is made
  * from (and, when the body is read, those that say how); with ALL, every
  * header, as the message has them. For tests, which compare the two. */
 void kith_mime_keep_all_headers(gboolean all);
 
-/* Called with each message of an mbox: BYTES and WHERE ("FILE:LINE") are
- * the callee's. Return FALSE to stop. */
-typedef gboolean (*kith_mbox_message_fn)(GByteArray *bytes, char *where, gpointer data);
+/* Called with each message of an mbox: its LEN bytes at OFFSET of BLOCK.
+ * BLOCK is borrowed (take a reference to keep it) and never changed once a
+ * message in it has been handed on, so another thread may read it; WHERE
+ * ("FILE:LINE") is the callee's. Return FALSE to stop. */
+typedef gboolean (*kith_mbox_message_fn)(GByteArray *block, gsize offset, gsize len, char *where,
+                                         gpointer data);
 /* Called with what cannot be read: WHERE is the callee's, WHY is borrowed. */
 typedef gboolean (*kith_mbox_error_fn)(char *where, const char *why, gpointer data);
 
-/* Splits an mbox on its From_ lines, reading it once in constant memory
- * (one message at a time). FALSE when a callback asked to stop. */
+/* Splits an mbox on its From_ lines, reading it once in blocks: memory is
+ * the blocks that messages still being used lie in. FALSE when a callback
+ * asked to stop. */
 gboolean kith_mime_split_mbox(const char *path, kith_mbox_message_fn on_message,
                               kith_mbox_error_fn on_error, gpointer data);
 

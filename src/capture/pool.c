@@ -13,7 +13,8 @@ typedef enum {
 
 typedef struct {
   job_kind kind;
-  GByteArray *bytes;
+  GByteArray *bytes; /* JOB_BYTES: the block the message lies in, at offset for len */
+  gsize offset, len;
   char *where;
   char *why;
   kith_activity *activity;
@@ -79,8 +80,8 @@ static void run(kith_pool *p, job *j, int owner)
 {
   j->owner = owner;
   if (j->kind == JOB_BYTES)
-    j->activity = kith_mime_parse_bytes(j->bytes, j->where, p->sink->body_wanted,
-                                        p->sink->user_data, &j->why);
+    j->activity = kith_mime_parse_bytes(j->bytes->data + j->offset, j->len, j->where,
+                                        p->sink->body_wanted, p->sink->user_data, &j->why);
   else if (j->kind == JOB_FILE)
     j->activity = kith_mime_parse_file(j->where, &j->why);
   if (j->activity && p->sink->prepare)
@@ -289,14 +290,17 @@ static gboolean push(kith_pool *p, job *j)
   return !p->stopped;
 }
 
-gboolean kith_pool_push_bytes(kith_pool *p, GByteArray *bytes, char *where)
+gboolean kith_pool_push_bytes(kith_pool *p, GByteArray *block, gsize offset, gsize len,
+                              char *where)
 {
   job *j = g_new0(job, 1);
   j->owner = -1;
   j->kind = JOB_BYTES;
-  j->bytes = bytes;
+  j->bytes = g_byte_array_ref(block);
+  j->offset = offset;
+  j->len = len;
   j->where = where;
-  j->cost = bytes->len;
+  j->cost = len;
   return push(p, j);
 }
 

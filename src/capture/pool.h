@@ -21,8 +21,11 @@ typedef struct kith_pool kith_pool;
 kith_pool *kith_pool_new(const kith_capture_sink *sink);
 
 /* Each returns FALSE once the sink has asked to stop; what is pushed after
- * that is dropped. They take ownership of their arguments. */
-gboolean kith_pool_push_bytes(kith_pool *pool, GByteArray *bytes, char *where);
+ * that is dropped. They take ownership of their arguments, except that
+ * kith_pool_push_bytes takes a reference to BLOCK (a message's LEN bytes
+ * lie at OFFSET; the block must not change while the pool holds it). */
+gboolean kith_pool_push_bytes(kith_pool *pool, GByteArray *block, gsize offset, gsize len,
+                              char *where);
 gboolean kith_pool_push_file(kith_pool *pool, char *path);
 gboolean kith_pool_push_error(kith_pool *pool, char *where, const char *why);
 /* FN(DATA) called in order, then DATA freed with FREE (may be NULL). */

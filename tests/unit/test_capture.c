@@ -998,7 +998,7 @@ static kith_activity *parse_for(const char *text, guint *asked)
   GByteArray *b = g_byte_array_new();
   g_byte_array_append(b, (const guint8 *)text, strlen(text));
   g_autofree char *why = NULL;
-  kith_activity *a = kith_mime_parse_bytes(b, "t.mbox:1", outside_only, asked, &why);
+  kith_activity *a = kith_mime_parse_bytes(b->data, b->len, "t.mbox:1", outside_only, asked, &why);
   g_byte_array_unref(b);
   g_assert_nonnull(a);
   return a;
@@ -1042,7 +1042,7 @@ static void test_capture_body_left_unread_for_own_senders(void)
   g_autofree char *text = g_strconcat(cases[0].from, tail, NULL);
   g_byte_array_append(b, (const guint8 *)text, strlen(text));
   g_autofree char *why = NULL;
-  g_autoptr(kith_activity) a = kith_mime_parse_bytes(b, "t.mbox:1", NULL, NULL, &why);
+  g_autoptr(kith_activity) a = kith_mime_parse_bytes(b->data, b->len, "t.mbox:1", NULL, NULL, &why);
   g_byte_array_unref(b);
   g_assert_nonnull(a->sender_text);
 }
@@ -1079,7 +1079,8 @@ static char *parsed_text(const char *text, gsize len, gboolean all, const char *
   g_byte_array_append(b, (const guint8 *)text, len);
   g_autofree char *why = NULL;
   kith_mime_keep_all_headers(all);
-  kith_activity *a = kith_mime_parse_bytes(b, "t:1", own ? own_domain : NULL, (gpointer)own, &why);
+  kith_activity *a = kith_mime_parse_bytes(b->data, b->len, "t:1", own ? own_domain : NULL, (gpointer)own,
+                                           &why);
   kith_mime_keep_all_headers(FALSE);
   g_byte_array_unref(b);
   char *out = a ? activity_text(a) : g_strdup_printf("error %s", why ? why : "");
@@ -1185,14 +1186,13 @@ typedef struct {
   GPtrArray *parts; /* "WHERE\n" + message bytes, or "E WHERE|WHY" */
 } split_out;
 
-static gboolean split_msg(GByteArray *bytes, char *where, gpointer data)
+static gboolean split_msg(GByteArray *block, gsize offset, gsize len, char *where, gpointer data)
 {
   split_out *o = data;
   GString *s = g_string_new(where);
   g_string_append_c(s, '\n');
-  g_string_append_len(s, (const char *)bytes->data, bytes->len);
+  g_string_append_len(s, (const char *)block->data + offset, len);
   g_ptr_array_add(o->parts, g_string_free(s, FALSE));
-  g_byte_array_unref(bytes);
   g_free(where);
   return TRUE;
 }
