@@ -446,7 +446,7 @@ static gboolean parse(const char *display, const char *email, char **out_first, 
 /* A mailbox names the same few people over and over: each thread keeps the
  * parses it made, up to NAME_CACHE_MAX of them (then starts afresh), keyed
  * by the display name and the address (which a name may merely repeat). */
-#define NAME_CACHE_MAX 8192
+#define NAME_CACHE_MAX 2048
 
 typedef struct {
   char *first, *last;
