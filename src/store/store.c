@@ -50,10 +50,16 @@ gboolean kith_store_exec(kith_store *store, const char *sql, GError **error)
 
 gboolean kith_store_exec_sorted(kith_store *store, const char *sql, GError **error)
 {
-  gboolean ok = kith_store_exec(store, "PRAGMA cache_size = -" G_STRINGIFY(SORT_CACHE_KIB), error) &&
+  /* One helper thread sorts beside this one (the capture's other cores are
+   * idle by then): a fifth off the merge of a long capture's observations. */
+  gboolean ok = kith_store_exec(store,
+                                "PRAGMA cache_size = -" G_STRINGIFY(SORT_CACHE_KIB) ";"
+                                "PRAGMA threads = 1",
+                                error) &&
                 kith_store_exec(store, sql, error);
   /* The usual cache back whatever happened. */
-  return kith_store_exec(store, "PRAGMA cache_size = -" G_STRINGIFY(CACHE_KIB), ok ? error : NULL) &&
+  return kith_store_exec(store, "PRAGMA threads = 0; PRAGMA cache_size = -" G_STRINGIFY(CACHE_KIB),
+                         ok ? error : NULL) &&
          ok;
 }
 
