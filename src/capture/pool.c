@@ -211,7 +211,7 @@ static void deliver_ready(kith_pool *p, gboolean wait)
     gboolean done = head->done;
     g_mutex_unlock(&p->lock);
     if (!done)
-      return;
+      break;
     g_queue_pop_head(&p->queue);
     p->in_flight -= head->cost;
     deliver(p, head);
@@ -334,6 +334,16 @@ gboolean kith_pool_push_call(kith_pool *p, void (*fn)(gpointer data), gpointer d
   j->data = data;
   j->free_data = free_data;
   return push(p, j);
+}
+
+guint kith_pool_unfreed(kith_pool *p)
+{
+  guint n = p->done_jobs ? p->done_jobs->len : 0;
+  g_mutex_lock(&p->lock);
+  for (guint i = 0; i < p->n_threads; i++)
+    n += p->returns[i]->len;
+  g_mutex_unlock(&p->lock);
+  return n;
 }
 
 gboolean kith_pool_drain(kith_pool *p)

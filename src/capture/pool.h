@@ -32,6 +32,11 @@ gboolean kith_pool_push_error(kith_pool *pool, char *where, const char *why);
 gboolean kith_pool_push_call(kith_pool *pool, void (*fn)(gpointer data), gpointer data,
                              GDestroyNotify free_data);
 
+/* Messages handed on but not yet freed (each goes back to the worker that
+ * parsed it, which frees it before its next batch): about
+ * KITH_POOL_MAX_JOBS at most, however many are pushed. For tests. */
+guint kith_pool_unfreed(kith_pool *pool);
+
 /* Waits for everything pushed and hands it on; FALSE when stopped. */
 gboolean kith_pool_drain(kith_pool *pool);
 

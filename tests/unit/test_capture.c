@@ -4,6 +4,7 @@
 #include "capture/ical.h"
 #include "capture/jsonl.h"
 #include "capture/mime.h"
+#include "capture/pool.h"
 #include "extract/address.h"
 
 #include <errno.h>
@@ -1327,6 +1328,49 @@ static void write_message(GString *out, guint i)
                          i, i, i % 7, i, i % 60, i, i);
 }
 
+static gboolean count_activity(kith_activity *a, gpointer data)
+{
+  (*(guint *)data)++; /* A stays the pool's */
+  return TRUE;
+}
+
+static void ignore_error(const char *where, const char *why, gpointer data)
+{
+}
+
+/* Messages handed on are freed as the capture goes, not piled up until it
+ * ends: what the pool holds stays bounded however many are pushed. */
+static void test_capture_pool_frees_as_it_goes(void)
+{
+  g_autoptr(GString) text = g_string_new(NULL);
+  g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(gsize));
+  const guint n = 4000;
+  for (guint i = 0; i < n; i++) {
+    gsize at = text->len;
+    g_array_append_val(starts, at);
+    write_message(text, i);
+  }
+  GByteArray *block = g_byte_array_new();
+  g_byte_array_append(block, (const guint8 *)text->str, text->len);
+  guint seen = 0, most = 0;
+  kith_capture_sink sink = {count_activity, ignore_error, &seen};
+  g_setenv("KITH_CAPTURE_THREADS", "2", TRUE);
+  kith_pool *pool = kith_pool_new(&sink);
+  for (guint i = 0; i < n; i++) {
+    gsize at = g_array_index(starts, gsize, i);
+    gsize end = i + 1 < n ? g_array_index(starts, gsize, i + 1) : text->len;
+    g_assert_true(kith_pool_push_bytes(pool, block, at, end - at, g_strdup_printf("t:%u", i)));
+    most = MAX(most, kith_pool_unfreed(pool));
+  }
+  g_assert_true(kith_pool_drain(pool));
+  kith_pool_free(pool);
+  g_unsetenv("KITH_CAPTURE_THREADS");
+  g_byte_array_unref(block);
+  g_assert_cmpuint(seen, ==, n);
+  g_test_message("at most %u messages handed on and not yet freed", most);
+  g_assert_cmpuint(most, <=, 2 * KITH_POOL_MAX_JOBS);
+}
+
 static void test_capture_pool_same_order_any_threads(void)
 {
   g_autofree char *dir = g_dir_make_tmp("kith-pool-XXXXXX", NULL);
@@ -1397,6 +1441,7 @@ int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/capture/pool/same_order_any_threads", test_capture_pool_same_order_any_threads);
+  g_test_add_func("/capture/pool/frees_as_it_goes", test_capture_pool_frees_as_it_goes);
   g_test_add_func("/capture/email/body_left_unread_for_own_senders",
                   test_capture_body_left_unread_for_own_senders);
   g_test_add_func("/capture/email/kept_headers_change_nothing",
