@@ -33,8 +33,8 @@ gboolean kith_pool_push_call(kith_pool *pool, void (*fn)(gpointer data), gpointe
                              GDestroyNotify free_data);
 
 /* Messages handed on but not yet freed (each goes back to the worker that
- * parsed it, which frees it before its next batch): about
- * KITH_POOL_MAX_JOBS at most, however many are pushed. For tests. */
+ * parsed it, which frees it before its next batch): at most about
+ * KITH_POOL_MAX_JOBS a worker, however many are pushed. For tests. */
 guint kith_pool_unfreed(kith_pool *pool);
 
 /* Waits for everything pushed and hands it on; FALSE when stopped. */

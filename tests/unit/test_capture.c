@@ -1368,7 +1368,9 @@ static void test_capture_pool_frees_as_it_goes(void)
   g_byte_array_unref(block);
   g_assert_cmpuint(seen, ==, n);
   g_test_message("at most %u messages handed on and not yet freed", most);
-  g_assert_cmpuint(most, <=, 2 * KITH_POOL_MAX_JOBS);
+  /* each of the two workers holds at most what it parsed since its last
+   * batch began, itself at most a window */
+  g_assert_cmpuint(most, <=, 3 * KITH_POOL_MAX_JOBS);
 }
 
 static void test_capture_pool_same_order_any_threads(void)
