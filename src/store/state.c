@@ -235,6 +235,20 @@ gboolean kith_state_observation_newer(gint64 time, const char *activity_id, gint
   return time > than_time || (time == than_time && strcmp(activity_id, than_activity_id) > 0);
 }
 
+/* Binds an observation to ST's five parameters in the order both of the
+ * statements below take them, steps it and lets the values go. */
+static gboolean step_observation(kith_store *s, sqlite3_stmt *st, const char *email,
+                                 const char *field, const char *value, gint64 time,
+                                 const char *activity_id, GError **error)
+{
+  bind_borrowed(st, 1, email);
+  bind_borrowed(st, 2, field);
+  bind_borrowed(st, 3, value);
+  sqlite3_bind_int64(st, 4, time);
+  bind_borrowed(st, 5, activity_id);
+  return step_then_unbind(s, st, error);
+}
+
 gboolean kith_state_observe(kith_store *s, const char *email, const char *field,
                             const char *value, gint64 time, const char *activity_id,
                             GError **error)
@@ -243,12 +257,7 @@ gboolean kith_state_observe(kith_store *s, const char *email, const char *field,
     return TRUE; /* showing no value is not an observation */
   STMT(st, "INSERT INTO observation(email, field, value, time, activity_id) VALUES(?, ?, ?, ?, ?)"
            KITH_SCHEMA_OBSERVATION_UPSERT);
-  bind_borrowed(st, 1, email);
-  bind_borrowed(st, 2, field);
-  bind_borrowed(st, 3, value);
-  sqlite3_bind_int64(st, 4, time);
-  bind_borrowed(st, 5, activity_id);
-  return step_then_unbind(s, st, error);
+  return step_observation(s, st, email, field, value, time, activity_id, error);
 }
 
 gboolean kith_state_observe_later(kith_store *s, const char *email, const char *field,
@@ -259,12 +268,7 @@ gboolean kith_state_observe_later(kith_store *s, const char *email, const char *
     return TRUE;
   STMT(st, "INSERT INTO observation_log(email, field, value, time, activity_id)"
            " VALUES(?, ?, ?, ?, ?)");
-  bind_borrowed(st, 1, email);
-  bind_borrowed(st, 2, field);
-  bind_borrowed(st, 3, value);
-  sqlite3_bind_int64(st, 4, time);
-  bind_borrowed(st, 5, activity_id);
-  return step_then_unbind(s, st, error);
+  return step_observation(s, st, email, field, value, time, activity_id, error);
 }
 
 gboolean kith_state_observations_merge(kith_store *s, GError **error)
