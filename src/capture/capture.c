@@ -3,6 +3,7 @@
 
 #include "capture/ical.h"
 #include "capture/jsonl.h"
+#include "capture/mbox.h"
 #include "capture/mime.h"
 #include "capture/pool.h"
 
@@ -187,7 +188,7 @@ static void read_file(walker *w, const char *path, file_kind kind, const struct 
     kith_pool_push_file(w->pool, g_strdup(path));
     break;
   case KIND_MBOX:
-    kith_mime_split_mbox(path, pool_message, pool_error, w->pool);
+    kith_mbox_split(path, pool_message, pool_error, w->pool);
     break;
   case KIND_ICS:
     /* Read here and now: what came before is handed on first. */

@@ -3,6 +3,7 @@
 #include "capture/capture.h"
 #include "capture/ical.h"
 #include "capture/jsonl.h"
+#include "capture/mbox.h"
 #include "capture/mime.h"
 #include "capture/pool.h"
 #include "extract/address.h"
@@ -1265,7 +1266,7 @@ static void test_capture_mbox_split_blocks_and_long_lines(void)
   g_assert_true(g_file_set_contents(path, box->str, box->len, NULL));
 
   split_out o = {g_ptr_array_new_with_free_func(g_free)};
-  g_assert_true(kith_mime_split_mbox(path, split_msg, split_err, &o));
+  g_assert_true(kith_mbox_split(path, split_msg, split_err, &o));
   g_autoptr(GPtrArray) ref = reference_split(path, box->str, box->len);
   g_assert_cmpuint(o.parts->len, ==, 40);
   g_assert_cmpuint(ref->len, ==, 40);
