@@ -2,14 +2,12 @@
 # test_cli.sh - the kith binary driven through CONTRACT.md on real files:
 # exit statuses, error lines, CSV round trips, ingest, sync, log.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 KITH="$1"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 unset KITH_DB KITH_CONFIG
-fails=0; passes=0
-ok()   { passes=$((passes+1)); echo "ok - $1"; }
-fail() { fails=$((fails+1)); echo "not ok - $1"; }
 # expect STATUS DESCRIPTION -- COMMAND...: runs it, checks the exit status
 expect() {
   local want=$1 what=$2; shift 3
@@ -108,5 +106,4 @@ expect 1 "unknown file kind named directly" -- "$KITH" ingest mail/notes.xyz
 expect 0 "demo" -- "$KITH" demo
 has out.txt "contacts created" "demo prints a summary"
 
-echo "$passes passed, $fails failed"
-[ "$fails" = 0 ]
+finish

@@ -9,6 +9,7 @@
 #
 # CRASH_SEED=N repeats a kill schedule; CRASH_KILLS=N changes the number of kills.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 KITH=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 SRC=${KITH_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 REL=$SRC/tests/reliability
@@ -16,9 +17,6 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
 unset KITH_DB KITH_CONFIG
-passes=0; fails=0
-ok()   { passes=$((passes + 1)); echo "ok - $1"; }
-fail() { fails=$((fails + 1)); echo "not ok - $1"; }
 
 # Under ASan (or KITH_SLOW=1) everything is several times slower: fewer kills.
 slow=0
@@ -95,5 +93,4 @@ if command -v sqlite3 >/dev/null 2>&1; then
   [ "$r" = ok ] && ok "store intact after the killed imports" || fail "integrity_check after killed imports: $r"
 fi
 
-echo "$passes passed, $fails failed"
-[ "$fails" = 0 ]
+finish

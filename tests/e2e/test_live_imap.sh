@@ -4,13 +4,10 @@
 # \Seen left alone, no attachment downloaded, STARTTLS, start_date, folders, a wrong password and a
 # server that goes away mid-fetch. Usage: test_live_imap.sh path/to/kith
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 KITH="$1"
 case "$KITH" in /*) ;; *) KITH="$PWD/$KITH" ;; esac
 SRC=${KITH_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-fails=0 passes=0
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-fail() { fails=$((fails + 1)); echo "not ok - $1"; }
-finish() { echo "$passes passed, $fails failed"; [ "$fails" = 0 ]; exit $?; }
 
 if ! bash "$SRC/scripts/install-live-deps.sh"; then
   fail "scripts/install-live-deps.sh installs Dovecot"

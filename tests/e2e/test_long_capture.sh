@@ -7,14 +7,12 @@
 #
 #   bash tests/e2e/test_long_capture.sh /path/to/kith
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 KITH=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
 unset KITH_DB KITH_CONFIG
-passes=0; fails=0
-ok()   { passes=$((passes + 1)); echo "ok - $1"; }
-fail() { fails=$((fails + 1)); echo "not ok - $1"; }
 if ! command -v python3 >/dev/null 2>&1 || ! command -v sqlite3 >/dev/null 2>&1; then
   echo "skip: python3 and sqlite3 are needed"
   echo "0 passed, 0 failed"
@@ -97,5 +95,4 @@ cmp -s long.part short.part && ok "the same participants are stored" ||
   fail "participants differ: $(diff long.part short.part | head -n 4 | tr '\n' ' ')"
 [ "$(sqlite3 long.db 'PRAGMA integrity_check')" = ok ] && ok "integrity_check" || fail "integrity_check"
 
-echo "$passes passed, $fails failed"
-[ "$fails" = 0 ]
+finish

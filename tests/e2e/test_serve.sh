@@ -2,6 +2,7 @@
 # test_serve.sh - kith serve for real on loopback: token, API calls, limits,
 # a folder watched as mail arrives, metrics, and a clean stop on SIGTERM.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 KITH="$1"
 T=$(mktemp -d)
 PID=""
@@ -9,9 +10,6 @@ cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 [ -n "${KEEP:-}" ] && trap "kill \$PID 2>/dev/null" EXIT && echo "kept $T"
 cd "$T"
-fails=0; passes=0
-ok()   { passes=$((passes+1)); echo "ok - $1"; }
-fail() { fails=$((fails+1)); echo "not ok - $1"; }
 check() { if eval "$2"; then ok "$1"; else fail "$1"; fi }
 
 cat > User.csv <<'CSV'
@@ -90,5 +88,4 @@ chmod 644 token
 "$KITH" serve > /dev/null 2> perm.err; rc=$?
 check "a token file others can read is refused" '[ "$rc" = 1 ] && grep -q "chmod 600" perm.err'
 
-echo "$passes passed, $fails failed"
-[ "$fails" = 0 ]
+finish
