@@ -1,14 +1,12 @@
 /* imap.c - IMAP capture: libcurl logs in (TLS, STARTTLS, SASL), kith speaks IMAP after. */
 #include "capture/imap.h"
 
+#include "capture/imap_conn.h"
 #include "capture/mime.h"
 #include "capture/source.h"
 #include "store/state.h"
 #include "util/error.h"
 
-#include <curl/curl.h>
-#include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,11 +18,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
  * hands back only the first line of each response), and its URL fetches use
  * BODY[] (which sets \Seen) one message at a time. So libcurl does what it
  * does well - connection, TLS, STARTTLS, SASL login - with CURLOPT_CONNECT_ONLY,
- * and kith sends its own commands on the logged-in connection. */
-
-#define IDLE_TIMEOUT_MS 60000 /* no byte from the server for this long: give up */
-#define CONNECT_TIMEOUT_S 30
-
+ * and kith sends its own commands on the logged-in connection (imap_conn.c). */
 
 /* ---- the message GMime reads ---- */
 
@@ -80,246 +74,6 @@ GByteArray *kith_imap_assemble(GBytes *header, const char *section, const char *
   return out;
 }
 
-/* ---- the connection ---- */
-
-typedef struct {
-  CURL *curl;
-  curl_socket_t sock;
-  GByteArray *in; /* bytes received and not yet consumed, from POS */
-  gsize pos;
-  guint tag;
-  char *where;  /* "imaps://host:port", for messages */
-  gboolean broken; /* the connection is unusable: stop every folder */
-  guint64 bytes;   /* bytes received */
-} conn;
-
-static void conn_free(conn *c)
-{
-  if (!c)
-    return;
-  if (c->curl)
-    curl_easy_cleanup(c->curl);
-  g_byte_array_unref(c->in);
-  g_free(c->where);
-  g_free(c);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(conn, conn_free)
-
-static gboolean conn_fail(conn *c, GError **error, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static gboolean conn_fail(conn *c, GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  g_autofree char *why = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  c->broken = TRUE;
-  g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s", why);
-  return FALSE;
-}
-
-static gboolean conn_wait(conn *c, short events, GError **error)
-{
-  struct pollfd p = {.fd = c->sock, .events = events};
-  for (;;) {
-    int r = poll(&p, 1, IDLE_TIMEOUT_MS);
-    if (r > 0)
-      return TRUE;
-    if (r == 0)
-      return conn_fail(c, error, "no reply from the server for %d s", IDLE_TIMEOUT_MS / 1000);
-    if (errno != EINTR)
-      return conn_fail(c, error, "poll: %s", g_strerror(errno));
-  }
-}
-
-static gboolean conn_send(conn *c, const char *data, gsize len, GError **error)
-{
-  while (len > 0) {
-    size_t sent = 0;
-    CURLcode r = curl_easy_send(c->curl, data, len, &sent);
-    if (r == CURLE_AGAIN) {
-      if (!conn_wait(c, POLLOUT, error))
-        return FALSE;
-      continue;
-    }
-    if (r != CURLE_OK)
-      return conn_fail(c, error, "connection lost while sending: %s", curl_easy_strerror(r));
-    data += sent;
-    len -= sent;
-  }
-  return TRUE;
-}
-
-/* Reads at least one more byte into C->in. */
-static gboolean conn_fill(conn *c, GError **error)
-{
-  if (c->pos > 0 && (c->pos >= c->in->len || c->pos > 1024 * 1024)) {
-    g_byte_array_remove_range(c->in, 0, (guint)c->pos);
-    c->pos = 0;
-  }
-  for (;;) {
-    guint8 chunk[65536];
-    size_t got = 0;
-    CURLcode r = curl_easy_recv(c->curl, chunk, sizeof chunk, &got);
-    if (r == CURLE_AGAIN) {
-      if (!conn_wait(c, POLLIN, error))
-        return FALSE;
-      continue;
-    }
-    if (r != CURLE_OK)
-      return conn_fail(c, error, "connection lost: %s", curl_easy_strerror(r));
-    if (got == 0)
-      return conn_fail(c, error, "the server closed the connection");
-    g_byte_array_append(c->in, chunk, (guint)got);
-    c->bytes += got;
-    return TRUE;
-  }
-}
-
-/* The next complete response, in place in C->in (consumed when the next
- * one is read): *DATA, *LEN. */
-static gboolean conn_response(conn *c, char **data, gsize *len, GError **error)
-{
-  for (;;) {
-    GError *local = NULL;
-    gssize n = kith_imap_response_length((const char *)c->in->data + c->pos, c->in->len - c->pos,
-                                         &local);
-    if (n < 0) {
-      c->broken = TRUE;
-      g_propagate_error(error, local);
-      return FALSE;
-    }
-    if (n > 0) {
-      *data = (char *)c->in->data + c->pos;
-      *len = (gsize)n;
-      c->pos += (gsize)n;
-      return TRUE;
-    }
-    if (!conn_fill(c, error))
-      return FALSE;
-  }
-}
-
-typedef gboolean (*untagged_fn)(char *data, gsize len, gpointer user_data);
-
-/* Sends "TAG COMMAND" and reads up to its completion, handing every untagged
- * response to ON_UNTAGGED (may be NULL). A NO or BAD completion fails with
- * the server's text; the connection stays usable then. */
-static gboolean conn_command(conn *c, const char *command, untagged_fn on_untagged,
-                             gpointer user_data, GError **error)
-{
-  g_autofree char *tag = g_strdup_printf("k%u", ++c->tag);
-  g_autofree char *line = g_strdup_printf("%s %s\r\n", tag, command);
-  if (!conn_send(c, line, strlen(line), error))
-    return FALSE;
-  gsize tag_len = strlen(tag);
-  for (;;) {
-    char *data;
-    gsize len;
-    if (!conn_response(c, &data, &len, error))
-      return FALSE;
-    if (len > tag_len && memcmp(data, tag, tag_len) == 0 && data[tag_len] == ' ') {
-      const char *status = data + tag_len + 1;
-      gsize rest = len - tag_len - 1;
-      if (rest >= 2 && g_ascii_strncasecmp(status, "OK", 2) == 0)
-        return TRUE;
-      g_autofree char *text = g_strndup(status, rest);
-      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s", g_strstrip(text));
-      return FALSE;
-    }
-    if (len >= 2 && data[0] == '*' && data[1] == ' ') {
-      if (len >= 6 && g_ascii_strncasecmp(data + 2, "BYE", 3) == 0) {
-        g_autofree char *text = g_strndup(data + 2, len - 2);
-        return conn_fail(c, error, "the server is closing the connection: %s", g_strstrip(text));
-      }
-      if (on_untagged && !on_untagged(data, len, user_data))
-        return conn_fail(c, error, "an unreadable reply to %s", command);
-      continue;
-    }
-    if (len >= 1 && data[0] == '+')
-      return conn_fail(c, error, "the server asked for more input to '%s'", command);
-    /* a stray line from a tag not ours: ignore it */
-  }
-}
-
-static size_t discard(char *data, size_t size, size_t n, void *user)
-{
-  return size * n;
-}
-
-/* "imaps://host:port/..." -> "imaps://host:port/" */
-static char *server_url(const char *url)
-{
-  const char *auth = strstr(url, "://");
-  auth = auth ? auth + 3 : url;
-  const char *slash = strchr(auth, '/');
-  gsize n = slash ? (gsize)(slash - url) : strlen(url);
-  return g_strdup_printf("%.*s/", (int)n, url);
-}
-
-static conn *conn_open(const kith_source_config *src, const char *secret, GError **error)
-{
-  static gsize once = 0;
-  if (g_once_init_enter(&once)) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    g_once_init_leave(&once, 1);
-  }
-  g_autoptr(conn) c = g_new0(conn, 1);
-  c->in = g_byte_array_sized_new(256 * 1024);
-  g_autofree char *url = server_url(src->url);
-  c->where = g_strndup(url, strlen(url) - 1);
-  c->curl = curl_easy_init();
-  CURL *h = c->curl;
-  char errbuf[CURL_ERROR_SIZE] = "";
-  curl_easy_setopt(h, CURLOPT_URL, url);
-  curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
-  curl_easy_setopt(h, CURLOPT_USERNAME, src->user);
-  /* "Bearer TOKEN" in the secret file: an OAuth 2.0 access token (XOAUTH2 /
-   * OAUTHBEARER), as Microsoft 365 and Gmail accept; otherwise a password. */
-  if (g_ascii_strncasecmp(secret, "bearer ", 7) == 0) {
-    const char *token = secret + 7;
-    while (*token == ' ')
-      token++;
-    curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, token);
-  } else
-    curl_easy_setopt(h, CURLOPT_PASSWORD, secret);
-  /* imap:// means STARTTLS, required: a password never goes out in clear. */
-  curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, src->tls_verify ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, src->tls_verify ? 2L : 0L);
-  if (src->ca_file && *src->ca_file)
-    curl_easy_setopt(h, CURLOPT_CAINFO, src->ca_file);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_TIMEOUT_S);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)(CONNECT_TIMEOUT_S * 2));
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-  CURLcode r = curl_easy_perform(h);
-  if (r != CURLE_OK) {
-    const char *detail = *errbuf ? errbuf : curl_easy_strerror(r);
-    if (r == CURLE_LOGIN_DENIED)
-      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
-                  "%s: the server refused the login of '%s' (check user and password_file; "
-                  "not retried until the next run)",
-                  c->where, src->user);
-    else if (r == CURLE_USE_SSL_FAILED)
-      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: the server offers no STARTTLS (%s)",
-                  c->where, detail);
-    else
-      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", c->where, detail);
-    return NULL;
-  }
-  /* The rest of the conversation is kith's: no time limit but the idle one. */
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, 0L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
-  if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &c->sock) != CURLE_OK ||
-      c->sock == CURL_SOCKET_BAD) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: no connection after login", c->where);
-    return NULL;
-  }
-  return g_steal_pointer(&c);
-}
-
 /* ---- one folder ---- */
 
 typedef struct {
@@ -344,7 +98,7 @@ typedef struct {
   const kith_source_config *src;
   const kith_capture_sink *sink;
   kith_capture_stats *stats;
-  conn *c;
+  kith_imap_conn *c;
   gint64 start; /* start_date as Unix seconds; 0 for everything */
   gboolean stopped; /* the sink said stop */
   GError **error;
@@ -554,7 +308,7 @@ static gboolean fetch_batch(reader *r, const guint32 *uids, guint n, GError **er
   g_autofree char *set = kith_imap_uid_set(uids, n);
   g_autofree char *cmd = g_strdup_printf(
       "UID FETCH %s (UID BODYSTRUCTURE BODY.PEEK[HEADER]<0.%d>)", set, KITH_IMAP_HEADER_MAX);
-  if (!conn_command(r->c, cmd, on_fetch, r, error))
+  if (!kith_imap_conn_command(r->c, cmd, on_fetch, r, error))
     return FALSE;
   /* The text parts, one FETCH per distinct section (TEXT, 1, 1.1 ...). */
   g_autoptr(GHashTable) by_section = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
@@ -580,7 +334,7 @@ static gboolean fetch_batch(reader *r, const guint32 *uids, guint n, GError **er
         ? g_strdup_printf("UID FETCH %s (UID BODY.PEEK[TEXT]<0.%d>)", subset, KITH_IMAP_BODY_MAX)
         : g_strdup_printf("UID FETCH %s (UID BODY.PEEK[%s.MIME] BODY.PEEK[%s]<0.%d>)", subset, sec,
                           sec, KITH_IMAP_BODY_MAX);
-    if (!conn_command(r->c, body, on_fetch, r, error))
+    if (!kith_imap_conn_command(r->c, body, on_fetch, r, error))
       return FALSE;
   }
   for (guint i = 0; i < n; i++) {
@@ -611,7 +365,7 @@ static gboolean read_folder(reader *r, const char *folder)
   g_autofree char *mbox = kith_imap_mailbox_arg(folder);
   g_autofree char *examine = g_strdup_printf("EXAMINE %s", mbox);
   g_autoptr(GError) local = NULL;
-  if (!conn_command(r->c, examine, on_examine, r, &local)) {
+  if (!kith_imap_conn_command(r->c, examine, on_examine, r, &local)) {
     report(r, where, local->message);
     return !r->c->broken;
   }
@@ -646,7 +400,7 @@ static gboolean read_folder(reader *r, const char *folder)
   }
   g_autofree char *search = g_strdup_printf("UID SEARCH UID %" G_GUINT64_FORMAT ":*%s", last + 1,
                                             since ? since : "");
-  if (!conn_command(r->c, search, on_search, r, &local)) {
+  if (!kith_imap_conn_command(r->c, search, on_search, r, &local)) {
     report(r, where, local->message);
     return !r->c->broken;
   }
@@ -688,7 +442,7 @@ gboolean kith_imap_capture(kith_store *store, const kith_source_config *src,
   if (!secret)
     return FALSE;
   gint64 start = kith_source_start(src);
-  g_autoptr(conn) c = conn_open(src, secret, &local);
+  g_autoptr(kith_imap_conn) c = kith_imap_conn_open(src, secret, &local);
   if (!c) {
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);
     return FALSE;
@@ -706,7 +460,7 @@ gboolean kith_imap_capture(kith_store *store, const kith_source_config *src,
   for (const char *const *f = folders; *f && ok; f++)
     ok = read_folder(&r, *f);
   if (!c->broken)
-    conn_command(c, "LOGOUT", NULL, NULL, NULL);
+    kith_imap_conn_command(c, "LOGOUT", NULL, NULL, NULL);
   g_array_unref(r.uids);
   g_array_unref(r.batch);
   g_hash_table_unref(r.slot);
