@@ -1,166 +1,18 @@
 /* caldav.c - CalDAV capture: discovery, RFC 6578 sync, calendar-query fallback, multiget. */
 #include "capture/caldav.h"
 
+#include "capture/dav_http.h"
 #include "capture/ical.h"
 #include "capture/source.h"
 #include "store/state.h"
 #include "util/error.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SYNC_ROUNDS_MAX 1000 /* truncated (507) sync replies followed, at most */
-#define CONNECT_TIMEOUT_S 30
-#define STALL_S 60 /* no byte for this long: the request fails */
 
-/* ---- HTTP ---- */
-
-typedef struct {
-  CURL *curl;
-  const kith_source_config *src;
-  struct curl_slist *headers[3]; /* Depth: 0, Depth: 1, none */
-  gboolean broken;    /* the server went away: stop every calendar */
-  char *host;         /* scheme://authority, for messages */
-} dav;
-
-typedef struct {
-  long status;
-  GByteArray *body;
-} reply;
-
-static void reply_clear(reply *r)
-{
-  if (r->body)
-    g_byte_array_unref(r->body);
-  memset(r, 0, sizeof *r);
-}
-
-static size_t on_body(char *data, size_t size, size_t n, void *user)
-{
-  reply *r = user;
-  size_t len = size * n;
-  if (r->body->len + len > KITH_CALDAV_BODY_MAX)
-    return 0; /* makes curl fail the transfer */
-  g_byte_array_append(r->body, (const guint8 *)data, (guint)len);
-  return len;
-}
-
-static void dav_free(dav *d)
-{
-  if (!d)
-    return;
-  if (d->curl)
-    curl_easy_cleanup(d->curl);
-  for (guint i = 0; i < G_N_ELEMENTS(d->headers); i++)
-    curl_slist_free_all(d->headers[i]);
-  g_free(d->host);
-  g_free(d);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(dav, dav_free)
-
-static dav *dav_new(const kith_source_config *src, const char *secret)
-{
-  static gsize once = 0;
-  if (g_once_init_enter(&once)) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    g_once_init_leave(&once, 1);
-  }
-  dav *d = g_new0(dav, 1);
-  d->src = src;
-  d->curl = curl_easy_init();
-  CURL *h = d->curl;
-  g_autoptr(GUri) uri = g_uri_parse(src->url, G_URI_FLAGS_ENCODED, NULL);
-  d->host = uri ? g_uri_join(G_URI_FLAGS_ENCODED, g_uri_get_scheme(uri), NULL, g_uri_get_host(uri),
-                             g_uri_get_port(uri), "", NULL, NULL)
-                : g_strdup(src->url);
-  for (int i = 0; i < 3; i++) {
-    d->headers[i] = curl_slist_append(NULL, "Content-Type: application/xml; charset=utf-8");
-    d->headers[i] = curl_slist_append(d->headers[i], "Expect:");
-    if (i < 2)
-      d->headers[i] = curl_slist_append(d->headers[i], i == 0 ? "Depth: 0" : "Depth: 1");
-  }
-  curl_easy_setopt(h, CURLOPT_USERNAME, src->user);
-  /* "Bearer TOKEN" in the secret file: an OAuth 2.0 access token. */
-  if (g_ascii_strncasecmp(secret, "bearer ", 7) == 0) {
-    const char *token = secret + 7;
-    while (*token == ' ')
-      token++;
-    curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, token);
-    curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
-  } else {
-    curl_easy_setopt(h, CURLOPT_PASSWORD, secret);
-    /* curl asks once without credentials and answers the 401 with the scheme
-     * the server offers (Basic or Digest), then keeps to it on this handle. */
-    curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
-  }
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, src->tls_verify ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, src->tls_verify ? 2L : 0L);
-  if (src->ca_file && *src->ca_file)
-    curl_easy_setopt(h, CURLOPT_CAINFO, src->ca_file);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_TIMEOUT_S);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)STALL_S);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(h, CURLOPT_POSTREDIR, (long)CURL_REDIR_POST_ALL);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "kith");
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  return d;
-}
-
-/* METHOD URL with DEPTH ("0", "1" or NULL) and the XML BODY. FALSE (and
- * D->broken) when no reply came. */
-static gboolean dav_request(dav *d, const char *method, const char *url, const char *depth,
-                            const char *body, reply *out, GError **error)
-{
-  memset(out, 0, sizeof *out);
-  out->body = g_byte_array_new();
-  CURL *h = d->curl;
-  char errbuf[CURL_ERROR_SIZE] = "";
-  curl_easy_setopt(h, CURLOPT_URL, url);
-  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-  int which = !depth ? 2 : strcmp(depth, "0") == 0 ? 0 : 1;
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, d->headers[which]);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  CURLcode r = curl_easy_perform(h);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
-  if (r != CURLE_OK) {
-    if (r == CURLE_WRITE_ERROR)
-      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: a reply over %d bytes", url,
-                  KITH_CALDAV_BODY_MAX);
-    else
-      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", url,
-                  *errbuf ? errbuf : curl_easy_strerror(r));
-    d->broken = r != CURLE_WRITE_ERROR;
-    return FALSE;
-  }
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
-  g_byte_array_append(out->body, (const guint8 *)"", 1); /* NUL-terminated, not counted */
-  g_byte_array_set_size(out->body, out->body->len - 1);
-  return TRUE;
-}
-
-/* The multistatus of a 207 reply; NULL with ERROR otherwise. */
-static kith_dav_multistatus *multistatus(const reply *rp, const char *url, GError **error)
-{
-  if (rp->status != 207) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: HTTP status %ld", url, rp->status);
-    return NULL;
-  }
-  g_autoptr(GError) local = NULL;
-  kith_dav_multistatus *ms = kith_dav_multistatus_parse((const char *)rp->body->data,
-                                                        rp->body->len, &local);
-  if (!ms)
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", url, local->message);
-  return ms;
-}
+/* ---- URLs ---- */
 
 /* HREF (a path, or a whole URL) against BASE. */
 static char *resolve(const char *base, const char *href)
@@ -218,7 +70,7 @@ static const char PROPFIND_BODY[] =
     "<D:current-user-principal/><D:resourcetype/><D:displayname/><C:calendar-home-set/>"
     "<C:supported-calendar-component-set/></D:prop></D:propfind>";
 
-static gboolean login_refused(const dav *d, const reply *rp, GError **error)
+static gboolean login_refused(const kith_dav *d, const kith_dav_reply *rp, GError **error)
 {
   if (rp->status != 401)
     return FALSE;
@@ -230,15 +82,15 @@ static gboolean login_refused(const dav *d, const reply *rp, GError **error)
 }
 
 /* PROPFIND URL at DEPTH: its multistatus, or NULL with ERROR. */
-static kith_dav_multistatus *propfind(dav *d, const char *url, const char *depth, GError **error)
+static kith_dav_multistatus *propfind(kith_dav *d, const char *url, const char *depth, GError **error)
 {
-  reply rp;
-  if (!dav_request(d, "PROPFIND", url, depth, PROPFIND_BODY, &rp, error))
+  kith_dav_reply rp;
+  if (!kith_dav_request(d, "PROPFIND", url, depth, PROPFIND_BODY, &rp, error))
     return NULL;
   kith_dav_multistatus *ms = NULL;
   if (!login_refused(d, &rp, error))
-    ms = multistatus(&rp, url, error);
-  reply_clear(&rp);
+    ms = kith_dav_reply_multistatus(&rp, url, error);
+  kith_dav_reply_clear(&rp);
   return ms;
 }
 
@@ -258,7 +110,7 @@ static const kith_dav_response *response_for(const kith_dav_multistatus *ms, con
 
 /* Every calendar of the user that holds events: the URL itself when it is
  * a calendar, else the calendars of the principal's calendar home. */
-static GPtrArray *discover(dav *d, GError **error)
+static GPtrArray *discover(kith_dav *d, GError **error)
 {
   GPtrArray *cals = g_ptr_array_new_with_free_func(calendar_free);
   const char *url = d->src->url;
@@ -325,7 +177,7 @@ typedef struct {
   const kith_capture_sink *outer;
   kith_capture_sink inner; /* filters and counts, then OUTER */
   kith_capture_stats *stats;
-  dav *d;
+  kith_dav *d;
   gint64 start;
   gboolean stopped; /* the sink or the store said stop */
   GError **error;
@@ -400,12 +252,12 @@ static gboolean multiget(reader *r, const calendar *cal, GPtrArray *hrefs, gbool
       g_string_append_printf(body, "<D:href>%s</D:href>", esc);
     }
     g_string_append(body, "</C:calendar-multiget>");
-    reply rp;
+    kith_dav_reply rp;
     g_autoptr(GError) local = NULL;
     g_autoptr(kith_dav_multistatus) ms = NULL;
-    if (dav_request(r->d, "REPORT", cal->url, "1", body->str, &rp, &local))
-      ms = multistatus(&rp, cal->url, &local);
-    reply_clear(&rp);
+    if (kith_dav_request(r->d, "REPORT", cal->url, "1", body->str, &rp, &local))
+      ms = kith_dav_reply_multistatus(&rp, cal->url, &local);
+    kith_dav_reply_clear(&rp);
     if (!ms) {
       g_autofree char *why = g_strdup_printf("%s; the events not read yet are read next time",
                                              local->message);
@@ -449,9 +301,9 @@ static sync_result sync_calendar(reader *r, const calendar *cal)
         "<D:sync-collection xmlns:D=\"DAV:\"><D:sync-token>%s</D:sync-token>"
         "<D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>",
         esc);
-    reply rp;
+    kith_dav_reply rp;
     g_autoptr(GError) local = NULL;
-    if (!dav_request(r->d, "REPORT", cal->url, "0", body, &rp, &local)) {
+    if (!kith_dav_request(r->d, "REPORT", cal->url, "0", body, &rp, &local)) {
       report(r, cal->url, local->message);
       return SYNC_FAILED;
     }
@@ -460,7 +312,7 @@ static sync_result sync_calendar(reader *r, const calendar *cal)
                            g_strstr_len((const char *)rp.body->data, rp.body->len,
                                         "valid-sync-token");
       long status = rp.status;
-      reply_clear(&rp);
+      kith_dav_reply_clear(&rp);
       if (bad_token && !retried) {
         /* The server forgot the token: read everything again (UIDs make
          * the events read before duplicates). */
@@ -474,8 +326,8 @@ static sync_result sync_calendar(reader *r, const calendar *cal)
       report(r, cal->url, why);
       return SYNC_FAILED;
     }
-    g_autoptr(kith_dav_multistatus) ms = multistatus(&rp, cal->url, &local);
-    reply_clear(&rp);
+    g_autoptr(kith_dav_multistatus) ms = kith_dav_reply_multistatus(&rp, cal->url, &local);
+    kith_dav_reply_clear(&rp);
     if (!ms) {
       report(r, cal->url, local->message);
       return SYNC_FAILED;
@@ -528,12 +380,12 @@ static gboolean query_calendar(reader *r, const calendar *cal)
       "<C:comp-filter name=\"VEVENT\">%s</C:comp-filter></C:comp-filter></C:filter>"
       "</C:calendar-query>",
       range ? range : "");
-  reply rp;
+  kith_dav_reply rp;
   g_autoptr(GError) local = NULL;
   g_autoptr(kith_dav_multistatus) ms = NULL;
-  if (dav_request(r->d, "REPORT", cal->url, "1", body, &rp, &local))
-    ms = multistatus(&rp, cal->url, &local);
-  reply_clear(&rp);
+  if (kith_dav_request(r->d, "REPORT", cal->url, "1", body, &rp, &local))
+    ms = kith_dav_reply_multistatus(&rp, cal->url, &local);
+  kith_dav_reply_clear(&rp);
   if (!ms) {
     g_autofree char *why = g_strdup_printf("calendar-query REPORT: %s", local->message);
     report(r, cal->url, why);
@@ -578,7 +430,7 @@ gboolean kith_caldav_capture(kith_store *store, const kith_source_config *src,
   if (!secret)
     return FALSE;
   gint64 start = kith_source_start(src);
-  g_autoptr(dav) d = dav_new(src, secret);
+  g_autoptr(kith_dav) d = kith_dav_new(src, secret);
   g_autoptr(GPtrArray) found = discover(d, &local);
   if (!found) {
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);
