@@ -33,10 +33,15 @@ typedef struct {
    * order; an address seen twice in a batch is written once. */
   GHashTable *obs;
   guint n_obs; /* fields held in obs */
-  /* A long capture (past its first commit) drops KITH_SCHEMA_DEFERRED_INDEX
-   * and appends its observations to observation_log, and at its end
-   * builds the one and merges the other. */
+  /* A long capture (past its first commit) appends its observations to
+   * observation_log and merges them at its end. Once it has stored as many
+   * activities as the store held before it, it also drops
+   * KITH_SCHEMA_DEFERRED_INDEX and builds it at its end: building the
+   * index costs a sort of every participant ever stored, worth it only when
+   * this capture's own make up half of them or more. */
   gboolean long_capture;
+  gboolean index_dropped;
+  gint64 activities_before; /* the activities stored before this capture */
 } ingest_ctx;
 
 typedef struct {
@@ -302,13 +307,15 @@ static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *ski
   if (++c->in_batch >= COMMIT_EVERY) {
     if (!commit_batch(c, TRUE))
       return FALSE;
-    /* A long capture: the participants' address index is built once at
-     * its end rather than kept up to date message by message. */
-    if (!c->long_capture &&
-        !kith_store_exec(c->store, "DROP INDEX IF EXISTS " KITH_SCHEMA_DEFERRED_INDEX_NAME,
-                         &c->error))
-      return FALSE;
     c->long_capture = TRUE;
+    /* The participants' address index built once at the end rather than
+     * kept up to date message by message. */
+    if (!c->index_dropped && c->result->new_activities >= c->activities_before) {
+      if (!kith_store_exec(c->store, "DROP INDEX IF EXISTS " KITH_SCHEMA_DEFERRED_INDEX_NAME,
+                           &c->error))
+        return FALSE;
+      c->index_dropped = TRUE;
+    }
   }
   if ((c->result->new_activities & 255) == 0)
     progress(c, "capture", c->result->new_activities, FALSE);
@@ -392,6 +399,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
                   .started = g_get_monotonic_time(),
                   .obs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, person_obs_free)};
   kith_decider_init(&c.decider, store, config);
+  c.activities_before = kith_state_activities_stored(store);
   kith_title_rules *custom = NULL;
   if (config->title_rules && *config->title_rules) {
     custom = kith_title_rules_load(config->title_rules, error);
@@ -416,8 +424,9 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
       kith_capture_paths(paths, &sink, &result->capture);
     }
     if (ok && !c.error && c.long_capture)
-      ok = flush_observations(&c) && kith_state_observations_merge(store, &c.error) &&
-           kith_store_exec_sorted(store, KITH_SCHEMA_DEFERRED_INDEX, &c.error);
+      ok = flush_observations(&c) && kith_state_observations_merge(store, &c.error);
+    if (ok && !c.error && c.index_dropped)
+      ok = kith_store_exec_sorted(store, KITH_SCHEMA_DEFERRED_INDEX, &c.error);
     ok = ok && !c.error && commit_batch(&c, FALSE);
     progress(&c, "capture", result->new_activities, TRUE);
     result->capture_seconds = (g_get_monotonic_time() - c.started) / 1e6;
@@ -466,10 +475,10 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     if (c.error)
       g_propagate_error(error, c.error);
     /* Best effort: the next writing open builds it otherwise. */
-    if (c.long_capture) {
+    if (c.index_dropped)
       kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, NULL);
+    if (c.long_capture)
       kith_state_observations_merge(store, NULL);
-    }
   }
   result->counts = g_steal_pointer(&c.decider.counts);
   kith_decider_clear(&c.decider);

@@ -93,6 +93,17 @@ static kith_part_role role_parse(const char *s)
   return KITH_PART_TO;
 }
 
+gint64 kith_state_activities_stored(kith_store *s)
+{
+  /* The greatest key: as many as were ever stored, found without a count. */
+  sqlite3_stmt *st = kith_store_stmt(s, "SELECT max(seq) FROM activity", NULL);
+  if (!st)
+    return 0;
+  gint64 n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  return n;
+}
+
 gboolean kith_state_activity_insert(kith_store *s, const kith_activity *a, const char *state,
                                     const char *reason, gint64 *seq, GError **error)
 {

@@ -29,6 +29,10 @@ typedef struct {
 void kith_stored_activity_free(kith_stored_activity *a);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_stored_activity, kith_stored_activity_free)
 
+/* About how many activities the store holds (the greatest key: activities
+ * are never deleted, so it is their number). */
+gint64 kith_state_activities_stored(kith_store *s);
+
 /* Stores the activity with STATE "pending", "skipped" (with REASON) or
  * "decided": *SEQ is its key, or 0 when it was stored before and nothing
  * was written. Then its participants under that key; FIRSTS/LASTS (may be

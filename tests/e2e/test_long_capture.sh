@@ -27,7 +27,7 @@ import random
 rng = random.Random(7)
 titles = ["Engineer", "Senior Engineer", "Director of Sales", "VP Marketing", "CTO"]
 msgs = []
-for i in range(5600):
+for i in range(11200):
     p = rng.randrange(700)
     t = 1767225600 + rng.randrange(0, 90 * 86400) // 60 * 60  # whole minutes: ties happen
     name = f"Person{p} Family{p % 97}"
@@ -42,12 +42,11 @@ for i in range(5600):
     date = __import__("email.utils").utils.formatdate(t, usegmt=True)
     msgs.append(f"From x@y {date}\nMessage-ID: <m{i}@test>\nDate: {date}\nFrom: {frm}\nTo: {to}\n"
                 f"Subject: Note {i}\n\n{body}\n")
-with open("all.mbox", "w") as f:
-    f.writelines(msgs)
-with open("part1.mbox", "w") as f:
-    f.writelines(msgs[:2800])
-with open("part2.mbox", "w") as f:
-    f.writelines(msgs[2800:])
+# all: the first 5,600; more: 5,600 later messages of the same people
+for name, part in [("all", msgs[:5600]), ("part1", msgs[:2800]), ("part2", msgs[2800:5600]),
+                   ("more", msgs[5600:]), ("more1", msgs[5600:8400]), ("more2", msgs[8400:])]:
+    with open(name + ".mbox", "w") as f:
+        f.writelines(part)
 with open("User.csv", "w") as f:
     f.write("Id,FirstName,LastName,Email,IsActive\n005000000000001AAA,Ann,Lee,ann@corp.example,true\n")
 with open("Account.csv", "w") as f:
@@ -94,5 +93,28 @@ part short.db >short.part
 cmp -s long.part short.part && ok "the same participants are stored" ||
   fail "participants differ: $(diff long.part short.part | head -n 4 | tr '\n' ' ')"
 [ "$(sqlite3 long.db 'PRAGMA integrity_check')" = ok ] && ok "integrity_check" || fail "integrity_check"
+
+# A second long capture into a store that already holds more activities
+# than it adds keeps the address index up to date as it goes (rebuilding it
+# would sort every participant ever stored) and still logs its observations.
+"$KITH" --db long.db --config kith.conf ingest more.mbox >long2.out 2>long2.err &&
+  grep -q "5600 activities new" long2.out && ok "a second ingest of 5,600 messages" ||
+  fail "a second ingest of 5,600 messages ($(head -c 300 long2.err))"
+for part in more1 more2; do
+  "$KITH" --db short.db --config kith.conf ingest $part.mbox >/dev/null 2>short.err ||
+    fail "short ingest of $part ($(head -c 300 short.err))"
+done
+obs long.db >long.obs
+obs short.db >short.obs
+cmp -s long.obs short.obs && ok "after the second capture, the same observations" ||
+  fail "observations differ after the second capture: $(diff long.obs short.obs | head -n 6 | tr '\n' ' ')"
+part long.db >long.part
+part short.db >short.part
+cmp -s long.part short.part && ok "after the second capture, the same participants" ||
+  fail "participants differ after the second capture"
+[ "$(sqlite3 long.db 'SELECT count(*) FROM observation_log')" = 0 ] &&
+  ok "the log is empty again" || fail "the log is not empty after the second capture"
+[ "$(sqlite3 long.db "SELECT count(*) FROM sqlite_master WHERE name = 'participant_email'")" = 1 ] &&
+  ok "the index is there after the second capture" || fail "participant_email missing after the second capture"
 
 finish
