@@ -4,6 +4,8 @@
 #   MESSAGES  mailbox size (default 20000; "20k" works); meetings are MESSAGES/10
 #   --full    the scale: 100k messages, peak memory at 25k, 50k and 100k
 #   env CRM_CONTACTS (default 1M; accounts are a tenth) sets the CRM the store holds
+#   env REPEAT (default 3): GMime-only and kith ingest run that many times; the fastest
+#     GMime run and the kith run with the fastest capture phase count
 # Targets: kith's capture >= 70% of the GMime-only throughput (the whole ingest, which also
 # decides, is shown beside it); kith run >= 50% of kith ingest;
 # peak memory flat as the mailbox grows.
@@ -15,11 +17,12 @@ N=20000 FULL=0
 for a in "$@"; do
   case "$a" in
     --full) FULL=1 N=100000 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) N=$(count "$a") ;;
   esac
 done
 CRM=$(count "${CRM_CONTACTS:-1M}")
+REPEAT=${REPEAT:-3}
 if [ "$FULL" = 1 ]; then SERIES="25000 50000 100000"; else SERIES="$((N / 4)) $((N / 2)) $N"; fi
 
 # the GMime-only reader, built here from bench/gmime_floor.c
@@ -56,17 +59,29 @@ row() { # LABEL SECS RSS
 MEASURE_STDOUT=/dev/null measure cat cat "$MBOX"
 row "cat (the I/O floor)" "$M_SECS" "$M_RSS_MB"
 
-measure gmime "$FLOOR" "$MBOX"
+best_of "$REPEAT" gmime "$FLOOR" "$MBOX"
 G_SECS=$M_SECS
 row "GMime only, From/To/Cc (lib floor)" "$M_SECS" "$M_RSS_MB"
 read -r G_MSGS G_ADDRS <"$BENCH_WORK/gmime.out"
 echo "    $G_MSGS messages, $G_ADDRS From/To/Cc addresses"
 [ "$G_MSGS" = "$N" ] || echo "  warning: GMime read $G_MSGS messages, not $N"
 
-DB=$(fresh_store "$CRM" capture-ingest)
-measure kith-ingest "$KITH" --db "$DB" --config "$BENCH_CONF" ingest "$MBOX"
-I_SECS=$M_SECS I_STATUS=$M_STATUS I_RSS=$M_RSS_MB
-row "kith ingest (capture+decide)" "$M_SECS" "$M_RSS_MB"
+# kith ingest REPEAT times, each on a fresh copy of the store: the run with
+# the fastest capture phase counts, and the largest peak RSS of them all.
+I_STATUS=0 I_RSS=0 BEST_C=""
+for ((r = 0; r < REPEAT; r++)); do
+  DB=$(fresh_store "$CRM" capture-ingest)
+  measure kith-ingest-try "$KITH" --db "$DB" --config "$BENCH_CONF" ingest "$MBOX"
+  [ "$M_STATUS" = 0 ] || I_STATUS=$M_STATUS
+  I_RSS=$(awk -v a="$I_RSS" -v b="$M_RSS_MB" 'BEGIN { print (b > a) ? b : a }')
+  c=$(sed -n 's/.*timing: captured in \([0-9.]*\) s.*/\1/p' "$BENCH_WORK/kith-ingest-try.out")
+  if [ -z "$BEST_C" ] || awk -v a="${c:-0}" -v b="$BEST_C" 'BEGIN { exit !(a < b) }'; then
+    BEST_C=${c:-0} I_SECS=$M_SECS
+    cp "$BENCH_WORK/kith-ingest-try.out" "$BENCH_WORK/kith-ingest.out"
+    cp "$BENCH_WORK/kith-ingest-try.err" "$BENCH_WORK/kith-ingest.err"
+  fi
+done
+row "kith ingest (capture+decide)" "$I_SECS" "$I_RSS"
 [ "$I_STATUS" = 0 ] || echo "  kith ingest exit status $I_STATUS"
 cat "$BENCH_WORK/kith-ingest.out" "$BENCH_WORK/kith-ingest.err" | head -n 12 | sed 's/^/    /'
 
