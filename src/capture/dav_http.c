@@ -2,6 +2,7 @@
  * authentication, and WebDAV requests with their replies. */
 #include "capture/dav_http.h"
 
+#include "capture/source.h"
 #include "util/error.h"
 
 #include <string.h>
@@ -60,11 +61,8 @@ kith_dav *kith_dav_new(const kith_source_config *src, const char *secret)
       d->headers[i] = curl_slist_append(d->headers[i], i == 0 ? "Depth: 0" : "Depth: 1");
   }
   curl_easy_setopt(h, CURLOPT_USERNAME, src->user);
-  /* "Bearer TOKEN" in the secret file: an OAuth 2.0 access token. */
-  if (g_ascii_strncasecmp(secret, "bearer ", 7) == 0) {
-    const char *token = secret + 7;
-    while (*token == ' ')
-      token++;
+  const char *token = kith_source_bearer_token(secret);
+  if (token) {
     curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, token);
     curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
   } else {

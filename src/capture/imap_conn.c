@@ -3,6 +3,7 @@
 #include "capture/imap_conn.h"
 
 #include "capture/imap.h"
+#include "capture/source.h"
 #include "util/error.h"
 
 #include <errno.h>
@@ -188,14 +189,11 @@ kith_imap_conn *kith_imap_conn_open(const kith_source_config *src, const char *s
   curl_easy_setopt(h, CURLOPT_URL, url);
   curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
   curl_easy_setopt(h, CURLOPT_USERNAME, src->user);
-  /* "Bearer TOKEN" in the secret file: an OAuth 2.0 access token (XOAUTH2 /
-   * OAUTHBEARER), as Microsoft 365 and Gmail accept; otherwise a password. */
-  if (g_ascii_strncasecmp(secret, "bearer ", 7) == 0) {
-    const char *token = secret + 7;
-    while (*token == ' ')
-      token++;
+  /* An OAuth 2.0 access token goes as XOAUTH2 / OAUTHBEARER. */
+  const char *token = kith_source_bearer_token(secret);
+  if (token)
     curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, token);
-  } else
+  else
     curl_easy_setopt(h, CURLOPT_PASSWORD, secret);
   /* imap:// means STARTTLS, required: a password never goes out in clear. */
   curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);

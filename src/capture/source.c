@@ -26,6 +26,16 @@ gboolean kith_source_capture(kith_store *store, const kith_source_config *src,
   return FALSE;
 }
 
+const char *kith_source_bearer_token(const char *secret)
+{
+  if (g_ascii_strncasecmp(secret, "bearer ", 7) != 0)
+    return NULL;
+  const char *token = secret + 7;
+  while (*token == ' ')
+    token++;
+  return token;
+}
+
 char *kith_source_secret(const kith_source_config *src, GError **error)
 {
   g_autoptr(GError) local = NULL;

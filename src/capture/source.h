@@ -18,5 +18,9 @@ gboolean kith_source_capture(kith_store *store, const kith_source_config *src,
 /* For the live sources: SRC's password (from its password_file), NULL with
  * ERROR ("source NAME: password_file: WHY") when it cannot be read. */
 char *kith_source_secret(const kith_source_config *src, GError **error);
+/* The OAuth 2.0 access token a secret holds when it reads "Bearer TOKEN"
+ * (as Microsoft 365 and Gmail accept); NULL when it is a password. Points
+ * into SECRET. */
+const char *kith_source_bearer_token(const char *secret);
 /* SRC's start_date as Unix seconds; 0 (everything) when none is set. */
 gint64 kith_source_start(const kith_source_config *src);
