@@ -105,7 +105,7 @@ static void split_refill(splitter *sp, gsize from, gsize *pos)
 }
 
 gboolean kith_mbox_split(const char *path, kith_mbox_message_fn on_message,
-                              kith_mbox_error_fn on_error, gpointer data)
+                         kith_mbox_error_fn on_error, gpointer data)
 {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

@@ -16,4 +16,4 @@ typedef gboolean (*kith_mbox_error_fn)(char *where, const char *why, gpointer da
  * the blocks that messages still being used lie in. FALSE when a callback
  * asked to stop. */
 gboolean kith_mbox_split(const char *path, kith_mbox_message_fn on_message,
-                              kith_mbox_error_fn on_error, gpointer data);
+                         kith_mbox_error_fn on_error, gpointer data);

@@ -410,7 +410,7 @@ kith_activity *kith_mime_parse_bytes(const guint8 *data, gsize len, const char *
     kith_activity *a = m ? kith_mime_activity_from_message(m, where, &error) : NULL;
     const kith_participant *from = a ? first_sender(a) : NULL;
     if (from && strcmp(from->domain, domain) == 0) {
-      g_clear_pointer(&a->sender_text, g_free);
+      kith_activity_forget_text(a);
       return a;
     }
     kith_activity_free(a); /* the sender is not what the header seemed: read it all */

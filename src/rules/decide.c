@@ -366,7 +366,7 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
                        .activity_id = a->id, .email = email, .object_type = "Contact",
                        .object_id = c.id, .detail = why};
     gboolean ok = kith_decider_emit(d, &x, error) &&
-                  (c.queued || kith_rules_enrich(d, a->id, email, c.id, c.created_by_kith, error));
+                  (c.queued || kith_rules_enrich(d, email, c.id, c.created_by_kith, error));
     kith_contact_ref_clear(&c);
     return ok;
   }

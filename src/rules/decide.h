@@ -72,8 +72,8 @@ gboolean kith_rules_decide(kith_decider *d, const kith_stored_activity *a, GErro
 
 /* R37-R39: brings contact CONTACT_ID (address EMAIL) up to the newest
  * observations its policy allows, queueing field updates. */
-gboolean kith_rules_enrich(kith_decider *d, const char *activity_id, const char *email,
-                           const char *contact_id, gboolean created_by_kith, GError **error);
+gboolean kith_rules_enrich(kith_decider *d, const char *email, const char *contact_id,
+                           gboolean created_by_kith, GError **error);
 
 /* --- shared between decide.c and ocr.c ------------------------------------ */
 

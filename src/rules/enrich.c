@@ -61,7 +61,7 @@ static gboolean enrich_field(kith_decider *d, const char *email, const char *con
          kith_state_set_field_source(d->store, contact_id, field, time, error);
 }
 
-gboolean kith_rules_enrich(kith_decider *d, const char *activity_id, const char *email,
+gboolean kith_rules_enrich(kith_decider *d, const char *email,
                            const char *contact_id, gboolean by_kith, GError **error)
 {
   /* Every field's newest observation in one look-up: most people show a
@@ -79,6 +79,5 @@ gboolean kith_rules_enrich(kith_decider *d, const char *activity_id, const char 
     g_free(values[f]);
     g_free(shown[f]);
   }
-  (void)activity_id;
   return ok;
 }
