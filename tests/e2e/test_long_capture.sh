@@ -77,21 +77,27 @@ done
   fail "the same mail in two short ingests ($(head -c 300 short.err))"
 
 obs() { sqlite3 "$1" "SELECT email, field, value, time, activity_id FROM observation ORDER BY 1, 2"; }
-obs long.db >long.obs
-obs short.db >short.obs
+part() { sqlite3 "$1" "SELECT a.id, p.pos, p.email, p.first_name, p.last_name FROM participant p JOIN activity a ON a.seq = p.activity ORDER BY 1, 2"; }
+# same_as_short WHEN: long.db holds what short.db holds, its log is merged
+# and its address index is there.
+same_as_short() {
+  obs long.db >long.obs
+  obs short.db >short.obs
+  cmp -s long.obs short.obs && ok "$1: the same newest observations (R37-R39)" ||
+    fail "$1: observations differ: $(diff long.obs short.obs | head -n 6 | tr '\n' ' ')"
+  part long.db >long.part
+  part short.db >short.part
+  cmp -s long.part short.part && ok "$1: the same participants" ||
+    fail "$1: participants differ: $(diff long.part short.part | head -n 4 | tr '\n' ' ')"
+  [ "$(sqlite3 long.db 'SELECT count(*) FROM observation_log')" = 0 ] &&
+    ok "$1: the observation log is empty" || fail "$1: the observation log is not empty"
+  [ "$(sqlite3 long.db "SELECT count(*) FROM sqlite_master WHERE name = 'participant_email'")" = 1 ] &&
+    ok "$1: the participants' address index is there" || fail "$1: participant_email index missing"
+}
+
+same_as_short "after one long capture"
 n=$(wc -l <long.obs)
 [ "$n" -gt 1000 ] && ok "observations kept ($n)" || fail "observations kept: only $n"
-cmp -s long.obs short.obs && ok "the long capture keeps the same newest observations (R37-R39)" ||
-  fail "observations differ: $(diff long.obs short.obs | head -n 6 | tr '\n' ' ')"
-[ "$(sqlite3 long.db 'SELECT count(*) FROM observation_log')" = 0 ] &&
-  ok "the observation log is empty after the capture" || fail "the observation log is not empty"
-[ "$(sqlite3 long.db "SELECT count(*) FROM sqlite_master WHERE name = 'participant_email'")" = 1 ] &&
-  ok "the participants' address index is back" || fail "participant_email index missing"
-part() { sqlite3 "$1" "SELECT a.id, p.pos, p.email, p.first_name, p.last_name FROM participant p JOIN activity a ON a.seq = p.activity ORDER BY 1, 2"; }
-part long.db >long.part
-part short.db >short.part
-cmp -s long.part short.part && ok "the same participants are stored" ||
-  fail "participants differ: $(diff long.part short.part | head -n 4 | tr '\n' ' ')"
 [ "$(sqlite3 long.db 'PRAGMA integrity_check')" = ok ] && ok "integrity_check" || fail "integrity_check"
 
 # A second long capture into a store that already holds more activities
@@ -104,17 +110,6 @@ for part in more1 more2; do
   "$KITH" --db short.db --config kith.conf ingest $part.mbox >/dev/null 2>short.err ||
     fail "short ingest of $part ($(head -c 300 short.err))"
 done
-obs long.db >long.obs
-obs short.db >short.obs
-cmp -s long.obs short.obs && ok "after the second capture, the same observations" ||
-  fail "observations differ after the second capture: $(diff long.obs short.obs | head -n 6 | tr '\n' ' ')"
-part long.db >long.part
-part short.db >short.part
-cmp -s long.part short.part && ok "after the second capture, the same participants" ||
-  fail "participants differ after the second capture"
-[ "$(sqlite3 long.db 'SELECT count(*) FROM observation_log')" = 0 ] &&
-  ok "the log is empty again" || fail "the log is not empty after the second capture"
-[ "$(sqlite3 long.db "SELECT count(*) FROM sqlite_master WHERE name = 'participant_email'")" = 1 ] &&
-  ok "the index is there after the second capture" || fail "participant_email missing after the second capture"
+same_as_short "after a second long capture"
 
 finish
