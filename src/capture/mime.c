@@ -75,13 +75,17 @@ static const char *header(GMimeMessage *m, const char *name)
   return g_mime_object_get_header(GMIME_OBJECT(m), name);
 }
 
+/* The headers an activity is made from; a message with none of them (nor
+ * a Received header) is no email. kept_headers gives GMime only these and
+ * the R10 ones. */
+static const char *const activity_headers[] = {
+    "From", "To", "Cc", "Bcc", "Date", "Message-ID", "Subject", "Sender", NULL};
+
 kith_activity *kith_mime_activity_from_message(GMimeMessage *m, const char *origin,
                                                GError **error)
 {
-  static const char *const email_headers[] = {"From", "To", "Cc", "Bcc", "Date", "Message-ID",
-                                              "Subject", "Sender", "Received", NULL};
-  gboolean any = FALSE;
-  for (const char *const *h = email_headers; *h && !any; h++)
+  gboolean any = header(m, "Received") != NULL;
+  for (const char *const *h = activity_headers; *h && !any; h++)
     any = header(m, *h) != NULL;
   if (!any) {
     g_set_error(error, KITH_ERROR, KITH_ERROR_PARSE, "not an email (no From, To, Date or Message-ID header)");
@@ -271,14 +275,11 @@ static char *raw_sender_domain(const guint8 *data, gsize len)
 
 /* ---- the headers GMime is given ---- */
 
-/* The top-level headers an activity is made from (kith_mime_activity_from_
- * message, kith_automatic_headers); with the body, also those that say how
- * to read it (MIME-Version, Content-*). A message's other headers -
- * Received, Return-Path, References, DKIM and ARC signatures, X-anything -
- * cost GMime an object each to build and free and tell kith nothing. */
-static const char *const activity_headers[] = {
-    "From", "To", "Cc", "Bcc", "Date", "Message-ID", "Subject", "Sender", NULL};
-
+/* A message's other headers than those an activity is made from (above)
+ * and the R10 ones - Received, Return-Path, References, DKIM and ARC
+ * signatures, X-anything - would cost GMime an object each to build and
+ * free and tell kith nothing; with the body, those that say how to read it
+ * (MIME-Version, Content-*) are kept too. */
 static gboolean name_is(const char *name, gsize len, const char *want)
 {
   return strlen(want) == len && g_ascii_strncasecmp(name, want, len) == 0;
