@@ -50,6 +50,8 @@ static void profile_defaults(kith_profile *p, const char *name)
   p->contact_creation = TRUE;
   p->required_fields = g_new0(char *, 1);
   p->ocr_role = g_strdup("");
+  p->conversation_only = TRUE;
+  p->max_participants = 50;
 }
 
 static GHashTable *domain_set(char **list)
@@ -83,6 +85,10 @@ kith_config *kith_config_new_default(void)
   c->internal_domains = g_new0(char *, 1);
   c->lead_source = g_strdup("kith");
   c->integration_user = g_strdup("");
+  c->authserv_ids = g_new0(char *, 1);
+  c->retain_days = 365;
+  c->learn_aliases = TRUE;
+  c->aliases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   c->profiles = g_ptr_array_new_with_free_func(profile_free);
   profile_defaults(&c->defaults, "(defaults)");
   c->exclude_domains = g_new0(char *, 1);
@@ -115,6 +121,7 @@ kith_config *kith_config_new_default(void)
   c->serve.sync_interval = 60;
   c->serve.scan_interval = 300;
   c->serve.dedup_at = g_strdup("03:00");
+  c->serve.allowed_hosts = g_new0(char *, 1);
   return c;
 }
 
@@ -127,6 +134,8 @@ void kith_config_free(kith_config *c)
   g_free(c->integration_user);
   g_free(c->lead_source);
   g_free(c->title_rules);
+  g_strfreev(c->authserv_ids);
+  g_hash_table_unref(c->aliases);
   g_ptr_array_unref(c->profiles);
   profile_clear(&c->defaults);
   g_strfreev(c->exclude_domains);
@@ -151,6 +160,7 @@ void kith_config_free(kith_config *c)
   g_free(c->serve.listen);
   g_free(c->serve.token_file);
   g_free(c->serve.dedup_at);
+  g_strfreev(c->serve.allowed_hosts);
   g_free(c);
 }
 
@@ -231,6 +241,8 @@ static gboolean domain_list(reader *r, const char *group, const char *key, char 
   return TRUE;
 }
 
+static gboolean int_value(reader *r, const char *g, const char *k, int lo, int hi, int *out);
+
 static gboolean read_org(reader *r, kith_config *c)
 {
   const char *g = "org";
@@ -248,6 +260,20 @@ static gboolean read_org(reader *r, kith_config *c)
     } else if (strcmp(*k, "title_rules") == 0) {
       g_free(c->title_rules);
       c->title_rules = value(r, g, *k);
+    } else if (strcmp(*k, "authserv_ids") == 0) {
+      g_strfreev(c->authserv_ids);
+      c->authserv_ids = list(r, g, *k);
+      for (char **id = c->authserv_ids; *id; id++) {
+        char *lower = g_ascii_strdown(*id, -1);
+        g_free(*id);
+        *id = lower;
+      }
+    } else if (strcmp(*k, "retain_days") == 0) {
+      if (!int_value(r, g, *k, 1, 36500, &c->retain_days))
+        return FALSE;
+    } else if (strcmp(*k, "learn_aliases") == 0) {
+      if (!on_off(r, g, *k, &c->learn_aliases))
+        return FALSE;
     } else {
       return bad(r, g, *k, "unknown key");
     }
@@ -305,6 +331,12 @@ static gboolean read_profile(reader *r, kith_config *c, const char *group)
     } else if (strcmp(*k, "ocr_role") == 0) {
       g_free(p->ocr_role);
       p->ocr_role = value(r, group, *k);
+    } else if (strcmp(*k, "conversation_only") == 0) {
+      if (!on_off(r, group, *k, &p->conversation_only))
+        return FALSE;
+    } else if (strcmp(*k, "max_participants") == 0) {
+      if (!int_value(r, group, *k, 0, 1000000, &p->max_participants))
+        return FALSE;
     } else if (strcmp(*k, "required_fields") == 0) {
       g_auto(GStrv) fields = list(r, group, *k);
       for (char **f = fields; *f; f++)
@@ -362,7 +394,16 @@ static gboolean read_enrichment(reader *r, kith_config *c)
     } else if (strcmp(*k, "seniority") == 0) {
       if (!enrich_mode(r, g, *k, TRUE, &c->seniority))
         return FALSE;
-    } else if (strcmp(*k, "Email") == 0 || strcmp(*k, "OwnerId") == 0 ||
+    } else if (strcmp(*k, "Email") == 0) {
+      /* R44: the only change enrichment makes to an Email. */
+      g_autofree char *v = value(r, g, *k);
+      if (strcmp(v, "on_bounce") == 0)
+        c->enrich_email_on_bounce = TRUE;
+      else if (strcmp(v, "never") == 0)
+        c->enrich_email_on_bounce = FALSE;
+      else
+        return bad(r, g, *k, "'%s' is not never or on_bounce", v);
+    } else if (strcmp(*k, "OwnerId") == 0 ||
                strcmp(*k, "AccountId") == 0) {
       return bad(r, g, *k, "never changed by enrichment (R39)");
     } else {
@@ -625,8 +666,42 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
   if (src->type == KITH_SOURCE_CALDAV &&
       !g_str_has_prefix(src->url, "https://") && !g_str_has_prefix(src->url, "http://"))
     return bad(r, group, "url", "'%s' is not an http(s):// URL", src->url);
+  /* A password belongs in password_file (0600), never in the URL, where
+   * `kith config`, the console and error lines would show it. */
+  const char *scheme_end = strstr(src->url, "://");
+  if (scheme_end) {
+    const char *host = scheme_end + 3;
+    gsize host_len = strcspn(host, "/?#");
+    if (memchr(host, '@', host_len)) {
+      g_free(src->url);
+      src->url = g_strdup("");
+      return bad(r, group, "url", "holds a user name or password before '@'; use user and "
+                                  "password_file");
+    }
+  }
   if (src->type != KITH_SOURCE_FILES && (!*src->user || !*src->password_file))
     return bad(r, group, !*src->user ? "user" : "password_file", "needed for an %s source", type);
+  return TRUE;
+}
+
+/* R2: [aliases] ALIAS = the User's Email. Whether the target is a User is
+ * the store's to say (kith config warns; the rules ignore such an alias). */
+static gboolean read_aliases(reader *r, kith_config *c)
+{
+  const char *g = "aliases";
+  g_auto(GStrv) keys = g_key_file_get_keys(r->kf, g, NULL, NULL);
+  for (char **k = keys; k && *k; k++) {
+    char *alias = kith_address_normalize(*k, NULL);
+    if (!alias)
+      return bad(r, g, *k, "'%s' is not an address", *k);
+    g_autofree char *v = value(r, g, *k);
+    char *target = kith_address_normalize(v, NULL);
+    if (!target) {
+      g_free(alias);
+      return bad(r, g, *k, "'%s' is not an address", v);
+    }
+    g_hash_table_replace(c->aliases, alias, target);
+  }
   return TRUE;
 }
 
@@ -663,6 +738,14 @@ static gboolean read_serve(reader *r, kith_config *c)
       if (*sv->dedup_at && (sscanf(sv->dedup_at, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 ||
                             h > 23 || m < 0 || m > 59))
         return bad(r, g, *k, "'%s' is not HH:MM (UTC) or empty", sv->dedup_at);
+    } else if (strcmp(*k, "allowed_hosts") == 0) {
+      g_strfreev(sv->allowed_hosts);
+      sv->allowed_hosts = list(r, g, *k);
+      for (char **h = sv->allowed_hosts; *h; h++) {
+        char *lower = g_ascii_strdown(*h, -1);
+        g_free(*h);
+        *h = lower;
+      }
     } else {
       return bad(r, g, *k, "unknown key");
     }
@@ -718,6 +801,8 @@ kith_config *kith_config_load(const char *path, GError **error)
       ok = read_salesforce(&r, c);
     else if (strcmp(*g, "serve") == 0)
       ok = read_serve(&r, c);
+    else if (strcmp(*g, "aliases") == 0)
+      ok = read_aliases(&r, c);
     else if (g_str_has_prefix(*g, "source") && ((*g)[6] == ' ' || (*g)[6] == '\0'))
       ok = read_source(&r, c, *g);
     else
@@ -820,10 +905,12 @@ static void describe_profile(GString *s, const kith_profile *p)
   g_autofree char *req = g_strjoinv(", ", p->required_fields);
   g_string_append_printf(s,
                          "[profile %s]\nusers = %s%s%s\ncontact_creation = %s\nrequired_fields = %s\n"
+                         "conversation_only = %s\nmax_participants = %d\n"
                          "ocr = %s\nfirst_ocr = %s\nnew_ocr = %s\nmulti_opportunity = %s\n"
                          "ocr_role = %s\n\n",
                          p->name, users, (*users && p->everyone) ? ", " : "",
                          p->everyone ? "*" : "", p->contact_creation ? "on" : "off", req,
+                         p->conversation_only ? "on" : "off", p->max_participants,
                          p->ocr ? "on" : "off", p->first_ocr ? "on" : "off",
                          p->new_ocr ? "on" : "off", p->multi_opportunity ? "on" : "off",
                          p->ocr_role);
@@ -833,10 +920,22 @@ char *kith_config_describe(const kith_config *c)
 {
   GString *s = g_string_new(NULL);
   g_autofree char *internal = g_strjoinv(", ", c->internal_domains);
+  g_autofree char *authserv = g_strjoinv(", ", c->authserv_ids);
   g_string_append_printf(s, "# %s\n[org]\ninternal_domains = %s\nintegration_user = %s\n"
-                            "lead_source = %s\n\n",
+                            "lead_source = %s\nauthserv_ids = %s\nretain_days = %d\n"
+                            "learn_aliases = %s\n\n",
                          c->path ? c->path : "built-in defaults", internal, c->integration_user,
-                         c->lead_source);
+                         c->lead_source, authserv, c->retain_days,
+                         c->learn_aliases ? "on" : "off");
+  if (g_hash_table_size(c->aliases) > 0) {
+    g_string_append(s, "[aliases]\n");
+    g_autoptr(GList) aliases =
+        g_list_sort(g_hash_table_get_keys(c->aliases), (GCompareFunc)strcmp);
+    for (GList *a = aliases; a; a = a->next)
+      g_string_append_printf(s, "%s = %s\n", (char *)a->data,
+                             (char *)g_hash_table_lookup(c->aliases, a->data));
+    g_string_append(s, "\n");
+  }
   for (guint i = 0; i < c->profiles->len; i++)
     describe_profile(s, g_ptr_array_index(c->profiles, i));
   g_string_append(s, "# used for users no profile names\n");
@@ -844,6 +943,7 @@ char *kith_config_describe(const kith_config *c)
   g_string_append_printf(s, "[enrichment]\nenabled = %s\n", c->enrich_enabled ? "on" : "off");
   for (int f = 0; f < KITH_FIELD_COUNT; f++)
     g_string_append_printf(s, "%s = %s\n", field_names[f], mode_name(c->enrich[f], FALSE));
+  g_string_append_printf(s, "Email = %s\n", c->enrich_email_on_bounce ? "on_bounce" : "never");
   g_string_append_printf(s, "persona = %s\ndepartment = %s\nseniority = %s\n\n",
                          mode_name(c->persona, TRUE), mode_name(c->department, TRUE),
                          mode_name(c->seniority, TRUE));
@@ -859,10 +959,12 @@ char *kith_config_describe(const kith_config *c)
                          ex, addresses->str, c->exclude_local_parts->len, subjects,
                          g_hash_table_size(c->personal_domains));
   const kith_serve_config *sv = &c->serve;
+  g_autofree char *hosts = g_strjoinv(", ", sv->allowed_hosts);
   g_string_append_printf(s, "\n[serve]\nlisten = %s\nallow_remote = %s\ntoken_file = %s\n"
-                            "sync_interval = %d\nscan_interval = %d\ndedup_at = %s\n",
+                            "sync_interval = %d\nscan_interval = %d\ndedup_at = %s\n"
+                            "allowed_hosts = %s\n",
                          sv->listen, sv->allow_remote ? "on" : "off", sv->token_file,
-                         sv->sync_interval, sv->scan_interval, sv->dedup_at);
+                         sv->sync_interval, sv->scan_interval, sv->dedup_at, hosts);
   static const char *const kinds[] = {"files", "imap", "caldav"};
   for (guint i = 0; i < c->sources->len; i++) {
     const kith_source_config *src = g_ptr_array_index(c->sources, i);

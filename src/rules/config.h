@@ -36,6 +36,8 @@ typedef struct {
   char **required_fields; /* API names beyond FirstName, LastName, Email */
   gboolean ocr, first_ocr, new_ocr, multi_opportunity;
   char *ocr_role;
+  gboolean conversation_only; /* R28 */
+  int max_participants;       /* R29; 0 for no limit */
 } kith_profile;
 
 /* [salesforce]: the CRM behind `kith sync` when present (docs/salesforce.md). */
@@ -86,6 +88,7 @@ typedef struct {
   int sync_interval;   /* seconds between syncs */
   int scan_interval;   /* seconds between rescans of every source */
   char *dedup_at;      /* "HH:MM" UTC, daily; "" for never */
+  char **allowed_hosts; /* Host header names accepted besides the listen address */
 } kith_serve_config;
 
 typedef struct {
@@ -95,6 +98,10 @@ typedef struct {
   char *integration_user;
   char *lead_source;
   char *title_rules; /* optional path of an edited title rules table */
+  char **authserv_ids; /* R12: the org's receiving servers, lower case; empty: the topmost */
+  int retain_days;     /* observations of addresses with no CRM record are purged after */
+  gboolean learn_aliases; /* R2 */
+  GHashTable *aliases; /* R2: [aliases], normalised alias -> normalised User Email */
   /* [profile NAME], in file order, and the built-in defaults */
   GPtrArray *profiles;
   kith_profile defaults;
@@ -102,6 +109,7 @@ typedef struct {
   gboolean enrich_enabled;
   kith_enrich_mode enrich[KITH_FIELD_COUNT];
   kith_enrich_mode persona, department, seniority; /* off = never */
+  gboolean enrich_email_on_bounce; /* Email = on_bounce (R44) */
   /* [filters] */
   char **exclude_domains;     /* normalised */
   GHashTable *exclude_addresses; /* normalised address set */
