@@ -3,6 +3,7 @@
 #include "capture/mime.h"
 #include "extract/name.h"
 #include "extract/signature.h"
+#include "small_stack.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -43,7 +44,7 @@ static void read_sender(const kith_activity *a)
   }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static int one_input(const uint8_t *data, size_t size)
 {
   kith_mime_init();
   /* The mem stream copies the bytes, as a file stream would read them. */
@@ -69,4 +70,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (text && strlen(text) > KITH_MIME_TEXT_MAX)
     __builtin_trap();
   return 0;
+}
+
+/* On a small stack (small_stack.h): deep recursion shows at small sizes. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  return fuzz_on_small_stack(one_input, data, size);
 }

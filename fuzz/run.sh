@@ -4,13 +4,15 @@
 #   fuzz/run.sh NAME SECONDS [libFuzzer options or crash files...]
 #
 # NAME is a target of fuzz/fuzz_NAME.c (mime, name, signature, ical, jsonl,
-# csv, config, sf_json). The seed corpus fuzz/corpus/NAME is read, never
-# written: new inputs go to a scratch folder ($KITH_FUZZ_WORK, default
-# /tmp/kith-fuzz/NAME/corpus), crashes to /tmp/kith-fuzz/NAME/crash-*.
+# csv, config, sf_json, imap, dav_xml). The seed corpus fuzz/corpus/NAME is
+# read, never written: new inputs go to a scratch folder ($KITH_FUZZ_WORK,
+# default /tmp/kith-fuzz/NAME/corpus), crashes to /tmp/kith-fuzz/NAME/crash-*.
 # Extra arguments go to libFuzzer: a file path re-runs that one input.
 #
 # Environment: CC (default clang), KITH_FUZZ_BUILD (default build-fuzz-clang
-# beside fuzz/), KITH_FUZZ_WORK.
+# beside fuzz/), KITH_FUZZ_WORK, KITH_FUZZ_MAX_LEN (bytes per input, instead
+# of the target's default below: e.g. 200000 lets a header nest 45,000
+# groups deep, as the 90 KB Cc of issue #16 does).
 set -euo pipefail
 
 usage() {
@@ -37,10 +39,14 @@ mkdir -p "$WORK/corpus"
 case $NAME in
   name) MAX_LEN=1024 ;;            # KITH_CAPTURE_NAME_MAX
   jsonl | config) MAX_LEN=4096 ;;
-  signature | csv | sf_json) MAX_LEN=8192 ;;
-  mime | ical) MAX_LEN=16384 ;;
+  signature | csv | sf_json | imap) MAX_LEN=8192 ;;
+  mime | ical | dav_xml) MAX_LEN=16384 ;;
   *) MAX_LEN=4096 ;;
 esac
+if [ -n "${KITH_FUZZ_MAX_LEN:-}" ]; then
+  case $KITH_FUZZ_MAX_LEN in *[!0-9]* | 0*) echo "$0: KITH_FUZZ_MAX_LEN must be a number" >&2; exit 2 ;; esac
+  MAX_LEN=$KITH_FUZZ_MAX_LEN
+fi
 
 # kith_core with coverage hooks, ASan and UBSan, in its own build folder.
 # Two runs at once share the folder: one builds while the other waits.
