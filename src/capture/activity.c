@@ -44,6 +44,7 @@ void kith_activity_free(kith_activity *a)
   g_ptr_array_unref(a->participants);
   kith_activity_forget_text(a);
   g_free(a->origin);
+  g_free(a->warning);
   if (a->prepared && a->prepared_free)
     a->prepared_free(a->prepared);
   g_free(a);

@@ -46,6 +46,9 @@ typedef struct {
    * Handed to signature extraction, never stored. NULL otherwise. */
   char *sender_text;
   char *origin;   /* where it came from, for messages: "FILE", "FILE:LINE" */
+  /* Something the reader changed to read it safely (a header cut), for the
+   * administrator to see; NULL when nothing. */
+  char *warning;
   GHashTable *addresses; /* private: the participants' addresses, for de-duplication */
   /* What a sink's prepare step worked out (kith_capture_sink), freed with
    * the activity; NULL until then. */

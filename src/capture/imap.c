@@ -10,10 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParser, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
-
 /* libcurl's own IMAP commands cannot return literals of custom FETCHes (it
  * hands back only the first line of each response), and its URL fetches use
  * BODY[] (which sets \Seen) one message at a time. So libcurl does what it
@@ -251,19 +247,12 @@ static gboolean deliver(reader *r, message *m)
                                                  m->body);
   r->stats->files++;
   r->stats->bytes += raw->len;
-  g_autoptr(GMimeStream) stream = g_mime_stream_mem_new_with_buffer((const char *)raw->data,
-                                                                    raw->len);
-  g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream(stream);
-  g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-  g_autoptr(GMimeMessage) msg = g_mime_parser_construct_message(parser, kith_mime_parser_options());
-  if (!msg) {
-    report(r, origin, "not an RFC 5322 message");
-    return TRUE;
-  }
-  g_autoptr(GError) local = NULL;
-  g_autoptr(kith_activity) a = kith_mime_activity_from_message(msg, origin, &local);
+  /* The same bounds and parse as a message of a file: one the reader
+   * cannot read is reported, and the cursor still moves past it. */
+  g_autofree char *why = NULL;
+  g_autoptr(kith_activity) a = kith_mime_parse_bytes(raw->data, raw->len, origin, NULL, NULL, &why);
   if (!a) {
-    report(r, origin, local->message);
+    report(r, origin, why);
     return TRUE;
   }
   if (r->start && a->time && a->time < r->start)

@@ -149,6 +149,31 @@ kith_activity *kith_mime_parse_file(const char *path, char **why)
     *why = g_strdup("empty file");
     return NULL;
   }
+  /* The bounds first, read in pieces: a message file may be large, and
+   * GMime reads it from the file rather than from memory. */
+  g_autoptr(kith_mime_scan) scan = kith_mime_scan_new();
+  g_autofree guint8 *buf = g_malloc(64 * 1024);
+  gssize n;
+  while ((n = g_mime_stream_read(stream, (char *)buf, 64 * 1024)) > 0)
+    kith_mime_scan_feed(scan, buf, (gsize)n);
+  if (n < 0) {
+    *why = g_strdup("read error");
+    return NULL;
+  }
+  if (!kith_mime_scan_finish(scan, why))
+    return NULL;
+  if (kith_mime_scan_warning(scan) || kith_mime_scan_headers_only(scan)) {
+    /* Rare, hostile or odd: read it whole, the way an mbox message is. */
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+    g_autoptr(GError) error = NULL;
+    if (!g_file_get_contents(path, &bytes, &len, &error)) {
+      *why = g_strdup(error->message);
+      return NULL;
+    }
+    return kith_mime_parse_bytes((const guint8 *)bytes, len, path, NULL, NULL, why);
+  }
+  g_mime_stream_reset(stream);
   g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream(stream);
   g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
   g_autoptr(GMimeMessage) m = g_mime_parser_construct_message(parser, options());
@@ -385,22 +410,28 @@ static GByteArray *as_kept(const guint8 *data, gsize len)
   return kept;
 }
 
-kith_activity *kith_mime_parse_bytes(const guint8 *data, gsize len, const char *where,
-                                     kith_capture_body_fn body_wanted, gpointer user_data,
-                                     char **why)
+static kith_activity *parse_bounded(const guint8 *data, gsize len, const char *where,
+                                    gboolean headers_only, kith_capture_body_fn body_wanted,
+                                    gpointer user_data, char **why)
 {
-  kith_mime_init();
-  /* The line break before the next From_ line belongs to the separator. */
-  if (len >= 1 && data[len - 1] == '\n') {
-    len--;
-    if (len >= 1 && data[len - 1] == '\r')
-      len--;
-  }
   /* A body nobody will read (the org's own sender: its signature is never
    * kept) is left unparsed: the header block alone costs a third less.
    * Either way GMime gets this thread's copy of the message with only the
    * headers kith reads (kept_headers), or all of it when that cannot be. */
   gsize head = header_end(data, len);
+  if (headers_only) {
+    if (!kept_headers(data, len, head, FALSE, thread_parser()->kept))
+      as_kept(data, head ? head : len);
+    GByteArray *kept = thread_parser()->kept;
+    g_autoptr(GMimeMessage) m = parse_range(kept, kept->len);
+    g_autoptr(GError) error = NULL;
+    kith_activity *a = m ? kith_mime_activity_from_message(m, where, &error) : NULL;
+    if (!a)
+      *why = g_strdup(m ? error->message : "cannot parse message");
+    else
+      kith_activity_forget_text(a);
+    return a;
+  }
   g_autofree char *domain = head && body_wanted ? raw_sender_domain(data, head) : NULL;
   GByteArray *kept = thread_parser()->kept;
   if (domain && !body_wanted(domain, user_data)) {
@@ -427,5 +458,33 @@ kith_activity *kith_mime_parse_bytes(const guint8 *data, gsize len, const char *
   kith_activity *a = kith_mime_activity_from_message(m, where, &error);
   if (!a)
     *why = g_strdup(error->message);
+  return a;
+}
+
+kith_activity *kith_mime_parse_bytes(const guint8 *data, gsize len, const char *where,
+                                     kith_capture_body_fn body_wanted, gpointer user_data,
+                                     char **why)
+{
+  kith_mime_init();
+  /* The line break before the next From_ line belongs to the separator. */
+  if (len >= 1 && data[len - 1] == '\n') {
+    len--;
+    if (len >= 1 && data[len - 1] == '\r')
+      len--;
+  }
+  /* Nothing reaches GMime beyond the bounds it is safe within. */
+  g_autoptr(kith_mime_scan) scan = kith_mime_scan_new();
+  kith_mime_scan_feed(scan, data, len);
+  if (!kith_mime_scan_finish(scan, why))
+    return NULL;
+  g_autoptr(GByteArray) cut = kith_mime_scan_apply(scan, data, len);
+  if (cut) {
+    data = cut->data;
+    len = cut->len;
+  }
+  kith_activity *a = parse_bounded(data, len, where, kith_mime_scan_headers_only(scan),
+                                   body_wanted, user_data, why);
+  if (a)
+    a->warning = g_strdup(kith_mime_scan_warning(scan));
   return a;
 }

@@ -48,6 +48,23 @@ kith_activity *kith_mime_parse_bytes(const guint8 *data, gsize len, const char *
                                      kith_capture_body_fn body_wanted, gpointer user_data,
                                      char **why);
 
+/* The bounds a raw message is held to before GMime reads it
+ * (docs/reliability.md), checked by a scan fed the message in pieces of any
+ * size. finish is FALSE with *WHY (free it) when the message's own header
+ * block is too large to read at all. apply returns a copy of the message
+ * with its too deeply nested address headers cut, or NULL when none is;
+ * warning says what was cut (NULL when nothing); headers_only, that its
+ * parts hold too many header fields for its body to be read. */
+typedef struct kith_mime_scan kith_mime_scan;
+kith_mime_scan *kith_mime_scan_new(void);
+void kith_mime_scan_free(kith_mime_scan *scan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_mime_scan, kith_mime_scan_free)
+void kith_mime_scan_feed(kith_mime_scan *scan, const guint8 *data, gsize len);
+gboolean kith_mime_scan_finish(kith_mime_scan *scan, char **why);
+GByteArray *kith_mime_scan_apply(const kith_mime_scan *scan, const guint8 *data, gsize len);
+gboolean kith_mime_scan_headers_only(const kith_mime_scan *scan);
+const char *kith_mime_scan_warning(const kith_mime_scan *scan);
+
 /* kith_mime_parse_bytes gives GMime only the headers an activity is made
  * from (and, when the body is read, those that say how); with ALL, every
  * header, as the message has them. For tests, which compare the two. */

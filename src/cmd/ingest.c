@@ -253,6 +253,13 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
 {
   ingest_ctx *c = user_data;
   kith_decider *d = &c->decider;
+  if (a->warning)
+    kith_cmd_error("%s: warning: %s", a->origin ? a->origin : a->id, a->warning);
+  /* R13: a time later than now is taken as now, so that mail dated in the
+   * future cannot outrank the observations that come after it. */
+  gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+  if (a->time > now)
+    a->time = now;
   const char *skip = kith_rules_activity_skip(d, a);
   if (skip && strcmp(skip, "subject_filtered") == 0) {
     /* The administrator asked kith to stay out of these: keep no subject. */
