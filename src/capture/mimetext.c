@@ -2,6 +2,8 @@
  * text, and the text helpers every capture format shares. */
 #include "capture/mime.h"
 
+#include "util/text.h"
+
 #include <string.h>
 
 #define NEST_MAX 64 /* multipart depth searched for the sender's text */
@@ -27,23 +29,12 @@ static gsize whole_utf8_len(const char *s, gsize len)
   return len;
 }
 
+/* Ids, subjects and names are shown to people (kith log, explain, the
+ * console): util/text.c's sanitizer also takes out terminal escapes and
+ * folds white space. */
 char *kith_capture_clean_text(const char *text, gsize max)
 {
-  if (!text)
-    return g_strdup("");
-  g_autofree char *valid = g_utf8_make_valid(text, -1);
-  for (char *p = valid; *p; p++)
-    if ((guchar)*p < 0x20 || *p == 0x7f)
-      *p = ' ';
-  g_strstrip(valid);
-  gsize len = strlen(valid);
-  if (len > max) {
-    const char *end = g_utf8_find_prev_char(valid, valid + max + 1);
-    len = end ? (gsize)(end - valid) : 0;
-    valid[len] = '\0';
-    g_strchomp(valid);
-  }
-  return g_steal_pointer(&valid);
+  return kith_text_clean(text, max);
 }
 
 char *kith_capture_derived_id(const char *const *parts, guint n_parts)

@@ -4,6 +4,7 @@
 #include "capture/capture.h"
 #include "rules/config.h"
 #include "store/store.h"
+#include "util/csv.h"
 
 #include <stdio.h>
 
@@ -41,10 +42,14 @@ typedef enum { KITH_FORMAT_TEXT, KITH_FORMAT_CSV, KITH_FORMAT_JSON } kith_format
 gboolean kith_format_parse(const char *name, kith_format def, kith_format *out);
 
 typedef struct kith_printer kith_printer;
-/* A printer of rows with COLUMNS. BOOLS (may be NULL) marks the columns
- * whose "true"/"false" values are JSON booleans. */
-kith_printer *kith_printer_new(kith_format format, FILE *out, const char *const *columns,
-                               guint n_columns, const gboolean *bools);
+/* A printer of rows with COLUMNS. CELLS says how CSV writes values: for
+ * people to open (kith log, kith report) or as stored (kith crm export);
+ * section 6. BOOLS (may be NULL) marks the columns whose "true"/"false"
+ * values are JSON booleans. No format prints a control character other
+ * than the tab, CR and LF that CSV quotes and JSON escapes. */
+kith_printer *kith_printer_new(kith_format format, kith_csv_cells cells, FILE *out,
+                               const char *const *columns, guint n_columns,
+                               const gboolean *bools);
 void kith_printer_row(kith_printer *p, const char *const *values);
 /* Flushes (the text table is aligned here) and frees the printer. */
 void kith_printer_finish(kith_printer *p);

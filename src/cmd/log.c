@@ -69,7 +69,8 @@ int kith_cmd_log(kith_cmd *cmd)
   const char *cols[8];
   memcpy(cols, log_columns, sizeof log_columns);
   cols[7] = "Detail";
-  log_ctx c = {kith_printer_new(format, stdout, cols, n, NULL), format == KITH_FORMAT_JSON};
+  log_ctx c = {kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, cols, n, NULL),
+               format == KITH_FORMAT_JSON};
   g_autoptr(GError) error = NULL;
   gboolean ok = kith_state_log_each(store, email, log_row, &c, &error);
   kith_printer_finish(c.printer);
@@ -109,7 +110,8 @@ int kith_cmd_report(kith_cmd *cmd)
     names[i] = o->columns[i].name;
     bools[i] = o->columns[i].type == KITH_COL_BOOL;
   }
-  kith_printer *p = kith_printer_new(format, stdout, names, o->n_columns, bools);
+  kith_printer *p =
+      kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, names, o->n_columns, bools);
   g_autoptr(GError) error = NULL;
   gboolean ok = kith_crm_export_created(store, report_row, p, &error);
   kith_printer_finish(p);

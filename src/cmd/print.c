@@ -1,11 +1,15 @@
 /* print.c - the one printer behind every command's csv, json and text output. */
 #include "cmd/cmd.h"
 
+#include "util/csv.h"
+#include "util/text.h"
+
 #include <jansson.h>
 #include <string.h>
 
 struct kith_printer {
   kith_format format;
+  kith_csv_cells cells;
   FILE *out;
   guint n;
   char **columns;
@@ -31,11 +35,12 @@ gboolean kith_format_parse(const char *name, kith_format def, kith_format *out)
   return TRUE;
 }
 
-kith_printer *kith_printer_new(kith_format format, FILE *out, const char *const *columns,
-                               guint n, const gboolean *bools)
+kith_printer *kith_printer_new(kith_format format, kith_csv_cells cells, FILE *out,
+                               const char *const *columns, guint n, const gboolean *bools)
 {
   kith_printer *p = g_new0(kith_printer, 1);
   p->format = format;
+  p->cells = cells;
   p->out = out;
   p->n = n;
   p->columns = g_new0(char *, n + 1);
@@ -53,40 +58,32 @@ kith_printer *kith_printer_new(kith_format format, FILE *out, const char *const 
   return p;
 }
 
-/* RFC 4180: quote a field holding a comma, quote, CR or LF (or edge space). */
-static void csv_field(FILE *out, const char *v)
-{
-  gsize len = strlen(v);
-  gboolean quote = strpbrk(v, ",\"\r\n") != NULL ||
-                   (len > 0 && (v[0] == ' ' || v[len - 1] == ' '));
-  if (!quote) {
-    fputs(v, out);
-    return;
-  }
-  fputc('"', out);
-  for (const char *c = v; *c; c++) {
-    if (*c == '"')
-      fputc('"', out);
-    fputc(*c, out);
-  }
-  fputc('"', out);
-}
-
+/* Every value goes out through kith_text_printable: whatever reached the
+ * store (a CRM import, an older kith), no control character and so no
+ * terminal escape reaches the reader. CSV and JSON keep tab, CR and LF,
+ * which they quote or escape; the text table makes them spaces. */
 void kith_printer_row(kith_printer *p, const char *const *values)
 {
   switch (p->format) {
-  case KITH_FORMAT_CSV:
+  case KITH_FORMAT_CSV: {
+    g_autoptr(GString) line = g_string_new(NULL);
     for (guint i = 0; i < p->n; i++) {
+      g_autofree char *copy = NULL;
       if (i)
-        fputc(',', p->out);
-      csv_field(p->out, values[i] ? values[i] : "");
+        g_string_append_c(line, ',');
+      kith_csv_append_field(
+          line, kith_text_printable(&copy, values[i] ? values[i] : "", KITH_TEXT_BREAKS_KEPT),
+          p->cells);
     }
-    fputs("\r\n", p->out);
+    g_string_append(line, "\r\n");
+    fwrite(line->str, 1, line->len, p->out);
     break;
+  }
   case KITH_FORMAT_JSON: {
     json_t *o = json_object();
     for (guint i = 0; i < p->n; i++) {
-      const char *v = values[i] ? values[i] : "";
+      g_autofree char *copy = NULL;
+      const char *v = kith_text_printable(&copy, values[i] ? values[i] : "", KITH_TEXT_BREAKS_KEPT);
       json_object_set_new(o, p->columns[i],
                           p->bools[i] ? json_boolean(strcmp(v, "true") == 0) : json_string(v));
     }
@@ -99,9 +96,10 @@ void kith_printer_row(kith_printer *p, const char *const *values)
   case KITH_FORMAT_TEXT: {
     char **copy = g_new0(char *, p->n + 1);
     for (guint i = 0; i < p->n; i++) {
-      g_autofree char *v = g_strdup(values[i] ? values[i] : "");
-      g_strdelimit(v, "\r\n\t", ' ');
-      copy[i] = g_steal_pointer(&v);
+      char *owned = NULL;
+      const char *v =
+          kith_text_printable(&owned, values[i] ? values[i] : "", KITH_TEXT_BREAKS_AS_SPACES);
+      copy[i] = owned ? owned : g_strdup(v);
     }
     g_ptr_array_add(p->rows, copy);
     break;

@@ -394,6 +394,10 @@ static gboolean parse(const char *display, const char *email, char **out_first, 
   g_autofree char *valid = g_utf8_make_valid(display, -1);
   g_autofree char *unbracketed = drop_brackets(valid);
   g_autofree char *text = drop_quotes(unbracketed);
+  /* R4: markup ("<script>x</script>", a quoted "<b>Jane</b>") is no one's
+   * name, and what it hides should not reach a CRM record either. */
+  if (strpbrk(text, "<>"))
+    return FALSE;
   cut_separators(text);
   if (is_local_part(text, email))
     return FALSE;

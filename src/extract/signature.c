@@ -8,10 +8,19 @@
 #include "extract/sigtext.h"
 #include "extract/title.h"
 #include "util/data.h"
+#include "util/text.h"
 
 #include <string.h>
 
 #define MAX_BLOCK 14 /* lines of a signature after the name line */
+
+/* Bytes kept of each field given: four for each character Salesforce's
+ * Contact field holds, so no value it would take is cut. */
+#define MAX_FIRST_NAME (4 * 40)
+#define MAX_LAST_NAME (4 * 80)
+#define MAX_TITLE (4 * 128)
+#define MAX_PHONE (4 * 40)
+#define MAX_PLACE (4 * 80) /* MailingCountry, MailingState */
 
 /* The closings (data/sig_closings.txt), casefolded, read once. */
 static GHashTable *closings(void)
@@ -287,6 +296,37 @@ static gboolean prose(const char *line)
   return words >= 12 || (words >= 7 && n > 0 && strchr(".?!", line[n - 1]));
 }
 
+/* *FIELD as kith_text_clean makes it, NULL when nothing is left. */
+static void clean_field(char **field, gsize max)
+{
+  if (!*field)
+    return;
+  char *clean = kith_text_clean(*field, max);
+  g_free(*field);
+  *field = clean;
+  if (!*clean)
+    g_clear_pointer(field, g_free);
+}
+
+/* R4, R5: every field is outside text bound for a CRM record and for
+ * people's screens: no control character, no terminal escape (a Title
+ * once carried ESC [ 31 m to the terminal), bounded. A name with markup
+ * is none, as in the display name. */
+static void clean_fields(kith_signature *sig)
+{
+  clean_field(&sig->first_name, MAX_FIRST_NAME);
+  clean_field(&sig->last_name, MAX_LAST_NAME);
+  clean_field(&sig->title, MAX_TITLE);
+  clean_field(&sig->phone, MAX_PHONE);
+  clean_field(&sig->country, MAX_PLACE);
+  clean_field(&sig->state, MAX_PLACE);
+  if ((sig->first_name && strpbrk(sig->first_name, "<>")) ||
+      (sig->last_name && strpbrk(sig->last_name, "<>"))) {
+    g_clear_pointer(&sig->first_name, g_free);
+    g_clear_pointer(&sig->last_name, g_free);
+  }
+}
+
 void kith_signature_free(kith_signature *sig)
 {
   if (!sig)
@@ -399,5 +439,6 @@ kith_signature *kith_signature_extract(const char *text, const char *email, cons
   g_free(p.state);
   g_free(ph.country);
   g_free(ph.state);
+  clean_fields(sig);
   return sig;
 }

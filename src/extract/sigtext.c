@@ -189,10 +189,13 @@ char *kith_sigtext_trim_punct(char *s)
 }
 
 /* Splits S at a separator; the company never follows "|", " at ", "@" and
- * "·"; after "," or " - " a part stays when it reads like a title. */
+ * "·"; after "," or " - " a part stays when it reads like a title. A line
+ * with markup ('<' or '>', left by HTML mail or put there) gives no title:
+ * R5 keeps a Title as written, so it must be text. */
 char *kith_sigtext_clean_title(const char *raw, const char *org)
 {
-  if (!raw || strlen(raw) > 300 || strchr(raw, '@') || strstr(raw, "://") || strstr(raw, "www."))
+  if (!raw || strlen(raw) > 300 || strpbrk(raw, "@<>") || strstr(raw, "://") ||
+      strstr(raw, "www."))
     return NULL;
   g_autofree char *s = strip_parens(raw);
   kith_sigtext_trim_punct(s);

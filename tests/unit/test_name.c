@@ -258,6 +258,18 @@ static void test_name_r4_symbols_and_limits(void)
   check(over, NULL, NULL);
 }
 
+/* Markup is no one's name: a display name that still holds '<' or '>'
+ * once its quotes are gone gives none; text in parentheses goes first. */
+static void test_name_r4_markup_is_no_name(void)
+{
+  check("<script>x</script>", NULL, NULL);
+  check("\"<b>Jane Doe</b>\"", NULL, NULL);
+  check("Jane <Doe>", NULL, NULL);
+  check("Jane Doe >", NULL, NULL);
+  check("\xe2\x80\x9c<img src=x onerror=alert(1)>\xe2\x80\x9d", NULL, NULL);
+  check("Jane Doe (<b>)", "Jane", "Doe");
+}
+
 /* The display names of the address-list vectors (addresses/README.md):
  * real header text, comments and odd quoting included. Every one parses to
  * valid UTF-8, and a few answers are pinned. */
@@ -663,6 +675,7 @@ int main(int argc, char **argv)
   g_test_add_func("/name/r4_symbols_and_limits", test_name_r4_symbols_and_limits);
   g_test_add_func("/name/r4_company_and_title_after_the_name",
                   test_name_r4_company_and_title_after_the_name);
+  g_test_add_func("/name/r4_markup_is_no_name", test_name_r4_markup_is_no_name);
   g_test_add_func("/name/r4_address_list_names", test_name_r4_address_list_names);
   g_test_add_func("/name/r4_corpus", test_name_r4_corpus);
   return g_test_run();

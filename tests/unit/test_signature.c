@@ -637,6 +637,72 @@ static void test_signature_r5_talon(void)
   }
 }
 
+/* No byte of S is a C0 or C1 control character or DEL. */
+static void assert_printable(const char *s)
+{
+  if (!s)
+    return;
+  g_assert_true(g_utf8_validate(s, -1, NULL));
+  for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    g_assert_false(c < 0x20 || (c >= 0x7f && c <= 0x9f));
+  }
+}
+
+static void assert_sig_printable(const kith_signature *sig)
+{
+  assert_printable(sig->first_name);
+  assert_printable(sig->last_name);
+  assert_printable(sig->title);
+  assert_printable(sig->phone);
+  assert_printable(sig->country);
+  assert_printable(sig->state);
+}
+
+/* R5: every field the signature gives is text people will read: terminal
+ * escapes (CSI, OSC, their C1 forms) and control characters never stay. */
+static void test_signature_r5_fields_lose_escapes(void)
+{
+  g_autoptr(kith_signature) a = kith_signature_extract(
+      "Hi,\n\nBest,\nOlivia Wright\nHead of Operations\x1b[31m\xc2\x9b" "1m\nContoso Ltd\n"
+      "+44 20 7946 0958\x1b[0m\nLondon, UK\x1b]0;owned\x07\n",
+      "olivia.wright@contoso.com", "Olivia", "Wright");
+  g_assert_cmpstr(a->title, ==, "Head of Operations");
+  g_assert_cmpstr(a->phone, ==, "+44 20 7946 0958");
+  g_assert_cmpstr(a->country, ==, "United Kingdom");
+  assert_sig_printable(a);
+  g_autoptr(kith_signature) b = kith_signature_extract(
+      "Hi,\n\nBest,\nOlivia Wright\nHead of\x02Operations \xc2\x9b" "31m\n",
+      "olivia.wright@contoso.com", "Olivia", "Wright");
+  g_assert_cmpstr(b->title, ==, "Head of Operations");
+  assert_sig_printable(b);
+  /* the name the signature gives, when the display name gave none */
+  g_autoptr(kith_signature) c = kith_signature_extract(
+      "Hi,\n\nBest,\nOlivia\x07 Wright\nHead of Operations\n", "olivia.wright@contoso.com",
+      NULL, NULL);
+  g_assert_cmpstr(c->first_name, ==, "Olivia");
+  g_assert_cmpstr(c->last_name, ==, "Wright");
+  g_assert_cmpstr(c->title, ==, "Head of Operations");
+  assert_sig_printable(c);
+}
+
+/* R5: markup is no title. A title line holding '<' or '>' gives none. */
+static void test_signature_r5_markup_is_no_title(void)
+{
+  g_autoptr(kith_signature) a = kith_signature_extract(
+      "Hi,\n\nBest,\nOlivia Wright\n<b>Head of Operations</b>\nContoso Ltd\n",
+      "olivia.wright@contoso.com", "Olivia", "Wright");
+  g_assert_null(a->title);
+  g_autoptr(kith_signature) b = kith_signature_extract(
+      "Hi,\n\nBest,\nOlivia Wright, <script>Head of Operations\n",
+      "olivia.wright@contoso.com", "Olivia", "Wright");
+  g_assert_null(b->title);
+  g_autoptr(kith_signature) c = kith_signature_extract(
+      "Hi,\n\nBest,\nOlivia Wright\nHead of Operations > EMEA\n", "olivia.wright@contoso.com",
+      "Olivia", "Wright");
+  g_assert_null(c->title);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -653,6 +719,8 @@ int main(int argc, char **argv)
   g_test_add_func("/signature/r5_couple_signs", test_signature_r5_couple_signs);
   g_test_add_func("/signature/r4_name_when_display_gave_none",
                   test_signature_r4_name_when_display_gave_none);
+  g_test_add_func("/signature/r5_fields_lose_escapes", test_signature_r5_fields_lose_escapes);
+  g_test_add_func("/signature/r5_markup_is_no_title", test_signature_r5_markup_is_no_title);
   g_test_add_func("/signature/r5_labelled_set", test_signature_r5_labelled_set);
   g_test_add_func("/signature/r5_quagga_enron", test_signature_r5_quagga_enron);
   g_test_add_func("/signature/r5_talon", test_signature_r5_talon);
