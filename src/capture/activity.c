@@ -45,6 +45,8 @@ void kith_activity_free(kith_activity *a)
   kith_activity_forget_text(a);
   g_free(a->origin);
   g_free(a->warning);
+  if (a->auth_results)
+    g_ptr_array_unref(a->auth_results);
   if (a->prepared && a->prepared_free)
     a->prepared_free(a->prepared);
   g_free(a);

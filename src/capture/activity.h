@@ -46,6 +46,11 @@ typedef struct {
    * Handed to signature extraction, never stored. NULL otherwise. */
   char *sender_text;
   char *origin;   /* where it came from, for messages: "FILE", "FILE:LINE" */
+  /* Email only: the values of its Authentication-Results headers, topmost
+   * first (R12 reads them); NULL when it has none. */
+  GPtrArray *auth_results;
+  /* R12, set by the pipeline from auth_results and [org] authserv_ids. */
+  gboolean unauthenticated;
   /* Something the reader changed to read it safely (a header cut), for the
    * administrator to see; NULL when nothing. */
   char *warning;

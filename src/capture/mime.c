@@ -122,7 +122,20 @@ kith_activity *kith_mime_activity_from_message(GMimeMessage *m, const char *orig
   for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
     add_addresses(a, g_mime_message_get_addresses(m, fields[i].type), fields[i].role, 0);
 
-  a->automatic = kith_automatic_headers(g_mime_object_get_header_list(GMIME_OBJECT(m))) != NULL ||
+  GMimeHeaderList *headers = g_mime_object_get_header_list(GMIME_OBJECT(m));
+  /* R12: every Authentication-Results, topmost first, for the rules to judge. */
+  int n_headers = g_mime_header_list_get_count(headers);
+  for (int i = 0; i < n_headers; i++) {
+    GMimeHeader *h = g_mime_header_list_get_header_at(headers, i);
+    if (g_ascii_strcasecmp(g_mime_header_get_name(h), "Authentication-Results") != 0)
+      continue;
+    if (!a->auth_results)
+      a->auth_results = g_ptr_array_new_with_free_func(g_free);
+    if (a->auth_results->len < 64)
+      g_ptr_array_add(a->auth_results,
+                      kith_capture_clean_text(g_mime_header_get_value(h), KITH_CAPTURE_SUBJECT_MAX));
+  }
+  a->automatic = kith_automatic_headers(headers) != NULL ||
                  kith_automatic_subject(a->subject);
   /* No signature is read from automatic mail (R10): its text is not wanted. */
   a->sender_text = a->automatic ? NULL : kith_mime_sender_text(m);
@@ -318,6 +331,8 @@ static gboolean header_wanted(const char *name, gsize len, gboolean body, gboole
   for (const char *const *h = kith_automatic_header_names; *h; h++)
     if (name_is(name, len, *h))
       return TRUE;
+  if (name_is(name, len, "Authentication-Results"))
+    return TRUE; /* R12 */
   return body && (name_is(name, len, "MIME-Version") ||
                   (len > 8 && g_ascii_strncasecmp(name, "Content-", 8) == 0));
 }

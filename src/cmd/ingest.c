@@ -260,6 +260,7 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
   gint64 now = g_get_real_time() / G_USEC_PER_SEC;
   if (a->time > now)
     a->time = now;
+  a->unauthenticated = kith_rules_unauthenticated(d->config, a->auth_results, NULL);
   const char *skip = kith_rules_activity_skip(d, a);
   if (skip && strcmp(skip, "subject_filtered") == 0) {
     /* The administrator asked kith to stay out of these: keep no subject. */
@@ -302,7 +303,7 @@ static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *ski
                        .activity_id = a->id, .detail = why};
     if (!kith_decider_emit(d, &x, &c->error))
       return FALSE;
-  } else {
+  } else if (!a->unauthenticated) { /* R12: forged mail is no observation */
     for (guint i = 0; i < n; i++) {
       const kith_participant *p = g_ptr_array_index(a->participants, i);
       if (kith_rules_participant_skip(d, p->email, p->cutype, NULL))

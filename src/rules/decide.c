@@ -217,12 +217,13 @@ static const char *skip_sentence(const char *reason)
 /* ---- R22-R26 ----------------------------------------------------------------- */
 
 gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **required,
-                                 char **missing)
+                                 const kith_stored_participant *shown, char **missing)
 {
   g_autoptr(GString) miss = g_string_new(NULL);
   const char *base[] = {"FirstName", "LastName"};
+  const char *shown_names[] = {shown ? shown->first_name : NULL, shown ? shown->last_name : NULL};
   for (guint i = 0; i < G_N_ELEMENTS(base); i++)
-    if (!kith_state_observation(d->store, email, base[i], NULL, NULL))
+    if (!shown_names[i] && !kith_state_observation(d->store, email, base[i], NULL, NULL))
       g_string_append_printf(miss, "%s%s", miss->len ? ", " : "", base[i]);
   for (char **f = required; f && *f; f++) {
     if (strcmp(*f, "Email") == 0 || strcmp(*f, "FirstName") == 0 || strcmp(*f, "LastName") == 0)
@@ -393,7 +394,8 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
     return skip(d, a, ps, "contact_creation_off", "R22", why, error);
   }
   g_autofree char *missing = NULL;
-  if (!kith_rules_fields_known(d, email, creator->profile->required_fields, &missing)) {
+  if (!kith_rules_fields_known(d, email, creator->profile->required_fields,
+                               a->unauthenticated ? ps->p : NULL, &missing)) {
     g_autofree char *why = g_strdup_printf("not created: %s's %s %s not known (R22)", email,
                                            missing, strchr(missing, ',') ? "are" : "is");
     return skip(d, a, ps, "missing_field", "R22", why, error);
@@ -415,6 +417,13 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
         "opportunity owner or on its team (R24)",
         email, name, m->account_id, ps->matches->len > 1 ? " and other accounts" : "", creators);
     return skip(d, a, ps, "user_not_on_account", "R24", why, error);
+  }
+  if (a->unauthenticated) {
+    g_autofree char *why = g_strdup_printf(
+        "not created: the email naming %s failed the org's authentication checks "
+        "(Authentication-Results), so it creates no contact and no role (R12)",
+        email);
+    return skip(d, a, ps, "unauthenticated", "R12", why, error);
   }
   const char *owner = who->active ? who->user_id : d->config->integration_user;
   g_autofree char *name = kith_lookup_record_name(d->store, "Account", account);
@@ -452,7 +461,8 @@ gboolean kith_rules_decide(kith_decider *d, const kith_stored_activity *a, GErro
   }
   if (users->len > 0) {
     const kith_activity_user *first = g_ptr_array_index(users, 0);
-    if (first->profile->ocr && !kith_rules_ocr(d, a, users, people, error))
+    /* R12: forged mail creates no role either. */
+    if (first->profile->ocr && !a->unauthenticated && !kith_rules_ocr(d, a, users, people, error))
       return FALSE;
   }
   return TRUE;

@@ -59,6 +59,13 @@ GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants);
  * skipped ("automatic", "subject_filtered", "cancelled", "no_users"), or NULL. */
 const char *kith_rules_activity_skip(kith_decider *d, const kith_activity *a);
 
+/* R12: TRUE when the Authentication-Results HEADERS (values, topmost first;
+ * may be NULL) of the org's own receiving servers ([org] authserv_ids, or
+ * the topmost header when none is named) say the email failed: dmarc=fail,
+ * or no DMARC result and neither spf=pass nor dkim=pass. *WHY (may be NULL)
+ * then says so in a few words (newly allocated). */
+gboolean kith_rules_unauthenticated(const kith_config *config, GPtrArray *headers, char **why);
+
 /* Drops what the decider remembers of an address (its suppression changed). */
 void kith_decider_forget(kith_decider *d, const char *email);
 
@@ -97,9 +104,11 @@ const char *kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrA
                                       int *relation_out);
 
 /* R22: whether FirstName, LastName and the REQUIRED fields are known for
- * EMAIL; *MISSING names what is not (newly allocated). */
+ * EMAIL; *MISSING names what is not (newly allocated). SHOWN (may be NULL)
+ * is a participant whose display-name parts count as known too: R12's
+ * forged mail is no observation, yet R22 judges it as though it were. */
 gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **required,
-                                 char **missing);
+                                 const kith_stored_participant *shown, char **missing);
 
 /* R25: queues a contact for EMAIL on ACCOUNT_ID owned by OWNER_ID; returns
  * its Id (newly allocated). */

@@ -93,7 +93,8 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
       const char *reason = NULL;
       if (!creation_on)
         reason = "contact_creation_off";
-      else if (!kith_rules_fields_known(d, ps->p->email, creator->profile->required_fields, &missing))
+      else if (!kith_rules_fields_known(d, ps->p->email, creator->profile->required_fields, NULL,
+                                            &missing))
         reason = "missing_field";
       if (reason) {
         if (ps->logged && strcmp(ps->logged, reason) == 0)

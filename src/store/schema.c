@@ -143,6 +143,11 @@ static const char migration_5[] =
     "CREATE TABLE observation_log(email TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
     " time INTEGER NOT NULL, activity_id TEXT NOT NULL);";
 
+/* 6: what an activity was found to be beyond its fields: bit 0, an email
+ * that failed the org's authentication checks (R12). */
+static const char migration_6[] =
+    "ALTER TABLE activity ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;";
+
 const char *kith_schema_migration(int version)
 {
   switch (version) {
@@ -151,6 +156,7 @@ const char *kith_schema_migration(int version)
   case 3: return migration_3;
   case 4: return migration_4;
   case 5: return migration_5;
+  case 6: return migration_6;
   default: return NULL;
   }
 }

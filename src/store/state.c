@@ -108,8 +108,8 @@ gboolean kith_state_activity_insert(kith_store *s, const kith_activity *a, const
                                     const char *reason, gint64 *seq, GError **error)
 {
   /* A second ingest of the same activity inserts nothing: *SEQ 0. */
-  STMT(st, "INSERT INTO activity(id, kind, time, subject, origin, state, reason, ingested_at)"
-           " VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING");
+  STMT(st, "INSERT INTO activity(id, kind, time, subject, origin, state, reason, ingested_at,"
+           " flags) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING");
   g_autofree char *now = kith_time_now();
   bind_borrowed(st, 1, a->id);
   bind_borrowed(st, 2, kith_activity_kind_name(a->kind));
@@ -119,6 +119,7 @@ gboolean kith_state_activity_insert(kith_store *s, const kith_activity *a, const
   bind_borrowed(st, 6, state);
   bind_borrowed(st, 7, reason);
   bind_borrowed(st, 8, now);
+  sqlite3_bind_int(st, 9, a->unauthenticated ? KITH_ACTIVITY_FLAG_UNAUTHENTICATED : 0);
   if (!step_then_unbind(s, st, error))
     return FALSE;
   sqlite3 *db = kith_store_db(s);
@@ -198,7 +199,7 @@ GPtrArray *kith_state_pending_page(kith_store *s, gint64 *time, char **id, guint
 kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT kind, time, subject, origin, seq FROM activity WHERE id = ?", error);
+      s, "SELECT kind, time, subject, origin, seq, flags FROM activity WHERE id = ?", error);
   if (!st)
     return NULL;
   sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -214,6 +215,7 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
   a->subject = g_strdup(kith_store_col(st, 2));
   a->origin = g_strdup(kith_store_col(st, 3));
   sqlite3_int64 seq = sqlite3_column_int64(st, 4);
+  a->unauthenticated = (sqlite3_column_int(st, 5) & KITH_ACTIVITY_FLAG_UNAUTHENTICATED) != 0;
   sqlite3_reset(st);
   a->participants = g_ptr_array_new_with_free_func(stored_participant_free);
   sqlite3_stmt *pt = kith_store_stmt(

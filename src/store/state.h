@@ -23,8 +23,12 @@ typedef struct {
   gint64 time;
   char *subject;
   char *origin;
+  gboolean unauthenticated; /* R12 */
   GPtrArray *participants; /* kith_stored_participant* in contract order */
 } kith_stored_activity;
+
+/* activity.flags */
+#define KITH_ACTIVITY_FLAG_UNAUTHENTICATED 1
 
 void kith_stored_activity_free(kith_stored_activity *a);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_stored_activity, kith_stored_activity_free)
