@@ -16,12 +16,13 @@
 #include <glib-unix.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
   const kith_config *config;
   kith_store *store;
-  GMutex lock; /* the store: the main loop's work and the API's handlers */
+  GMutex lock; /* the store and LAST_*: the main loop's work and the API's handlers */
   GMainLoop *loop;
   gint64 started;
   json_t *last_sync;
@@ -72,8 +73,9 @@ static json_t *run_sync(service *svc)
                     ? kith_sync_salesforce(svc->store, svc->config, &st, &error)
                     : kith_sync_local(svc->store, svc->config, &st, &error);
   g_autofree char *now = kith_time_now();
+  g_autofree char *message = kith_api_hide_passwords(ok ? "" : error->message);
   json_t *r = json_pack("{s:s, s:b, s:s, s:i, s:i, s:i, s:i, s:i, s:i}", "time", now, "ok", ok,
-                        "message", ok ? "" : error->message, "contacts_created", st.contacts_created,
+                        "message", message, "contacts_created", st.contacts_created,
                         "contacts_linked", st.contacts_linked, "roles_created", st.roles_created,
                         "fields_updated", st.fields_updated, "contacts_deleted", st.contacts_deleted,
                         "contacts_removed", st.contacts_removed);
@@ -105,12 +107,17 @@ static void scan_source(service *svc, const kith_source_config *src)
                         src->name, "ok", ok, "files", r.capture.files, "activities",
                         r.new_activities, "duplicates", r.duplicates, "errors", r.capture.errors,
                         "decisions", counts_json(r.counts));
-  if (!ok)
-    json_object_set_new(j, "message", json_string(error->message));
+  if (!ok) {
+    g_autofree char *message = kith_api_hide_passwords(error->message);
+    json_object_set_new(j, "message", json_string(message));
+  }
   kith_ingest_result_clear(&r);
   if (r.new_activities || !ok || r.capture.errors) {
+    /* The API's handlers read it from their own threads, under the lock. */
+    g_mutex_lock(&svc->lock);
     json_decref(svc->last_ingest);
     svc->last_ingest = json_incref(j);
+    g_mutex_unlock(&svc->lock);
   }
   log_event(ok ? "info" : "error", "ingest", json_deep_copy(j));
   json_decref(j);
@@ -165,10 +172,10 @@ static gboolean on_minute(gpointer data)
     kith_store_rollback(svc->store);
   kith_decider_clear(&d);
   g_mutex_unlock(&svc->lock);
+  g_autofree char *message = kith_api_hide_passwords(ok ? "" : error->message);
   log_event(ok ? "info" : "error", "dedup",
             json_pack("{s:b, s:i, s:i, s:i, s:s}", "ok", ok, "groups", st.groups, "deleted",
-                      st.deleted, "roles_moved", st.roles_moved, "message",
-                      ok ? "" : error->message));
+                      st.deleted, "roles_moved", st.roles_moved, "message", message));
   return G_SOURCE_CONTINUE;
 }
 
@@ -227,8 +234,9 @@ static void watch_sources(service *svc)
                           ? g_file_monitor_directory(f, G_FILE_MONITOR_WATCH_MOVES, NULL, &error)
                           : g_file_monitor_file(f, G_FILE_MONITOR_NONE, NULL, &error);
     if (!m) {
+      g_autofree char *message = kith_api_hide_passwords(error->message);
       log_event("warning", "watch", json_pack("{s:s, s:s}", "source", src->name, "message",
-                                              error->message));
+                                              message));
       continue;
     }
     g_object_set_data_full(G_OBJECT(m), "kith-source", g_strdup(src->name), g_free);
@@ -265,6 +273,11 @@ static void add_status(json_t *status, gpointer data)
   json_object_set_new(status, "sources", sources);
 }
 
+static void log_http(const char *message, gpointer data)
+{
+  log_event("warning", "http", json_pack("{s:s}", "message", message));
+}
+
 static void add_metrics(GString *out, gpointer data)
 {
   service *svc = data;
@@ -277,35 +290,82 @@ static void add_metrics(GString *out, gpointer data)
                          svc->syncs_ok, svc->syncs_failed, kith_time_now_unix() - svc->started);
 }
 
-/* ---- the token ------------------------------------------------------------------------ */
+/* ---- the files: the token, the store's modes ------------------------------------ */
 
+/* Writes TEXT to a new file beside PATH, readable by its owner only, and
+ * renames it to PATH. The temporary name is fresh and random and opened
+ * O_EXCL|O_NOFOLLOW: a symlink planted beside PATH is never written through. */
+static gboolean write_private(const char *path, const char *text, GError **error)
+{
+  g_autofree char *tmp = g_strconcat(path, ".XXXXXX", NULL);
+  int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    int e = errno;
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: cannot write: %s", path,
+                g_strerror(e));
+    return FALSE;
+  }
+  gsize len = strlen(text);
+  gboolean ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+  int e = errno;
+  ok = close(fd) == 0 && ok;
+  if (ok && rename(tmp, path) != 0) {
+    e = errno;
+    ok = FALSE;
+  }
+  if (!ok) {
+    unlink(tmp);
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: cannot write: %s", path,
+                g_strerror(e));
+  }
+  return ok;
+}
+
+/* The API token: read from PATH, or at first start made of 32 random bytes
+ * (64 hex digits) and written there, readable by its owner only. */
 static char *load_or_make_token(const char *path, gboolean *made, GError **error)
 {
   *made = FALSE;
-  if (g_file_test(path, G_FILE_TEST_EXISTS))
+  if (g_file_test(path, G_FILE_TEST_EXISTS) || g_file_test(path, G_FILE_TEST_IS_SYMLINK))
     return kith_secret_read(path, error);
-  guchar raw[24];
+  guchar raw[32];
   if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "no random bytes for a token");
     return NULL;
   }
-  GString *hex = g_string_new(NULL);
+  g_autoptr(GString) hex = g_string_new(NULL);
   for (guint i = 0; i < sizeof raw; i++)
     g_string_append_printf(hex, "%02x", raw[i]);
-  g_autofree char *tmp = g_strconcat(path, ".tmp", NULL);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  gboolean ok = fd >= 0 && write(fd, hex->str, hex->len) == (ssize_t)hex->len &&
-                write(fd, "\n", 1) == 1 && fsync(fd) == 0;
-  if (fd >= 0)
-    close(fd);
-  if (!ok || rename(tmp, path) != 0) {
-    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: cannot write the token: %s", path,
-                g_strerror(errno));
-    g_string_free(hex, TRUE);
+  g_autofree char *line = g_strconcat(hex->str, "\n", NULL);
+  if (!write_private(path, line, error))
     return NULL;
-  }
   *made = TRUE;
-  return g_string_free(hex, FALSE);
+  return g_string_free(g_steal_pointer(&hex), FALSE);
+}
+
+/* The store holds the team's correspondents: take group and others' access
+ * away from it and its WAL and SHM (SQLite gives them the store's mode,
+ * whatever the umask), however `kith init` made it. Logged when it does. */
+static void keep_store_private(const char *db_path)
+{
+  static const char *const suffixes[] = {"", "-wal", "-shm"};
+  for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+    g_autofree char *path = g_strconcat(db_path, suffixes[i], NULL);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+      continue; /* no such file yet, or the store's open says why */
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077)) {
+      gboolean ok = fchmod(fd, st.st_mode & 0700) == 0;
+      int e = errno;
+      g_autofree char *was = g_strdup_printf("%03o", (unsigned)(st.st_mode & 0777));
+      g_autofree char *now = g_strdup_printf("%03o", (unsigned)(st.st_mode & 0700));
+      log_event("warning", "store_mode",
+                json_pack("{s:s, s:s, s:s, s:s}", "path", path, "was", was, "now", ok ? now : was,
+                          "message", ok ? "readable by its owner only now" : g_strerror(e)));
+    }
+    close(fd);
+  }
 }
 
 int kith_cmd_serve(kith_cmd *cmd)
@@ -318,11 +378,16 @@ int kith_cmd_serve(kith_cmd *cmd)
                       "Run as a service: capture from the [source] groups as mail arrives, sync "
                       "every sync_interval, dedup daily, and serve the console and its API."))
     return KITH_EXIT_USAGE;
+  /* Whatever the service creates (the token, a WAL, an SHM) is its
+   * owner's only. */
+  umask(077);
   int status = KITH_EXIT_OK;
   g_autoptr(kith_config) config = NULL;
   g_autoptr(kith_store) store = NULL;
   if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
     return status;
+  if (strcmp(cmd->db_path, ":memory:") != 0)
+    keep_store_private(cmd->db_path);
   g_autofree char *dir = g_path_get_dirname(cmd->db_path);
   g_autofree char *token_path = *config->serve.token_file
                                     ? g_strdup(config->serve.token_file)
@@ -332,16 +397,34 @@ int kith_cmd_serve(kith_cmd *cmd)
   g_autofree char *token = load_or_make_token(token_path, &made, &error);
   if (!token)
     return kith_cmd_fail(error);
-  if (made)
-    fprintf(stderr, "kith serve: a new API token, kept in %s (it is shown only this once): %s\n",
-            token_path, token);
+  glong chars = g_utf8_validate(token, -1, NULL) ? g_utf8_strlen(token, -1) : (glong)strlen(token);
+  if (chars < KITH_API_TOKEN_MIN) {
+    kith_cmd_error("%s: token too short (%ld characters; at least %d)", token_path, chars,
+                   KITH_API_TOKEN_MIN);
+    return KITH_EXIT_FAILED;
+  }
+  if (made) {
+    /* Where, never what: the token stays out of terminals and journals. */
+    printf("kith serve: a new API token was written to %s (readable by its owner only)\n",
+           token_path);
+    fflush(stdout);
+  }
 
   service svc = {.config = config, .store = store, .started = kith_time_now_unix()};
   g_mutex_init(&svc.lock);
   svc.loop = g_main_loop_new(NULL, FALSE);
   svc.monitors = g_ptr_array_new_with_free_func(g_object_unref);
   svc.due = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  kith_api_context ctx = {store, &svc.lock, config, token, api_sync_now, add_status, add_metrics, &svc};
+  kith_api_context ctx = {.store = store,
+                          .lock = &svc.lock,
+                          .config = config,
+                          .token = token,
+                          .allowed_hosts = (const char *const *)config->serve.allowed_hosts,
+                          .sync_now = api_sync_now,
+                          .add_status = add_status,
+                          .add_metrics = add_metrics,
+                          .log_http = log_http,
+                          .user_data = &svc};
   kith_api *api = kith_api_start(&ctx, listen ? listen : config->serve.listen,
                                  config->serve.allow_remote, &error);
   if (!api) {

@@ -1,5 +1,5 @@
-/* api.c - the HTTP API on libmicrohttpd: token check, size limits, JSON
- * replies, the embedded console, Prometheus metrics. */
+/* api.c - the HTTP API on libmicrohttpd: Host and token checks, size and
+ * connection limits, JSON replies, the embedded console, Prometheus metrics. */
 #include "serve/api.h"
 
 #include "extract/address.h"
@@ -15,31 +15,73 @@
 #include <microhttpd.h>
 #include <string.h>
 
+/* The limits docs/serve.md lists under "Limits and security". */
 #define MAX_BODY (64 * 1024)
 #define MAX_URL 4096
+#define MAX_CONNECTIONS 256u
+#define MAX_PER_IP 128u /* above what a slow client takes, below the total */
+#define IDLE_TIMEOUT_S 10u
+#define CONNECTION_MEMORY (128 * 1024)
+#define LOG_PER_SECOND 5u
 
 struct kith_api {
   kith_api_context ctx;
   struct MHD_Daemon *daemon;
   guint port;
+  GPtrArray *hosts; /* Host values naming the listen address, lower case */
+  gint hosts_ready; /* atomic: HOSTS is complete (port 0 is known after start) */
   GMutex counts_lock;
   GHashTable *requests; /* "path code" -> count */
+  GMutex log_lock;
+  gint64 log_second; /* the second of the last logged warning */
+  guint log_count;   /* warnings logged in that second */
+  guint log_dropped; /* warnings not logged since the last one that was */
 };
 
 typedef struct {
   GString *body;
-  gboolean too_large;
+  gboolean answered; /* refused from its headers, before any body was read */
 } request_state;
 
 gboolean kith_api_token_equal(const char *a, const char *b)
 {
   if (!a || !b)
     return FALSE;
-  gsize la = strlen(a), lb = strlen(b);
-  unsigned char diff = la != lb;
-  for (gsize i = 0; i < la; i++)
-    diff |= (unsigned char)a[i] ^ (unsigned char)b[i % (lb ? lb : 1)];
+  /* Digests have one length whatever was sent, and every byte of them is
+   * compared, so the time taken tells nothing of the token. */
+  guint8 da[32], db[32];
+  gsize la = sizeof da, lb = sizeof db;
+  GChecksum *ca = g_checksum_new(G_CHECKSUM_SHA256), *cb = g_checksum_new(G_CHECKSUM_SHA256);
+  g_checksum_update(ca, (const guchar *)a, strlen(a));
+  g_checksum_update(cb, (const guchar *)b, strlen(b));
+  g_checksum_get_digest(ca, da, &la);
+  g_checksum_get_digest(cb, db, &lb);
+  g_checksum_free(ca);
+  g_checksum_free(cb);
+  volatile guint8 diff = 0;
+  for (gsize i = 0; i < sizeof da; i++)
+    diff |= da[i] ^ db[i];
   return diff == 0;
+}
+
+char *kith_api_hide_passwords(const char *text)
+{
+  GString *out = g_string_new(NULL);
+  const char *p = text, *scheme;
+  while ((scheme = strstr(p, "://"))) {
+    const char *authority = scheme + 3;
+    gsize len = strcspn(authority, "/?#\"'<> \t\r\n");
+    const char *at = NULL;
+    for (const char *q = authority; q < authority + len; q++)
+      if (*q == '@')
+        at = q; /* the last one: a password may hold '@' */
+    g_string_append_len(out, p, authority - p);
+    if (at)
+      g_string_append(out, "***");
+    p = at ? at : authority;
+  }
+  g_string_append(out, p);
+  return g_string_free(out, FALSE);
 }
 
 static void count_request(kith_api *api, const char *path, unsigned code)
@@ -115,6 +157,53 @@ static gboolean authorised(kith_api *api, struct MHD_Connection *c)
 {
   const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
   return h && g_str_has_prefix(h, "Bearer ") && kith_api_token_equal(h + 7, api->ctx.token);
+}
+
+/* ---- the Host header -------------------------------------------------------- */
+
+static gboolean is_port(const char *s)
+{
+  gsize n = strspn(s, "0123456789");
+  return n >= 1 && n <= 5 && s[n] == '\0';
+}
+
+/* Whether NAME ("host", "host:port", "[v6]" or "[v6]:port") ends in a port. */
+static gboolean has_port(const char *name)
+{
+  return name[0] == '[' ? strstr(name, "]:") != NULL : strchr(name, ':') != NULL;
+}
+
+/* Whether HOST, a Host header, names this server: the listen address, a
+ * loopback name when it listens on loopback, or [serve] allowed_hosts. A
+ * page on a name of its own that resolves to us (DNS rebinding) is not. */
+static gboolean host_allowed(const kith_api *api, const char *host)
+{
+  if (!host || !*host || !g_atomic_int_get(&api->hosts_ready))
+    return FALSE;
+  g_autofree char *h = g_ascii_strdown(host, -1);
+  for (guint i = 0; i < api->hosts->len; i++)
+    if (strcmp(h, g_ptr_array_index(api->hosts, i)) == 0)
+      return TRUE;
+  for (const char *const *a = api->ctx.allowed_hosts; a && *a; a++) {
+    gsize n = strlen(*a);
+    if (n && g_ascii_strncasecmp(h, *a, n) == 0 &&
+        (h[n] == '\0' || (h[n] == ':' && !has_port(*a) && is_port(h + n + 1))))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The Host values that name HOST:PORT, the listen address; a loopback
+ * address (or every address, 0.0.0.0) also answers to the loopback names,
+ * which no outside page can take. A browser leaves port 80 out. */
+static void add_listen_names(kith_api *api, const char *host, gboolean loopback)
+{
+  const char *names[] = {host, "localhost", "127.0.0.1", "[::1]"};
+  for (guint i = 0; i < (loopback ? G_N_ELEMENTS(names) : 1); i++) {
+    g_ptr_array_add(api->hosts, g_strdup_printf("%s:%u", names[i], api->port));
+    if (api->port == 80)
+      g_ptr_array_add(api->hosts, g_strdup(names[i]));
+  }
 }
 
 /* ---- the console's static files ------------------------------------------ */
@@ -218,25 +307,34 @@ static json_t *dedup(kith_api *api, json_t *body, unsigned *code)
                    plan);
 }
 
+/* One CSV field, quoted as RFC 4180 says. Section 6: a value a spreadsheet
+ * would evaluate (it begins with = + - @, a tab or a CR; an ICS UID can be
+ * =HYPERLINK(...)) is written behind a ', so that it shows as text.
+ * (kith's CLI printer does the same; one shared helper is to come.) */
+static void csv_field(GString *out, const char *v)
+{
+  gboolean formula = v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL;
+  if (!strpbrk(v, ",\"\r\n")) {
+    g_string_append_printf(out, "%s%s", formula ? "'" : "", v);
+    return;
+  }
+  g_string_append(out, formula ? "\"'" : "\"");
+  for (const char *p = v; *p; p++) {
+    if (*p == '"')
+      g_string_append_c(out, '"');
+    g_string_append_c(out, *p);
+  }
+  g_string_append_c(out, '"');
+}
+
 static gboolean csv_row(const char *const *values, gpointer data)
 {
   GString *out = data;
   const kith_crm_object *o = kith_crm_object_lookup("Contact");
   for (guint i = 0; i < o->n_columns; i++) {
-    const char *v = values[i];
     if (i)
       g_string_append_c(out, ',');
-    if (strpbrk(v, ",\"\r\n")) {
-      g_string_append_c(out, '"');
-      for (const char *p = v; *p; p++) {
-        if (*p == '"')
-          g_string_append_c(out, '"');
-        g_string_append_c(out, *p);
-      }
-      g_string_append_c(out, '"');
-    } else {
-      g_string_append(out, v);
-    }
+    csv_field(out, values[i]);
   }
   g_string_append(out, "\r\n");
   return TRUE;
@@ -327,7 +425,8 @@ static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char
     out = kith_report_created(api->ctx.store);
   else if (get && strcmp(path, "/api/v1/config") == 0) {
     g_autofree char *text = kith_config_describe(api->ctx.config);
-    out = json_pack("{s:s?, s:s}", "path", api->ctx.config->path, "text", text);
+    g_autofree char *shown = kith_api_hide_passwords(text);
+    out = json_pack("{s:s?, s:s}", "path", api->ctx.config->path, "text", shown);
   } else if (post && strcmp(path, "/api/v1/remove") == 0)
     out = remove_contact(api, body, &code);
   else if (post && strcmp(path, "/api/v1/dedup") == 0)
@@ -350,6 +449,42 @@ static enum MHD_Result add_length(void *cls, enum MHD_ValueKind kind, const char
   return MHD_YES;
 }
 
+/* Answers from the request line and headers alone what needs no body: a
+ * foreign Host, a long URL, a missing token, a body that is not JSON or
+ * announced over the limit. Runs before any of the body is read, so a
+ * refused request's body is never buffered. TRUE when it answered. */
+static gboolean refuse_early(kith_api *api, struct MHD_Connection *c, const char *url,
+                             const char *method, enum MHD_Result *result)
+{
+  const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+  const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+  const char *length =
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  gboolean get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
+  gboolean is_static = strcmp(url, "/") == 0 || g_str_has_prefix(url, "/static/");
+  gsize query = 0;
+  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_length, &query);
+  if (!host_allowed(api, host))
+    *result = reply_error(api, c, url, 421,
+                          "this server does not answer to that Host name ([serve] allowed_hosts)");
+  else if (strlen(url) + query > MAX_URL)
+    *result = reply_error(api, c, "other", 414, "the URL is too long");
+  else if (!get && !(post && !is_static))
+    *result = reply_error(api, c, url, 405, "method not allowed");
+  else if (is_static)
+    return FALSE;
+  else if (!authorised(api, c))
+    *result =
+        reply_error(api, c, url, 401, "a valid token is needed (Authorization: Bearer TOKEN)");
+  else if (post && (!type || !g_str_has_prefix(type, "application/json")))
+    *result = reply_error(api, c, url, 415, "a POST body must be application/json");
+  else if (post && length && g_ascii_strtoull(length, NULL, 10) > MAX_BODY)
+    *result = reply_error(api, c, url, 413, "the request body is over 64 KiB");
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -360,35 +495,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     rs = g_new0(request_state, 1);
     rs->body = g_string_new(NULL);
     *con_cls = rs;
-    return MHD_YES;
+    enum MHD_Result r = MHD_YES;
+    rs->answered = refuse_early(api, c, url, method, &r);
+    return r;
   }
-  if (*upload_size) {
-    if (rs->body->len + *upload_size > MAX_BODY)
-      rs->too_large = TRUE;
-    else
-      g_string_append_len(rs->body, upload, *upload_size);
+  if (rs->answered) {
     *upload_size = 0;
     return MHD_YES;
   }
-  gsize query = 0;
-  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_length, &query);
-  if (strlen(url) + query > MAX_URL)
-    return reply_error(api, c, "other", 414, "the URL is too long");
-  if (rs->too_large)
-    return reply_error(api, c, url, 413, "the request body is over 64 KiB");
-  gboolean is_static = strcmp(url, "/") == 0 || g_str_has_prefix(url, "/static/");
-  if (is_static) {
-    if (strcmp(method, "GET") != 0)
-      return reply_error(api, c, url, 405, "method not allowed");
-    return serve_static(api, c, url);
+  if (*upload_size) {
+    /* Only a chunked body gets here past the limit (an announced length
+     * was refused early): drop the connection rather than read on. */
+    if (rs->body->len + *upload_size > MAX_BODY)
+      return MHD_NO;
+    g_string_append_len(rs->body, upload, *upload_size);
+    *upload_size = 0;
+    return MHD_YES;
   }
-  if (!authorised(api, c))
-    return reply_error(api, c, url, 401, "a valid token is needed (Authorization: Bearer TOKEN)");
+  if (strcmp(url, "/") == 0 || g_str_has_prefix(url, "/static/"))
+    return serve_static(api, c, url);
   json_t *body = NULL;
   if (strcmp(method, "POST") == 0) {
-    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-    if (!type || !g_str_has_prefix(type, "application/json"))
-      return reply_error(api, c, url, 415, "a POST body must be application/json");
     body = json_loadb(rs->body->str, rs->body->len, 0, NULL);
     if (!json_is_object(body)) {
       json_decref(body);
@@ -411,9 +538,50 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   }
 }
 
+/* libmicrohttpd's own warnings (a connection refused at a limit, a
+ * malformed request) go to the service's log, at most LOG_PER_SECOND a
+ * second: a flood of connections must not become a flood of lines. */
+static void log_http(void *cls, const char *fmt, va_list ap)
+{
+  kith_api *api = cls;
+  if (!api->ctx.log_http)
+    return;
+  gint64 second = g_get_monotonic_time() / G_USEC_PER_SEC;
+  guint dropped = 0;
+  g_mutex_lock(&api->log_lock);
+  if (second != api->log_second) {
+    api->log_second = second;
+    api->log_count = 0;
+  }
+  gboolean say = api->log_count < LOG_PER_SECOND;
+  if (say) {
+    api->log_count++;
+    dropped = api->log_dropped;
+    api->log_dropped = 0;
+  } else {
+    api->log_dropped++;
+  }
+  g_mutex_unlock(&api->log_lock);
+  if (!say)
+    return;
+  g_autofree char *message = g_strdup_vprintf(fmt, ap);
+  g_strstrip(message);
+  if (dropped) {
+    g_autofree char *more = g_strdup_printf("%s (and %u more not logged)", message, dropped);
+    api->ctx.log_http(more, api->ctx.user_data);
+  } else {
+    api->ctx.log_http(message, api->ctx.user_data);
+  }
+}
+
 kith_api *kith_api_start(const kith_api_context *ctx, const char *listen, gboolean allow_remote,
                          GError **error)
 {
+  if (!ctx->token || strlen(ctx->token) < KITH_API_TOKEN_MIN) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "the API token is too short (at least %d "
+                "characters)", KITH_API_TOKEN_MIN);
+    return NULL;
+  }
   const char *colon = strrchr(listen, ':');
   g_autofree char *host = colon ? g_strndup(listen, colon - listen) : g_strdup("127.0.0.1");
   int port = colon ? atoi(colon + 1) : 8765;
@@ -441,19 +609,38 @@ kith_api *kith_api_start(const kith_api_context *ctx, const char *listen, gboole
   kith_api *api = g_new0(kith_api, 1);
   api->ctx = *ctx;
   g_mutex_init(&api->counts_lock);
+  g_mutex_init(&api->log_lock);
   api->requests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  api->hosts = g_ptr_array_new_with_free_func(g_free);
+  api->port = (guint)port;
+  gboolean local_names = loopback || addr.sin_addr.s_addr == htonl(INADDR_ANY);
+  if (port) {
+    add_listen_names(api, host, local_names);
+    g_atomic_int_set(&api->hosts_ready, 1);
+  }
+  /* A thread per connection: a slow client holds its own thread only, and
+   * a handler waiting for the store lock holds up no other connection.
+   * The idle timeout closes what stops sending; the limits keep what keeps
+   * trickling from taking every slot (see docs/serve.md). */
   api->daemon = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, api,
-      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-      api, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-      MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+      MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG, 0, NULL,
+      NULL, on_request, api, MHD_OPTION_EXTERNAL_LOGGER, log_http, api, MHD_OPTION_SOCK_ADDR,
+      (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, api,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
+      MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT, MAX_PER_IP,
+      MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S, MHD_OPTION_END);
   if (!api->daemon) {
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "[serve] listen: cannot listen on %s", listen);
     kith_api_stop(api);
     return NULL;
   }
-  const union MHD_DaemonInfo *info = MHD_get_daemon_info(api->daemon, MHD_DAEMON_INFO_BIND_PORT);
-  api->port = info ? info->port : (guint)port;
+  if (!port) {
+    /* Until the chosen port is known nobody can name it: refused meanwhile. */
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(api->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    api->port = info ? info->port : 0;
+    add_listen_names(api, host, local_names);
+    g_atomic_int_set(&api->hosts_ready, 1);
+  }
   return api;
 }
 
@@ -469,6 +656,8 @@ void kith_api_stop(kith_api *api)
   if (api->daemon)
     MHD_stop_daemon(api->daemon);
   g_hash_table_unref(api->requests);
+  g_ptr_array_unref(api->hosts);
   g_mutex_clear(&api->counts_lock);
+  g_mutex_clear(&api->log_lock);
   g_free(api);
 }

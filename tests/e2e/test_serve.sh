@@ -27,7 +27,7 @@ mail() { # mail N LOCAL "NAME": Ann writes to NAME <LOCAL@contoso.com>
   mv "inbox/m$1.eml.tmp" "inbox/m$1.eml"
 }
 mail 1 jane.doe "Jane Doe"
-printf 'secret-token-for-tests\n' > token; chmod 600 token
+printf 'secret-token-for-tests-0123456789abcdef\n' > token; chmod 600 token
 cat > kith.conf <<'CONF'
 [org]
 internal_domains = corp.example
@@ -45,12 +45,12 @@ for _ in $(seq 50); do grep -q '"event":"started"' serve.log && break; sleep 0.1
 PORT=$(grep -o '"port":[0-9]*' serve.log | head -1 | cut -d: -f2)
 check "serve started and logged its port" '[ -n "$PORT" ]'
 U="http://127.0.0.1:$PORT"
-H="Authorization: Bearer secret-token-for-tests"
+H="Authorization: Bearer secret-token-for-tests-0123456789abcdef"
 code() { curl -s -o body.json -w '%{http_code}' "$@"; }
 
 check "no token is 401" '[ "$(code $U/api/v1/status)" = 401 ]'
 check "a wrong token is 401" '[ "$(code -H "Authorization: Bearer nope" $U/api/v1/status)" = 401 ]'
-check "a token in the URL is not accepted" '[ "$(code "$U/api/v1/status?token=secret-token-for-tests")" = 401 ]'
+check "a token in the URL is not accepted" '[ "$(code "$U/api/v1/status?token=secret-token-for-tests-0123456789abcdef")" = 401 ]'
 check "status with the token" '[ "$(code -H "$H" $U/api/v1/status)" = 200 ] && grep -q "\"outbox_depth\"" body.json'
 check "the console page needs no token" '[ "$(code $U/)" = 200 ]'
 for _ in $(seq 50); do code -H "$H" "$U/api/v1/log?email=jane.doe@contoso.com" >/dev/null; grep -q contact_created body.json && break; sleep 0.1; done
@@ -79,7 +79,7 @@ check "unknown API call is 404" '[ "$(code -H "$H" $U/api/v1/nope)" = 404 ]'
 check "errors carry no SQL" '! grep -qi "sqlite\|select " body.json'
 kill -TERM "$PID"; wait "$PID"; rc=$?; PID=""
 check "SIGTERM stops it cleanly" '[ "$rc" = 0 ] && grep -q "\"event\":\"stopped\"" serve.log'
-check "every log line is JSON" 'grep -v "^{" serve.log | grep -v "^kith serve: a new API token" | wc -l | grep -qx 0'
+check "every log line is JSON" 'grep -v "^{" serve.log | wc -l | grep -qx 0'
 
 printf '[serve]\nlisten = 192.0.2.1:8765\n' > remote.conf
 "$KITH" --config remote.conf serve > /dev/null 2> remote.err; rc=$?
