@@ -21,6 +21,7 @@ static const command commands[] = {
     {"log", kith_cmd_log, "the engagement log"},
     {"remove", kith_cmd_remove, "remove a contact kith created (R50)"},
     {"unsuppress", kith_cmd_unsuppress, "let a removed address be created again"},
+    {"purge", kith_cmd_purge, "forget one address: observations, participant rows, log rows"},
     {"report", kith_cmd_report, "report created: every contact kith created"},
     {"explain", kith_cmd_explain, "every decision taken about one address, and why"},
     {"demo", kith_cmd_demo, "run the whole job on a generated organisation and mailbox"},

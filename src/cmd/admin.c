@@ -3,6 +3,7 @@
 
 #include "extract/address.h"
 #include "rules/maintain.h"
+#include "store/privacy.h"
 #include "store/state.h"
 #include "util/error.h"
 
@@ -111,6 +112,37 @@ int kith_cmd_unsuppress(kith_cmd *cmd)
     return KITH_EXIT_FAILED;
   }
   printf("unsuppress: %s may be created again\n", email);
+  return KITH_EXIT_OK;
+}
+
+int kith_cmd_purge(kith_cmd *cmd)
+{
+  if (!kith_cmd_parse(cmd, NULL, "ADDRESS",
+                      "Forget one address (a right-to-erasure request): its observations, its rows "
+                      "in activities and its log rows. CRM records are left to the CRM."))
+    return KITH_EXIT_USAGE;
+  if (cmd->argc != 2) {
+    kith_cmd_error("purge: name one address");
+    return KITH_EXIT_USAGE;
+  }
+  g_autoptr(GError) error = NULL;
+  g_autofree char *email = kith_address_normalize(cmd->argv[1], &error);
+  if (!email) {
+    kith_cmd_error("purge: %s", error->message);
+    return KITH_EXIT_USAGE;
+  }
+  int status = KITH_EXIT_OK;
+  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
+  if (!store)
+    return status;
+  kith_purge_counts n;
+  if (!kith_privacy_purge_address(store, email, &n, &error))
+    return kith_cmd_fail(error);
+  printf("purge: %s: removed %" G_GINT64_FORMAT " observation%s, %" G_GINT64_FORMAT
+         " participant row%s, %" G_GINT64_FORMAT " log row%s, %" G_GINT64_FORMAT " link%s\n",
+         email, n.observations, n.observations == 1 ? "" : "s", n.participants,
+         n.participants == 1 ? "" : "s", n.log_rows, n.log_rows == 1 ? "" : "s", n.links,
+         n.links == 1 ? "" : "s");
   return KITH_EXIT_OK;
 }
 

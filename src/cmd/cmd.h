@@ -64,6 +64,7 @@ int kith_cmd_dedup(kith_cmd *cmd);
 int kith_cmd_log(kith_cmd *cmd);
 int kith_cmd_remove(kith_cmd *cmd);
 int kith_cmd_unsuppress(kith_cmd *cmd);
+int kith_cmd_purge(kith_cmd *cmd);
 int kith_cmd_report(kith_cmd *cmd);
 int kith_cmd_explain(kith_cmd *cmd);
 int kith_cmd_demo(kith_cmd *cmd);

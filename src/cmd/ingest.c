@@ -8,6 +8,7 @@
 #include "extract/title.h"
 #include "rules/decide.h"
 #include "store/outbox.h"
+#include "store/privacy.h"
 #include "store/schema.h"
 #include "store/state.h"
 #include "util/timeutil.h"
@@ -349,6 +350,7 @@ static void on_error(const char *where, const char *why, gpointer user_data)
 
 static gboolean ingest(kith_store *store, const kith_config *config, const char *const *paths,
                        const kith_source_config *source, kith_ingest_result *result, GError **error);
+static gboolean retain(kith_store *store, const kith_config *config, GError **error);
 
 gboolean kith_ingest_paths(kith_store *store, const kith_config *config, const char *const *paths,
                            kith_ingest_result *result, GError **error)
@@ -470,7 +472,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     }
   }
   if (ok) {
-    ok = commit_batch(&c, FALSE);
+    ok = commit_batch(&c, FALSE) && retain(store, config, &c.error);
     progress(&c, "decide", done, TRUE);
   }
   result->decided = took.n;
@@ -493,6 +495,21 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   g_hash_table_unref(c.obs);
   kith_title_rules_free(custom);
   return ok;
+}
+
+/* [org] retain_days: what kith keeps of addresses with no CRM record is
+ * forgotten once older than that; looked at once a day. */
+static gboolean retain(kith_store *store, const kith_config *config, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
+  g_autofree char *last = kith_store_meta_get(store, "retention_day");
+  if (last && strcmp(last, today) == 0)
+    return TRUE;
+  kith_purge_counts n;
+  gint64 cutoff = g_date_time_to_unix(now) - (gint64)config->retain_days * 24 * 3600;
+  return kith_privacy_purge_expired(store, cutoff, &n, error) &&
+         kith_store_meta_set(store, "retention_day", today, error);
 }
 
 static guint count_of(const kith_ingest_result *r, const char *key)

@@ -135,6 +135,7 @@ static gboolean explain_activity(const char *id, const char *kind, gint64 time, 
                                  const char *role, const char *state, const char *reason,
                                  gpointer user_data)
 {
+  (*(guint *)user_data)++;
   g_autofree char *when = kith_time_format(time);
   printf("  %s %s: %s '%s' (%s), as %s%s%s\n", when, kind, id, subject, state, role,
          reason && *reason ? ": " : "", reason ? reason : "");
@@ -143,6 +144,7 @@ static gboolean explain_activity(const char *id, const char *kind, gint64 time, 
 
 static gboolean explain_log(const char *time, const kith_log_entry *e, gpointer user_data)
 {
+  (*(guint *)user_data)++;
   printf("  %s  %s%s%s [%s]\n      %s\n", time, e->action, *e->reason ? "/" : "", e->reason,
          *e->rule ? e->rule : "-", *e->detail ? e->detail : "(no further detail)");
   return TRUE;
@@ -182,12 +184,27 @@ int kith_cmd_explain(kith_cmd *cmd)
   if (kith_state_is_suppressed(store, email))
     printf("  suppressed: removed by an administrator, never created again (R50); "
            "'kith unsuppress %s' lifts it\n", email);
+  guint seen = 0;
   printf("activities naming it:\n");
-  if (!kith_state_activities_for(store, email, explain_activity, NULL, &error))
+  if (!kith_state_activities_for(store, email, explain_activity, &seen, &error))
     return kith_cmd_fail(error);
+  /* What the activities showed of the person (R4, R5): the newest value of
+   * each field, with the activity it came from (R39). */
+  printf("observed:\n");
+  for (int f = 0; f < KITH_FIELD_COUNT; f++) {
+    g_autofree char *value = NULL, *activity = NULL;
+    gint64 time = 0;
+    if (!kith_state_observation_full(store, email, kith_field_name(f), &value, &time, &activity))
+      continue;
+    g_autofree char *when = kith_time_format(time);
+    printf("  %s: %s (from %s, %s)\n", kith_field_name(f), value, activity, when);
+    seen++;
+  }
   printf("decisions:\n");
-  if (!kith_state_log_each(store, email, explain_log, NULL, &error) ||
+  if (!kith_state_log_each(store, email, explain_log, &seen, &error) ||
       !kith_outbox_each_for_email(store, email, explain_queued, NULL, &error))
     return kith_cmd_fail(error);
+  if (seen == 0)
+    printf("kith holds nothing about %s: no activity named it, or it was purged\n", email);
   return KITH_EXIT_OK;
 }
