@@ -12,7 +12,8 @@
 # Environment: CC (default clang), KITH_FUZZ_BUILD (default build-fuzz-clang
 # beside fuzz/), KITH_FUZZ_WORK, KITH_FUZZ_MAX_LEN (bytes per input, instead
 # of the target's default below: e.g. 200000 lets a header nest 45,000
-# groups deep, as the 90 KB Cc of issue #16 does).
+# groups deep, as the 90 KB Cc of issue #16 does), KITH_FUZZ_TIMEOUT
+# (seconds one input may take before it counts as a hang; default 10).
 set -euo pipefail
 
 usage() {
@@ -43,6 +44,8 @@ case $NAME in
   mime | ical | dav_xml) MAX_LEN=16384 ;;
   *) MAX_LEN=4096 ;;
 esac
+TIMEOUT=${KITH_FUZZ_TIMEOUT:-10}
+case $TIMEOUT in '' | *[!0-9]* | 0) echo "$0: KITH_FUZZ_TIMEOUT must be a number of seconds" >&2; exit 2 ;; esac
 if [ -n "${KITH_FUZZ_MAX_LEN:-}" ]; then
   case $KITH_FUZZ_MAX_LEN in *[!0-9]* | 0*) echo "$0: KITH_FUZZ_MAX_LEN must be a number" >&2; exit 2 ;; esac
   MAX_LEN=$KITH_FUZZ_MAX_LEN
@@ -85,14 +88,14 @@ for arg in "$@"; do
   case $arg in -*) ;; *) QUIET=() CORPUS=() ;; esac
 done
 
-echo "fuzz/$NAME: ${SECONDS_TO_RUN}s, -max_len=$MAX_LEN $*, scratch $WORK" >&2
+echo "fuzz/$NAME: ${SECONDS_TO_RUN}s, -max_len=$MAX_LEN -timeout=$TIMEOUT $*, scratch $WORK" >&2
 LOG=$WORK/fuzz.log
 set +e
 # Leaks are checked per input; -rss_limit_mb and -timeout catch runaway
 # memory and hangs (a hang is a finding like a crash).
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-  "$BIN" -max_len="$MAX_LEN" -max_total_time="$SECONDS_TO_RUN" -timeout=10 -rss_limit_mb=2048 \
+  "$BIN" -max_len="$MAX_LEN" -max_total_time="$SECONDS_TO_RUN" -timeout="$TIMEOUT" -rss_limit_mb=2048 \
   -print_final_stats=1 -artifact_prefix="$WORK/" "${DICT[@]}" "${QUIET[@]}" "$@" \
   "${CORPUS[@]}" 2>&1 | tee "$LOG" | grep -v -E '^#[0-9]+\s+(NEW|REDUCE|pulse)' >&2
 rc=${PIPESTATUS[0]}
