@@ -4,6 +4,7 @@
 #include <gmime/gmime.h>
 #include <locale.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct {
   const char *name;
@@ -70,6 +71,9 @@ static gboolean take_global(int *argc, char **argv, const char *opt, const char 
 int main(int argc, char **argv)
 {
   setlocale(LC_ALL, "");
+  /* The store (and the WAL and SHM SQLite gives its mode), state files and
+   * tokens hold the team's contacts and secrets: their owner's only. */
+  umask(077);
   g_set_prgname("kith");
   const char *db = NULL, *config = NULL;
   if (!take_global(&argc, argv, "--db", &db) || !take_global(&argc, argv, "--config", &config))

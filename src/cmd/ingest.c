@@ -273,11 +273,10 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
                                   &c->error))
     return FALSE;
   if (seq == 0) {
+    /* R10: ingested before. Counted in the summary, never logged again, so
+     * that re-reading an export daily does not grow the log (section 6). */
     c->result->duplicates++;
-    g_autofree char *why = g_strdup_printf("skipped: activity %s was ingested before (R10)", a->id);
-    kith_decision x = {.action = "activity_skipped", .reason = "duplicate_activity", .rule = "R10",
-                       .activity_id = a->id, .detail = why};
-    return kith_decider_emit(d, &x, &c->error);
+    return TRUE;
   }
   c->result->new_activities++;
   if (!a->prepared || a->prepared_free != prepared_free)

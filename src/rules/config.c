@@ -510,6 +510,11 @@ static gboolean api_name(reader *r, const char *g, const char *k, char **out)
 static gboolean url_value(reader *r, const char *g, const char *k, char **out)
 {
   g_autofree char *v = value(r, g, k);
+  /* Never print a URL that holds a password, not even to say it is wrong. */
+  const char *scheme_end = strstr(v, "://");
+  const char *host = scheme_end ? scheme_end + 3 : v;
+  if (memchr(host, '@', strcspn(host, "/?#")))
+    return bad(r, g, k, "holds a user name or password before '@'");
   if (!g_str_has_prefix(v, "https://") && !g_str_has_prefix(v, "http://"))
     return bad(r, g, k, "'%s' is not an http(s) URL", v);
   while (*v && v[strlen(v) - 1] == '/')
@@ -658,14 +663,6 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
       return bad(r, group, *k, "unknown key");
     }
   }
-  if (src->type == KITH_SOURCE_FILES && !*src->path)
-    return bad(r, group, "path", "needed for a files source");
-  if (src->type == KITH_SOURCE_IMAP &&
-      !g_str_has_prefix(src->url, "imaps://") && !g_str_has_prefix(src->url, "imap://"))
-    return bad(r, group, "url", "'%s' is not an imaps:// or imap:// URL", src->url);
-  if (src->type == KITH_SOURCE_CALDAV &&
-      !g_str_has_prefix(src->url, "https://") && !g_str_has_prefix(src->url, "http://"))
-    return bad(r, group, "url", "'%s' is not an http(s):// URL", src->url);
   /* A password belongs in password_file (0600), never in the URL, where
    * `kith config`, the console and error lines would show it. */
   const char *scheme_end = strstr(src->url, "://");
@@ -679,6 +676,14 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
                                   "password_file");
     }
   }
+  if (src->type == KITH_SOURCE_FILES && !*src->path)
+    return bad(r, group, "path", "needed for a files source");
+  if (src->type == KITH_SOURCE_IMAP &&
+      !g_str_has_prefix(src->url, "imaps://") && !g_str_has_prefix(src->url, "imap://"))
+    return bad(r, group, "url", "'%s' is not an imaps:// or imap:// URL", src->url);
+  if (src->type == KITH_SOURCE_CALDAV &&
+      !g_str_has_prefix(src->url, "https://") && !g_str_has_prefix(src->url, "http://"))
+    return bad(r, group, "url", "'%s' is not an http(s):// URL", src->url);
   if (src->type != KITH_SOURCE_FILES && (!*src->user || !*src->password_file))
     return bad(r, group, !*src->user ? "user" : "password_file", "needed for an %s source", type);
   return TRUE;

@@ -7,6 +7,7 @@
 #include "rules/maintain.h"
 #include "store/crm.h"
 #include "store/report.h"
+#include "util/csv.h"
 #include "util/data.h"
 #include "util/error.h"
 #include "util/timeutil.h"
@@ -307,36 +308,12 @@ static json_t *dedup(kith_api *api, json_t *body, unsigned *code)
                    plan);
 }
 
-/* One CSV field, quoted as RFC 4180 says. Section 6: a value a spreadsheet
- * would evaluate (it begins with = + - @, a tab or a CR; an ICS UID can be
- * =HYPERLINK(...)) is written behind a ', so that it shows as text.
- * (kith's CLI printer does the same; one shared helper is to come.) */
-static void csv_field(GString *out, const char *v)
-{
-  gboolean formula = v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL;
-  if (!strpbrk(v, ",\"\r\n")) {
-    g_string_append_printf(out, "%s%s", formula ? "'" : "", v);
-    return;
-  }
-  g_string_append(out, formula ? "\"'" : "\"");
-  for (const char *p = v; *p; p++) {
-    if (*p == '"')
-      g_string_append_c(out, '"');
-    g_string_append_c(out, *p);
-  }
-  g_string_append_c(out, '"');
-}
-
 static gboolean csv_row(const char *const *values, gpointer data)
 {
-  GString *out = data;
+  /* Section 6: a download is for people, so a value a spreadsheet would
+   * evaluate (an ICS UID can be =HYPERLINK(...)) is written as text. */
   const kith_crm_object *o = kith_crm_object_lookup("Contact");
-  for (guint i = 0; i < o->n_columns; i++) {
-    if (i)
-      g_string_append_c(out, ',');
-    csv_field(out, values[i]);
-  }
-  g_string_append(out, "\r\n");
+  kith_csv_append_row(data, values, o->n_columns, KITH_CSV_SPREADSHEET_SAFE);
   return TRUE;
 }
 
@@ -402,9 +379,10 @@ static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char
   if (get && strcmp(path, "/api/v1/created") == 0 && strcmp(format, "csv") == 0) {
     g_autoptr(GString) csv = g_string_new(NULL);
     const kith_crm_object *o = kith_crm_object_lookup("Contact");
+    g_autofree const char **names = g_new(const char *, o->n_columns);
     for (guint i = 0; i < o->n_columns; i++)
-      g_string_append_printf(csv, "%s%s", i ? "," : "", o->columns[i].name);
-    g_string_append(csv, "\r\n");
+      names[i] = o->columns[i].name;
+    kith_csv_append_row(csv, names, o->n_columns, KITH_CSV_SPREADSHEET_SAFE);
     g_mutex_lock(api->ctx.lock);
     kith_crm_export_created(api->ctx.store, csv_row, csv, NULL);
     g_mutex_unlock(api->ctx.lock);

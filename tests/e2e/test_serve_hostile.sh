@@ -326,9 +326,19 @@ check "every line of the service log is JSON" '[ "$(grep -cv "^{" serve.log)" = 
 
 # ---- 7. no password in what the API serves ------------------------------------------------
 printf 'hunter2-refresh-token\n' > sf.refresh; chmod 600 sf.refresh
-cat kith.conf - > secrets.conf <<'CONF'
+# A password inside a URL is refused at start, and never printed.
+cat kith.conf - > urlpw.conf <<'CONF'
 [salesforce]
 login_url = https://kith:hunter2-in-url@127.0.0.1:1
+client_id = 3MVG9-kith-test
+refresh_token_file = sf.refresh
+CONF
+timeout 10 "$KITH" --config urlpw.conf serve >urlpw.out 2>urlpw.err; rc=$?
+check "a password in a URL is refused at start" '[ "$rc" = 2 ] && grep -q "before .@." urlpw.err'
+check "the refusal does not print it" '! grep -q "hunter2" urlpw.out urlpw.err'
+cat kith.conf - > secrets.conf <<'CONF'
+[salesforce]
+login_url = https://127.0.0.1:1
 client_id = 3MVG9-kith-test
 refresh_token_file = sf.refresh
 max_retries = 0

@@ -183,9 +183,7 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
                                            &error));
   g_assert_no_error(error);
   if (seq == 0) {
-    kith_decision x = {.action = "activity_skipped", .reason = "duplicate_activity",
-                       .rule = "R10", .activity_id = a->id, .detail = "ingested before"};
-    g_assert_true(kith_decider_emit(&f->d, &x, &error));
+    /* R10: counted, never logged again (CONTRACT.md section 6). */
     kith_activity_free(a);
     return "duplicate_activity";
   }

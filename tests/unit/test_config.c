@@ -122,10 +122,69 @@ static void test_config_refuses_unknown_and_bad(void)
   expect_error("this is not ini\n", "kith.conf");
 }
 
+/* The keys added for R2, R12, R28, R29, R44 and retention, with their
+ * contract defaults. */
+static void test_config_new_keys_and_defaults(void)
+{
+  g_autoptr(kith_config) d = kith_config_new_default();
+  g_assert_cmpstr(d->authserv_ids[0], ==, NULL);
+  g_assert_cmpint(d->retain_days, ==, 365);
+  g_assert_true(d->learn_aliases);
+  g_assert_true(d->defaults.conversation_only);
+  g_assert_cmpint(d->defaults.max_participants, ==, 50);
+  g_assert_false(d->enrich_email_on_bounce);
+  g_autoptr(GError) e = NULL;
+  g_autoptr(kith_config) c = load("[org]\nauthserv_ids = MX.Corp.Example, mx2.corp.example\n"
+                                  "retain_days = 30\nlearn_aliases = off\n"
+                                  "[aliases]\nJDoe@corp.example = John.Doe@corp.example\n"
+                                  "[profile S]\nusers = *\nconversation_only = off\n"
+                                  "max_participants = 0\n"
+                                  "[enrichment]\nEmail = on_bounce\n"
+                                  "[serve]\nallowed_hosts = Kith.Corp.Example, x:8080\n",
+                                  &e);
+  g_assert_no_error(e);
+  g_assert_cmpstr(c->authserv_ids[0], ==, "mx.corp.example");
+  g_assert_cmpstr(c->authserv_ids[1], ==, "mx2.corp.example");
+  g_assert_cmpint(c->retain_days, ==, 30);
+  g_assert_false(c->learn_aliases);
+  g_assert_cmpstr(g_hash_table_lookup(c->aliases, "jdoe@corp.example"), ==,
+                  "john.doe@corp.example");
+  const kith_profile *p = kith_config_profile_for(c, "ann@corp.example");
+  g_assert_false(p->conversation_only);
+  g_assert_cmpint(p->max_participants, ==, 0);
+  g_assert_true(c->enrich_email_on_bounce);
+  g_assert_cmpstr(c->serve.allowed_hosts[0], ==, "kith.corp.example");
+}
+
+/* A password in a URL is refused, and the error line never shows it. */
+static void test_config_url_password_refused(void)
+{
+  const char *bad[] = {
+      "[source m]\ntype = imap\nurl = imaps://ann:s3cret@imap.corp.example\nuser = ann\n"
+      "password_file = /x\n",
+      "[source m]\ntype = imap\nurl = http://ann:s3cret@imap.corp.example\nuser = ann\n"
+      "password_file = /x\n",
+      "[source c]\ntype = caldav\nurl = https://ann:s3cret@dav.corp.example/cal\nuser = ann\n"
+      "password_file = /x\n",
+      "[salesforce]\nlogin_url = https://u:s3cret@login.salesforce.com\n",
+      "[salesforce]\nlogin_url = ftp://u:s3cret@login.salesforce.com\n",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autoptr(GError) e = NULL;
+    g_autoptr(kith_config) c = load(bad[i], &e);
+    g_assert_null(c);
+    g_assert_error(e, KITH_ERROR, KITH_ERROR_USAGE);
+    g_assert_null(strstr(e->message, "s3cret"));
+    g_assert_nonnull(strstr(e->message, "before '@'"));
+  }
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/config/reads_every_key", test_config_reads_every_key);
+  g_test_add_func("/config/new_keys_and_defaults", test_config_new_keys_and_defaults);
+  g_test_add_func("/config/url_password_refused", test_config_url_password_refused);
   g_test_add_func("/config/defaults_r11_builtin_lists", test_config_defaults);
   g_test_add_func("/config/personal_domains_none_and_list", test_config_personal_domains_none_and_list);
   g_test_add_func("/config/refuses_unknown_and_bad", test_config_refuses_unknown_and_bad);
