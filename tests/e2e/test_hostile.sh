@@ -204,6 +204,38 @@ has_err "^kith: in/loop/sub/up: symbolic link loop" "a link to a parent folder i
 has_err "^kith: in/loop/self: " "a link to itself is reported"
 [ "$(new_activities)" = 1 ] && ok "the file inside the loop is read once" || fail "loop: $(head -n 1 out.txt)"
 
+# 11. Address groups nested 45,000 deep (GMime's group parser recursed once
+#     a level and overflowed the stack): the header is cut at 8 levels, the
+#     message captured, the cut named; in an mbox the messages after it too.
+$GEN deepgroups in/groups.eml 45000
+hostile "a Cc of 45,000 nested groups" 30 96 0 -- ingest in/groups.eml
+[ "$(new_activities)" = 1 ] && ok "the message with nested groups is captured" || fail "nested groups: $(head -n 1 out.txt)"
+has_err "^kith: in/groups.eml: warning: Cc: address groups nested deeper than 8" "the cut header is named in a warning"
+$GEN deepgroups_mbox in/groups.mbox 45000
+hostile "an mbox with the nested groups in its middle" 30 96 0 -- ingest in/groups.mbox
+[ "$(new_activities)" = 3 ] && ok "the messages after it are captured too" || fail "mbox with nested groups: $(head -n 1 out.txt)"
+mkdir -p in/md/cur in/md/new in/md/tmp
+cp in/groups.eml in/md/cur/1.eml
+$GEN deepgroups in/md/new/2 10
+hostile "a Maildir holding the nested groups" 30 96 0 -- ingest in/md
+rm -rf in/groups.eml in/groups.mbox in/md
+
+# 12. Two million header lines (989 MB in GMime): refused, named, bounded.
+$GEN manyheaders in/headers.eml 2000000
+hostile "2,000,000 header lines" 30 96 1 -- ingest in/headers.eml
+has_err "^kith: in/headers.eml: more than 10000 header fields" "the header count bound is named"
+rm -f in/headers.eml
+
+# 13. A VTIMEZONE that recurs every minute (or hour) from 1900: libical
+#     expanded it without end. Bounded: the event is read, its time as UTC.
+for kind in tzminutely tzhourly; do
+  $GEN $kind in/$kind.ics
+  hostile ".ics VTIMEZONE with FREQ=${kind#tz}" 20 96 any -- ingest in/$kind.ics
+  [ "$(new_activities)" = 1 ] && ok "the event in the hostile zone is captured (${kind#tz})" ||
+    fail "${kind#tz} zone: $(head -n 1 out.txt) $(head -c 200 err.txt)"
+done
+rm -f in/tz*.ics
+
 echo "# measured (wall time, peak RSS, exit status):"
 printf '%s' "$SUMMARY" | sed 's/^/#   /'
 [ "$skips" = 0 ] || echo "# $skips checks skipped: known bugs (see above)"

@@ -167,6 +167,45 @@ def nulheaders(f):
             b"nul\0local@acme.com\r\nSubject: nul\0subject\r\nX-Nul\0Name: v\r\n\r\nBody\0text\r\n")
 
 
+def groups(n):
+    """The security review's Cc: `a:` N times, folded into lines of 900."""
+    g = "a:" * n
+    return "Cc: " + "\r\n ".join(g[i:i + 900] for i in range(0, len(g), 900)) + "\r\n"
+
+
+def deepgroups(f, n):
+    f.write((header("groups", extra=groups(n)) + "\r\nHello Jane,\r\n\r\nAnn\r\n").encode())
+
+
+def deepgroups_mbox(f, n):
+    """Three messages, the one with the deep Cc in the middle."""
+    for i, extra in enumerate(("", groups(n), "")):
+        f.write(b"From ann.lee@corp.example Tue Mar  3 09:00:00 2026\n")
+        f.write((header("mbox%d" % i, to=person(i)[0] + " <" + person(i)[1] + ">", extra=extra)
+                 + "\r\nHello\r\n\r\n").encode())
+
+
+def manyheaders(f, n):
+    f.write(header("manyheaders").encode())
+    write_repeated(f, b"X-A: b\r\n", n * len(b"X-A: b\r\n"))
+    f.write(b"\r\nHello\r\n")
+
+
+def tzhang(f, freq):
+    """A VTIMEZONE whose observances recur every FREQ from 1900: libical
+    expands such a zone without end for the event that names it."""
+    f.write((("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hostile//EN\r\n"
+             "BEGIN:VTIMEZONE\r\nTZID:Evil\r\n"
+             "BEGIN:STANDARD\r\nDTSTART:19000101T000000\r\nRRULE:FREQ=%s\r\n"
+             "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000\r\nEND:STANDARD\r\n"
+             "BEGIN:DAYLIGHT\r\nDTSTART:19000101T000030\r\nRRULE:FREQ=%s\r\n"
+             "TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+             "BEGIN:VEVENT\r\nUID:evil-tz-1\r\nDTSTART;TZID=Evil:20260303T100000\r\n"
+             "SUMMARY:Sync\r\nORGANIZER;CN=Ann Lee:mailto:ann.lee@corp.example\r\n"
+             "ATTENDEE;CN=Jane Doe:mailto:jane.doe@acme.com\r\nEND:VEVENT\r\n"
+             "END:VCALENDAR\r\n") % (freq, freq)).encode())
+
+
 def main():
     if len(sys.argv) < 3:
         sys.stderr.write(__doc__)
@@ -196,6 +235,14 @@ def main():
             jsonlline(f, size)
         elif kind == "nulheaders":
             nulheaders(f)
+        elif kind == "deepgroups":
+            deepgroups(f, size)
+        elif kind == "deepgroups_mbox":
+            deepgroups_mbox(f, size)
+        elif kind == "manyheaders":
+            manyheaders(f, size)
+        elif kind in ("tzminutely", "tzhourly"):
+            tzhang(f, "MINUTELY" if kind == "tzminutely" else "HOURLY")
         else:
             sys.stderr.write("gen_hostile.py: unknown kind %s\n" % kind)
             return 2
