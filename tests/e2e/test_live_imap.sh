@@ -305,4 +305,41 @@ else
   fail "resume after the cut (exit $st, first $new1, then $new2 new / $seen2 seen: $(head -c 300 cut2.err))"
 fi
 
+
+# 9. hostile messages in a folder (#16): a Cc of 45,000 nested groups is cut
+#    and the message read; a message of 20,000 header fields is refused; the
+#    messages after both are read, and the cursor moves past them for good.
+hdir="$DOVECOT_DIR/home/ann/Maildir/.Hostile"
+mkdir -p "$hdir/cur" "$hdir/new" "$hdir/tmp"
+msg 77001 >"$hdir/new/1.h1.kithtest"
+python3 - "$hdir/new/2.h2.kithtest" <<'PY'
+import sys
+g = "a:" * 45000
+cc = "Cc: " + "\r\n ".join(g[i:i + 900] for i in range(0, len(g), 900))
+open(sys.argv[1], "w").write("Message-ID: <deep@contoso.example>\r\nDate: Tue, 03 Mar 2026 09:00:00 +0000\r\n"
+    "From: Deep Groups <deep@contoso.example>\r\nTo: Ann Lee <ann.lee@corp.example>\r\n" + cc +
+    "\r\nSubject: groups\r\n\r\nHello\r\n")
+PY
+{ printf 'Message-ID: <many@contoso.example>\r\nFrom: Many Headers <many@contoso.example>\r\nTo: ann.lee@corp.example\r\n'
+  for _ in $(seq 20000); do printf 'X-A: b\r\n'; done
+  printf '\r\nHello\r\n'; } >"$hdir/new/3.h3.kithtest"
+msg 77002 >"$hdir/new/4.h4.kithtest"
+dovecot_fix_owner ann
+printf '\n[source hostile]\ntype = imap\nurl = imaps://127.0.0.1:%s\nuser = ann\npassword_file = %s/pw\nca_file = %s/tls/cert.pem\nfolders = Hostile\n' \
+  "$DOVECOT_TLS_PORT" "$LIVE" "$LIVE" >>kith.conf
+run hostile1 ingest --source hostile
+read -r hnew _ <<<"$(counts hostile1)"
+if [ "$st" = 1 ] && [ "${hnew:-0}" = 3 ] && grep -q 'more than 10000 header fields' hostile1.err &&
+  grep -q 'warning: Cc: address groups nested deeper than 8' hostile1.err; then
+  ok "hostile IMAP messages: the deep Cc cut and read, the 20,000 headers refused, the others read (3 new)"
+else
+  fail "hostile IMAP messages (exit $st, new ${hnew:-?}: $(head -c 400 hostile1.err) $(head -c 300 hostile1.out))"
+fi
+run hostile2 ingest --source hostile
+if [ "$st" = 0 ] && [ "$(counts hostile2)" = "0 0" ] && [ ! -s hostile2.err ]; then
+  ok "the cursor moved past the refused message: the next sync reads nothing again"
+else
+  fail "after the hostile folder (exit $st, '$(counts hostile2)': $(head -c 300 hostile2.err))"
+fi
+
 finish
