@@ -14,6 +14,10 @@ static const char *const suffixes[] = {"jr", "sr", "ii", "iii", "phd", "md", "mb
 static const char *const dotted_suffixes[] = {"phd", "md", "mba", NULL};
 static const char *const particles[] = {"van", "von", "de", "da", "del", "der",
                                         "di",  "du",  "la", "le", NULL};
+/* R4: generational words stay with the surname; compared casefolded. */
+static const char *const generational[] = {"junior", "júnior", "filho", "neto", "sobrinho", NULL};
+/* R4: words a Notes or Exchange gateway puts beside a mailbox's name. */
+static const char *const system_words[] = {"notes", "mail", "exchange", NULL};
 
 /* Words of a team or role mailbox ("Contoso Alerts", "Customer Service").
  * The weak ones are also surnames (Steve Jobs), so they count only when a
@@ -22,10 +26,11 @@ static const char *const role_strong[] = {
     "team", "support", "sales", "info", "alert", "alerts", "notification",
     "notifications", "billing", "accounts", "payable", "receivable", "noreply",
     "no-reply", "donotreply", "do-not-reply", "admin", "helpdesk", "newsletter",
-    "marketing", "hr", "careers", "customer", "customers", "feedback", NULL};
+    "marketing", "hr", "careers", "customer", "customers", "feedback", "announcement",
+    "announcements", "relations", "resources", "committee", NULL};
 static const char *const role_weak[] = {"service", "services", "desk", "office", "jobs",
                                         "contact", "hello", "security", "orders", "the",
-                                        NULL};
+                                        "general", "human", "public", NULL};
 
 static gboolean in_list(const char *const *list, const char *word)
 {
@@ -284,36 +289,50 @@ static gboolean is_role_name(GPtrArray *words)
   return other == 0 || (other == 1 && strong > 0);
 }
 
-/* TRUE when the name's letters are all upper- or all lower-case Latin, the
- * only case R4 re-cases; other scripts and mixed case stay as written. */
-static gboolean wants_recase(GPtrArray *words)
+/* --- letter case (R4) --- */
+
+/* TRUE when WORD is in capitals: no small letter, but for a "Mc" before
+ * capitals ("McFARLING"). Sets *LATIN to FALSE on a letter of another
+ * script, which R4 never re-cases. */
+static gboolean in_capitals(const char *word, gboolean *latin)
 {
-  gboolean upper = FALSE, lower = FALSE;
-  for (guint i = 0; i < words->len; i++)
-    for (const char *p = g_ptr_array_index(words, i); *p; p = g_utf8_next_char(p)) {
-      gunichar c = g_utf8_get_char(p);
-      if (!g_unichar_isalpha(c))
-        continue;
-      GUnicodeScript script = g_unichar_get_script(c);
-      if (script != G_UNICODE_SCRIPT_LATIN && script != G_UNICODE_SCRIPT_COMMON &&
-          script != G_UNICODE_SCRIPT_INHERITED)
-        return FALSE;
-      if (g_unichar_isupper(c) || g_unichar_istitle(c))
-        upper = TRUE;
-      else if (g_unichar_islower(c))
-        lower = TRUE;
-    }
-  return upper != lower;
+  const char *p = word;
+  if (g_str_has_prefix(p, "Mc") && g_unichar_isupper(g_utf8_get_char(p + 2)))
+    p += 2;
+  for (; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (!g_unichar_isalpha(c))
+      continue;
+    GUnicodeScript script = g_unichar_get_script(c);
+    if (script != G_UNICODE_SCRIPT_LATIN && script != G_UNICODE_SCRIPT_COMMON &&
+        script != G_UNICODE_SCRIPT_INHERITED)
+      *latin = FALSE;
+    if (g_unichar_islower(c))
+      return FALSE;
+  }
+  return TRUE;
 }
 
-/* The usual capitalisation of one word: each hyphenated part capitalised,
- * "Mc" followed by a capital, a capital after a one-letter "O'" or "D'". */
+/* R4: a name is re-cased only when every word is in capitals, in Latin
+ * letters; any word in mixed or small letters keeps it as written. */
+static gboolean wants_recase(GPtrArray *words)
+{
+  gboolean latin = TRUE;
+  for (guint i = 0; i < words->len; i++)
+    if (!in_capitals(g_ptr_array_index(words, i), &latin))
+      return FALSE;
+  return latin && words->len > 0;
+}
+
+/* R4's capitalisation of one word: first letter capital, the rest small,
+ * and a capital again after "Mc", "O'", "D'" and a hyphen. */
 static char *recase_word(const char *word)
 {
   g_autofree char *low = g_utf8_strdown(word, -1);
   GString *out = g_string_sized_new(strlen(low));
   gboolean cap = TRUE;
   guint part_len = 0; /* letters since the start of this part */
+  gunichar first = 0; /* of this part */
   for (const char *p = low; *p; p = g_utf8_next_char(p)) {
     gunichar c = g_utf8_get_char(p);
     g_string_append_unichar(out, cap ? g_unichar_totitle(c) : c);
@@ -323,30 +342,32 @@ static char *recase_word(const char *word)
       part_len = 0;
       continue;
     }
-    if (is_single_quote(c) && part_len == 1) {
+    if (is_single_quote(c) && part_len == 1 && (first == 'o' || first == 'd')) {
       cap = TRUE;
       continue;
     }
-    part_len++;
+    if (part_len++ == 0)
+      first = c;
     if (part_len == 2 && g_str_has_suffix(out->str, "Mc") && g_utf8_get_char(g_utf8_next_char(p)))
       cap = TRUE;
   }
   return g_string_free(out, FALSE);
 }
 
-/* Joins WORDS[FROM..] with spaces; in LastName particles before the final
+/* Joins WORDS[FROM..TO) with spaces; in LastName particles before the final
  * word are lower-cased when re-casing ("VAN DER BERG" -> "van der Berg"). */
-static char *join_words(GPtrArray *words, guint from, gboolean recase, gboolean is_last)
+static char *join_words(GPtrArray *words, guint from, guint to, gboolean recase,
+                        gboolean is_last)
 {
   GString *out = g_string_new(NULL);
-  for (guint i = from; i < words->len; i++) {
+  for (guint i = from; i < to; i++) {
     const char *w = g_ptr_array_index(words, i);
     if (out->len)
       g_string_append_c(out, ' ');
     if (!recase)
       g_string_append(out, w);
     else {
-      gboolean particle = is_last && i + 1 < words->len && is_particle(w);
+      gboolean particle = is_last && i + 1 < to && is_particle(w);
       g_autofree char *r = particle ? g_utf8_strdown(w, -1) : recase_word(w);
       g_string_append(out, r);
     }
@@ -354,21 +375,114 @@ static char *join_words(GPtrArray *words, guint from, gboolean recase, gboolean 
   return g_string_free(out, FALSE);
 }
 
-/* TRUE when DISPLAY, stripped of quotes, is just the local part of EMAIL
- * ("jdoe" for jdoe@x.com): that is a mailbox, not a name. */
-static gboolean is_local_part(const char *text, const char *email)
+/* --- what mail systems add around a name (R4) --- */
+
+/* An X.500 name inside angle brackets, from P (after the '<') to END:
+ * "/O=ENRON/OU=NA/CN=RECIPIENTS/CN=LKITCHEN". */
+static gboolean is_x500(const char *p, const char *end)
 {
-  const char *at = email ? strrchr(email, '@') : NULL;
-  if (!at || at == email)
+  if (p >= end || *p != '/')
     return FALSE;
-  g_autofree char *local = g_utf8_casefold(email, at - email);
-  g_autofree char *trimmed = g_strstrip(g_strdup(text));
-  g_autofree char *mine = g_utf8_casefold(trimmed, -1);
-  return strcmp(local, mine) == 0;
+  const char *s = ++p;
+  while (p < end && g_ascii_isalpha(*p))
+    p++;
+  return p > s && p < end && *p == '=';
+}
+
+/* A Notes address inside angle brackets: a name, its path and a Notes
+ * domain ("Bob M Hall/NA/Enron@ENRON"). */
+static gboolean is_notes_address(const char *p, const char *end)
+{
+  const char *slash = memchr(p, '/', end - p);
+  const char *at = slash ? memchr(slash, '@', end - slash) : NULL;
+  return slash && slash > p && at;
+}
+
+/* Removes the X.500 and Notes addresses Exchange and Notes put in angle
+ * brackets after a name; other brackets stay, so markup is still seen. */
+static char *drop_system_addresses(const char *s)
+{
+  GString *out = g_string_sized_new(strlen(s));
+  for (const char *p = s; *p;) {
+    const char *close = *p == '<' ? strchr(p, '>') : NULL;
+    const char *end = close ? close : p + strlen(p);
+    if (*p == '<' && (is_x500(p + 1, end) || is_notes_address(p + 1, end))) {
+      g_string_append_c(out, ' ');
+      p = close ? close + 1 : end;
+      continue;
+    }
+    g_string_append_c(out, *p++);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* R4: everything from the first '/' on is a Lotus Notes path
+ * ("Paul Drexelius/CES/ColumbiaGas"). A slash inside the first word that
+ * a space follows joins two given names of one mailbox ("Barbara/Kim
+ * Jones"): the second given name goes, the surname stays. */
+static void cut_notes_path(char *text)
+{
+  char *slash = strchr(text, '/');
+  if (!slash)
+    return;
+  const char *first = text + strspn(text, " \"'");
+  gboolean in_first_word = slash > first && !memchr(first, ' ', slash - first) &&
+                           !memchr(first, ',', slash - first);
+  char *space = strchr(slash, ' ');
+  if (in_first_word && space && !strpbrk(slash + 1, "/@")) {
+    memmove(slash, space, strlen(space) + 1);
+    return;
+  }
+  *slash = '\0';
+}
+
+/* A Notes domain or an address book's company after a name ("Steven J
+ * Kean@EES", "Amirault, Paul@AEC"): one '@', a name with a space or a
+ * comma before it (no local part has either), and after it no dot, so it
+ * is no mail domain. It is cut off; an address stays whole and names no
+ * one. */
+static void cut_notes_domain(char *text)
+{
+  char *at = strchr(text, '@');
+  if (!at || strchr(at + 1, '@'))
+    return;
+  const char *head = text + strspn(text, " \"'");
+  const char *head_end = at;
+  while (head_end > head && head_end[-1] == ' ')
+    head_end--;
+  if (!memchr(head, ' ', head_end - head) && !memchr(head, ',', head_end - head))
+    return;
+  gboolean alnum = FALSE;
+  for (const char *p = at + 1; *p; p++) {
+    if (!g_ascii_isalnum(*p) && !((guchar)*p & 0x80) && !strchr(" _-&'\"", *p))
+      return;
+    alnum = alnum || g_ascii_isalnum(*p) || ((guchar)*p & 0x80);
+  }
+  if (alnum)
+    *at = '\0';
+}
+
+/* R4: a trailing " - CODE" after "Last, First", CODE one word of capitals
+ * and digits ("Cherry, Brian - TPBKC", "Suwara, J.- TPJUS"), is dropped. */
+static void cut_code(char *text)
+{
+  char *comma = strchr(text, ',');
+  char *dash = strrchr(text, '-');
+  if (!comma || !dash || dash < comma)
+    return;
+  const char *code = dash + 1 + strspn(dash + 1, " ");
+  gboolean spaced = code > dash + 1 || (dash > text && dash[-1] == ' ');
+  gsize n = strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+  gboolean letter = FALSE;
+  for (gsize i = 0; i < n; i++)
+    letter = letter || g_ascii_isalpha(code[i]);
+  if (spaced && letter && n >= 2 && code[n + strspn(code + n, " ")] == '\0')
+    *dash = '\0';
 }
 
 /* "Jane Doe | Contoso", "Jane Doe - Contoso": what follows a spaced
- * separator names a company or a team, not the person. */
+ * separator names a company or a team, not the person. A dash glued to the
+ * name ("Ken Lay- Chairman of the Board") counts when a job title follows. */
 static void cut_separators(char *text)
 {
   static const char *const seps[] = {" | ", " - ", " \u2013 ", " \u2014 ", " / ", " @ ", NULL};
@@ -377,6 +491,102 @@ static void cut_separators(char *text)
     if (at && at != text)
       *at = '\0';
   }
+  for (char *dash = strstr(text, "- "); dash; dash = strstr(dash + 1, "- "))
+    if (dash > text && dash[-1] != ' ' && kith_title_is_title(NULL, dash + 2)) {
+      *dash = '\0';
+      return;
+    }
+}
+
+/* S's letters and digits, casefolded, for comparing a name with a local
+ * part "ignoring its punctuation". */
+static char *squeeze(const char *s, gssize len)
+{
+  g_autofree char *folded = g_utf8_casefold(s, len);
+  GString *out = g_string_sized_new(strlen(folded));
+  for (const char *p = folded; *p; p = g_utf8_next_char(p))
+    if (g_unichar_isalnum(g_utf8_get_char(p)))
+      g_string_append_unichar(out, g_utf8_get_char(p));
+  return g_string_free(out, FALSE);
+}
+
+/* R4: TRUE when TEXT, once the words "notes", "mail" and "exchange" and
+ * the punctuation around words are gone, is one word equal to EMAIL's
+ * local part, any case and ignoring punctuation ("NOTES -PDREXEL *" for
+ * pdrexel@, "clint.dean" for clint.dean@): a mailbox, not a name. */
+static gboolean is_mailbox_name(const char *text, const char *email)
+{
+  const char *at = email ? strrchr(email, '@') : NULL;
+  if (!at || at == email)
+    return FALSE;
+  g_auto(GStrv) parts = g_strsplit(text, " ", -1);
+  const char *only = NULL, *any = NULL;
+  guint others = 0, words = 0;
+  for (char **p = parts; *p; p++) {
+    g_autofree char *word = clean_word(*p);
+    if (!word)
+      continue;
+    words++;
+    any = *p;
+    if (matches_list(system_words, word))
+      continue;
+    others++;
+    only = *p;
+  }
+  /* "Mail" alone for mail@ is that mailbox too */
+  if (others == 0 && words == 1)
+    only = any;
+  else if (others != 1)
+    return FALSE;
+  g_autofree char *local = squeeze(email, at - email);
+  g_autofree char *mine = squeeze(only, -1);
+  return *mine && strcmp(local, mine) == 0;
+}
+
+/* --- first and last --- */
+
+static gboolean is_generational(const char *word)
+{
+  g_autofree char *folded = g_utf8_casefold(word, -1);
+  return in_list(generational, folded);
+}
+
+/* One letter, with or without a period: "B.", "W". */
+static gboolean is_initial(const char *word)
+{
+  gunichar c = g_utf8_get_char(word);
+  const char *rest = g_utf8_next_char(word);
+  return g_unichar_isalpha(c) && (!*rest || strcmp(rest, ".") == 0);
+}
+
+/* A given name: two letters or more and no period ("David", not "R."). */
+static gboolean is_given_name(const char *word)
+{
+  return g_utf8_strlen(word, -1) >= 2 && !strchr(word, '.') && !is_particle(word);
+}
+
+/* How many words of FIRST make the FirstName: R4 takes the first word, or
+ * an initial and the given name after it ("B. David") when that name
+ * stands before the LastName, which starts at word LIMIT. */
+static guint first_name_len(GPtrArray *first, guint limit)
+{
+  if (limit >= 2 && is_initial(g_ptr_array_index(first, 0)) &&
+      is_given_name(g_ptr_array_index(first, 1)))
+    return 2;
+  return 1;
+}
+
+/* Where the LastName starts in WORDS, a name without a comma: the last
+ * word with the particles before it; a generational word brings the
+ * surname before it along (R4). Never the first word. */
+static guint last_name_start(GPtrArray *words)
+{
+  guint from = words->len - 1;
+  if (from > 1 && is_generational(g_ptr_array_index(words, from)))
+    from--;
+  while (from > 1 && is_particle(g_ptr_array_index(words, from - 1)))
+    from--;
+  return from;
 }
 
 static char *segment_text(GPtrArray *seg)
@@ -387,19 +597,41 @@ static char *segment_text(GPtrArray *seg)
   return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
+/* The display name's text once what mail systems add is gone, or NULL when
+ * it names no one: an address, markup, a mailbox's own name. */
+static char *name_text(const char *display, const char *email)
+{
+  g_autofree char *valid = g_utf8_make_valid(display, -1);
+  g_autofree char *text = drop_system_addresses(valid);
+  cut_notes_path(text);
+  cut_notes_domain(text);
+  if (strchr(text, '@'))
+    return NULL;
+  g_autofree char *unbracketed = drop_brackets(text);
+  char *plain = drop_quotes(unbracketed);
+  /* R4: markup ("<script>x</script>", a quoted "<b>Jane</b>") is no one's
+   * name, and what it hides should not reach a CRM record either. A '_'
+   * is in list and mailbox names ("All_ENA_EGM_EIM"), never in a person's,
+   * and "DL-" opens an Exchange distribution list's. */
+  if (strpbrk(plain, "<>_") || g_str_has_prefix(plain + strspn(plain, " "), "DL-")) {
+    g_free(plain);
+    return NULL;
+  }
+  cut_code(plain);
+  cut_separators(plain);
+  if (is_mailbox_name(plain, email)) {
+    g_free(plain);
+    return NULL;
+  }
+  return plain;
+}
+
 static gboolean parse(const char *display, const char *email, char **out_first, char **out_last)
 {
-  if (!display || strnlen(display, MAX_DISPLAY + 1) > MAX_DISPLAY || strchr(display, '@'))
+  if (!display || strnlen(display, MAX_DISPLAY + 1) > MAX_DISPLAY)
     return FALSE;
-  g_autofree char *valid = g_utf8_make_valid(display, -1);
-  g_autofree char *unbracketed = drop_brackets(valid);
-  g_autofree char *text = drop_quotes(unbracketed);
-  /* R4: markup ("<script>x</script>", a quoted "<b>Jane</b>") is no one's
-   * name, and what it hides should not reach a CRM record either. */
-  if (strpbrk(text, "<>"))
-    return FALSE;
-  cut_separators(text);
-  if (is_local_part(text, email))
+  g_autofree char *text = name_text(display, email);
+  if (!text)
     return FALSE;
 
   g_autoptr(GPtrArray) tokens = tokenize(text);
@@ -424,27 +656,51 @@ static gboolean parse(const char *display, const char *email, char **out_first, 
 
   if (segs->len >= 2) {
     /* "Last, First": what stands before the comma is the LastName as its
-     * owner wrote it; FirstName is the first word after it. */
+     * owner wrote it; FirstName comes from the words after it. */
     GPtrArray *last = g_ptr_array_index(segs, 0);
     GPtrArray *first = g_ptr_array_index(segs, 1);
-    g_autoptr(GPtrArray) one = g_ptr_array_new();
-    g_ptr_array_add(one, g_ptr_array_index(first, 0));
-    *out_first = join_words(one, 0, recase, FALSE);
-    *out_last = join_words(last, 0, recase, TRUE);
+    *out_first = join_words(first, 0, first_name_len(first, first->len), recase, FALSE);
+    *out_last = join_words(last, 0, last->len, recase, TRUE);
     return TRUE;
   }
 
-  g_autoptr(GPtrArray) first = g_ptr_array_new();
-  g_ptr_array_add(first, g_ptr_array_index(words, 0));
-  *out_first = join_words(first, 0, recase, FALSE);
-  if (words->len == 1)
+  if (words->len == 1) {
+    *out_first = join_words(words, 0, 1, recase, FALSE);
     return TRUE;
-  /* The last word takes the particles before it, never the first word. */
-  guint from = words->len - 1;
-  while (from > 1 && is_particle(g_ptr_array_index(words, from - 1)))
-    from--;
-  *out_last = join_words(words, from, recase, TRUE);
+  }
+  guint from = last_name_start(words);
+  *out_first = join_words(words, 0, first_name_len(words, from), recase, FALSE);
+  *out_last = join_words(words, from, words->len, recase, TRUE);
   return TRUE;
+}
+
+void kith_name_recase(char **first, char **last)
+{
+  g_return_if_fail(first != NULL && last != NULL);
+  gboolean valid = (!*first || g_utf8_validate(*first, -1, NULL)) &&
+                   (!*last || g_utf8_validate(*last, -1, NULL));
+  if (!valid)
+    return; /* not text R4 can read: kept as it is */
+  g_auto(GStrv) fw = g_strsplit(*first ? *first : "", " ", -1);
+  g_auto(GStrv) lw = g_strsplit(*last ? *last : "", " ", -1);
+  g_autoptr(GPtrArray) words = g_ptr_array_new();
+  for (char **w = fw; *w; w++)
+    if (**w)
+      g_ptr_array_add(words, *w);
+  guint n_first = words->len;
+  for (char **w = lw; *w; w++)
+    if (**w)
+      g_ptr_array_add(words, *w);
+  if (!wants_recase(words))
+    return;
+  if (*first) {
+    g_free(*first);
+    *first = join_words(words, 0, n_first, TRUE, FALSE);
+  }
+  if (*last) {
+    g_free(*last);
+    *last = join_words(words, n_first, words->len, TRUE, TRUE);
+  }
 }
 
 /* A mailbox names the same few people over and over: each thread keeps the
