@@ -1,6 +1,7 @@
 /* signature.c - Title, Phone, MailingCountry/State and a name from the signature (R4, R5). */
 #include "extract/signature.h"
 
+#include "extract/name.h"
 #include "extract/phone.h"
 #include "extract/reply.h"
 #include "extract/signame.h"
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #define MAX_BLOCK 14 /* lines of a signature after the name line */
+#define MAX_GAP 2    /* R5: blank lines between a closing and the name line */
 
 /* Bytes kept of each field given: four for each character Salesforce's
  * Contact field holds, so no value it would take is cut. */
@@ -222,15 +224,20 @@ static gboolean find_anchor_by_address(GPtrArray *own, const char *email, anchor
   return FALSE;
 }
 
-/* With no name from the display name or the address: the line right after a
- * closing or a "-- " delimiter, when it is two or three name words. */
+/* With no name from the display name or the address: the line after a
+ * closing or a "-- " delimiter, when it is two or three name words. R5: up
+ * to two blank lines may stand between them ("Thank you." and, two blank
+ * lines below, "Mary S. Rembert"), not three. */
 static gboolean find_anchor_after_closing(GPtrArray *own, anchor *a)
 {
   for (gint i = (gint)own->len - 2; i >= 0; i--) {
     const char *l = line_at(own, i);
     if (!is_closing(l) && !is_delimiter(l))
       continue;
-    if (name_line_anchor(own, (guint)i + 1, a))
+    guint at = (guint)i + 1;
+    while (at < own->len && at - (guint)i <= MAX_GAP && kith_sigtext_blank(line_at(own, at)))
+      at++;
+    if (name_line_anchor(own, at, a))
       return TRUE;
   }
   return FALSE;
@@ -408,6 +415,8 @@ kith_signature *kith_signature_extract(const char *text, const char *email, cons
     if (!display_full && !first_only) {
       sig->first_name = g_steal_pointer(&a.first);
       sig->last_name = g_steal_pointer(&a.last);
+      /* R5: a name line in capitals is re-cased as R4 says */
+      kith_name_recase(&sig->first_name, &sig->last_name);
     }
   }
   g_free(a.first);

@@ -225,6 +225,62 @@ static void test_signature_r4_name_when_display_gave_none(void)
   g_assert_cmpstr(f->last_name, ==, "Wright");
 }
 
+/* The name fields a signature gives, NULL when none. */
+static void expect_sig_name(const char *text, const char *email, const char *display_first,
+                            const char *first, const char *last, const char *title)
+{
+  g_autoptr(kith_signature) sig = kith_signature_extract(text, email, display_first, NULL);
+  g_assert_cmpstr(sig->first_name, ==, first);
+  g_assert_cmpstr(sig->last_name, ==, last);
+  g_assert_cmpstr(sig->title, ==, title);
+}
+
+/* R5: the name line may follow the closing after up to two blank lines, not
+ * three. The Enron message is shackleton-s_notes_inbox_1791 of the Quagga
+ * set, sent from rembm@ with no display name. */
+static void test_signature_r5_name_after_two_blank_lines(void)
+{
+  static const char *const body =
+      "Pursuant to the e-mail previously sent regarding closing documents for the\n"
+      "above transaction, attached are clean copies in Word Perfect format.\n\n"
+      "Thank you.\n%s"
+      "Mary S. Rembert\nAndrews & Kurth L.L.P.\n1717 Main Street\nSuite 3700\n"
+      "Dallas, Texas  75201\n(214) 659-4437\nFAX:  (214) 659-4401\n";
+  static const char *const gaps[] = {"", "\n", "\n\n", "\n\n\n"};
+  for (guint i = 0; i < G_N_ELEMENTS(gaps); i++) {
+    g_autofree char *text = g_strdup_printf(body, gaps[i]);
+    g_autoptr(kith_signature) sig =
+        kith_signature_extract(text, "rembm@andrews-kurth.com", NULL, NULL);
+    g_assert_cmpstr(sig->first_name, ==, i < 3 ? "Mary" : NULL);
+    g_assert_cmpstr(sig->last_name, ==, i < 3 ? "Rembert" : NULL);
+    g_assert_cmpstr(sig->phone, ==, i < 3 ? "+1 214 659 4437" : NULL);
+  }
+  /* after a "-- " line likewise */
+  expect_sig_name("Hi,\n\n-- \n\n\nOlivia Wright\nHead of Operations\n", "ow1@contoso.com", NULL,
+                  "Olivia", "Wright", "Head of Operations");
+  expect_sig_name("Hi,\n\n-- \n\n\n\nOlivia Wright\nHead of Operations\n", "ow1@contoso.com",
+                  NULL, NULL, NULL, NULL);
+}
+
+/* R5: a name line in capitals is re-cased as R4 says; a Title is kept as
+ * written, capitals and all. */
+static void test_signature_r5_name_in_capitals(void)
+{
+  expect_sig_name("See you there.\n\nThanks,\nMARY S. REMBERT\nVICE PRESIDENT\n",
+                  "rembm@andrews-kurth.com", NULL, "Mary", "Rembert", "VICE PRESIDENT");
+  expect_sig_name("Thank you,\n\nMURIEL McFARLING\n", "mcfam@andrews-kurth.com", NULL, "Muriel",
+                  "McFarling", NULL);
+  expect_sig_name("Hi,\n\nBest,\nOLIVIA WRIGHT\nHEAD OF OPERATIONS\n",
+                  "olivia.wright@contoso.com", NULL, "Olivia", "Wright", "HEAD OF OPERATIONS");
+  expect_sig_name("Hi,\n\nBest,\nOLIVIA WRIGHT\nHead of Operations\n", "olivia@contoso.com",
+                  "Olivia", "Olivia", "Wright", "Head of Operations");
+  expect_sig_name("Hi,\n\nBest,\nLUCA DI STEFANO\n", "luca.distefano@contoso.it", NULL, "Luca",
+                  "di Stefano", NULL);
+  /* a word in mixed case: the line as written */
+  expect_sig_name("Hi,\n\nBest,\nOlivia WRIGHT\n", "olivia.wright@contoso.com", NULL, "Olivia",
+                  "WRIGHT", NULL);
+}
+
 /* ---- the project's own labelled set ---- */
 
 static void test_signature_r5_labelled_set(void)
@@ -719,6 +775,9 @@ int main(int argc, char **argv)
   g_test_add_func("/signature/r5_couple_signs", test_signature_r5_couple_signs);
   g_test_add_func("/signature/r4_name_when_display_gave_none",
                   test_signature_r4_name_when_display_gave_none);
+  g_test_add_func("/signature/r5_name_after_two_blank_lines",
+                  test_signature_r5_name_after_two_blank_lines);
+  g_test_add_func("/signature/r5_name_in_capitals", test_signature_r5_name_in_capitals);
   g_test_add_func("/signature/r5_fields_lose_escapes", test_signature_r5_fields_lose_escapes);
   g_test_add_func("/signature/r5_markup_is_no_title", test_signature_r5_markup_is_no_title);
   g_test_add_func("/signature/r5_labelled_set", test_signature_r5_labelled_set);
