@@ -47,6 +47,8 @@ void kith_activity_free(kith_activity *a)
   g_free(a->warning);
   if (a->auth_results)
     g_ptr_array_unref(a->auth_results);
+  if (a->bounced)
+    g_ptr_array_unref(a->bounced);
   if (a->prepared && a->prepared_free)
     a->prepared_free(a->prepared);
   g_free(a);

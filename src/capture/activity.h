@@ -51,6 +51,8 @@ typedef struct {
   GPtrArray *auth_results;
   /* R12, set by the pipeline from auth_results and [org] authserv_ids. */
   gboolean unauthenticated;
+  /* R45: addresses a delivery-status notification says failed; NULL when none. */
+  GPtrArray *bounced;
   /* Something the reader changed to read it safely (a header cut), for the
    * administrator to see; NULL when nothing. */
   char *warning;

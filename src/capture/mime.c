@@ -2,6 +2,7 @@
 #include "capture/mime.h"
 
 #include "capture/automatic.h"
+#include "capture/dsn.h"
 #include "util/error.h"
 
 #include <errno.h>
@@ -137,6 +138,10 @@ kith_activity *kith_mime_activity_from_message(GMimeMessage *m, const char *orig
   }
   a->automatic = kith_automatic_headers(headers) != NULL ||
                  kith_automatic_subject(a->subject);
+  /* R45: a delivery-status notification is automatic mail (R10) of itself,
+   * with or without an Auto-Submitted header, and names who bounced. */
+  if (kith_dsn_read(m, &a->bounced))
+    a->automatic = TRUE;
   /* No signature is read from automatic mail (R10): its text is not wanted. */
   a->sender_text = a->automatic ? NULL : kith_mime_sender_text(m);
   return a;
@@ -344,6 +349,18 @@ void kith_mime_keep_all_headers(gboolean all)
   keep_all_headers = all;
 }
 
+/* Whether the header value at P (the header block ends at END) begins,
+ * past white space and folding, with multipart/report. */
+static gboolean value_is_report(const char *p, const char *end)
+{
+  static const char want[] = "multipart/report";
+  const gsize n = sizeof want - 1;
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+                     (*p == '\n' && p + 1 < end && (p[1] == ' ' || p[1] == '\t'))))
+    p++;
+  return (gsize)(end - p) >= n && g_ascii_strncasecmp(p, want, n) == 0;
+}
+
 /* Writes to OUT the message in DATA (LEN bytes, its header block the first
  * HEAD, blank line included) with only the headers header_wanted keeps, in
  * their order and as written; with BODY the rest of the message follows,
@@ -351,7 +368,9 @@ void kith_mime_keep_all_headers(gboolean all)
  * is anything but plain "Name: value" fields with continuation lines (a
  * NUL byte, a line without a colon): GMime then reads the message as it is.
  * FALSE too when no header an activity is made from is kept, so that a
- * message of none of them is judged on all it has. */
+ * message of none of them is judged on all it has, and, without BODY, for
+ * a report (R45): its header block is then read whole, Content-Type too,
+ * and tells the reader that the body is to be read after all. */
 static gboolean kept_headers(const guint8 *data, gsize len, gsize head, gboolean body,
                              GByteArray *out)
 {
@@ -378,6 +397,9 @@ static gboolean kept_headers(const guint8 *data, gsize len, gsize head, gboolean
         if (line[i] <= ' ' || line[i] > '~')
           return FALSE; /* not a field name (RFC 5322 ftext): GMime judges it */
       keep = header_wanted(line, name_len, body, &identifies);
+      if (!keep && !body && name_is(line, name_len, "Content-Type") &&
+          value_is_report(line + name_len + 1, (const char *)data + head))
+        return FALSE;
     }
     if (keep)
       g_byte_array_append(out, (const guint8 *)line, n);
@@ -456,7 +478,9 @@ static kith_activity *parse_bounded(const guint8 *data, gsize len, const char *w
     g_autoptr(GError) error = NULL;
     kith_activity *a = m ? kith_mime_activity_from_message(m, where, &error) : NULL;
     const kith_participant *from = a ? first_sender(a) : NULL;
-    if (from && strcmp(from->domain, domain) == 0) {
+    /* A report's body is read whoever sent it: a delivery-status
+     * notification's failed recipients are in it (R45). */
+    if (from && strcmp(from->domain, domain) == 0 && !kith_dsn_is_report(m)) {
       kith_activity_forget_text(a);
       return a;
     }

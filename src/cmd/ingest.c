@@ -7,6 +7,7 @@
 #include "extract/signature.h"
 #include "extract/title.h"
 #include "rules/decide.h"
+#include "store/bounce.h"
 #include "store/outbox.h"
 #include "store/privacy.h"
 #include "store/schema.h"
@@ -279,6 +280,9 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
     return TRUE;
   }
   c->result->new_activities++;
+  /* R45: who a notification says bounced, and who wrote again since. */
+  if (!kith_state_bounce_note(c->store, a, &c->error))
+    return FALSE;
   if (!a->prepared || a->prepared_free != prepared_free)
     prepare(a, c); /* a reader that has no worker threads */
   const prepared *pr = a->prepared;

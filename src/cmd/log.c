@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 
 #include "extract/address.h"
+#include "store/bounce.h"
 #include "store/crm.h"
 #include "store/outbox.h"
 #include "store/state.h"
@@ -185,6 +186,16 @@ int kith_cmd_explain(kith_cmd *cmd)
     printf("  suppressed: removed by an administrator, never created again (R50); "
            "'kith unsuppress %s' lifts it\n", email);
   guint seen = 0;
+  gint64 bounced_at = 0;
+  g_autofree char *bounce_id = NULL;
+  kith_bounce_state bounce = kith_state_bounced(store, email, &bounced_at, &bounce_id, &error);
+  if (bounce == KITH_BOUNCE_ERROR)
+    return kith_cmd_fail(error);
+  if (bounce == KITH_BOUNCE_FOUND) {
+    g_autofree char *when = kith_time_format(bounced_at);
+    printf("  bounced: at %s (activity %s); mail it sends later ends it (R45)\n", when, bounce_id);
+    seen++;
+  }
   printf("activities naming it:\n");
   if (!kith_state_activities_for(store, email, explain_activity, &seen, &error))
     return kith_cmd_fail(error);

@@ -33,6 +33,8 @@ gboolean kith_privacy_purge_address(kith_store *s, const char *email, kith_purge
          run(s, "DELETE FROM participant WHERE email = ?1", email, 0, &out->participants, error) &&
          run(s, "DELETE FROM engagement_log WHERE email = ?1", email, 0, &out->log_rows, error) &&
          run(s, "DELETE FROM activity_link WHERE email = ?1", email, 0, &out->links, error) &&
+         /* R45: a bounce is a fact observed about the address; counted so. */
+         run(s, "DELETE FROM bounce WHERE email = ?1", email, 0, &out->observations, error) &&
          kith_store_commit(s, error);
   if (!ok)
     kith_store_rollback(s);
@@ -67,6 +69,8 @@ gboolean kith_privacy_purge_expired(kith_store *s, gint64 cutoff, kith_purge_cou
              "UPDATE engagement_log SET detail = NULL WHERE detail IS NOT NULL AND time < ?1"
              " AND email IS NOT NULL AND email <> '' AND NOT " KNOWN("engagement_log.email"),
              iso, 0, &out->log_rows, error) &&
+         run(s, "DELETE FROM bounce WHERE time < ?2 AND NOT " KNOWN("bounce.email"), NULL, cutoff,
+             &out->observations, error) &&
          kith_store_commit(s, error);
   if (!ok)
     kith_store_rollback(s);

@@ -148,6 +148,16 @@ static const char migration_5[] =
 static const char migration_6[] =
     "ALTER TABLE activity ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;";
 
+/* 7: R45: the latest bounce of each address: the time of the
+ * delivery-status notification that said delivery to it failed (its Date,
+ * R13), and that notification's activity. Mail the address sends itself
+ * after that time ends the bounce (store/bounce.c). Kept like an
+ * observation: erased by kith purge, and after [org] retain_days for an
+ * address the CRM does not hold. */
+static const char migration_7[] =
+    "CREATE TABLE bounce(email TEXT PRIMARY KEY, time INTEGER NOT NULL,"
+    " activity_id TEXT NOT NULL) WITHOUT ROWID;";
+
 const char *kith_schema_migration(int version)
 {
   switch (version) {
@@ -157,6 +167,7 @@ const char *kith_schema_migration(int version)
   case 4: return migration_4;
   case 5: return migration_5;
   case 6: return migration_6;
+  case 7: return migration_7;
   default: return NULL;
   }
 }
