@@ -263,6 +263,13 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
   if (a->time > now)
     a->time = now;
   a->unauthenticated = kith_rules_unauthenticated(d->config, a->auth_results, NULL);
+  if (!a->prepared || a->prepared_free != prepared_free)
+    prepare(a, c); /* a reader that has no worker threads */
+  const prepared *pr = a->prepared;
+  /* R2: a colleague's other address, named by a User's full name, is that
+   * User's: learned before R10 asks whether the activity has users. */
+  if (!kith_rules_learn_aliases(d, a, pr->firsts, pr->lasts, &c->error))
+    return FALSE;
   const char *skip = kith_rules_activity_skip(d, a);
   if (skip && strcmp(skip, "subject_filtered") == 0) {
     /* The administrator asked kith to stay out of these: keep no subject. */
@@ -283,9 +290,6 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
   /* R45: who a notification says bounced, and who wrote again since. */
   if (!kith_state_bounce_note(c->store, a, &c->error))
     return FALSE;
-  if (!a->prepared || a->prepared_free != prepared_free)
-    prepare(a, c); /* a reader that has no worker threads */
-  const prepared *pr = a->prepared;
   return kith_state_participants_add(c->store, seq, a, pr->firsts, pr->lasts, &c->error) &&
          ingest_activity(c, a, skip);
 }

@@ -5,6 +5,7 @@
 #include "store/bounce.h"
 #include "store/crm.h"
 #include "store/outbox.h"
+#include "store/person.h"
 #include "store/state.h"
 #include "util/timeutil.h"
 
@@ -89,10 +90,13 @@ int kith_cmd_report(kith_cmd *cmd)
   g_autofree char *format_name = NULL;
   GOptionEntry entries[] = {
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "csv, json or text", "FORMAT"}, {NULL}};
-  if (!kith_cmd_parse(cmd, entries, "created", "Reports. 'created': every contact kith created."))
+  if (!kith_cmd_parse(cmd, entries, "created|alternates",
+                      "Reports. 'created': every contact kith created. 'alternates': every address "
+                      "kept from becoming a second contact for one person (R43)."))
     return KITH_EXIT_USAGE;
-  if (cmd->argc != 2 || strcmp(cmd->argv[1], "created") != 0) {
-    kith_cmd_error("report: the report is 'created'");
+  gboolean alternates = cmd->argc == 2 && strcmp(cmd->argv[1], "alternates") == 0;
+  if (cmd->argc != 2 || (!alternates && strcmp(cmd->argv[1], "created") != 0)) {
+    kith_cmd_error("report: the report is 'created' or 'alternates'");
     return KITH_EXIT_USAGE;
   }
   kith_format format;
@@ -104,6 +108,16 @@ int kith_cmd_report(kith_cmd *cmd)
   g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_READ, &status);
   if (!store)
     return status;
+  if (alternates) {
+    static const char *const columns[] = {"Email",     "FirstName", "LastName",
+                                          "AccountId", "ContactId", "Seen"};
+    kith_printer *p = kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, columns,
+                                       G_N_ELEMENTS(columns), NULL);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = kith_person_alternates_each(store, report_row, p, &error);
+    kith_printer_finish(p);
+    return ok ? KITH_EXIT_OK : kith_cmd_fail(error);
+  }
   const kith_crm_object *o = kith_crm_object_lookup("Contact");
   const char *names[32];
   gboolean bools[32];

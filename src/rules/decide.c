@@ -4,6 +4,10 @@
 
 #include "store/lookup.h"
 #include "store/outbox.h"
+#include "store/bounce.h"
+#include "store/person.h"
+#include "util/text.h"
+#include "util/timeutil.h"
 
 #include <string.h>
 
@@ -14,6 +18,10 @@ void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *co
   d->counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   d->users = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   d->people = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  d->user_names = NULL;
+  d->account_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify)g_hash_table_unref);
+  d->account_names_size = 0;
 }
 
 void kith_decider_clear(kith_decider *d)
@@ -21,13 +29,19 @@ void kith_decider_clear(kith_decider *d)
   g_clear_pointer(&d->counts, g_hash_table_unref);
   g_clear_pointer(&d->users, g_hash_table_unref);
   g_clear_pointer(&d->people, g_hash_table_unref);
+  g_clear_pointer(&d->user_names, g_hash_table_unref);
+  g_clear_pointer(&d->account_names, g_hash_table_unref);
 }
 
 /* The cached User look-up: "" when the address is no User, else a leading
- * '1' or '0' for active and the Id after it. */
+ * '1' or '0' for active and the Id after it; for an alias (R2), a tab and
+ * the User's own Email after that. */
 #define USER_CACHE_MAX 16384
 
 static const char *user_entry(kith_decider *d, const char *email);
+static void queued_account_name(kith_decider *d, const char *email, const char *account_id,
+                                const char *id);
+static char *alias_user(kith_decider *d, const char *email, gboolean *active, char **own);
 
 static char *user_by_email(kith_decider *d, const char *email, gboolean *active)
 {
@@ -36,7 +50,14 @@ static char *user_by_email(kith_decider *d, const char *email, gboolean *active)
     return NULL;
   if (active)
     *active = hit[0] == '1';
-  return g_strdup(hit + 1);
+  return g_strndup(hit + 1, strcspn(hit + 1, "\t"));
+}
+
+/* The address a User's profile is found by: its own Email, for an alias. */
+static const char *own_address(kith_decider *d, const char *email)
+{
+  const char *tab = strchr(user_entry(d, email), '\t');
+  return tab ? tab + 1 : email;
 }
 
 /* The cache entry of EMAIL, looked up in the store the first time. */
@@ -46,7 +67,10 @@ static const char *user_entry(kith_decider *d, const char *email)
   if (!hit) {
     gboolean a = FALSE;
     g_autofree char *id = kith_lookup_user_by_email(d->store, email, &a);
-    char *v = id ? g_strconcat(a ? "1" : "0", id, NULL) : g_strdup("");
+    g_autofree char *own = NULL;
+    if (!id)
+      id = alias_user(d, email, &a, &own);
+    char *v = id ? g_strconcat(a ? "1" : "0", id, own ? "\t" : "", own, NULL) : g_strdup("");
     /* Bounded, so memory stays flat however many addresses a mailbox names. */
     if (g_hash_table_size(d->users) >= USER_CACHE_MAX)
       g_hash_table_remove_all(d->users);
@@ -54,6 +78,83 @@ static const char *user_entry(kith_decider *d, const char *email)
     hit = v;
   }
   return hit;
+}
+
+/* R2: the User EMAIL is another address of: by [aliases] (an alias whose
+ * target is no User's Email is ignored), or learned while learn_aliases is
+ * on. Its Id, newly allocated, or NULL. */
+static char *alias_user(kith_decider *d, const char *email, gboolean *active, char **own)
+{
+  const char *target = g_hash_table_lookup(d->config->aliases, email);
+  if (target) {
+    char *id = kith_lookup_user_by_email(d->store, target, active);
+    if (id)
+      *own = g_strdup(target);
+    return id;
+  }
+  const char *at = strrchr(email, '@');
+  if (!d->config->learn_aliases || !at || !kith_config_is_internal_domain(d->config, at + 1))
+    return NULL;
+  g_autofree char *id = NULL;
+  if (!kith_person_learned_alias(d->store, email, &id, NULL))
+    return NULL;
+  gboolean exists = FALSE;
+  *active = kith_lookup_user_active(d->store, id, &exists);
+  if (!exists || !kith_person_user_email(d->store, id, own, NULL))
+    return NULL;
+  return g_steal_pointer(&id);
+}
+
+static char *name_key(const char *first, const char *last)
+{
+  g_autofree char *f = kith_text_fold(first), *l = kith_text_fold(last);
+  return g_strconcat(f, "\x01", l, NULL);
+}
+
+static void add_user_name(const char *id, const char *first, const char *last, gboolean active,
+                          gpointer user_data)
+{
+  GHashTable *names = user_data;
+  if (!*first || !*last)
+    return;
+  char *key = name_key(first, last);
+  if (g_hash_table_contains(names, key)) {
+    g_hash_table_replace(names, key, g_strdup("")); /* two Users: nobody's */
+    return;
+  }
+  g_hash_table_insert(names, key, g_strconcat(active ? "1" : "0", id, NULL));
+}
+
+gboolean kith_rules_learn_aliases(kith_decider *d, const kith_activity *a, char **firsts,
+                                  char **lasts, GError **error)
+{
+  if (!d->config->learn_aliases || !firsts || !lasts)
+    return TRUE;
+  for (guint i = 0; i < a->participants->len; i++) {
+    const kith_participant *p = g_ptr_array_index(a->participants, i);
+    if (!firsts[i] || !lasts[i] || !kith_config_is_internal_domain(d->config, p->domain) ||
+        *user_entry(d, p->email))
+      continue;
+    if (!d->user_names) {
+      d->user_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+      if (!kith_person_users_each(d->store, add_user_name, d->user_names, error))
+        return FALSE;
+    }
+    g_autofree char *key = name_key(firsts[i], lasts[i]);
+    const char *user = g_hash_table_lookup(d->user_names, key);
+    if (!user || user[0] != '1')
+      continue; /* no User, two, or an inactive one */
+    g_autofree char *why = g_strdup_printf(
+        "learned: %s, named '%s %s' on an activity, is another address of User %s (R2)", p->email,
+        firsts[i], lasts[i], user + 1);
+    kith_decision x = {.action = "alias_learned", .rule = "R2", .activity_id = a->id,
+                       .email = p->email, .object_id = user + 1, .detail = why};
+    if (!kith_decider_emit(d, &x, error))
+      return FALSE;
+    g_hash_table_remove(d->users, p->email); /* looked up again, now as an alias */
+    g_hash_table_remove(d->people, p->email);
+  }
+  return TRUE;
 }
 
 static void count(kith_decider *d, const char *action, const char *reason)
@@ -120,11 +221,19 @@ GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants)
     char *id = user_by_email(d, email, &active);
     if (!id)
       continue;
+    /* R2: a User named by two addresses is one user, at its first place. */
+    gboolean seen = FALSE;
+    for (guint u = 0; u < users->len && !seen; u++)
+      seen = strcmp(((kith_activity_user *)g_ptr_array_index(users, u))->user_id, id) == 0;
+    if (seen) {
+      g_free(id);
+      continue;
+    }
     kith_activity_user *u = g_new0(kith_activity_user, 1);
     u->email = g_strdup(email);
     u->user_id = id;
     u->active = active;
-    u->profile = kith_config_profile_for(d->config, email);
+    u->profile = kith_config_profile_for(d->config, own_address(d, email));
     g_ptr_array_add(users, u);
   }
   return users;
@@ -309,6 +418,7 @@ char *kith_rules_queue_contact(kith_decider *d, const kith_stored_activity *a, c
     g_free(id);
     return NULL;
   }
+  queued_account_name(d, email, account_id, id);
   return id;
 }
 
@@ -341,6 +451,8 @@ static void person_state_free(gpointer p)
   g_free(ps);
 }
 
+static const kith_stored_participant *sender(const kith_stored_activity *a);
+
 static gboolean skip(kith_decider *d, const kith_stored_activity *a, kith_person_state *ps,
                      const char *reason, const char *rule, const char *detail, GError **error)
 {
@@ -356,7 +468,10 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
 {
   const char *email = ps->p->email;
   kith_contact_ref c = {0};
-  if (kith_lookup_contact_by_email(d->store, email, &c)) {
+  kith_lookup_answer found = kith_lookup_contact_by_email(d->store, email, &c, error);
+  if (found == KITH_LOOKUP_ERROR)
+    return FALSE; /* never "no contact": that would queue a duplicate */
+  if (found == KITH_LOOKUP_FOUND) {
     ps->contact_id = g_strdup(c.id);
     ps->contact_account = g_strdup(c.account_id);
     g_autofree char *why = g_strdup_printf(
@@ -371,8 +486,10 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
     kith_contact_ref_clear(&c);
     return ok;
   }
-  ps->lead_id = kith_lookup_lead_by_email(d->store, email);
-  if (ps->lead_id) {
+  found = kith_lookup_lead_by_email(d->store, email, &ps->lead_id, error);
+  if (found == KITH_LOOKUP_ERROR)
+    return FALSE;
+  if (found == KITH_LOOKUP_FOUND) {
     g_autofree char *why = g_strdup_printf("linked: %s is lead %s, so no contact is made (R21)",
                                            email, ps->lead_id);
     kith_decision x = {.action = "lead_linked", .rule = "R21", .activity_id = a->id,
@@ -425,8 +542,27 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
         email);
     return skip(d, a, ps, "unauthenticated", "R12", why, error);
   }
-  const char *owner = who->active ? who->user_id : d->config->integration_user;
   g_autofree char *name = kith_lookup_record_name(d->store, "Account", account);
+  if (creator->profile->conversation_only && !kith_rules_conversation(d, a, account)) {
+    const kith_stored_participant *from = sender(a);
+    g_autofree char *why = g_strdup_printf(
+        "not created: the %s was sent by %s, who is neither internal nor at %s (%s), so it is "
+        "no conversation with that account (R28)",
+        a->kind, from ? from->email : "nobody", name, account);
+    return skip(d, a, ps, "not_conversation", "R28", why, error);
+  }
+  if (kith_rules_too_many(creator->profile, a)) {
+    g_autofree char *why = g_strdup_printf(
+        "not created: the %s names %u addresses, more than max_participants = %d (R29)", a->kind,
+        a->participants->len, creator->profile->max_participants);
+    return skip(d, a, ps, "too_many_participants", "R29", why, error);
+  }
+  gboolean handled = FALSE;
+  if (!kith_rules_same_person(d, a, ps, account, &handled, error))
+    return FALSE;
+  if (handled)
+    return TRUE;
+  const char *owner = who->active ? who->user_id : d->config->integration_user;
   g_autofree char *why = g_strdup_printf(
       "created on %s (%s) because %s %s (R24); owner %s%s (R26)", name, account, who->email,
       relation_words(rel), owner, who->active ? "" : ", the integration user, as the user is inactive");
@@ -436,6 +572,187 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
   ps->contact_id = g_steal_pointer(&id);
   ps->contact_account = g_strdup(account);
   return TRUE;
+}
+
+/* ---- R28, R29 ------------------------------------------------------------------ */
+
+/* The activity's sender: email From, meeting ORGANIZER, else its first
+ * participant (R28). */
+static const kith_stored_participant *sender(const kith_stored_activity *a)
+{
+  for (guint i = 0; i < a->participants->len; i++) {
+    const kith_stored_participant *p = g_ptr_array_index(a->participants, i);
+    if (p->role == KITH_PART_FROM || p->role == KITH_PART_ORGANIZER)
+      return p;
+  }
+  return a->participants->len ? g_ptr_array_index(a->participants, 0) : NULL;
+}
+
+gboolean kith_rules_conversation(kith_decider *d, const kith_stored_activity *a,
+                                 const char *account_id)
+{
+  const kith_stored_participant *from = sender(a);
+  if (!from)
+    return FALSE;
+  const char *why = kith_rules_participant_skip(d, from->email, KITH_CUTYPE_PERSON, NULL);
+  if (why && strcmp(why, "internal") == 0)
+    return TRUE; /* a user, an alias or a colleague at an internal domain */
+  g_autoptr(GPtrArray) matches = kith_lookup_matching_accounts(d->store, from->domain);
+  for (guint i = 0; i < matches->len; i++)
+    if (strcmp(((kith_account_match *)g_ptr_array_index(matches, i))->account_id, account_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean kith_rules_too_many(const kith_profile *profile, const kith_stored_activity *a)
+{
+  return profile->max_participants > 0 && a->participants->len > (guint)profile->max_participants;
+}
+
+/* ---- R43, R44 ----------------------------------------------------------------- */
+
+/* FIRST without its initials (one-letter words, with or without a period)
+ * and LAST, folded: how R43 compares names. */
+static char *person_key(const char *first, const char *last)
+{
+  g_autoptr(GString) given = g_string_new(NULL);
+  g_auto(GStrv) words = g_strsplit(first ? first : "", " ", -1);
+  for (char **w = words; *w; w++) {
+    glong n = g_utf8_strlen(*w, -1);
+    if (n == 0 || n == 1 || (n == 2 && g_str_has_suffix(*w, ".")))
+      continue;
+    g_string_append_printf(given, "%s%s", given->len ? " " : "", *w);
+  }
+  g_autofree char *f = kith_text_fold(given->str), *l = kith_text_fold(last);
+  return g_strconcat(f, "\x01", l, NULL);
+}
+
+/* The Contacts R43 compares: bounded, since a mailbox may name every account. */
+#define ACCOUNT_NAMES_MAX 200000
+
+static void add_account_name(kith_decider *d, GHashTable *names, kith_account_person *c)
+{
+  char *key = person_key(c->first_name, c->last_name);
+  if (g_hash_table_contains(names, key)) {
+    g_free(key); /* the first in Id order, the CRM's before queued ones, is the one */
+    kith_account_person_free(c);
+    return;
+  }
+  g_hash_table_insert(names, key, c);
+  d->account_names_size++;
+}
+
+/* R43: ACCOUNT_ID's contacts by name key, read from the store the first
+ * time an ingest asks about the account. NULL with ERROR on a failed read. */
+static GHashTable *account_names(kith_decider *d, const char *account_id, GError **error)
+{
+  GHashTable *names = g_hash_table_lookup(d->account_names, account_id);
+  if (names)
+    return names;
+  g_autoptr(GPtrArray) people = kith_person_account_contacts(d->store, account_id, error);
+  if (!people)
+    return NULL;
+  if (d->account_names_size + people->len > ACCOUNT_NAMES_MAX) {
+    g_hash_table_remove_all(d->account_names);
+    d->account_names_size = 0;
+  }
+  names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, kith_account_person_free);
+  g_ptr_array_set_free_func(people, NULL);
+  for (guint i = 0; i < people->len; i++)
+    add_account_name(d, names, g_ptr_array_index(people, i));
+  g_hash_table_insert(d->account_names, g_strdup(account_id), names);
+  return names;
+}
+
+/* A contact just queued for EMAIL on ACCOUNT_ID, for R43 to find. */
+static void queued_account_name(kith_decider *d, const char *email, const char *account_id,
+                                const char *id)
+{
+  GHashTable *names = g_hash_table_lookup(d->account_names, account_id);
+  if (!names)
+    return; /* read from the store, queued contacts with it, when first asked */
+  kith_account_person *c = g_new0(kith_account_person, 1);
+  c->id = g_strdup(id);
+  c->email = g_strdup(email);
+  kith_state_observation(d->store, email, "FirstName", &c->first_name, NULL);
+  kith_state_observation(d->store, email, "LastName", &c->last_name, NULL);
+  c->created_by_kith = c->queued = TRUE;
+  add_account_name(d, names, c);
+}
+
+/* R44: whether contact C's own address bounced later than the latest
+ * activity naming it (any bounce, when none does); *WHEN is the bounce. */
+static gboolean address_moved(kith_decider *d, const kith_account_person *c, gint64 *when,
+                              GError **error)
+{
+  if (c->queued || !*c->email)
+    return FALSE;
+  if (!c->created_by_kith && !(d->config->enrich_enabled && d->config->enrich_email_on_bounce))
+    return FALSE;
+  kith_bounce_state b = kith_state_bounced(d->store, c->email, when, NULL, error);
+  if (b != KITH_BOUNCE_FOUND)
+    return FALSE;
+  gint64 seen = 0;
+  GError *local = NULL;
+  gboolean any = kith_person_last_seen(d->store, c->email, &seen, &local);
+  if (local) {
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  return !any || *when > seen;
+}
+
+gboolean kith_rules_same_person(kith_decider *d, const kith_stored_activity *a,
+                                kith_person_state *ps, const char *account_id, gboolean *handled,
+                                GError **error)
+{
+  *handled = FALSE;
+  const char *email = ps->p->email;
+  g_autofree char *first = NULL, *last = NULL;
+  kith_state_observation(d->store, email, "FirstName", &first, NULL);
+  kith_state_observation(d->store, email, "LastName", &last, NULL);
+  if (!last)
+    return TRUE;
+  GHashTable *names = account_names(d, account_id, error);
+  if (!names)
+    return FALSE;
+  g_autofree char *key = person_key(first, last);
+  const kith_account_person *same = g_hash_table_lookup(names, key);
+  if (!same || strcmp(same->email, email) == 0)
+    return TRUE;
+  *handled = TRUE;
+  ps->contact_id = g_strdup(same->id);
+  ps->contact_account = g_strdup(account_id);
+  gint64 bounced = 0;
+  GError *local = NULL;
+  gboolean moved = address_moved(d, same, &bounced, &local);
+  if (local) {
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  if (moved) {
+    /* R44: the person's address changed; the contact follows it. */
+    g_autofree char *when = kith_time_format(bounced);
+    g_autofree char *why = g_strdup_printf(
+        "Email: contact %s's address %s bounced at %s, after the last activity naming it, and "
+        "%s with the same name now writes from %s (R44)",
+        same->id, same->email, when, first ? first : "", email);
+    kith_decision x = {.action = "field_updated", .reason = "Email", .rule = "R44",
+                       .activity_id = a->id, .email = email, .object_id = same->id,
+                       .contact_id = same->id, .field = "Email", .value = email, .old_value = same->email,
+                       .obs_time = a->time, .detail = why};
+    return kith_decider_emit(d, &x, error) &&
+           kith_state_link(d->store, a->id, email, "Contact", same->id, error);
+  }
+  g_autofree char *why = g_strdup_printf(
+      "not created: contact %s on account %s has the same name (%s %s) at %s; %s is listed as "
+      "an alternate address (R43)",
+      same->id, account_id, first ? first : "", last, same->email, email);
+  kith_decision x = {.action = "skipped", .reason = "same_person", .rule = "R43",
+                     .activity_id = a->id, .email = email, .object_id = same->id, .detail = why};
+  ps->logged = "same_person";
+  return kith_decider_emit(d, &x, error) &&
+         kith_state_link(d->store, a->id, email, "Contact", same->id, error);
 }
 
 gboolean kith_rules_decide(kith_decider *d, const kith_stored_activity *a, GError **error)

@@ -36,6 +36,11 @@ typedef struct {
                          not change while activities are decided */
   GHashTable *people; /* address -> what R11 says of it (before CUTYPE); the same
                          addresses are asked about again and again */
+  GHashTable *user_names; /* R2: folded "first last" -> '1' or '0' (active) and the
+                             User's Id, "" when two Users share it; made on first use */
+  GHashTable *account_names; /* R43: account Id -> (name key -> kith_account_person*),
+                                read once an ingest, kept up to date as contacts are queued */
+  guint account_names_size;  /* entries in all of them, bounded */
 } kith_decider;
 
 void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *config);
@@ -54,6 +59,13 @@ typedef struct {
 
 /* R2: the activity's users, in participant order. kith_activity_user*. */
 GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants);
+
+/* R2: with learn_aliases on, each internal participant of A that is no
+ * User's address and whose display name (FIRSTS[i], LASTS[i]; may be NULL)
+ * is the full name of exactly one User, an active one, becomes that User's
+ * address: logged alias_learned the first time. Called before R10. */
+gboolean kith_rules_learn_aliases(kith_decider *d, const kith_activity *a, char **firsts,
+                                  char **lasts, GError **error);
 
 /* R10 for a captured activity (before it is stored): the reason it is
  * skipped ("automatic", "subject_filtered", "cancelled", "no_users"), or NULL. */
@@ -115,6 +127,23 @@ gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **requ
 char *kith_rules_queue_contact(kith_decider *d, const kith_stored_activity *a, const char *email,
                                const char *account_id, const char *owner_id, const char *rule,
                                const char *why, GError **error);
+
+/* R28: whether A is a conversation with ACCOUNT_ID: its sender (From,
+ * ORGANIZER, else the first participant) is internal or at that account. */
+gboolean kith_rules_conversation(kith_decider *d, const kith_stored_activity *a,
+                                 const char *account_id);
+/* R29: whether A names more addresses than PROFILE's max_participants. */
+gboolean kith_rules_too_many(const kith_profile *profile, const kith_stored_activity *a);
+
+/* R43 (and R44), just before a contact for PS would be queued on
+ * ACCOUNT_ID: when a contact on that account (or queued for it) has the same
+ * name, none is made. Then *HANDLED is TRUE and PS takes that contact: the
+ * participant is skipped same_person and the activity linked to it, or,
+ * when the contact's own address bounced since it was last seen (R44), the
+ * contact's Email is queued to become PS's. FALSE only on a store error. */
+gboolean kith_rules_same_person(kith_decider *d, const kith_stored_activity *a,
+                                kith_person_state *ps, const char *account_id, gboolean *handled,
+                                GError **error);
 
 /* R30-R35 for one activity. */
 gboolean kith_rules_ocr(kith_decider *d, const kith_stored_activity *a, GPtrArray *users,

@@ -109,7 +109,10 @@ gboolean kith_rules_remove(kith_decider *d, const char *id, gboolean allow_recre
   kith_store *s = d->store;
   kith_contact_ref c = {0};
   g_autofree char *email = NULL;
-  if (!kith_lookup_contact_by_id(s, id, &c, &email)) {
+  kith_lookup_answer found = kith_lookup_contact_by_id(s, id, &c, &email, error);
+  if (found == KITH_LOOKUP_ERROR)
+    return FALSE;
+  if (found == KITH_LOOKUP_NONE) {
     g_set_error(error, KITH_ERROR, KITH_ERROR_NOT_FOUND, "remove: %s: no such contact", id);
     return FALSE;
   }

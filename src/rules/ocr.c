@@ -40,9 +40,19 @@ static anchored *pick(GArray *cands, GPtrArray *users)
   return best;
 }
 
-/* R34: the one open opportunity over every account the participants match,
- * when there is exactly one and it has no role yet; NULL otherwise. */
-static char *first_ocr_target(kith_decider *d, GPtrArray *people)
+/* R28: whether ACCOUNT is left out of R30-R34 (the activity is no
+ * conversation with it, and the profile asks for one). */
+static gboolean left_out(kith_decider *d, const kith_stored_activity *a, const kith_profile *profile,
+                         const char *account)
+{
+  return profile->conversation_only && !kith_rules_conversation(d, a, account);
+}
+
+/* R34: the one open opportunity over every account the participants match
+ * (those in conversation, R28), when there is exactly one and it has no
+ * role yet; NULL otherwise. */
+static char *first_ocr_target(kith_decider *d, const kith_stored_activity *a,
+                              const kith_profile *profile, GPtrArray *people)
 {
   g_autoptr(GHashTable) accounts = g_hash_table_new(g_str_hash, g_str_equal);
   char *only = NULL;
@@ -51,7 +61,7 @@ static char *first_ocr_target(kith_decider *d, GPtrArray *people)
     kith_person_state *ps = g_ptr_array_index(people, i);
     for (guint m = 0; !ps->skip && ps->matches && m < ps->matches->len; m++) {
       kith_account_match *am = g_ptr_array_index(ps->matches, m);
-      if (!g_hash_table_add(accounts, am->account_id))
+      if (!g_hash_table_add(accounts, am->account_id) || left_out(d, a, profile, am->account_id))
         continue;
       g_autoptr(GPtrArray) open = kith_lookup_open_opportunities(d->store, am->account_id);
       n += open->len;
@@ -75,8 +85,9 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
   g_autofree char *opp_name = kith_lookup_record_name(d->store, "Opportunity", opp->id);
   for (guint i = 0; i < group->len; i++) {
     kith_person_state *ps = g_ptr_array_index(group, i);
-    if (!ps->lead_id)
-      ps->lead_id = kith_lookup_lead_by_email(d->store, ps->p->email);
+    if (!ps->lead_id &&
+        kith_lookup_lead_by_email(d->store, ps->p->email, &ps->lead_id, error) == KITH_LOOKUP_ERROR)
+      return FALSE;
     if (ps->lead_id)
       continue; /* never a role for an address that is a Lead, even one with a contact too */
     if (!ps->contact_id) {
@@ -109,6 +120,15 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
           return FALSE;
         continue;
       }
+      /* R43: a contact with the same name on the account takes the role. */
+      gboolean handled = FALSE;
+      if (!kith_rules_same_person(d, a, ps, account, &handled, error))
+        return FALSE;
+      if (handled) {
+        if (kith_lookup_role_exists(d->store, opp->id, ps->contact_id))
+          continue;
+        goto role;
+      }
       const char *owner = first->active ? first->user_id : d->config->integration_user;
       g_autofree char *why = g_strdup_printf(
           "created on account %s to take a role on %s (%s) (R31); owner %s, the activity's first "
@@ -121,6 +141,7 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
     } else if (kith_lookup_role_exists(d->store, opp->id, ps->contact_id)) {
       continue;
     }
+  role:;
     g_autofree char *role_id = kith_state_new_id(d->store, "00K", error);
     if (!role_id)
       return FALSE;
@@ -215,13 +236,16 @@ gboolean kith_rules_ocr(kith_decider *d, const kith_stored_activity *a, GPtrArra
                         GPtrArray *people, GError **error)
 {
   const kith_profile *profile = ((kith_activity_user *)g_ptr_array_index(users, 0))->profile;
-  /* Group the participants left after R10-R11 by their account, in order. */
+  if (kith_rules_too_many(profile, a))
+    return TRUE; /* R29: no roles from an activity with this many people */
+  /* Group the participants left after R10-R11 by their account, in order,
+   * leaving out the accounts the activity is no conversation with (R28). */
   g_autoptr(GPtrArray) accounts = g_ptr_array_new();
   g_autoptr(GHashTable) groups =
       g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
   for (guint i = 0; i < people->len; i++) {
     kith_person_state *ps = g_ptr_array_index(people, i);
-    if (ps->skip || !ps->account_id)
+    if (ps->skip || !ps->account_id || left_out(d, a, profile, ps->account_id))
       continue;
     GPtrArray *g = g_hash_table_lookup(groups, ps->account_id);
     if (!g) {
@@ -231,7 +255,8 @@ gboolean kith_rules_ocr(kith_decider *d, const kith_stored_activity *a, GPtrArra
     }
     g_ptr_array_add(g, ps);
   }
-  g_autofree char *first_target = profile->first_ocr ? first_ocr_target(d, people) : NULL;
+  g_autofree char *first_target =
+      profile->first_ocr ? first_ocr_target(d, a, profile, people) : NULL;
   for (guint i = 0; i < accounts->len; i++) {
     const char *account = g_ptr_array_index(accounts, i);
     if (!decide_account(d, a, users, g_hash_table_lookup(groups, account), account, first_target,

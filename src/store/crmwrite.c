@@ -62,7 +62,8 @@ gboolean kith_crmw_insert_role(kith_store *s, const char *id, const char *opport
 gboolean kith_crmw_update_field(kith_store *s, const char *id, const char *field,
                                 const char *value, char **old, GError **error)
 {
-  g_return_val_if_fail(kith_field_lookup(field) >= 0, FALSE);
+  gboolean email = strcmp(field, "Email") == 0; /* R44 */
+  g_return_val_if_fail(email || kith_field_lookup(field) >= 0, FALSE);
   /* FIELD is one of the fixed API names, never input text. */
   g_autofree char *get = g_strdup_printf("SELECT %s FROM Contact WHERE Id = ?", field);
   sqlite3_stmt *st = kith_store_stmt(s, get, error);
@@ -72,7 +73,10 @@ gboolean kith_crmw_update_field(kith_store *s, const char *id, const char *field
   if (old)
     *old = g_strdup(sqlite3_step(st) == SQLITE_ROW ? kith_store_col(st, 0) : "");
   sqlite3_reset(st);
-  g_autofree char *set = g_strdup_printf("UPDATE Contact SET %s = ? WHERE Id = ?", field);
+  /* An Email keeps its look-up key (R1) in step with it. */
+  g_autofree char *set = email ? g_strdup("UPDATE Contact SET Email = ?1, email_key = lower(?1)"
+                                         " WHERE Id = ?2")
+                               : g_strdup_printf("UPDATE Contact SET %s = ?1 WHERE Id = ?2", field);
   st = kith_store_stmt(s, set, error);
   if (!st)
     return FALSE;

@@ -68,7 +68,8 @@ static gboolean contact_pick_better(const contact_pick *b, gboolean queued, gboo
   return strcmp(id, b->id) < 0;
 }
 
-gboolean kith_lookup_contact_by_email(kith_store *s, const char *address, kith_contact_ref *out)
+kith_lookup_answer kith_lookup_contact_by_email(kith_store *s, const char *address,
+                                                kith_contact_ref *out, GError **error)
 {
   sqlite3_stmt *st = q(s,
       "SELECT Id, AccountId, Created_By_Kith__c, 0, created_ts"
@@ -76,10 +77,11 @@ gboolean kith_lookup_contact_by_email(kith_store *s, const char *address, kith_c
       " UNION ALL SELECT object_id, account_id, 1, 1, NULL FROM outbox"
       " WHERE email = ?1 AND op = 'contact_create' AND state = 'pending'");
   if (!st)
-    return FALSE;
+    return KITH_LOOKUP_ERROR;
   bind(st, 1, address);
   contact_pick b = {0};
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  kith_lookup_answer r;
+  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
     const char *id = kith_store_col(st, 0);
     gboolean queued = sqlite3_column_int(st, 3) != 0;
     gboolean has_ts = sqlite3_column_type(st, 4) != SQLITE_NULL;
@@ -92,6 +94,11 @@ gboolean kith_lookup_contact_by_email(kith_store *s, const char *address, kith_c
                        .id = g_strdup(id), .account_id = g_strdup(kith_store_col(st, 1)),
                        .by_kith = sqlite3_column_int(st, 2) != 0};
   }
+  if (r == KITH_LOOKUP_ERROR) {
+    g_free(b.id);
+    g_free(b.account_id);
+    return KITH_LOOKUP_ERROR;
+  }
   sqlite3_reset(st);
   if (b.set && out) {
     out->id = b.id;
@@ -102,11 +109,11 @@ gboolean kith_lookup_contact_by_email(kith_store *s, const char *address, kith_c
     g_free(b.id);
     g_free(b.account_id);
   }
-  return b.set;
+  return b.set ? KITH_LOOKUP_FOUND : KITH_LOOKUP_NONE;
 }
 
-gboolean kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_ref *out,
-                                   char **email)
+kith_lookup_answer kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_ref *out,
+                                             char **email, GError **error)
 {
   sqlite3_stmt *st = q(s,
       "SELECT Id, AccountId, Created_By_Kith__c, 0, email_key FROM Contact WHERE Id = ?1"
@@ -114,10 +121,12 @@ gboolean kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_r
       " UNION ALL SELECT object_id, account_id, 1, 1, email FROM outbox"
       " WHERE object_id = ?1 AND op = 'contact_create' AND state = 'pending'");
   if (!st)
-    return FALSE;
+    return KITH_LOOKUP_ERROR;
   bind(st, 1, id);
-  gboolean found = sqlite3_step(st) == SQLITE_ROW;
-  if (found) {
+  kith_lookup_answer found = kith_store_step_row(s, st, error);
+  if (found == KITH_LOOKUP_ERROR)
+    return found;
+  if (found == KITH_LOOKUP_FOUND) {
     if (out) {
       out->id = g_strdup(kith_store_col(st, 0));
       out->account_id = g_strdup(kith_store_col(st, 1));
@@ -131,23 +140,27 @@ gboolean kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_r
   return found;
 }
 
-char *kith_lookup_lead_by_email(kith_store *s, const char *address)
+kith_lookup_answer kith_lookup_lead_by_email(kith_store *s, const char *address, char **out,
+                                             GError **error)
 {
+  *out = NULL;
   /* The lowest Id, chosen here: no temporary b-tree for an ORDER BY. */
   sqlite3_stmt *st = q(s, "SELECT Id FROM Lead WHERE email_key = ? AND IsConverted = 0");
-  if (!st)
-    return NULL;
   bind(st, 1, address);
-  char *id = NULL;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  g_autofree char *id = NULL;
+  kith_lookup_answer r;
+  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
     const char *v = kith_store_col(st, 0);
     if (!id || strcmp(v, id) < 0) {
       g_free(id);
       id = g_strdup(v);
     }
   }
+  if (r == KITH_LOOKUP_ERROR)
+    return r;
   sqlite3_reset(st);
-  return id;
+  *out = g_steal_pointer(&id);
+  return *out ? KITH_LOOKUP_FOUND : KITH_LOOKUP_NONE;
 }
 
 char *kith_lookup_user_by_email(kith_store *s, const char *address, gboolean *active)

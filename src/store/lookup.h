@@ -13,13 +13,15 @@ typedef struct {
 
 void kith_contact_ref_clear(kith_contact_ref *c);
 
-/* R20/R27: the contact with ADDRESS (the earliest, then lowest Id), or FALSE. */
-gboolean kith_lookup_contact_by_email(kith_store *s, const char *address, kith_contact_ref *out);
+/* R20/R27: the contact with ADDRESS (the earliest, then lowest Id). */
+kith_lookup_answer kith_lookup_contact_by_email(kith_store *s, const char *address,
+                                                kith_contact_ref *out, GError **error);
 /* A contact by Id (queued ones too). */
-gboolean kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_ref *out,
-                                   char **email);
-/* R21: an unconverted Lead with ADDRESS; its Id, newly allocated, or NULL. */
-char *kith_lookup_lead_by_email(kith_store *s, const char *address);
+kith_lookup_answer kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_ref *out,
+                                             char **email, GError **error);
+/* R21: an unconverted Lead with ADDRESS: *ID (newly allocated) when found. */
+kith_lookup_answer kith_lookup_lead_by_email(kith_store *s, const char *address, char **id,
+                                             GError **error);
 /* R2: the User with ADDRESS: its Id (newly allocated) and whether it is active. */
 char *kith_lookup_user_by_email(kith_store *s, const char *address, gboolean *active);
 /* Whether USER_ID is a User, and active. */

@@ -122,11 +122,15 @@ GPtrArray *kith_outbox_pending(kith_store *s, guint limit, GError **error)
   if (!st)
     return NULL;
   sqlite3_bind_int64(st, 1, limit);
-  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)kith_outbox_entry_free);
-  while (sqlite3_step(st) == SQLITE_ROW)
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)kith_outbox_entry_free);
+  kith_lookup_answer r;
+  /* A failed read is an error, never an empty outbox that sync reports done. */
+  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND)
     g_ptr_array_add(out, read_entry(st));
+  if (r == KITH_LOOKUP_ERROR)
+    return NULL;
   sqlite3_reset(st);
-  return out;
+  return g_steal_pointer(&out);
 }
 
 gboolean kith_outbox_mark(kith_store *s, gint64 seq, const char *state, const char *error_text,

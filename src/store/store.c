@@ -25,6 +25,7 @@ struct kith_store {
     const char *sql;
     sqlite3_stmt *st;
   } recent[256];
+  char *fail_reads; /* kith_store_fail_reads, for tests */
 };
 
 static void stmt_finalize(gpointer p) { sqlite3_finalize(p); }
@@ -34,6 +35,30 @@ gboolean kith_store_fail(kith_store *store, GError **error, const char *what)
   g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s: %s", store->path, what,
               sqlite3_errmsg(store->db));
   return FALSE;
+}
+
+kith_lookup_answer kith_store_step_row(kith_store *store, sqlite3_stmt *st, GError **error)
+{
+  if (G_UNLIKELY(store->fail_reads) && strstr(sqlite3_sql(st), store->fail_reads)) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: read: disk I/O error (injected)",
+                store->path);
+    sqlite3_reset(st);
+    return KITH_LOOKUP_ERROR;
+  }
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    return KITH_LOOKUP_FOUND;
+  if (rc == SQLITE_DONE)
+    return KITH_LOOKUP_NONE;
+  kith_store_fail(store, error, "read");
+  sqlite3_reset(st);
+  return KITH_LOOKUP_ERROR;
+}
+
+void kith_store_fail_reads(kith_store *store, const char *sql_part)
+{
+  g_free(store->fail_reads);
+  store->fail_reads = g_strdup(sql_part);
 }
 
 gboolean kith_store_exec(kith_store *store, const char *sql, GError **error)
@@ -229,6 +254,7 @@ void kith_store_close(kith_store *store)
   if (store->db)
     sqlite3_close(store->db);
   g_free(store->path);
+  g_free(store->fail_reads);
   g_free(store);
 }
 

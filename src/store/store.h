@@ -47,6 +47,23 @@ const char *kith_store_col(sqlite3_stmt *st, int col);
 /* Runs a statement that returns no rows to completion. */
 gboolean kith_store_step_done(kith_store *store, sqlite3_stmt *st, GError **error);
 
+/* A look-up's answer: found, not found, or the store could not tell (the
+ * GError says why). An error is never "not found": that is how duplicates
+ * are made. */
+typedef enum {
+  KITH_LOOKUP_ERROR = -1,
+  KITH_LOOKUP_NONE = 0,
+  KITH_LOOKUP_FOUND = 1,
+} kith_lookup_answer;
+
+/* Steps ST: KITH_LOOKUP_FOUND at a row, KITH_LOOKUP_NONE at the end, and
+ * KITH_LOOKUP_ERROR (ERROR set, ST reset) when the step fails. */
+kith_lookup_answer kith_store_step_row(kith_store *store, sqlite3_stmt *st, GError **error);
+
+/* For tests: kith_store_step_row fails, as a read of a corrupt or locked
+ * file would, for every statement whose SQL contains SQL_PART (NULL: none). */
+void kith_store_fail_reads(kith_store *store, const char *sql_part);
+
 /* meta key/value */
 char *kith_store_meta_get(kith_store *store, const char *key);
 gboolean kith_store_meta_set(kith_store *store, const char *key, const char *value, GError **error);

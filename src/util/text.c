@@ -158,3 +158,30 @@ const char *kith_text_printable(char **out_copy, const char *s, kith_text_breaks
   *out_copy = g_string_free(out, FALSE);
   return *out_copy;
 }
+
+char *kith_text_fold(const char *s)
+{
+  if (!s)
+    return g_strdup("");
+  g_autofree char *valid = g_utf8_make_valid(s, -1);
+  g_autofree char *nfd = g_utf8_normalize(valid, -1, G_NORMALIZE_NFD);
+  GString *out = g_string_sized_new(strlen(nfd));
+  gboolean space = FALSE;
+  for (const char *p = nfd; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    GUnicodeType t = g_unichar_type(c);
+    if (t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_SPACING_MARK ||
+        t == G_UNICODE_ENCLOSING_MARK)
+      continue;
+    if (g_unichar_isspace(c)) {
+      space = out->len > 0;
+      continue;
+    }
+    if (space)
+      g_string_append_c(out, ' ');
+    space = FALSE;
+    g_string_append_unichar(out, c);
+  }
+  g_autofree char *plain = g_string_free(out, FALSE);
+  return g_utf8_casefold(plain, -1);
+}

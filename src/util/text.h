@@ -24,3 +24,8 @@ typedef enum {
  * itself when it is fit as it is; otherwise a new copy, also stored in
  * *OUT_COPY for the caller to free. */
 const char *kith_text_printable(char **out_copy, const char *s, kith_text_breaks breaks);
+
+/* S as names are compared (R2, R43): case folded, accents removed (NFD
+ * without its combining marks), runs of white space one space, trimmed.
+ * Newly allocated; "" for NULL. */
+char *kith_text_fold(const char *s);

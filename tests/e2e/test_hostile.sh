@@ -36,10 +36,14 @@ if ! command -v python3 >/dev/null 2>&1; then
   echo "skip: python3 is needed to generate the inputs"; echo "0 passed, 0 failed"; exit 0
 fi
 
+# No limit on participants (R29): case 3 decides 10,000 recipients of one message.
 cat > kith.conf <<'CONF'
 [org]
 internal_domains = corp.example
 integration_user = 005000000000001AAA
+[profile All]
+users = *
+max_participants = 0
 CONF
 printf 'Id,FirstName,LastName,Email,IsActive\n005000000000001AAA,Ann,Lee,ann.lee@corp.example,true\n' > User.csv
 printf 'Id,Name,Website,Secondary_Domains__c,OwnerId\n001000000000001AAA,Acme,acme.com,,005000000000001AAA\n' > Account.csv

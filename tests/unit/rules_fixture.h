@@ -177,16 +177,6 @@ static inline kith_activity *fx_meeting(const char *id, const char *time, const 
 static inline const char *fx_capture(fx *f, kith_activity *a)
 {
   g_autoptr(GError) error = NULL;
-  const char *skip = kith_rules_activity_skip(&f->d, a);
-  gint64 seq = 0;
-  g_assert_true(kith_state_activity_insert(f->store, a, skip ? "skipped" : "pending", skip, &seq,
-                                           &error));
-  g_assert_no_error(error);
-  if (seq == 0) {
-    /* R10: counted, never logged again (CONTRACT.md section 6). */
-    kith_activity_free(a);
-    return "duplicate_activity";
-  }
   guint n = a->participants->len;
   /* Names may be NULL anywhere in these, so they are freed one by one, not
    * as a NULL-terminated vector. */
@@ -196,9 +186,20 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
     const kith_participant *p = g_ptr_array_index(a->participants, i);
     kith_name_parse(p->name, p->email, &firsts[i], &lasts[i]);
   }
-  g_assert_true(kith_state_participants_add(f->store, seq, a, firsts, lasts, &error));
+  g_assert_true(kith_rules_learn_aliases(&f->d, a, firsts, lasts, &error)); /* R2 */
   g_assert_no_error(error);
-  if (skip) {
+  const char *skip = kith_rules_activity_skip(&f->d, a);
+  gint64 seq = 0;
+  g_assert_true(kith_state_activity_insert(f->store, a, skip ? "skipped" : "pending", skip, &seq,
+                                           &error));
+  g_assert_no_error(error);
+  if (seq == 0)
+    skip = "duplicate_activity"; /* R10: counted, never logged again (section 6) */
+  else
+    g_assert_true(kith_state_participants_add(f->store, seq, a, firsts, lasts, &error));
+  g_assert_no_error(error);
+  if (seq == 0) {
+  } else if (skip) {
     kith_decision x = {.action = "activity_skipped", .reason = skip, .rule = "R10",
                        .activity_id = a->id, .detail = "skipped"};
     g_assert_true(kith_decider_emit(&f->d, &x, &error));
@@ -261,6 +262,9 @@ static inline kith_sync_stats fx_sync(fx *f)
   kith_sync_stats stats = {0};
   g_assert_true(kith_sync_local(f->store, f->config, &stats, &error));
   g_assert_no_error(error);
+  /* As between two kith commands: what a decider read of the CRM is gone. */
+  kith_decider_clear(&f->d);
+  kith_decider_init(&f->d, f->store, f->config);
   return stats;
 }
 

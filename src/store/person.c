@@ -1,0 +1,225 @@
+/* person.c - telling one person from another (R2, R43, R44); see person.h. */
+#include "store/person.h"
+
+#include "util/timeutil.h"
+
+#include <string.h>
+
+/* Steps ST: TRUE with a row, FALSE at the end (*ERROR unset) or on an error
+ * (*ERROR set, the statement reset). */
+static gboolean row(kith_store *s, sqlite3_stmt *st, GError **error)
+{
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    kith_store_fail(s, error, "read");
+  sqlite3_reset(st);
+  return FALSE;
+}
+
+static char *col_or_null(sqlite3_stmt *st, int col)
+{
+  return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(st, col));
+}
+
+gboolean kith_person_users_each(kith_store *s, kith_user_fn fn, gpointer user_data,
+                                GError **error)
+{
+  sqlite3_stmt *st =
+      kith_store_stmt(s, "SELECT Id, FirstName, LastName, IsActive FROM \"User\" ORDER BY Id", error);
+  if (!st)
+    return FALSE;
+  GError *local = NULL;
+  while (row(s, st, &local))
+    fn(kith_store_col(st, 0), kith_store_col(st, 1), kith_store_col(st, 2),
+       sqlite3_column_int(st, 3) != 0, user_data);
+  if (local) {
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean kith_person_learned_alias(kith_store *s, const char *email, char **user_id,
+                                   GError **error)
+{
+  *user_id = NULL;
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT object_id FROM engagement_log WHERE email = ? AND action = 'alias_learned'"
+         " ORDER BY seq DESC LIMIT 1",
+      error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+  if (!row(s, st, error))
+    return FALSE;
+  *user_id = g_strdup(kith_store_col(st, 0));
+  sqlite3_reset(st);
+  return TRUE;
+}
+
+gboolean kith_person_user_email(kith_store *s, const char *user_id, char **email, GError **error)
+{
+  *email = NULL;
+  sqlite3_stmt *st = kith_store_stmt(s, "SELECT email_key FROM \"User\" WHERE Id = ?", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text(st, 1, user_id, -1, SQLITE_TRANSIENT);
+  if (!row(s, st, error))
+    return FALSE;
+  *email = g_strdup(kith_store_col(st, 0));
+  sqlite3_reset(st);
+  return TRUE;
+}
+
+void kith_account_person_free(gpointer p)
+{
+  kith_account_person *c = p;
+  if (!c)
+    return;
+  g_free(c->id);
+  g_free(c->email);
+  g_free(c->first_name);
+  g_free(c->last_name);
+  g_free(c);
+}
+
+/* The newest observation of FIELD for EMAIL, or NULL. */
+static char *observed(kith_store *s, const char *email, const char *field, GError **error)
+{
+  sqlite3_stmt *st =
+      kith_store_stmt(s, "SELECT value FROM observation WHERE email = ? AND field = ?", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
+  if (!row(s, st, error))
+    return NULL;
+  char *v = g_strdup(kith_store_col(st, 0));
+  sqlite3_reset(st);
+  return v;
+}
+
+GPtrArray *kith_person_account_contacts(kith_store *s, const char *account_id, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(kith_account_person_free);
+  /* Contacts queued for deletion or removal are as good as gone. */
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT Id, email_key, FirstName, LastName, Created_By_Kith__c FROM Contact c"
+         " WHERE AccountId = ? AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.object_id = c.Id"
+         " AND o.op IN ('contact_delete', 'contact_remove') AND o.state = 'pending')"
+         " ORDER BY Id",
+      error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text(st, 1, account_id, -1, SQLITE_TRANSIENT);
+  GError *local = NULL;
+  while (row(s, st, &local)) {
+    kith_account_person *c = g_new0(kith_account_person, 1);
+    c->id = g_strdup(kith_store_col(st, 0));
+    c->email = g_strdup(kith_store_col(st, 1));
+    c->first_name = col_or_null(st, 2);
+    c->last_name = col_or_null(st, 3);
+    c->created_by_kith = sqlite3_column_int(st, 4) != 0;
+    g_ptr_array_add(out, c);
+  }
+  if (local) {
+    g_propagate_error(error, local);
+    return NULL;
+  }
+  st = kith_store_stmt(s, "SELECT object_id, email FROM outbox WHERE op = 'contact_create'"
+                          " AND state = 'pending' AND account_id = ? ORDER BY object_id",
+                       error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text(st, 1, account_id, -1, SQLITE_TRANSIENT);
+  g_autoptr(GPtrArray) queued = g_ptr_array_new_with_free_func(kith_account_person_free);
+  while (row(s, st, &local)) {
+    kith_account_person *c = g_new0(kith_account_person, 1);
+    c->id = g_strdup(kith_store_col(st, 0));
+    c->email = g_strdup(kith_store_col(st, 1));
+    c->created_by_kith = c->queued = TRUE;
+    g_ptr_array_add(queued, c);
+  }
+  if (local) {
+    g_propagate_error(error, local);
+    return NULL;
+  }
+  /* A queued contact's names are what sync will give it: the newest observed. */
+  for (guint i = 0; i < queued->len; i++) {
+    kith_account_person *c = g_ptr_array_index(queued, i);
+    c->first_name = observed(s, c->email, "FirstName", &local);
+    if (!local)
+      c->last_name = observed(s, c->email, "LastName", &local);
+    if (local) {
+      g_propagate_error(error, local);
+      return NULL;
+    }
+  }
+  for (guint i = 0; i < queued->len; i++)
+    g_ptr_array_add(out, g_steal_pointer(&g_ptr_array_index(queued, i)));
+  g_ptr_array_set_free_func(queued, NULL);
+  return g_steal_pointer(&out);
+}
+
+gboolean kith_person_last_seen(kith_store *s, const char *email, gint64 *time, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT max(a.time) FROM participant p JOIN activity a ON a.seq = p.activity"
+         " WHERE p.email = ?",
+      error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+  if (!row(s, st, error))
+    return FALSE;
+  gboolean any = sqlite3_column_type(st, 0) != SQLITE_NULL;
+  *time = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return any;
+}
+
+gboolean kith_person_alternates_each(kith_store *s, kith_alternate_fn fn, gpointer user_data,
+                                     GError **error)
+{
+  /* The latest same_person decision per address names the contact; the
+   * contact's account is the CRM's, or the queued create's. */
+  sqlite3_stmt *st = kith_store_stmt(
+      s,
+      "SELECT l.email, l.object_id,"
+      " coalesce((SELECT AccountId FROM Contact WHERE Id = l.object_id),"
+      "          (SELECT account_id FROM outbox WHERE object_id = l.object_id"
+      "           AND op = 'contact_create' ORDER BY seq DESC LIMIT 1), ''),"
+      " (SELECT value FROM observation WHERE email = l.email AND field = 'FirstName'),"
+      " (SELECT value FROM observation WHERE email = l.email AND field = 'LastName'),"
+      " (SELECT max(a.time) FROM participant p JOIN activity a ON a.seq = p.activity"
+      "  WHERE p.email = l.email)"
+      " FROM engagement_log l"
+      " WHERE l.seq IN (SELECT max(seq) FROM engagement_log WHERE action = 'skipped'"
+      "                 AND reason = 'same_person' GROUP BY email)"
+      " AND NOT EXISTS(SELECT 1 FROM Contact WHERE email_key = l.email)"
+      " AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.op = 'field_update' AND o.field = 'Email'"
+      "                AND o.value = l.email AND o.state = 'pending')"
+      " ORDER BY l.email",
+      error);
+  if (!st)
+    return FALSE;
+  GError *local = NULL;
+  while (row(s, st, &local)) {
+    g_autofree char *seen = sqlite3_column_type(st, 5) == SQLITE_NULL
+                                ? g_strdup("")
+                                : kith_time_format(sqlite3_column_int64(st, 5));
+    const char *v[] = {kith_store_col(st, 0), kith_store_col(st, 3), kith_store_col(st, 4),
+                       kith_store_col(st, 2), kith_store_col(st, 1), seen};
+    if (!fn(v, user_data)) {
+      sqlite3_reset(st);
+      return TRUE;
+    }
+  }
+  if (local) {
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  return TRUE;
+}
