@@ -1,5 +1,5 @@
 /* fuzz_config.c - fuzz target: kith.conf text through kith_config_load. */
-#include "rules/config.h"
+#include "config/config.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * jansson's parse, sync/sf_json.c's value and error readers, the mirror
  * upserts and deletes of store/crm.c and store/crmwrite.c, the time parse,
  * and the alias and state updates of a created contact. */
-#include "rules/config.h"
+#include "config/config.h"
 #include "store/crm.h"
 #include "store/crmwrite.h"
 #include "store/state.h"

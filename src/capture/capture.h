@@ -1,7 +1,7 @@
 /* capture.h - paths to a stream of activities (CONTRACT.md section 3). */
 #pragma once
 
-#include "capture/activity.h"
+#include "core/activity.h"
 
 /* Called for every activity found, in a stable order. The activity is
  * borrowed: it is freed when the callback returns. Return FALSE to stop. */

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "capture/caldav.h"
-#include "rules/config.h"
+#include "config/config.h"
 
 #include <curl/curl.h>
 #include <glib.h>

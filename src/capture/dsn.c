@@ -1,7 +1,7 @@
 /* dsn.c - R45: the recipients a delivery-status notification (RFC 3464) says failed. */
 #include "capture/dsn.h"
 
-#include "extract/address.h"
+#include "core/address.h"
 
 #include <string.h>
 

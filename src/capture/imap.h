@@ -2,7 +2,7 @@
 #pragma once
 
 #include "capture/capture.h"
-#include "rules/config.h"
+#include "config/config.h"
 #include "store/store.h"
 
 #include <gmime/gmime.h>

@@ -2,7 +2,7 @@
  * commands after it (capture/imap.c says why). */
 #pragma once
 
-#include "rules/config.h"
+#include "config/config.h"
 
 #include <curl/curl.h>
 #include <glib.h>

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "capture/capture.h"
-#include "rules/config.h"
+#include "config/config.h"
 #include "store/store.h"
 
 /* Captures what is new in SRC, handing each activity to SINK. Live sources

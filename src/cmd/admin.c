@@ -1,7 +1,7 @@
 /* admin.c - kith dedup, kith remove, kith unsuppress, kith config. */
 #include "cmd/cmd.h"
 
-#include "extract/address.h"
+#include "core/address.h"
 #include "rules/maintain.h"
 #include "store/privacy.h"
 #include "store/state.h"

@@ -1,7 +1,7 @@
 /* log.c - kith log, kith report created, kith explain. */
 #include "cmd/cmd.h"
 
-#include "extract/address.h"
+#include "core/address.h"
 #include "store/bounce.h"
 #include "store/crm.h"
 #include "store/outbox.h"

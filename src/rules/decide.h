@@ -1,7 +1,7 @@
 /* decide.h - the rules: what to do about an activity's people (R2-R39). */
 #pragma once
 
-#include "rules/config.h"
+#include "config/config.h"
 #include "store/state.h"
 
 /* One decision about a person or a role, with its "why". The engagement log

@@ -2,7 +2,7 @@
  * connection limits, JSON replies, the embedded console, Prometheus metrics. */
 #include "serve/api.h"
 
-#include "extract/address.h"
+#include "core/address.h"
 #include "rules/decide.h"
 #include "rules/maintain.h"
 #include "store/crm.h"

@@ -2,7 +2,7 @@
  * embedded static console (docs/api.md). */
 #pragma once
 
-#include "rules/config.h"
+#include "config/config.h"
 #include "store/store.h"
 
 #include <jansson.h>

@@ -1,7 +1,7 @@
 /* bounce.h - R45: the addresses a delivery-status notification said failed, and when. */
 #pragma once
 
-#include "capture/activity.h"
+#include "core/activity.h"
 #include "store/store.h"
 
 /* The answer of kith_state_bounced. A failed look-up is its own answer,

@@ -1,7 +1,7 @@
 /* crm.c - CSV import (libcsv) and export of the CRM objects, by Id. */
 #include "store/crm.h"
 
-#include "extract/address.h"
+#include "core/address.h"
 #include "util/error.h"
 #include "util/timeutil.h"
 

@@ -1,7 +1,7 @@
 /* crmwrite.c - writes to the local CRM tables (the embedded default CRM). */
 #include "store/crmwrite.h"
 
-#include "rules/config.h"
+#include "config/config.h"
 #include "util/timeutil.h"
 
 #include <string.h>

@@ -3,8 +3,8 @@
 
 #include "store/crmwrite.h"
 
-#include "extract/address.h"
-#include "rules/config.h"
+#include "core/address.h"
+#include "config/config.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
 
 #include "store/schema.h"
 
-#include "rules/config.h"
+#include "config/config.h"
 #include "util/error.h"
 #include "util/sfid.h"
 #include "util/timeutil.h"

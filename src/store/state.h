@@ -1,7 +1,7 @@
 /* state.h - kith's own tables: activities, observations, links, log, suppression, Ids. */
 #pragma once
 
-#include "capture/activity.h"
+#include "core/activity.h"
 #include "store/store.h"
 
 /* ---- activities ---------------------------------------------------------- */

@@ -1,7 +1,7 @@
 /* sf_client.h - authenticated, retried Salesforce REST calls (internal to sync/). */
 #pragma once
 
-#include "rules/config.h"
+#include "config/config.h"
 #include "sync/http.h"
 
 #include <jansson.h>

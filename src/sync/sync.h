@@ -1,7 +1,7 @@
 /* sync.h - applying the outbox to the CRM (R60, R61). */
 #pragma once
 
-#include "rules/config.h"
+#include "config/config.h"
 #include "store/store.h"
 
 typedef struct {

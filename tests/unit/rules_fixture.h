@@ -1,9 +1,9 @@
 /* rules_fixture.h - a throw-away store, config and CRM for the rules, OCR and sync tests. */
 #pragma once
 
-#include "capture/activity.h"
+#include "core/activity.h"
 #include "extract/name.h"
-#include "rules/config.h"
+#include "config/config.h"
 #include "rules/decide.h"
 #include "rules/maintain.h"
 #include "store/crm.h"

@@ -1,5 +1,5 @@
 /* test_address.c - address and domain helpers (R1, R3) against the contract and outside vectors. */
-#include "extract/address.h"
+#include "core/address.h"
 #include "util/error.h"
 
 #include <jansson.h>

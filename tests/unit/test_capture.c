@@ -6,7 +6,7 @@
 #include "capture/mbox.h"
 #include "capture/mime.h"
 #include "capture/pool.h"
-#include "extract/address.h"
+#include "core/address.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>

@@ -1,5 +1,5 @@
 /* test_config.c - kith.conf exactly as CONTRACT.md section 4 says. */
-#include "rules/config.h"
+#include "config/config.h"
 #include "util/error.h"
 
 #include <glib/gstdio.h>

@@ -1,7 +1,7 @@
 /* config.c - reading and validating kith.conf with GKeyFile (CONTRACT.md section 4). */
-#include "rules/config.h"
+#include "config/config.h"
 
-#include "extract/address.h"
+#include "core/address.h"
 #include "util/data.h"
 #include "util/error.h"
 #include "util/timeutil.h"
@@ -10,24 +10,6 @@
 #include <stdlib.h>
 
 #include <string.h>
-
-static const char *const field_names[KITH_FIELD_COUNT] = {
-    "FirstName", "LastName", "Title", "Phone", "Department",
-    "Seniority__c", "Persona__c", "MailingCountry", "MailingState"};
-
-const char *kith_field_name(kith_field field)
-{
-  g_return_val_if_fail(field < KITH_FIELD_COUNT, "?");
-  return field_names[field];
-}
-
-int kith_field_lookup(const char *name)
-{
-  for (int i = 0; i < KITH_FIELD_COUNT; i++)
-    if (g_strcmp0(field_names[i], name) == 0)
-      return i;
-  return -1;
-}
 
 static void profile_clear(kith_profile *p)
 {
@@ -947,7 +929,7 @@ char *kith_config_describe(const kith_config *c)
   describe_profile(s, &c->defaults);
   g_string_append_printf(s, "[enrichment]\nenabled = %s\n", c->enrich_enabled ? "on" : "off");
   for (int f = 0; f < KITH_FIELD_COUNT; f++)
-    g_string_append_printf(s, "%s = %s\n", field_names[f], mode_name(c->enrich[f], FALSE));
+    g_string_append_printf(s, "%s = %s\n", kith_field_name(f), mode_name(c->enrich[f], FALSE));
   g_string_append_printf(s, "Email = %s\n", c->enrich_email_on_bounce ? "on_bounce" : "never");
   g_string_append_printf(s, "persona = %s\ndepartment = %s\nseniority = %s\n\n",
                          mode_name(c->persona, TRUE), mode_name(c->department, TRUE),

@@ -1,5 +1,5 @@
 /* address.c - address and domain normalisation (R1) and domain tests (R3). */
-#include "extract/address.h"
+#include "core/address.h"
 
 #include "util/error.h"
 

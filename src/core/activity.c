@@ -1,7 +1,7 @@
 /* activity.c - the activity type shared by every capture format. */
-#include "capture/activity.h"
+#include "core/activity.h"
 
-#include "extract/address.h"
+#include "core/address.h"
 
 #include <string.h>
 
