@@ -4,7 +4,6 @@
 #include "capture/dav_http.h"
 #include "capture/ical.h"
 #include "capture/source.h"
-#include "store/state.h"
 #include "util/error.h"
 
 #include <stdlib.h>
@@ -172,7 +171,7 @@ static GPtrArray *discover(kith_dav *d, GError **error)
 /* ---- reading calendars ---- */
 
 typedef struct {
-  kith_store *store;
+  const kith_source_cursor *cursor;
   const kith_source_config *src;
   const kith_capture_sink *outer;
   kith_capture_sink inner; /* filters and counts, then OUTER */
@@ -222,7 +221,7 @@ static char *key(const calendar *cal, const char *what)
 
 static gboolean set_state(reader *r, const char *k, const char *value)
 {
-  if (kith_state_source_set(r->store, r->src->name, k, value, r->error))
+  if (r->cursor->set(k, value, r->cursor->user_data, r->error))
     return TRUE;
   r->stopped = TRUE;
   return FALSE;
@@ -292,7 +291,7 @@ typedef enum { SYNC_DONE, SYNC_FAILED, SYNC_UNSUPPORTED } sync_result;
 static sync_result sync_calendar(reader *r, const calendar *cal)
 {
   g_autofree char *k_token = key(cal, "sync_token");
-  g_autofree char *token = kith_state_source_get(r->store, r->src->name, k_token);
+  g_autofree char *token = r->cursor->get(k_token, r->cursor->user_data);
   gboolean retried = FALSE;
   for (guint round = 0; round < SYNC_ROUNDS_MAX; round++) {
     g_autofree char *esc = token ? kith_dav_xml_escape(token) : g_strdup("");
@@ -399,7 +398,7 @@ static gboolean query_calendar(reader *r, const calendar *cal)
       continue;
     g_autofree char *what = g_strdup_printf("etag.%s", path);
     g_autofree char *k_etag = key(cal, what);
-    g_autofree char *seen = kith_state_source_get(r->store, r->src->name, k_etag);
+    g_autofree char *seen = r->cursor->get(k_etag, r->cursor->user_data);
     if (!ev->etag || !seen || strcmp(seen, ev->etag) != 0)
       g_ptr_array_add(changed, ev->href);
   }
@@ -421,7 +420,7 @@ static gboolean calendar_matches(const calendar *cal, const char *want)
   return last && strcmp(last + 1, want) == 0;
 }
 
-gboolean kith_caldav_capture(kith_store *store, const kith_source_config *src,
+gboolean kith_caldav_capture(const kith_source_cursor *cursor, const kith_source_config *src,
                              const kith_capture_sink *sink, kith_capture_stats *stats,
                              GError **error)
 {
@@ -436,7 +435,7 @@ gboolean kith_caldav_capture(kith_store *store, const kith_source_config *src,
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);
     return FALSE;
   }
-  reader r = {.store = store, .src = src, .outer = sink, .stats = stats, .d = d, .start = start,
+  reader r = {.cursor = cursor, .src = src, .outer = sink, .stats = stats, .d = d, .start = start,
               .error = error};
   r.inner.on_activity = pass_activity;
   r.inner.on_error = pass_error;

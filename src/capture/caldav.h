@@ -3,7 +3,7 @@
 
 #include "capture/capture.h"
 #include "config/config.h"
-#include "store/store.h"
+#include "capture/cursor.h"
 
 /* Largest reply body kith reads from a CalDAV server. */
 #define KITH_CALDAV_BODY_MAX (64 * 1024 * 1024)
@@ -21,7 +21,7 @@
  * with ERROR when the server cannot be used at all (password file,
  * connection, refused login, no calendar); a calendar that cannot be read
  * or a connection lost half-way is reported through SINK->on_error. */
-gboolean kith_caldav_capture(kith_store *store, const kith_source_config *src,
+gboolean kith_caldav_capture(const kith_source_cursor *cursor, const kith_source_config *src,
                              const kith_capture_sink *sink, kith_capture_stats *stats,
                              GError **error);
 

@@ -4,7 +4,6 @@
 #include "capture/imap_conn.h"
 #include "capture/mime.h"
 #include "capture/source.h"
-#include "store/state.h"
 #include "util/error.h"
 
 #include <stdlib.h>
@@ -90,7 +89,7 @@ static void message_clear(gpointer p)
 }
 
 typedef struct {
-  kith_store *store;
+  const kith_source_cursor *cursor;
   const kith_source_config *src;
   const kith_capture_sink *sink;
   kith_capture_stats *stats;
@@ -277,8 +276,8 @@ static gboolean save_state(reader *r, guint64 last_uid)
   char v[32], l[32];
   g_snprintf(v, sizeof v, "%" G_GUINT64_FORMAT, r->uidvalidity);
   g_snprintf(l, sizeof l, "%" G_GUINT64_FORMAT, last_uid);
-  if (kith_state_source_set(r->store, r->src->name, kv, v, r->error) &&
-      kith_state_source_set(r->store, r->src->name, kl, l, r->error))
+  if (r->cursor->set(kv, v, r->cursor->user_data, r->error) &&
+      r->cursor->set(kl, l, r->cursor->user_data, r->error))
     return TRUE;
   r->stopped = TRUE;
   return FALSE;
@@ -365,14 +364,14 @@ static gboolean read_folder(reader *r, const char *folder)
   g_autofree char *kv = state_key(folder, "uidvalidity");
   g_autofree char *kl = state_key(folder, "last_uid");
   g_autofree char *prefix = g_strdup_printf("imap.%s.", folder);
-  g_autofree char *stored_v = kith_state_source_get(r->store, r->src->name, kv);
-  g_autofree char *stored_l = kith_state_source_get(r->store, r->src->name, kl);
+  g_autofree char *stored_v = r->cursor->get(kv, r->cursor->user_data);
+  g_autofree char *stored_l = r->cursor->get(kl, r->cursor->user_data);
   guint64 last = stored_l ? g_ascii_strtoull(stored_l, NULL, 10) : 0;
   if (stored_v && g_ascii_strtoull(stored_v, NULL, 10) != r->uidvalidity) {
     /* The server renumbered the folder: every UID kith kept means nothing
      * now. Read it all again; Message-IDs make what was read before a
      * duplicate, so nothing is counted twice. */
-    if (!kith_state_source_clear(r->store, r->src->name, prefix, r->error)) {
+    if (!r->cursor->clear(prefix, r->cursor->user_data, r->error)) {
       r->stopped = TRUE;
       return FALSE;
     }
@@ -421,7 +420,7 @@ static gboolean read_folder(reader *r, const char *folder)
   return save_state(r, last);
 }
 
-gboolean kith_imap_capture(kith_store *store, const kith_source_config *src,
+gboolean kith_imap_capture(const kith_source_cursor *cursor, const kith_source_config *src,
                            const kith_capture_sink *sink, kith_capture_stats *stats,
                            GError **error)
 {
@@ -436,7 +435,7 @@ gboolean kith_imap_capture(kith_store *store, const kith_source_config *src,
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);
     return FALSE;
   }
-  reader r = {.store = store, .src = src, .sink = sink, .stats = stats, .c = c, .start = start,
+  reader r = {.cursor = cursor, .src = src, .sink = sink, .stats = stats, .c = c, .start = start,
               .error = error};
   r.uids = g_array_new(FALSE, FALSE, sizeof(guint32));
   r.batch = g_array_new(FALSE, TRUE, sizeof(message));

@@ -3,7 +3,7 @@
 
 #include "capture/capture.h"
 #include "config/config.h"
-#include "store/store.h"
+#include "capture/cursor.h"
 
 #include <gmime/gmime.h>
 
@@ -28,7 +28,7 @@
  * file, connection, TLS, refused login); a folder that cannot be read, or a
  * connection lost half-way, is reported through SINK->on_error, and what was
  * read before it stays read. */
-gboolean kith_imap_capture(kith_store *store, const kith_source_config *src,
+gboolean kith_imap_capture(const kith_source_cursor *cursor, const kith_source_config *src,
                            const kith_capture_sink *sink, kith_capture_stats *stats,
                            GError **error);
 

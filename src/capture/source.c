@@ -3,11 +3,11 @@
 
 #include "capture/caldav.h"
 #include "capture/imap.h"
-#include "sync/jwt.h"
+#include "util/secret.h"
 #include "util/error.h"
 #include "util/timeutil.h"
 
-gboolean kith_source_capture(kith_store *store, const kith_source_config *src,
+gboolean kith_source_capture(const kith_source_cursor *cursor, const kith_source_config *src,
                              const kith_capture_sink *sink, kith_capture_stats *stats,
                              GError **error)
 {
@@ -18,9 +18,9 @@ gboolean kith_source_capture(kith_store *store, const kith_source_config *src,
     return TRUE;
   }
   case KITH_SOURCE_IMAP:
-    return kith_imap_capture(store, src, sink, stats, error);
+    return kith_imap_capture(cursor, src, sink, stats, error);
   case KITH_SOURCE_CALDAV:
-    return kith_caldav_capture(store, src, sink, stats, error);
+    return kith_caldav_capture(cursor, src, sink, stats, error);
   }
   g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: unknown kind of source", src->name);
   return FALSE;

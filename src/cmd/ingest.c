@@ -350,6 +350,30 @@ static gboolean file_read(const char *path, gint64 size, gint64 mtime, gpointer 
   return c->error || kith_state_file_read(c->store, path, size, mtime, &c->error);
 }
 
+/* A live source's cursor, kept in the store under the source's name. */
+typedef struct {
+  kith_store *store;
+  const char *source;
+} source_cursor;
+
+static char *cursor_get(const char *key, gpointer user_data)
+{
+  const source_cursor *sc = user_data;
+  return kith_state_source_get(sc->store, sc->source, key);
+}
+
+static gboolean cursor_set(const char *key, const char *value, gpointer user_data, GError **error)
+{
+  const source_cursor *sc = user_data;
+  return kith_state_source_set(sc->store, sc->source, key, value, error);
+}
+
+static gboolean cursor_clear(const char *prefix, gpointer user_data, GError **error)
+{
+  const source_cursor *sc = user_data;
+  return kith_state_source_clear(sc->store, sc->source, prefix, error);
+}
+
 static void on_error(const char *where, const char *why, gpointer user_data)
 {
   kith_cmd_error("%s: %s", where, why);
@@ -436,7 +460,9 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
       sink.file_read = file_read;
     }
     if (source) {
-      ok = kith_source_capture(store, source, &sink, &result->capture, &c.error);
+      source_cursor sc = {store, source->name};
+      kith_source_cursor cursor = {cursor_get, cursor_set, cursor_clear, &sc};
+      ok = kith_source_capture(&cursor, source, &sink, &result->capture, &c.error);
     } else {
       kith_capture_paths(paths, &sink, &result->capture);
     }

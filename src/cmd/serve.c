@@ -5,7 +5,7 @@
 #include "rules/maintain.h"
 #include "serve/api.h"
 #include "store/outbox.h"
-#include "sync/jwt.h"
+#include "util/secret.h"
 #include "sync/salesforce.h"
 #include "sync/sync.h"
 #include "util/timeutil.h"

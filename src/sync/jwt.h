@@ -1,11 +1,9 @@
-/* jwt.h - the OAuth 2.0 JWT bearer assertion (RS256), and secret files. */
+/* jwt.h - the OAuth 2.0 JWT bearer assertion (RS256). */
 #pragma once
 
-#include <glib.h>
+#include "util/secret.h"
 
-/* Reads a secret from PATH, refusing a file others may read (not 0600 or
- * stricter). The contents, trimmed, newly allocated. */
-char *kith_secret_read(const char *path, GError **error);
+#include <glib.h>
 
 /* A signed JWT for Salesforce's JWT bearer flow: iss CLIENT_ID, sub USER,
  * aud AUDIENCE (the login URL), exp NOW + 3 minutes, signed RS256 with the

@@ -1,0 +1,17 @@
+/* cursor.h - where a live source got to (IMAP UIDs, CalDAV sync tokens), kept
+ * by whoever runs the capture: capture never sees the store. */
+#pragma once
+
+#include <glib.h>
+
+typedef struct {
+  /* The value kept for KEY, newly allocated, or NULL when none is. */
+  char *(*get)(const char *key, gpointer user_data);
+  /* Keeps VALUE for KEY, in the same transaction as the activities handed
+   * over before it, so that a crash never skips a message. */
+  gboolean (*set)(const char *key, const char *value, gpointer user_data, GError **error);
+  /* Forgets every key that starts with PREFIX (a folder's state when its
+   * UIDVALIDITY changed). */
+  gboolean (*clear)(const char *prefix, gpointer user_data, GError **error);
+  gpointer user_data;
+} kith_source_cursor;
