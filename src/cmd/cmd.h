@@ -3,6 +3,7 @@
 
 #include "capture/capture.h"
 #include "config/config.h"
+#include "pipeline/ingest.h"
 #include "store/store.h"
 #include "util/csv.h"
 
@@ -73,26 +74,9 @@ int kith_cmd_serve(kith_cmd *cmd);
 
 /* ---- shared by ingest, run and demo ------------------------------------------ */
 
-typedef struct {
-  kith_capture_stats capture;
-  guint new_activities;
-  guint duplicates;
-  GHashTable *counts; /* decisions: "action" or "action/reason" -> count */
-  guint decided;      /* activities decided */
-  double capture_seconds; /* reading, parsing and storing the activities */
-  double decide_seconds, median_us, p99_us; /* time spent deciding, per activity */
-} kith_ingest_result;
-
-/* Captures PATHS into STORE, then decides every pending activity, oldest
- * first. Errors in the input are printed and counted; FALSE only when the
- * store fails. */
-gboolean kith_ingest_paths(kith_store *store, const kith_config *config, const char *const *paths,
-                           kith_ingest_result *result, GError **error);
-/* The same for a configured [source NAME] (files, IMAP or CalDAV). */
-gboolean kith_ingest_source(kith_store *store, const kith_config *config,
-                            const kith_source_config *source, kith_ingest_result *result,
-                            GError **error);
-void kith_ingest_result_clear(kith_ingest_result *r);
+/* The ingest's report for a terminal: errors as kith: WHERE: WHY lines,
+ * progress when stderr is a terminal. */
+extern const kith_ingest_report kith_cmd_ingest_report;
 void kith_ingest_print(const kith_ingest_result *r, kith_store *store, FILE *out);
 /* Warns (without failing) when [org] integration_user is not a User. */
 void kith_cmd_check_org(kith_store *store, const kith_config *config);

@@ -260,7 +260,8 @@ int kith_cmd_demo(kith_cmd *cmd)
   g_autofree char *mail = g_build_filename(dir, "mail", NULL);
   const char *paths[] = {mail, NULL};
   kith_ingest_result r;
-  gboolean ok = kith_ingest_paths(store, config, paths, &r, &error);
+  gboolean ok =
+      kith_ingest_paths(store, config, paths, &kith_cmd_ingest_report, &r, &error);
   kith_ingest_print(&r, store, stdout);
   kith_ingest_result_clear(&r);
   if (!ok)

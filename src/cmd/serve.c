@@ -99,7 +99,8 @@ static void scan_source(service *svc, const kith_source_config *src)
   kith_ingest_result r;
   g_autoptr(GError) error = NULL;
   g_mutex_lock(&svc->lock);
-  gboolean ok = kith_ingest_source(svc->store, svc->config, src, &r, &error);
+  gboolean ok = kith_ingest_source(svc->store, svc->config, src, &kith_cmd_ingest_report, &r,
+                                   &error);
   g_mutex_unlock(&svc->lock);
   svc->scans++;
   g_autofree char *now = kith_time_now();

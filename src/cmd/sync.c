@@ -57,7 +57,8 @@ int kith_cmd_run(kith_cmd *cmd)
   kith_cmd_check_org(store, config);
   kith_ingest_result r;
   g_autoptr(GError) error = NULL;
-  gboolean ok = kith_ingest_paths(store, config, (const char *const *)cmd->argv + 1, &r, &error);
+  gboolean ok = kith_ingest_paths(store, config, (const char *const *)cmd->argv + 1,
+                                  &kith_cmd_ingest_report, &r, &error);
   kith_ingest_print(&r, store, stdout);
   kith_ingest_result_clear(&r);
   if (!ok)

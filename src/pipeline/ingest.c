@@ -1,0 +1,557 @@
+/* ingest.c - the pipeline: capture -> extract -> rules -> store (outbox). The
+ * one place that ties them together; kith ingest, run, demo and serve call it. */
+#include "pipeline/ingest.h"
+
+#include "capture/source.h"
+#include "extract/name.h"
+#include "extract/signature.h"
+#include "extract/title.h"
+#include "rules/decide.h"
+#include "store/bounce.h"
+#include "store/outbox.h"
+#include "store/privacy.h"
+#include "store/schema.h"
+#include "store/state.h"
+#include "util/timeutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define COMMIT_EVERY 5000
+
+typedef struct {
+  kith_store *store;
+  kith_decider decider;
+  const kith_title_rules *titles;
+  kith_ingest_result *result;
+  GError *error; /* a store failure: stops the capture */
+  guint in_batch;
+  const kith_ingest_report *report; /* may be NULL */
+  gint64 started;
+  /* Observations of this batch not yet written: address -> its fields'
+   * newest (person_obs). A short capture writes them in address order at
+   * commit, so that the upserts walk the observation table's b-tree in
+   * order; an address seen twice in a batch is written once. */
+  GHashTable *obs;
+  guint n_obs; /* fields held in obs */
+  /* A long capture (past its first commit) appends its observations to
+   * observation_log and merges them at its end. Once it has stored as many
+   * activities as the store held before it, it also drops
+   * KITH_SCHEMA_DEFERRED_INDEX and builds it at its end: building the
+   * index costs a sort of every participant ever stored, worth it only when
+   * this capture's own make up half of them or more. */
+  gboolean long_capture;
+  gboolean index_dropped;
+  gint64 activities_before; /* the activities stored before this capture */
+} ingest_ctx;
+
+typedef struct {
+  char *value; /* NULL: not seen in this batch */
+  gint64 time;
+  char *activity_id;
+} pending_obs;
+
+typedef struct {
+  pending_obs field[KITH_FIELD_COUNT];
+} person_obs;
+
+static void person_obs_free(gpointer p)
+{
+  person_obs *o = p;
+  for (int f = 0; f < KITH_FIELD_COUNT; f++) {
+    g_free(o->field[f].value);
+    g_free(o->field[f].activity_id);
+  }
+  g_free(o);
+}
+
+/* Written before a batch reaches this many, whatever the batch size. */
+#define OBS_MAX 16384
+
+static void progress(ingest_ctx *c, const char *phase, guint done, gboolean last)
+{
+  if (!c->report || !c->report->on_progress)
+    return;
+  double secs = (g_get_monotonic_time() - c->started) / 1e6;
+  c->report->on_progress(phase, c->result->capture.files, done, secs, last, c->report->user_data);
+}
+
+/* An input kith cannot read, or a warning about one. */
+static void report_error(const ingest_ctx *c, const char *where, const char *why)
+{
+  if (c->report && c->report->on_error)
+    c->report->on_error(where, why, c->report->user_data);
+}
+
+static gint compare_keys(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Writes the batched fields of EMAIL. */
+static gboolean write_person(ingest_ctx *c, const char *email, const person_obs *o)
+{
+  gboolean ok = TRUE;
+  for (int f = 0; ok && f < KITH_FIELD_COUNT; f++) {
+    const pending_obs *p = &o->field[f];
+    if (p->value)
+      ok = (c->long_capture ? kith_state_observe_later : kith_state_observe)(
+          c->store, email, kith_field_name(f), p->value, p->time, p->activity_id, &c->error);
+  }
+  return ok;
+}
+
+/* Writes the batch's observations, each only if newer than the stored one
+ * (kith_state_observe), in address order; a long capture appends them to
+ * the log in any order (kith_state_observe_later), to be merged in order. */
+static gboolean flush_observations(ingest_ctx *c)
+{
+  if (!c->obs || g_hash_table_size(c->obs) == 0)
+    return TRUE;
+  gboolean ok = TRUE;
+  if (c->long_capture) {
+    GHashTableIter it;
+    gpointer email, o;
+    g_hash_table_iter_init(&it, c->obs);
+    while (ok && g_hash_table_iter_next(&it, &email, &o))
+      ok = write_person(c, email, o);
+  } else {
+    guint n = 0;
+    g_autofree gpointer *emails = g_hash_table_get_keys_as_array(c->obs, &n);
+    qsort(emails, n, sizeof *emails, compare_keys);
+    for (guint i = 0; ok && i < n; i++)
+      ok = write_person(c, emails[i], g_hash_table_lookup(c->obs, emails[i]));
+  }
+  g_hash_table_remove_all(c->obs);
+  c->n_obs = 0;
+  return ok;
+}
+
+/* Keeps VALUE of field F for EMAIL unless the batch holds one as new or newer. */
+static gboolean observe(ingest_ctx *c, const char *email, kith_field f, const char *value,
+                        gint64 time, const char *activity_id)
+{
+  if (!value || !*value)
+    return TRUE; /* showing no value is not an observation */
+  person_obs *o = g_hash_table_lookup(c->obs, email);
+  if (!o) {
+    o = g_new0(person_obs, 1);
+    g_hash_table_insert(c->obs, g_strdup(email), o);
+  }
+  pending_obs *p = &o->field[f];
+  if (p->value) {
+    if (!kith_state_observation_newer(time, activity_id, p->time, p->activity_id))
+      return TRUE;
+    g_free(p->value);
+    g_free(p->activity_id);
+  } else {
+    c->n_obs++;
+  }
+  *p = (pending_obs){g_strdup(value), time, g_strdup(activity_id)};
+  return c->n_obs < OBS_MAX || flush_observations(c);
+}
+
+/* What an activity shows of its people, worked out from the activity alone
+ * (so on a capture worker thread when the reader has them). */
+typedef struct {
+  guint n;
+  char **firsts, **lasts; /* per participant; NULL where the name gives none */
+  gint sender;            /* the email's sender, whose signature was read; -1 if none */
+  kith_signature *sig;
+  char *dept, *seniority, *persona; /* from the signature's title */
+} prepared;
+
+static void prepared_free(gpointer data)
+{
+  prepared *pr = data;
+  for (guint i = 0; i < pr->n; i++) {
+    g_free(pr->firsts[i]);
+    g_free(pr->lasts[i]);
+  }
+  g_free(pr->firsts);
+  g_free(pr->lasts);
+  kith_signature_free(pr->sig);
+  g_free(pr->dept);
+  g_free(pr->seniority);
+  g_free(pr->persona);
+  g_free(pr);
+}
+
+/* R4 for every participant, R5 for the sender's signature. Reads only the
+ * activity, the title rules and the configuration: safe on any thread. */
+static void prepare(kith_activity *a, gpointer user_data)
+{
+  ingest_ctx *c = user_data;
+  prepared *pr = g_new0(prepared, 1);
+  pr->n = a->participants->len;
+  /* Not GStrv: a participant without a name leaves a NULL in the middle. */
+  pr->firsts = g_new0(char *, pr->n + 1);
+  pr->lasts = g_new0(char *, pr->n + 1);
+  pr->sender = -1;
+  for (guint i = 0; i < pr->n; i++) {
+    const kith_participant *p = g_ptr_array_index(a->participants, i);
+    kith_name_parse(p->name, p->email, &pr->firsts[i], &pr->lasts[i]);
+    if (pr->sender >= 0 || a->kind != KITH_ACTIVITY_EMAIL || p->role != KITH_PART_FROM)
+      continue;
+    pr->sender = (gint)i;
+    /* Only an outside sender's signature is ever kept: none is read from
+     * automatic mail (R10) or from a sender in the org's own domains (R11). */
+    if (!a->sender_text || a->automatic ||
+        kith_config_is_internal_domain(c->decider.config, p->domain))
+      continue;
+    pr->sig = kith_signature_extract(a->sender_text, p->email, pr->firsts[i], pr->lasts[i]);
+    if (pr->sig->title)
+      kith_title_classify(c->titles, pr->sig->title, &pr->dept, &pr->seniority, &pr->persona);
+  }
+  kith_activity_forget_text(a); /* read: not kept a moment longer */
+  if (a->prepared && a->prepared_free)
+    a->prepared_free(a->prepared);
+  a->prepared = pr;
+  a->prepared_free = prepared_free;
+}
+
+/* The body of an email from the org's own domains is never read: only an
+ * outside sender's signature is kept (R11). Safe on any thread. */
+static gboolean body_wanted(const char *sender_domain, gpointer user_data)
+{
+  ingest_ctx *c = user_data;
+  return !kith_config_is_internal_domain(c->decider.config, sender_domain);
+}
+
+/* Records what this activity shows of external participant I (R4, R5):
+ * the display name's parts, and for an email's sender the signature. */
+static gboolean observe_participant(ingest_ctx *c, const kith_activity *a, const prepared *pr,
+                                    guint i)
+{
+  const kith_participant *p = g_ptr_array_index(a->participants, i);
+  const kith_signature *sig = pr->sender == (gint)i ? pr->sig : NULL;
+  const char *first = pr->firsts[i], *last = pr->lasts[i];
+  /* When the display name gives none, the signature's name may (R4). */
+  if (sig && !last && sig->last_name) {
+    first = sig->first_name;
+    last = sig->last_name;
+  }
+  gboolean ok = observe(c, p->email, KITH_FIELD_FIRST_NAME, first, a->time, a->id) &&
+                observe(c, p->email, KITH_FIELD_LAST_NAME, last, a->time, a->id);
+  if (ok && sig) {
+    ok = observe(c, p->email, KITH_FIELD_TITLE, sig->title, a->time, a->id) &&
+         observe(c, p->email, KITH_FIELD_PHONE, sig->phone, a->time, a->id) &&
+         observe(c, p->email, KITH_FIELD_COUNTRY, sig->country, a->time, a->id) &&
+         observe(c, p->email, KITH_FIELD_STATE, sig->state, a->time, a->id);
+    if (ok && sig->title)
+      ok = observe(c, p->email, KITH_FIELD_DEPARTMENT, pr->dept, a->time, a->id) &&
+           observe(c, p->email, KITH_FIELD_SENIORITY, pr->seniority, a->time, a->id) &&
+           observe(c, p->email, KITH_FIELD_PERSONA, pr->persona, a->time, a->id);
+  }
+  return ok;
+}
+
+static gboolean commit_batch(ingest_ctx *c, gboolean reopen)
+{
+  if (!flush_observations(c) || !kith_store_commit(c->store, &c->error))
+    return FALSE;
+  c->in_batch = 0;
+  return !reopen || kith_store_begin(c->store, &c->error);
+}
+
+static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *skip);
+
+static gboolean on_activity(kith_activity *a, gpointer user_data)
+{
+  ingest_ctx *c = user_data;
+  kith_decider *d = &c->decider;
+  if (a->warning) {
+    g_autofree char *why = g_strdup_printf("warning: %s", a->warning);
+    report_error(c, a->origin ? a->origin : a->id, why);
+  }
+  /* R13: a time later than now is taken as now, so that mail dated in the
+   * future cannot outrank the observations that come after it. */
+  gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+  if (a->time > now)
+    a->time = now;
+  a->unauthenticated = kith_rules_unauthenticated(d->config, a->auth_results, NULL);
+  if (!a->prepared || a->prepared_free != prepared_free)
+    prepare(a, c); /* a reader that has no worker threads */
+  const prepared *pr = a->prepared;
+  /* R2: a colleague's other address, named by a User's full name, is that
+   * User's: learned before R10 asks whether the activity has users. */
+  if (!kith_rules_learn_aliases(d, a, pr->firsts, pr->lasts, &c->error))
+    return FALSE;
+  const char *skip = kith_rules_activity_skip(d, a);
+  if (skip && strcmp(skip, "subject_filtered") == 0) {
+    /* The administrator asked kith to stay out of these: keep no subject. */
+    g_free(a->subject);
+    a->subject = g_strdup("");
+  }
+  gint64 seq = 0;
+  if (!kith_state_activity_insert(c->store, a, skip ? "skipped" : "pending", skip, &seq,
+                                  &c->error))
+    return FALSE;
+  if (seq == 0) {
+    /* R10: ingested before. Counted in the summary, never logged again, so
+     * that re-reading an export daily does not grow the log (section 6). */
+    c->result->duplicates++;
+    return TRUE;
+  }
+  c->result->new_activities++;
+  /* R45: who a notification says bounced, and who wrote again since. */
+  if (!kith_state_bounce_note(c->store, a, &c->error))
+    return FALSE;
+  return kith_state_participants_add(c->store, seq, a, pr->firsts, pr->lasts, &c->error) &&
+         ingest_activity(c, a, skip);
+}
+
+static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *skip)
+{
+  kith_decider *d = &c->decider;
+  const prepared *pr = a->prepared;
+  guint n = a->participants->len;
+  if (skip) {
+    g_autofree char *why = g_strdup_printf("skipped: the %s '%s' %s (R10)",
+                                           kith_activity_kind_name(a->kind), a->subject,
+                                           strcmp(skip, "automatic") == 0 ? "was sent automatically"
+                                           : strcmp(skip, "cancelled") == 0 ? "was cancelled"
+                                           : strcmp(skip, "no_users") == 0
+                                               ? "has no CRM User among its participants"
+                                               : "matches exclude_subjects");
+    kith_decision x = {.action = "activity_skipped", .reason = skip, .rule = "R10",
+                       .activity_id = a->id, .detail = why};
+    if (!kith_decider_emit(d, &x, &c->error))
+      return FALSE;
+  } else if (!a->unauthenticated) { /* R12: forged mail is no observation */
+    for (guint i = 0; i < n; i++) {
+      const kith_participant *p = g_ptr_array_index(a->participants, i);
+      if (kith_rules_participant_skip(d, p->email, p->cutype, NULL))
+        continue;
+      if (!observe_participant(c, a, pr, i))
+        return FALSE;
+    }
+  }
+  if (++c->in_batch >= COMMIT_EVERY) {
+    if (!commit_batch(c, TRUE))
+      return FALSE;
+    c->long_capture = TRUE;
+    /* The participants' address index built once at the end rather than
+     * kept up to date message by message. */
+    if (!c->index_dropped && c->result->new_activities >= c->activities_before) {
+      if (!kith_store_exec(c->store, "DROP INDEX IF EXISTS " KITH_SCHEMA_DEFERRED_INDEX_NAME,
+                           &c->error))
+        return FALSE;
+      c->index_dropped = TRUE;
+    }
+  }
+  if ((c->result->new_activities & 255) == 0)
+    progress(c, "capture", c->result->new_activities, FALSE);
+  return TRUE;
+}
+
+static gboolean want_file(const char *path, gint64 size, gint64 mtime, gpointer user_data)
+{
+  ingest_ctx *c = user_data;
+  return !kith_state_file_seen(c->store, path, size, mtime);
+}
+
+static gboolean file_read(const char *path, gint64 size, gint64 mtime, gpointer user_data)
+{
+  ingest_ctx *c = user_data;
+  return c->error || kith_state_file_read(c->store, path, size, mtime, &c->error);
+}
+
+/* A live source's cursor, kept in the store under the source's name. */
+typedef struct {
+  kith_store *store;
+  const char *source;
+} source_cursor;
+
+static char *cursor_get(const char *key, gpointer user_data)
+{
+  const source_cursor *sc = user_data;
+  return kith_state_source_get(sc->store, sc->source, key);
+}
+
+static gboolean cursor_set(const char *key, const char *value, gpointer user_data, GError **error)
+{
+  const source_cursor *sc = user_data;
+  return kith_state_source_set(sc->store, sc->source, key, value, error);
+}
+
+static gboolean cursor_clear(const char *prefix, gpointer user_data, GError **error)
+{
+  const source_cursor *sc = user_data;
+  return kith_state_source_clear(sc->store, sc->source, prefix, error);
+}
+
+static void on_error(const char *where, const char *why, gpointer user_data)
+{
+  report_error(user_data, where, why);
+}
+
+static gboolean ingest(kith_store *store, const kith_config *config, const char *const *paths,
+                       const kith_source_config *source, const kith_ingest_report *report,
+                       kith_ingest_result *result, GError **error);
+static gboolean retain(kith_store *store, const kith_config *config, GError **error);
+
+gboolean kith_ingest_paths(kith_store *store, const kith_config *config, const char *const *paths,
+                           const kith_ingest_report *report, kith_ingest_result *result,
+                           GError **error)
+{
+  return ingest(store, config, paths, NULL, report, result, error);
+}
+
+gboolean kith_ingest_source(kith_store *store, const kith_config *config,
+                            const kith_source_config *source, const kith_ingest_report *report,
+                            kith_ingest_result *result, GError **error)
+{
+  return ingest(store, config, NULL, source, report, result, error);
+}
+
+/* Decision times in whole microseconds, counted per microsecond up to
+ * 100 ms (slower ones counted at 100 ms): the median and p99 come out
+ * exact at that grain, in fixed memory however many activities. */
+#define LATENCY_MAX_US 100000
+
+typedef struct {
+  guint32 *counts; /* LATENCY_MAX_US + 1, made on first use */
+  guint n;
+} latency;
+
+static void latency_add(latency *l, gint64 us)
+{
+  if (!l->counts)
+    l->counts = g_new0(guint32, LATENCY_MAX_US + 1);
+  l->counts[CLAMP(us, 0, LATENCY_MAX_US)]++;
+  l->n++;
+}
+
+static double latency_quantile(const latency *l, double q)
+{
+  if (!l->n)
+    return 0;
+  guint64 rank = (guint64)(l->n * q), seen = 0;
+  for (guint us = 0; us <= LATENCY_MAX_US; us++) {
+    seen += l->counts[us];
+    if (seen > rank)
+      return us;
+  }
+  return LATENCY_MAX_US;
+}
+
+void kith_ingest_result_clear(kith_ingest_result *r)
+{
+  g_clear_pointer(&r->counts, g_hash_table_unref);
+}
+
+static gboolean ingest(kith_store *store, const kith_config *config, const char *const *paths,
+                       const kith_source_config *source, const kith_ingest_report *report,
+                       kith_ingest_result *result, GError **error)
+{
+  memset(result, 0, sizeof *result);
+  ingest_ctx c = {.store = store, .result = result, .report = report,
+                  .started = g_get_monotonic_time(),
+                  .obs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, person_obs_free)};
+  kith_decider_init(&c.decider, store, config);
+  c.activities_before = kith_state_activities_stored(store);
+  kith_title_rules *custom = NULL;
+  if (config->title_rules && *config->title_rules) {
+    custom = kith_title_rules_load(config->title_rules, error);
+    if (!custom) {
+      kith_decider_clear(&c.decider);
+      g_hash_table_unref(c.obs);
+      return FALSE;
+    }
+  }
+  c.titles = custom ? custom : kith_title_rules_default();
+  gboolean ok = kith_store_begin(store, error);
+  if (ok) {
+    kith_capture_sink sink = {on_activity, on_error, &c, NULL, NULL, prepare, body_wanted};
+    if (source && source->type == KITH_SOURCE_FILES) {
+      /* A watched source: files read before and unchanged since are skipped. */
+      sink.want_file = want_file;
+      sink.file_read = file_read;
+    }
+    if (source) {
+      source_cursor sc = {store, source->name};
+      kith_source_cursor cursor = {cursor_get, cursor_set, cursor_clear, &sc};
+      ok = kith_source_capture(&cursor, source, &sink, &result->capture, &c.error);
+    } else {
+      kith_capture_paths(paths, &sink, &result->capture);
+    }
+    if (ok && !c.error && c.long_capture)
+      ok = flush_observations(&c) && kith_state_observations_merge(store, &c.error);
+    if (ok && !c.error && c.index_dropped)
+      ok = kith_store_exec_sorted(store, KITH_SCHEMA_DEFERRED_INDEX, &c.error);
+    ok = ok && !c.error && commit_batch(&c, FALSE);
+    progress(&c, "capture", result->new_activities, TRUE);
+    result->capture_seconds = (g_get_monotonic_time() - c.started) / 1e6;
+  }
+  /* Decide in time order, so the first activity that names someone is the
+   * one that creates them, whatever order the files came in; a page of Ids
+   * at a time, so memory does not grow with the mailbox. */
+  ok = ok && kith_store_begin(store, &c.error);
+  latency took = {0};
+  gint64 decide_start = g_get_monotonic_time(), after_time = G_MININT64;
+  g_autofree char *after_id = g_strdup("");
+  guint done = 0;
+  while (ok) {
+    g_autoptr(GPtrArray) page = kith_state_pending_page(store, &after_time, &after_id, 1024,
+                                                        &c.error);
+    if (!page) {
+      ok = FALSE;
+      break;
+    }
+    if (page->len == 0)
+      break;
+    for (guint i = 0; ok && i < page->len; i++) {
+      const char *id = g_ptr_array_index(page, i);
+      gint64 t0 = g_get_monotonic_time();
+      g_autoptr(kith_stored_activity) a = kith_state_activity_load(store, id, &c.error);
+      ok = a && kith_rules_decide(&c.decider, a, &c.error) &&
+           kith_state_activity_set_state(store, id, "decided", NULL, &c.error);
+      latency_add(&took, g_get_monotonic_time() - t0);
+      if (ok && ++c.in_batch >= COMMIT_EVERY)
+        ok = commit_batch(&c, TRUE);
+      if (ok && (++done & 255) == 0)
+        progress(&c, "decide", done, FALSE);
+    }
+  }
+  if (ok) {
+    ok = commit_batch(&c, FALSE) && retain(store, config, &c.error);
+    progress(&c, "decide", done, TRUE);
+  }
+  result->decided = took.n;
+  result->decide_seconds = (g_get_monotonic_time() - decide_start) / 1e6;
+  result->median_us = latency_quantile(&took, 0.5);
+  result->p99_us = latency_quantile(&took, 0.99);
+  g_free(took.counts);
+  if (!ok) {
+    kith_store_rollback(store);
+    if (c.error)
+      g_propagate_error(error, c.error);
+    /* Best effort: the next writing open builds it otherwise. */
+    if (c.index_dropped)
+      kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, NULL);
+    if (c.long_capture)
+      kith_state_observations_merge(store, NULL);
+  }
+  result->counts = g_steal_pointer(&c.decider.counts);
+  kith_decider_clear(&c.decider);
+  g_hash_table_unref(c.obs);
+  kith_title_rules_free(custom);
+  return ok;
+}
+
+/* [org] retain_days: what kith keeps of addresses with no CRM record is
+ * forgotten once older than that; looked at once a day. */
+static gboolean retain(kith_store *store, const kith_config *config, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
+  g_autofree char *last = kith_store_meta_get(store, "retention_day");
+  if (last && strcmp(last, today) == 0)
+    return TRUE;
+  kith_purge_counts n;
+  gint64 cutoff = g_date_time_to_unix(now) - (gint64)config->retain_days * 24 * 3600;
+  return kith_privacy_purge_expired(store, cutoff, &n, error) &&
+         kith_store_meta_set(store, "retention_day", today, error);
+}
+
