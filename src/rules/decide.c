@@ -22,6 +22,10 @@ void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *co
   d->account_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify)g_hash_table_unref);
   d->account_names_size = 0;
+  d->conv_id = NULL;
+  d->conv_accounts = NULL;
+  d->domains = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify)g_ptr_array_unref);
 }
 
 void kith_decider_clear(kith_decider *d)
@@ -31,6 +35,25 @@ void kith_decider_clear(kith_decider *d)
   g_clear_pointer(&d->people, g_hash_table_unref);
   g_clear_pointer(&d->user_names, g_hash_table_unref);
   g_clear_pointer(&d->account_names, g_hash_table_unref);
+  g_clear_pointer(&d->conv_id, g_free);
+  g_clear_pointer(&d->conv_accounts, g_ptr_array_unref);
+  g_clear_pointer(&d->domains, g_hash_table_unref);
+}
+
+#define DOMAIN_CACHE_MAX 16384
+
+/* R3 for DOMAIN, looked up once a decider: a mailbox names the same
+ * domains again and again. A new reference. */
+static GPtrArray *matching_accounts(kith_decider *d, const char *domain)
+{
+  GPtrArray *m = g_hash_table_lookup(d->domains, domain);
+  if (!m) {
+    if (g_hash_table_size(d->domains) >= DOMAIN_CACHE_MAX)
+      g_hash_table_remove_all(d->domains);
+    m = kith_lookup_matching_accounts(d->store, domain);
+    g_hash_table_insert(d->domains, g_strdup(domain), m);
+  }
+  return g_ptr_array_ref(m);
 }
 
 /* The cached User look-up: "" when the address is no User, else a leading
@@ -591,15 +614,27 @@ static const kith_stored_participant *sender(const kith_stored_activity *a)
 gboolean kith_rules_conversation(kith_decider *d, const kith_stored_activity *a,
                                  const char *account_id)
 {
-  const kith_stored_participant *from = sender(a);
-  if (!from)
-    return FALSE;
-  const char *why = kith_rules_participant_skip(d, from->email, KITH_CUTYPE_PERSON, NULL);
-  if (why && strcmp(why, "internal") == 0)
-    return TRUE; /* a user, an alias or a colleague at an internal domain */
-  g_autoptr(GPtrArray) matches = kith_lookup_matching_accounts(d->store, from->domain);
-  for (guint i = 0; i < matches->len; i++)
-    if (strcmp(((kith_account_match *)g_ptr_array_index(matches, i))->account_id, account_id) == 0)
+  /* Asked for every participant and account of an activity: the sender is
+   * looked at once. */
+  if (g_strcmp0(d->conv_id, a->id) != 0) {
+    g_free(d->conv_id);
+    d->conv_id = g_strdup(a->id);
+    g_clear_pointer(&d->conv_accounts, g_ptr_array_unref);
+    d->conv_internal = FALSE;
+    const kith_stored_participant *from = sender(a);
+    if (from) {
+      const char *why = kith_rules_participant_skip(d, from->email, KITH_CUTYPE_PERSON, NULL);
+      /* a user, an alias or a colleague at an internal domain */
+      d->conv_internal = why && strcmp(why, "internal") == 0;
+      if (!d->conv_internal)
+        d->conv_accounts = matching_accounts(d, from->domain);
+    }
+  }
+  if (d->conv_internal)
+    return TRUE;
+  for (guint i = 0; d->conv_accounts && i < d->conv_accounts->len; i++)
+    if (strcmp(((kith_account_match *)g_ptr_array_index(d->conv_accounts, i))->account_id,
+               account_id) == 0)
       return TRUE;
   return FALSE;
 }
@@ -771,7 +806,7 @@ gboolean kith_rules_decide(kith_decider *d, const kith_stored_activity *a, GErro
         return FALSE;
       continue;
     }
-    ps->matches = kith_lookup_matching_accounts(d->store, ps->p->domain);
+    ps->matches = matching_accounts(d, ps->p->domain);
     ps->account_id = g_strdup(kith_rules_choose_account(d, ps->matches, users, FALSE, NULL, NULL));
     if (!decide_person(d, a, users, ps, error))
       return FALSE;

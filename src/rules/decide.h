@@ -41,6 +41,14 @@ typedef struct {
   GHashTable *account_names; /* R43: account Id -> (name key -> kith_account_person*),
                                 read once an ingest, kept up to date as contacts are queued */
   guint account_names_size;  /* entries in all of them, bounded */
+  GHashTable *domains; /* R3: domain -> its matching accounts (GPtrArray of
+                          kith_account_match*), for this decider's life: Accounts
+                          do not change while activities are decided */
+  /* R28: the sender of the activity last asked about (its Id in conv_id):
+   * internal, or the accounts its domain matches. */
+  char *conv_id;
+  gboolean conv_internal;
+  GPtrArray *conv_accounts; /* kith_account_match* */
 } kith_decider;
 
 void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *config);

@@ -158,6 +158,11 @@ static const char migration_7[] =
     "CREATE TABLE bounce(email TEXT PRIMARY KEY, time INTEGER NOT NULL,"
     " activity_id TEXT NOT NULL) WITHOUT ROWID;";
 
+/* 8: R43 asks, for an account, which contacts are queued for it: without an
+ * index that read the whole outbox once per account an ingest met. */
+static const char migration_8[] =
+    "CREATE INDEX outbox_account ON outbox(account_id, op, state);";
+
 const char *kith_schema_migration(int version)
 {
   switch (version) {
@@ -168,6 +173,7 @@ const char *kith_schema_migration(int version)
   case 5: return migration_5;
   case 6: return migration_6;
   case 7: return migration_7;
+  case 8: return migration_8;
   default: return NULL;
   }
 }
