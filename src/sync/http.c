@@ -98,6 +98,8 @@ gboolean kith_http_request(kith_http *h, const char *method, const char *url,
   out->body->data[out->body->len] = '\0';
   if (rc != CURLE_OK) {
     out->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+    out->unsent = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+                  rc == CURLE_COULDNT_RESOLVE_PROXY;
     out->transport_error = g_strdup(rc == CURLE_WRITE_ERROR ? "reply body too large"
                                                             : curl_easy_strerror(rc));
     out->status = 0;

@@ -11,6 +11,7 @@ typedef struct {
   char *limit_info;      /* the Sforce-Limit-Info header, when present */
   char *transport_error; /* what went wrong below HTTP (timeout, refused, ...) */
   gboolean timed_out;
+  gboolean unsent; /* the request surely never reached the server (no connection) */
 } kith_http_response;
 
 void kith_http_response_clear(kith_http_response *r);

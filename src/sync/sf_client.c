@@ -124,21 +124,47 @@ gboolean kith_sf_authenticate(kith_sf_client *c, GError **error)
   return TRUE;
 }
 
-static gboolean retryable(const kith_http_response *r, gboolean got)
+/* Whether the org surely did not apply the request: it may go again as it is. */
+static gboolean refused_for_load(const kith_http_response *r, gboolean got)
 {
   if (!got)
-    return TRUE; /* timeouts, refused or reset connections */
-  if (r->status == 429 || r->status == 500 || r->status == 502 || r->status == 503)
+    return r->unsent;
+  if (r->status == 429)
     return TRUE;
   return r->status == 403 && strstr((const char *)r->body->data, "REQUEST_LIMIT_EXCEEDED");
 }
 
-static void backoff(kith_sf_client *c, int attempt)
+/* Whether the request may have been applied without kith hearing so. */
+static gboolean unanswered(const kith_http_response *r, gboolean got)
+{
+  return !got || r->status == 500 || r->status == 502 || r->status == 503 || r->status == 504;
+}
+
+void kith_sf_backoff(kith_sf_client *c, int attempt)
 {
   /* Exponential with full jitter over its upper half: base * 2^attempt * [0.5, 1). */
   double ms = c->sf->retry_base_ms * (double)(1u << MIN(attempt, 16));
   ms = MIN(ms, 60000.0) * g_rand_double_range(c->jitter, 0.5, 1.0);
   g_usleep((gulong)(ms * 1000));
+}
+
+char *kith_sf_short_path(const char *path)
+{
+  const char *data = strstr(path, "/services/data/");
+  const char *from = data ? data : path;
+  gsize n = strcspn(from, "?");
+  if (n > 80)
+    n = 80;
+  return g_strndup(from, n);
+}
+
+/* One line of at most 200 bytes from a reply's error. */
+static char *one_line(char *text)
+{
+  if (strlen(text) > 200)
+    text[200] = '\0';
+  g_strdelimit(text, "\r\n\t", ' ');
+  return text;
 }
 
 json_t *kith_sf_call(kith_sf_client *c, const char *method, const char *path, json_t *body,
@@ -151,6 +177,16 @@ json_t *kith_sf_call(kith_sf_client *c, const char *method, const char *path, js
                 c->api_used, c->api_limit, c->sf->api_reserve);
     return NULL;
   }
+  c->maybe_applied = FALSE;
+  g_autofree char *shown = kith_sf_short_path(path);
+  if (strlen(path) > KITH_SF_MAX_URI) {
+    /* A programming mistake upstream; never sent, so never a 414. */
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+                "salesforce: %s %s: the URI would be %zu bytes, over kith's limit of %d", method,
+                shown, strlen(path), KITH_SF_MAX_URI);
+    return NULL;
+  }
+  gboolean idempotent = strcmp(method, "POST") != 0;
   if (!c->token && !kith_sf_authenticate(c, error))
     return NULL;
   g_autofree char *url = g_str_has_prefix(path, "http") ? g_strdup(path)
@@ -180,27 +216,34 @@ json_t *kith_sf_call(kith_sf_client *c, const char *method, const char *path, js
       kith_http_response_clear(&r);
       if (!j)
         g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "salesforce: %s %s: the reply is not JSON",
-                    method, path);
+                    method, shown);
       return j;
     }
     g_free(last);
     if (got) {
-      g_autofree char *why = error_text(&r);
+      g_autofree char *why = one_line(error_text(&r));
       last = g_strdup_printf("%ld %s", r.status, why);
     } else {
       last = g_strdup(r.transport_error);
     }
-    gboolean again = retryable(&r, got);
+    gboolean again = refused_for_load(&r, got) || (idempotent && unanswered(&r, got));
+    gboolean lost = !idempotent && unanswered(&r, got) && !refused_for_load(&r, got);
     kith_http_response_clear(&r);
+    if (lost) {
+      c->maybe_applied = TRUE;
+      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "salesforce: %s %s: no answer: %s", method,
+                  shown, last);
+      return NULL;
+    }
     if (!again) {
-      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "salesforce: %s %s: %s", method, path, last);
+      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "salesforce: %s %s: %s", method, shown, last);
       return NULL;
     }
     if (attempt < c->sf->max_retries)
-      backoff(c, attempt);
+      kith_sf_backoff(c, attempt);
     attempt++;
   }
   g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "salesforce: %s %s: gave up after %d tries: %s",
-              method, path, c->sf->max_retries + 1, last ? last : "no reply");
+              method, shown, c->sf->max_retries + 1, last ? last : "no reply");
   return NULL;
 }

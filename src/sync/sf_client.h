@@ -14,7 +14,15 @@ typedef struct {
   gint64 api_used, api_limit; /* from Sforce-Limit-Info */
   guint requests;             /* data requests sent */
   GRand *jitter;
+  /* The last failed call may have been applied by the org: a create sent
+   * whose reply never came (lost, timed out, a server error). */
+  gboolean maybe_applied;
 } kith_sf_client;
+
+/* The longest request URI kith sends. Salesforce refuses a URI over 16,384
+ * bytes (414), and that limit counts the headers too (431); half of it
+ * leaves the headers ample room and keeps SOQL far below its own limit. */
+#define KITH_SF_MAX_URI 8192
 
 kith_sf_client *kith_sf_client_new(const kith_salesforce_config *sf);
 void kith_sf_client_free(kith_sf_client *c);
@@ -24,11 +32,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_sf_client, kith_sf_client_free)
 gboolean kith_sf_authenticate(kith_sf_client *c, GError **error);
 
 /* METHOD on PATH ("/services/data/v60.0/..." or a full URL) with a JSON BODY
- * (may be NULL). 401 re-authenticates once; 429, 5xx, REQUEST_LIMIT_EXCEEDED
- * and timeouts are retried with exponential backoff and jitter. Returns the
- * parsed reply (json_null() for an empty one), or NULL with ERROR. */
+ * (may be NULL). 401 re-authenticates once; 429 and REQUEST_LIMIT_EXCEEDED
+ * are retried with exponential backoff and jitter, and so are 5xx, timeouts
+ * and dropped connections for the methods that are safe to repeat (GET,
+ * PATCH, DELETE). A POST creates: one whose reply never came is not sent
+ * again here (it may have been applied): the call fails with
+ * c->maybe_applied set, and the caller looks before sending it again (R60).
+ * Returns the parsed reply (json_null() for an empty one), or NULL with ERROR,
+ * one line naming the method, the resource and the cause. */
 json_t *kith_sf_call(kith_sf_client *c, const char *method, const char *path, json_t *body,
                      GError **error);
+
+/* PATH without its query string, shortened: for error lines. */
+char *kith_sf_short_path(const char *path);
+
+/* Sleeps before the ATTEMPT'th retry: exponential backoff with jitter. */
+void kith_sf_backoff(kith_sf_client *c, int attempt);
 
 /* "/services/data/vNN.N" + REST (newly allocated). */
 char *kith_sf_path(kith_sf_client *c, const char *rest);

@@ -1,0 +1,426 @@
+/* sf_push.c - the Salesforce org as a backend of apply.c: bounded look-ups and sObject Collections writes, each record's answer on its own. */
+#include "sync/sf_sync.h"
+
+#include "sync/sf_json.h"
+
+#include "store/crmwrite.h"
+#include "util/error.h"
+
+#include <string.h>
+
+/* sObject Collections take at most 200 records a request. */
+#define MAX_COLLECTION 200
+
+/* ---- bounded SOQL --------------------------------------------------------------- */
+
+static gsize escaped_len(const char *s)
+{
+  g_autofree char *e = kith_http_escape(s);
+  return strlen(e);
+}
+
+/* "BEFORE v1, v2, ... AFTER" for VALUES (each once), split into as many
+ * queries as it takes for every query's URI to stay within KITH_SF_MAX_URI:
+ * a list is cut by its size, not only by its count. */
+static GPtrArray *bounded_queries(sf_sync *x, const char *before, const char *after,
+                                  GPtrArray *values)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+  g_autofree char *prefix = kith_sf_query_path(x, "");
+  gsize base = strlen(prefix) + escaped_len(before) + escaped_len(after);
+  gsize sep = escaped_len(", ");
+  g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+  g_autoptr(GString) in = g_string_new(NULL);
+  gsize len = base;
+  for (guint i = 0; i < values->len; i++) {
+    const char *v = g_ptr_array_index(values, i);
+    if (!v || !*v || !g_hash_table_add(seen, (gpointer)v))
+      continue;
+    g_autofree char *q = kith_sf_soql_quote(v);
+    gsize n = escaped_len(q);
+    if (in->len && len + sep + n > KITH_SF_MAX_URI) {
+      g_ptr_array_add(out, g_strconcat(before, in->str, after, NULL));
+      g_string_truncate(in, 0);
+      len = base;
+    }
+    if (in->len) {
+      g_string_append(in, ", ");
+      len += sep;
+    }
+    g_string_append(in, q);
+    len += n;
+  }
+  if (in->len)
+    g_ptr_array_add(out, g_strconcat(before, in->str, after, NULL));
+  return out;
+}
+
+static gboolean query_each(sf_sync *x, const char *before, const char *after, GPtrArray *values,
+                           kith_sf_record_fn fn, gpointer data, GError **error)
+{
+  g_autoptr(GPtrArray) queries = bounded_queries(x, before, after, values);
+  for (guint i = 0; i < queries->len; i++)
+    if (!kith_sf_query_all(x, g_ptr_array_index(queries, i), fn, data, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- look-ups --------------------------------------------------------------------- */
+
+static gboolean collect_person(sf_sync *x, json_t *rec, gpointer data, GError **error)
+{
+  GHashTable *found = data;
+  const char *type = json_string_value(json_object_get(json_object_get(rec, "attributes"), "type"));
+  g_autofree char *email = kith_sf_json_value_text(json_object_get(rec, "Email"));
+  g_autofree char *key = g_utf8_strdown(email, -1);
+  gboolean is_contact = g_strcmp0(type, "Contact") == 0;
+  if (is_contact && !kith_sf_mirror_record(x, kith_crm_object_lookup("Contact"), rec, error))
+    return FALSE;
+  kith_sync_person *prev = g_hash_table_lookup(found, key);
+  if (prev && strcmp(prev->type, "Contact") == 0)
+    return TRUE; /* a Contact wins over a Lead; the first (oldest) Contact wins */
+  kith_sync_person *p = g_new0(kith_sync_person, 1);
+  p->type = g_strdup(is_contact ? "Contact" : "Lead");
+  p->id = kith_sf_json_value_text(json_object_get(rec, "Id"));
+  p->by_kith = json_is_true(json_object_get(rec, x->sf->created_flag_field));
+  p->kith_id = kith_sf_json_value_text(json_object_get(rec, KITH_SF_KITH_ID));
+  g_hash_table_replace(found, g_steal_pointer(&key), p);
+  return TRUE;
+}
+
+/* R61 in the org: the Contacts, else unconverted Leads, with these addresses. */
+static gboolean sf_people(kith_sync_backend *b, GPtrArray *entries, GHashTable *people,
+                          GError **error)
+{
+  sf_sync *x = (sf_sync *)b;
+  g_autoptr(GPtrArray) emails = g_ptr_array_new();
+  for (guint i = 0; i < entries->len; i++)
+    g_ptr_array_add(emails, ((kith_outbox_entry *)g_ptr_array_index(entries, i))->email);
+  g_autofree char *fields = kith_sf_select_list(x->sf, kith_crm_object_lookup("Contact"));
+  g_autofree char *contacts =
+      g_strdup_printf("SELECT %s, %s FROM Contact WHERE Email IN (", fields, KITH_SF_KITH_ID);
+  return query_each(x, contacts, ") ORDER BY CreatedDate, Id", emails, collect_person, people,
+                    error) &&
+         query_each(x, "SELECT Id, Email FROM Lead WHERE IsConverted = false AND Email IN (",
+                    ") ORDER BY Id", emails, collect_person, people, error);
+}
+
+static gboolean collect_role(sf_sync *x, json_t *rec, gpointer data, GError **error)
+{
+  GHashTable *roles = data;
+  g_autofree char *opp = kith_sf_json_value_text(json_object_get(rec, "OpportunityId"));
+  g_autofree char *contact = kith_sf_json_value_text(json_object_get(rec, "ContactId"));
+  kith_sync_role *r = g_new0(kith_sync_role, 1);
+  r->id = kith_sf_json_value_text(json_object_get(rec, "Id"));
+  r->kith_id = kith_sf_json_value_text(json_object_get(rec, KITH_SF_KITH_ID));
+  g_hash_table_replace(roles, g_strconcat(opp, "|", contact, NULL), r);
+  return kith_sf_mirror_record(x, kith_crm_object_lookup("OpportunityContactRole"), rec, error);
+}
+
+/* The roles on the items' opportunities: kith's own sent before a crash, or
+ * anybody's, so that no pair gets a second role. */
+static gboolean sf_roles(kith_sync_backend *b, GPtrArray *items, GHashTable *roles, GError **error)
+{
+  sf_sync *x = (sf_sync *)b;
+  g_autoptr(GPtrArray) opps = g_ptr_array_new();
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add(opps, ((kith_sync_item *)g_ptr_array_index(items, i))->e->opportunity_id);
+  g_autofree char *soql = g_strdup_printf(
+      "SELECT Id, OpportunityId, ContactId, Role, IsPrimary, %s, %s FROM OpportunityContactRole"
+      " WHERE OpportunityId IN (",
+      x->sf->created_flag_field, KITH_SF_KITH_ID);
+  if (!kith_store_begin(x->store, error))
+    return FALSE;
+  if (!query_each(x, soql, ") ORDER BY Id", opps, collect_role, roles, error) ||
+      !kith_store_commit(x->store, error)) {
+    kith_store_rollback(x->store);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- writes ---------------------------------------------------------------------- */
+
+static const char *const TRANSIENT[] = {
+    "UNABLE_TO_LOCK_ROW", "REQUEST_RUNNING_TOO_LONG", "SERVER_UNAVAILABLE", "UNKNOWN_EXCEPTION",
+    "REQUEST_LIMIT_EXCEEDED",
+};
+
+/* Sorts one record's result by what retrying can mend (docs/salesforce.md). */
+static void answer(kith_sync_item *it, json_t *res, gboolean deleting)
+{
+  const char *id = json_string_value(json_object_get(res, "id"));
+  if (json_is_true(json_object_get(res, "success"))) {
+    /* A success with no Id is no success kith can record. */
+    kith_sync_item_answer(it, id || deleting ? KITH_WRITE_DONE : KITH_WRITE_FINAL,
+                          deleting ? it->target : id, id || deleting ? NULL : "NO_ID",
+                          "the org said success but named no Id");
+    return;
+  }
+  json_t *err = json_array_get(json_object_get(res, "errors"), 0);
+  const char *code = json_string_value(json_object_get(err, "statusCode"));
+  const char *msg = json_string_value(json_object_get(err, "message"));
+  if (!json_is_object(res)) {
+    code = "NO_RESULT";
+    msg = "the reply has no result for this record";
+  }
+  kith_write_status status = KITH_WRITE_FINAL;
+  for (guint i = 0; code && i < G_N_ELEMENTS(TRANSIENT); i++)
+    if (strcmp(code, TRANSIENT[i]) == 0)
+      status = KITH_WRITE_TRANSIENT;
+  if (g_strcmp0(code, "INACTIVE_OWNER_OR_USER") == 0)
+    status = KITH_WRITE_INACTIVE_OWNER;
+  else if (g_strcmp0(code, "DUPLICATES_DETECTED") == 0)
+    status = KITH_WRITE_DUPLICATE;
+  else if (deleting && (g_strcmp0(code, "ENTITY_IS_DELETED") == 0 || g_strcmp0(code, "NOT_FOUND") == 0))
+    status = KITH_WRITE_DONE; /* already gone (deleted before a lost reply, or by someone) */
+  kith_sync_item_answer(it, status, status == KITH_WRITE_DONE ? it->target : NULL, code, msg);
+}
+
+static json_t *collection(GPtrArray *records)
+{
+  json_t *body = json_object();
+  json_object_set_new(body, "allOrNone", json_false());
+  json_t *list = json_array();
+  for (guint i = 0; i < records->len; i++)
+    json_array_append(list, g_ptr_array_index(records, i));
+  json_object_set_new(body, "records", list);
+  return body;
+}
+
+static json_t *record_of(const char *type)
+{
+  json_t *r = json_object();
+  json_t *attrs = json_object();
+  json_object_set_new(attrs, "type", json_string(type));
+  json_object_set_new(r, "attributes", attrs);
+  return r;
+}
+
+static json_t *contact_record(sf_sync *x, const kith_sync_item *it)
+{
+  const kith_outbox_entry *e = it->e;
+  json_t *r = record_of("Contact");
+  json_object_set_new(r, KITH_SF_KITH_ID, json_string(e->object_id));
+  json_object_set_new(r, "AccountId", json_string(e->account_id ? e->account_id : ""));
+  json_object_set_new(r, "Email", json_string(e->email));
+  for (int f = 0; f < KITH_FIELD_COUNT; f++)
+    if (it->values[f])
+      json_object_set_new(r, kith_sf_org_field(x->sf, kith_field_name(f)), json_string(it->values[f]));
+  if (it->owner && *it->owner)
+    json_object_set_new(r, "OwnerId", json_string(it->owner));
+  json_object_set_new(r, "LeadSource", json_string(e->value ? e->value : ""));
+  json_object_set_new(r, x->sf->created_flag_field, json_true());
+  return r;
+}
+
+static json_t *role_record(sf_sync *x, const kith_sync_item *it)
+{
+  const kith_outbox_entry *e = it->e;
+  json_t *r = record_of("OpportunityContactRole");
+  json_object_set_new(r, KITH_SF_KITH_ID, json_string(e->object_id));
+  json_object_set_new(r, "OpportunityId", json_string(e->opportunity_id));
+  json_object_set_new(r, "ContactId", json_string(it->target));
+  if (e->value && *e->value)
+    json_object_set_new(r, "Role", json_string(e->value));
+  json_object_set_new(r, "IsPrimary", json_false());
+  json_object_set_new(r, x->sf->created_flag_field, json_true());
+  return r;
+}
+
+static gboolean collect_kith_id(sf_sync *x, json_t *rec, gpointer data, GError **error)
+{
+  (void)x;
+  (void)error;
+  g_hash_table_replace(data, kith_sf_json_value_text(json_object_get(rec, KITH_SF_KITH_ID)),
+                       kith_sf_json_value_text(json_object_get(rec, "Id")));
+  return TRUE;
+}
+
+/* R60: what the org holds of ITEMS' creates, by the outbox Id kith wrote on
+ * them. Found: done, with the org's Id. Not found: WHY (never applied; sent
+ * again after a pause). Nothing is sent twice without this look first. */
+static gboolean settle_by_kith_id(sf_sync *x, const char *type, GPtrArray *items,
+                                  kith_write_status missing, const char *code, const char *why,
+                                  GError **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new();
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add(ids, ((kith_sync_item *)g_ptr_array_index(items, i))->e->object_id);
+  g_autoptr(GHashTable) held = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *soql = g_strdup_printf("SELECT Id, %s FROM %s WHERE %s IN (", KITH_SF_KITH_ID,
+                                          type, KITH_SF_KITH_ID);
+  if (!query_each(x, soql, ")", ids, collect_kith_id, held, error))
+    return FALSE;
+  for (guint i = 0; i < items->len; i++) {
+    kith_sync_item *it = g_ptr_array_index(items, i);
+    const char *id = g_hash_table_lookup(held, it->e->object_id);
+    if (id)
+      kith_sync_item_answer(it, KITH_WRITE_DONE, id, NULL, NULL);
+    else
+      kith_sync_item_answer(it, missing, NULL, code, why);
+  }
+  return TRUE;
+}
+
+/* Creates ITEMS (at most 200) with POST. A reply that never came may hide
+ * records the org saved; a unique Kith_Id__c refused (DUPLICATE_VALUE) means
+ * one was saved before: both are settled by looking, never by re-sending. */
+static gboolean create(sf_sync *x, const char *type, GPtrArray *items, GError **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
+  for (guint i = 0; i < items->len; i++) {
+    const kith_sync_item *it = g_ptr_array_index(items, i);
+    g_ptr_array_add(records, strcmp(type, "Contact") == 0 ? contact_record(x, it) : role_record(x, it));
+  }
+  g_autofree char *path = kith_sf_path(x->client, "/composite/sobjects");
+  json_t *body = collection(records);
+  GError *lost = NULL;
+  json_t *reply = kith_sf_call(x->client, "POST", path, body, &lost);
+  json_decref(body);
+  if (!reply) {
+    if (!x->client->maybe_applied) {
+      g_propagate_error(error, lost);
+      return FALSE;
+    }
+    gboolean ok = settle_by_kith_id(x, type, items, KITH_WRITE_TRANSIENT, "NO_REPLY", lost->message,
+                                    error);
+    g_error_free(lost);
+    return ok;
+  }
+  g_autoptr(GPtrArray) taken = g_ptr_array_new();
+  for (guint i = 0; i < items->len; i++) {
+    kith_sync_item *it = g_ptr_array_index(items, i);
+    answer(it, json_array_get(reply, i), FALSE);
+    if (g_strcmp0(it->code, "DUPLICATE_VALUE") == 0)
+      g_ptr_array_add(taken, it);
+  }
+  json_decref(reply);
+  return taken->len == 0 ||
+         settle_by_kith_id(x, type, taken, KITH_WRITE_FINAL, "DUPLICATE_VALUE",
+                           "a unique field's value is taken", error);
+}
+
+static gboolean update(sf_sync *x, GPtrArray *items, GError **error)
+{
+  /* One record per contact: Salesforce refuses the same Id twice in one
+   * request. RECORD_OF maps each item to its record. */
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
+  g_autoptr(GHashTable) by_contact = g_hash_table_new(g_str_hash, g_str_equal);
+  g_autoptr(GArray) index_of = g_array_new(FALSE, FALSE, sizeof(guint));
+  for (guint i = 0; i < items->len; i++) {
+    const kith_sync_item *it = g_ptr_array_index(items, i);
+    gpointer found;
+    guint index;
+    if (g_hash_table_lookup_extended(by_contact, it->target, NULL, &found)) {
+      index = GPOINTER_TO_UINT(found);
+    } else {
+      json_t *r = record_of("Contact");
+      json_object_set_new(r, "id", json_string(it->target));
+      index = records->len;
+      g_ptr_array_add(records, r);
+      g_hash_table_insert(by_contact, it->target, GUINT_TO_POINTER(index));
+    }
+    json_object_set_new(g_ptr_array_index(records, index), kith_sf_org_field(x->sf, it->e->field),
+                        json_string(it->e->value ? it->e->value : ""));
+    g_array_append_val(index_of, index);
+  }
+  g_autofree char *path = kith_sf_path(x->client, "/composite/sobjects");
+  json_t *body = collection(records);
+  json_t *reply = kith_sf_call(x->client, "PATCH", path, body, error);
+  json_decref(body);
+  if (!reply)
+    return FALSE;
+  for (guint i = 0; i < items->len; i++) {
+    kith_sync_item *it = g_ptr_array_index(items, i);
+    answer(it, json_array_get(reply, g_array_index(index_of, guint, i)), FALSE);
+    if (it->status == KITH_WRITE_DONE)
+      kith_sync_item_answer(it, KITH_WRITE_DONE, it->target, NULL, NULL);
+  }
+  json_decref(reply);
+  return TRUE;
+}
+
+/* Deletes ITEMS, as many per request as the URI holds. */
+static gboolean delete_all(sf_sync *x, GPtrArray *items, GError **error)
+{
+  g_autofree char *prefix = kith_sf_path(x->client, "/composite/sobjects?allOrNone=false&ids=");
+  for (guint from = 0; from < items->len;) {
+    g_autoptr(GString) list = g_string_new(NULL);
+    guint to = from;
+    while (to < items->len) {
+      g_autofree char *esc = kith_http_escape(((kith_sync_item *)g_ptr_array_index(items, to))->target);
+      if (to > from && strlen(prefix) + list->len + 1 + strlen(esc) > KITH_SF_MAX_URI)
+        break;
+      g_string_append_printf(list, "%s%s", to > from ? "," : "", esc);
+      to++;
+    }
+    g_autofree char *path = g_strconcat(prefix, list->str, NULL);
+    json_t *reply = kith_sf_call(x->client, "DELETE", path, NULL, error);
+    if (!reply)
+      return FALSE;
+    for (guint i = from; i < to; i++)
+      answer(g_ptr_array_index(items, i), json_array_get(reply, i - from), TRUE);
+    json_decref(reply);
+    from = to;
+  }
+  return TRUE;
+}
+
+static gboolean sf_write(kith_sync_backend *b, kith_sync_kind kind, GPtrArray *items,
+                         GError **error)
+{
+  sf_sync *x = (sf_sync *)b;
+  for (guint from = 0; from < items->len; from += MAX_COLLECTION) {
+    g_autoptr(GPtrArray) part = g_ptr_array_new();
+    for (guint i = from; i < items->len && i < from + MAX_COLLECTION; i++)
+      g_ptr_array_add(part, g_ptr_array_index(items, i));
+    gboolean ok;
+    switch (kind) {
+    case KITH_SYNC_CONTACT:
+      ok = create(x, "Contact", part, error);
+      break;
+    case KITH_SYNC_ROLE:
+      ok = create(x, "OpportunityContactRole", part, error);
+      break;
+    case KITH_SYNC_UPDATE:
+      ok = update(x, part, error);
+      break;
+    default:
+      ok = delete_all(x, part, error);
+    }
+    if (!ok)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static void sf_pause(kith_sync_backend *b, guint attempt)
+{
+  kith_sf_backoff(((sf_sync *)b)->client, (int)attempt);
+}
+
+static gboolean sf_may_continue(kith_sync_backend *b, GError **error)
+{
+  kith_sf_client *c = ((sf_sync *)b)->client;
+  if (!kith_sf_limit_reached(c))
+    return TRUE;
+  g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+              "salesforce: paused: the org has used %" G_GINT64_FORMAT " of its %" G_GINT64_FORMAT
+              " daily API calls and kith keeps %d in reserve; the rest of the outbox waits",
+              c->api_used, c->api_limit, c->sf->api_reserve);
+  return FALSE;
+}
+
+void kith_sf_backend_init(sf_sync *x)
+{
+  x->base.name = "Salesforce";
+  x->base.local = FALSE;
+  x->base.batch_size = x->sf->batch_size > 0 ? MIN(x->sf->batch_size, MAX_COLLECTION) : MAX_COLLECTION;
+  x->base.people = sf_people;
+  x->base.roles = sf_roles;
+  x->base.write = sf_write;
+  x->base.pause = sf_pause;
+  x->base.max_retries = x->sf->max_retries > 0 ? (guint)x->sf->max_retries : 0;
+  x->base.may_continue = sf_may_continue;
+}

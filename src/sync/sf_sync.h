@@ -1,0 +1,39 @@
+/* sf_sync.h - the Salesforce backend's state and the SOQL helpers salesforce.c and sf_push.c share (internal to sync/). */
+#pragma once
+
+#include "sync/apply.h"
+#include "sync/sf_client.h"
+
+#include "store/crm.h"
+
+/* The External ID field kith writes on the Contacts and roles it creates:
+ * the outbox Id of the entry that made them (docs/salesforce.md). */
+#define KITH_SF_KITH_ID "Kith_Id__c"
+
+typedef struct {
+  kith_sync_backend base; /* first: apply.c sees only this */
+  kith_store *store;
+  const kith_config *config;
+  const kith_salesforce_config *sf;
+  kith_sf_client *client;
+} sf_sync;
+
+/* Fills X->base with the org as a backend of apply.c. */
+void kith_sf_backend_init(sf_sync *x);
+
+/* The org's API name of one of the contract's columns (kith's custom fields
+ * may have other names in an org). */
+const char *kith_sf_org_field(const kith_salesforce_config *sf, const char *name);
+/* A SOQL string literal. */
+char *kith_sf_soql_quote(const char *s);
+/* The org's names of O's columns, comma-separated. */
+char *kith_sf_select_list(const kith_salesforce_config *sf, const kith_crm_object *o);
+/* The REST path that runs SOQL. */
+char *kith_sf_query_path(sf_sync *x, const char *soql);
+/* Upserts one org record into the mirror. */
+gboolean kith_sf_mirror_record(sf_sync *x, const kith_crm_object *o, json_t *rec, GError **error);
+
+/* Runs SOQL, following nextRecordsUrl, calling FN for every record. */
+typedef gboolean (*kith_sf_record_fn)(sf_sync *x, json_t *rec, gpointer data, GError **error);
+gboolean kith_sf_query_all(sf_sync *x, const char *soql, kith_sf_record_fn fn, gpointer data,
+                           GError **error);
