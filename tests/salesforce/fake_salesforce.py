@@ -42,6 +42,7 @@ MAX_COLLECTION = 200          # records per sObject Collections request
 MAX_BODY = 16 * 1024 * 1024   # bytes of one request body
 MAX_LOG = 20000               # requests kept in the log
 MAX_CURSORS = 200             # open query locators
+MAX_URI = 16384               # bytes of URI (414 beyond), and of URI plus headers (431 beyond)
 
 
 def checksum(id15):
@@ -276,8 +277,10 @@ class Org:
         self.counter = 0        # the serial of the last Id made
         self.tokens = []
         self.token_serial = 0   # never reused, so an expired token stays expired
+        # unique_fields: {object: [field, ...]}: custom fields marked Unique (an
+        # External ID usually is): a second record with the same value is refused.
         self.settings = {"page_size": page_size, "api_limit": 15000, "api_used": 0,
-                         "duplicate_rule": True, "now": None}
+                         "duplicate_rule": True, "now": None, "unique_fields": {}}
         self.created = sf_time(datetime.now(timezone.utc))
         self.cursors = {}       # query locator -> the projected rows
         self.cursor_serial = 0
@@ -327,8 +330,24 @@ class Org:
             return failed("ENTITY_IS_DELETED", "entity is deleted")
         return failed("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", ["Id"])
 
-    def validate(self, obj, rec, own_id=None):
-        """The org's built-in rules, for create and update: None, or the failure."""
+    def validate(self, obj, rec, own_id=None, changed=None):
+        """The org's built-in rules, for create and update: None, or the failure.
+        CHANGED: the fields an update sets (None: a create sets them all)."""
+        owner = rec.get("OwnerId")
+        if owner and (changed is None or "OwnerId" in changed):
+            user = self.records.get("User", {}).get(owner)
+            if user is not None and user.get("IsActive") is False:
+                return failed("INACTIVE_OWNER_OR_USER",
+                              "operation performed with inactive user [%s] as owner of %s"
+                              % (owner, obj.lower()), ["OwnerId"])
+        for field in self.settings.get("unique_fields", {}).get(obj, []):
+            value = str(rec.get(field) or "").lower()
+            other = next((r["Id"] for r in self.records.get(obj, {}).values()
+                          if r["Id"] != own_id and value and str(r.get(field) or "").lower() == value),
+                         None)
+            if other:
+                return failed("DUPLICATE_VALUE", "duplicate value found: %s duplicates value on record "
+                              "with id: %s" % (field, other), [field])
         if obj == "Contact":
             if not str(rec.get("LastName") or "").strip():
                 return failed("REQUIRED_FIELD_MISSING", "Required fields are missing: [LastName]",
@@ -391,7 +410,7 @@ class Org:
             return failed("MALFORMED_ID", "%s ID: id value of incorrect type: %s" % (want, rid), ["Id"])
         merged = {**self.records[obj][rid],
                   **{k: v for k, v in item.items() if k not in ("attributes", "id", "Id")}}
-        problem = self.validate(obj, merged, own_id=rid)
+        problem = self.validate(obj, merged, own_id=rid, changed=set(item))
         if problem:
             return problem
         merged["LastModifiedDate"] = merged["SystemModstamp"] = stamp
@@ -523,6 +542,13 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client stopped waiting
 
     def dispatch(self):
+        if len(self.path.encode()) > MAX_URI:
+            self.close_connection = True
+            return self.reply(414, [{"message": "URI Too Long", "errorCode": "URI_TOO_LONG"}])
+        if len(self.path.encode()) + sum(len(k) + len(v) + 4 for k, v in self.headers.items()) > MAX_URI:
+            self.close_connection = True
+            return self.reply(431, [{"message": "Request Header Fields Too Large",
+                                     "errorCode": "REQUEST_HEADER_FIELDS_TOO_LARGE"}])
         url = urllib.parse.urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
@@ -552,7 +578,10 @@ class Handler(BaseHTTPRequestHandler):
             status, out, headers = self.route(url, body, text, then.get("partial"))
         except ApiError as e:
             status, out, headers = e.status, e.body(), {}
-        time.sleep(float(then.get("apply_then_hang", 0)))
+        if then.get("apply_then_close"):
+            self.close_connection = True  # applied, and the reply is lost on the way
+            return None
+        time.sleep(float(then.get("apply_then_hang", 0)))  # applied; the reply comes this late
         return self.reply(status, out, headers)
 
     def take_fault(self, url):

@@ -75,7 +75,7 @@ class FakeSalesforceTest(unittest.TestCase):
     def setUp(self):
         self.admin("POST", "reset")
         self.admin("POST", "settings", {"page_size": 3, "api_limit": 15000, "duplicate_rule": True,
-                                        "now": None})
+                                        "now": None, "unique_fields": {}})
         self.token = self.refresh()
 
     # -- helpers
@@ -406,6 +406,69 @@ class FakeSalesforceTest(unittest.TestCase):
         self.assertEqual(out[1]["errors"], [{"statusCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION",
                                              "message": "nope", "fields": []}])
         self.assertEqual(sorted(r["LastName"] for r in self.admin("GET", "records")["Contact"]), ["C0", "C2"])
+
+    def test_fault_apply_then_close(self):
+        """The org commits, then the connection drops: no reply, yet the record is there."""
+        self.admin("POST", "faults", [{"path_contains": "/composite/sobjects",
+                                       "then": {"apply_then_close": True}}])
+        with self.assertRaises((http.client.RemoteDisconnected, ConnectionError, urllib.error.URLError)):
+            self.call("POST", V + "/composite/sobjects", {"records": [self.contact("Lee")]}, token=self.token)
+        self.assertEqual([r["LastName"] for r in self.admin("GET", "records")["Contact"]], ["Lee"])
+        self.assertEqual(self.admin("GET", "faults"), [])
+
+    def test_uri_too_long_is_414_and_headers_431(self):
+        """Salesforce: URI and headers together at most 16,384 bytes; a URI over it alone is 414."""
+        self.query("SELECT Id FROM Contact WHERE Email IN ('a@contoso.com')")
+        long_in = ", ".join("'%s@contoso.com'" % ("x%05d" % i) for i in range(1000))
+        status, _, out = self.call("GET", V + "/query?q=" + urllib.parse.quote(
+            "SELECT Id FROM Contact WHERE Email IN (%s)" % long_in), token=self.token)
+        self.assertEqual(status, 414, out)
+        path = V + "/query?q=" + urllib.parse.quote("SELECT Id FROM Contact WHERE LastName IN (%s)"
+                                                     % ", ".join("'n'" for _ in range(1200)))
+        self.assertLess(len(path), fake_salesforce.MAX_URI)
+        req = urllib.request.Request(self.base + path, headers={
+            "Authorization": "Bearer " + self.token, "X-Padding": "p" * (fake_salesforce.MAX_URI - len(path))})
+        with self.assertRaises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(req, timeout=10)
+        self.assertEqual(e.exception.code, 431)
+
+    def test_inactive_owner_is_refused(self):
+        """A record owned by an inactive User: INACTIVE_OWNER_OR_USER, on create and on a change of owner."""
+        users = self.admin("POST", "records", {"User": [
+            {"LastName": "Gone", "IsActive": False}, {"LastName": "Here", "IsActive": True}]})["User"]
+        out = self.create([self.contact("A", OwnerId=users[0]), self.contact("B", OwnerId=users[1])])
+        self.assertEqual(out[0]["errors"][0]["statusCode"], "INACTIVE_OWNER_OR_USER")
+        self.assertEqual(out[0]["errors"][0]["fields"], ["OwnerId"])
+        self.assertTrue(out[1]["success"])
+        moved = self.api("PATCH", "/composite/sobjects", {"records": [
+            {"attributes": {"type": "Contact"}, "id": out[1]["id"], "OwnerId": users[0]}]})
+        self.assertEqual(moved[0]["errors"][0]["statusCode"], "INACTIVE_OWNER_OR_USER")
+        # Other changes to a record an inactive user owns are not refused for it.
+        self.admin("POST", "records", {"User": [{"Id": users[1], "IsActive": False}]})
+        kept = self.api("PATCH", "/composite/sobjects", {"records": [
+            {"attributes": {"type": "Contact"}, "id": out[1]["id"], "Title": "CTO"}]})
+        self.assertTrue(kept[0]["success"], kept)
+
+    def test_unique_field_refuses_a_second_value(self):
+        self.admin("POST", "settings", {"unique_fields": {"Contact": ["Ext__c"]}})
+        first = self.create([self.contact("A", Ext__c="k-1")])[0]
+        self.assertTrue(first["success"])
+        out = self.create([self.contact("B", Ext__c="K-1"), self.contact("C", Ext__c="k-2")])
+        self.assertEqual(out[0]["errors"][0]["statusCode"], "DUPLICATE_VALUE")
+        self.assertIn(first["id"], out[0]["errors"][0]["message"])
+        self.assertTrue(out[1]["success"])
+        self.assertEqual(len(self.admin("GET", "records")["Contact"]), 2)
+
+    def test_fault_unable_to_lock_row(self):
+        """A row lock held elsewhere: those records are not saved; the next try goes through."""
+        self.admin("POST", "faults", [{"method": "POST", "path_contains": "/composite/sobjects", "then": {
+            "partial": {"fail_indexes": [0], "statusCode": "UNABLE_TO_LOCK_ROW",
+                        "message": "unable to obtain exclusive access to this record"}}}])
+        out = self.create([self.contact("L0"), self.contact("L1")])
+        self.assertEqual(out[0]["errors"][0]["statusCode"], "UNABLE_TO_LOCK_ROW")
+        self.assertTrue(out[1]["success"])
+        self.assertTrue(self.create([self.contact("L0")])[0]["success"])
+        self.assertEqual(sorted(r["LastName"] for r in self.admin("GET", "records")["Contact"]), ["L0", "L1"])
 
     def test_fault_on_token_endpoint(self):
         self.admin("POST", "faults", [{"path_contains": "/oauth2/token", "then": {"status": 503}}])
