@@ -22,7 +22,9 @@
 typedef struct {
   const kith_config *config;
   kith_store *store;
-  GMutex lock; /* the store and LAST_*: the main loop's work and the API's handlers */
+  GMutex lock;       /* the store: the main loop's work and the API's writes */
+  GMutex state_lock; /* LAST_* and the counters, which the API's status reads: never
+                        held across I/O, so the console answers during a sync */
   GMainLoop *loop;
   gint64 started;
   json_t *last_sync;
@@ -79,12 +81,14 @@ static json_t *run_sync(service *svc)
                         "contacts_linked", st.contacts_linked, "roles_created", st.roles_created,
                         "fields_updated", st.fields_updated, "contacts_deleted", st.contacts_deleted,
                         "contacts_removed", st.contacts_removed);
+  g_mutex_lock(&svc->state_lock);
   if (ok)
     svc->syncs_ok++;
   else
     svc->syncs_failed++;
   json_decref(svc->last_sync);
   svc->last_sync = json_incref(r);
+  g_mutex_unlock(&svc->state_lock);
   log_event(ok ? "info" : "error", "sync", json_deep_copy(r));
   return r;
 }
@@ -114,11 +118,11 @@ static void scan_source(service *svc, const kith_source_config *src)
   }
   kith_ingest_result_clear(&r);
   if (r.new_activities || !ok || r.capture.errors) {
-    /* The API's handlers read it from their own threads, under the lock. */
-    g_mutex_lock(&svc->lock);
+    /* The API's handlers read it from their own threads. */
+    g_mutex_lock(&svc->state_lock);
     json_decref(svc->last_ingest);
     svc->last_ingest = json_incref(j);
-    g_mutex_unlock(&svc->lock);
+    g_mutex_unlock(&svc->state_lock);
   }
   log_event(ok ? "info" : "error", "ingest", json_deep_copy(j));
   json_decref(j);
@@ -259,6 +263,7 @@ static gboolean on_signal(gpointer data)
 static void add_status(json_t *status, gpointer data)
 {
   service *svc = data;
+  g_autoptr(GMutexLocker) locked = g_mutex_locker_new(&svc->state_lock);
   g_autofree char *started = kith_time_format(svc->started);
   json_object_set_new(status, "started", json_string(started));
   json_object_set_new(status, "uptime_s", json_integer(kith_time_now_unix() - svc->started));
@@ -413,6 +418,7 @@ int kith_cmd_serve(kith_cmd *cmd)
 
   service svc = {.config = config, .store = store, .started = kith_time_now_unix()};
   g_mutex_init(&svc.lock);
+  g_mutex_init(&svc.state_lock);
   svc.loop = g_main_loop_new(NULL, FALSE);
   svc.monitors = g_ptr_array_new_with_free_func(g_object_unref);
   svc.due = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -462,5 +468,6 @@ int kith_cmd_serve(kith_cmd *cmd)
   g_free(svc.last_dedup_day);
   g_main_loop_unref(svc.loop);
   g_mutex_clear(&svc.lock);
+  g_mutex_clear(&svc.state_lock);
   return KITH_EXIT_OK;
 }

@@ -27,6 +27,12 @@
 
 struct kith_api {
   kith_api_context ctx;
+  /* A read-only connection of its own for what the console reads: SQLite
+   * (WAL) lets it read the last committed state while the service writes,
+   * so no read waits for a sync or a scan (which hold CTX.lock across
+   * network I/O). READER_LOCK serialises its use by the request threads. */
+  kith_store *reader;
+  GMutex reader_lock;
   struct MHD_Daemon *daemon;
   guint port;
   GPtrArray *hosts; /* Host values naming the listen address, lower case */
@@ -228,11 +234,29 @@ static enum MHD_Result serve_static(kith_api *api, struct MHD_Connection *c, con
   return reply(api, c, path, 200, type, data, len, NULL);
 }
 
-/* ---- API handlers (the store lock is held) --------------------------------- */
+/* ---- API handlers ------------------------------------------------------------ */
 
-static json_t *status(kith_api *api)
+/* The store the console's reads use: the API's own read-only connection
+ * (under reader_lock), or the service's (under its lock) when there is none
+ * (an in-memory store in tests). */
+static kith_store *read_begin(kith_api *api)
 {
-  json_t *j = kith_report_totals(api->ctx.store);
+  if (api->reader) {
+    g_mutex_lock(&api->reader_lock);
+    return api->reader;
+  }
+  g_mutex_lock(api->ctx.lock);
+  return api->ctx.store;
+}
+
+static void read_end(kith_api *api)
+{
+  g_mutex_unlock(api->reader ? &api->reader_lock : api->ctx.lock);
+}
+
+static json_t *status(kith_api *api, kith_store *s)
+{
+  json_t *j = kith_report_totals(s);
   json_object_set_new(j, "version", json_string(KITH_VERSION_STRING));
   json_object_set_new(j, "store", json_string(kith_store_path(api->ctx.store)));
   if (api->ctx.add_status)
@@ -240,7 +264,7 @@ static json_t *status(kith_api *api)
   return j;
 }
 
-static json_t *explain(kith_api *api, struct MHD_Connection *c, unsigned *code)
+static json_t *explain(kith_store *s, struct MHD_Connection *c, unsigned *code)
 {
   g_autoptr(GError) e = NULL;
   g_autofree char *email = kith_address_normalize(arg(c, "email"), &e);
@@ -248,7 +272,7 @@ static json_t *explain(kith_api *api, struct MHD_Connection *c, unsigned *code)
     *code = 400;
     return json_pack("{s:s}", "error", "email: not an address");
   }
-  return kith_report_explain(api->ctx.store, email);
+  return kith_report_explain(s, email);
 }
 
 static json_t *remove_contact(kith_api *api, json_t *body, unsigned *code)
@@ -317,9 +341,9 @@ static gboolean csv_row(const char *const *values, gpointer data)
   return TRUE;
 }
 
-static void metrics(kith_api *api, GString *out)
+static void metrics(kith_api *api, kith_store *s, GString *out)
 {
-  json_t *m = kith_report_metrics(api->ctx.store);
+  json_t *m = kith_report_metrics(s);
   g_string_append(out, "# HELP kith_activities_total Activities captured, by state.\n"
                        "# TYPE kith_activities_total gauge\n");
   const char *state;
@@ -336,7 +360,7 @@ static void metrics(kith_api *api, GString *out)
                            json_string_value(json_object_get(v, "reason")),
                            json_integer_value(json_object_get(v, "count")));
   json_decref(m);
-  json_t *t = kith_report_totals(api->ctx.store);
+  json_t *t = kith_report_totals(s);
   g_string_append_printf(out, "# HELP kith_outbox_depth Changes waiting for sync.\n"
                               "# TYPE kith_outbox_depth gauge\nkith_outbox_depth %" JSON_INTEGER_FORMAT "\n",
                          json_integer_value(json_object_get(t, "outbox_depth")));
@@ -366,9 +390,9 @@ static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char
   json_t *out = NULL;
   if (strcmp(path, "/metrics") == 0 && get) {
     g_autoptr(GString) text = g_string_new(NULL);
-    g_mutex_lock(api->ctx.lock);
-    metrics(api, text);
-    g_mutex_unlock(api->ctx.lock);
+    kith_store *s = read_begin(api);
+    metrics(api, s, text);
+    read_end(api);
     return reply(api, c, path, 200, "text/plain; version=0.0.4; charset=utf-8", text->str,
                  text->len, NULL);
   }
@@ -383,29 +407,38 @@ static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char
     for (guint i = 0; i < o->n_columns; i++)
       names[i] = o->columns[i].name;
     kith_csv_append_row(csv, names, o->n_columns, KITH_CSV_SPREADSHEET_SAFE);
-    g_mutex_lock(api->ctx.lock);
-    kith_crm_export_created(api->ctx.store, csv_row, csv, NULL);
-    g_mutex_unlock(api->ctx.lock);
+    kith_store *s = read_begin(api);
+    kith_crm_export_created(s, csv_row, csv, NULL);
+    read_end(api);
     return reply(api, c, path, 200, "text/csv; charset=utf-8", csv->str, csv->len,
                  "attachment; filename=\"kith-created.csv\"");
   }
+  if (get) {
+    /* Reads: never behind the service's lock. */
+    kith_store *s = read_begin(api);
+    if (strcmp(path, "/api/v1/status") == 0)
+      out = status(api, s);
+    else if (strcmp(path, "/api/v1/counts") == 0)
+      out = kith_report_counts(s, int_arg(c, "days", 30), kith_time_now_unix());
+    else if (strcmp(path, "/api/v1/log") == 0)
+      out = kith_report_log(s, arg(c, "email"), arg(c, "action"), arg(c, "reason"), arg(c, "q"),
+                            int_arg(c, "limit", 50), int_arg(c, "offset", 0));
+    else if (strcmp(path, "/api/v1/explain") == 0)
+      out = explain(s, c, &code);
+    else if (strcmp(path, "/api/v1/created") == 0)
+      out = kith_report_created(s);
+    else if (strcmp(path, "/api/v1/config") == 0) {
+      g_autofree char *text = kith_config_describe(api->ctx.config);
+      g_autofree char *shown = kith_api_hide_passwords(text);
+      out = json_pack("{s:s?, s:s}", "path", api->ctx.config->path, "text", shown);
+    }
+    read_end(api);
+    if (!out)
+      return reply_error(api, c, path, 404, "no such API call");
+    return reply_json(api, c, path, code, out);
+  }
   g_mutex_lock(api->ctx.lock);
-  if (get && strcmp(path, "/api/v1/status") == 0)
-    out = status(api);
-  else if (get && strcmp(path, "/api/v1/counts") == 0)
-    out = kith_report_counts(api->ctx.store, int_arg(c, "days", 30), kith_time_now_unix());
-  else if (get && strcmp(path, "/api/v1/log") == 0)
-    out = kith_report_log(api->ctx.store, arg(c, "email"), arg(c, "action"), arg(c, "reason"),
-                          arg(c, "q"), int_arg(c, "limit", 50), int_arg(c, "offset", 0));
-  else if (get && strcmp(path, "/api/v1/explain") == 0)
-    out = explain(api, c, &code);
-  else if (get && strcmp(path, "/api/v1/created") == 0)
-    out = kith_report_created(api->ctx.store);
-  else if (get && strcmp(path, "/api/v1/config") == 0) {
-    g_autofree char *text = kith_config_describe(api->ctx.config);
-    g_autofree char *shown = kith_api_hide_passwords(text);
-    out = json_pack("{s:s?, s:s}", "path", api->ctx.config->path, "text", shown);
-  } else if (post && strcmp(path, "/api/v1/remove") == 0)
+  if (post && strcmp(path, "/api/v1/remove") == 0)
     out = remove_contact(api, body, &code);
   else if (post && strcmp(path, "/api/v1/dedup") == 0)
     out = dedup(api, body, &code);
@@ -587,6 +620,8 @@ kith_api *kith_api_start(const kith_api_context *ctx, const char *listen, gboole
   kith_api *api = g_new0(kith_api, 1);
   api->ctx = *ctx;
   g_mutex_init(&api->counts_lock);
+  g_mutex_init(&api->reader_lock);
+  api->reader = kith_store_open(kith_store_path(ctx->store), KITH_STORE_READ, NULL);
   g_mutex_init(&api->log_lock);
   api->requests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   api->hosts = g_ptr_array_new_with_free_func(g_free);
@@ -637,5 +672,7 @@ void kith_api_stop(kith_api *api)
   g_ptr_array_unref(api->hosts);
   g_mutex_clear(&api->counts_lock);
   g_mutex_clear(&api->log_lock);
+  kith_store_close(api->reader);
+  g_mutex_clear(&api->reader_lock);
   g_free(api);
 }

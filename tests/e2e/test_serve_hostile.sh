@@ -365,6 +365,50 @@ check "other names are still refused" '[ "$(code -H "Host: evil.example.org" $U/
 check "loopback names are still served" '[ "$(code -H "Host: localhost:$PORT" $U/)" = 200 ]'
 stop
 
+# ---- no lock across network I/O (#18): the console answers during a slow sync ------------------
+# A token endpoint that takes 8 s to answer: the sync holds the service's
+# store lock that long; what the console reads must not wait for it.
+cat > slow.py <<'PY'
+import http.server, sys, time
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        time.sleep(8)
+        body = b'{"error":"invalid_grant","error_description":"slow test server"}'
+        self.send_response(400); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+    def log_message(self, *a): pass
+srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(srv.server_address[1], flush=True)
+srv.timeout = 30
+for _ in range(4):
+    srv.handle_request()
+PY
+python3 slow.py > slow.port & SLOW=$!
+for _ in $(seq 50); do [ -s slow.port ] && break; sleep 0.1; done
+cat kith.conf - > slowsf.conf <<CONF
+[salesforce]
+login_url = http://127.0.0.1:$(cat slow.port)
+client_id = 3MVG9-kith-test
+refresh_token_file = sf.refresh
+max_retries = 0
+timeout = 20
+CONF
+sed -i 's/^sync_interval = .*/sync_interval = 3600/' slowsf.conf
+start slowsf --config slowsf.conf
+U="http://127.0.0.1:$PORT"
+curl -s -m 30 -o sync.json -X POST -H "$H" -H "Content-Type: application/json" -d '{}' "$U/api/v1/sync" & SYNC=$!
+sleep 1
+t0=$(date +%s.%N)
+s1=$(code -H "$H" $U/api/v1/status); s2=$(code -H "$H" "$U/api/v1/log?limit=5"); s3=$(code -H "$H" $U/metrics)
+t1=$(date +%s.%N)
+took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+check "during a sync held 8 s by a slow server, status, log and metrics answer within 1 s ($took s: $s1 $s2 $s3)" \
+  '[ "$s1$s2$s3" = 200200200 ] && awk "BEGIN { exit !($took < 1.0) }" && kill -0 $SYNC 2>/dev/null'
+wait $SYNC
+stop
+kill $SLOW 2>/dev/null; wait $SLOW 2>/dev/null
+
 # ---- 5 again: the systemd unit -----------------------------------------------------------------
 check "the systemd unit sets UMask=0077" 'grep -qx "UMask=0077" "$SRC/contrib/kith.service"'
 
