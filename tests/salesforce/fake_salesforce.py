@@ -591,6 +591,9 @@ class Handler(BaseHTTPRequestHandler):
             for f in self.org.faults:
                 if f.get("method", self.command).upper() == self.command and \
                         f.get("path_contains", "") in full:
+                    if int(f.get("after", 0)) > 0:  # lets this many matching requests through first
+                        f["after"] = int(f["after"]) - 1
+                        continue
                     f["times"] = int(f.get("times", 1)) - 1
                     if f["times"] <= 0:
                         self.org.faults.remove(f)

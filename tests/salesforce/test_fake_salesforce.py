@@ -470,6 +470,17 @@ class FakeSalesforceTest(unittest.TestCase):
         self.assertTrue(self.create([self.contact("L0")])[0]["success"])
         self.assertEqual(sorted(r["LastName"] for r in self.admin("GET", "records")["Contact"]), ["L0", "L1"])
 
+    def test_fault_after(self):
+        self.admin("POST", "faults", [{"method": "POST", "path_contains": "/composite/sobjects",
+                                       "after": 1, "then": {"status": 503}}])
+        self.create([self.contact("First")])
+        status, _, _ = self.call("POST", V + "/composite/sobjects", {"records": [self.contact("Second")]},
+                                 token=self.token)
+        self.assertEqual(status, 503)
+        self.create([self.contact("Third")])
+        self.assertEqual(sorted(r["LastName"] for r in self.admin("GET", "records")["Contact"]),
+                         ["First", "Third"])
+
     def test_fault_on_token_endpoint(self):
         self.admin("POST", "faults", [{"path_contains": "/oauth2/token", "then": {"status": 503}}])
         self.assertIsNone(self.refresh())
