@@ -1,15 +1,12 @@
 /* dsn.c - R45: the recipients a delivery-status notification (RFC 3464) says failed. */
 #include "capture/dsn.h"
 
+#include "capture/mime.h"
 #include "core/address.h"
 
 #include <string.h>
 
 #define FIELD_MAX 1024 /* bytes kept of a field's value: an address fits in 320 */
-
-/* GMime 3.2 declares no autoptr cleanups of its own. */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
 
 /* The fields of a per-recipient block kith reads; the others (Status,
  * Diagnostic-Code, Remote-MTA ...) say why, which R45 does not need. */

@@ -4,6 +4,7 @@
 #include "capture/automatic.h"
 #include "capture/mime.h"
 #include "util/error.h"
+#include "util/timeutil.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -44,18 +45,6 @@ static gboolean get_flag(json_t *obj, const char *key, gboolean *out, GError **e
   if (!json_is_boolean(v))
     return fail(error, "\"%s\" is not true or false", key);
   *out = json_is_true(v);
-  return TRUE;
-}
-
-/* ISO 8601; a time without offset is UTC, a bare date is its midnight UTC. */
-static gboolean parse_time(const char *s, gint64 *out)
-{
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
-  g_autofree char *full = strlen(s) == 10 ? g_strconcat(s, "T00:00:00Z", NULL) : g_strdup(s);
-  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(full, utc);
-  if (!dt)
-    return FALSE;
-  *out = g_date_time_to_unix(dt);
   return TRUE;
 }
 
@@ -142,7 +131,7 @@ static gboolean fill(kith_activity *a, json_t *root, GError **error)
   if (!clean_id || !*clean_id)
     return fail(error, "missing \"id\"");
   a->id = g_steal_pointer(&clean_id);
-  if (time && !parse_time(time, &a->time))
+  if (time && !kith_time_parse(time, &a->time))
     return fail(error, "bad time \"%s\" (want ISO 8601 like 2026-01-31T09:00:00Z)", time);
   g_free(a->subject);
   a->subject = kith_capture_clean_text(subject, KITH_CAPTURE_SUBJECT_MAX);

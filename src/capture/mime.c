@@ -13,11 +13,6 @@
 
 #define GROUP_MAX 8      /* address groups inside groups (not RFC, but parsed) */
 
-/* GMime 3.2 declares no autoptr cleanups of its own. */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParser, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
-
 static gpointer init_once(gpointer unused)
 {
   static const char *fallback[] = {"UTF-8", "windows-1252", NULL};

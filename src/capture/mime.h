@@ -8,6 +8,13 @@
 /* Largest sender text kept from one email (CONTRACT.md: never stored). */
 #define KITH_MIME_TEXT_MAX (256 * 1024)
 
+/* GMime 3.2 declares no autoptr cleanups of its own: these are kith's, for
+ * every file that uses GMime. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParser, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
+
 /* Sets GMime up once for the whole process; safe to call from anywhere. */
 void kith_mime_init(void);
 

@@ -8,10 +8,6 @@
 
 #define NEST_MAX 64 /* multipart depth searched for the sender's text */
 
-/* GMime 3.2 declares no autoptr cleanups of its own. */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
-
 /* ---- shared text helpers ---- */
 
 /* Length of S without a multi-byte sequence cut short at its end. */
