@@ -123,6 +123,51 @@ static void test_sync_r60_failure_part_way_then_rerun_finishes(void)
   g_assert_cmpint(kith_outbox_depth(f->store), ==, 0);
 }
 
+/* ---- R26 at sync ------------------------------------------------------------ */
+
+static gboolean detail_has_r26(const char *time, const kith_log_entry *e, gpointer user_data)
+{
+  (void)time;
+  if (g_strcmp0(e->action, "contact_created") == 0 && e->detail && strstr(e->detail, "(R26)"))
+    (*(guint *)user_data)++;
+  return TRUE;
+}
+
+static void test_sync_r26_owner_deactivated_before_sync(void)
+{
+  g_autoptr(fx) f = org(OCR_CONF);
+  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+                              "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
+  fx_import(f, "Contact", CONTACT_HEADER
+            "003JANE,001ACME,Jane,Doe,jane@acme.com,005ANN,false,2025-01-01T00:00:00Z\n");
+  fx_import(f, "OpportunityContactRole", ROLES_HEADER "00KJ1,006A1,003JANE,,false,false\n");
+  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
+                        "Jane Doe <jane@acme.com>", "Pat New <pat@acme.com>", NULL));
+  /* Ann leaves the company between ingest and sync. */
+  fx_import(f, "User", "Id,FirstName,LastName,Email,IsActive\n005ANN,Ann,Lee,ann@corp.example,false\n");
+  kith_sync_stats s = fx_sync(f);
+  g_assert_cmpuint(s.contacts_created, ==, 1);
+  g_autofree char *owner = fx_contact(f, "pat@acme.com", "OwnerId");
+  g_assert_cmpstr(owner, ==, "005INTEGRATION");
+  /* Logged, and the role of the re-owned contact is still created. */
+  guint logged = 0;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(kith_state_log_each(f->store, "pat@acme.com", detail_has_r26, &logged, &error));
+  g_assert_cmpuint(logged, ==, 1);
+  g_assert_cmpuint(s.roles_created, ==, 1);
+  assert_roles_point_at_contacts(f);
+}
+
+static void test_sync_r26_active_owner_kept(void)
+{
+  g_autoptr(fx) f = org(NULL);
+  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
+                        "Pat New <pat@acme.com>", NULL));
+  fx_sync(f);
+  g_autofree char *owner = fx_contact(f, "pat@acme.com", "OwnerId");
+  g_assert_cmpstr(owner, ==, "005ANN");
+}
+
 /* ---- R61 ------------------------------------------------------------------ */
 
 static void test_sync_r61_contact_typed_in_before_sync(void)
@@ -674,6 +719,9 @@ int main(int argc, char **argv)
   g_test_add_func("/sync/r60/twice_does_nothing_twice", test_sync_r60_twice_does_nothing_twice);
   g_test_add_func("/sync/r60/failure_part_way_then_rerun_finishes",
                   test_sync_r60_failure_part_way_then_rerun_finishes);
+  g_test_add_func("/sync/r26/owner_deactivated_before_sync",
+                  test_sync_r26_owner_deactivated_before_sync);
+  g_test_add_func("/sync/r26/active_owner_kept", test_sync_r26_active_owner_kept);
   g_test_add_func("/sync/r61/contact_typed_in_before_sync",
                   test_sync_r61_contact_typed_in_before_sync);
   g_test_add_func("/sync/r61/lead_typed_in_before_sync", test_sync_r61_lead_typed_in_before_sync);
