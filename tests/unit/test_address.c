@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <string.h>
+#include "corpus.h"
 
 static void check_norm(const char *raw, const char *want)
 {
@@ -124,13 +125,13 @@ static const char *shared_dir(const char *sub)
 {
   const char *root = g_getenv("KITH_SHARED");
   if (!root) {
-    g_test_skip("KITH_SHARED is not set");
+    kith_test_no_corpus("KITH_SHARED is not set");
     return NULL;
   }
   static char path[4096];
   g_snprintf(path, sizeof path, "%s/corpora/%s", root, sub);
   if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-    g_test_skip("corpus folder is missing");
+    kith_test_no_corpus("corpus folder is missing");
     return NULL;
   }
   return path;

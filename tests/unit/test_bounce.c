@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include "corpus.h"
 
 /* ---- helpers ---- */
 
@@ -106,7 +107,7 @@ static char *corpus_path(const char *name)
   const char *shared = g_getenv("KITH_SHARED");
   char *path = shared ? g_build_filename(shared, "corpora", "email", "cpython", name, NULL) : NULL;
   if (!path || !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-    g_test_skip("the shared email corpora are not there (KITH_SHARED)");
+    kith_test_no_corpus("the shared email corpora are not there (KITH_SHARED)");
     g_free(path);
     return NULL;
   }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "corpus.h"
 
 /* ---- helpers ---- */
 
@@ -129,12 +130,12 @@ static char *shared_path(const char *rel)
 {
   const char *shared = g_getenv("KITH_SHARED");
   if (!shared) {
-    g_test_skip("KITH_SHARED is not set");
+    kith_test_no_corpus("KITH_SHARED is not set");
     return NULL;
   }
   char *p = g_build_filename(shared, rel, NULL);
   if (!g_file_test(p, G_FILE_TEST_IS_DIR)) {
-    g_test_skip("shared folder missing");
+    kith_test_no_corpus("shared folder missing");
     g_free(p);
     return NULL;
   }

@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <string.h>
+#include "corpus.h"
 
 /* Expects DISPLAY (sent by EMAIL) to give FIRST and LAST; NULL FIRST means
  * no name at all, NULL LAST no LastName. */
@@ -288,13 +289,13 @@ static void test_name_r4_address_list_names(void)
 {
   const char *root = g_getenv("KITH_SHARED");
   if (!root) {
-    g_test_skip("KITH_SHARED is not set");
+    kith_test_no_corpus("KITH_SHARED is not set");
     return;
   }
   g_autofree char *path = g_build_filename(root, "corpora", "addresses", "address-lists.json", NULL);
   json_t *cases = json_load_file(path, 0, NULL);
   if (!cases) {
-    g_test_skip("address corpus is missing");
+    kith_test_no_corpus("address corpus is missing");
     return;
   }
   guint names = 0, parsed = 0;
@@ -571,13 +572,13 @@ static void test_name_r4_corpus(void)
 {
   const char *root = g_getenv("KITH_SHARED");
   if (!root) {
-    g_test_skip("KITH_SHARED is not set");
+    kith_test_no_corpus("KITH_SHARED is not set");
     return;
   }
   g_autofree char *path = g_build_filename(root, "corpora", "names", "cases.tsv", NULL);
   g_autofree char *text = NULL;
   if (!g_file_get_contents(path, &text, NULL, NULL)) {
-    g_test_skip("names corpus is missing");
+    kith_test_no_corpus("names corpus is missing");
     return;
   }
   g_autoptr(GHashTable) tallies = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);

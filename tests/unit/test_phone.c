@@ -2,6 +2,7 @@
 #include "extract/phone.h"
 
 #include <string.h>
+#include "corpus.h"
 
 static void check(const char *raw, const char *cc, const char *want, const char *want_country,
                   const char *want_state)
@@ -85,7 +86,7 @@ static void test_phone_r5_libphonenumber_examples(void)
       shared ? g_build_filename(shared, "corpora", "phone", "example_numbers.tsv", NULL) : NULL;
   g_autofree char *text = NULL;
   if (!path || !g_file_get_contents(path, &text, NULL, NULL)) {
-    g_test_skip("KITH_SHARED corpora/phone not available");
+    kith_test_no_corpus("KITH_SHARED corpora/phone not available");
     return;
   }
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);

@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <string.h>
+#include "corpus.h"
 
 static const char *shared_dir(void)
 {
@@ -76,7 +77,7 @@ static void test_reply_r5_crisp_own_text(void)
   g_autofree char *exp_path = base ? g_build_filename(base, "crisp-expected.json", NULL) : NULL;
   json_t *all = exp_path ? json_load_file(exp_path, 0, NULL) : NULL;
   if (!all) {
-    g_test_skip("KITH_SHARED corpora/signatures/crisp not available");
+    kith_test_no_corpus("KITH_SHARED corpora/signatures/crisp not available");
     return;
   }
   guint total = 0, ok = 0, whole_total = 0, whole_ok = 0;

@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <string.h>
+#include "corpus.h"
 
 /* ---- scoring ---- */
 
@@ -498,7 +499,7 @@ static void test_signature_r5_quagga_enron(void)
   g_autofree char *root =
       shared ? g_build_filename(shared, "corpora", "signatures", "quagga-enron", NULL) : NULL;
   if (!root || !g_file_test(root, G_FILE_TEST_IS_DIR)) {
-    g_test_skip("KITH_SHARED corpora/signatures/quagga-enron not available");
+    kith_test_no_corpus("KITH_SHARED corpora/signatures/quagga-enron not available");
     return;
   }
   g_autoptr(GHashTable) classes = load_r5_classes();
@@ -655,7 +656,7 @@ static void test_signature_r5_talon(void)
   g_autofree char *dir =
       shared ? g_build_filename(shared, "corpora", "signatures", "talon", "stripped", NULL) : NULL;
   if (!dir || !g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-    g_test_skip("KITH_SHARED corpora/signatures/talon not available");
+    kith_test_no_corpus("KITH_SHARED corpora/signatures/talon not available");
     return;
   }
   static const struct {

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include "corpus.h"
 
 typedef struct {
   guint expected; /* cases with a value expected */
@@ -192,7 +193,7 @@ static void test_title_r5_enron_positions(void)
   g_autofree char *corpus = NULL;
   g_autofree char *labels = read_source_file("tests/data/signatures/enron_position_labels.tsv");
   if (!path || !labels || !g_file_get_contents(path, &corpus, NULL, NULL)) {
-    g_test_skip("corpora/titles or the labels are not available");
+    kith_test_no_corpus("corpora/titles or the labels are not available");
     return;
   }
   g_autoptr(GHashTable) want = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -243,7 +244,7 @@ static void test_title_r5_ipod_vocabulary(void)
       shared ? g_build_filename(shared, "corpora", "titles", "ipod_gazetteer.csv", NULL) : NULL;
   g_autofree char *text = NULL;
   if (!path || !g_file_get_contents(path, &text, NULL, NULL)) {
-    g_test_skip("corpora/titles not available");
+    kith_test_no_corpus("corpora/titles not available");
     return;
   }
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
