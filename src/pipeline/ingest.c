@@ -4,6 +4,7 @@
 
 #include "capture/source.h"
 #include "extract/name.h"
+#include "extract/quoted.h"
 #include "extract/signature.h"
 #include "extract/title.h"
 #include "rules/decide.h"
@@ -159,6 +160,7 @@ typedef struct {
   gint sender;            /* the email's sender, whose signature was read; -1 if none */
   kith_signature *sig;
   char *dept, *seniority, *persona; /* from the signature's title */
+  GPtrArray *quoted; /* kith_quoted_name: names the text ties to addresses (docs/names.md) */
 } prepared;
 
 static void prepared_free(gpointer data)
@@ -174,11 +176,15 @@ static void prepared_free(gpointer data)
   g_free(pr->dept);
   g_free(pr->seniority);
   g_free(pr->persona);
+  if (pr->quoted)
+    g_ptr_array_unref(pr->quoted);
   g_free(pr);
 }
 
-/* R4 for every participant, R5 for the sender's signature. Reads only the
- * activity, the title rules and the configuration: safe on any thread. */
+/* R4 for every participant, R5 for the sender's signature, and the names
+ * the text ties to addresses (kith's reading of R4, docs/names.md). Reads
+ * only the activity, the title rules and the configuration: safe on any
+ * thread. */
 static void prepare(kith_activity *a, gpointer user_data)
 {
   ingest_ctx *c = user_data;
@@ -203,6 +209,11 @@ static void prepare(kith_activity *a, gpointer user_data)
     if (pr->sig->title)
       kith_title_classify(c->titles, pr->sig->title, &pr->dept, &pr->seniority, &pr->persona);
   }
+  /* Any sender's text, the team's own too: a colleague's forward or reply
+   * quotes the headers that name outside people. Only their names are
+   * kept, and only for addresses R11 lets through (ingest_activity). */
+  pr->quoted = kith_quoted_names(a, pr->sender, pr->firsts, pr->lasts,
+                                 pr->sig && pr->sig->last_name);
   kith_activity_forget_text(a); /* read: not kept a moment longer */
   if (a->prepared && a->prepared_free)
     a->prepared_free(a->prepared);
@@ -210,16 +221,10 @@ static void prepare(kith_activity *a, gpointer user_data)
   a->prepared_free = prepared_free;
 }
 
-/* The body of an email from the org's own domains is never read: only an
- * outside sender's signature is kept (R11). Safe on any thread. */
-static gboolean body_wanted(const char *sender_domain, gpointer user_data)
-{
-  ingest_ctx *c = user_data;
-  return !kith_config_is_internal_domain(c->decider.config, sender_domain);
-}
-
 /* Records what this activity shows of external participant I (R4, R5):
- * the display name's parts, and for an email's sender the signature. */
+ * the display name's parts, and for an email's sender the signature. A
+ * participant whose display name and signature give no full name takes
+ * the one its text ties to its address (docs/names.md). */
 static gboolean observe_participant(ingest_ctx *c, const kith_activity *a, const prepared *pr,
                                     guint i)
 {
@@ -227,9 +232,13 @@ static gboolean observe_participant(ingest_ctx *c, const kith_activity *a, const
   const kith_signature *sig = pr->sender == (gint)i ? pr->sig : NULL;
   const char *first = pr->firsts[i], *last = pr->lasts[i];
   /* When the display name gives none, the signature's name may (R4). */
+  const kith_quoted_name *q = NULL;
   if (sig && !last && sig->last_name) {
     first = sig->first_name;
     last = sig->last_name;
+  } else if (!last && (q = kith_quoted_for(pr->quoted, i))) {
+    first = q->first_name;
+    last = q->last_name;
   }
   gboolean ok = observe(c, p->email, KITH_FIELD_FIRST_NAME, first, a->time, a->id) &&
                 observe(c, p->email, KITH_FIELD_LAST_NAME, last, a->time, a->id);
@@ -244,6 +253,23 @@ static gboolean observe_participant(ingest_ctx *c, const kith_activity *a, const
            observe(c, p->email, KITH_FIELD_PERSONA, pr->persona, a->time, a->id);
   }
   return ok;
+}
+
+/* The names the text ties to addresses that are no participant of A (a
+ * quoted header's), for those R11 lets through: an observation like any
+ * other (R37-R39), at A's time. */
+static gboolean observe_quoted(ingest_ctx *c, const kith_activity *a, const prepared *pr)
+{
+  for (guint k = 0; pr->quoted && k < pr->quoted->len; k++) {
+    const kith_quoted_name *q = g_ptr_array_index(pr->quoted, k);
+    if (q->participant >= 0 ||
+        kith_rules_participant_skip(&c->decider, q->email, KITH_CUTYPE_PERSON, NULL))
+      continue;
+    if (!observe(c, q->email, KITH_FIELD_FIRST_NAME, q->first_name, a->time, a->id) ||
+        !observe(c, q->email, KITH_FIELD_LAST_NAME, q->last_name, a->time, a->id))
+      return FALSE;
+  }
+  return TRUE;
 }
 
 static gboolean commit_batch(ingest_ctx *c, gboolean reopen)
@@ -326,6 +352,8 @@ static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *ski
       if (!observe_participant(c, a, pr, i))
         return FALSE;
     }
+    if (!observe_quoted(c, a, pr))
+      return FALSE;
   }
   if (++c->in_batch >= COMMIT_EVERY) {
     if (!commit_batch(c, TRUE))
@@ -463,7 +491,9 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   c.titles = custom ? custom : kith_title_rules_default();
   gboolean ok = kith_store_begin(store, error);
   if (ok) {
-    kith_capture_sink sink = {on_activity, on_error, &c, NULL, NULL, prepare, body_wanted};
+    /* Every body is read (body_wanted NULL): prepare looks for names in
+     * the team's own mail too. */
+    kith_capture_sink sink = {on_activity, on_error, &c, NULL, NULL, prepare, NULL};
     if (source && source->type == KITH_SOURCE_FILES) {
       /* A watched source: files read before and unchanged since are skipped. */
       sink.want_file = want_file;

@@ -3,6 +3,7 @@
 
 #include "core/activity.h"
 #include "extract/name.h"
+#include "extract/quoted.h"
 #include "config/config.h"
 #include "rules/decide.h"
 #include "rules/maintain.h"
@@ -171,9 +172,12 @@ static inline kith_activity *fx_meeting(const char *id, const char *time, const 
   return a;
 }
 
-/* The capture half of kith ingest (src/cmd/ingest.c): the duplicate check,
- * R10, storing the activity and observing the names of the people R11 lets
- * through. Takes A. Returns the R10 reason, or NULL when it is pending. */
+/* The capture half of kith ingest (src/pipeline/ingest.c): the duplicate
+ * check, R10, storing the activity and observing the names of the people
+ * R11 lets through, from their display names or, failing those, from the
+ * names the sender's text ties to their addresses (docs/names.md; no
+ * signature is read here). Takes A. Returns the R10 reason, or NULL when
+ * it is pending. */
 static inline const char *fx_capture(fx *f, kith_activity *a)
 {
   g_autoptr(GError) error = NULL;
@@ -204,14 +208,30 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
                        .activity_id = a->id, .detail = "skipped"};
     g_assert_true(kith_decider_emit(&f->d, &x, &error));
   } else {
+    gint sender = -1;
+    for (guint i = 0; i < n && sender < 0 && a->kind == KITH_ACTIVITY_EMAIL; i++)
+      if (((kith_participant *)g_ptr_array_index(a->participants, i))->role == KITH_PART_FROM)
+        sender = (gint)i;
+    g_autoptr(GPtrArray) quoted = kith_quoted_names(a, sender, firsts, lasts, FALSE);
     for (guint i = 0; i < n; i++) {
       const kith_participant *p = g_ptr_array_index(a->participants, i);
       if (kith_rules_participant_skip(&f->d, p->email, p->cutype, NULL))
         continue;
-      g_assert_true(kith_state_observe(f->store, p->email, "FirstName", firsts[i], a->time, a->id,
-                                       &error));
-      g_assert_true(kith_state_observe(f->store, p->email, "LastName", lasts[i], a->time, a->id,
-                                       &error));
+      const kith_quoted_name *q = lasts[i] ? NULL : kith_quoted_for(quoted, i);
+      g_assert_true(kith_state_observe(f->store, p->email, "FirstName",
+                                       q ? q->first_name : firsts[i], a->time, a->id, &error));
+      g_assert_true(kith_state_observe(f->store, p->email, "LastName",
+                                       q ? q->last_name : lasts[i], a->time, a->id, &error));
+    }
+    for (guint k = 0; k < quoted->len; k++) {
+      const kith_quoted_name *q = g_ptr_array_index(quoted, k);
+      if (q->participant >= 0 ||
+          kith_rules_participant_skip(&f->d, q->email, KITH_CUTYPE_PERSON, NULL))
+        continue;
+      g_assert_true(kith_state_observe(f->store, q->email, "FirstName", q->first_name, a->time,
+                                       a->id, &error));
+      g_assert_true(kith_state_observe(f->store, q->email, "LastName", q->last_name, a->time,
+                                       a->id, &error));
     }
   }
   for (guint i = 0; i < n; i++) {
