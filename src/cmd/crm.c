@@ -17,7 +17,7 @@ int kith_cmd_init(kith_cmd *cmd)
   g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_CREATE, &status);
   if (!store)
     return status;
-  g_print("kith: store ready at %s\n", cmd->db_path);
+  printf("init: store ready at %s\n", cmd->db_path);
   return KITH_EXIT_OK;
 }
 
@@ -36,11 +36,12 @@ static int crm_import(kith_cmd *cmd, const kith_crm_object *object, const char *
   g_autoptr(GError) error = NULL;
   if (!kith_crm_import(store, object, path, on_row_error, NULL, &stats, &error))
     return kith_cmd_fail(error);
-  g_printerr("kith: imported %u %s record%s from %s", stats.rows, object->name,
-             stats.rows == 1 ? "" : "s", path);
+  /* What went well goes to stdout; the bad rows were named on stderr. */
+  printf("import: %u %s record%s from %s", stats.rows, object->name, stats.rows == 1 ? "" : "s",
+         path);
   if (stats.bad_rows)
-    g_printerr(", %u bad row%s skipped", stats.bad_rows, stats.bad_rows == 1 ? "" : "s");
-  g_printerr("\n");
+    printf(", %u bad row%s skipped", stats.bad_rows, stats.bad_rows == 1 ? "" : "s");
+  printf("\n");
   return stats.bad_rows ? KITH_EXIT_FAILED : KITH_EXIT_OK;
 }
 

@@ -178,9 +178,48 @@ static void read_header(import_ctx *c)
       }
     }
   }
-  if (c->col_index[0] < 0)
+  if (c->col_index[0] < 0) {
     g_set_error(&c->fatal, KITH_ERROR, KITH_ERROR_PARSE,
                 "%s: no Id column in the header (is it a %s CSV file?)", c->path, o->name);
+    return;
+  }
+  /* Section 2: a file that names none of the object's fields besides Id is
+   * not a file of that object (a User file with "First Name" and "Email
+   * Address" headers once imported as users with no name and no email). */
+  g_autoptr(GString) names = g_string_new(NULL);
+  guint present = 0;
+  for (guint i = 1; i < o->n_columns; i++) {
+    g_string_append_printf(names, "%s%s", names->len ? ", " : "", o->columns[i].name);
+    present += c->col_index[i] >= 0;
+  }
+  if (present == 0) {
+    g_set_error(&c->fatal, KITH_ERROR, KITH_ERROR_PARSE,
+                "%s: the header names none of a %s's columns (%s; docs/crm-files.md)", c->path,
+                o->name, names->str);
+    return;
+  }
+  /* Each unknown or missing column named once; the import goes on. */
+  if (!c->on_row_error)
+    return;
+  for (guint f = 0; f < c->n_fields; f++) {
+    gboolean known = FALSE;
+    for (guint i = 0; i < o->n_columns && !known; i++)
+      known = c->col_index[i] == (int)f;
+    if (known)
+      continue;
+    g_autofree char *why = g_strdup_printf("warning: unknown column '%s' is ignored",
+                                           c->rec + c->field_off[f]);
+    c->on_row_error(c->path, why, c->user_data);
+  }
+  for (guint i = 1; i < o->n_columns; i++) {
+    if (c->col_index[i] >= 0)
+      continue;
+    gboolean active = strcmp(o->name, "User") == 0 && strcmp(o->columns[i].name, "IsActive") == 0;
+    g_autofree char *why = g_strdup_printf(
+        "warning: no %s column: %s", o->columns[i].name,
+        active ? "every user is active" : "imported as empty");
+    c->on_row_error(c->path, why, c->user_data);
+  }
 }
 
 static gboolean write_account_domains(kith_store *store, const char *id, const char *website,
@@ -446,8 +485,10 @@ static void import_record(import_ctx *c)
   for (guint i = 0; i < o->n_columns; i++) {
     int f = c->col_index[i];
     if (f < 0) {
-      vals[i] = "";
-      lens[i] = 0;
+      /* Section 2: a User file without IsActive makes its users active. */
+      gboolean active = o->columns[i].type == KITH_COL_BOOL && strcmp(o->name, "User") == 0;
+      vals[i] = active ? "true" : "";
+      lens[i] = active ? 4 : 0;
       continue;
     }
     guint end = (guint)f + 1 < c->n_fields ? c->field_off[f + 1] : c->rec_len;
