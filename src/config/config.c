@@ -92,6 +92,7 @@ kith_config *kith_config_new_default(void)
   sf->seniority_field = g_strdup("Seniority__c");
   sf->persona_field = g_strdup("Persona__c");
   sf->secondary_domains_field = g_strdup("Secondary_Domains__c");
+  sf->kith_id_field = g_strdup("Kith_Id__c");
   sf->max_retries = 5;
   sf->retry_base_ms = 500;
   sf->timeout = 60;
@@ -138,6 +139,7 @@ void kith_config_free(kith_config *c)
   g_free(sf->seniority_field);
   g_free(sf->persona_field);
   g_free(sf->secondary_domains_field);
+  g_free(sf->kith_id_field);
   g_ptr_array_unref(c->sources);
   g_free(c->serve.listen);
   g_free(c->serve.token_file);
@@ -169,10 +171,44 @@ static gboolean bad(reader *r, const char *group, const char *key, const char *f
   return FALSE;
 }
 
+/* KEY's value, trimmed, without a trailing comment: ` # ...` or ` ; ...`
+ * after white space, as people write them (and copy them from docs). */
 static char *value(reader *r, const char *group, const char *key)
 {
   g_autofree char *raw = g_key_file_get_value(r->kf, group, key, NULL);
-  return g_strstrip(g_strdup(raw ? raw : ""));
+  char *v = g_strdup(raw ? raw : "");
+  for (char *p = v; *p; p++)
+    if ((*p == '#' || *p == ';') && p > v && (p[-1] == ' ' || p[-1] == '\t')) {
+      *p = '\0';
+      break;
+    }
+  return g_strstrip(v);
+}
+
+/* The first line of TEXT that GKeyFile would refuse, as "[GROUP] line N:
+ * WHY" (newly allocated), or NULL: GLib's own message names neither. */
+static char *bad_line(const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  g_autofree char *group = g_strdup("");
+  for (guint i = 0; lines[i]; i++) {
+    g_autofree char *l = g_strstrip(g_strdup(lines[i]));
+    if (!*l || *l == '#')
+      continue;
+    if (*l == '[') {
+      char *end = strchr(l, ']');
+      if (!end || end[1] != '\0')
+        return g_strdup_printf("[%s] line %u: '%.60s' is no [GROUP] line", group, i + 1, l);
+      g_free(group);
+      group = g_strndup(l + 1, (gsize)(end - l - 1));
+      continue;
+    }
+    if (!strchr(l, '='))
+      return g_strdup_printf("[%s] line %u: '%.60s' is not KEY = VALUE", group, i + 1, l);
+    if (!*group)
+      return g_strdup_printf("[] line %u: '%.60s' comes before any [GROUP]", i + 1, l);
+  }
+  return NULL;
 }
 
 /* A comma-separated list: items trimmed, empty ones dropped. */
@@ -539,6 +575,18 @@ static gboolean read_salesforce(reader *r, kith_config *c)
         ok = api_name(r, g, *k, names[i].field);
         done = TRUE;
       }
+    if (!done && strcmp(*k, "kith_id_field") == 0) {
+      /* Empty: the org has no such field, and kith finds its own records
+       * by what identifies them (docs/salesforce.md). */
+      g_autofree char *v = value(r, g, *k);
+      if (*v) {
+        ok = api_name(r, g, *k, &sf->kith_id_field);
+      } else {
+        g_free(sf->kith_id_field);
+        sf->kith_id_field = g_steal_pointer(&v);
+      }
+      done = TRUE;
+    }
     if (done) {
       if (!ok)
         return FALSE;
@@ -769,7 +817,8 @@ kith_config *kith_config_load(const char *path, GError **error)
     return NULL;
   }
   if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &e)) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "%s: %s", path, e->message);
+    g_autofree char *where = bad_line(text);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "%s: %s", path, where ? where : e->message);
     return NULL;
   }
   reader r = {path, kf, error};
@@ -971,10 +1020,12 @@ char *kith_config_describe(const kith_config *c)
     g_string_append_printf(s, "\n[salesforce]\nlogin_url = %s\napi_version = %s\nclient_id = %s\n"
                               "user = %s\nprivate_key = %s\nrefresh_token_file = %s\n"
                               "created_flag_field = %s\nseniority_field = %s\npersona_field = %s\n"
-                              "secondary_domains_field = %s\nmax_retries = %d\napi_reserve = %d\n",
+                              "secondary_domains_field = %s\nkith_id_field = %s\nmax_retries = %d\n"
+                              "api_reserve = %d\n",
                            sf->login_url, sf->api_version, sf->client_id, sf->user, sf->private_key,
                            sf->refresh_token_file, sf->created_flag_field, sf->seniority_field,
-                           sf->persona_field, sf->secondary_domains_field, sf->max_retries,
+                           sf->persona_field, sf->secondary_domains_field, sf->kith_id_field,
+                           sf->max_retries,
                            sf->api_reserve);
   }
   return g_string_free(s, FALSE);
