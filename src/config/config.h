@@ -37,6 +37,8 @@ typedef struct {
   char *client_secret_file; /* optional, with the refresh token */
   /* API names of kith's fields in the org */
   char *created_flag_field, *seniority_field, *persona_field, *secondary_domains_field;
+  /* R60: the External ID kith writes on the records it creates; "" for none */
+  char *kith_id_field;
   int max_retries;   /* per request, for 429/5xx/timeouts */
   int retry_base_ms; /* first backoff; doubles, with jitter */
   int timeout;       /* seconds per request */
