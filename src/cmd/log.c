@@ -18,11 +18,17 @@ static const char *const log_columns[] = {"Time", "ActivityId", "Email", "Action
 typedef struct {
   kith_printer *printer;
   gboolean detail;
+  const char *action, *reason, *since; /* filters, NULL for none */
 } log_ctx;
 
 static gboolean log_row(const char *time, const kith_log_entry *e, gpointer user_data)
 {
   log_ctx *c = user_data;
+  /* Times are ISO 8601 UTC written alike, so they compare as text. */
+  if ((c->action && g_strcmp0(e->action, c->action) != 0) ||
+      (c->reason && g_strcmp0(e->reason, c->reason) != 0) ||
+      (c->since && strcmp(time, c->since) < 0))
+    return TRUE;
   const char *v[] = {time, e->activity_id, e->email, e->action, e->reason, e->object_id, e->rule,
                      e->detail};
   kith_printer_row(c->printer, v);
@@ -36,9 +42,13 @@ static kith_format default_format(void)
 
 int kith_cmd_log(kith_cmd *cmd)
 {
-  g_autofree char *email_arg = NULL, *format_name = NULL;
+  g_autofree char *email_arg = NULL, *format_name = NULL, *action = NULL, *reason = NULL,
+                   *since_arg = NULL;
   GOptionEntry entries[] = {
       {"email", 'e', 0, G_OPTION_ARG_STRING, &email_arg, "only the entries about this address", "ADDR"},
+      {"action", 'a', 0, G_OPTION_ARG_STRING, &action, "only entries of this action (skipped, contact_created, ...)", "ACTION"},
+      {"reason", 'r', 0, G_OPTION_ARG_STRING, &reason, "only entries of this reason (no_account, ...)", "REASON"},
+      {"since", 's', 0, G_OPTION_ARG_STRING, &since_arg, "only entries written at or after this time (2026-01-31 or 2026-01-31T09:00:00Z)", "TIME"},
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "csv, json or text", "FORMAT"},
       {NULL}};
   if (!kith_cmd_parse(cmd, entries, "", "The engagement log: every decision, oldest first."))
@@ -51,6 +61,15 @@ int kith_cmd_log(kith_cmd *cmd)
   if (cmd->argc > 1) {
     kith_cmd_error("log: unexpected argument '%s'", cmd->argv[1]);
     return KITH_EXIT_USAGE;
+  }
+  g_autofree char *since = NULL;
+  if (since_arg) {
+    gint64 t;
+    if (!kith_time_parse(since_arg, &t)) {
+      kith_cmd_error("log: --since %s: not a date or time like 2026-01-31T09:00:00Z", since_arg);
+      return KITH_EXIT_USAGE;
+    }
+    since = kith_time_format(t);
   }
   g_autofree char *email = NULL;
   if (email_arg) {
@@ -72,7 +91,7 @@ int kith_cmd_log(kith_cmd *cmd)
   memcpy(cols, log_columns, sizeof log_columns);
   cols[7] = "Detail";
   log_ctx c = {kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, cols, n, NULL),
-               format == KITH_FORMAT_JSON};
+               format == KITH_FORMAT_JSON, action, reason, since};
   g_autoptr(GError) error = NULL;
   gboolean ok = kith_state_log_each(store, email, log_row, &c, &error);
   kith_printer_finish(c.printer);

@@ -87,4 +87,12 @@ mail forged3 "Mon, 09 Nov 2026 11:00:00 +0000" "$FAIL" "Buyer" "+1 415 555 0112"
 "$KITH" run forged3.eml >/dev/null 2>&1
 grep -q 'mal.lory@northwind.example,skipped,unauthenticated' <("$KITH" log --format csv) &&
   ok "R12: with no authserv_ids the topmost header decides" || fail "R12: mal: $("$KITH" log --format csv | grep mal.lory)"
+# kith log's filters (the console's, on the command line).
+n=$("$KITH" log --action skipped --reason unauthenticated --format csv | tail -n +2 | wc -l)
+all=$("$KITH" log --format csv | grep -c ',skipped,unauthenticated,')
+[ "$n" -ge 1 ] && [ "$n" = "$all" ] && ok "kith log --action --reason keeps exactly those rows ($n)" ||
+  fail "log filters: $n of $all"
+[ "$("$KITH" log --since 2999-01-01 --format csv | tail -n +2 | wc -l)" = 0 ] &&
+  [ "$("$KITH" log --since 2000-01-01 --format csv | tail -n +2 | wc -l)" -gt 0 ] &&
+  ok "kith log --since keeps the rows written since" || fail "log --since"
 finish
