@@ -174,8 +174,15 @@ static gboolean on_minute(gpointer data)
   g_autofree char *hhmm = g_strndup(now + 11, 5);
   if (strcmp(hhmm, at) < 0 || g_strcmp0(day, svc->last_dedup_day) == 0)
     return G_SOURCE_CONTINUE;
+  /* The day of the last dedup is kept in the store: a restart after
+   * dedup_at must not run a second one that day. */
+  g_mutex_lock(&svc->lock);
+  g_autofree char *stored = kith_store_meta_get(svc->store, "dedup_day");
+  g_mutex_unlock(&svc->lock);
   g_free(svc->last_dedup_day);
   svc->last_dedup_day = g_strdup(day);
+  if (g_strcmp0(stored, day) == 0)
+    return G_SOURCE_CONTINUE;
   kith_decider d;
   kith_dedup_stats st = {0};
   g_autoptr(GError) error = NULL;
@@ -183,6 +190,7 @@ static gboolean on_minute(gpointer data)
   kith_decider_init(&d, svc->store, svc->config);
   gboolean ok = kith_store_begin(svc->store, &error) &&
                 kith_rules_dedup(&d, FALSE, NULL, NULL, &st, &error) &&
+                kith_store_meta_set(svc->store, "dedup_day", day, &error) &&
                 kith_store_commit(svc->store, &error);
   if (!ok)
     kith_store_rollback(svc->store);
@@ -193,6 +201,14 @@ static gboolean on_minute(gpointer data)
             json_pack("{s:b, s:i, s:i, s:i, s:s}", "ok", ok, "groups", st.groups, "deleted",
                       st.deleted, "roles_moved", st.roles_moved, "message", message));
   return G_SOURCE_CONTINUE;
+}
+
+/* The same a second after start: a service started after dedup_at dedups
+ * that day at once, unless the store says it already did. */
+static gboolean on_start_minute(gpointer data)
+{
+  on_minute(data);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean on_debounce(gpointer data)
@@ -423,6 +439,7 @@ gboolean kith_service_run(kith_store *store, const kith_config *config, const ch
   g_timeout_add_seconds(config->serve.sync_interval, on_sync_timer, &svc);
   g_timeout_add_seconds(config->serve.scan_interval, on_scan_timer, &svc);
   g_timeout_add_seconds(60, on_minute, &svc);
+  g_timeout_add_seconds(1, on_start_minute, &svc);
   g_unix_signal_add(SIGTERM, on_signal, &svc);
   g_unix_signal_add(SIGINT, on_signal, &svc);
   g_main_loop_run(svc.loop);

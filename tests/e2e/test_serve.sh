@@ -81,6 +81,21 @@ kill -TERM "$PID"; wait "$PID"; rc=$?; PID=""
 check "SIGTERM stops it cleanly" '[ "$rc" = 0 ] && grep -q "\"event\":\"stopped\"" serve.log'
 check "every log line is JSON" 'grep -v "^{" serve.log | wc -l | grep -qx 0'
 
+# The daily dedup: at start after dedup_at it runs at once, and a restart the
+# same day does not run it again (the day is kept in the store).
+chmod 600 token
+sed 's/^sync_interval = 1$/sync_interval = 3600\ndedup_at = 00:00/' kith.conf > dedup.conf
+"$KITH" --db dedup.db init > /dev/null
+for round in 1 2; do
+  "$KITH" --db dedup.db --config dedup.conf serve > dedup$round.out 2> dedup$round.log &
+  DPID=$!
+  for _ in $(seq 40); do grep -q '"event":"dedup"' dedup$round.log && break; sleep 0.1; done
+  sleep 1
+  kill -TERM "$DPID"; wait "$DPID"
+done
+check "started after dedup_at, the service dedups at once" 'grep -q "\"event\":\"dedup\"" dedup1.log'
+check "a restart the same day does not dedup again" '! grep -q "\"event\":\"dedup\"" dedup2.log'
+
 printf '[serve]\nlisten = 192.0.2.1:8765\n' > remote.conf
 "$KITH" --config remote.conf serve > /dev/null 2> remote.err; rc=$?
 check "a non-loopback listen is refused without allow_remote" '[ "$rc" = 2 ] && grep -q "allow_remote" remote.err'
