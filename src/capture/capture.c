@@ -139,21 +139,64 @@ static gboolean has_suffix(const char *path, const char *suffix)
   return n > m && g_ascii_strcasecmp(path + n - m, suffix) == 0;
 }
 
-/* TRUE when the file starts with an mbox From_ line; sets *ERRNUM when the
- * file cannot be read. */
-static gboolean starts_with_from(const char *path, int *errnum)
+/* Whether HEAD (N bytes, a file's start) is a message's header block:
+ * "Name: value" fields (with continuation lines) from the first line on, one
+ * of them a header every email has, up to a blank line or the end of what
+ * was read. Exports often save messages as .txt or with no extension. */
+static gboolean looks_like_message(const char *head, gsize n)
 {
+  static const char *const names[] = {"from", "to", "date", "message-id", "subject",
+                                      "received", "return-path", NULL};
+  gboolean email_header = FALSE;
+  guint fields = 0;
+  for (gsize pos = 0; pos < n;) {
+    const char *line = head + pos;
+    const char *nl = memchr(line, '\n', n - pos);
+    if (!nl)
+      break; /* a line cut by the read: judged on what came before */
+    gsize len = (gsize)(nl - line);
+    pos += len + 1;
+    if (len > 0 && line[len - 1] == '\r')
+      len--;
+    if (len == 0)
+      break; /* the end of the header block */
+    if (line[0] == ' ' || line[0] == '\t') {
+      if (fields == 0)
+        return FALSE;
+      continue;
+    }
+    gsize name = 0;
+    while (name < len && line[name] > ' ' && line[name] <= '~' && line[name] != ':')
+      name++;
+    if (name == 0 || name == len || line[name] != ':')
+      return FALSE;
+    fields++;
+    for (const char *const *h = names; *h && !email_header; h++)
+      email_header = strlen(*h) == name && g_ascii_strncasecmp(line, *h, name) == 0;
+  }
+  return fields >= 2 && email_header;
+}
+
+/* What the file's first bytes say: an mbox (a From_ line) or a message (a
+ * header block). Sets *ERRNUM when the file cannot be read. */
+static gboolean sniff(const char *path, gboolean *mbox, gboolean *message, int *errnum)
+{
+  *mbox = *message = FALSE;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     *errnum = errno;
     return FALSE;
   }
-  char head[5];
+  char head[4096];
   ssize_t n = read(fd, head, sizeof head);
   if (n < 0)
     *errnum = errno;
   close(fd);
-  return n == 5 && memcmp(head, "From ", 5) == 0;
+  if (n <= 0)
+    return FALSE;
+  *mbox = n >= 5 && memcmp(head, "From ", 5) == 0;
+  *message = !*mbox && looks_like_message(head, (gsize)n);
+  return TRUE;
 }
 
 /* The kind of a regular file: by its name, then by its first line. */
@@ -166,11 +209,12 @@ static file_kind kind_of(const char *path, int *errnum)
     return KIND_JSONL;
   if (has_suffix(path, ".mbox"))
     return KIND_MBOX;
-  gboolean from = starts_with_from(path, errnum);
-  if (from)
+  gboolean mbox = FALSE, message = FALSE;
+  sniff(path, &mbox, &message, errnum);
+  if (mbox)
     return KIND_MBOX; /* an .eml saved with its envelope line is read as an mbox */
-  if (has_suffix(path, ".eml") || in_maildir(path))
-    return KIND_MESSAGE;
+  if (has_suffix(path, ".eml") || in_maildir(path) || message)
+    return KIND_MESSAGE; /* by name, or by content (.txt and .msg exports) */
   return KIND_NONE;
 }
 
@@ -240,6 +284,25 @@ static GPtrArray *list_dir(walker *w, const char *dir)
 
 static void walk_path(walker *w, const char *path, gboolean named);
 
+/* A file of no known kind inside a walked folder: counted by extension, so
+ * that the summary can say what was passed over. */
+static void ignore(walker *w, const char *path, gboolean hidden)
+{
+  w->stats->ignored++;
+  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  const char *dot = strrchr(base, '.');
+  const char *ext = hidden ? "hidden" : dot && dot != base ? dot : "";
+  for (guint i = 0; i < G_N_ELEMENTS(w->stats->ignored_ext); i++) {
+    char *slot = w->stats->ignored_ext[i].ext;
+    if (w->stats->ignored_ext[i].n == 0)
+      g_strlcpy(slot, ext, sizeof w->stats->ignored_ext[i].ext);
+    if (g_ascii_strncasecmp(slot, ext, sizeof w->stats->ignored_ext[i].ext - 1) == 0) {
+      w->stats->ignored_ext[i].n++;
+      return;
+    }
+  }
+}
+
 /* Each file of cur/ or new/ is one message; hidden files are not mail. */
 static void read_maildir_folder(walker *w, const char *dir)
 {
@@ -253,7 +316,7 @@ static void read_maildir_folder(walker *w, const char *dir)
       continue;
     }
     if (name[0] == '.' || !S_ISREG(st.st_mode))
-      w->stats->ignored++;
+      ignore(w, path, name[0] == '.');
     else
       read_file(w, path, KIND_MESSAGE, &st);
   }
@@ -306,7 +369,7 @@ static void walk_path(walker *w, const char *path, gboolean named)
     return;
   }
   if (!named && is_hidden(path)) {
-    w->stats->ignored++; /* .DS_Store and the like */
+    ignore(w, path, TRUE); /* .DS_Store and the like */
     return;
   }
   int errnum = 0;
@@ -318,7 +381,7 @@ static void walk_path(walker *w, const char *path, gboolean named)
   } else if (named) {
     report(w, path, "not an email, mbox, Maildir, .ics or .jsonl file");
   } else {
-    w->stats->ignored++;
+    ignore(w, path, FALSE);
   }
 }
 

@@ -15,6 +15,13 @@ typedef void (*kith_capture_error_fn)(const char *where, const char *why,
 typedef struct {
   guint files;      /* files read */
   guint ignored;    /* files of no known kind inside walked folders */
+  /* Those files by extension (".pdf"; "" for none, "hidden" for dot files),
+   * in the order first met; past the last slot they are counted in
+   * ignored only. */
+  struct {
+    char ext[16];
+    guint n;
+  } ignored_ext[8];
   guint errors;     /* files or records reported through the error callback */
   guint activities; /* activities handed to the callback */
   guint unchanged;  /* files want_file skipped */

@@ -47,9 +47,17 @@ static void print_reasons(const kith_ingest_result *r, FILE *out, const char *pr
 void kith_ingest_print(const kith_ingest_result *r, kith_store *store, FILE *out)
 {
   const kith_capture_stats *cs = &r->capture;
-  fprintf(out, "ingest: %u file%s read, %u ignored, %u error%s; %u activities new, %u seen before\n",
-          cs->files, cs->files == 1 ? "" : "s", cs->ignored, cs->errors, cs->errors == 1 ? "" : "s",
-          r->new_activities, r->duplicates);
+  g_autoptr(GString) kinds = g_string_new(NULL);
+  for (guint i = 0; i < G_N_ELEMENTS(cs->ignored_ext) && cs->ignored_ext[i].n; i++)
+    g_string_append_printf(kinds, "%s%s %u", kinds->len ? ", " : " (",
+                           *cs->ignored_ext[i].ext ? cs->ignored_ext[i].ext : "no extension",
+                           cs->ignored_ext[i].n);
+  if (kinds->len)
+    g_string_append_c(kinds, ')');
+  fprintf(out,
+          "ingest: %u file%s read, %u ignored%s, %u error%s; %u activities new, %u seen before\n",
+          cs->files, cs->files == 1 ? "" : "s", cs->ignored, kinds->str, cs->errors,
+          cs->errors == 1 ? "" : "s", r->new_activities, r->duplicates);
   print_reasons(r, out, "activity_skipped/", "activities skipped");
   fprintf(out, "  decided: %u contacts to create, %u linked to contacts, %u linked to leads, "
                "%u roles to create, %u field updates\n",
@@ -107,5 +115,12 @@ int kith_cmd_ingest(kith_cmd *cmd)
   kith_ingest_result_clear(&r);
   if (!ok)
     return kith_cmd_fail(error);
+  if (!source && r.capture.files == 0 && r.capture.errors == 0) {
+    /* A folder of files kith does not know read as success once: say so. */
+    kith_cmd_error("%s: nothing read: no email, mbox, Maildir, .ics or .jsonl file among %u "
+                   "file%s",
+                   cmd->name, r.capture.ignored, r.capture.ignored == 1 ? "" : "s");
+    return KITH_EXIT_FAILED;
+  }
   return r.capture.errors ? KITH_EXIT_FAILED : KITH_EXIT_OK;
 }
