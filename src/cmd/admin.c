@@ -3,6 +3,7 @@
 
 #include "core/address.h"
 #include "rules/maintain.h"
+#include "store/lookup.h"
 #include "store/privacy.h"
 #include "store/state.h"
 #include "util/error.h"
@@ -146,14 +147,59 @@ int kith_cmd_purge(kith_cmd *cmd)
   return KITH_EXIT_OK;
 }
 
+/* What kith.conf names that the store's CRM does not have: warnings, one
+ * line each, as `kith: FILE: [GROUP] KEY: warning: WHY`. */
+static void check_against_store(const kith_config *config, kith_store *store)
+{
+  const char *where = config->path ? config->path : "kith.conf";
+  gboolean active = FALSE, exists = FALSE;
+  if (*config->integration_user) {
+    active = kith_lookup_user_active(store, config->integration_user, &exists);
+    if (!exists || !active)
+      kith_cmd_error("%s: [org] integration_user: warning: %s is %s", where,
+                     config->integration_user, exists ? "an inactive User" : "no User");
+  }
+  guint stars = 0;
+  for (guint i = 0; i < config->profiles->len; i++) {
+    const kith_profile *p = g_ptr_array_index(config->profiles, i);
+    if (p->everyone && ++stars == 2)
+      kith_cmd_error("%s: [profile %s] users: warning: a second 'users = *' profile is never used",
+                     where, p->name);
+    for (char **u = p->users; *u; u++) {
+      g_autofree char *id = kith_lookup_user_by_email(store, *u, NULL);
+      const char *alias_of = g_hash_table_lookup(config->aliases, *u);
+      g_autofree char *target = alias_of ? kith_lookup_user_by_email(store, alias_of, NULL) : NULL;
+      if (!id && !target)
+        kith_cmd_error("%s: [profile %s] users: warning: %s is no User's Email", where, p->name,
+                       *u);
+    }
+  }
+  GHashTableIter it;
+  gpointer alias, user;
+  g_hash_table_iter_init(&it, config->aliases);
+  while (g_hash_table_iter_next(&it, &alias, &user)) {
+    g_autofree char *id = kith_lookup_user_by_email(store, user, NULL);
+    if (!id)
+      kith_cmd_error("%s: [aliases] %s: warning: %s is no User's Email, so the alias is ignored (R2)",
+                     where, (char *)alias, (char *)user);
+  }
+}
+
 int kith_cmd_config(kith_cmd *cmd)
 {
-  if (!kith_cmd_parse(cmd, NULL, "", "Check kith.conf and print it as kith understands it."))
+  if (!kith_cmd_parse(cmd, NULL, "",
+                      "Check kith.conf and print it as kith understands it; with a store, also "
+                      "check the Users and the integration user it names."))
     return KITH_EXIT_USAGE;
   int status = KITH_EXIT_OK;
   g_autoptr(kith_config) config = kith_cmd_load_config(cmd, &status);
   if (!config)
     return status;
+  if (g_file_test(cmd->db_path, G_FILE_TEST_IS_REGULAR)) {
+    g_autoptr(kith_store) store = kith_store_open(cmd->db_path, KITH_STORE_READ, NULL);
+    if (store)
+      check_against_store(config, store);
+  }
   g_autofree char *text = kith_config_describe(config);
   fputs(text, stdout);
   return KITH_EXIT_OK;

@@ -434,6 +434,11 @@ gboolean kith_service_run(kith_store *store, const kith_config *config, const ch
                       (json_int_t)kith_api_port(api), "store", kith_store_path(store), "sources",
                       config->sources->len, "sync_interval", config->serve.sync_interval,
                       "scan_interval", config->serve.scan_interval));
+  if (config->sources->len == 0)
+    log_event("warning", "no_sources",
+              json_pack("{s:s}", "message",
+                        "no [source] in kith.conf: nothing is captured, only sync and dedup run "
+                        "(docs/sources.md)"));
   watch_sources(&svc);
   scan_all(&svc);
   g_timeout_add_seconds(config->serve.sync_interval, on_sync_timer, &svc);

@@ -49,4 +49,18 @@ printf 'Id,First Name,Email Address\n005C,Cal,cal@corp.example\n' > labels2.csv
   ok "a file naming none of the object's fields but Id is refused whole" || fail "labels2: exit $st $(cat err.txt)"
 [ "$("$KITH" crm export User | grep -c 005C)" = 0 ] && ok "nothing of the refused file is imported" ||
   fail "005C was imported"
+# kith config checks what it names against the store's Users (#20, R2).
+printf '[org]\ninternal_domains = corp.example\nintegration_user = 005X\n[aliases]\nannie@corp.example = nobody@corp.example\n[profile A]\nusers = *\n[profile B]\nusers = *, ann@corp.example, zed@corp.example\n' > c.conf
+"$KITH" --config c.conf config >out.txt 2>err.txt; st=$?
+[ "$st" = 0 ] && grep -q '^\[org\]' out.txt && ok "kith config with warnings still prints the configuration (exit 0)" ||
+  fail "config: exit $st"
+grep -q "^kith: c.conf: \[org\] integration_user: warning: 005X is no User" err.txt &&
+  ok "an integration_user that is no User is named" || fail "$(cat err.txt)"
+grep -q "\[profile B\] users: warning: zed@corp.example is no User's Email" err.txt &&
+  ! grep -q "ann@corp.example is no User" err.txt && ok "profile users that are no User are named, Users are not" ||
+  fail "$(cat err.txt)"
+grep -q "a second 'users = \*' profile is never used" err.txt && ok "a second users = * profile is named" ||
+  fail "$(cat err.txt)"
+grep -q "\[aliases\] annie@corp.example: warning: nobody@corp.example is no User's Email" err.txt &&
+  ok "an alias of no User is named (R2)" || fail "$(cat err.txt)"
 finish

@@ -94,6 +94,13 @@ for round in 1 2; do
   kill -TERM "$DPID"; wait "$DPID"
 done
 check "started after dedup_at, the service dedups at once" 'grep -q "\"event\":\"dedup\"" dedup1.log'
+check "a service with a source does not warn of none" '! grep -q "no_sources" dedup1.log'
+printf '[serve]\nlisten = 127.0.0.1:0\ntoken_file = token\n' > nosrc.conf
+"$KITH" --db dedup.db --config nosrc.conf serve > nosrc.out 2> nosrc.log &
+NPID=$!
+for _ in $(seq 40); do grep -q '"event":"started"' nosrc.log && break; sleep 0.1; done
+kill -TERM "$NPID"; wait "$NPID"
+check "a service with no [source] says so at start" 'grep -q "\"event\":\"no_sources\"" nosrc.log'
 check "a restart the same day does not dedup again" '! grep -q "\"event\":\"dedup\"" dedup2.log'
 
 printf '[serve]\nlisten = 192.0.2.1:8765\n' > remote.conf
