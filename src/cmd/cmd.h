@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "pipeline/ingest.h"
 #include "store/store.h"
+#include "sync/sync.h"
 #include "util/csv.h"
 
 #include <stdio.h>
@@ -78,5 +79,7 @@ int kith_cmd_serve(kith_cmd *cmd);
  * progress when stderr is a terminal. */
 extern const kith_ingest_report kith_cmd_ingest_report;
 void kith_ingest_print(const kith_ingest_result *r, kith_store *store, FILE *out);
+/* The line kith sync prints, also after kith run and kith demo. */
+void kith_cmd_print_sync(const kith_sync_stats *st, FILE *out);
 /* Warns (without failing) when [org] integration_user is not a User. */
 void kith_cmd_check_org(kith_store *store, const kith_config *config);

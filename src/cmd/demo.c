@@ -229,15 +229,47 @@ static void on_row_error(const char *where, const char *why, gpointer user_data)
   kith_cmd_error("%s: %s", where, why);
 }
 
+/* Removes PATH and everything below it (the demo's own folder). */
+static void remove_tree(const char *path)
+{
+  g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name(d))) {
+    g_autofree char *child = g_build_filename(path, name, NULL);
+    if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+      remove_tree(child);
+    else
+      g_remove(child);
+  }
+  g_rmdir(path);
+}
+
+static int run_demo(const char *dir, gboolean keep);
+
 int kith_cmd_demo(kith_cmd *cmd)
 {
-  if (!kith_cmd_parse(cmd, NULL, "",
+  gboolean keep = FALSE;
+  GOptionEntry entries[] = {
+      {"keep", 'k', 0, G_OPTION_ARG_NONE, &keep, "keep the demo's store and files to look at", NULL},
+      {NULL}};
+  if (!kith_cmd_parse(cmd, entries, "",
                       "Make a demo organisation and mailbox in a temporary store, run the whole "
                       "job, and print what happened."))
     return KITH_EXIT_USAGE;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp("kith-demo-XXXXXX", &error);
-  if (!dir || !make_demo(dir, &error))
+  if (!dir)
+    return kith_cmd_fail(error);
+  int status = run_demo(dir, keep);
+  if (!keep)
+    remove_tree(dir);
+  return status;
+}
+
+static int run_demo(const char *dir, gboolean keep)
+{
+  g_autoptr(GError) error = NULL;
+  if (!make_demo(dir, &error))
     return kith_cmd_fail(error);
   g_autofree char *db = g_build_filename(dir, "kith.db", NULL);
   g_autofree char *conf = g_build_filename(dir, "kith.conf", NULL);
@@ -269,9 +301,12 @@ int kith_cmd_demo(kith_cmd *cmd)
   kith_sync_stats st = {0};
   if (!kith_sync_local(store, config, &st, &error))
     return kith_cmd_fail(error);
-  printf("sync: %u contacts created, %u roles created, %u fields updated, %u linked at sync (R61)\n\n",
-         st.contacts_created, st.roles_created, st.fields_updated, st.contacts_linked);
-  printf("Where to look next:\n"
+  kith_cmd_print_sync(&st, stdout);
+  if (!keep) {
+    printf("\nThe demo's folder is removed; 'kith demo --keep' keeps it to look further.\n");
+    return KITH_EXIT_OK;
+  }
+  printf("\nWhere to look next:\n"
          "  kith --db %s report created\n"
          "  kith --db %s log --email olivia.wright@contoso.com\n"
          "  kith --db %s explain nadia.boulanger@fabrikam.com\n"

@@ -4,7 +4,7 @@
 #include "sync/salesforce.h"
 #include "sync/sync.h"
 
-static void print_sync(const kith_sync_stats *st, FILE *out)
+void kith_cmd_print_sync(const kith_sync_stats *st, FILE *out)
 {
   fprintf(out, "sync: %u contacts created, %u linked (they existed by then), %u roles created, "
                "%u fields updated, %u contacts deleted, %u removed",
@@ -21,7 +21,7 @@ static int do_sync(kith_store *store, const kith_config *config)
   g_autoptr(GError) error = NULL;
   gboolean ok = config->salesforce.enabled ? kith_sync_salesforce(store, config, &st, &error)
                                            : kith_sync_local(store, config, &st, &error);
-  print_sync(&st, stdout);
+  kith_cmd_print_sync(&st, stdout);
   return ok ? KITH_EXIT_OK : kith_cmd_fail(error);
 }
 

@@ -106,5 +106,12 @@ expect 2 "ingest without paths" -- "$KITH" ingest
 expect 1 "unknown file kind named directly" -- "$KITH" ingest mail/notes.xyz
 expect 0 "demo" -- "$KITH" demo
 has out.txt "contacts created" "demo prints a summary"
+has out.txt "^sync: [0-9]* contacts created, [0-9]* linked (they existed by then), " "demo prints kith sync's own line"
+demo_dir=$(sed -n 's/^in \(.*\)$/\1/p' out.txt | head -n 1)
+[ -n "$demo_dir" ] && [ ! -e "$demo_dir" ] && ok "demo removes its folder" || fail "demo folder '$demo_dir' left behind"
+expect 0 "demo --keep" -- "$KITH" demo --keep
+demo_dir=$(sed -n 's/^in \(.*\)$/\1/p' out.txt | head -n 1)
+[ -n "$demo_dir" ] && [ -f "$demo_dir/kith.db" ] && ok "demo --keep keeps its store" || fail "demo --keep: '$demo_dir'"
+[ -n "$demo_dir" ] && rm -rf "$demo_dir"
 
 finish
