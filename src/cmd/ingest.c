@@ -36,10 +36,16 @@ static void print_reasons(const kith_ingest_result *r, FILE *out, const char *pr
   g_autoptr(GList) keys = r->counts ? g_hash_table_get_keys(r->counts) : NULL;
   keys = g_list_sort(keys, (GCompareFunc)strcmp);
   gsize plen = strlen(prefix);
-  for (GList *k = keys; k; k = k->next)
-    if (strncmp(k->data, prefix, plen) == 0)
-      g_string_append_printf(s, "%s%s %u", s->len ? ", " : "", (char *)k->data + plen,
-                             count_of(r, k->data));
+  for (GList *k = keys; k; k = k->next) {
+    if (strncmp(k->data, prefix, plen) != 0)
+      continue;
+    g_string_append_printf(s, "%s%s %u", s->len ? ", " : "", (char *)k->data + plen,
+                           count_of(r, k->data));
+    /* Which missing names are at an Account: those are worth chasing. */
+    guint at = count_of(r, "summary/missing_field_at_account");
+    if (strcmp((char *)k->data + plen, "missing_field") == 0 && strcmp(prefix, "skipped/") == 0)
+      g_string_append_printf(s, " (%u at a matching Account)", at);
+  }
   if (s->len)
     fprintf(out, "  %s: %s\n", title, s->str);
 }

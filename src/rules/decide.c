@@ -538,6 +538,10 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
                                a->unauthenticated ? ps->p : NULL, &missing)) {
     g_autofree char *why = g_strdup_printf("not created: %s's %s %s not known (R22)", email,
                                            missing, strchr(missing, ',') ? "are" : "is");
+    /* For the summary: a missing name at a matching Account is worth a
+     * look; at a domain no Account has it would not have mattered. */
+    if (ps->matches && ps->matches->len)
+      count(d, "summary", "missing_field_at_account");
     return skip(d, a, ps, "missing_field", "R22", why, error);
   }
   if (ps->matches->len == 0) {
