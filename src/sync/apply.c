@@ -50,6 +50,7 @@ void kith_sync_person_free(gpointer p)
   g_free(o->type);
   g_free(o->id);
   g_free(o->kith_id);
+  g_free(o->account_id);
   g_free(o);
 }
 
@@ -138,16 +139,21 @@ static gboolean fail_item(applier *a, const kith_sync_item *it, GError **error)
 
 /* ---- contacts (R25, R26, R61) ---------------------------------------------- */
 
-/* Whether P is the very record kith wrote for E: it carries E's outbox Id,
- * or (a record written before kith marked its records) it is kith's and E
- * was sent before a crash. */
+/* Whether P, found by E's address, is the very record kith wrote for E: it
+ * carries E's outbox Id; or, where the CRM holds no such mark (an org without
+ * the field, a record written before kith marked its records), E was sent
+ * before a crash and P is kith's, on E's account. Anything else is R61's. */
 static gboolean person_is_ours(const kith_outbox_entry *e, const kith_sync_person *p)
 {
   if (strcmp(p->type, "Contact") != 0)
     return FALSE;
   if (p->kith_id && *p->kith_id)
     return strcmp(p->kith_id, e->object_id) == 0;
-  return strcmp(p->id, e->object_id) == 0 || (e->sent && p->by_kith);
+  if (strcmp(p->id, e->object_id) == 0)
+    return TRUE;
+  gboolean same_account =
+      !p->account_id || g_strcmp0(p->account_id, e->account_id ? e->account_id : "") == 0;
+  return e->sent && p->by_kith && same_account;
 }
 
 /* HELD: the CRM's copy in the store holds the record already (found by R61);

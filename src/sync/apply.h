@@ -52,9 +52,11 @@ typedef struct {
   char *id;
   gboolean by_kith; /* Created_By_Kith__c */
   char *kith_id;    /* the outbox Id kith wrote on it (docs/salesforce.md), or NULL */
+  char *account_id; /* a Contact's AccountId, or NULL when the CRM did not say */
 } kith_sync_person;
 
 void kith_sync_person_free(gpointer p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_sync_person, kith_sync_person_free)
 
 /* A contact role the CRM holds. */
 typedef struct {

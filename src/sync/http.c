@@ -86,6 +86,11 @@ gboolean kith_http_request(kith_http *h, const char *method, const char *url,
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_USERAGENT, "kith/" "0.1");
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  /* R60: libcurl sends a request again by itself when a reused connection
+   * closes before any reply, and the org may have applied the first one: a
+   * POST (a create) goes on a connection of its own, which it never repeats. */
+  if (strcmp(method, "POST") == 0)
+    curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
   if (body) {
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));

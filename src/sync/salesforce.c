@@ -184,13 +184,90 @@ static gboolean refresh_mirror(sf_sync *x, GError **error)
   return TRUE;
 }
 
+const char *kith_sf_kith_id(const sf_sync *x, const char *type)
+{
+  return strcmp(type, "Contact") == 0 ? x->contact_kith_id : x->role_kith_id;
+}
+
+/* Whether the org's OBJECT has FIELD for kith. Its describe lists the fields
+ * the integration user can see; a server without that resource (404) is
+ * asked by a query naming the field, which INVALID_FIELD refuses. */
+static gboolean org_has_field(sf_sync *x, const char *object, const char *field, gboolean *out,
+                              GError **error)
+{
+  g_autofree char *rest = g_strdup_printf("/sobjects/%s/describe", object);
+  g_autofree char *path = kith_sf_path(x->client, rest);
+  g_autoptr(GError) failed = NULL;
+  json_t *reply = kith_sf_call(x->client, "GET", path, NULL, &failed);
+  if (reply) {
+    size_t i;
+    json_t *f;
+    *out = FALSE;
+    json_array_foreach(json_object_get(reply, "fields"), i, f) {
+      const char *name = json_string_value(json_object_get(f, "name"));
+      if (name && g_ascii_strcasecmp(name, field) == 0)
+        *out = TRUE;
+    }
+    json_decref(reply);
+    return TRUE;
+  }
+  if (x->client->last_status != 404) {
+    g_propagate_error(error, g_steal_pointer(&failed));
+    return FALSE;
+  }
+  g_clear_error(&failed);
+  g_autofree char *soql = g_strdup_printf("SELECT Id, %s FROM %s LIMIT 1", field, object);
+  g_autofree char *query = kith_sf_query_path(x, soql);
+  reply = kith_sf_call(x->client, "GET", query, NULL, &failed);
+  *out = reply != NULL;
+  json_decref(reply);
+  if (reply || kith_sf_refused_field(x->client, field))
+    return TRUE;
+  g_propagate_error(error, g_steal_pointer(&failed));
+  return FALSE;
+}
+
+/* R60, once a sync: whether kith can mark its creations with the External
+ * ID field, on Contact and on OpportunityContactRole, and so which way it
+ * finds them after a lost reply; said once, in the log. */
+static gboolean learn_kith_id(sf_sync *x, GError **error)
+{
+  const char *field = x->sf->kith_id_field;
+  gboolean contact = FALSE, role = FALSE;
+  if (*field && !(org_has_field(x, "Contact", field, &contact, error) &&
+                  org_has_field(x, "OpportunityContactRole", field, &role, error)))
+    return FALSE;
+  x->contact_kith_id = contact ? field : NULL;
+  x->role_kith_id = role ? field : NULL;
+  if (contact && role) {
+    g_info("salesforce: kith marks the Contacts and contact roles it creates with %s and finds "
+           "them by it (R60)",
+           field);
+    return TRUE;
+  }
+  g_autofree char *why =
+      !*field ? g_strdup("kith.conf names no kith_id_field")
+              : g_strdup_printf("the org has no %s on %s", field,
+                                contact ? "OpportunityContactRole"
+                                : role  ? "Contact"
+                                        : "Contact or OpportunityContactRole");
+  g_message("salesforce: %s: before a create whose reply was lost is sent again, kith looks up %s"
+            " (R60)",
+            why,
+            !contact && !role ? "Contacts by Email and contact roles by opportunity and contact"
+            : !contact        ? "Contacts by Email"
+                              : "contact roles by opportunity and contact");
+  return TRUE;
+}
+
 gboolean kith_sync_salesforce(kith_store *store, const kith_config *config, kith_sync_stats *stats,
                               GError **error)
 {
   g_autoptr(kith_sf_client) client = kith_sf_client_new(&config->salesforce);
   sf_sync x = {.store = store, .config = config, .sf = &config->salesforce, .client = client};
   kith_sf_backend_init(&x);
-  if (!kith_sf_authenticate(client, error) || !refresh_mirror(&x, error))
+  if (!kith_sf_authenticate(client, error) || !learn_kith_id(&x, error) ||
+      !refresh_mirror(&x, error))
     return FALSE;
   return kith_sync_apply(store, config, &x.base, stats, error);
 }

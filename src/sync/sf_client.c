@@ -27,6 +27,8 @@ void kith_sf_client_free(kith_sf_client *c)
   kith_http_free(c->http);
   g_free(c->token);
   g_free(c->instance_url);
+  g_free(c->last_code);
+  g_free(c->last_message);
   g_rand_free(c->jitter);
   g_free(c);
 }
@@ -50,6 +52,35 @@ static void read_limit(kith_sf_client *c, const char *info)
     c->api_used = used;
     c->api_limit = limit;
   }
+}
+
+/* Keeps the code and message of the first error R names. */
+static void keep_error(kith_sf_client *c, const kith_http_response *r)
+{
+  json_t *j = json_loads((const char *)r->body->data, 0, NULL);
+  json_t *first = json_is_array(j) ? json_array_get(j, 0) : j;
+  c->last_status = r->status;
+  g_free(c->last_code);
+  g_free(c->last_message);
+  c->last_code = g_strdup(json_string_value(json_object_get(first, "errorCode")));
+  c->last_message = g_strdup(json_string_value(json_object_get(first, "message")));
+  json_decref(j);
+}
+
+gboolean kith_sf_error_names_field(const char *code, const char *message, const char *field)
+{
+  if (g_strcmp0(code, "INVALID_FIELD") != 0 || !message || !field)
+    return FALSE;
+  /* "No such column 'Kith_Id__c' on entity 'Contact'": API names ignore case. */
+  g_autofree char *text = g_ascii_strdown(message, -1);
+  g_autofree char *quoted = g_strdup_printf("'%s'", field);
+  g_autofree char *name = g_ascii_strdown(quoted, -1);
+  return strstr(text, name) != NULL;
+}
+
+gboolean kith_sf_refused_field(const kith_sf_client *c, const char *field)
+{
+  return c->last_status == 400 && kith_sf_error_names_field(c->last_code, c->last_message, field);
 }
 
 /* The first error a Salesforce error reply names: "CODE: message". */
@@ -178,6 +209,9 @@ json_t *kith_sf_call(kith_sf_client *c, const char *method, const char *path, js
     return NULL;
   }
   c->maybe_applied = FALSE;
+  c->last_status = 0;
+  g_clear_pointer(&c->last_code, g_free);
+  g_clear_pointer(&c->last_message, g_free);
   g_autofree char *shown = kith_sf_short_path(path);
   if (strlen(path) > KITH_SF_MAX_URI) {
     /* A programming mistake upstream; never sent, so never a 414. */
@@ -221,9 +255,11 @@ json_t *kith_sf_call(kith_sf_client *c, const char *method, const char *path, js
     }
     g_free(last);
     if (got) {
+      keep_error(c, &r);
       g_autofree char *why = one_line(error_text(&r));
       last = g_strdup_printf("%ld %s", r.status, why);
     } else {
+      c->last_status = 0;
       last = g_strdup(r.transport_error);
     }
     gboolean again = refused_for_load(&r, got) || (idempotent && unanswered(&r, got));

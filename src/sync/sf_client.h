@@ -17,6 +17,10 @@ typedef struct {
   /* The last failed call may have been applied by the org: a create sent
    * whose reply never came (lost, timed out, a server error). */
   gboolean maybe_applied;
+  /* The last failed call's HTTP status (0: no reply) and the first error
+   * its reply named, for callers that act on one code. */
+  long last_status;
+  char *last_code, *last_message;
 } kith_sf_client;
 
 /* The longest request URI kith sends. Salesforce refuses a URI over 16,384
@@ -42,6 +46,12 @@ gboolean kith_sf_authenticate(kith_sf_client *c, GError **error);
  * one line naming the method, the resource and the cause. */
 json_t *kith_sf_call(kith_sf_client *c, const char *method, const char *path, json_t *body,
                      GError **error);
+
+/* Whether an error CODE and MESSAGE say FIELD is no field the org has (or
+ * shows kith): INVALID_FIELD, "No such column 'FIELD' on ...". */
+gboolean kith_sf_error_names_field(const char *code, const char *message, const char *field);
+/* Whether the last failed call was refused so: 400 INVALID_FIELD naming FIELD. */
+gboolean kith_sf_refused_field(const kith_sf_client *c, const char *field);
 
 /* PATH without its query string, shortened: for error lines. */
 char *kith_sf_short_path(const char *path);

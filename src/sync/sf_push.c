@@ -67,6 +67,32 @@ static gboolean query_each(sf_sync *x, const char *before, const char *after, GP
 
 /* ---- look-ups --------------------------------------------------------------------- */
 
+/* ", FIELD" when the org has kith's External ID on TYPE, else "". */
+static char *kith_id_column(const sf_sync *x, const char *type)
+{
+  const char *field = kith_sf_kith_id(x, type);
+  return field ? g_strconcat(", ", field, NULL) : g_strdup("");
+}
+
+static char *kith_id_of(const sf_sync *x, const char *type, json_t *rec)
+{
+  const char *field = kith_sf_kith_id(x, type);
+  return field ? kith_sf_json_value_text(json_object_get(rec, field)) : NULL;
+}
+
+static kith_sync_person *person_of(const sf_sync *x, json_t *rec, gboolean is_contact)
+{
+  kith_sync_person *p = g_new0(kith_sync_person, 1);
+  p->type = g_strdup(is_contact ? "Contact" : "Lead");
+  p->id = kith_sf_json_value_text(json_object_get(rec, "Id"));
+  p->by_kith = json_is_true(json_object_get(rec, x->sf->created_flag_field));
+  if (is_contact) {
+    p->kith_id = kith_id_of(x, "Contact", rec);
+    p->account_id = kith_sf_json_value_text(json_object_get(rec, "AccountId"));
+  }
+  return p;
+}
+
 static gboolean collect_person(sf_sync *x, json_t *rec, gpointer data, GError **error)
 {
   GHashTable *found = data;
@@ -79,12 +105,7 @@ static gboolean collect_person(sf_sync *x, json_t *rec, gpointer data, GError **
   kith_sync_person *prev = g_hash_table_lookup(found, key);
   if (prev && strcmp(prev->type, "Contact") == 0)
     return TRUE; /* a Contact wins over a Lead; the first (oldest) Contact wins */
-  kith_sync_person *p = g_new0(kith_sync_person, 1);
-  p->type = g_strdup(is_contact ? "Contact" : "Lead");
-  p->id = kith_sf_json_value_text(json_object_get(rec, "Id"));
-  p->by_kith = json_is_true(json_object_get(rec, x->sf->created_flag_field));
-  p->kith_id = kith_sf_json_value_text(json_object_get(rec, KITH_SF_KITH_ID));
-  g_hash_table_replace(found, g_steal_pointer(&key), p);
+  g_hash_table_replace(found, g_steal_pointer(&key), person_of(x, rec, is_contact));
   return TRUE;
 }
 
@@ -97,8 +118,9 @@ static gboolean sf_people(kith_sync_backend *b, GPtrArray *entries, GHashTable *
   for (guint i = 0; i < entries->len; i++)
     g_ptr_array_add(emails, ((kith_outbox_entry *)g_ptr_array_index(entries, i))->email);
   g_autofree char *fields = kith_sf_select_list(x->sf, kith_crm_object_lookup("Contact"));
+  g_autofree char *kith_id = kith_id_column(x, "Contact");
   g_autofree char *contacts =
-      g_strdup_printf("SELECT %s, %s FROM Contact WHERE Email IN (", fields, KITH_SF_KITH_ID);
+      g_strdup_printf("SELECT %s%s FROM Contact WHERE Email IN (", fields, kith_id);
   return query_each(x, contacts, ") ORDER BY CreatedDate, Id", emails, collect_person, people,
                     error) &&
          query_each(x, "SELECT Id, Email FROM Lead WHERE IsConverted = false AND Email IN (",
@@ -112,7 +134,7 @@ static gboolean collect_role(sf_sync *x, json_t *rec, gpointer data, GError **er
   g_autofree char *contact = kith_sf_json_value_text(json_object_get(rec, "ContactId"));
   kith_sync_role *r = g_new0(kith_sync_role, 1);
   r->id = kith_sf_json_value_text(json_object_get(rec, "Id"));
-  r->kith_id = kith_sf_json_value_text(json_object_get(rec, KITH_SF_KITH_ID));
+  r->kith_id = kith_id_of(x, "OpportunityContactRole", rec);
   g_hash_table_replace(roles, g_strconcat(opp, "|", contact, NULL), r);
   return kith_sf_mirror_record(x, kith_crm_object_lookup("OpportunityContactRole"), rec, error);
 }
@@ -125,10 +147,11 @@ static gboolean sf_roles(kith_sync_backend *b, GPtrArray *items, GHashTable *rol
   g_autoptr(GPtrArray) opps = g_ptr_array_new();
   for (guint i = 0; i < items->len; i++)
     g_ptr_array_add(opps, ((kith_sync_item *)g_ptr_array_index(items, i))->e->opportunity_id);
+  g_autofree char *kith_id = kith_id_column(x, "OpportunityContactRole");
   g_autofree char *soql = g_strdup_printf(
-      "SELECT Id, OpportunityId, ContactId, Role, IsPrimary, %s, %s FROM OpportunityContactRole"
+      "SELECT Id, OpportunityId, ContactId, Role, IsPrimary, %s%s FROM OpportunityContactRole"
       " WHERE OpportunityId IN (",
-      x->sf->created_flag_field, KITH_SF_KITH_ID);
+      x->sf->created_flag_field, kith_id);
   if (!kith_store_begin(x->store, error))
     return FALSE;
   if (!query_each(x, soql, ") ORDER BY Id", opps, collect_role, roles, error) ||
@@ -201,7 +224,8 @@ static json_t *contact_record(sf_sync *x, const kith_sync_item *it)
 {
   const kith_outbox_entry *e = it->e;
   json_t *r = record_of("Contact");
-  json_object_set_new(r, KITH_SF_KITH_ID, json_string(e->object_id));
+  if (x->contact_kith_id)
+    json_object_set_new(r, x->contact_kith_id, json_string(e->object_id));
   json_object_set_new(r, "AccountId", json_string(e->account_id ? e->account_id : ""));
   json_object_set_new(r, "Email", json_string(e->email));
   for (int f = 0; f < KITH_FIELD_COUNT; f++)
@@ -218,7 +242,8 @@ static json_t *role_record(sf_sync *x, const kith_sync_item *it)
 {
   const kith_outbox_entry *e = it->e;
   json_t *r = record_of("OpportunityContactRole");
-  json_object_set_new(r, KITH_SF_KITH_ID, json_string(e->object_id));
+  if (x->role_kith_id)
+    json_object_set_new(r, x->role_kith_id, json_string(e->object_id));
   json_object_set_new(r, "OpportunityId", json_string(e->opportunity_id));
   json_object_set_new(r, "ContactId", json_string(it->target));
   if (e->value && *e->value)
@@ -228,29 +253,34 @@ static json_t *role_record(sf_sync *x, const kith_sync_item *it)
   return r;
 }
 
+typedef struct {
+  const char *field;
+  GHashTable *held;
+} kith_id_look;
+
 static gboolean collect_kith_id(sf_sync *x, json_t *rec, gpointer data, GError **error)
 {
   (void)x;
   (void)error;
-  g_hash_table_replace(data, kith_sf_json_value_text(json_object_get(rec, KITH_SF_KITH_ID)),
+  kith_id_look *look = data;
+  g_hash_table_replace(look->held, kith_sf_json_value_text(json_object_get(rec, look->field)),
                        kith_sf_json_value_text(json_object_get(rec, "Id")));
   return TRUE;
 }
 
 /* R60: what the org holds of ITEMS' creates, by the outbox Id kith wrote on
- * them. Found: done, with the org's Id. Not found: WHY (never applied; sent
- * again after a pause). Nothing is sent twice without this look first. */
-static gboolean settle_by_kith_id(sf_sync *x, const char *type, GPtrArray *items,
-                                  kith_write_status missing, const char *code, const char *why,
-                                  GError **error)
+ * them in FIELD. Found: done, with the org's Id. Not found: MISSING. */
+static gboolean settle_by_kith_id(sf_sync *x, const char *type, const char *field,
+                                  GPtrArray *items, kith_write_status missing, const char *code,
+                                  const char *why, GError **error)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new();
   for (guint i = 0; i < items->len; i++)
     g_ptr_array_add(ids, ((kith_sync_item *)g_ptr_array_index(items, i))->e->object_id);
   g_autoptr(GHashTable) held = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  g_autofree char *soql = g_strdup_printf("SELECT Id, %s FROM %s WHERE %s IN (", KITH_SF_KITH_ID,
-                                          type, KITH_SF_KITH_ID);
-  if (!query_each(x, soql, ")", ids, collect_kith_id, held, error))
+  kith_id_look look = {field, held};
+  g_autofree char *soql = g_strdup_printf("SELECT Id, %s FROM %s WHERE %s IN (", field, type, field);
+  if (!query_each(x, soql, ")", ids, collect_kith_id, &look, error))
     return FALSE;
   for (guint i = 0; i < items->len; i++) {
     kith_sync_item *it = g_ptr_array_index(items, i);
@@ -263,8 +293,139 @@ static gboolean settle_by_kith_id(sf_sync *x, const char *type, GPtrArray *items
   return TRUE;
 }
 
+typedef struct {
+  GHashTable *ours;   /* "address|AccountId" -> Id, of the Contacts kith made */
+  GHashTable *anyone; /* address -> Id, of the oldest Contact with it */
+} contact_look;
+
+static gboolean collect_contact(sf_sync *x, json_t *rec, gpointer data, GError **error)
+{
+  (void)error;
+  contact_look *look = data;
+  g_autoptr(kith_sync_person) p = person_of(x, rec, TRUE);
+  g_autofree char *email = kith_sf_json_value_text(json_object_get(rec, "Email"));
+  char *key = g_utf8_strdown(email, -1);
+  char *ours = g_strconcat(key, "|", p->account_id, NULL);
+  if (p->by_kith && !g_hash_table_contains(look->ours, ours))
+    g_hash_table_insert(look->ours, ours, g_strdup(p->id));
+  else
+    g_free(ours);
+  if (g_hash_table_contains(look->anyone, key))
+    g_free(key);
+  else
+    g_hash_table_insert(look->anyone, key, g_strdup(p->id));
+  return TRUE;
+}
+
+/* R60 where the org has no External ID on Contact: what it holds of ITEMS'
+ * creates, by the address kith queued. A Contact kith made, on the entry's
+ * account, is the one it sent: done. Any other Contact with the address is
+ * somebody's (R61): the applier links it. None: MISSING. */
+static gboolean settle_contacts_by_email(sf_sync *x, GPtrArray *items, kith_write_status missing,
+                                         const char *code, const char *why, GError **error)
+{
+  g_autoptr(GPtrArray) emails = g_ptr_array_new();
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add(emails, ((kith_sync_item *)g_ptr_array_index(items, i))->e->email);
+  g_autoptr(GHashTable) ours = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) anyone = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  contact_look look = {ours, anyone};
+  g_autofree char *soql = g_strdup_printf(
+      "SELECT Id, Email, AccountId, %s FROM Contact WHERE Email IN (", x->sf->created_flag_field);
+  if (!query_each(x, soql, ") ORDER BY CreatedDate, Id", emails, collect_contact, &look, error))
+    return FALSE;
+  for (guint i = 0; i < items->len; i++) {
+    kith_sync_item *it = g_ptr_array_index(items, i);
+    g_autofree char *email = g_utf8_strdown(it->e->email, -1);
+    g_autofree char *key = g_strconcat(email, "|", it->e->account_id ? it->e->account_id : "", NULL);
+    const char *id = g_hash_table_lookup(ours, key);
+    if (id)
+      kith_sync_item_answer(it, KITH_WRITE_DONE, id, NULL, NULL);
+    else if (g_hash_table_contains(anyone, email))
+      kith_sync_item_answer(it, KITH_WRITE_DUPLICATE, NULL, "EXISTS_AT_SYNC",
+                            "a Contact with this Email exists that kith did not send");
+    else
+      kith_sync_item_answer(it, missing, NULL, code, why);
+  }
+  return TRUE;
+}
+
+static gboolean collect_pair(sf_sync *x, json_t *rec, gpointer data, GError **error)
+{
+  (void)x;
+  (void)error;
+  g_autofree char *opp = kith_sf_json_value_text(json_object_get(rec, "OpportunityId"));
+  g_autofree char *contact = kith_sf_json_value_text(json_object_get(rec, "ContactId"));
+  char *pair = g_strconcat(opp, "|", contact, NULL);
+  if (g_hash_table_contains(data, pair))
+    g_free(pair);
+  else
+    g_hash_table_insert(data, pair, kith_sf_json_value_text(json_object_get(rec, "Id")));
+  return TRUE;
+}
+
+/* R60 where the org has no External ID on OpportunityContactRole: a role on
+ * the item's opportunity for its contact is the one kith sent (plan_roles
+ * sends none for a pair that has one). None: MISSING. */
+static gboolean settle_roles_by_pair(sf_sync *x, GPtrArray *items, kith_write_status missing,
+                                     const char *code, const char *why, GError **error)
+{
+  g_autoptr(GPtrArray) opps = g_ptr_array_new();
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add(opps, ((kith_sync_item *)g_ptr_array_index(items, i))->e->opportunity_id);
+  g_autoptr(GHashTable) held = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  if (!query_each(x, "SELECT Id, OpportunityId, ContactId FROM OpportunityContactRole"
+                     " WHERE OpportunityId IN (",
+                  ") ORDER BY Id", opps, collect_pair, held, error))
+    return FALSE;
+  for (guint i = 0; i < items->len; i++) {
+    kith_sync_item *it = g_ptr_array_index(items, i);
+    g_autofree char *pair = g_strconcat(it->e->opportunity_id, "|", it->target, NULL);
+    const char *id = g_hash_table_lookup(held, pair);
+    if (id)
+      kith_sync_item_answer(it, KITH_WRITE_DONE, id, NULL, NULL);
+    else
+      kith_sync_item_answer(it, missing, NULL, code, why);
+  }
+  return TRUE;
+}
+
+/* R60: what the org holds of ITEMS' creates whose replies were lost, or
+ * which a unique field refused: by kith's External ID where the org has
+ * it, else by what identifies each record. Nothing is sent twice without
+ * this look first. */
+static gboolean settle_lost(sf_sync *x, const char *type, GPtrArray *items,
+                            kith_write_status missing, const char *code, const char *why,
+                            GError **error)
+{
+  const char *field = kith_sf_kith_id(x, type);
+  if (field)
+    return settle_by_kith_id(x, type, field, items, missing, code, why, error);
+  if (strcmp(type, "Contact") == 0)
+    return settle_contacts_by_email(x, items, missing, code, why, error);
+  return settle_roles_by_pair(x, items, missing, code, why, error);
+}
+
+/* The org refused kith's External ID on TYPE though its describe listed it
+ * (deleted or hidden from kith since): nothing was written, so ITEMS go
+ * again without it, and for the rest of the sync kith finds its records of
+ * TYPE by what identifies them. */
+static void drop_kith_id(sf_sync *x, const char *type, GPtrArray *items)
+{
+  g_message("salesforce: the org refuses %s on %s: for the rest of this sync kith writes it no"
+            " more and looks up what it created by what identifies it (R60)",
+            kith_sf_kith_id(x, type), type);
+  if (strcmp(type, "Contact") == 0)
+    x->contact_kith_id = NULL;
+  else
+    x->role_kith_id = NULL;
+  for (guint i = 0; i < items->len; i++)
+    kith_sync_item_answer(g_ptr_array_index(items, i), KITH_WRITE_TRANSIENT, NULL, "INVALID_FIELD",
+                          "the org has no such field");
+}
+
 /* Creates ITEMS (at most 200) with POST. A reply that never came may hide
- * records the org saved; a unique Kith_Id__c refused (DUPLICATE_VALUE) means
+ * records the org saved; a unique field refused (DUPLICATE_VALUE) may mean
  * one was saved before: both are settled by looking, never by re-sending. */
 static gboolean create(sf_sync *x, const char *type, GPtrArray *items, GError **error)
 {
@@ -278,27 +439,36 @@ static gboolean create(sf_sync *x, const char *type, GPtrArray *items, GError **
   GError *lost = NULL;
   json_t *reply = kith_sf_call(x->client, "POST", path, body, &lost);
   json_decref(body);
+  const char *field = kith_sf_kith_id(x, type);
   if (!reply) {
+    if (field && kith_sf_refused_field(x->client, field)) {
+      g_error_free(lost);
+      drop_kith_id(x, type, items);
+      return TRUE;
+    }
     if (!x->client->maybe_applied) {
       g_propagate_error(error, lost);
       return FALSE;
     }
-    gboolean ok = settle_by_kith_id(x, type, items, KITH_WRITE_TRANSIENT, "NO_REPLY", lost->message,
-                                    error);
+    gboolean ok = settle_lost(x, type, items, KITH_WRITE_TRANSIENT, "NO_REPLY", lost->message, error);
     g_error_free(lost);
     return ok;
   }
   g_autoptr(GPtrArray) taken = g_ptr_array_new();
+  g_autoptr(GPtrArray) unknown = g_ptr_array_new();
   for (guint i = 0; i < items->len; i++) {
     kith_sync_item *it = g_ptr_array_index(items, i);
     answer(it, json_array_get(reply, i), FALSE);
     if (g_strcmp0(it->code, "DUPLICATE_VALUE") == 0)
       g_ptr_array_add(taken, it);
+    else if (field && kith_sf_error_names_field(it->code, it->message, field))
+      g_ptr_array_add(unknown, it);
   }
   json_decref(reply);
-  return taken->len == 0 ||
-         settle_by_kith_id(x, type, taken, KITH_WRITE_FINAL, "DUPLICATE_VALUE",
-                           "a unique field's value is taken", error);
+  if (unknown->len)
+    drop_kith_id(x, type, unknown);
+  return taken->len == 0 || settle_lost(x, type, taken, KITH_WRITE_FINAL, "DUPLICATE_VALUE",
+                                        "a unique field's value is taken", error);
 }
 
 static gboolean update(sf_sync *x, GPtrArray *items, GError **error)

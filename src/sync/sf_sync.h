@@ -6,20 +6,25 @@
 
 #include "store/crm.h"
 
-/* The External ID field kith writes on the Contacts and roles it creates:
- * the outbox Id of the entry that made them (docs/salesforce.md). */
-#define KITH_SF_KITH_ID "Kith_Id__c"
-
 typedef struct {
   kith_sync_backend base; /* first: apply.c sees only this */
   kith_store *store;
   const kith_config *config;
   const kith_salesforce_config *sf;
   kith_sf_client *client;
+  /* R60: the External ID field ([salesforce] kith_id_field) kith writes on
+   * the Contacts and roles it creates, the outbox Id of the entry that made
+   * them; NULL where the org has none: kith then finds its own records by
+   * what identifies them (docs/salesforce.md). Learnt once a sync. */
+  const char *contact_kith_id, *role_kith_id;
 } sf_sync;
 
 /* Fills X->base with the org as a backend of apply.c. */
 void kith_sf_backend_init(sf_sync *x);
+
+/* The External ID field kith writes on TYPE ("Contact" or
+ * "OpportunityContactRole"), or NULL. */
+const char *kith_sf_kith_id(const sf_sync *x, const char *type);
 
 /* The org's API name of one of the contract's columns (kith's custom fields
  * may have other names in an org). */

@@ -43,6 +43,28 @@ MAX_BODY = 16 * 1024 * 1024   # bytes of one request body
 MAX_LOG = 20000               # requests kept in the log
 MAX_CURSORS = 200             # open query locators
 MAX_URI = 16384               # bytes of URI (414 beyond), and of URI plus headers (431 beyond)
+# The standard fields the describe call lists (a subset of Salesforce's: the
+# ones kith reads or writes, and the system fields every object has).
+SYSTEM_FIELDS = ["Id", "IsDeleted", "CreatedDate", "CreatedById", "LastModifiedDate",
+                 "LastModifiedById", "SystemModstamp"]
+STANDARD_FIELDS = {
+    "User": ["Username", "FirstName", "LastName", "Name", "Email", "IsActive"],
+    "Account": ["Name", "Website", "OwnerId"],
+    "AccountTeamMember": ["AccountId", "UserId", "TeamMemberRole"],
+    "Contact": ["AccountId", "FirstName", "LastName", "Name", "Email", "Title", "Phone",
+                "Department", "MailingCountry", "MailingState", "OwnerId", "LeadSource"],
+    "Lead": ["FirstName", "LastName", "Name", "Email", "Company", "OwnerId", "IsConverted"],
+    "Opportunity": ["AccountId", "Name", "OwnerId", "StageName", "IsClosed"],
+    "OpportunityContactRole": ["OpportunityId", "ContactId", "Role", "IsPrimary"],
+}
+# The custom fields kith's set-up asks an administrator to create, which the
+# describe call lists while the "custom_fields" setting is null (every custom
+# field exists).
+SETUP_CUSTOM_FIELDS = {
+    "Contact": ["Created_By_Kith__c", "Seniority__c", "Persona__c", "Kith_Id__c"],
+    "OpportunityContactRole": ["Created_By_Kith__c", "Kith_Id__c"],
+    "Account": ["Secondary_Domains__c"],
+}
 
 
 def checksum(id15):
@@ -277,10 +299,14 @@ class Org:
         self.counter = 0        # the serial of the last Id made
         self.tokens = []
         self.token_serial = 0   # never reused, so an expired token stays expired
+        # custom_fields: null (every custom field a write or a query names exists)
+        # or {object: [field, ...]}: the org's only custom fields; naming any
+        # other is INVALID_FIELD, in a write and in SOQL, as in Salesforce.
         # unique_fields: {object: [field, ...]}: custom fields marked Unique (an
         # External ID usually is): a second record with the same value is refused.
         self.settings = {"page_size": page_size, "api_limit": 15000, "api_used": 0,
-                         "duplicate_rule": True, "now": None, "unique_fields": {}}
+                         "duplicate_rule": True, "now": None, "unique_fields": {},
+                         "custom_fields": None}
         self.created = sf_time(datetime.now(timezone.utc))
         self.cursors = {}       # query locator -> the projected rows
         self.cursor_serial = 0
@@ -323,6 +349,57 @@ class Org:
     def find(self, rid):
         """The object of the live record RID, or None."""
         return next((obj for obj, rs in self.records.items() if rid in rs), None)
+
+    def custom_fields(self, obj):
+        """The custom fields OBJ has, by lower-cased name -> API name; None: any."""
+        fields = self.settings.get("custom_fields")
+        if fields is None:
+            return None
+        return {f.lower(): f for f in fields.get(obj, [])}
+
+    def unknown_field(self, obj, names):
+        """The first of NAMES that is a custom field OBJ does not have, or None."""
+        have = self.custom_fields(obj)
+        if have is None:
+            return None
+        return next((n for n in names if n.lower().endswith("__c") and n.lower() not in have), None)
+
+    def check_write_fields(self, records):
+        """A collection naming a field its object lacks is refused whole, as
+        Salesforce refuses a body it cannot deserialize: 400 INVALID_FIELD."""
+        for item in records:
+            if not isinstance(item, dict):
+                continue
+            obj = (item.get("attributes") or {}).get("type")
+            bad = self.unknown_field(obj, [k for k in item if k != "attributes"]) if obj else None
+            if bad:
+                raise ApiError(400, "INVALID_FIELD", "No such column '%s' on sobject of type %s"
+                               % (bad, obj))
+
+    def describe(self, obj, version):
+        """The sObject Describe reply, with the fields the org has."""
+        if obj not in PREFIXES and obj not in self.records:
+            raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
+        have = self.custom_fields(obj)
+        if have is None:
+            custom = list(SETUP_CUSTOM_FIELDS.get(obj, []))
+            for r in self.records.get(obj, {}).values():
+                custom += [k for k in r if k.endswith("__c") and k not in custom]
+        else:
+            custom = list(have.values())
+        unique = {f.lower() for f in self.settings.get("unique_fields", {}).get(obj, [])}
+        fields = [{"name": n, "label": n, "custom": False, "externalId": False, "unique": False,
+                   "type": "id" if n == "Id" else "string", "createable": n not in SYSTEM_FIELDS,
+                   "updateable": n not in SYSTEM_FIELDS}
+                  for n in SYSTEM_FIELDS + STANDARD_FIELDS.get(obj, [])]
+        fields += [{"name": n, "label": n.replace("__c", "").replace("_", " "), "custom": True,
+                    "externalId": n.lower() in unique, "unique": n.lower() in unique,
+                    "type": "string", "createable": True, "updateable": True} for n in custom]
+        return {"name": obj, "label": obj, "keyPrefix": PREFIXES.get(obj, CUSTOM_PREFIX),
+                "custom": False, "createable": True, "updateable": True, "queryable": True,
+                "fields": fields,
+                "urls": {"sobject": "/services/data/%s/sobjects/%s" % (version, obj),
+                         "describe": "/services/data/%s/sobjects/%s/describe" % (version, obj)}}
 
     def gone(self, rid):
         """The failure for an Id that names no live record."""
@@ -437,6 +514,12 @@ class Org:
         fields, obj, conds, order, limit = Parser(soql).parse()
         if obj not in self.records and obj not in PREFIXES and not obj.endswith("__c"):
             raise ApiError(400, "INVALID_TYPE", "sObject type '%s' is not supported." % obj)
+        bad = self.unknown_field(obj, fields + [c[0] for c in conds] + [o[0] for o in order])
+        if bad:
+            raise ApiError(400, "INVALID_FIELD", "No such column '%s' on entity '%s'. If you are "
+                           "attempting to use a custom field, be sure to append the '__c' after the "
+                           "custom field name. Please reference your WSDL or the describe call for "
+                           "the appropriate names." % (bad, obj))
         rows = [r for r in self.records.get(obj, {}).values() if all(matches(r, c) for c in conds)]
         for field, desc in reversed(order):  # stable sorts, last key first
             rows.sort(key=lambda r, f=field: sort_key(field_of(r, f)[1]), reverse=desc)
@@ -625,6 +708,9 @@ class Handler(BaseHTTPRequestHandler):
             m = re.fullmatch(r"/query/(\w+)-(\d+)", rest)
             if m and self.command == "GET":
                 return 200, org.page(m.group(1), int(m.group(2)), version), {}
+            m = re.fullmatch(r"/sobjects/(\w+)/describe", rest)
+            if m and self.command == "GET":
+                return 200, org.describe(m.group(1), version), {}
             m = re.fullmatch(r"/sobjects/(\w+)/deleted", rest)
             if m and self.command == "GET":
                 return 200, org.get_deleted(m.group(1), params.get("start", [""])[0],
@@ -654,6 +740,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(400, "JSON_PARSER_ERROR", "expected a JSON object with a records array")
         if len(body["records"]) > MAX_COLLECTION:
             raise too_many
+        org.check_write_fields(body["records"])
         one = org.create_one if self.command == "POST" else org.update_one
         return org.run_collection(body["records"], lambda r: one(r, stamp),
                                   body.get("allOrNone") is True, fail, fail_error)

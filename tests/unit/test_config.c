@@ -156,6 +156,29 @@ static void test_config_new_keys_and_defaults(void)
   g_assert_cmpstr(c->serve.allowed_hosts[0], ==, "kith.corp.example");
 }
 
+/* R60: [salesforce] kith_id_field names the External ID kith writes; empty
+ * says the org has none; anything else must be an API name. */
+static void test_config_salesforce_kith_id_field(void)
+{
+  g_autoptr(kith_config) d = kith_config_new_default();
+  g_assert_cmpstr(d->salesforce.kith_id_field, ==, "Kith_Id__c");
+  static const char sf[] = "[salesforce]\nclient_id = x\nuser = u@corp.example\n"
+                           "private_key = /k.pem\n";
+  g_autoptr(GError) e = NULL;
+  g_autofree char *named = g_strconcat(sf, "kith_id_field = Ext_Key__c\n", NULL);
+  g_autoptr(kith_config) c = load(named, &e);
+  g_assert_no_error(e);
+  g_assert_cmpstr(c->salesforce.kith_id_field, ==, "Ext_Key__c");
+  g_autofree char *text = kith_config_describe(c);
+  g_assert_nonnull(strstr(text, "kith_id_field = Ext_Key__c\n"));
+  g_autofree char *empty = g_strconcat(sf, "kith_id_field =\n", NULL);
+  g_autoptr(kith_config) none = load(empty, &e);
+  g_assert_no_error(e);
+  g_assert_cmpstr(none->salesforce.kith_id_field, ==, "");
+  g_autofree char *bad = g_strconcat(sf, "kith_id_field = Kith Id\n", NULL);
+  expect_error(bad, "[salesforce] kith_id_field: 'Kith Id' is not a field API name");
+}
+
 /* A password in a URL is refused, and the error line never shows it. */
 static void test_config_url_password_refused(void)
 {
@@ -188,5 +211,6 @@ int main(int argc, char **argv)
   g_test_add_func("/config/defaults_r11_builtin_lists", test_config_defaults);
   g_test_add_func("/config/personal_domains_none_and_list", test_config_personal_domains_none_and_list);
   g_test_add_func("/config/refuses_unknown_and_bad", test_config_refuses_unknown_and_bad);
+  g_test_add_func("/config/salesforce_kith_id_field", test_config_salesforce_kith_id_field);
   return g_test_run();
 }
