@@ -4,6 +4,7 @@
 #include "core/address.h"
 #include "store/bounce.h"
 #include "store/crm.h"
+#include "store/lookup.h"
 #include "store/outbox.h"
 #include "store/person.h"
 #include "store/state.h"
@@ -157,11 +158,14 @@ int kith_cmd_report(kith_cmd *cmd)
 static gboolean explain_person(const char *type, const char *id, const char *account_id,
                                gboolean by_kith, gpointer user_data)
 {
-  if (strcmp(type, "Lead") == 0)
+  if (strcmp(type, "Lead") == 0) {
     printf("  in the CRM: lead %s\n", id);
-  else
-    printf("  in the CRM: contact %s on account %s%s\n", id, account_id,
-           by_kith ? ", created by kith" : "");
+    return TRUE;
+  }
+  /* Names beside Ids: an administrator knows accounts by name. */
+  g_autofree char *account = kith_lookup_record_name(user_data, "Account", account_id);
+  printf("  in the CRM: contact %s on account %s%s%s%s%s\n", id, *account ? account : "",
+         *account ? " (" : "", account_id, *account ? ")" : "", by_kith ? ", created by kith" : "");
   return TRUE;
 }
 
@@ -213,7 +217,7 @@ int kith_cmd_explain(kith_cmd *cmd)
   if (!store)
     return status;
   printf("%s\n", email);
-  if (!kith_crm_people_with(store, email, explain_person, NULL, &error))
+  if (!kith_crm_people_with(store, email, explain_person, store, &error))
     return kith_cmd_fail(error);
   if (kith_state_is_suppressed(store, email))
     printf("  suppressed: removed by an administrator, never created again (R50); "
