@@ -6,6 +6,7 @@
 #include "rules/decide.h"
 #include "rules/maintain.h"
 #include "store/crm.h"
+#include "store/person.h"
 #include "store/report.h"
 #include "util/csv.h"
 #include "util/data.h"
@@ -94,10 +95,10 @@ char *kith_api_hide_passwords(const char *text)
 static void count_request(kith_api *api, const char *path, unsigned code)
 {
   /* Paths are counted by route, never by what a caller typed. */
-  static const char *const routes[] = {"/api/v1/status", "/api/v1/counts", "/api/v1/log",
-                                       "/api/v1/explain", "/api/v1/created", "/api/v1/config",
-                                       "/api/v1/remove", "/api/v1/dedup", "/api/v1/sync",
-                                       "/metrics", "/", NULL};
+  static const char *const routes[] = {"/api/v1/status",  "/api/v1/counts",     "/api/v1/log",
+                                       "/api/v1/explain", "/api/v1/created",    "/api/v1/alternates",
+                                       "/api/v1/config",  "/api/v1/remove",     "/api/v1/dedup",
+                                       "/api/v1/sync",    "/metrics",           "/", NULL};
   const char *route = g_str_has_prefix(path, "/static/") ? "/static" : "other";
   for (const char *const *r = routes; *r; r++)
     if (strcmp(path, *r) == 0)
@@ -341,6 +342,55 @@ static gboolean csv_row(const char *const *values, gpointer data)
   return TRUE;
 }
 
+/* R43: the columns of `kith report alternates`, in its order. */
+static const char *const alternate_columns[] = {"Email",     "FirstName", "LastName",
+                                                "AccountId", "ContactId", "Seen"};
+
+static gboolean alternate_csv_row(const char *const *values, gpointer data)
+{
+  kith_csv_append_row(data, values, G_N_ELEMENTS(alternate_columns), KITH_CSV_SPREADSHEET_SAFE);
+  return TRUE;
+}
+
+static gboolean alternate_json_row(const char *const *values, gpointer data)
+{
+  json_t *row = json_object();
+  for (guint i = 0; i < G_N_ELEMENTS(alternate_columns); i++)
+    json_object_set_new(row, alternate_columns[i], json_string(values[i] ? values[i] : ""));
+  json_array_append_new(data, row);
+  return TRUE;
+}
+
+/* GET /api/v1/alternates[?format=csv|json]: every address kept from
+ * becoming a second contact for one person (R43), as `kith report
+ * alternates` lists them. A failed read is a 500, never an empty list. */
+static enum MHD_Result alternates(kith_api *api, struct MHD_Connection *c, const char *path,
+                                  const char *format)
+{
+  gboolean csv = strcmp(format, "csv") == 0;
+  if (*format && !csv && strcmp(format, "json") != 0)
+    return reply_error(api, c, path, 400, "format: csv or json");
+  g_autoptr(GString) text = g_string_new(NULL);
+  json_t *rows = json_array();
+  if (csv)
+    kith_csv_append_row(text, alternate_columns, G_N_ELEMENTS(alternate_columns),
+                        KITH_CSV_SPREADSHEET_SAFE);
+  g_autoptr(GError) e = NULL;
+  kith_store *s = read_begin(api);
+  gboolean ok = kith_person_alternates_each(s, csv ? alternate_csv_row : alternate_json_row,
+                                            csv ? (gpointer)text : (gpointer)rows, &e);
+  read_end(api);
+  if (!ok) {
+    json_decref(rows);
+    return reply_error(api, c, path, 500, "the alternates could not be read from the store");
+  }
+  if (!csv)
+    return reply_json(api, c, path, 200, json_pack("{s:o}", "alternates", rows));
+  json_decref(rows);
+  return reply(api, c, path, 200, "text/csv; charset=utf-8", text->str, text->len,
+               "attachment; filename=\"kith-alternates.csv\"");
+}
+
 static void metrics(kith_api *api, kith_store *s, GString *out)
 {
   json_t *m = kith_report_metrics(s);
@@ -413,6 +463,8 @@ static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char
     return reply(api, c, path, 200, "text/csv; charset=utf-8", csv->str, csv->len,
                  "attachment; filename=\"kith-created.csv\"");
   }
+  if (get && strcmp(path, "/api/v1/alternates") == 0)
+    return alternates(api, c, path, format);
   if (get) {
     /* Reads: never behind the service's lock. */
     kith_store *s = read_begin(api);

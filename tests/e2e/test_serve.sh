@@ -73,6 +73,14 @@ check "sync now" '[ "$(code -H "$H" -H "Content-Type: application/json" -d "{}" 
 check "the removed contact is gone" '[ "$(code -H "$H" "$U/api/v1/explain?email=jane.doe@contoso.com")" = 200 ] && grep -q "\"suppressed\":true" body.json && ! grep -q "\"type\":\"Contact\"" body.json'
 check "dedup preview" '[ "$(code -H "$H" -H "Content-Type: application/json" -d "{\"dry_run\":true}" $U/api/v1/dedup)" = 200 ] && grep -q "\"plan\"" body.json'
 check "config" '[ "$(code -H "$H" $U/api/v1/config)" = 200 ] && grep -q "internal_domains" body.json'
+# R43: mail to Mabel Normand at another address on her Account makes no second
+# contact; the address is listed as an alternate, as JSON and as a CSV download.
+mail 3 m.normand "Mabel Normand"
+for _ in $(seq 60); do code -H "$H" "$U/api/v1/alternates" >/dev/null; grep -q m.normand body.json && break; sleep 0.1; done
+check "alternates lists the address with the contact it was found to be" 'grep -q "\"Email\":\"m.normand@contoso.com\"" body.json && grep -q "\"ContactId\":\"003000000000001AAA\"" body.json && grep -q "\"AccountId\":\"001000000000101AAA\"" body.json && grep -q "\"Seen\":\"2026-03-03" body.json'
+check "alternates as CSV" '[ "$(curl -s -D alt.h -o body.json -w "%{http_code}" -H "$H" "$U/api/v1/alternates?format=csv")" = 200 ] && head -1 body.json | grep -q "^Email,FirstName,LastName,AccountId,ContactId,Seen" && grep -q "^m.normand@contoso.com,Mabel,Normand,001000000000101AAA,003000000000001AAA," body.json && grep -qi "kith-alternates.csv" alt.h'
+check "alternates in another format is 400" '[ "$(code -H "$H" "$U/api/v1/alternates?format=xml")" = 400 ]'
+check "alternates need the token" '[ "$(code "$U/api/v1/alternates")" = 401 ]'
 check "metrics need the token" '[ "$(code $U/metrics)" = 401 ]'
 check "metrics" '[ "$(code -H "$H" $U/metrics)" = 200 ] && grep -q "^kith_outbox_depth" body.json && grep -q "kith_decisions_total{action=\"contact_created\"" body.json'
 check "unknown API call is 404" '[ "$(code -H "$H" $U/api/v1/nope)" = 404 ]'
