@@ -75,7 +75,7 @@ class FakeSalesforceTest(unittest.TestCase):
     def setUp(self):
         self.admin("POST", "reset")
         self.admin("POST", "settings", {"page_size": 3, "api_limit": 15000, "duplicate_rule": True,
-                                        "now": None, "unique_fields": {}})
+                                        "now": None, "unique_fields": {}, "custom_fields": None})
         self.token = self.refresh()
 
     # -- helpers
@@ -458,6 +458,30 @@ class FakeSalesforceTest(unittest.TestCase):
         self.assertIn(first["id"], out[0]["errors"][0]["message"])
         self.assertTrue(out[1]["success"])
         self.assertEqual(len(self.admin("GET", "records")["Contact"]), 2)
+
+    def test_custom_fields_the_org_lacks_are_invalid_field(self):
+        """With "custom_fields" set, a write or a query naming another custom
+        field is refused with INVALID_FIELD, and the describe call lists only
+        the fields the org has (sObject Describe, "No such column" errors)."""
+        self.admin("POST", "settings", {"custom_fields": {"Contact": ["Created_By_Kith__c"]}})
+        out = self.create([self.contact("A", Kith_Id__c="k-1"), self.contact("B")], expect=400)
+        self.assertEqual(out[0]["errorCode"], "INVALID_FIELD")
+        self.assertIn("No such column 'Kith_Id__c' on sobject of type Contact", out[0]["message"])
+        self.assertNotIn("Contact", self.admin("GET", "records"))  # refused whole
+        self.assertTrue(self.create([self.contact("C", Created_By_Kith__c=True)])[0]["success"])
+        q = self.api("GET", "/query?q=" + urllib.parse.quote(
+            "SELECT Id FROM Contact WHERE Kith_Id__c IN ('k-1')"), expect=400)
+        self.assertEqual(q[0]["errorCode"], "INVALID_FIELD")
+        self.assertIn("No such column 'Kith_Id__c' on entity 'Contact'", q[0]["message"])
+        names = [f["name"] for f in self.api("GET", "/sobjects/Contact/describe")["fields"]]
+        self.assertIn("Email", names)
+        self.assertIn("Created_By_Kith__c", names)
+        self.assertNotIn("Kith_Id__c", names)
+        self.api("GET", "/sobjects/NoSuchThing/describe", expect=404)
+        # Unset (null): every custom field exists, and the set-up's are described.
+        self.admin("POST", "settings", {"custom_fields": None, "unique_fields": {"Contact": ["Kith_Id__c"]}})
+        fields = {f["name"]: f for f in self.api("GET", "/sobjects/Contact/describe/")["fields"]}
+        self.assertTrue(fields["Kith_Id__c"]["externalId"] and fields["Kith_Id__c"]["unique"])
 
     def test_fault_unable_to_lock_row(self):
         """A row lock held elsewhere: those records are not saved; the next try goes through."""

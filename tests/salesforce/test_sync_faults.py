@@ -41,8 +41,8 @@ class FaultTest(unittest.TestCase):
 
     def setUp(self):
         self.org.admin("reset", {})
-        self.org.admin("settings", {"unique_fields": UNIQUE, "duplicate_rule": False,
-                                    "api_limit": 1000000})
+        self.org.admin("settings", {"unique_fields": UNIQUE, "custom_fields": None,
+                                    "duplicate_rule": False, "api_limit": 1000000})
         self.org.admin("records", {"User": base.USERS, "Account": base.ACCOUNTS + [LONG_ACCOUNT],
                                    "Opportunity": base.OPPORTUNITIES})
         self.tmp = tempfile.mkdtemp(dir=self.dir.name)
