@@ -13,16 +13,18 @@
 
   // CONTRACT.md section 6: the actions and reasons of the engagement log.
   const ACTIONS = ['contact_created', 'contact_linked', 'lead_linked', 'skipped', 'ocr_created',
-    'field_updated', 'contact_deleted', 'contact_removed', 'activity_skipped'];
+    'field_updated', 'contact_deleted', 'contact_removed', 'activity_skipped', 'alias_learned'];
   const REASONS = ['internal', 'filtered', 'personal_domain', 'role_address', 'resource', 'suppressed',
-    'missing_field', 'no_account', 'user_not_on_account', 'contact_creation_off', 'automatic',
-    'subject_filtered', 'cancelled', 'no_users', 'duplicate_activity', 'exists_at_sync'];
-  // field_updated rows carry the field's API name as their reason.
-  const FIELDS = ['FirstName', 'LastName', 'Title', 'Phone', 'Department', 'Seniority__c', 'Persona__c',
+    'missing_field', 'no_account', 'user_not_on_account', 'contact_creation_off', 'not_conversation',
+    'too_many_participants', 'unauthenticated', 'same_person', 'automatic', 'subject_filtered', 'cancelled',
+    'no_users', 'duplicate_activity', 'exists_at_sync'];
+  // field_updated rows carry the field's API name as their reason (Email: an address change, R44).
+  const FIELDS = ['FirstName', 'LastName', 'Email', 'Title', 'Phone', 'Department', 'Seniority__c', 'Persona__c',
     'MailingCountry', 'MailingState'];
 
   const TITLES = {
-    dashboard: 'Dashboard', log: 'Engagement log', created: 'Created contacts', explain: 'Explain an address',
+    dashboard: 'Dashboard', log: 'Engagement log', created: 'Created contacts',
+    alternates: 'Alternate addresses', explain: 'Explain an address',
     config: 'Configuration', dedup: 'De-duplication',
   };
 
@@ -723,24 +725,29 @@
 
   // ---- Created contacts ----
 
-  function viewCreated(view) {
-    const status = h('p', { class: 'muted', role: 'status', testid: 'download-status' });
-    const download = h('button', { type: 'button', testid: 'download-csv', onclick: async () => {
-      download.disabled = true;
+  // A "Download CSV" button for PATH and the line beside it that says how the download went.
+  function csvControl(path, fallbackName, buttonTestid, statusTestid) {
+    const status = h('p', { class: 'muted', role: 'status', testid: statusTestid });
+    const button = h('button', { type: 'button', testid: buttonTestid, onclick: async () => {
+      button.disabled = true;
       status.textContent = 'Preparing the CSV file…';
       try {
-        await downloadCsv();
+        await downloadCsv(path, fallbackName);
         status.textContent = 'The CSV file was downloaded.';
       } catch (e) {
         status.textContent = e.silent ? '' : `The download failed: ${e.message}`;
       } finally {
-        download.disabled = false;
+        button.disabled = false;
       }
     } }, 'Download CSV');
+    return h('div', { class: 'toolbar' }, button, status);
+  }
+
+  function viewCreated(view) {
     const results = h('div', { class: 'results', testid: 'created-results' }, loading());
     view.append(heading('Created contacts'),
       h('p', { class: 'lead' }, 'Every contact kith created (Created_By_Kith__c = true) that is in the CRM now.'),
-      h('div', { class: 'toolbar' }, download, status), results);
+      csvControl('/api/v1/created?format=csv', 'kith-created.csv', 'download-csv', 'download-status'), results);
     guarded(results, async () => {
       const r = await getJSON('/api/v1/created?format=json');
       const contacts = Array.isArray(r.contacts) ? r.contacts : [];
@@ -764,13 +771,49 @@
     });
   }
 
-  // Fetches the CSV with the token header and saves it; the token never goes into a URL.
-  async function downloadCsv() {
-    const res = await request('/api/v1/created?format=csv');
+  // ---- Alternate addresses (R43) ----
+
+  function viewAlternates(view) {
+    const results = h('div', { class: 'results', testid: 'alternates-results' }, loading());
+    view.append(heading('Alternate addresses'),
+      h('p', { class: 'lead' }, 'Addresses kith kept from becoming a second contact for one person (R43): '
+        + 'mail came from this address under the name of a contact already on the same account, so kith '
+        + 'linked the activity to that contact and created no other. Explain an address to see each decision.'),
+      csvControl('/api/v1/alternates?format=csv', 'kith-alternates.csv', 'alternates-download-csv',
+        'alternates-download-status'), results);
+    guarded(results, async () => {
+      const r = await getJSON('/api/v1/alternates?format=json');
+      const rows = Array.isArray(r.alternates) ? r.alternates : [];
+      results.append(h('p', { class: 'summary', testid: 'alternates-count' },
+        plural(rows.length, 'address', 'addresses')));
+      if (!rows.length) {
+        results.append(h('p', { class: 'muted', testid: 'alternates-empty' },
+          'No address has been kept from becoming a second contact.'));
+        return;
+      }
+      results.append(table('alternates-table', [
+        { label: 'Address' }, { label: 'Name seen' }, { label: 'Found to be' }, { label: 'Account' },
+        { label: 'Last seen' }, { label: '', cls: 'actions' },
+      ], rows.map((a) => h('tr', { testid: 'alternate-row', 'data-email': a.Email || '',
+        'data-contact-id': a.ContactId || '' },
+      h('td', {}, explainLink(a.Email, 'alternate-email-link')),
+      h('td', {}, [a.FirstName, a.LastName].filter(Boolean).join(' ')),
+      h('td', { class: 'mono', testid: 'alternate-contact-id' }, a.ContactId || ''),
+      h('td', { class: 'mono' }, a.AccountId || ''),
+      h('td', { class: 'nowrap' }, timeEl(a.Seen)),
+      h('td', { class: 'actions' }, a.Email ? h('a', { class: 'button small', testid: 'alternate-explain',
+        href: `#/explain${query({ email: a.Email })}`, 'aria-label': `Explain ${a.Email}` }, 'Explain') : null))),
+      'Addresses kept from becoming a second contact', { stack: true }));
+    });
+  }
+
+  // Fetches the CSV at PATH with the token header and saves it; the token never goes into a URL.
+  async function downloadCsv(path, fallbackName) {
+    const res = await request(path);
     const blob = await res.blob();
     const cd = res.headers.get('Content-Disposition') || '';
     const m = /filename="?([^";]+)"?/i.exec(cd);
-    const name = m && /^[A-Za-z0-9._-]+$/.test(m[1]) ? m[1] : 'kith-created.csv';
+    const name = m && /^[A-Za-z0-9._-]+$/.test(m[1]) ? m[1] : fallbackName;
     const url = URL.createObjectURL(blob);
     const a = h('a', { href: url, download: name, class: 'visually-hidden' }, name);
     document.body.append(a);
@@ -908,8 +951,8 @@
   }
 
   const VIEWS = {
-    dashboard: viewDashboard, log: viewLog, created: viewCreated, explain: viewExplain, config: viewConfig,
-    dedup: viewDedup,
+    dashboard: viewDashboard, log: viewLog, created: viewCreated, alternates: viewAlternates, explain: viewExplain,
+    config: viewConfig, dedup: viewDedup,
   };
 
   // ---- Start ----

@@ -173,6 +173,57 @@ test('the created contacts download as CSV with the token in a header only', asy
   assert.ok(watch.requests.every((r) => !r.url.includes(TOKEN)), 'the token is in no URL');
 });
 
+test('the alternates view lists each address with the contact it was found to be (R43)', async () => {
+  await page.getByTestId('nav-alternates').click();
+  await page.getByTestId('alternates-table').waitFor();
+  assert.match(page.url(), /#\/alternates$/);
+  assert.equal(await page.getByTestId('nav-alternates').getAttribute('aria-current'), 'page');
+  assert.equal(await page.getByTestId('alternates-count').textContent(), '3 addresses');
+  const row = page.locator('[data-testid="alternate-row"][data-email="l.diaz@northwind.example"]');
+  assert.equal(await row.getAttribute('data-contact-id'), '003MK0000000001AAA');
+  assert.equal(await row.getByTestId('alternate-contact-id').textContent(), '003MK0000000001AAA');
+  assert.match(await row.textContent(), /Laura Diaz/);
+  assert.match(await row.textContent(), /001MK0000000001AAA/);
+  const eve = page.locator('[data-testid="alternate-row"][data-email="eve@tailspin.example"]');
+  assert.match(await eve.textContent(), /<img src=x onerror=/, 'a name that looks like markup is text');
+  assert.equal(await page.locator('[data-testid="alternates-table"] img').count(), 0);
+  assert.ok(watch.requests.some((r) => r.url.endsWith('/api/v1/alternates?format=json')));
+  const dismiss = page.locator('[data-testid="flash"] button.dismiss');
+  if (await dismiss.count()) await dismiss.click(); // the removal's message from before: not this view's
+  await page.mouse.move(640, 880);
+  await page.waitForFunction(() => document.getAnimations().length === 0); // the nav's fade is over
+  await screenshot(page, shots, '07-alternates-1280');
+
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.getByTestId('alternates-download-csv').click()]);
+  assert.equal(download.suggestedFilename(), 'kith-alternates.csv');
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  assert.equal(text.split(/\r?\n/)[0], 'Email,FirstName,LastName,AccountId,ContactId,Seen');
+  assert.match(text, /^l\.diaz@northwind\.example,Laura,Diaz,001MK0000000001AAA,003MK0000000001AAA,/m);
+  await page.waitForFunction(() => /downloaded/.test(document.querySelector('[data-testid="alternates-download-status"]')?.textContent || ''));
+  const csvCall = watch.requests.filter((r) => r.url.includes('/api/v1/alternates?format=csv')).pop();
+  assert.equal(csvCall.headers.authorization, `Bearer ${TOKEN}`);
+
+  await row.getByTestId('alternate-explain').click();
+  await page.getByTestId('explain-result').waitFor();
+  assert.match(page.url(), /#\/explain\?email=l\.diaz%40northwind\.example$/);
+  await page.locator('[data-testid="explain-decision"][data-rule="R43"]').waitFor();
+  assert.equal(await page.getByTestId('explain-email').inputValue(), 'l.diaz@northwind.example');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}/#/alternates`);
+  await page.getByTestId('alternates-table').waitFor();
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(over <= 1, `alternates overflows by ${over}px`);
+  const small = page.locator('[data-testid="alternate-row"][data-email="l.diaz@northwind.example"]');
+  assert.equal(await small.getByTestId('alternate-explain').isVisible(), true);
+  assert.equal(await page.getByTestId('alternates-download-csv').isVisible(), true);
+  await page.mouse.move(195, 840);
+  await page.waitForFunction(() => document.getAnimations().length === 0);
+  await screenshot(page, shots, '07-alternates-390');
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
 test('the configuration and the dedup preview', async () => {
   await page.getByTestId('nav-config').click();
   await page.getByTestId('config-text').waitFor();

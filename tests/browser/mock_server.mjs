@@ -26,6 +26,8 @@ const CONTACT_COLUMNS = ['Id', 'AccountId', 'FirstName', 'LastName', 'Email', 'T
   'Department', 'Seniority__c', 'Persona__c', 'MailingCountry', 'MailingState', 'OwnerId',
   'LeadSource', 'Created_By_Kith__c', 'CreatedDate'];
 
+const ALTERNATE_COLUMNS = ['Email', 'FirstName', 'LastName', 'AccountId', 'ContactId', 'Seen'];
+
 const REASONS = ['internal', 'personal_domain', 'role_address', 'no_account', 'missing_field',
   'user_not_on_account', 'filtered', 'suppressed'];
 
@@ -123,11 +125,27 @@ export function makeState(now = Date.now()) {
     LastName: 'Made', Email: 'hand.made@northwind.example', Title: '', Phone: '', Department: '',
     Seniority__c: '', Persona__c: '', MailingCountry: '', MailingState: '', OwnerId: '005MK0000000011AAA',
     LeadSource: 'Web', Created_By_Kith__c: false, CreatedDate: isoSeconds(now - 300 * DAY_MS) });
+  // R43: mail from a name that already has a contact on the account, at another address: no second
+  // contact; the address is an alternate, the activity linked to the contact it was found to be.
+  const alternates = [
+    ['l.diaz@northwind.example', 'Laura', 'Diaz', '001MK0000000001AAA', contactId(1), 3],
+    ['jonas@fabrikam-mail.example', 'Jonas', 'Weber', '001MK0000000002AAA', contactId(3), 1],
+    ['eve@tailspin.example', 'Eve', '<img src=x onerror="window.__xss=2">', '001MK0000000003AAA', contactId(6), 6],
+  ].map(([email, first, last, account, id, daysAgo], i) => {
+    const t = now - daysAgo * DAY_MS;
+    const act = `<again${i}@mail.corp.example>`;
+    activities.push({ id: act, kind: 'email', time: isoSeconds(t), subject: 'Following up', role: 'from',
+      state: 'decided', reason: '', email });
+    entry(t, act, email, 'skipped', 'same_person', id, 'R43',
+      `skipped: ${email} is ${first} ${last}, contact ${id} on ${account} (R43)`);
+    return { Email: email, FirstName: first, LastName: last, AccountId: account, ContactId: id, Seen: isoSeconds(t) };
+  });
   log.sort((a, b) => a.time.localeCompare(b.time) || a.seq - b.seq);
   log.forEach((e, i) => { e.seq = i + 1; });
   return {
     started: isoSeconds(now),
     contacts,
+    alternates,
     log,
     activities,
     suppressed: new Set(),
@@ -355,6 +373,15 @@ async function route(state, token, req, res) {
         .concat(rows.map((c) => CONTACT_COLUMNS.map((k) => csvField(c[k])).join(','))).join('\r\n') + '\r\n';
       return send(res, 200, 'text/csv; charset=utf-8', body,
         { 'Content-Disposition': 'attachment; filename="kith-created.csv"' });
+    }
+    case 'GET /api/v1/alternates': {
+      const format = q.get('format') || 'json';
+      if (format === 'json') return json(res, 200, { alternates: state.alternates });
+      if (format !== 'csv') return error(res, 400, 'format: csv or json');
+      const body = [ALTERNATE_COLUMNS.join(',')]
+        .concat(state.alternates.map((a) => ALTERNATE_COLUMNS.map((k) => csvField(a[k])).join(','))).join('\r\n') + '\r\n';
+      return send(res, 200, 'text/csv; charset=utf-8', body,
+        { 'Content-Disposition': 'attachment; filename="kith-alternates.csv"' });
     }
     case 'POST /api/v1/remove': {
       const b = await jsonBody(req);
