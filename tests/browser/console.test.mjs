@@ -16,6 +16,7 @@ const KITH = process.env.KITH || '';
 const FIXTURES = path.join(HERE, 'fixtures');
 const REMOVED = 'tom.berg@northwind.example'; // created by the fixtures, removed by the test
 const KEPT = ['jonas.weber@fabrikam.example', 'laura.diaz@northwind.example']; // sorted
+const ALTERNATE = 'jonas@fabrikam-group.example'; // Jonas Weber again, on the same Account: no second contact
 
 function whyNot() {
   if (!KITH) return 'KITH is not set (the path of the kith binary)';
@@ -220,6 +221,29 @@ test('the created contacts page lists the others and downloads them as CSV', whe
   await screenshot(page, shots, '08-created');
 });
 
+test('the alternates page lists the second address of Jonas Weber (R43)', when, async () => {
+  const r = await api(base, token, '/api/v1/alternates');
+  assert.equal(r.status, 200, r.text);
+  const jonas = r.json.alternates.find((a) => a.Email === ALTERNATE);
+  assert.ok(jonas, `the alternate is listed: ${r.text}`);
+  assert.equal(jonas.FirstName, 'Jonas');
+  assert.equal(jonas.AccountId, '001000000000202AAA');
+  assert.match(jonas.ContactId, /^003[A-Za-z0-9]{15}$/);
+  assert.equal(jonas.Seen, '2026-04-15T10:00:00Z');
+  await page.getByTestId('nav-alternates').click();
+  const row = page.locator(`[data-testid="alternate-row"][data-email="${ALTERNATE}"]`);
+  await row.waitFor();
+  assert.equal(await row.getAttribute('data-contact-id'), jonas.ContactId);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('alternates-download-csv').click()]);
+  assert.equal(download.suggestedFilename(), 'kith-alternates.csv');
+  const lines = fs.readFileSync(await download.path(), 'utf8').split(/\r?\n/).filter(Boolean);
+  assert.equal(lines[0], 'Email,FirstName,LastName,AccountId,ContactId,Seen');
+  assert.ok(lines.some((l) => l.startsWith(`${ALTERNATE},Jonas,Weber,001000000000202AAA,${jonas.ContactId},`)), lines.join('\n'));
+  await screenshot(page, shots, '09-alternates');
+  await row.getByTestId('alternate-explain').click();
+  await page.locator('[data-testid="explain-decision"][data-rule="R43"]').waitFor();
+});
+
 test('the configuration and the dedup preview', when, async () => {
   await page.getByTestId('nav-config').click();
   await page.getByTestId('config-text').waitFor();
@@ -228,7 +252,7 @@ test('the configuration and the dedup preview', when, async () => {
   await page.getByTestId('dedup-preview').click();
   await page.getByTestId('dedup-summary').waitFor();
   assert.match(await page.getByTestId('dedup-summary').textContent(), /^0 groups of duplicates/);
-  await screenshot(page, shots, '09-dedup');
+  await screenshot(page, shots, '10-dedup');
 });
 
 test('the page had no script errors', when, () => {
