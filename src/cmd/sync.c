@@ -13,6 +13,8 @@ void kith_cmd_print_sync(const kith_sync_stats *st, FILE *out)
   if (st->dropped)
     fprintf(out, ", %u changes no longer applicable", st->dropped);
   fputc('\n', out);
+  if (st->note[0])
+    fprintf(out, "  %s\n", st->note);
 }
 
 static int do_sync(kith_store *store, const kith_config *config)

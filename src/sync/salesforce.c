@@ -251,12 +251,13 @@ static gboolean learn_kith_id(sf_sync *x, GError **error)
                                 contact ? "OpportunityContactRole"
                                 : role  ? "Contact"
                                         : "Contact or OpportunityContactRole");
-  g_message("salesforce: %s: before a create whose reply was lost is sent again, kith looks up %s"
-            " (R60)",
-            why,
-            !contact && !role ? "Contacts by Email and contact roles by opportunity and contact"
-            : !contact        ? "Contacts by Email"
-                              : "contact roles by opportunity and contact");
+  g_snprintf(x->stats->note, sizeof x->stats->note,
+             "salesforce: %s: before a create whose reply was lost is sent again, kith looks up "
+             "%s (R60)",
+             why,
+             !contact && !role ? "Contacts by Email and contact roles by opportunity and contact"
+             : !contact        ? "Contacts by Email"
+                               : "contact roles by opportunity and contact");
   return TRUE;
 }
 
@@ -264,10 +265,12 @@ gboolean kith_sync_salesforce(kith_store *store, const kith_config *config, kith
                               GError **error)
 {
   g_autoptr(kith_sf_client) client = kith_sf_client_new(&config->salesforce);
-  sf_sync x = {.store = store, .config = config, .sf = &config->salesforce, .client = client};
+  kith_sync_stats unused = {0};
+  sf_sync x = {.store = store, .config = config, .sf = &config->salesforce, .client = client,
+               .stats = stats ? stats : &unused};
   kith_sf_backend_init(&x);
   if (!kith_sf_authenticate(client, error) || !learn_kith_id(&x, error) ||
       !refresh_mirror(&x, error))
     return FALSE;
-  return kith_sync_apply(store, config, &x.base, stats, error);
+  return kith_sync_apply(store, config, &x.base, x.stats, error);
 }

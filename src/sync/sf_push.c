@@ -412,9 +412,10 @@ static gboolean settle_lost(sf_sync *x, const char *type, GPtrArray *items,
  * TYPE by what identifies them. */
 static void drop_kith_id(sf_sync *x, const char *type, GPtrArray *items)
 {
-  g_message("salesforce: the org refuses %s on %s: for the rest of this sync kith writes it no"
-            " more and looks up what it created by what identifies it (R60)",
-            kith_sf_kith_id(x, type), type);
+  g_snprintf(x->stats->note, sizeof x->stats->note,
+             "salesforce: the org refuses %s on %s: for the rest of this sync kith writes it no "
+             "more and looks up what it created by what identifies it (R60)",
+             kith_sf_kith_id(x, type), type);
   if (strcmp(type, "Contact") == 0)
     x->contact_kith_id = NULL;
   else

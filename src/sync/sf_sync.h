@@ -17,6 +17,7 @@ typedef struct {
    * them; NULL where the org has none: kith then finds its own records by
    * what identifies them (docs/salesforce.md). Learnt once a sync. */
   const char *contact_kith_id, *role_kith_id;
+  kith_sync_stats *stats; /* where the sync's note goes */
 } sf_sync;
 
 /* Fills X->base with the org as a backend of apply.c. */

@@ -12,6 +12,10 @@ typedef struct {
   guint contacts_deleted;
   guint contacts_removed;
   guint dropped; /* no longer applicable (a role for what became a Lead, ...) */
+  /* What the administrator should know of how the sync went about it (the
+   * R60 look-ups an org without kith_id_field needs); "" for nothing. The
+   * sync prints nothing itself. */
+  char note[240];
 } kith_sync_stats;
 
 /* Applies every pending outbox entry, in order, to the local CRM tables.
