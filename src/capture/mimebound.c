@@ -43,6 +43,13 @@ struct kith_mime_scan {
   /* in ADDRESS */
   int depth, comment;
   gboolean quoted, angle, literal, escaped, cutting;
+  /* Colons inside a quoted string or <> are no groups when it closes; but
+   * GMime reads a quote or <> left open to the end of the field as groups
+   * again (the fuzzer's `<ops@x` then `a:` 45,000 times), so they count at
+   * the field's end when it is still open: where they would go too deep. */
+  guint open_colons;
+  gboolean open_cut_set;
+  guint64 open_cut;
   /* the results */
   guint64 pos, head, fields, part_fields;
   GArray *cuts; /* guint64 pairs: [start, end) of each cut */
@@ -74,6 +81,38 @@ static gboolean is_address_header(const char *name, gsize len)
   return FALSE;
 }
 
+static void cut_warning(kith_mime_scan *s)
+{
+  if (!s->warning)
+    s->warning = g_strdup_printf("%.*s: address groups nested deeper than %d; the header is cut "
+                                 "there",
+                                 (int)s->name_len, s->name, GROUP_DEPTH_MAX);
+}
+
+/* A colon inside a quote or <> still open: where the field would be cut if
+ * it stays open to its end. */
+static void open_colon(kith_mime_scan *s)
+{
+  if (!s->open_cut_set && s->depth + ++s->open_colons > GROUP_DEPTH_MAX) {
+    s->open_cut = s->pos;
+    s->open_cut_set = TRUE;
+  }
+}
+
+/* The address field ends at S->pos: a quote or <> left open with too many
+ * colons in it is cut from the first colon too many. */
+static void end_address_field(kith_mime_scan *s)
+{
+  if (s->state == ADDRESS && (s->quoted || s->angle) && s->open_cut_set && !s->cutting) {
+    guint64 end = s->pos;
+    g_array_append_val(s->cuts, s->open_cut);
+    g_array_append_val(s->cuts, end);
+    cut_warning(s);
+  }
+  s->open_colons = 0;
+  s->open_cut_set = FALSE;
+}
+
 /* One byte of an address header's value. A ':' outside quotes, comments,
  * <> and [] opens a group and a ';' closes one; counted so, the depth is
  * never less than GMime's. Past the bound the rest of the field is cut. */
@@ -89,6 +128,10 @@ static void address_byte(kith_mime_scan *s, char c)
   }
   if (s->quoted) {
     s->quoted = c != '"';
+    if (!s->quoted)
+      s->open_colons = 0, s->open_cut_set = FALSE;
+    else if (c == ':')
+      open_colon(s);
     return;
   }
   if (s->comment) {
@@ -102,6 +145,7 @@ static void address_byte(kith_mime_scan *s, char c)
   switch (c) {
   case '"':
     s->quoted = TRUE;
+    s->open_colons = 0, s->open_cut_set = FALSE;
     break;
   case '(':
     s->comment = 1;
@@ -111,12 +155,30 @@ static void address_byte(kith_mime_scan *s, char c)
     break;
   case '<':
     s->angle = TRUE;
+    s->open_colons = 0, s->open_cut_set = FALSE;
     break;
   case '>':
+    /* A route (<@a,@b:x@y>) has one colon. More inside <> are read by
+     * GMime as groups even once it closes: they count. */
+    if (s->open_colons > 1) {
+      if (s->open_cut_set) {
+        g_array_append_val(s->cuts, s->open_cut);
+        s->cutting = TRUE;
+        s->state = REST;
+        cut_warning(s);
+      } else {
+        s->depth += (int)s->open_colons;
+      }
+    }
     s->angle = FALSE;
+    s->open_colons = 0, s->open_cut_set = FALSE;
     break;
   case ':':
-    if (!s->angle && ++s->depth > GROUP_DEPTH_MAX) {
+    if (s->angle) {
+      open_colon(s);
+      break;
+    }
+    if (++s->depth > GROUP_DEPTH_MAX) {
       g_array_append_val(s->cuts, s->pos);
       s->cutting = TRUE;
       s->state = REST;
@@ -141,6 +203,7 @@ static void line_start(kith_mime_scan *s, char c)
   s->eol = FALSE;
   if (s->in_field && (c == ' ' || c == '\t'))
     return; /* a continuation line: the field goes on in the state it was in */
+  end_address_field(s);
   if (s->cutting) {
     guint64 end = s->pos;
     g_array_append_val(s->cuts, end);
@@ -226,6 +289,7 @@ void kith_mime_scan_feed(kith_mime_scan *s, const guint8 *data, gsize len)
 
 gboolean kith_mime_scan_finish(kith_mime_scan *s, char **why)
 {
+  end_address_field(s);
   if (s->cutting) {
     g_array_append_val(s->cuts, s->pos);
     s->cutting = FALSE;

@@ -109,6 +109,36 @@ static void test_shallow_groups_kept(void)
   g_assert_true(has(a, "carl@acme.com"));
 }
 
+/* GMime reads a quote or <> left open, and colons inside <>, as groups too:
+ * the forms the fuzzer found (`<ops@x` then `a:` thousands of times). */
+static void test_groups_inside_open_quote_or_angle(void)
+{
+  g_autoptr(GString) groups = g_string_new(NULL);
+  for (int i = 0; i < 45000; i++)
+    g_string_append(groups, "a:");
+  const char *forms[] = {"To: Ann <ann@corp.example>, <ops@x%s\n",
+                         "To: Ann <ann@corp.example>, \"ops %s\n",
+                         "To: Ann <ann@corp.example>, <ops@x%sy.example>\n"};
+  for (guint f = 0; f < G_N_ELEMENTS(forms); f++) {
+    g_autoptr(GString) msg = g_string_new(head);
+    g_string_append_printf(msg, forms[f], groups->str);
+    g_string_append(msg, "\nHello\n");
+    g_autofree char *why = NULL;
+    g_autoptr(kith_activity) a = parse(msg, &why);
+    g_assert_nonnull(a);
+    g_assert_true(has(a, "jane@acme.com"));
+    g_assert_nonnull(a->warning);
+  }
+  /* A quoted display name is one word to GMime, whatever it holds. */
+  g_autoptr(GString) msg = g_string_new(head);
+  g_string_append_printf(msg, "Cc: \"%s\" <bo@acme.com>\n\nHello\n", groups->str);
+  g_autofree char *why = NULL;
+  g_autoptr(kith_activity) a = parse(msg, &why);
+  g_assert_nonnull(a);
+  g_assert_null(a->warning);
+  g_assert_true(has(a, "bo@acme.com"));
+}
+
 static void test_too_many_header_fields_refused(void)
 {
   g_autoptr(GString) msg = g_string_new(head);
@@ -160,6 +190,8 @@ int main(int argc, char **argv)
   g_test_add_func("/mime/bound/nested_groups_in_attached_message",
                   test_nested_groups_in_attached_message);
   g_test_add_func("/mime/bound/shallow_groups_kept", test_shallow_groups_kept);
+  g_test_add_func("/mime/bound/groups_inside_open_quote_or_angle",
+                  test_groups_inside_open_quote_or_angle);
   g_test_add_func("/mime/bound/too_many_header_fields_refused", test_too_many_header_fields_refused);
   g_test_add_func("/mime/bound/huge_header_block_refused", test_huge_header_block_refused);
   g_test_add_func("/mime/bound/many_part_fields_headers_only", test_many_part_fields_headers_only);
