@@ -33,6 +33,8 @@ static void teardown(fixture *f, gconstpointer data)
 static void on_error(const char *where, const char *why, gpointer data)
 {
   fixture *f = data;
+  if (g_str_has_prefix(why, "warning: "))
+    return; /* unknown and missing columns (section 2): test_crm_files.sh checks them */
   g_ptr_array_add(f->errors, g_strdup_printf("%s: %s", where, why));
 }
 

@@ -248,7 +248,7 @@ static void test_rules_r43_same_name_same_account(void)
 static gboolean count_alternate(const char *const *v, gpointer user_data)
 {
   GPtrArray *rows = user_data;
-  g_ptr_array_add(rows, g_strjoinv("|", (char **)v));
+  g_ptr_array_add(rows, g_strjoin("|", v[0], v[1], v[2], v[3], v[4], v[5], NULL));
   return TRUE;
 }
 
