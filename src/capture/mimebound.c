@@ -154,8 +154,11 @@ static void address_byte(kith_mime_scan *s, char c)
     s->literal = TRUE;
     break;
   case '<':
+    /* A '<' inside <> opens nothing new: its colons still count (the
+     * fuzzer's `<ops@x` + `a:`... + `<ann@y>` closed one `>` for both). */
+    if (!s->angle)
+      s->open_colons = 0, s->open_cut_set = FALSE;
     s->angle = TRUE;
-    s->open_colons = 0, s->open_cut_set = FALSE;
     break;
   case '>':
     /* A route (<@a,@b:x@y>) has one colon. More inside <> are read by

@@ -118,7 +118,8 @@ static void test_groups_inside_open_quote_or_angle(void)
     g_string_append(groups, "a:");
   const char *forms[] = {"To: Ann <ann@corp.example>, <ops@x%s\n",
                          "To: Ann <ann@corp.example>, \"ops %s\n",
-                         "To: Ann <ann@corp.example>, <ops@x%sy.example>\n"};
+                         "To: Ann <ann@corp.example>, <ops@x%sy.example>\n",
+                         "To: Ann <ann@corp.example>, <ops@x%s Ann <ann@y.example>\n"};
   for (guint f = 0; f < G_N_ELEMENTS(forms); f++) {
     g_autoptr(GString) msg = g_string_new(head);
     g_string_append_printf(msg, forms[f], groups->str);
