@@ -43,10 +43,9 @@ struct kith_mime_scan {
   /* in ADDRESS */
   int depth, comment;
   gboolean quoted, angle, literal, escaped, cutting;
-  /* Colons inside a quoted string or <> are no groups when it closes; but
-   * GMime reads a quote or <> left open to the end of the field as groups
-   * again (the fuzzer's `<ops@x` then `a:` 45,000 times), so they count at
-   * the field's end when it is still open: where they would go too deep. */
+  /* Colons inside a quoted string are no groups when it closes; but GMime
+   * reads a quote left open to the end of the field as groups again, so
+   * they count at the field's end when it is still open. */
   guint open_colons;
   gboolean open_cut_set;
   guint64 open_cut;
@@ -89,8 +88,8 @@ static void cut_warning(kith_mime_scan *s)
                                  (int)s->name_len, s->name, GROUP_DEPTH_MAX);
 }
 
-/* A colon inside a quote or <> still open: where the field would be cut if
- * it stays open to its end. */
+/* A colon inside a quote still open: where the field would be cut if the
+ * quote stays open to the field's end. */
 static void open_colon(kith_mime_scan *s)
 {
   if (!s->open_cut_set && s->depth + ++s->open_colons > GROUP_DEPTH_MAX) {
@@ -99,11 +98,11 @@ static void open_colon(kith_mime_scan *s)
   }
 }
 
-/* The address field ends at S->pos: a quote or <> left open with too many
- * colons in it is cut from the first colon too many. */
+/* The address field ends at S->pos: a quote left open with too many colons
+ * in it is cut from the first colon too many. */
 static void end_address_field(kith_mime_scan *s)
 {
-  if (s->state == ADDRESS && (s->quoted || s->angle) && s->open_cut_set && !s->cutting) {
+  if (s->state == ADDRESS && s->quoted && s->open_cut_set && !s->cutting) {
     guint64 end = s->pos;
     g_array_append_val(s->cuts, s->open_cut);
     g_array_append_val(s->cuts, end);
@@ -113,9 +112,12 @@ static void end_address_field(kith_mime_scan *s)
   s->open_cut_set = FALSE;
 }
 
-/* One byte of an address header's value. A ':' outside quotes, comments,
- * <> and [] opens a group and a ';' closes one; counted so, the depth is
- * never less than GMime's. Past the bound the rest of the field is cut. */
+/* One byte of an address header's value. A ':' opens a group and a ';'
+ * closes one, counted so that the depth is never less than GMime's: GMime
+ * reads a closed quoted string, a comment and a domain literal whole, but
+ * colons inside <> as groups (the fuzzer found several ways past a bound
+ * that forgave them), and a quote left open to the field's end as groups
+ * too. Past the bound the rest of the field is cut. */
 static void address_byte(kith_mime_scan *s, char c)
 {
   if (s->escaped) {
@@ -129,7 +131,7 @@ static void address_byte(kith_mime_scan *s, char c)
   if (s->quoted) {
     s->quoted = c != '"';
     if (!s->quoted)
-      s->open_colons = 0, s->open_cut_set = FALSE;
+      s->open_colons = 0, s->open_cut_set = FALSE; /* closed: its colons were no groups */
     else if (c == ':')
       open_colon(s);
     return;
@@ -144,8 +146,10 @@ static void address_byte(kith_mime_scan *s, char c)
   }
   switch (c) {
   case '"':
-    s->quoted = TRUE;
-    s->open_colons = 0, s->open_cut_set = FALSE;
+    if (!s->angle) { /* inside <> a quote is one more character to GMime's group reader */
+      s->quoted = TRUE;
+      s->open_colons = 0, s->open_cut_set = FALSE;
+    }
     break;
   case '(':
     s->comment = 1;
@@ -154,41 +158,17 @@ static void address_byte(kith_mime_scan *s, char c)
     s->literal = TRUE;
     break;
   case '<':
-    /* A '<' inside <> opens nothing new: its colons still count (the
-     * fuzzer's `<ops@x` + `a:`... + `<ann@y>` closed one `>` for both). */
-    if (!s->angle)
-      s->open_colons = 0, s->open_cut_set = FALSE;
     s->angle = TRUE;
     break;
   case '>':
-    /* A route (<@a,@b:x@y>) has one colon. More inside <> are read by
-     * GMime as groups even once it closes: they count. */
-    if (s->open_colons > 1) {
-      if (s->open_cut_set) {
-        g_array_append_val(s->cuts, s->open_cut);
-        s->cutting = TRUE;
-        s->state = REST;
-        cut_warning(s);
-      } else {
-        s->depth += (int)s->open_colons;
-      }
-    }
     s->angle = FALSE;
-    s->open_colons = 0, s->open_cut_set = FALSE;
     break;
   case ':':
-    if (s->angle) {
-      open_colon(s);
-      break;
-    }
     if (++s->depth > GROUP_DEPTH_MAX) {
       g_array_append_val(s->cuts, s->pos);
       s->cutting = TRUE;
       s->state = REST;
-      if (!s->warning)
-        s->warning = g_strdup_printf("%.*s: address groups nested deeper than %d; the header "
-                                     "is cut there",
-                                     (int)s->name_len, s->name, GROUP_DEPTH_MAX);
+      cut_warning(s);
     }
     break;
   case ';':
