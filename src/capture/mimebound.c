@@ -8,6 +8,11 @@
  * process. RFC 5322 has no groups inside groups at all; an address header
  * is cut where a group would open deeper than this. */
 #define GROUP_DEPTH_MAX 8
+/* And whatever GMime makes of quotes, comments and <>, an address field of
+ * more colons than this is cut at the first one past it: GMime cannot
+ * recurse deeper than a field has colons, and the fuzzer found four ways
+ * in which its reading of them differed from the depth count below. */
+#define FIELD_COLONS_MAX 64
 /* A message's own header block: 2 million header lines cost GMime 989 MB.
  * Real mail has a few dozen fields in a few KB (Postfix refuses a single
  * header over 100 KB); past these the message is refused. A long header is
@@ -47,6 +52,7 @@ struct kith_mime_scan {
    * reads a quote left open to the end of the field as groups again, so
    * they count at the field's end when it is still open. */
   guint open_colons;
+  guint field_colons; /* every colon of the address field so far */
   gboolean open_cut_set;
   guint64 open_cut;
   /* the results */
@@ -118,8 +124,20 @@ static void end_address_field(kith_mime_scan *s)
  * colons inside <> as groups (the fuzzer found several ways past a bound
  * that forgave them), and a quote left open to the field's end as groups
  * too. Past the bound the rest of the field is cut. */
+static void cut_here(kith_mime_scan *s)
+{
+  g_array_append_val(s->cuts, s->pos);
+  s->cutting = TRUE;
+  s->state = REST;
+  cut_warning(s);
+}
+
 static void address_byte(kith_mime_scan *s, char c)
 {
+  if (c == ':' && ++s->field_colons > FIELD_COLONS_MAX) {
+    cut_here(s);
+    return;
+  }
   if (s->escaped) {
     s->escaped = FALSE;
     return;
@@ -164,12 +182,8 @@ static void address_byte(kith_mime_scan *s, char c)
     s->angle = FALSE;
     break;
   case ':':
-    if (++s->depth > GROUP_DEPTH_MAX) {
-      g_array_append_val(s->cuts, s->pos);
-      s->cutting = TRUE;
-      s->state = REST;
-      cut_warning(s);
-    }
+    if (++s->depth > GROUP_DEPTH_MAX)
+      cut_here(s);
     break;
   case ';':
     if (!s->angle && s->depth > 0)
@@ -238,6 +252,7 @@ void kith_mime_scan_feed(kith_mime_scan *s, const guint8 *data, gsize len)
         if (s->name_len <= sizeof s->name && is_address_header(s->name, s->name_len)) {
           s->state = ADDRESS;
           s->depth = s->comment = 0;
+          s->field_colons = 0;
           s->quoted = s->angle = s->literal = s->escaped = FALSE;
         } else {
           s->state = REST;
