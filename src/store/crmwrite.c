@@ -106,35 +106,35 @@ gboolean kith_crmw_delete_contact(kith_store *s, const char *id, gboolean *exist
   return TRUE;
 }
 
-char *kith_crmw_existing_for(kith_store *s, const char *address, const char **type)
+kith_lookup_answer kith_crmw_existing_for(kith_store *s, const char *address, char **id,
+                                          const char **type, GError **error)
 {
-  sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT Id FROM Contact WHERE email_key = ? ORDER BY created_ts IS NULL, created_ts, Id"
-         " LIMIT 1",
-      NULL);
-  if (!st)
-    return NULL;
-  bind(st, 1, address);
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    char *id = g_strdup(kith_store_col(st, 0));
+  *id = NULL;
+  static const struct {
+    const char *sql, *type;
+  } looks[] = {
+      {"SELECT Id FROM Contact WHERE email_key = ? ORDER BY created_ts IS NULL, created_ts, Id"
+       " LIMIT 1",
+       "Contact"},
+      {"SELECT Id FROM Lead WHERE email_key = ? AND IsConverted = 0 ORDER BY Id LIMIT 1", "Lead"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(looks); i++) {
+    sqlite3_stmt *st = kith_store_stmt(s, looks[i].sql, error);
+    if (!st)
+      return KITH_LOOKUP_ERROR;
+    bind(st, 1, address);
+    kith_lookup_answer r = kith_store_step_row(s, st, error);
+    if (r == KITH_LOOKUP_ERROR)
+      return r;
+    if (r == KITH_LOOKUP_FOUND) {
+      *id = g_strdup(kith_store_col(st, 0));
+      *type = looks[i].type;
+      sqlite3_reset(st);
+      return r;
+    }
     sqlite3_reset(st);
-    *type = "Contact";
-    return id;
   }
-  sqlite3_reset(st);
-  st = kith_store_stmt(s, "SELECT Id FROM Lead WHERE email_key = ? AND IsConverted = 0"
-                          " ORDER BY Id LIMIT 1",
-                       NULL);
-  if (!st)
-    return NULL;
-  bind(st, 1, address);
-  char *id = NULL;
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    id = g_strdup(kith_store_col(st, 0));
-    *type = "Lead";
-  }
-  sqlite3_reset(st);
-  return id;
+  return KITH_LOOKUP_NONE;
 }
 
 static gboolean exists(kith_store *s, const char *sql, const char *a, const char *b)

@@ -19,8 +19,11 @@ gboolean kith_crmw_delete_contact(kith_store *s, const char *id, gboolean *exist
                                   GError **error);
 
 /* R61: the Contact (or, failing that, unconverted Lead) with ADDRESS in the
- * CRM now; *TYPE is "Contact" or "Lead". Newly allocated Id, or NULL. */
-char *kith_crmw_existing_for(kith_store *s, const char *address, const char **type);
+ * CRM now: found with *ID (newly allocated) and *TYPE "Contact" or "Lead",
+ * none, or an error (a failed read is never "none": sync would create a
+ * second record). */
+kith_lookup_answer kith_crmw_existing_for(kith_store *s, const char *address, char **id,
+                                          const char **type, GError **error);
 gboolean kith_crmw_contact_exists(kith_store *s, const char *id);
 gboolean kith_crmw_role_exists(kith_store *s, const char *opportunity_id, const char *contact_id);
 gboolean kith_crmw_opportunity_open(kith_store *s, const char *id);

@@ -16,13 +16,15 @@ typedef struct {
 static gboolean local_people(kith_sync_backend *b, GPtrArray *entries, GHashTable *people,
                              GError **error)
 {
-  (void)error;
   local_backend *l = (local_backend *)b;
   for (guint i = 0; i < entries->len; i++) {
     const kith_outbox_entry *e = g_ptr_array_index(entries, i);
     const char *type = NULL;
-    char *id = kith_crmw_existing_for(l->store, e->email, &type);
-    if (!id)
+    char *id = NULL;
+    kith_lookup_answer r = kith_crmw_existing_for(l->store, e->email, &id, &type, error);
+    if (r == KITH_LOOKUP_ERROR)
+      return FALSE; /* never "nobody has it": that creates a second record */
+    if (r == KITH_LOOKUP_NONE)
       continue;
     kith_sync_person *p = g_new0(kith_sync_person, 1);
     p->type = g_strdup(type);

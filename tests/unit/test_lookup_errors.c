@@ -82,6 +82,28 @@ static void test_rules_lead_lookup_error_is_no_contact(void)
   g_assert_cmpuint(queued->len, ==, 0);
 }
 
+/* R61: the look-again just before a create must not read a failed read as
+ * "nobody has this address", or sync makes a second record. */
+static void test_sync_r61_lookup_error_creates_nothing(void)
+{
+  g_autoptr(fx) f = org();
+  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
+                        "Jane Doe <jane@acme.com>", NULL));
+  /* Meanwhile somebody typed Jane in; sync cannot read the Contacts. */
+  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+                          "003JANE,001ACME,Jane,Doe,jane@acme.com,false\n");
+  kith_store_fail_reads(f->store, "FROM Contact WHERE email_key = ? ORDER BY created_ts");
+  g_autoptr(GError) error = NULL;
+  kith_sync_stats st = {0};
+  g_assert_false(kith_sync_local(f->store, f->config, &st, &error));
+  g_assert_nonnull(error);
+  kith_store_fail_reads(f->store, NULL);
+  g_assert_cmpuint(fx_count(f, "Contact", "Email", "jane@acme.com"), ==, 1);
+  g_clear_error(&error);
+  g_assert_true(kith_sync_local(f->store, f->config, &st, &error));
+  g_assert_cmpuint(fx_count(f, "Contact", "Email", "jane@acme.com"), ==, 1);
+}
+
 int main(int argc, char **argv)
 {
   fx_init(&argc, &argv);
@@ -91,5 +113,7 @@ int main(int argc, char **argv)
                   test_rules_contact_lookup_error_is_no_duplicate);
   g_test_add_func("/lookup/r21_lead_lookup_error_is_no_contact",
                   test_rules_lead_lookup_error_is_no_contact);
+  g_test_add_func("/lookup/r61_lookup_error_creates_nothing",
+                  test_sync_r61_lookup_error_creates_nothing);
   return g_test_run();
 }
