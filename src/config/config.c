@@ -76,6 +76,7 @@ kith_config *kith_config_new_default(void)
   c->exclude_domains = g_new0(char *, 1);
   c->exclude_addresses = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   c->exclude_local_parts = g_ptr_array_new_with_free_func((GDestroyNotify)g_pattern_spec_free);
+  c->exclude_local_part_texts = g_ptr_array_new_with_free_func(g_free);
   c->exclude_subjects = g_new0(char *, 1);
   g_auto(GStrv) builtin = kith_data_lines("personal_domains.txt");
   c->personal_domains = domain_set(builtin);
@@ -124,6 +125,7 @@ void kith_config_free(kith_config *c)
   g_strfreev(c->exclude_domains);
   g_hash_table_unref(c->exclude_addresses);
   g_ptr_array_unref(c->exclude_local_parts);
+  g_ptr_array_unref(c->exclude_local_part_texts);
   g_strfreev(c->exclude_subjects);
   g_hash_table_unref(c->personal_domains);
   kith_salesforce_config *sf = &c->salesforce;
@@ -452,6 +454,7 @@ static gboolean read_filters(reader *r, kith_config *c)
       for (char **i = items; *i; i++) {
         g_autofree char *lower = g_utf8_strdown(*i, -1);
         g_ptr_array_add(c->exclude_local_parts, g_pattern_spec_new(lower));
+        g_ptr_array_add(c->exclude_local_part_texts, g_strdup(lower));
       }
     } else if (strcmp(*k, "exclude_subjects") == 0) {
       g_auto(GStrv) items = list(r, g, *k);
@@ -974,8 +977,14 @@ char *kith_config_describe(const kith_config *c)
   }
   for (guint i = 0; i < c->profiles->len; i++)
     describe_profile(s, g_ptr_array_index(c->profiles, i));
-  g_string_append(s, "# used for users no profile names\n");
-  describe_profile(s, &c->defaults);
+  /* The built-in defaults govern nobody when a 'users = *' profile exists. */
+  gboolean star = FALSE;
+  for (guint i = 0; i < c->profiles->len && !star; i++)
+    star = ((const kith_profile *)g_ptr_array_index(c->profiles, i))->everyone;
+  if (!star) {
+    g_string_append(s, "# used for users no profile names\n");
+    describe_profile(s, &c->defaults);
+  }
   g_string_append_printf(s, "[enrichment]\nenabled = %s\n", c->enrich_enabled ? "on" : "off");
   for (int f = 0; f < KITH_FIELD_COUNT; f++)
     g_string_append_printf(s, "%s = %s\n", kith_field_name(f), mode_name(c->enrich[f], FALSE));
@@ -989,11 +998,19 @@ char *kith_config_describe(const kith_config *c)
   g_autoptr(GList) keys = g_list_sort(g_hash_table_get_keys(c->exclude_addresses), (GCompareFunc)strcmp);
   for (GList *k = keys; k; k = k->next)
     g_string_append_printf(addresses, "%s%s", addresses->len ? ", " : "", (char *)k->data);
+  g_autoptr(GString) local_parts = g_string_new(NULL);
+  for (guint i = 0; i < c->exclude_local_part_texts->len; i++)
+    g_string_append_printf(local_parts, "%s%s", i ? ", " : "",
+                           (char *)g_ptr_array_index(c->exclude_local_part_texts, i));
+  g_autoptr(GString) personal = g_string_new(NULL);
+  g_autoptr(GList) pkeys =
+      g_list_sort(g_hash_table_get_keys(c->personal_domains), (GCompareFunc)strcmp);
+  for (GList *k = pkeys; k; k = k->next)
+    g_string_append_printf(personal, "%s%s", personal->len ? ", " : "", (char *)k->data);
   g_string_append_printf(s, "[filters]\nexclude_domains = %s\nexclude_addresses = %s\n"
-                            "exclude_local_parts = %u patterns\nexclude_subjects = %s\n"
-                            "personal_domains = %u domains\n",
-                         ex, addresses->str, c->exclude_local_parts->len, subjects,
-                         g_hash_table_size(c->personal_domains));
+                            "exclude_local_parts = %s\nexclude_subjects = %s\n"
+                            "personal_domains = %s\n",
+                         ex, addresses->str, local_parts->str, subjects, personal->str);
   const kith_serve_config *sv = &c->serve;
   g_autofree char *hosts = g_strjoinv(", ", sv->allowed_hosts);
   g_string_append_printf(s, "\n[serve]\nlisten = %s\nallow_remote = %s\ntoken_file = %s\n"

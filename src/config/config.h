@@ -100,6 +100,7 @@ typedef struct {
   char **exclude_domains;     /* normalised */
   GHashTable *exclude_addresses; /* normalised address set */
   GPtrArray *exclude_local_parts; /* GPatternSpec*, on the lower-cased local part */
+  GPtrArray *exclude_local_part_texts; /* the same as written, lower case, for kith config */
   char **exclude_subjects;    /* case-folded */
   GHashTable *personal_domains; /* normalised domain set */
   kith_salesforce_config salesforce;

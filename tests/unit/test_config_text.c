@@ -51,10 +51,30 @@ static void test_config_bad_line_named(void)
   g_assert_nonnull(strstr(e->message, "line 1"));
 }
 
+/* kith config prints the lists as they are, and no defaults profile that
+ * governs nobody (#20). */
+static void test_config_describe_lists(void)
+{
+  g_autoptr(GError) e = NULL;
+  g_autoptr(kith_config) c =
+      load("[profile All]\nusers = *\n[filters]\nexclude_local_parts = NoReply*, *-bounces\n"
+           "personal_domains = gmail.com, web.de\n",
+           &e);
+  g_assert_no_error(e);
+  g_autofree char *text = kith_config_describe(c);
+  g_assert_nonnull(strstr(text, "exclude_local_parts = noreply*, *-bounces\n"));
+  g_assert_nonnull(strstr(text, "personal_domains = gmail.com, web.de\n"));
+  g_assert_null(strstr(text, "(defaults)"));
+  g_autoptr(kith_config) d = load("[org]\ninternal_domains = corp.example\n", &e);
+  g_autofree char *text2 = kith_config_describe(d);
+  g_assert_nonnull(strstr(text2, "[profile (defaults)]"));
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/config/trailing_comments", test_config_trailing_comments);
   g_test_add_func("/config/bad_line_named", test_config_bad_line_named);
+  g_test_add_func("/config/describe_lists", test_config_describe_lists);
   return g_test_run();
 }
