@@ -7,7 +7,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= 2
 CMAKE_ARGS ?=
 
-.PHONY: all deps build demo check asan bench clean
+.PHONY: all deps build demo check asan bench clean install
 
 all: build
 
@@ -29,6 +29,11 @@ asan: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKITH_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
 	@cmake --build build-asan -j$(JOBS)
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest -L 'unit|e2e|salesforce' --output-on-failure -j$(JOBS)
+
+# /usr/local/bin/kith, its systemd unit and docs (PREFIX=/usr/local; docs/operations.md).
+PREFIX ?= /usr/local
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD) build-asan
