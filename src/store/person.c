@@ -6,16 +6,13 @@
 #include <string.h>
 
 /* Steps ST: TRUE with a row, FALSE at the end (*ERROR unset) or on an error
- * (*ERROR set, the statement reset). */
+ * (*ERROR set); the statement is reset unless it stopped at a row. */
 static gboolean row(kith_store *s, sqlite3_stmt *st, GError **error)
 {
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW)
-    return TRUE;
-  if (rc != SQLITE_DONE)
-    kith_store_fail(s, error, "read");
-  sqlite3_reset(st);
-  return FALSE;
+  kith_lookup_answer r = kith_store_step_row(s, st, error);
+  if (r == KITH_LOOKUP_NONE)
+    sqlite3_reset(st);
+  return r == KITH_LOOKUP_FOUND;
 }
 
 static char *col_or_null(sqlite3_stmt *st, int col)
