@@ -34,23 +34,6 @@ static void check_value(const kith_imap_value *v, const char *start, const char 
     seen += (guchar)v->data[i];
 }
 
-/* imap.c body_item_section(): "BODY[1.MIME]" or "BODY[1]<0>" -> "1.MIME", "1". */
-static gboolean body_item_section(const kith_imap_value *name, char *out, gsize size)
-{
-  if (!name || name->kind != KITH_IMAP_ATOM || name->len < 6 ||
-      g_ascii_strncasecmp(name->data, "BODY[", 5) != 0)
-    return FALSE;
-  const char *close = memchr(name->data, ']', name->len);
-  if (!close)
-    return FALSE;
-  gsize n = (gsize)(close - (name->data + 5));
-  if (n + 1 > size)
-    return FALSE;
-  memcpy(out, name->data + 5, n);
-  out[n] = '\0';
-  return TRUE;
-}
-
 static GBytes *string_bytes(const kith_imap_value *v)
 {
   if (!v || v->kind != KITH_IMAP_STRING)
@@ -97,7 +80,7 @@ static void read_fetch(const kith_imap_value *resp, message *m, GArray *uids)
         __builtin_trap();
       if (m->boundary && (strchr(m->boundary, '\r') || strchr(m->boundary, '\n')))
         __builtin_trap();
-    } else if (body_item_section(name, sec, sizeof sec)) {
+    } else if (kith_imap_body_section(name, sec, sizeof sec)) {
       GBytes **slot = strcmp(sec, "HEADER") == 0                   ? &m->header
                       : g_str_has_suffix(sec, ".MIME")             ? &m->mime
                       : m->section && strcmp(sec, m->section) == 0 ? &m->body

@@ -173,23 +173,6 @@ static GBytes *copy_value(const kith_imap_value *v)
   return g_bytes_new(v->data, v->len);
 }
 
-/* "BODY[1.MIME]" or "BODY[1]<0>" -> its section "1.MIME", "1" (into OUT). */
-static gboolean body_item_section(const kith_imap_value *name, char *out, gsize size)
-{
-  if (!name || name->kind != KITH_IMAP_ATOM || name->len < 6 ||
-      g_ascii_strncasecmp(name->data, "BODY[", 5) != 0)
-    return FALSE;
-  const char *close = memchr(name->data, ']', name->len);
-  if (!close)
-    return FALSE;
-  gsize n = (gsize)(close - (name->data + 5));
-  if (n + 1 > size)
-    return FALSE;
-  memcpy(out, name->data + 5, n);
-  out[n] = '\0';
-  return TRUE;
-}
-
 static gboolean on_fetch(char *data, gsize len, gpointer user_data)
 {
   reader *r = user_data;
@@ -220,7 +203,7 @@ static gboolean on_fetch(char *data, gsize len, gpointer user_data)
       g_free(m->boundary);
       m->section = kith_imap_text_section(val, &m->boundary);
       m->have_structure = TRUE;
-    } else if (body_item_section(name, sec, sizeof sec)) {
+    } else if (kith_imap_body_section(name, sec, sizeof sec)) {
       GBytes **slot = strcmp(sec, "HEADER") == 0                          ? &m->header
                       : g_str_has_suffix(sec, ".MIME")                    ? &m->mime
                       : m->section && strcmp(sec, m->section) == 0        ? &m->body

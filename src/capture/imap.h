@@ -90,5 +90,10 @@ GByteArray *kith_imap_assemble(GBytes *header, const char *section, const char *
 char *kith_imap_mailbox_arg(const char *folder);
 /* Sorted UIDS as a compact UID set: "1:5,7,9:10". */
 char *kith_imap_uid_set(const guint32 *uids, guint n);
+
+/* The section a FETCH item NAME names: "BODY[1.MIME]" or "BODY[1]<0>" gives
+ * "1.MIME" or "1", written into OUT (SIZE bytes). FALSE when NAME is no
+ * BODY[...] item or the section does not fit. */
+gboolean kith_imap_body_section(const kith_imap_value *name, char *out, gsize size);
 /* UNIX seconds as an IMAP SEARCH date: "3-Mar-2026". */
 char *kith_imap_search_date(gint64 t);

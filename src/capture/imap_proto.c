@@ -410,3 +410,19 @@ char *kith_imap_search_date(gint64 t)
   return g_strdup_printf("%d-%s-%d", g_date_time_get_day_of_month(d),
                          months[g_date_time_get_month(d) - 1], g_date_time_get_year(d));
 }
+
+gboolean kith_imap_body_section(const kith_imap_value *name, char *out, gsize size)
+{
+  if (!name || name->kind != KITH_IMAP_ATOM || name->len < 6 ||
+      g_ascii_strncasecmp(name->data, "BODY[", 5) != 0)
+    return FALSE;
+  const char *close = memchr(name->data, ']', name->len);
+  if (!close)
+    return FALSE;
+  gsize n = (gsize)(close - (name->data + 5));
+  if (n + 1 > size)
+    return FALSE;
+  memcpy(out, name->data + 5, n);
+  out[n] = '\0';
+  return TRUE;
+}
