@@ -225,10 +225,10 @@ int kith_cmd_explain(kith_cmd *cmd)
   guint seen = 0;
   gint64 bounced_at = 0;
   g_autofree char *bounce_id = NULL;
-  kith_bounce_state bounce = kith_state_bounced(store, email, &bounced_at, &bounce_id, &error);
-  if (bounce == KITH_BOUNCE_ERROR)
+  kith_lookup_answer bounce = kith_state_bounced(store, email, &bounced_at, &bounce_id, &error);
+  if (bounce == KITH_LOOKUP_ERROR)
     return kith_cmd_fail(error);
-  if (bounce == KITH_BOUNCE_FOUND) {
+  if (bounce == KITH_LOOKUP_FOUND) {
     g_autofree char *when = kith_time_format(bounced_at);
     printf("  bounced: at %s (activity %s); mail it sends later ends it (R45)\n", when, bounce_id);
     seen++;

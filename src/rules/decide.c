@@ -728,8 +728,8 @@ static gboolean address_moved(kith_decider *d, const kith_account_person *c, gin
     return FALSE;
   if (!c->created_by_kith && !(d->config->enrich_enabled && d->config->enrich_email_on_bounce))
     return FALSE;
-  kith_bounce_state b = kith_state_bounced(d->store, c->email, when, NULL, error);
-  if (b != KITH_BOUNCE_FOUND)
+  kith_lookup_answer b = kith_state_bounced(d->store, c->email, when, NULL, error);
+  if (b != KITH_LOOKUP_FOUND)
     return FALSE;
   gint64 seen = 0;
   GError *local = NULL;

@@ -58,10 +58,10 @@ gboolean kith_state_bounce_note(kith_store *s, const kith_activity *a, GError **
   return TRUE;
 }
 
-kith_bounce_state kith_state_bounced(kith_store *s, const char *email, gint64 *time_out,
+kith_lookup_answer kith_state_bounced(kith_store *s, const char *email, gint64 *time_out,
                                      char **activity_id_out, GError **error)
 {
-  g_return_val_if_fail(email != NULL, KITH_BOUNCE_ERROR);
+  g_return_val_if_fail(email != NULL, KITH_LOOKUP_ERROR);
   if (time_out)
     *time_out = 0;
   if (activity_id_out)
@@ -77,21 +77,21 @@ kith_bounce_state kith_state_bounced(kith_store *s, const char *email, gint64 *t
       " AND (a.reason IS NULL OR a.reason <> 'automatic'))",
       error);
   if (!st)
-    return KITH_BOUNCE_ERROR;
+    return KITH_LOOKUP_ERROR;
   sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, kith_part_role_name(KITH_PART_FROM), -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, kith_activity_kind_name(KITH_ACTIVITY_EMAIL), -1, SQLITE_STATIC);
   int rc = sqlite3_step(st);
-  kith_bounce_state state = KITH_BOUNCE_NONE;
+  kith_lookup_answer state = KITH_LOOKUP_NONE;
   if (rc == SQLITE_ROW) {
-    state = KITH_BOUNCE_FOUND;
+    state = KITH_LOOKUP_FOUND;
     if (time_out)
       *time_out = sqlite3_column_int64(st, 0);
     if (activity_id_out)
       *activity_id_out = g_strdup(kith_store_col(st, 1));
   } else if (rc != SQLITE_DONE) {
     kith_store_fail(s, error, "bounce look-up");
-    state = KITH_BOUNCE_ERROR;
+    state = KITH_LOOKUP_ERROR;
   }
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);

@@ -4,14 +4,6 @@
 #include "core/activity.h"
 #include "store/store.h"
 
-/* The answer of kith_state_bounced. A failed look-up is its own answer,
- * never "not bounced": R44 would act on the wrong one. */
-typedef enum {
-  KITH_BOUNCE_ERROR = -1, /* the store could not tell; the GError says why */
-  KITH_BOUNCE_NONE = 0,   /* never bounced, or it has sent genuine mail since */
-  KITH_BOUNCE_FOUND = 1,
-} kith_bounce_state;
-
 /* Records that delivery to EMAIL (normalised) failed at TIME, as the
  * notification ACTIVITY_ID said; an address keeps only its latest bounce
  * (the later time, at the same time the greater activity Id, so the order
@@ -29,11 +21,12 @@ gboolean kith_state_bounce_clear_if_older(kith_store *store, const char *email, 
  * not automatic. Unauthenticated mail (R12) tells nothing, either way. */
 gboolean kith_state_bounce_note(kith_store *store, const kith_activity *a, GError **error);
 
-/* R45: whether EMAIL (normalised) is bounced: it has a bounce, and no
+/* R45: whether EMAIL (normalised) is bounced (found, none, or an error:
+ * never read as none, or R44 would act on the wrong answer): it has a bounce, and no
  * stored email from it is later and neither automatic (R10) nor
  * unauthenticated (R12). Mail ingested before the notification counts too,
  * so the order of ingestion does not matter. When found, *TIME_OUT and
  * *ACTIVITY_ID_OUT (each may be NULL; the Id newly allocated) say when and
  * which notification. This is what R44 asks. */
-kith_bounce_state kith_state_bounced(kith_store *store, const char *email, gint64 *time_out,
+kith_lookup_answer kith_state_bounced(kith_store *store, const char *email, gint64 *time_out,
                                      char **activity_id_out, GError **error);

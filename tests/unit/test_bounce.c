@@ -360,10 +360,10 @@ static gint64 bounced_at(kith_store *s, const char *email, char **activity)
 {
   g_autoptr(GError) e = NULL;
   gint64 t = 0;
-  kith_bounce_state b = kith_state_bounced(s, email, &t, activity, &e);
+  kith_lookup_answer b = kith_state_bounced(s, email, &t, activity, &e);
   g_assert_no_error(e);
-  g_assert_cmpint(b, !=, KITH_BOUNCE_ERROR);
-  return b == KITH_BOUNCE_FOUND ? t : -1;
+  g_assert_cmpint(b, !=, KITH_LOOKUP_ERROR);
+  return b == KITH_LOOKUP_FOUND ? t : -1;
 }
 
 static void test_bounce_r45_store_keeps_latest(void)
@@ -458,7 +458,7 @@ static void test_bounce_r45_lookup_error_is_no_answer(void)
   g_assert_true(kith_store_exec(s, "DROP TABLE bounce", &e));
   gint64 t = 42;
   g_autofree char *id = NULL;
-  g_assert_cmpint(kith_state_bounced(s, "jane@acme.com", &t, &id, &e), ==, KITH_BOUNCE_ERROR);
+  g_assert_cmpint(kith_state_bounced(s, "jane@acme.com", &t, &id, &e), ==, KITH_LOOKUP_ERROR);
   g_assert_nonnull(e);
   g_assert_null(id);
   g_clear_error(&e);
