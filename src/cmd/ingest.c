@@ -121,8 +121,9 @@ int kith_cmd_ingest(kith_cmd *cmd)
   kith_ingest_result_clear(&r);
   if (!ok)
     return kith_cmd_fail(error);
-  if (!source && r.capture.files == 0 && r.capture.errors == 0) {
-    /* A folder of files kith does not know read as success once: say so. */
+  if (!source && r.capture.files == 0 && r.capture.errors == 0 && r.capture.ignored > 0) {
+    /* A folder of files kith does not know read as success once: say so.
+     * (An empty folder is no error: there was nothing to read.) */
     kith_cmd_error("%s: nothing read: no email, mbox, Maildir, .ics or .jsonl file among %u "
                    "file%s",
                    cmd->name, r.capture.ignored, r.capture.ignored == 1 ? "" : "s");
