@@ -10,3 +10,12 @@ finish() {
   [ "$fails" = 0 ]
   exit $?
 }
+# e2e_start KITH_PATH: KITH the binary's absolute path, T a fresh folder
+# (removed at exit) made the working folder, KITH_DB and KITH_CONFIG unset.
+e2e_start() {
+  KITH=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+  T=$(mktemp -d)
+  trap 'rm -rf "$T"' EXIT
+  cd "$T" || exit 1
+  unset KITH_DB KITH_CONFIG
+}

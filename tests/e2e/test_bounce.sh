@@ -7,11 +7,7 @@
 #   bash tests/e2e/test_bounce.sh /path/to/kith
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
-KITH=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-unset KITH_DB KITH_CONFIG
+e2e_start "$1"
 export KITH_DB=$T/kith.db KITH_CONFIG=$T/kith.conf
 
 cat > kith.conf <<'CONF'

@@ -6,11 +6,7 @@
 #   bash tests/e2e/test_crm_files.sh /path/to/kith
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
-KITH=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-unset KITH_DB KITH_CONFIG
+e2e_start "$1"
 export KITH_DB=$T/kith.db
 "$KITH" init >init.out 2>init.err
 grep -q '^init: store ready at ' init.out && [ ! -s init.err ] && ok "init says so on stdout" ||

@@ -4,11 +4,7 @@
 # and no terminal escape or control character reaches any output.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
-KITH=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-unset KITH_DB KITH_CONFIG
+e2e_start "$1"
 export LC_ALL=C # the byte checks below look at bytes, not characters
 TAB=$'\t'
 

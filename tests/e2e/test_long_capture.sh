@@ -8,11 +8,7 @@
 #   bash tests/e2e/test_long_capture.sh /path/to/kith
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
-KITH=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-unset KITH_DB KITH_CONFIG
+e2e_start "$1"
 if ! command -v python3 >/dev/null 2>&1 || ! command -v sqlite3 >/dev/null 2>&1; then
   echo "skip: python3 and sqlite3 are needed"
   echo "0 passed, 0 failed"
