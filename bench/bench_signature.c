@@ -72,7 +72,7 @@ static double run(const char *path, gboolean extract, counts *c, double *cpu)
 {
   *c = (counts){.extract = extract, .internal = internal};
   const char *paths[] = {path, NULL};
-  kith_capture_sink sink = {on_activity, NULL, c, NULL, NULL, prepare};
+  kith_capture_sink sink = {.on_activity = on_activity, .user_data = c, .prepare = prepare};
   kith_capture_stats st = {0};
   double cpu0 = process_cpu();
   gint64 t0 = g_get_monotonic_time();

@@ -27,7 +27,7 @@ static void on_error(const char *where, const char *why, gpointer user_data)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   guint n = 0;
-  kith_capture_sink sink = {on_activity, on_error, &n, NULL, NULL};
+  kith_capture_sink sink = {.on_activity = on_activity, .on_error = on_error, .user_data = &n};
   kith_ical_read_buffer((const char *)data, size, "fuzz.ics", &sink);
   return 0;
 }

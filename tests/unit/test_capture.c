@@ -1355,7 +1355,7 @@ static void test_capture_pool_frees_as_it_goes(void)
   GByteArray *block = g_byte_array_new();
   g_byte_array_append(block, (const guint8 *)text->str, text->len);
   guint seen = 0, most = 0;
-  kith_capture_sink sink = {count_activity, ignore_error, &seen};
+  kith_capture_sink sink = {.on_activity = count_activity, .on_error = ignore_error, .user_data = &seen};
   g_setenv("KITH_CAPTURE_THREADS", "2", TRUE);
   kith_pool *pool = kith_pool_new(&sink);
   for (guint i = 0; i < n; i++) {
