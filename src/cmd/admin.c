@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 
 #include "core/address.h"
+#include "pipeline/record.h"
 #include "rules/maintain.h"
 #include "store/lookup.h"
 #include "store/privacy.h"
@@ -33,7 +34,7 @@ int kith_cmd_dedup(kith_cmd *cmd)
   if (!kith_cmd_open(cmd, dry_run ? KITH_STORE_READ : KITH_STORE_WRITE, &config, &store, &status))
     return status;
   kith_decider d;
-  kith_decider_init(&d, store, config);
+  kith_record_decider_init(&d, store, config);
   kith_dedup_stats st = {0};
   g_autoptr(GError) error = NULL;
   gboolean ok = (dry_run || kith_store_begin(store, &error)) &&
@@ -71,7 +72,7 @@ int kith_cmd_remove(kith_cmd *cmd)
   if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
     return status;
   kith_decider d;
-  kith_decider_init(&d, store, config);
+  kith_record_decider_init(&d, store, config);
   g_autoptr(GError) error = NULL;
   g_autofree char *email = NULL;
   gboolean ok = kith_store_begin(store, &error) &&
@@ -149,15 +150,19 @@ int kith_cmd_purge(kith_cmd *cmd)
 
 /* What kith.conf names that the store's CRM does not have: warnings, one
  * line each, as `kith: FILE: [GROUP] KEY: warning: WHY`. */
-static void check_against_store(const kith_config *config, kith_store *store)
+static gboolean check_against_store(const kith_config *config, kith_store *store, GError **error)
 {
   const char *where = config->path ? config->path : "kith.conf";
-  gboolean active = FALSE, exists = FALSE;
+  gboolean active = FALSE;
   if (*config->integration_user) {
-    active = kith_lookup_user_active(store, config->integration_user, &exists);
-    if (!exists || !active)
+    kith_lookup_answer exists =
+        kith_lookup_user_active(store, config->integration_user, &active, error);
+    if (exists == KITH_LOOKUP_ERROR)
+      return FALSE;
+    if (exists == KITH_LOOKUP_NONE || !active)
       kith_cmd_error("%s: [org] integration_user: warning: %s is %s", where,
-                     config->integration_user, exists ? "an inactive User" : "no User");
+                     config->integration_user,
+                     exists == KITH_LOOKUP_FOUND ? "an inactive User" : "no User");
   }
   guint stars = 0;
   for (guint i = 0; i < config->profiles->len; i++) {
@@ -166,9 +171,12 @@ static void check_against_store(const kith_config *config, kith_store *store)
       kith_cmd_error("%s: [profile %s] users: warning: a second 'users = *' profile is never used",
                      where, p->name);
     for (char **u = p->users; *u; u++) {
-      g_autofree char *id = kith_lookup_user_by_email(store, *u, NULL);
+      g_autofree char *id = NULL, *target = NULL;
       const char *alias_of = g_hash_table_lookup(config->aliases, *u);
-      g_autofree char *target = alias_of ? kith_lookup_user_by_email(store, alias_of, NULL) : NULL;
+      if (kith_lookup_user_by_email(store, *u, &id, NULL, error) == KITH_LOOKUP_ERROR ||
+          (alias_of && kith_lookup_user_by_email(store, alias_of, &target, NULL, error) ==
+                           KITH_LOOKUP_ERROR))
+        return FALSE;
       if (!id && !target)
         kith_cmd_error("%s: [profile %s] users: warning: %s is no User's Email", where, p->name,
                        *u);
@@ -178,11 +186,15 @@ static void check_against_store(const kith_config *config, kith_store *store)
   gpointer alias, user;
   g_hash_table_iter_init(&it, config->aliases);
   while (g_hash_table_iter_next(&it, &alias, &user)) {
-    g_autofree char *id = kith_lookup_user_by_email(store, user, NULL);
-    if (!id)
+    g_autofree char *id = NULL;
+    kith_lookup_answer found = kith_lookup_user_by_email(store, user, &id, NULL, error);
+    if (found == KITH_LOOKUP_ERROR)
+      return FALSE;
+    if (found == KITH_LOOKUP_NONE)
       kith_cmd_error("%s: [aliases] %s: warning: %s is no User's Email, so the alias is ignored (R2)",
                      where, (char *)alias, (char *)user);
   }
+  return TRUE;
 }
 
 int kith_cmd_config(kith_cmd *cmd)
@@ -197,8 +209,9 @@ int kith_cmd_config(kith_cmd *cmd)
     return status;
   if (g_file_test(cmd->db_path, G_FILE_TEST_IS_REGULAR)) {
     g_autoptr(kith_store) store = kith_store_open(cmd->db_path, KITH_STORE_READ, NULL);
-    if (store)
-      check_against_store(config, store);
+    g_autoptr(GError) error = NULL;
+    if (store && !check_against_store(config, store, &error))
+      kith_cmd_error("%s", error->message); /* the Users could not be read: no check */
   }
   g_autofree char *text = kith_config_describe(config);
   fputs(text, stdout);

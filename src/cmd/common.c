@@ -80,9 +80,11 @@ void kith_cmd_check_org(kith_store *store, const kith_config *config)
   const char *where = config->path ? config->path : "kith.conf";
   if (!config->integration_user || !*config->integration_user)
     return; /* then a contact whose user is inactive gets no OwnerId */
-  gboolean exists = FALSE;
-  kith_lookup_user_active(store, config->integration_user, &exists);
-  if (!exists)
+  g_autoptr(GError) error = NULL;
+  kith_lookup_answer exists = kith_lookup_user_active(store, config->integration_user, NULL, &error);
+  if (exists == KITH_LOOKUP_ERROR)
+    kith_cmd_error("%s", error->message);
+  else if (exists == KITH_LOOKUP_NONE)
     kith_cmd_error("%s: [org] integration_user: %s is not a User in the store (import User.csv)",
                    where, config->integration_user);
 }

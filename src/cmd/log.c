@@ -155,15 +155,23 @@ int kith_cmd_report(kith_cmd *cmd)
 
 /* ---- explain ------------------------------------------------------------------ */
 
+typedef struct {
+  kith_store *store;
+  GError *error; /* an account's name could not be read */
+} explain_ctx;
+
 static gboolean explain_person(const char *type, const char *id, const char *account_id,
                                gboolean by_kith, gpointer user_data)
 {
+  explain_ctx *x = user_data;
   if (strcmp(type, "Lead") == 0) {
     printf("  in the CRM: lead %s\n", id);
     return TRUE;
   }
   /* Names beside Ids: an administrator knows accounts by name. */
-  g_autofree char *account = kith_lookup_record_name(user_data, "Account", account_id);
+  g_autofree char *account = kith_lookup_record_name(x->store, "Account", account_id, &x->error);
+  if (!account)
+    return FALSE;
   printf("  in the CRM: contact %s on account %s%s%s%s%s\n", id, *account ? account : "",
          *account ? " (" : "", account_id, *account ? ")" : "", by_kith ? ", created by kith" : "");
   return TRUE;
@@ -217,9 +225,17 @@ int kith_cmd_explain(kith_cmd *cmd)
   if (!store)
     return status;
   printf("%s\n", email);
-  if (!kith_crm_people_with(store, email, explain_person, store, &error))
+  explain_ctx people = {store, NULL};
+  if (!kith_crm_people_with(store, email, explain_person, &people, &error))
     return kith_cmd_fail(error);
-  if (kith_state_is_suppressed(store, email))
+  if (people.error) {
+    g_propagate_error(&error, people.error);
+    return kith_cmd_fail(error);
+  }
+  kith_lookup_answer suppressed = kith_state_is_suppressed(store, email, &error);
+  if (suppressed == KITH_LOOKUP_ERROR)
+    return kith_cmd_fail(error);
+  if (suppressed == KITH_LOOKUP_FOUND)
     printf("  suppressed: removed by an administrator, never created again (R50); "
            "'kith unsuppress %s' lifts it\n", email);
   guint seen = 0;
@@ -242,7 +258,11 @@ int kith_cmd_explain(kith_cmd *cmd)
   for (int f = 0; f < KITH_FIELD_COUNT; f++) {
     g_autofree char *value = NULL, *activity = NULL;
     gint64 time = 0;
-    if (!kith_state_observation_full(store, email, kith_field_name(f), &value, &time, &activity))
+    kith_lookup_answer found = kith_state_observation_full(store, email, kith_field_name(f), &value,
+                                                           &time, &activity, &error);
+    if (found == KITH_LOOKUP_ERROR)
+      return kith_cmd_fail(error);
+    if (found == KITH_LOOKUP_NONE)
       continue;
     g_autofree char *when = kith_time_format(time);
     printf("  %s: %s (from %s, %s)\n", kith_field_name(f), value, activity, when);

@@ -7,9 +7,8 @@
 #include "extract/quoted.h"
 #include "extract/signature.h"
 #include "extract/title.h"
-#include "rules/decide.h"
+#include "pipeline/record.h"
 #include "store/bounce.h"
-#include "store/outbox.h"
 #include "store/privacy.h"
 #include "store/schema.h"
 #include "store/state.h"
@@ -26,6 +25,7 @@ typedef struct {
   const kith_title_rules *titles;
   kith_ingest_result *result;
   GError *error; /* a store failure: stops the capture */
+  GError *cursor_error; /* a live source's cursor could not be read: stops it too */
   guint in_batch;
   const kith_ingest_report *report; /* may be NULL */
   gint64 started;
@@ -262,8 +262,13 @@ static gboolean observe_quoted(ingest_ctx *c, const kith_activity *a, const prep
 {
   for (guint k = 0; pr->quoted && k < pr->quoted->len; k++) {
     const kith_quoted_name *q = g_ptr_array_index(pr->quoted, k);
-    if (q->participant >= 0 ||
-        kith_rules_participant_skip(&c->decider, q->email, KITH_CUTYPE_PERSON, NULL))
+    const char *skip = NULL;
+    if (q->participant >= 0)
+      continue;
+    if (!kith_rules_participant_skip(&c->decider, q->email, KITH_CUTYPE_PERSON, &skip, NULL,
+                                     &c->error))
+      return FALSE;
+    if (skip)
       continue;
     if (!observe(c, q->email, KITH_FIELD_FIRST_NAME, q->first_name, a->time, a->id) ||
         !observe(c, q->email, KITH_FIELD_LAST_NAME, q->last_name, a->time, a->id))
@@ -286,6 +291,8 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
 {
   ingest_ctx *c = user_data;
   kith_decider *d = &c->decider;
+  if (c->cursor_error)
+    return FALSE;
   if (a->warning) {
     g_autofree char *why = g_strdup_printf("warning: %s", a->warning);
     report_error(c, a->origin ? a->origin : a->id, why);
@@ -303,7 +310,9 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
    * User's: learned before R10 asks whether the activity has users. */
   if (!kith_rules_learn_aliases(d, a, pr->firsts, pr->lasts, &c->error))
     return FALSE;
-  const char *skip = kith_rules_activity_skip(d, a);
+  const char *skip = NULL;
+  if (!kith_rules_activity_skip(d, a, &skip, &c->error))
+    return FALSE;
   if (skip && strcmp(skip, "subject_filtered") == 0) {
     /* The administrator asked kith to stay out of these: keep no subject. */
     g_free(a->subject);
@@ -347,7 +356,10 @@ static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *ski
   } else if (!a->unauthenticated) { /* R12: forged mail is no observation */
     for (guint i = 0; i < n; i++) {
       const kith_participant *p = g_ptr_array_index(a->participants, i);
-      if (kith_rules_participant_skip(d, p->email, p->cutype, NULL))
+      const char *why = NULL;
+      if (!kith_rules_participant_skip(d, p->email, p->cutype, &why, NULL, &c->error))
+        return FALSE;
+      if (why)
         continue;
       if (!observe_participant(c, a, pr, i))
         return FALSE;
@@ -376,7 +388,10 @@ static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *ski
 static gboolean want_file(const char *path, gint64 size, gint64 mtime, gpointer user_data)
 {
   ingest_ctx *c = user_data;
-  return !kith_state_file_seen(c->store, path, size, mtime);
+  if (c->error)
+    return FALSE; /* the capture is stopping */
+  /* A failed look-up reads nothing and stops the capture with its error. */
+  return kith_state_file_seen(c->store, path, size, mtime, &c->error) == KITH_LOOKUP_NONE;
 }
 
 static gboolean file_read(const char *path, gint64 size, gint64 mtime, gpointer user_data)
@@ -385,28 +400,44 @@ static gboolean file_read(const char *path, gint64 size, gint64 mtime, gpointer 
   return c->error || kith_state_file_read(c->store, path, size, mtime, &c->error);
 }
 
-/* A live source's cursor, kept in the store under the source's name. */
+/* A live source's cursor, kept in the store under the source's name. A
+ * cursor that cannot be read is no "none": read as one, the source would
+ * start again from the top. Its error stops the capture: nothing more is
+ * taken or kept. */
 typedef struct {
   kith_store *store;
   const char *source;
+  ingest_ctx *c;
 } source_cursor;
 
 static char *cursor_get(const char *key, gpointer user_data)
 {
-  const source_cursor *sc = user_data;
-  return kith_state_source_get(sc->store, sc->source, key);
+  source_cursor *sc = user_data;
+  char *value = NULL;
+  if (!sc->c->cursor_error)
+    kith_state_source_get(sc->store, sc->source, key, &value, &sc->c->cursor_error);
+  return value;
+}
+
+static gboolean cursor_failed(const source_cursor *sc, GError **error)
+{
+  if (!sc->c->cursor_error)
+    return FALSE;
+  g_propagate_error(error, g_error_copy(sc->c->cursor_error));
+  return TRUE;
 }
 
 static gboolean cursor_set(const char *key, const char *value, gpointer user_data, GError **error)
 {
   const source_cursor *sc = user_data;
-  return kith_state_source_set(sc->store, sc->source, key, value, error);
+  return !cursor_failed(sc, error) &&
+         kith_state_source_set(sc->store, sc->source, key, value, error);
 }
 
 static gboolean cursor_clear(const char *prefix, gpointer user_data, GError **error)
 {
   const source_cursor *sc = user_data;
-  return kith_state_source_clear(sc->store, sc->source, prefix, error);
+  return !cursor_failed(sc, error) && kith_state_source_clear(sc->store, sc->source, prefix, error);
 }
 
 static void on_error(const char *where, const char *why, gpointer user_data)
@@ -477,7 +508,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   ingest_ctx c = {.store = store, .result = result, .report = report,
                   .started = g_get_monotonic_time(),
                   .obs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, person_obs_free)};
-  kith_decider_init(&c.decider, store, config);
+  kith_record_decider_init(&c.decider, store, config);
   c.activities_before = kith_state_activities_stored(store);
   kith_title_rules *custom = NULL;
   if (config->title_rules && *config->title_rules) {
@@ -500,9 +531,14 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
       sink.file_read = file_read;
     }
     if (source) {
-      source_cursor sc = {store, source->name};
+      source_cursor sc = {store, source->name, &c};
       kith_source_cursor cursor = {cursor_get, cursor_set, cursor_clear, &sc};
       ok = kith_source_capture(&cursor, source, &sink, &result->capture, &c.error);
+      if (c.cursor_error) {
+        g_clear_error(&c.error);
+        g_propagate_error(&c.error, g_steal_pointer(&c.cursor_error));
+        ok = FALSE;
+      }
     } else {
       kith_capture_paths(paths, &sink, &result->capture);
     }

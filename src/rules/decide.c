@@ -1,20 +1,21 @@
 /* decide.c - who is who and what is skipped (R2, R10, R11), contact creation
- * (R20-R27), and the glue that applies decisions. */
+ * (R20-R27), and handing the decisions on to be stored. */
 #include "rules/decide.h"
 
 #include "store/lookup.h"
-#include "store/outbox.h"
-#include "store/bounce.h"
 #include "store/person.h"
 #include "util/text.h"
 #include "util/timeutil.h"
 
 #include <string.h>
 
-void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *config)
+void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *config,
+                       kith_decision_fn record, gpointer record_data)
 {
   d->store = store;
   d->config = config;
+  d->record = record;
+  d->record_data = record_data;
   d->counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   d->users = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   d->people = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -43,14 +44,16 @@ void kith_decider_clear(kith_decider *d)
 #define DOMAIN_CACHE_MAX 16384
 
 /* R3 for DOMAIN, looked up once a decider: a mailbox names the same
- * domains again and again. A new reference. */
-static GPtrArray *matching_accounts(kith_decider *d, const char *domain)
+ * domains again and again. A new reference, or NULL with ERROR. */
+static GPtrArray *matching_accounts(kith_decider *d, const char *domain, GError **error)
 {
   GPtrArray *m = g_hash_table_lookup(d->domains, domain);
   if (!m) {
+    m = kith_lookup_matching_accounts(d->store, domain, error);
+    if (!m)
+      return NULL;
     if (g_hash_table_size(d->domains) >= DOMAIN_CACHE_MAX)
       g_hash_table_remove_all(d->domains);
-    m = kith_lookup_matching_accounts(d->store, domain);
     g_hash_table_insert(d->domains, g_strdup(domain), m);
   }
   return g_ptr_array_ref(m);
@@ -61,38 +64,52 @@ static GPtrArray *matching_accounts(kith_decider *d, const char *domain)
  * the User's own Email after that. */
 #define USER_CACHE_MAX 16384
 
-static const char *user_entry(kith_decider *d, const char *email);
-static void queued_account_name(kith_decider *d, const char *email, const char *account_id,
-                                const char *id);
-static char *alias_user(kith_decider *d, const char *email, gboolean *active, char **own);
+static gboolean user_entry(kith_decider *d, const char *email, const char **entry,
+                           GError **error);
+static gboolean queued_account_name(kith_decider *d, const char *email, const char *account_id,
+                                    const char *id, GError **error);
+static kith_lookup_answer alias_user(kith_decider *d, const char *email, char **id,
+                                     gboolean *active, char **own, GError **error);
 
-static char *user_by_email(kith_decider *d, const char *email, gboolean *active)
+/* The User EMAIL is (its own address or an alias): *ID (newly allocated)
+ * and *ACTIVE (may be NULL) when found. */
+static kith_lookup_answer user_by_email(kith_decider *d, const char *email, char **id,
+                                        gboolean *active, GError **error)
 {
-  const char *hit = user_entry(d, email);
+  *id = NULL;
+  const char *hit = NULL;
+  if (!user_entry(d, email, &hit, error))
+    return KITH_LOOKUP_ERROR;
   if (!*hit)
-    return NULL;
+    return KITH_LOOKUP_NONE;
   if (active)
     *active = hit[0] == '1';
-  return g_strndup(hit + 1, strcspn(hit + 1, "\t"));
+  *id = g_strndup(hit + 1, strcspn(hit + 1, "\t"));
+  return KITH_LOOKUP_FOUND;
 }
 
-/* The address a User's profile is found by: its own Email, for an alias. */
-static const char *own_address(kith_decider *d, const char *email)
+/* The address a User's profile is found by, from its cache ENTRY: its own
+ * Email, for an alias. */
+static const char *own_address(const char *entry, const char *email)
 {
-  const char *tab = strchr(user_entry(d, email), '\t');
+  const char *tab = strchr(entry, '\t');
   return tab ? tab + 1 : email;
 }
 
-/* The cache entry of EMAIL, looked up in the store the first time. */
-static const char *user_entry(kith_decider *d, const char *email)
+/* The cache entry of EMAIL, looked up in the store the first time (*ENTRY
+ * borrowed from the cache). FALSE with ERROR, nothing cached, when the
+ * store fails. */
+static gboolean user_entry(kith_decider *d, const char *email, const char **entry, GError **error)
 {
   const char *hit = g_hash_table_lookup(d->users, email);
   if (!hit) {
     gboolean a = FALSE;
-    g_autofree char *id = kith_lookup_user_by_email(d->store, email, &a);
-    g_autofree char *own = NULL;
-    if (!id)
-      id = alias_user(d, email, &a, &own);
+    g_autofree char *id = NULL, *own = NULL;
+    kith_lookup_answer r = kith_lookup_user_by_email(d->store, email, &id, &a, error);
+    if (r == KITH_LOOKUP_NONE)
+      r = alias_user(d, email, &id, &a, &own, error);
+    if (r == KITH_LOOKUP_ERROR)
+      return FALSE;
     char *v = id ? g_strconcat(a ? "1" : "0", id, own ? "\t" : "", own, NULL) : g_strdup("");
     /* Bounded, so memory stays flat however many addresses a mailbox names. */
     if (g_hash_table_size(d->users) >= USER_CACHE_MAX)
@@ -100,32 +117,51 @@ static const char *user_entry(kith_decider *d, const char *email)
     g_hash_table_insert(d->users, g_strdup(email), v);
     hit = v;
   }
-  return hit;
+  *entry = hit;
+  return TRUE;
+}
+
+/* The answer of a look-up that says TRUE or FALSE with LOCAL set on an error. */
+static kith_lookup_answer answer(gboolean found, GError *local, GError **error)
+{
+  if (local) {
+    g_propagate_error(error, local);
+    return KITH_LOOKUP_ERROR;
+  }
+  return found ? KITH_LOOKUP_FOUND : KITH_LOOKUP_NONE;
 }
 
 /* R2: the User EMAIL is another address of: by [aliases] (an alias whose
  * target is no User's Email is ignored), or learned while learn_aliases is
- * on. Its Id, newly allocated, or NULL. */
-static char *alias_user(kith_decider *d, const char *email, gboolean *active, char **own)
+ * on. Found: *ID (newly allocated), *ACTIVE and *OWN, the User's Email. */
+static kith_lookup_answer alias_user(kith_decider *d, const char *email, char **id,
+                                     gboolean *active, char **own, GError **error)
 {
+  *id = NULL;
   const char *target = g_hash_table_lookup(d->config->aliases, email);
   if (target) {
-    char *id = kith_lookup_user_by_email(d->store, target, active);
-    if (id)
+    kith_lookup_answer r = kith_lookup_user_by_email(d->store, target, id, active, error);
+    if (r == KITH_LOOKUP_FOUND)
       *own = g_strdup(target);
-    return id;
+    return r;
   }
   const char *at = strrchr(email, '@');
   if (!d->config->learn_aliases || !at || !kith_config_is_internal_domain(d->config, at + 1))
-    return NULL;
-  g_autofree char *id = NULL;
-  if (!kith_person_learned_alias(d->store, email, &id, NULL))
-    return NULL;
-  gboolean exists = FALSE;
-  *active = kith_lookup_user_active(d->store, id, &exists);
-  if (!exists || !kith_person_user_email(d->store, id, own, NULL))
-    return NULL;
-  return g_steal_pointer(&id);
+    return KITH_LOOKUP_NONE;
+  g_autofree char *user = NULL;
+  GError *local = NULL;
+  gboolean learned = kith_person_learned_alias(d->store, email, &user, &local);
+  kith_lookup_answer r = answer(learned, local, error);
+  if (r != KITH_LOOKUP_FOUND)
+    return r;
+  r = kith_lookup_user_active(d->store, user, active, error);
+  if (r != KITH_LOOKUP_FOUND)
+    return r;
+  gboolean has_email = kith_person_user_email(d->store, user, own, &local);
+  r = answer(has_email, local, error);
+  if (r == KITH_LOOKUP_FOUND)
+    *id = g_steal_pointer(&user);
+  return r;
 }
 
 static char *name_key(const char *first, const char *last)
@@ -155,8 +191,12 @@ gboolean kith_rules_learn_aliases(kith_decider *d, const kith_activity *a, char 
     return TRUE;
   for (guint i = 0; i < a->participants->len; i++) {
     const kith_participant *p = g_ptr_array_index(a->participants, i);
-    if (!firsts[i] || !lasts[i] || !kith_config_is_internal_domain(d->config, p->domain) ||
-        *user_entry(d, p->email))
+    if (!firsts[i] || !lasts[i] || !kith_config_is_internal_domain(d->config, p->domain))
+      continue;
+    const char *entry = NULL;
+    if (!user_entry(d, p->email, &entry, error))
+      return FALSE;
+    if (*entry)
       continue;
     if (!d->user_names) {
       d->user_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -182,6 +222,8 @@ gboolean kith_rules_learn_aliases(kith_decider *d, const kith_activity *a, char 
 
 static void count(kith_decider *d, const char *action, const char *reason)
 {
+  if (!action)
+    return; /* only a flag's work (R39's field source) */
   char *key = reason && *reason && strcmp(action, "field_updated") != 0
                   ? g_strdup_printf("%s/%s", action, reason)
                   : g_strdup(action);
@@ -192,36 +234,19 @@ static void count(kith_decider *d, const char *action, const char *reason)
 gboolean kith_decider_emit(kith_decider *d, const kith_decision *x, GError **error)
 {
   count(d, x->action, x->reason);
-  const char *op = NULL;
-  if (strcmp(x->action, "contact_created") == 0)
-    op = "contact_create";
-  else if (strcmp(x->action, "ocr_created") == 0)
-    op = "role_create";
-  else if (strcmp(x->action, "field_updated") == 0)
-    op = "field_update";
-  if (op) {
-    kith_outbox_entry e = {
-        .op = (char *)op, .activity_id = (char *)x->activity_id, .email = (char *)x->email,
-        .object_id = (char *)x->object_id, .account_id = (char *)x->account_id,
-        .opportunity_id = (char *)x->opportunity_id, .contact_id = (char *)x->contact_id,
-        .owner_id = (char *)x->owner_id, .field = (char *)x->field, .value = (char *)x->value,
-        .old_value = (char *)x->old_value, .obs_time = x->obs_time, .rule = (char *)x->rule,
-        .detail = (char *)x->detail};
-    if (strcmp(op, "field_update") == 0)
-      return kith_outbox_set_field(d->store, &e, error);
-    if (!kith_outbox_add(d->store, &e, error))
-      return FALSE;
-    if (strcmp(op, "contact_create") == 0)
-      return kith_state_link(d->store, x->activity_id, x->email, "Contact", x->object_id, error);
-    return TRUE;
+  return d->record(x, NULL, d->record_data, error);
+}
+
+char *kith_decider_emit_new(kith_decider *d, const kith_decision *x, GError **error)
+{
+  g_return_val_if_fail(!x->object_id, NULL);
+  count(d, x->action, x->reason);
+  char *id = NULL;
+  if (!d->record(x, &id, d->record_data, error)) {
+    g_free(id);
+    return NULL;
   }
-  kith_log_entry entry = {x->activity_id, x->email, x->action, x->reason,
-                          x->object_id, x->rule, x->detail};
-  if (!kith_state_log(d->store, &entry, error))
-    return FALSE;
-  if (x->object_type && x->object_id && x->email)
-    return kith_state_link(d->store, x->activity_id, x->email, x->object_type, x->object_id, error);
-  return TRUE;
+  return id;
 }
 
 /* ---- R2, R10, R11 ------------------------------------------------------------ */
@@ -234,16 +259,19 @@ static void activity_user_free(gpointer p)
   g_free(u);
 }
 
-GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants)
+GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants, GError **error)
 {
-  GPtrArray *users = g_ptr_array_new_with_free_func(activity_user_free);
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func(activity_user_free);
   for (guint i = 0; i < participants->len; i++) {
     /* Both participant types start with the address. */
     const char *email = *(char **)g_ptr_array_index(participants, i);
-    gboolean active = FALSE;
-    char *id = user_by_email(d, email, &active);
-    if (!id)
+    const char *entry = NULL;
+    if (!user_entry(d, email, &entry, error))
+      return NULL;
+    if (!*entry)
       continue;
+    gboolean active = entry[0] == '1';
+    char *id = g_strndup(entry + 1, strcspn(entry + 1, "\t"));
     /* R2: a User named by two addresses is one user, at its first place. */
     gboolean seen = FALSE;
     for (guint u = 0; u < users->len && !seen; u++)
@@ -256,27 +284,35 @@ GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants)
     u->email = g_strdup(email);
     u->user_id = id;
     u->active = active;
-    u->profile = kith_config_profile_for(d->config, own_address(d, email));
+    u->profile = kith_config_profile_for(d->config, own_address(entry, email));
     g_ptr_array_add(users, u);
   }
-  return users;
+  return g_steal_pointer(&users);
 }
 
-const char *kith_rules_activity_skip(kith_decider *d, const kith_activity *a)
+gboolean kith_rules_activity_skip(kith_decider *d, const kith_activity *a, const char **reason,
+                                  GError **error)
 {
+  *reason = NULL;
   if (a->automatic)
-    return "automatic";
-  if (a->cancelled)
-    return "cancelled";
-  if (kith_config_subject_excluded(d->config, a->subject))
-    return "subject_filtered";
+    *reason = "automatic";
+  else if (a->cancelled)
+    *reason = "cancelled";
+  else if (kith_config_subject_excluded(d->config, a->subject))
+    *reason = "subject_filtered";
+  if (*reason)
+    return TRUE;
   /* Any User will do: asked of every activity captured, so no list is made. */
   for (guint i = 0; i < a->participants->len; i++) {
     const kith_participant *p = g_ptr_array_index(a->participants, i);
-    if (*user_entry(d, p->email))
-      return NULL;
+    const char *entry = NULL;
+    if (!user_entry(d, p->email, &entry, error))
+      return FALSE;
+    if (*entry)
+      return TRUE;
   }
-  return "no_users";
+  *reason = "no_users";
+  return TRUE;
 }
 
 typedef struct {
@@ -284,44 +320,53 @@ typedef struct {
   gboolean is_user;
 } person_verdict;
 
-/* R11 for an address, whatever its CUTYPE. */
-static person_verdict person_skip(kith_decider *d, const char *email)
+/* R11 for an address, whatever its CUTYPE. FALSE with ERROR when the store fails. */
+static gboolean person_skip(kith_decider *d, const char *email, person_verdict *v, GError **error)
 {
-  person_verdict v = {NULL, FALSE};
+  *v = (person_verdict){NULL, FALSE};
   const char *domain = strrchr(email, '@') ? strrchr(email, '@') + 1 : "";
-  g_autofree char *user = user_by_email(d, email, NULL);
-  v.is_user = user != NULL;
-  if (user || kith_config_is_internal_domain(d->config, domain))
-    v.reason = "internal";
-  else if (kith_state_is_suppressed(d->store, email))
-    v.reason = "suppressed";
+  g_autofree char *user = NULL;
+  if (user_by_email(d, email, &user, NULL, error) == KITH_LOOKUP_ERROR)
+    return FALSE;
+  v->is_user = user != NULL;
+  if (user || kith_config_is_internal_domain(d->config, domain)) {
+    v->reason = "internal";
+    return TRUE;
+  }
+  kith_lookup_answer suppressed = kith_state_is_suppressed(d->store, email, error);
+  if (suppressed == KITH_LOOKUP_ERROR)
+    return FALSE;
+  if (suppressed == KITH_LOOKUP_FOUND)
+    v->reason = "suppressed";
   else if (kith_config_is_filtered(d->config, email))
-    v.reason = "filtered";
+    v->reason = "filtered";
   else if (kith_config_is_personal_domain(d->config, domain))
-    v.reason = "personal_domain";
+    v->reason = "personal_domain";
   else if (kith_config_is_role_address(d->config, email))
-    v.reason = "role_address";
-  return v;
+    v->reason = "role_address";
+  return TRUE;
 }
 
-const char *kith_rules_participant_skip(kith_decider *d, const char *email, kith_cutype cutype,
-                                        gboolean *is_user)
+gboolean kith_rules_participant_skip(kith_decider *d, const char *email, kith_cutype cutype,
+                                     const char **reason, gboolean *is_user, GError **error)
 {
   person_verdict *v = g_hash_table_lookup(d->people, email);
   if (!v) {
+    person_verdict got;
+    if (!person_skip(d, email, &got, error))
+      return FALSE; /* nothing cached: asked again next time */
     if (g_hash_table_size(d->people) >= USER_CACHE_MAX)
       g_hash_table_remove_all(d->people);
     v = g_new(person_verdict, 1);
-    *v = person_skip(d, email);
+    *v = got;
     g_hash_table_insert(d->people, g_strdup(email), v);
   }
   if (is_user)
     *is_user = v->is_user;
-  if (v->reason)
-    return v->reason;
-  if (cutype != KITH_CUTYPE_PERSON)
-    return "resource";
-  return NULL;
+  *reason = v->reason;
+  if (!*reason && cutype != KITH_CUTYPE_PERSON)
+    *reason = "resource";
+  return TRUE;
 }
 
 void kith_decider_forget(kith_decider *d, const char *email)
@@ -348,42 +393,63 @@ static const char *skip_sentence(const char *reason)
 
 /* ---- R22-R26 ----------------------------------------------------------------- */
 
+/* Adds FIELD to MISS unless EMAIL has an observation of it. */
+static gboolean need_observation(kith_decider *d, const char *email, const char *field,
+                                 GString *miss, GError **error)
+{
+  kith_lookup_answer seen = kith_state_observation(d->store, email, field, NULL, NULL, error);
+  if (seen == KITH_LOOKUP_NONE)
+    g_string_append_printf(miss, "%s%s", miss->len ? ", " : "", field);
+  return seen != KITH_LOOKUP_ERROR;
+}
+
 gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **required,
-                                 const kith_stored_participant *shown, char **missing)
+                                 const kith_stored_participant *shown, gboolean *known,
+                                 char **missing, GError **error)
 {
   g_autoptr(GString) miss = g_string_new(NULL);
   const char *base[] = {"FirstName", "LastName"};
   const char *shown_names[] = {shown ? shown->first_name : NULL, shown ? shown->last_name : NULL};
   for (guint i = 0; i < G_N_ELEMENTS(base); i++)
-    if (!shown_names[i] && !kith_state_observation(d->store, email, base[i], NULL, NULL))
-      g_string_append_printf(miss, "%s%s", miss->len ? ", " : "", base[i]);
+    if (!shown_names[i] && !need_observation(d, email, base[i], miss, error))
+      return FALSE;
   for (char **f = required; f && *f; f++) {
     if (strcmp(*f, "Email") == 0 || strcmp(*f, "FirstName") == 0 || strcmp(*f, "LastName") == 0)
       continue;
-    if (!kith_state_observation(d->store, email, *f, NULL, NULL))
-      g_string_append_printf(miss, "%s%s", miss->len ? ", " : "", *f);
+    if (!need_observation(d, email, *f, miss, error))
+      return FALSE;
   }
   if (missing)
     *missing = g_strdup(miss->str);
-  return miss->len == 0;
+  *known = miss->len == 0;
+  return TRUE;
 }
 
-/* The best relation USER has to ACCOUNT: 0 owner, 1 an opportunity's owner,
- * 2 on the team, -1 none (R24). */
-static int relation(kith_decider *d, const char *account_id, const char *user_id)
+/* The best relation USER has to ACCOUNT (R24), in *REL: 0 owner, 1 an
+ * opportunity's owner, 2 on the team, -1 none. */
+static gboolean relation(kith_decider *d, const char *account_id, const char *user_id, int *rel,
+                         GError **error)
 {
-  if (kith_lookup_account_owned_by(d->store, account_id, user_id))
-    return 0;
-  if (kith_lookup_user_owns_opportunity_on(d->store, account_id, user_id))
-    return 1;
-  if (kith_lookup_user_on_team(d->store, account_id, user_id))
-    return 2;
-  return -1;
+  kith_lookup_answer (*const asks[])(kith_store *, const char *, const char *, GError **) = {
+      kith_lookup_account_owned_by, kith_lookup_user_owns_opportunity_on,
+      kith_lookup_user_on_team};
+  *rel = -1;
+  for (int i = 0; i < (int)G_N_ELEMENTS(asks); i++) {
+    kith_lookup_answer r = asks[i](d->store, account_id, user_id, error);
+    if (r == KITH_LOOKUP_ERROR)
+      return FALSE;
+    if (r == KITH_LOOKUP_FOUND) {
+      *rel = i;
+      break;
+    }
+  }
+  return TRUE;
 }
 
-const char *kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrArray *users,
-                                      gboolean require_user, kith_activity_user **user_out,
-                                      int *relation_out)
+gboolean kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrArray *users,
+                                   gboolean require_user, const char **account_out,
+                                   kith_activity_user **user_out, int *relation_out,
+                                   GError **error)
 {
   const kith_account_match *best = NULL;
   kith_activity_user *best_user = NULL;
@@ -396,7 +462,8 @@ const char *kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrA
       kith_activity_user *cand = g_ptr_array_index(users, u);
       if (!cand->profile->contact_creation)
         continue;
-      rel = relation(d, m->account_id, cand->user_id);
+      if (!relation(d, m->account_id, cand->user_id, &rel, error))
+        return FALSE;
       if (rel >= 0)
         who = cand;
     }
@@ -423,25 +490,20 @@ const char *kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrA
     *user_out = best_user;
   if (relation_out)
     *relation_out = best_user ? best_rel : -1;
-  return best ? best->account_id : NULL;
+  *account_out = best ? best->account_id : NULL;
+  return TRUE;
 }
 
 char *kith_rules_queue_contact(kith_decider *d, const kith_stored_activity *a, const char *email,
                                const char *account_id, const char *owner_id, const char *rule,
                                const char *why, GError **error)
 {
-  char *id = kith_state_new_id(d->store, "003", error);
-  if (!id)
-    return NULL;
   kith_decision x = {.action = "contact_created", .rule = rule, .activity_id = a->id,
-                     .email = email, .object_type = "Contact", .object_id = id,
-                     .account_id = account_id, .owner_id = owner_id,
-                     .value = d->config->lead_source, .detail = why};
-  if (!kith_decider_emit(d, &x, error)) {
-    g_free(id);
-    return NULL;
-  }
-  queued_account_name(d, email, account_id, id);
+                     .email = email, .object_type = "Contact", .account_id = account_id,
+                     .owner_id = owner_id, .value = d->config->lead_source, .detail = why};
+  char *id = kith_decider_emit_new(d, &x, error);
+  if (id && !queued_account_name(d, email, account_id, id, error))
+    g_clear_pointer(&id, g_free);
   return id;
 }
 
@@ -534,8 +596,11 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
     return skip(d, a, ps, "contact_creation_off", "R22", why, error);
   }
   g_autofree char *missing = NULL;
+  gboolean known = FALSE;
   if (!kith_rules_fields_known(d, email, creator->profile->required_fields,
-                               a->unauthenticated ? ps->p : NULL, &missing)) {
+                               a->unauthenticated ? ps->p : NULL, &known, &missing, error))
+    return FALSE;
+  if (!known) {
     g_autofree char *why = g_strdup_printf("not created: %s's %s %s not known (R22)", email,
                                            missing, strchr(missing, ',') ? "are" : "is");
     /* For the summary: a missing name at a matching Account is worth a
@@ -551,10 +616,14 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
   }
   kith_activity_user *who = NULL;
   int rel = -1;
-  const char *account = kith_rules_choose_account(d, ps->matches, users, TRUE, &who, &rel);
+  const char *account = NULL;
+  if (!kith_rules_choose_account(d, ps->matches, users, TRUE, &account, &who, &rel, error))
+    return FALSE;
   if (!account) {
     const kith_account_match *m = g_ptr_array_index(ps->matches, 0);
-    g_autofree char *name = kith_lookup_record_name(d->store, "Account", m->account_id);
+    g_autofree char *name = kith_lookup_record_name(d->store, "Account", m->account_id, error);
+    if (!name)
+      return FALSE;
     g_autofree char *creators = users_list(users, TRUE);
     g_autofree char *why = g_strdup_printf(
         "not created: %s's domain matches %s (%s)%s, but none of %s is its owner, an "
@@ -569,8 +638,14 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
         email);
     return skip(d, a, ps, "unauthenticated", "R12", why, error);
   }
-  g_autofree char *name = kith_lookup_record_name(d->store, "Account", account);
-  if (creator->profile->conversation_only && !kith_rules_conversation(d, a, account)) {
+  g_autofree char *name = kith_lookup_record_name(d->store, "Account", account, error);
+  if (!name)
+    return FALSE;
+  gboolean conversation = TRUE;
+  if (creator->profile->conversation_only &&
+      !kith_rules_conversation(d, a, account, &conversation, error))
+    return FALSE;
+  if (!conversation) {
     const kith_stored_participant *from = sender(a);
     g_autofree char *why = g_strdup_printf(
         "not created: the %s was sent by %s, who is neither internal nor at %s (%s), so it is "
@@ -615,32 +690,43 @@ static const kith_stored_participant *sender(const kith_stored_activity *a)
   return a->participants->len ? g_ptr_array_index(a->participants, 0) : NULL;
 }
 
+/* R28: looks at A's sender, once an activity: internal, or the accounts
+ * its domain matches. */
+static gboolean conversation_sender(kith_decider *d, const kith_stored_activity *a, GError **error)
+{
+  if (g_strcmp0(d->conv_id, a->id) == 0)
+    return TRUE;
+  g_clear_pointer(&d->conv_id, g_free);
+  g_clear_pointer(&d->conv_accounts, g_ptr_array_unref);
+  d->conv_internal = FALSE;
+  const kith_stored_participant *from = sender(a);
+  if (from) {
+    const char *why = NULL;
+    if (!kith_rules_participant_skip(d, from->email, KITH_CUTYPE_PERSON, &why, NULL, error))
+      return FALSE;
+    /* a user, an alias or a colleague at an internal domain */
+    d->conv_internal = why && strcmp(why, "internal") == 0;
+    if (!d->conv_internal && !(d->conv_accounts = matching_accounts(d, from->domain, error)))
+      return FALSE;
+  }
+  d->conv_id = g_strdup(a->id); /* only once it is all known */
+  return TRUE;
+}
+
 gboolean kith_rules_conversation(kith_decider *d, const kith_stored_activity *a,
-                                 const char *account_id)
+                                 const char *account_id, gboolean *yes, GError **error)
 {
   /* Asked for every participant and account of an activity: the sender is
    * looked at once. */
-  if (g_strcmp0(d->conv_id, a->id) != 0) {
-    g_free(d->conv_id);
-    d->conv_id = g_strdup(a->id);
-    g_clear_pointer(&d->conv_accounts, g_ptr_array_unref);
-    d->conv_internal = FALSE;
-    const kith_stored_participant *from = sender(a);
-    if (from) {
-      const char *why = kith_rules_participant_skip(d, from->email, KITH_CUTYPE_PERSON, NULL);
-      /* a user, an alias or a colleague at an internal domain */
-      d->conv_internal = why && strcmp(why, "internal") == 0;
-      if (!d->conv_internal)
-        d->conv_accounts = matching_accounts(d, from->domain);
-    }
-  }
+  *yes = FALSE;
+  if (!conversation_sender(d, a, error))
+    return FALSE;
   if (d->conv_internal)
-    return TRUE;
-  for (guint i = 0; d->conv_accounts && i < d->conv_accounts->len; i++)
-    if (strcmp(((kith_account_match *)g_ptr_array_index(d->conv_accounts, i))->account_id,
-               account_id) == 0)
-      return TRUE;
-  return FALSE;
+    *yes = TRUE;
+  for (guint i = 0; !*yes && d->conv_accounts && i < d->conv_accounts->len; i++)
+    *yes = strcmp(((kith_account_match *)g_ptr_array_index(d->conv_accounts, i))->account_id,
+                  account_id) == 0;
+  return TRUE;
 }
 
 gboolean kith_rules_too_many(const kith_profile *profile, const kith_stored_activity *a)
@@ -703,20 +789,37 @@ static GHashTable *account_names(kith_decider *d, const char *account_id, GError
   return names;
 }
 
+/* EMAIL's newest observed FirstName and LastName (newly allocated; NULL when none). */
+static gboolean observed_name(kith_decider *d, const char *email, char **first, char **last,
+                              GError **error)
+{
+  if (kith_state_observation(d->store, email, "FirstName", first, NULL, error) ==
+          KITH_LOOKUP_ERROR ||
+      kith_state_observation(d->store, email, "LastName", last, NULL, error) ==
+          KITH_LOOKUP_ERROR) {
+    g_clear_pointer(first, g_free);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* A contact just queued for EMAIL on ACCOUNT_ID, for R43 to find. */
-static void queued_account_name(kith_decider *d, const char *email, const char *account_id,
-                                const char *id)
+static gboolean queued_account_name(kith_decider *d, const char *email, const char *account_id,
+                                    const char *id, GError **error)
 {
   GHashTable *names = g_hash_table_lookup(d->account_names, account_id);
   if (!names)
-    return; /* read from the store, queued contacts with it, when first asked */
+    return TRUE; /* read from the store, queued contacts with it, when first asked */
   kith_account_person *c = g_new0(kith_account_person, 1);
+  if (!observed_name(d, email, &c->first_name, &c->last_name, error)) {
+    kith_account_person_free(c);
+    return FALSE;
+  }
   c->id = g_strdup(id);
   c->email = g_strdup(email);
-  kith_state_observation(d->store, email, "FirstName", &c->first_name, NULL);
-  kith_state_observation(d->store, email, "LastName", &c->last_name, NULL);
   c->created_by_kith = c->queued = TRUE;
   add_account_name(d, names, c);
+  return TRUE;
 }
 
 /* R44: whether contact C's own address bounced later than the latest
@@ -748,8 +851,8 @@ gboolean kith_rules_same_person(kith_decider *d, const kith_stored_activity *a,
   *handled = FALSE;
   const char *email = ps->p->email;
   g_autofree char *first = NULL, *last = NULL;
-  kith_state_observation(d->store, email, "FirstName", &first, NULL);
-  kith_state_observation(d->store, email, "LastName", &last, NULL);
+  if (!observed_name(d, email, &first, &last, error))
+    return FALSE;
   if (!last)
     return TRUE;
   GHashTable *names = account_names(d, account_id, error);
@@ -777,32 +880,35 @@ gboolean kith_rules_same_person(kith_decider *d, const kith_stored_activity *a,
         "%s with the same name now writes from %s (R44)",
         same->id, same->email, when, first ? first : "", email);
     kith_decision x = {.action = "field_updated", .reason = "Email", .rule = "R44",
-                       .activity_id = a->id, .email = email, .object_id = same->id,
-                       .contact_id = same->id, .field = "Email", .value = email, .old_value = same->email,
-                       .obs_time = a->time, .detail = why};
-    return kith_decider_emit(d, &x, error) &&
-           kith_state_link(d->store, a->id, email, "Contact", same->id, error);
+                       .activity_id = a->id, .email = email, .object_type = "Contact",
+                       .object_id = same->id, .contact_id = same->id, .field = "Email",
+                       .value = email, .old_value = same->email, .obs_time = a->time,
+                       .detail = why};
+    return kith_decider_emit(d, &x, error); /* linked to the contact too */
   }
   g_autofree char *why = g_strdup_printf(
       "not created: contact %s on account %s has the same name (%s %s) at %s; %s is listed as "
       "an alternate address (R43)",
       same->id, account_id, first ? first : "", last, same->email, email);
   kith_decision x = {.action = "skipped", .reason = "same_person", .rule = "R43",
-                     .activity_id = a->id, .email = email, .object_id = same->id, .detail = why};
+                     .activity_id = a->id, .email = email, .object_type = "Contact",
+                     .object_id = same->id, .detail = why};
   ps->logged = "same_person";
-  return kith_decider_emit(d, &x, error) &&
-         kith_state_link(d->store, a->id, email, "Contact", same->id, error);
+  return kith_decider_emit(d, &x, error); /* linked to the contact too */
 }
 
 gboolean kith_rules_decide(kith_decider *d, const kith_stored_activity *a, GError **error)
 {
-  g_autoptr(GPtrArray) users = kith_rules_activity_users(d, a->participants);
+  g_autoptr(GPtrArray) users = kith_rules_activity_users(d, a->participants, error);
+  if (!users)
+    return FALSE;
   g_autoptr(GPtrArray) people = g_ptr_array_new_with_free_func(person_state_free);
   for (guint i = 0; i < a->participants->len; i++) {
     kith_person_state *ps = g_new0(kith_person_state, 1);
     ps->p = g_ptr_array_index(a->participants, i);
     g_ptr_array_add(people, ps);
-    ps->skip = kith_rules_participant_skip(d, ps->p->email, ps->p->cutype, NULL);
+    if (!kith_rules_participant_skip(d, ps->p->email, ps->p->cutype, &ps->skip, NULL, error))
+      return FALSE;
     if (ps->skip) {
       g_autofree char *why = g_strdup_printf("skipped: %s %s (R11)", ps->p->email,
                                              skip_sentence(ps->skip));
@@ -810,8 +916,11 @@ gboolean kith_rules_decide(kith_decider *d, const kith_stored_activity *a, GErro
         return FALSE;
       continue;
     }
-    ps->matches = matching_accounts(d, ps->p->domain);
-    ps->account_id = g_strdup(kith_rules_choose_account(d, ps->matches, users, FALSE, NULL, NULL));
+    const char *account = NULL;
+    if (!(ps->matches = matching_accounts(d, ps->p->domain, error)) ||
+        !kith_rules_choose_account(d, ps->matches, users, FALSE, &account, NULL, NULL, error))
+      return FALSE;
+    ps->account_id = g_strdup(account);
     if (!decide_person(d, a, users, ps, error))
       return FALSE;
   }

@@ -1,14 +1,18 @@
-/* decide.h - the rules: what to do about an activity's people (R2-R39). */
+/* decide.h - the rules: what to do about an activity's people (R2-R39).
+ * The rules only read the store: each decision goes to the kith_decision_fn
+ * the decider was given (the pipeline's storing step, pipeline/record.h). */
 #pragma once
 
 #include "config/config.h"
-#include "store/state.h"
+#include "store/stateread.h"
 
 /* One decision about a person or a role, with its "why". The engagement log
  * and kith explain are built from these. */
 typedef struct {
-  const char *action;   /* CONTRACT.md section 6; contact_created, ocr_created and
-                           field_updated are queued and logged when sync applies them */
+  const char *action;   /* CONTRACT.md section 6; contact_created, ocr_created,
+                           field_updated, contact_deleted and contact_removed are
+                           queued and logged when sync applies them. NULL: only what
+                           the flags below say */
   const char *reason;   /* for skips; the field's API name for field_updated */
   const char *rule;     /* "R24" */
   const char *activity_id;
@@ -24,12 +28,27 @@ typedef struct {
   const char *old_value;
   gint64 obs_time;
   const char *detail;   /* one plain sentence */
+  gboolean field_source;  /* R39: OBS_TIME is now the observation FIELD of CONTACT_ID
+                             was last written from */
+  gboolean cancel_queued; /* contact_removed (R50): the contact is only queued, so its
+                             creation and all that hangs on it are cancelled instead */
+  gboolean suppress;      /* R50: EMAIL is suppressed (contact OBJECT_ID) */
 } kith_decision;
+
+/* Stores decision X: in the outbox, the log and the links, at once, so that
+ * the decisions after it see it (a contact queued a moment ago). A record X
+ * creates (contact_created, ocr_created) without an OBJECT_ID gets a fresh
+ * Id, returned in *ID_OUT (newly allocated; ID_OUT may be NULL). FALSE with
+ * ERROR when the store fails. */
+typedef gboolean (*kith_decision_fn)(const kith_decision *x, char **id_out, gpointer user_data,
+                                     GError **error);
 
 /* What the rules read and where their decisions go. */
 typedef struct {
-  kith_store *store;
+  kith_store *store; /* read only: look-ups */
   const kith_config *config;
+  kith_decision_fn record; /* where decisions go, with record_data */
+  gpointer record_data;
   GHashTable *counts; /* "action" or "action/reason" -> count (GUINT_TO_POINTER) */
   GHashTable *users;  /* address -> its User look-up, for this decider's life: every
                          participant of every activity is asked about, and Users do
@@ -51,11 +70,16 @@ typedef struct {
   GPtrArray *conv_accounts; /* kith_account_match* */
 } kith_decider;
 
-void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *config);
+/* A decider reading STORE, handing its decisions to RECORD with RECORD_DATA. */
+void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *config,
+                       kith_decision_fn record, gpointer record_data);
 void kith_decider_clear(kith_decider *d);
 
-/* Applies one decision: log, link, or queue it in the outbox. */
+/* Counts one decision and hands it to the decider's kith_decision_fn. */
 gboolean kith_decider_emit(kith_decider *d, const kith_decision *decision, GError **error);
+/* The same for a decision creating a record without an Id yet: the Id it
+ * was given (newly allocated), or NULL with ERROR. */
+char *kith_decider_emit_new(kith_decider *d, const kith_decision *decision, GError **error);
 
 /* A user of an activity (R2). */
 typedef struct {
@@ -65,8 +89,9 @@ typedef struct {
   const kith_profile *profile;
 } kith_activity_user;
 
-/* R2: the activity's users, in participant order. kith_activity_user*. */
-GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants);
+/* R2: the activity's users, in participant order. kith_activity_user*, or
+ * NULL with ERROR when the store fails. */
+GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants, GError **error);
 
 /* R2: with learn_aliases on, each internal participant of A that is no
  * User's address and whose display name (FIRSTS[i], LASTS[i]; may be NULL)
@@ -75,9 +100,11 @@ GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants);
 gboolean kith_rules_learn_aliases(kith_decider *d, const kith_activity *a, char **firsts,
                                   char **lasts, GError **error);
 
-/* R10 for a captured activity (before it is stored): the reason it is
- * skipped ("automatic", "subject_filtered", "cancelled", "no_users"), or NULL. */
-const char *kith_rules_activity_skip(kith_decider *d, const kith_activity *a);
+/* R10 for a captured activity (before it is stored): *REASON is why it is
+ * skipped ("automatic", "subject_filtered", "cancelled", "no_users"), or
+ * NULL. FALSE with ERROR when the store fails. */
+gboolean kith_rules_activity_skip(kith_decider *d, const kith_activity *a, const char **reason,
+                                  GError **error);
 
 /* R12: TRUE when the Authentication-Results HEADERS (values, topmost first;
  * may be NULL) of the org's own receiving servers ([org] authserv_ids, or
@@ -89,9 +116,10 @@ gboolean kith_rules_unauthenticated(const kith_config *config, GPtrArray *header
 /* Drops what the decider remembers of an address (its suppression changed). */
 void kith_decider_forget(kith_decider *d, const char *email);
 
-/* R11: the reason a participant is skipped, or NULL. */
-const char *kith_rules_participant_skip(kith_decider *d, const char *email, kith_cutype cutype,
-                                        gboolean *is_user);
+/* R11: *REASON is why a participant is skipped, or NULL; *IS_USER (may be
+ * NULL) whether it is a User. FALSE with ERROR when the store fails. */
+gboolean kith_rules_participant_skip(kith_decider *d, const char *email, kith_cutype cutype,
+                                     const char **reason, gboolean *is_user, GError **error);
 
 /* Decides every participant of a stored activity: R11, R20-R27, R37-R39,
  * then R30-R35. */
@@ -116,19 +144,23 @@ typedef struct {
   const char *logged;   /* the skip reason already logged for it, if any */
 } kith_person_state;
 
-/* R24: among MATCHES, the account a user of USERS qualifies for, by the
- * contract's preferences; *USER_OUT is that user. With REQUIRE_USER FALSE
- * and no such user, a primary-domain match first, then the lowest Id. */
-const char *kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrArray *users,
-                                      gboolean require_user, kith_activity_user **user_out,
-                                      int *relation_out);
+/* R24: among MATCHES, *ACCOUNT_OUT is the account a user of USERS
+ * qualifies for, by the contract's preferences (NULL when none); *USER_OUT
+ * is that user. With REQUIRE_USER FALSE and no such user, a primary-domain
+ * match first, then the lowest Id. FALSE with ERROR when the store fails. */
+gboolean kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrArray *users,
+                                   gboolean require_user, const char **account_out,
+                                   kith_activity_user **user_out, int *relation_out,
+                                   GError **error);
 
-/* R22: whether FirstName, LastName and the REQUIRED fields are known for
- * EMAIL; *MISSING names what is not (newly allocated). SHOWN (may be NULL)
- * is a participant whose display-name parts count as known too: R12's
- * forged mail is no observation, yet R22 judges it as though it were. */
+/* R22: *KNOWN says whether FirstName, LastName and the REQUIRED fields are
+ * known for EMAIL; *MISSING names what is not (newly allocated). SHOWN (may
+ * be NULL) is a participant whose display-name parts count as known too:
+ * R12's forged mail is no observation, yet R22 judges it as though it
+ * were. FALSE with ERROR when the store fails. */
 gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **required,
-                                 const kith_stored_participant *shown, char **missing);
+                                 const kith_stored_participant *shown, gboolean *known,
+                                 char **missing, GError **error);
 
 /* R25: queues a contact for EMAIL on ACCOUNT_ID owned by OWNER_ID; returns
  * its Id (newly allocated). */
@@ -136,10 +168,11 @@ char *kith_rules_queue_contact(kith_decider *d, const kith_stored_activity *a, c
                                const char *account_id, const char *owner_id, const char *rule,
                                const char *why, GError **error);
 
-/* R28: whether A is a conversation with ACCOUNT_ID: its sender (From,
- * ORGANIZER, else the first participant) is internal or at that account. */
+/* R28: *YES says whether A is a conversation with ACCOUNT_ID: its sender
+ * (From, ORGANIZER, else the first participant) is internal or at that
+ * account. FALSE with ERROR when the store fails. */
 gboolean kith_rules_conversation(kith_decider *d, const kith_stored_activity *a,
-                                 const char *account_id);
+                                 const char *account_id, gboolean *yes, GError **error);
 /* R29: whether A names more addresses than PROFILE's max_participants. */
 gboolean kith_rules_too_many(const kith_profile *profile, const kith_stored_activity *a);
 

@@ -40,11 +40,20 @@ static gboolean enrich_field(kith_decider *d, const char *email, const char *con
   gint64 written = 0;
   /* R39: an observation older than the one the field was written from is
    * ignored, whatever order the files came in. */
-  if (kith_state_field_source(d->store, contact_id, field, &written) && time <= written)
+  kith_lookup_answer source = kith_state_field_source(d->store, contact_id, field, &written, error);
+  if (source == KITH_LOOKUP_ERROR)
+    return FALSE;
+  if (source == KITH_LOOKUP_FOUND && time <= written)
     return TRUE;
-  g_autofree char *current = kith_lookup_contact_field(d->store, contact_id, field);
-  if (strcmp(current, value) == 0)
-    return kith_state_set_field_source(d->store, contact_id, field, time, error);
+  g_autofree char *current = NULL;
+  if (!kith_lookup_contact_field(d->store, contact_id, field, &current, error))
+    return FALSE;
+  if (strcmp(current, value) == 0) {
+    /* Already so: only the observation it is now written from. */
+    kith_decision x = {.contact_id = contact_id, .field = field, .obs_time = time,
+                       .field_source = TRUE};
+    return kith_decider_emit(d, &x, error);
+  }
   if (mode == KITH_ENRICH_IF_EMPTY && *current)
     return TRUE;
   const char *rule = by_kith ? "R37" : "R38";
@@ -56,9 +65,9 @@ static gboolean enrich_field(kith_decider *d, const char *email, const char *con
   kith_decision x = {.action = "field_updated", .reason = field, .rule = rule,
                      .activity_id = shown_by, .email = email, .object_id = contact_id,
                      .contact_id = contact_id, .field = field, .value = value,
-                     .old_value = current, .obs_time = time, .detail = why};
-  return kith_decider_emit(d, &x, error) &&
-         kith_state_set_field_source(d->store, contact_id, field, time, error);
+                     .old_value = current, .obs_time = time, .detail = why,
+                     .field_source = TRUE};
+  return kith_decider_emit(d, &x, error);
 }
 
 gboolean kith_rules_enrich(kith_decider *d, const char *email,
@@ -68,7 +77,8 @@ gboolean kith_rules_enrich(kith_decider *d, const char *email,
    * name and nothing else, so most fields have none. */
   char *values[KITH_FIELD_COUNT], *shown[KITH_FIELD_COUNT];
   gint64 times[KITH_FIELD_COUNT];
-  kith_state_observations_full(d->store, email, values, times, shown);
+  if (!kith_state_observations_full(d->store, email, values, times, shown, error))
+    return FALSE;
   gboolean ok = TRUE;
   for (int f = 0; ok && f < KITH_FIELD_COUNT; f++) {
     if (!values[f] || policy(d->config, f, by_kith) == KITH_ENRICH_NEVER)

@@ -1,8 +1,8 @@
-/* maintain.c - kith dedup (R40-R42) and kith remove (R50). */
+/* maintain.c - kith dedup (R40-R42) and kith remove (R50): decisions like
+ * every other, stored by the decider's kith_decision_fn. */
 #include "rules/maintain.h"
 
 #include "store/lookup.h"
-#include "store/outbox.h"
 #include "util/error.h"
 
 #include <string.h>
@@ -33,7 +33,9 @@ static gboolean dedup_group(const char *email, GPtrArray *ids, GArray *by_kith, 
   c->stats->groups++;
   /* Roles the survivor has, or is given in this run. */
   g_autoptr(GHashTable) has = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) own = kith_lookup_contact_roles(s, survivor);
+  g_autoptr(GPtrArray) own = kith_lookup_contact_roles(s, survivor, error);
+  if (!own)
+    return FALSE;
   for (guint i = 0; i < own->len; i++)
     g_hash_table_add(has, g_strdup(g_ptr_array_index(own, i)));
   for (guint i = 1; i < ids->len; i++) {
@@ -45,7 +47,9 @@ static gboolean dedup_group(const char *email, GPtrArray *ids, GArray *by_kith, 
       tell(c, "keep", email, dup, why);
       continue;
     }
-    g_autoptr(GPtrArray) roles = kith_lookup_contact_roles(s, dup);
+    g_autoptr(GPtrArray) roles = kith_lookup_contact_roles(s, dup, error);
+    if (!roles)
+      return FALSE;
     for (guint r = 0; r < roles->len; r++) {
       const char *opp = g_ptr_array_index(roles, r);
       if (g_hash_table_contains(has, opp))
@@ -57,26 +61,15 @@ static gboolean dedup_group(const char *email, GPtrArray *ids, GArray *by_kith, 
       tell(c, "move_role", email, opp, why);
       if (c->dry_run)
         continue;
-      g_autofree char *role_id = kith_state_new_id(s, "00K", error);
-      if (!role_id)
-        return FALSE;
       /* The moved role keeps what the old one said; kith re-creates it. */
       g_autofree char *role = NULL;
-      sqlite3_stmt *st = kith_store_stmt(
-          s, "SELECT Role FROM OpportunityContactRole WHERE OpportunityId = ? AND ContactId = ?"
-             " UNION ALL SELECT value FROM outbox WHERE op = 'role_create' AND state = 'pending'"
-             " AND opportunity_id = ?1 AND contact_id = ?2 LIMIT 1",
-          error);
-      if (!st)
+      if (kith_lookup_role_value(s, opp, dup, &role, error) == KITH_LOOKUP_ERROR)
         return FALSE;
-      sqlite3_bind_text(st, 1, opp, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(st, 2, dup, -1, SQLITE_TRANSIENT);
-      role = g_strdup(sqlite3_step(st) == SQLITE_ROW ? kith_store_col(st, 0) : "");
-      sqlite3_reset(st);
       kith_decision x = {.action = "ocr_created", .rule = "R42", .email = email,
-                         .object_id = role_id, .opportunity_id = opp, .contact_id = survivor,
-                         .value = role, .detail = why};
-      if (!kith_decider_emit(c->d, &x, error))
+                         .opportunity_id = opp, .contact_id = survivor,
+                         .value = role ? role : "", .detail = why};
+      g_autofree char *role_id = kith_decider_emit_new(c->d, &x, error);
+      if (!role_id)
         return FALSE;
     }
     c->stats->deleted++;
@@ -86,10 +79,9 @@ static gboolean dedup_group(const char *email, GPtrArray *ids, GArray *by_kith, 
     tell(c, "delete", email, dup, why);
     if (c->dry_run)
       continue;
-    kith_outbox_entry e = {.op = "contact_delete", .email = (char *)email, .object_id = (char *)dup,
-                           .contact_id = (char *)dup, .value = (char *)survivor, .rule = "R41",
-                           .detail = why};
-    if (!kith_outbox_add(s, &e, error))
+    kith_decision x = {.action = "contact_deleted", .rule = "R41", .email = email,
+                       .object_id = dup, .contact_id = dup, .value = survivor, .detail = why};
+    if (!kith_decider_emit(c->d, &x, error))
       return FALSE;
   }
   return TRUE;
@@ -126,20 +118,12 @@ gboolean kith_rules_remove(kith_decider *d, const char *id, gboolean allow_recre
   g_autofree char *why = g_strdup_printf(
       "removed by an administrator, with every role on it%s (R50)",
       allow_recreate ? "; the address may be created again" : "; the address is suppressed");
-  if (queued) {
-    /* Not in the CRM yet: cancel the queued creation and all that hangs on it. */
-    if (!kith_outbox_cancel_object(s, id, error))
-      return FALSE;
-    kith_log_entry entry = {NULL, email, "contact_removed", NULL, id, "R50", why};
-    if (!kith_state_log(s, &entry, error))
-      return FALSE;
-  } else {
-    kith_outbox_entry e = {.op = "contact_remove", .email = email, .object_id = (char *)id,
-                           .contact_id = (char *)id, .rule = "R50", .detail = why};
-    if (!kith_outbox_add(s, &e, error))
-      return FALSE;
-  }
-  if (!allow_recreate && !kith_state_suppress(s, email, id, error))
+  /* Not in the CRM yet (QUEUED): the queued creation and all that hangs on
+   * it are cancelled instead. */
+  kith_decision x = {.action = "contact_removed", .rule = "R50", .email = email, .object_id = id,
+                     .contact_id = id, .detail = why, .cancel_queued = queued,
+                     .suppress = !allow_recreate};
+  if (!kith_decider_emit(d, &x, error))
     return FALSE;
   kith_decider_forget(d, email);
   if (email_out)

@@ -40,40 +40,54 @@ static anchored *pick(GArray *cands, GPtrArray *users)
   return best;
 }
 
-/* R28: whether ACCOUNT is left out of R30-R34 (the activity is no
+/* R28: *OUT says whether ACCOUNT is left out of R30-R34 (the activity is no
  * conversation with it, and the profile asks for one). */
 static gboolean left_out(kith_decider *d, const kith_stored_activity *a, const kith_profile *profile,
-                         const char *account)
+                         const char *account, gboolean *out, GError **error)
 {
-  return profile->conversation_only && !kith_rules_conversation(d, a, account);
+  gboolean yes = TRUE;
+  if (profile->conversation_only && !kith_rules_conversation(d, a, account, &yes, error))
+    return FALSE;
+  *out = !yes;
+  return TRUE;
 }
 
-/* R34: the one open opportunity over every account the participants match
- * (those in conversation, R28), when there is exactly one and it has no
- * role yet; NULL otherwise. */
-static char *first_ocr_target(kith_decider *d, const kith_stored_activity *a,
-                              const kith_profile *profile, GPtrArray *people)
+/* R34: *TARGET is the one open opportunity over every account the
+ * participants match (those in conversation, R28), when there is exactly
+ * one and it has no role yet; NULL otherwise. */
+static gboolean first_ocr_target(kith_decider *d, const kith_stored_activity *a,
+                                 const kith_profile *profile, GPtrArray *people, char **target,
+                                 GError **error)
 {
+  *target = NULL;
   g_autoptr(GHashTable) accounts = g_hash_table_new(g_str_hash, g_str_equal);
-  char *only = NULL;
+  g_autofree char *only = NULL;
   guint n = 0;
   for (guint i = 0; i < people->len; i++) {
     kith_person_state *ps = g_ptr_array_index(people, i);
     for (guint m = 0; !ps->skip && ps->matches && m < ps->matches->len; m++) {
       kith_account_match *am = g_ptr_array_index(ps->matches, m);
-      if (!g_hash_table_add(accounts, am->account_id) || left_out(d, a, profile, am->account_id))
+      gboolean out = FALSE;
+      if (!g_hash_table_add(accounts, am->account_id))
         continue;
-      g_autoptr(GPtrArray) open = kith_lookup_open_opportunities(d->store, am->account_id);
+      if (!left_out(d, a, profile, am->account_id, &out, error))
+        return FALSE;
+      if (out)
+        continue;
+      g_autoptr(GPtrArray) open = kith_lookup_open_opportunities(d->store, am->account_id, error);
+      if (!open)
+        return FALSE;
       n += open->len;
       if (open->len == 1 && n == 1)
         only = g_strdup(((kith_opportunity *)g_ptr_array_index(open, 0))->id);
     }
   }
-  if (n != 1 || kith_lookup_opportunity_has_role(d->store, only)) {
-    g_free(only);
-    return NULL;
-  }
-  return only;
+  if (n != 1)
+    return TRUE;
+  kith_lookup_answer has = kith_lookup_opportunity_has_role(d->store, only, error);
+  if (has == KITH_LOOKUP_NONE)
+    *target = g_steal_pointer(&only);
+  return has != KITH_LOOKUP_ERROR;
 }
 
 /* Gives every participant of the group a role on OPP (R30, R31, R35). */
@@ -82,7 +96,9 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
                           const char *rule, const char *because, GError **error)
 {
   const kith_activity_user *first = g_ptr_array_index(users, 0);
-  g_autofree char *opp_name = kith_lookup_record_name(d->store, "Opportunity", opp->id);
+  g_autofree char *opp_name = kith_lookup_record_name(d->store, "Opportunity", opp->id, error);
+  if (!opp_name)
+    return FALSE;
   for (guint i = 0; i < group->len; i++) {
     kith_person_state *ps = g_ptr_array_index(group, i);
     if (!ps->lead_id &&
@@ -102,10 +118,13 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
       creation_on = creator != NULL;
       g_autofree char *missing = NULL;
       const char *reason = NULL;
+      gboolean known = FALSE;
       if (!creation_on)
         reason = "contact_creation_off";
       else if (!kith_rules_fields_known(d, ps->p->email, creator->profile->required_fields, NULL,
-                                            &missing))
+                                        &known, &missing, error))
+        return FALSE;
+      else if (!known)
         reason = "missing_field";
       if (reason) {
         if (ps->logged && strcmp(ps->logged, reason) == 0)
@@ -125,7 +144,10 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
       if (!kith_rules_same_person(d, a, ps, account, &handled, error))
         return FALSE;
       if (handled) {
-        if (kith_lookup_role_exists(d->store, opp->id, ps->contact_id))
+        kith_lookup_answer has = kith_lookup_role_exists(d->store, opp->id, ps->contact_id, error);
+        if (has == KITH_LOOKUP_ERROR)
+          return FALSE;
+        if (has == KITH_LOOKUP_FOUND)
           continue;
         goto role;
       }
@@ -138,20 +160,22 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
       if (!ps->contact_id)
         return FALSE;
       ps->contact_account = g_strdup(account);
-    } else if (kith_lookup_role_exists(d->store, opp->id, ps->contact_id)) {
-      continue;
+    } else {
+      kith_lookup_answer has = kith_lookup_role_exists(d->store, opp->id, ps->contact_id, error);
+      if (has == KITH_LOOKUP_ERROR)
+        return FALSE;
+      if (has == KITH_LOOKUP_FOUND)
+        continue;
     }
   role:;
-    g_autofree char *role_id = kith_state_new_id(d->store, "00K", error);
-    if (!role_id)
-      return FALSE;
     g_autofree char *why = g_strdup_printf("added as a contact role on %s (%s) because %s (%s)",
                                            opp_name, opp->id, because, rule);
     kith_decision x = {.action = "ocr_created", .rule = rule, .activity_id = a->id,
-                       .email = ps->p->email, .object_id = role_id, .opportunity_id = opp->id,
+                       .email = ps->p->email, .opportunity_id = opp->id,
                        .contact_id = ps->contact_id, .value = first->profile->ocr_role,
                        .detail = why};
-    if (!kith_decider_emit(d, &x, error))
+    g_autofree char *role_id = kith_decider_emit_new(d, &x, error);
+    if (!role_id)
       return FALSE;
   }
   return TRUE;
@@ -162,7 +186,9 @@ static gboolean decide_account(kith_decider *d, const kith_stored_activity *a, G
                                GError **error)
 {
   const kith_profile *profile = ((kith_activity_user *)g_ptr_array_index(users, 0))->profile;
-  g_autoptr(GPtrArray) open = kith_lookup_open_opportunities(d->store, account);
+  g_autoptr(GPtrArray) open = kith_lookup_open_opportunities(d->store, account, error);
+  if (!open)
+    return FALSE;
   if (open->len == 0)
     return TRUE;
   g_autoptr(GArray) cands = g_array_new(FALSE, FALSE, sizeof(anchored));
@@ -173,8 +199,12 @@ static gboolean decide_account(kith_decider *d, const kith_stored_activity *a, G
     anchored c = {g_ptr_array_index(open, o), 0};
     for (guint i = 0; i < group->len; i++) {
       kith_person_state *ps = g_ptr_array_index(group, i);
-      if (ps->contact_id && g_strcmp0(ps->contact_account, account) == 0 &&
-          kith_lookup_role_exists(d->store, c.opp->id, ps->contact_id))
+      if (!ps->contact_id || g_strcmp0(ps->contact_account, account) != 0)
+        continue;
+      kith_lookup_answer has = kith_lookup_role_exists(d->store, c.opp->id, ps->contact_id, error);
+      if (has == KITH_LOOKUP_ERROR)
+        return FALSE;
+      if (has == KITH_LOOKUP_FOUND)
         c.anchors++;
     }
     if (c.anchors)
@@ -185,13 +215,17 @@ static gboolean decide_account(kith_decider *d, const kith_stored_activity *a, G
     for (guint i = 0; i < group->len; i++) {
       kith_person_state *ps = g_ptr_array_index(group, i);
       if (ps->contact_id && g_strcmp0(ps->contact_account, account) == 0)
-        for (guint c = 0; c < cands->len; c++)
-          if (kith_lookup_role_exists(d->store, g_array_index(cands, anchored, c).opp->id,
-                                      ps->contact_id)) {
+        for (guint c = 0; c < cands->len; c++) {
+          kith_lookup_answer has = kith_lookup_role_exists(
+              d->store, g_array_index(cands, anchored, c).opp->id, ps->contact_id, error);
+          if (has == KITH_LOOKUP_ERROR)
+            return FALSE;
+          if (has == KITH_LOOKUP_FOUND) {
             g_string_append_printf(anchor_names, "%s%s", anchor_names->len ? ", " : "",
                                    ps->p->email);
             break;
           }
+        }
     }
   }
   if (!cands->len && profile->new_ocr) {
@@ -199,7 +233,10 @@ static gboolean decide_account(kith_decider *d, const kith_stored_activity *a, G
     rule = "R33";
     for (guint o = 0; o < open->len; o++) {
       anchored c = {g_ptr_array_index(open, o), 0};
-      if (kith_lookup_opportunity_has_role(d->store, c.opp->id))
+      kith_lookup_answer has = kith_lookup_opportunity_has_role(d->store, c.opp->id, error);
+      if (has == KITH_LOOKUP_ERROR)
+        return FALSE;
+      if (has == KITH_LOOKUP_FOUND)
         g_array_append_val(cands, c);
     }
   }
@@ -245,7 +282,12 @@ gboolean kith_rules_ocr(kith_decider *d, const kith_stored_activity *a, GPtrArra
       g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
   for (guint i = 0; i < people->len; i++) {
     kith_person_state *ps = g_ptr_array_index(people, i);
-    if (ps->skip || !ps->account_id || left_out(d, a, profile, ps->account_id))
+    gboolean out = FALSE;
+    if (ps->skip || !ps->account_id)
+      continue;
+    if (!left_out(d, a, profile, ps->account_id, &out, error))
+      return FALSE;
+    if (out)
       continue;
     GPtrArray *g = g_hash_table_lookup(groups, ps->account_id);
     if (!g) {
@@ -255,8 +297,9 @@ gboolean kith_rules_ocr(kith_decider *d, const kith_stored_activity *a, GPtrArra
     }
     g_ptr_array_add(g, ps);
   }
-  g_autofree char *first_target =
-      profile->first_ocr ? first_ocr_target(d, a, profile, people) : NULL;
+  g_autofree char *first_target = NULL;
+  if (profile->first_ocr && !first_ocr_target(d, a, profile, people, &first_target, error))
+    return FALSE;
   for (guint i = 0; i < accounts->len; i++) {
     const char *account = g_ptr_array_index(accounts, i);
     if (!decide_account(d, a, users, g_hash_table_lookup(groups, account), account, first_target,

@@ -3,6 +3,7 @@
 #include "serve/api.h"
 
 #include "core/address.h"
+#include "pipeline/record.h"
 #include "rules/decide.h"
 #include "rules/maintain.h"
 #include "store/crm.h"
@@ -273,7 +274,12 @@ static json_t *explain(kith_store *s, struct MHD_Connection *c, unsigned *code)
     *code = 400;
     return json_pack("{s:s}", "error", "email: not an address");
   }
-  return kith_report_explain(s, email);
+  json_t *j = kith_report_explain(s, email, &e);
+  if (!j) {
+    *code = 500; /* a failed read, never an empty answer */
+    return json_pack("{s:s}", "error", e->message);
+  }
+  return j;
 }
 
 static json_t *remove_contact(kith_api *api, json_t *body, unsigned *code)
@@ -285,7 +291,7 @@ static json_t *remove_contact(kith_api *api, json_t *body, unsigned *code)
     return json_pack("{s:s}", "error", "contact_id is needed");
   }
   kith_decider d;
-  kith_decider_init(&d, api->ctx.store, api->ctx.config);
+  kith_record_decider_init(&d, api->ctx.store, api->ctx.config);
   g_autoptr(GError) e = NULL;
   g_autofree char *email = NULL;
   gboolean ok = kith_store_begin(api->ctx.store, &e) &&
@@ -314,7 +320,7 @@ static json_t *dedup(kith_api *api, json_t *body, unsigned *code)
   json_t *dry = json_object_get(body, "dry_run");
   gboolean dry_run = !json_is_false(dry); /* a preview unless told otherwise */
   kith_decider d;
-  kith_decider_init(&d, api->ctx.store, api->ctx.config);
+  kith_record_decider_init(&d, api->ctx.store, api->ctx.config);
   kith_dedup_stats st = {0};
   json_t *plan = json_array();
   g_autoptr(GError) e = NULL;

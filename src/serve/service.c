@@ -3,6 +3,7 @@
 #include "serve/service.h"
 
 #include "pipeline/ingest.h"
+#include "pipeline/record.h"
 #include "rules/maintain.h"
 #include "serve/api.h"
 #include "store/outbox.h"
@@ -187,7 +188,7 @@ static gboolean on_minute(gpointer data)
   kith_dedup_stats st = {0};
   g_autoptr(GError) error = NULL;
   g_mutex_lock(&svc->lock);
-  kith_decider_init(&d, svc->store, svc->config);
+  kith_record_decider_init(&d, svc->store, svc->config);
   gboolean ok = kith_store_begin(svc->store, &error) &&
                 kith_rules_dedup(&d, FALSE, NULL, NULL, &st, &error) &&
                 kith_store_meta_set(svc->store, "dedup_day", day, &error) &&

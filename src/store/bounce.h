@@ -2,7 +2,7 @@
 #pragma once
 
 #include "core/activity.h"
-#include "store/store.h"
+#include "store/stateread.h"
 
 /* Records that delivery to EMAIL (normalised) failed at TIME, as the
  * notification ACTIVITY_ID said; an address keeps only its latest bounce
@@ -21,12 +21,5 @@ gboolean kith_state_bounce_clear_if_older(kith_store *store, const char *email, 
  * not automatic. Unauthenticated mail (R12) tells nothing, either way. */
 gboolean kith_state_bounce_note(kith_store *store, const kith_activity *a, GError **error);
 
-/* R45: whether EMAIL (normalised) is bounced (found, none, or an error:
- * never read as none, or R44 would act on the wrong answer): it has a bounce, and no
- * stored email from it is later and neither automatic (R10) nor
- * unauthenticated (R12). Mail ingested before the notification counts too,
- * so the order of ingestion does not matter. When found, *TIME_OUT and
- * *ACTIVITY_ID_OUT (each may be NULL; the Id newly allocated) say when and
- * which notification. This is what R44 asks. */
-kith_lookup_answer kith_state_bounced(kith_store *store, const char *email, gint64 *time_out,
-                                     char **activity_id_out, GError **error);
+/* R45: whether an address is bounced, kith_state_bounced, is a look-up:
+ * store/stateread.h. */

@@ -827,10 +827,11 @@ gboolean kith_crm_people_with(kith_store *store, const char *address, kith_crm_p
   if (!st)
     return FALSE;
   sqlite3_bind_text(st, 1, address, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step(st) == SQLITE_ROW)
+  kith_lookup_answer r;
+  while ((r = kith_store_step_row(store, st, error)) == KITH_LOOKUP_FOUND)
     if (!fn(kith_store_col(st, 0), kith_store_col(st, 1), kith_store_col(st, 2),
             sqlite3_column_int(st, 3) != 0, user_data))
       break;
   sqlite3_reset(st);
-  return TRUE;
+  return r != KITH_LOOKUP_ERROR;
 }

@@ -37,9 +37,10 @@ static void bind(sqlite3_stmt *st, int i, const char *v)
   sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
-static gboolean one_row(sqlite3_stmt *st)
+/* The answer of ST's one-row look-up, ST reset after. */
+static kith_lookup_answer one_row(kith_store *s, sqlite3_stmt *st, GError **error)
 {
-  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  kith_lookup_answer found = kith_store_step_row(s, st, error);
   sqlite3_reset(st);
   return found;
 }
@@ -163,17 +164,18 @@ kith_lookup_answer kith_lookup_lead_by_email(kith_store *s, const char *address,
   return *out ? KITH_LOOKUP_FOUND : KITH_LOOKUP_NONE;
 }
 
-char *kith_lookup_user_by_email(kith_store *s, const char *address, gboolean *active)
+kith_lookup_answer kith_lookup_user_by_email(kith_store *s, const char *address, char **out,
+                                             gboolean *active, GError **error)
 {
+  *out = NULL;
   /* An active user before an inactive one, then the lowest Id; chosen here
    * rather than by ORDER BY (a temporary b-tree per look-up). */
   sqlite3_stmt *st = q(s, "SELECT Id, IsActive FROM \"User\" WHERE email_key = ?");
-  if (!st)
-    return NULL;
   bind(st, 1, address);
-  char *id = NULL;
+  g_autofree char *id = NULL;
   gboolean best_active = FALSE;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  kith_lookup_answer r;
+  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
     const char *v = kith_store_col(st, 0);
     gboolean a = sqlite3_column_int(st, 1) != 0;
     if (!id || (a && !best_active) || (a == best_active && strcmp(v, id) < 0)) {
@@ -182,24 +184,25 @@ char *kith_lookup_user_by_email(kith_store *s, const char *address, gboolean *ac
       best_active = a;
     }
   }
+  if (r == KITH_LOOKUP_ERROR)
+    return r;
   sqlite3_reset(st);
   if (id && active)
     *active = best_active;
-  return id;
+  *out = g_steal_pointer(&id);
+  return *out ? KITH_LOOKUP_FOUND : KITH_LOOKUP_NONE;
 }
 
-gboolean kith_lookup_user_active(kith_store *s, const char *user_id, gboolean *exists)
+kith_lookup_answer kith_lookup_user_active(kith_store *s, const char *user_id, gboolean *active,
+                                           GError **error)
 {
   sqlite3_stmt *st = q(s, "SELECT IsActive FROM \"User\" WHERE Id = ?");
-  if (!st)
-    return FALSE;
   bind(st, 1, user_id);
-  gboolean found = sqlite3_step(st) == SQLITE_ROW;
-  gboolean active = found && sqlite3_column_int(st, 0) != 0;
+  kith_lookup_answer found = kith_store_step_row(s, st, error);
+  if (active)
+    *active = found == KITH_LOOKUP_FOUND && sqlite3_column_int(st, 0) != 0;
   sqlite3_reset(st);
-  if (exists)
-    *exists = found;
-  return active;
+  return found;
 }
 
 static void match_free(gpointer p)
@@ -209,62 +212,59 @@ static void match_free(gpointer p)
   g_free(m);
 }
 
-GPtrArray *kith_lookup_matching_accounts(kith_store *s, const char *domain)
+GPtrArray *kith_lookup_matching_accounts(kith_store *s, const char *domain, GError **error)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func(match_free);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(match_free);
   sqlite3_stmt *st = q(s, "SELECT account_id, is_primary FROM account_domain WHERE domain = ?"
                           " ORDER BY account_id");
-  if (!st)
-    return out;
   /* Most specific first: the domain itself, then each parent, stopping at a
    * public suffix, which never matches (R3). */
   for (const char *d = domain; d && *d; d = strchr(d, '.') ? strchr(d, '.') + 1 : NULL) {
     if (kith_domain_is_public_suffix(d))
       break;
     bind(st, 1, d);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    kith_lookup_answer r;
+    while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
       kith_account_match *m = g_new0(kith_account_match, 1);
       m->account_id = g_strdup(kith_store_col(st, 0));
       m->primary = sqlite3_column_int(st, 1) != 0;
       g_ptr_array_add(out, m);
     }
+    if (r == KITH_LOOKUP_ERROR)
+      return NULL;
     sqlite3_reset(st);
     if (out->len)
       break;
   }
-  return out;
+  return g_steal_pointer(&out);
 }
 
-gboolean kith_lookup_account_owned_by(kith_store *s, const char *account_id, const char *user_id)
+kith_lookup_answer kith_lookup_account_owned_by(kith_store *s, const char *account_id,
+                                                const char *user_id, GError **error)
 {
   sqlite3_stmt *st = q(s, "SELECT 1 FROM Account WHERE Id = ? AND OwnerId = ?");
-  if (!st)
-    return FALSE;
   bind(st, 1, account_id);
   bind(st, 2, user_id);
-  return one_row(st);
+  return one_row(s, st, error);
 }
 
-gboolean kith_lookup_user_owns_opportunity_on(kith_store *s, const char *account_id,
-                                              const char *user_id)
+kith_lookup_answer kith_lookup_user_owns_opportunity_on(kith_store *s, const char *account_id,
+                                                        const char *user_id, GError **error)
 {
   sqlite3_stmt *st = q(s, "SELECT 1 FROM Opportunity WHERE OwnerId = ? AND AccountId = ? LIMIT 1");
-  if (!st)
-    return FALSE;
   bind(st, 1, user_id);
   bind(st, 2, account_id);
-  return one_row(st);
+  return one_row(s, st, error);
 }
 
-gboolean kith_lookup_user_on_team(kith_store *s, const char *account_id, const char *user_id)
+kith_lookup_answer kith_lookup_user_on_team(kith_store *s, const char *account_id,
+                                            const char *user_id, GError **error)
 {
   sqlite3_stmt *st = q(s, "SELECT 1 FROM AccountTeamMember WHERE AccountId = ? AND UserId = ?"
                           " LIMIT 1");
-  if (!st)
-    return FALSE;
   bind(st, 1, account_id);
   bind(st, 2, user_id);
-  return one_row(st);
+  return one_row(s, st, error);
 }
 
 void kith_opportunity_free(gpointer p)
@@ -281,15 +281,14 @@ static gint opportunity_by_id(gconstpointer a, gconstpointer b)
   return strcmp(x->id, y->id);
 }
 
-GPtrArray *kith_lookup_open_opportunities(kith_store *s, const char *account_id)
+GPtrArray *kith_lookup_open_opportunities(kith_store *s, const char *account_id, GError **error)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func(kith_opportunity_free);
   sqlite3_stmt *st = q(s, "SELECT Id, OwnerId, created_ts FROM Opportunity"
                           " WHERE AccountId = ? AND IsClosed = 0");
-  if (!st)
-    return out;
   bind(st, 1, account_id);
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  kith_lookup_answer r;
+  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
     kith_opportunity *o = g_new0(kith_opportunity, 1);
     o->id = g_strdup(kith_store_col(st, 0));
     o->owner_id = g_strdup(kith_store_col(st, 1));
@@ -297,13 +296,18 @@ GPtrArray *kith_lookup_open_opportunities(kith_store *s, const char *account_id)
                                                              : sqlite3_column_int64(st, 2);
     g_ptr_array_add(out, o);
   }
+  if (r == KITH_LOOKUP_ERROR) {
+    g_ptr_array_unref(out);
+    return NULL;
+  }
   sqlite3_reset(st);
   /* By Id, sorted here: an account has a handful of open opportunities. */
   g_ptr_array_sort(out, opportunity_by_id);
   return out;
 }
 
-gboolean kith_lookup_role_exists(kith_store *s, const char *opportunity_id, const char *contact_id)
+kith_lookup_answer kith_lookup_role_exists(kith_store *s, const char *opportunity_id,
+                                           const char *contact_id, GError **error)
 {
   const char *type = NULL;
   g_autofree char *cid = kith_crmw_resolve(s, contact_id, &type);
@@ -312,69 +316,95 @@ gboolean kith_lookup_role_exists(kith_store *s, const char *opportunity_id, cons
       " AND" NOT_GOING("OpportunityContactRole.ContactId")
       " UNION ALL SELECT 1 FROM outbox WHERE op = 'role_create' AND state = 'pending'"
       " AND opportunity_id = ?1 AND contact_id IN (?2, ?3) LIMIT 1");
-  if (!st)
-    return FALSE;
   bind(st, 1, opportunity_id);
   bind(st, 2, cid);
   bind(st, 3, contact_id);
-  return one_row(st);
+  return one_row(s, st, error);
 }
 
-gboolean kith_lookup_opportunity_has_role(kith_store *s, const char *opportunity_id)
+kith_lookup_answer kith_lookup_opportunity_has_role(kith_store *s, const char *opportunity_id,
+                                                    GError **error)
 {
   sqlite3_stmt *st = q(s,
       "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND"
       NOT_GOING("OpportunityContactRole.ContactId")
       " UNION ALL SELECT 1 FROM outbox WHERE op = 'role_create' AND state = 'pending'"
       " AND opportunity_id = ?1 LIMIT 1");
-  if (!st)
-    return FALSE;
   bind(st, 1, opportunity_id);
-  return one_row(st);
+  return one_row(s, st, error);
 }
 
-GPtrArray *kith_lookup_contact_roles(kith_store *s, const char *contact_id)
+GPtrArray *kith_lookup_contact_roles(kith_store *s, const char *contact_id, GError **error)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
   sqlite3_stmt *st = q(s,
       "SELECT OpportunityId FROM OpportunityContactRole WHERE ContactId = ?1"
       " UNION SELECT opportunity_id FROM outbox WHERE op = 'role_create' AND state = 'pending'"
       " AND contact_id = ?1 ORDER BY 1");
-  if (!st)
-    return out;
   bind(st, 1, contact_id);
-  while (sqlite3_step(st) == SQLITE_ROW)
+  kith_lookup_answer r;
+  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND)
     g_ptr_array_add(out, g_strdup(kith_store_col(st, 0)));
+  if (r == KITH_LOOKUP_ERROR) {
+    g_ptr_array_unref(out);
+    return NULL;
+  }
   sqlite3_reset(st);
   return out;
 }
 
-char *kith_lookup_contact_field(kith_store *s, const char *id, const char *field)
+kith_lookup_answer kith_lookup_role_value(kith_store *s, const char *opportunity_id,
+                                          const char *contact_id, char **role, GError **error)
 {
-  if (kith_field_lookup(field) < 0)
-    return g_strdup("");
+  *role = NULL;
+  sqlite3_stmt *st = q(s,
+      "SELECT Role FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId = ?2"
+      " UNION ALL SELECT value FROM outbox WHERE op = 'role_create' AND state = 'pending'"
+      " AND opportunity_id = ?1 AND contact_id = ?2 LIMIT 1");
+  bind(st, 1, opportunity_id);
+  bind(st, 2, contact_id);
+  kith_lookup_answer found = kith_store_step_row(s, st, error);
+  if (found == KITH_LOOKUP_FOUND)
+    *role = g_strdup(kith_store_col(st, 0));
+  sqlite3_reset(st);
+  return found;
+}
+
+/* The one column of the one row ST finds: *VALUE newly allocated, NULL when
+ * there is none. */
+static kith_lookup_answer one_value(kith_store *s, sqlite3_stmt *st, char **value, GError **error)
+{
+  kith_lookup_answer found = kith_store_step_row(s, st, error);
+  if (found == KITH_LOOKUP_FOUND)
+    *value = g_strdup(kith_store_col(st, 0));
+  sqlite3_reset(st);
+  return found;
+}
+
+gboolean kith_lookup_contact_field(kith_store *s, const char *id, const char *field, char **value,
+                                   GError **error)
+{
+  *value = NULL;
+  if (kith_field_lookup(field) < 0) {
+    *value = g_strdup("");
+    return TRUE;
+  }
   sqlite3_stmt *st = q(s, "SELECT value FROM outbox WHERE op = 'field_update' AND"
                           " state = 'pending' AND contact_id = ? AND field = ?"
                           " ORDER BY seq DESC LIMIT 1");
-  if (!st)
-    return g_strdup("");
   bind(st, 1, id);
   bind(st, 2, field);
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    char *v = g_strdup(kith_store_col(st, 0));
-    sqlite3_reset(st);
-    return v;
-  }
-  sqlite3_reset(st);
+  kith_lookup_answer found = one_value(s, st, value, error);
+  if (found != KITH_LOOKUP_NONE)
+    return found == KITH_LOOKUP_FOUND;
   /* The column name comes from the fixed field table, never from input. */
   g_autofree char *sql = g_strdup_printf("SELECT %s FROM Contact WHERE Id = ?", field);
   sqlite3_stmt *col = q(s, sql);
-  if (!col)
-    return g_strdup("");
   bind(col, 1, id);
-  char *v = g_strdup(sqlite3_step(col) == SQLITE_ROW ? kith_store_col(col, 0) : "");
-  sqlite3_reset(col);
-  return v;
+  found = one_value(s, col, value, error);
+  if (found == KITH_LOOKUP_NONE)
+    *value = g_strdup("");
+  return found != KITH_LOOKUP_ERROR;
 }
 
 typedef struct {
@@ -433,15 +463,15 @@ gboolean kith_lookup_each_duplicate_group(kith_store *s, kith_duplicate_fn fn, g
   return ok;
 }
 
-char *kith_lookup_record_name(kith_store *s, const char *table, const char *id)
+char *kith_lookup_record_name(kith_store *s, const char *table, const char *id, GError **error)
 {
   const char *sql = g_strcmp0(table, "Account") == 0 ? "SELECT Name FROM Account WHERE Id = ?"
                                                      : "SELECT Name FROM Opportunity WHERE Id = ?";
   sqlite3_stmt *st = q(s, sql);
-  if (!st)
-    return g_strdup("");
   bind(st, 1, id);
-  char *v = g_strdup(sqlite3_step(st) == SQLITE_ROW ? kith_store_col(st, 0) : "");
-  sqlite3_reset(st);
+  char *v = NULL;
+  kith_lookup_answer found = one_value(s, st, &v, error);
+  if (found == KITH_LOOKUP_NONE)
+    v = g_strdup("");
   return v;
 }

@@ -196,13 +196,14 @@ gboolean kith_outbox_each_for_email(kith_store *s, const char *email, kith_outbo
   if (sqlite3_prepare_v2(kith_store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
     return kith_store_fail(s, error, "outbox");
   bind(st, 1, email);
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  kith_lookup_answer r;
+  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
     g_autoptr(kith_outbox_entry) e = read_entry(st);
     if (!fn(e, (const char *)sqlite3_column_text(st, 16), user_data))
       break;
   }
   sqlite3_finalize(st);
-  return TRUE;
+  return r != KITH_LOOKUP_ERROR;
 }
 
 gboolean kith_outbox_set_sent(kith_store *s, gint64 seq, gboolean sent, GError **error)

@@ -158,16 +158,24 @@ static gboolean add_queued(const kith_outbox_entry *e, const char *state, gpoint
   return TRUE;
 }
 
-json_t *kith_report_explain(kith_store *s, const char *email)
+json_t *kith_report_explain(kith_store *s, const char *email, GError **error)
 {
   json_t *people = json_array(), *activities = json_array(), *decisions = json_array(),
          *queued = json_array();
-  kith_crm_people_with(s, email, add_person, people, NULL);
-  kith_state_activities_for(s, email, add_activity, activities, NULL);
-  kith_state_log_each(s, email, add_decision, decisions, NULL);
-  kith_outbox_each_for_email(s, email, add_queued, queued, NULL);
+  kith_lookup_answer suppressed = KITH_LOOKUP_ERROR;
+  if (!kith_crm_people_with(s, email, add_person, people, error) ||
+      !kith_state_activities_for(s, email, add_activity, activities, error) ||
+      !kith_state_log_each(s, email, add_decision, decisions, error) ||
+      !kith_outbox_each_for_email(s, email, add_queued, queued, error) ||
+      (suppressed = kith_state_is_suppressed(s, email, error)) == KITH_LOOKUP_ERROR) {
+    json_decref(people);
+    json_decref(activities);
+    json_decref(decisions);
+    json_decref(queued);
+    return NULL;
+  }
   return json_pack("{s:s, s:o, s:b, s:o, s:o, s:o}", "email", email, "people", people, "suppressed",
-                   kith_state_is_suppressed(s, email), "activities", activities, "decisions",
+                   suppressed == KITH_LOOKUP_FOUND, "activities", activities, "decisions",
                    decisions, "queued", queued);
 }
 

@@ -17,8 +17,8 @@ json_t *kith_report_log(kith_store *s, const char *email, const char *action, co
                         const char *query, int limit, int offset);
 
 /* Everything about one address: CRM records, suppression, activities,
- * decisions, queued changes. */
-json_t *kith_report_explain(kith_store *s, const char *email);
+ * decisions, queued changes. NULL with ERROR when any of it cannot be read. */
+json_t *kith_report_explain(kith_store *s, const char *email, GError **error);
 
 /* The contacts kith created, with the contract's Contact columns. */
 json_t *kith_report_created(kith_store *s);

@@ -203,9 +203,11 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
   if (!st)
     return NULL;
   sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(st) != SQLITE_ROW) {
+  kith_lookup_answer found = kith_store_step_row(s, st, error);
+  if (found != KITH_LOOKUP_FOUND) {
     sqlite3_reset(st);
-    g_set_error(error, KITH_ERROR, KITH_ERROR_NOT_FOUND, "no activity %s", id);
+    if (found == KITH_LOOKUP_NONE)
+      g_set_error(error, KITH_ERROR, KITH_ERROR_NOT_FOUND, "no activity %s", id);
     return NULL;
   }
   kith_stored_activity *a = g_new0(kith_stored_activity, 1);
@@ -227,7 +229,8 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
     return NULL;
   }
   sqlite3_bind_int64(pt, 1, seq);
-  while (sqlite3_step(pt) == SQLITE_ROW) {
+  kith_lookup_answer r;
+  while ((r = kith_store_step_row(s, pt, error)) == KITH_LOOKUP_FOUND) {
     kith_stored_participant *p = g_new0(kith_stored_participant, 1);
     p->email = g_strdup(kith_store_col(pt, 0));
     p->domain = strrchr(p->email, '@') ? strrchr(p->email, '@') + 1 : p->email;
@@ -239,6 +242,11 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
     g_ptr_array_add(a->participants, p);
   }
   sqlite3_reset(pt);
+  if (r == KITH_LOOKUP_ERROR) {
+    /* Never decided on some of its people only. */
+    kith_stored_activity_free(a);
+    return NULL;
+  }
   return a;
 }
 
@@ -289,17 +297,18 @@ gboolean kith_state_observations_merge(kith_store *s, GError **error)
   return kith_store_exec_sorted(s, KITH_SCHEMA_OBSERVATION_MERGE, error);
 }
 
-gboolean kith_state_observation_full(kith_store *s, const char *email, const char *field,
-                                     char **value, gint64 *time, char **activity_id)
+kith_lookup_answer kith_state_observation_full(kith_store *s, const char *email,
+                                               const char *field, char **value, gint64 *time,
+                                               char **activity_id, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT value, time, activity_id FROM observation WHERE email = ? AND field = ?", NULL);
+      s, "SELECT value, time, activity_id FROM observation WHERE email = ? AND field = ?", error);
   if (!st)
-    return FALSE;
+    return KITH_LOOKUP_ERROR;
   bind_text(st, 1, email);
   bind_text(st, 2, field);
-  gboolean found = sqlite3_step(st) == SQLITE_ROW;
-  if (found) {
+  kith_lookup_answer found = kith_store_step_row(s, st, error);
+  if (found == KITH_LOOKUP_FOUND) {
     if (value)
       *value = g_strdup(kith_store_col(st, 0));
     if (time)
@@ -311,14 +320,24 @@ gboolean kith_state_observation_full(kith_store *s, const char *email, const cha
   return found;
 }
 
-gboolean kith_state_observation(kith_store *s, const char *email, const char *field,
-                                char **value, gint64 *time)
+kith_lookup_answer kith_state_observation(kith_store *s, const char *email, const char *field,
+                                          char **value, gint64 *time, GError **error)
 {
-  return kith_state_observation_full(s, email, field, value, time, NULL);
+  return kith_state_observation_full(s, email, field, value, time, NULL, error);
 }
 
-void kith_state_observations_full(kith_store *s, const char *email, char **values,
-                                  gint64 *times, char **activity_ids)
+static void observations_clear(char **values, gint64 *times, char **activity_ids)
+{
+  for (int f = 0; f < KITH_FIELD_COUNT; f++) {
+    g_clear_pointer(&values[f], g_free);
+    times[f] = 0;
+    if (activity_ids)
+      g_clear_pointer(&activity_ids[f], g_free);
+  }
+}
+
+gboolean kith_state_observations_full(kith_store *s, const char *email, char **values,
+                                      gint64 *times, char **activity_ids, GError **error)
 {
   for (int f = 0; f < KITH_FIELD_COUNT; f++) {
     values[f] = NULL;
@@ -327,11 +346,12 @@ void kith_state_observations_full(kith_store *s, const char *email, char **value
       activity_ids[f] = NULL;
   }
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT field, value, time, activity_id FROM observation WHERE email = ?", NULL);
+      s, "SELECT field, value, time, activity_id FROM observation WHERE email = ?", error);
   if (!st)
-    return;
+    return FALSE;
   bind_text(st, 1, email);
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  kith_lookup_answer r;
+  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
     int f = kith_field_lookup(kith_store_col(st, 0));
     if (f < 0)
       continue;
@@ -344,24 +364,30 @@ void kith_state_observations_full(kith_store *s, const char *email, char **value
     }
   }
   sqlite3_reset(st);
+  if (r == KITH_LOOKUP_ERROR) {
+    observations_clear(values, times, activity_ids);
+    return FALSE;
+  }
+  return TRUE;
 }
 
-void kith_state_observations(kith_store *s, const char *email, char **values, gint64 *times)
+gboolean kith_state_observations(kith_store *s, const char *email, char **values, gint64 *times,
+                                 GError **error)
 {
-  kith_state_observations_full(s, email, values, times, NULL);
+  return kith_state_observations_full(s, email, values, times, NULL, error);
 }
 
-gboolean kith_state_field_source(kith_store *s, const char *contact_id, const char *field,
-                                 gint64 *time)
+kith_lookup_answer kith_state_field_source(kith_store *s, const char *contact_id,
+                                           const char *field, gint64 *time, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT time FROM field_source WHERE contact_id = ? AND field = ?", NULL);
+      s, "SELECT time FROM field_source WHERE contact_id = ? AND field = ?", error);
   if (!st)
-    return FALSE;
+    return KITH_LOOKUP_ERROR;
   bind_text(st, 1, contact_id);
   bind_text(st, 2, field);
-  gboolean found = sqlite3_step(st) == SQLITE_ROW;
-  if (found)
+  kith_lookup_answer found = kith_store_step_row(s, st, error);
+  if (found == KITH_LOOKUP_FOUND)
     *time = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
   return found;
@@ -444,15 +470,21 @@ gboolean kith_state_log_each(kith_store *s, const char *email, kith_log_row_fn r
   return ok;
 }
 
-gboolean kith_state_is_suppressed(kith_store *s, const char *email)
+/* The answer of ST's one-row look-up, ST reset after. */
+static kith_lookup_answer any_row(kith_store *s, sqlite3_stmt *st, GError **error)
 {
-  sqlite3_stmt *st = kith_store_stmt(s, "SELECT 1 FROM suppression WHERE email = ?", NULL);
-  if (!st)
-    return FALSE;
-  bind_text(st, 1, email);
-  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  kith_lookup_answer found = kith_store_step_row(s, st, error);
   sqlite3_reset(st);
   return found;
+}
+
+kith_lookup_answer kith_state_is_suppressed(kith_store *s, const char *email, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(s, "SELECT 1 FROM suppression WHERE email = ?", error);
+  if (!st)
+    return KITH_LOOKUP_ERROR;
+  bind_text(st, 1, email);
+  return any_row(s, st, error);
 }
 
 gboolean kith_state_suppress(kith_store *s, const char *email, const char *contact_id,
@@ -506,11 +538,12 @@ char *kith_state_new_id(kith_store *s, const char *prefix, GError **error)
       return NULL;
     }
     sqlite3_bind_text(used, 1, id, -1, SQLITE_TRANSIENT);
-    gboolean taken = sqlite3_step(used) == SQLITE_ROW;
-    sqlite3_reset(used);
-    if (!taken)
+    kith_lookup_answer taken = any_row(s, used, error);
+    if (taken == KITH_LOOKUP_NONE)
       return id;
     g_free(id);
+    if (taken == KITH_LOOKUP_ERROR)
+      return NULL; /* never an Id that may be taken */
   }
   g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "no free Id for prefix %s", prefix);
   return NULL;
@@ -523,26 +556,31 @@ gboolean kith_state_activities_for(kith_store *s, const char *email, kith_activi
            " participant p JOIN activity a ON a.seq = p.activity WHERE p.email = ?"
            " ORDER BY a.time, a.id");
   bind_text(st, 1, email);
-  while (sqlite3_step(st) == SQLITE_ROW)
+  kith_lookup_answer r;
+  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND)
     if (!fn(kith_store_col(st, 0), kith_store_col(st, 1), sqlite3_column_int64(st, 2),
             kith_store_col(st, 3), kith_store_col(st, 4), kith_store_col(st, 5),
             kith_store_col(st, 6), user_data))
       break;
   sqlite3_reset(st);
-  return TRUE;
+  return r != KITH_LOOKUP_ERROR;
 }
 
-char *kith_state_source_get(kith_store *s, const char *source, const char *key)
+kith_lookup_answer kith_state_source_get(kith_store *s, const char *source, const char *key,
+                                         char **value, GError **error)
 {
+  *value = NULL;
   sqlite3_stmt *st = kith_store_stmt(s, "SELECT value FROM source_state WHERE source = ? AND key = ?",
-                                     NULL);
+                                     error);
   if (!st)
-    return NULL;
+    return KITH_LOOKUP_ERROR;
   bind_text(st, 1, source);
   bind_text(st, 2, key);
-  char *v = sqlite3_step(st) == SQLITE_ROW ? g_strdup(kith_store_col(st, 0)) : NULL;
+  kith_lookup_answer found = kith_store_step_row(s, st, error);
+  if (found == KITH_LOOKUP_FOUND)
+    *value = g_strdup(kith_store_col(st, 0));
   sqlite3_reset(st);
-  return v;
+  return found;
 }
 
 gboolean kith_state_source_set(kith_store *s, const char *source, const char *key,
@@ -565,18 +603,17 @@ gboolean kith_state_source_clear(kith_store *s, const char *source, const char *
   return kith_store_step_done(s, st, error);
 }
 
-gboolean kith_state_file_seen(kith_store *s, const char *path, gint64 size, gint64 mtime)
+kith_lookup_answer kith_state_file_seen(kith_store *s, const char *path, gint64 size,
+                                        gint64 mtime, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT 1 FROM source_file WHERE path = ? AND size = ? AND mtime = ?", NULL);
+      s, "SELECT 1 FROM source_file WHERE path = ? AND size = ? AND mtime = ?", error);
   if (!st)
-    return FALSE;
+    return KITH_LOOKUP_ERROR;
   bind_text(st, 1, path);
   sqlite3_bind_int64(st, 2, size);
   sqlite3_bind_int64(st, 3, mtime);
-  gboolean seen = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_reset(st);
-  return seen;
+  return any_row(s, st, error);
 }
 
 gboolean kith_state_file_read(kith_store *s, const char *path, gint64 size, gint64 mtime,

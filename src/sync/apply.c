@@ -212,19 +212,24 @@ static gboolean settle_existing(applier *a, kith_sync_item *it, const kith_sync_
          kith_outbox_mark(a->store, e->seq, "done", NULL, error);
 }
 
-/* R26 at sync: the queued owner, unless that User is inactive by now. */
-static void choose_owner(applier *a, kith_sync_item *it)
+/* R26 at sync: the queued owner, unless that User is inactive by now.
+ * FALSE with ERROR when the User cannot be read. */
+static gboolean choose_owner(applier *a, kith_sync_item *it, GError **error)
 {
   const char *owner = it->e->owner_id;
   const char *fallback = a->config->integration_user;
   it->owner = g_strdup(owner);
   if (!owner || !*owner || !fallback || !*fallback || strcmp(owner, fallback) == 0)
-    return;
-  if (!kith_lookup_user_active(a->store, owner, NULL)) {
+    return TRUE;
+  gboolean active = FALSE;
+  if (kith_lookup_user_active(a->store, owner, &active, error) == KITH_LOOKUP_ERROR)
+    return FALSE;
+  if (!active) {
     g_free(it->owner);
     it->owner = g_strdup(fallback);
     it->reowned = TRUE;
   }
+  return TRUE;
 }
 
 /* Whether IT may be sent with the integration user as owner after the CRM
@@ -253,8 +258,11 @@ static gboolean plan_contacts(applier *a, GPtrArray *batch, GPtrArray *send, GEr
     kith_sync_item *it = item_new(e, KITH_SYNC_CONTACT);
     g_ptr_array_add(send, it);
     /* The newest observations of the person's fields (R25, R37). */
-    kith_state_observations(a->store, e->email, it->values, it->times);
-    choose_owner(a, it);
+    if (!kith_state_observations(a->store, e->email, it->values, it->times, error) ||
+        !choose_owner(a, it, error)) {
+      ok = FALSE;
+      break;
+    }
     g_autofree char *key = g_utf8_strdown(e->email, -1);
     const kith_sync_person *p = g_hash_table_lookup(people, key);
     if (p) {

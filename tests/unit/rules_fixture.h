@@ -5,6 +5,7 @@
 #include "extract/name.h"
 #include "extract/quoted.h"
 #include "config/config.h"
+#include "pipeline/record.h"
 #include "rules/decide.h"
 #include "rules/maintain.h"
 #include "store/crm.h"
@@ -63,7 +64,7 @@ static inline fx *fx_new(const char *conf)
   } else {
     f->config = kith_config_new_default();
   }
-  kith_decider_init(&f->d, f->store, f->config);
+  kith_record_decider_init(&f->d, f->store, f->config);
   return f;
 }
 
@@ -192,7 +193,8 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
   }
   g_assert_true(kith_rules_learn_aliases(&f->d, a, firsts, lasts, &error)); /* R2 */
   g_assert_no_error(error);
-  const char *skip = kith_rules_activity_skip(&f->d, a);
+  const char *skip = NULL;
+  g_assert_true(kith_rules_activity_skip(&f->d, a, &skip, &error));
   gint64 seq = 0;
   g_assert_true(kith_state_activity_insert(f->store, a, skip ? "skipped" : "pending", skip, &seq,
                                            &error));
@@ -215,7 +217,9 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
     g_autoptr(GPtrArray) quoted = kith_quoted_names(a, sender, firsts, lasts, FALSE);
     for (guint i = 0; i < n; i++) {
       const kith_participant *p = g_ptr_array_index(a->participants, i);
-      if (kith_rules_participant_skip(&f->d, p->email, p->cutype, NULL))
+      const char *why = NULL;
+      g_assert_true(kith_rules_participant_skip(&f->d, p->email, p->cutype, &why, NULL, &error));
+      if (why)
         continue;
       const kith_quoted_name *q = lasts[i] ? NULL : kith_quoted_for(quoted, i);
       g_assert_true(kith_state_observe(f->store, p->email, "FirstName",
@@ -225,8 +229,12 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
     }
     for (guint k = 0; k < quoted->len; k++) {
       const kith_quoted_name *q = g_ptr_array_index(quoted, k);
-      if (q->participant >= 0 ||
-          kith_rules_participant_skip(&f->d, q->email, KITH_CUTYPE_PERSON, NULL))
+      const char *why = NULL;
+      if (q->participant >= 0)
+        continue;
+      g_assert_true(kith_rules_participant_skip(&f->d, q->email, KITH_CUTYPE_PERSON, &why, NULL,
+                                                &error));
+      if (why)
         continue;
       g_assert_true(kith_state_observe(f->store, q->email, "FirstName", q->first_name, a->time,
                                        a->id, &error));
@@ -240,6 +248,16 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
   }
   kith_activity_free(a);
   return skip;
+}
+
+/* R11: why the decider skips EMAIL, or NULL; the store must answer. */
+static inline const char *fx_skip(fx *f, const char *email, kith_cutype cutype)
+{
+  g_autoptr(GError) error = NULL;
+  const char *why = NULL;
+  g_assert_true(kith_rules_participant_skip(&f->d, email, cutype, &why, NULL, &error));
+  g_assert_no_error(error);
+  return why;
 }
 
 /* What an activity's signature showed of EMAIL's FIELD (R5), at its time. */
@@ -284,7 +302,7 @@ static inline kith_sync_stats fx_sync(fx *f)
   g_assert_no_error(error);
   /* As between two kith commands: what a decider read of the CRM is gone. */
   kith_decider_clear(&f->d);
-  kith_decider_init(&f->d, f->store, f->config);
+  kith_record_decider_init(&f->d, f->store, f->config);
   return stats;
 }
 

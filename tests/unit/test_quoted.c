@@ -311,7 +311,8 @@ static fx *org(void)
 static char *observed(fx *f, const char *email, const char *field)
 {
   char *value = NULL;
-  kith_state_observation(f->store, email, field, &value, NULL);
+  g_assert_cmpint(kith_state_observation(f->store, email, field, &value, NULL, NULL), !=,
+                  KITH_LOOKUP_ERROR);
   return value;
 }
 

@@ -40,7 +40,7 @@ static void test_r50_remove_deletes_contact_and_roles_and_suppresses(void)
   g_assert_cmpuint(fx_log_count(f, "pat@acme.com", "contact_removed", NULL), ==, 1);
   g_autofree char *rule = fx_log_rule(f, "pat@acme.com", "contact_removed", NULL);
   g_assert_cmpstr(rule, ==, "R50");
-  g_assert_true(kith_state_is_suppressed(f->store, "pat@acme.com"));
+  g_assert_cmpint(kith_state_is_suppressed(f->store, "pat@acme.com", NULL), ==, KITH_LOOKUP_FOUND);
   /* Named again: R11 suppressed, nothing created. */
   fx_ingest(f, fx_email("e2", "2026-01-09T09:00:00Z", "Hi again", "Ann Lee <ann@corp.example>",
                         "Pat New <pat@acme.com>", NULL));
@@ -57,7 +57,7 @@ static void test_r50_allow_recreate(void)
   g_autoptr(GError) error = NULL;
   g_assert_true(kith_rules_remove(&f->d, pat, TRUE, NULL, &error));
   fx_sync(f);
-  g_assert_false(kith_state_is_suppressed(f->store, "pat@acme.com"));
+  g_assert_cmpint(kith_state_is_suppressed(f->store, "pat@acme.com", NULL), ==, KITH_LOOKUP_NONE);
   g_assert_cmpuint(fx_count(f, "Contact", "Email", "pat@acme.com"), ==, 0);
   fx_ingest(f, fx_email("e2", "2026-01-09T09:00:00Z", "Hi again", "Ann Lee <ann@corp.example>",
                         "Pat New <pat@acme.com>", NULL));
@@ -77,7 +77,7 @@ static void test_r50_refuses_contact_not_created_by_kith(void)
   fx_sync(f);
   g_assert_cmpuint(fx_count(f, "Contact", "Id", "003JANE"), ==, 1);
   g_assert_cmpuint(fx_count(f, "OpportunityContactRole", "ContactId", "003JANE"), ==, 1);
-  g_assert_false(kith_state_is_suppressed(f->store, "jane@acme.com"));
+  g_assert_cmpint(kith_state_is_suppressed(f->store, "jane@acme.com", NULL), ==, KITH_LOOKUP_NONE);
   g_assert_cmpuint(fx_log_count(f, "jane@acme.com", "contact_removed", NULL), ==, 0);
 }
 
@@ -110,7 +110,7 @@ static void test_r50_remove_queued_contact(void)
   g_assert_cmpuint(fx_count(f, "Contact", "Email", "pat@acme.com"), ==, 0);
   g_assert_cmpuint(fx_log_count(f, "pat@acme.com", "contact_created", NULL), ==, 0);
   g_assert_cmpuint(fx_log_count(f, "pat@acme.com", "contact_removed", NULL), ==, 1);
-  g_assert_true(kith_state_is_suppressed(f->store, "pat@acme.com"));
+  g_assert_cmpint(kith_state_is_suppressed(f->store, "pat@acme.com", NULL), ==, KITH_LOOKUP_FOUND);
 }
 
 int main(int argc, char **argv)

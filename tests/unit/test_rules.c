@@ -68,7 +68,7 @@ static void test_rules_r2_users_in_participant_order_inactive_included(void)
       fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Jane Doe <jane@acme.com>",
                "Bob Roy <bob@corp.example>", "pat@corp.example", "Ivy Old <ivy@corp.example>",
                "Ann Lee <Ann@Corp.Example>", NULL);
-  g_autoptr(GPtrArray) users = kith_rules_activity_users(&f->d, a->participants);
+  g_autoptr(GPtrArray) users = kith_rules_activity_users(&f->d, a->participants, NULL);
   g_assert_cmpuint(users->len, ==, 3);
   const char *want[] = {"005BOB", "005IVY", "005ANN"};
   const gboolean active[] = {TRUE, FALSE, TRUE};
@@ -256,7 +256,7 @@ typedef struct {
 static void check_skips(fx *f, const skip_case *cases, guint n)
 {
   for (guint i = 0; i < n; i++) {
-    const char *got = kith_rules_participant_skip(&f->d, cases[i].email, cases[i].cutype, NULL);
+    const char *got = fx_skip(f, cases[i].email, cases[i].cutype);
     if (g_strcmp0(got, cases[i].want) != 0)
       g_error("%s (cutype %d): expected %s, got %s", cases[i].email, cases[i].cutype,
               cases[i].want ? cases[i].want : "(kept)", got ? got : "(kept)");
@@ -341,7 +341,7 @@ static void test_rules_r11_builtin_personal_domains(void)
                            "proton.me", "protonmail.com", "gmx.com", "mail.com"};
   for (guint i = 0; i < G_N_ELEMENTS(domains); i++) {
     g_autofree char *addr = g_strdup_printf("someone@%s", domains[i]);
-    g_assert_cmpstr(kith_rules_participant_skip(&f->d, addr, KITH_CUTYPE_PERSON, NULL), ==,
+    g_assert_cmpstr(fx_skip(f, addr, KITH_CUTYPE_PERSON), ==,
                     "personal_domain");
   }
 }
@@ -350,12 +350,12 @@ static void test_rules_r11_personal_domains_none_and_replaced(void)
 {
   {
     g_autoptr(fx) f = org(FX_ORG "[filters]\npersonal_domains = none\n");
-    g_assert_null(kith_rules_participant_skip(&f->d, "joe@gmail.com", KITH_CUTYPE_PERSON, NULL));
+    g_assert_null(fx_skip(f, "joe@gmail.com", KITH_CUTYPE_PERSON));
   }
   {
     g_autoptr(fx) f = org(FX_ORG "[filters]\npersonal_domains = x.example\n");
-    g_assert_null(kith_rules_participant_skip(&f->d, "joe@gmail.com", KITH_CUTYPE_PERSON, NULL));
-    g_assert_cmpstr(kith_rules_participant_skip(&f->d, "joe@x.example", KITH_CUTYPE_PERSON, NULL),
+    g_assert_null(fx_skip(f, "joe@gmail.com", KITH_CUTYPE_PERSON));
+    g_assert_cmpstr(fx_skip(f, "joe@x.example", KITH_CUTYPE_PERSON),
                     ==, "personal_domain");
   }
 }

@@ -27,7 +27,7 @@ static void test_store_init_twice_changes_nothing(void)
   kith_store_close(s);
   s = kith_store_open(path, KITH_STORE_CREATE, &e);
   g_assert_no_error(e);
-  g_assert_true(kith_state_is_suppressed(s, "x@acme.com"));
+  g_assert_cmpint(kith_state_is_suppressed(s, "x@acme.com", NULL), ==, KITH_LOOKUP_FOUND);
   kith_store_close(s);
 }
 
@@ -111,7 +111,8 @@ static void test_observation_keeps_newest_whatever_the_order(void)
   g_assert_true(kith_state_observe(s, "a@acme.com", "Title", "", 300, "m3", NULL));
   g_autofree char *v = NULL;
   gint64 t = 0;
-  g_assert_true(kith_state_observation(s, "a@acme.com", "Title", &v, &t));
+  g_assert_cmpint(kith_state_observation(s, "a@acme.com", "Title", &v, &t, NULL),
+                  ==, KITH_LOOKUP_FOUND);
   g_assert_cmpstr(v, ==, "Director");
   g_assert_cmpint(t, ==, 200);
   kith_store_close(s);
@@ -144,7 +145,8 @@ static void test_observation_log_merges_as_kept(void)
                                            seen[i].time, seen[i].activity, NULL));
   }
   g_autofree char *before = NULL;
-  g_assert_false(kith_state_observation(logged, "b@acme.com", "Title", &before, NULL));
+  g_assert_cmpint(kith_state_observation(logged, "b@acme.com", "Title", &before, NULL, NULL),
+                  ==, KITH_LOOKUP_NONE);
   g_autoptr(GError) e = NULL;
   g_assert_true(kith_state_observations_merge(logged, &e));
   g_assert_no_error(e);
@@ -153,14 +155,17 @@ static void test_observation_log_merges_as_kept(void)
   for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
     g_autofree char *v1 = NULL, *v2 = NULL, *a1 = NULL, *a2 = NULL;
     gint64 t1 = 0, t2 = 0;
-    g_assert_true(kith_state_observation_full(direct, keys[i][0], keys[i][1], &v1, &t1, &a1));
-    g_assert_true(kith_state_observation_full(logged, keys[i][0], keys[i][1], &v2, &t2, &a2));
+    g_assert_cmpint(kith_state_observation_full(direct, keys[i][0], keys[i][1], &v1, &t1, &a1, NULL),
+                    ==, KITH_LOOKUP_FOUND);
+    g_assert_cmpint(kith_state_observation_full(logged, keys[i][0], keys[i][1], &v2, &t2, &a2, NULL),
+                    ==, KITH_LOOKUP_FOUND);
     g_assert_cmpstr(v2, ==, v1);
     g_assert_cmpint(t2, ==, t1);
     g_assert_cmpstr(a2, ==, a1);
   }
   g_autofree char *b = NULL;
-  g_assert_true(kith_state_observation(logged, "b@acme.com", "Title", &b, NULL));
+  g_assert_cmpint(kith_state_observation(logged, "b@acme.com", "Title", &b, NULL, NULL),
+                  ==, KITH_LOOKUP_FOUND);
   g_assert_cmpstr(b, ==, "Director");
   /* the log is empty after the merge: merging again changes nothing */
   g_assert_true(kith_state_observations_merge(logged, &e));
@@ -180,14 +185,16 @@ static void test_observation_log_merged_at_open(void)
   /* A reading open leaves the log as it is... */
   s = kith_store_open(path, KITH_STORE_READ, NULL);
   g_autofree char *v = NULL;
-  g_assert_false(kith_state_observation(s, "jane@acme.com", "Title", &v, NULL));
+  g_assert_cmpint(kith_state_observation(s, "jane@acme.com", "Title", &v, NULL, NULL),
+                  ==, KITH_LOOKUP_NONE);
   kith_store_close(s);
   /* ...a writing one merges it. */
   s = kith_store_open(path, KITH_STORE_WRITE, NULL);
   g_assert_nonnull(s);
   kith_store_close(s);
   s = kith_store_open(path, KITH_STORE_READ, NULL);
-  g_assert_true(kith_state_observation(s, "jane@acme.com", "Title", &v, NULL));
+  g_assert_cmpint(kith_state_observation(s, "jane@acme.com", "Title", &v, NULL, NULL),
+                  ==, KITH_LOOKUP_FOUND);
   g_assert_cmpstr(v, ==, "CTO");
   kith_store_close(s);
   sqlite3 *db = NULL;
