@@ -1,4 +1,5 @@
-/* maintain.h - de-duplication (R40-R42) and removal (R50), queued like every decision. */
+/* maintain.h - de-duplication (R40-R42) and removal (R50), decided like every
+ * decision and stored by the decider's kith_decision_fn. */
 #pragma once
 
 #include "rules/decide.h"
@@ -14,13 +15,14 @@ typedef struct {
 typedef void (*kith_plan_fn)(const char *what, const char *email, const char *id,
                              const char *detail, gpointer user_data);
 
-/* R40-R42: queues the deletions and role moves; with DRY_RUN only reports
- * them through PLAN. */
+/* R40-R42: decides the deletions and role moves (contact_deleted,
+ * ocr_created); with DRY_RUN only reports them through PLAN. */
 gboolean kith_rules_dedup(kith_decider *d, gboolean dry_run, kith_plan_fn plan, gpointer user_data,
                           kith_dedup_stats *stats, GError **error);
 
-/* R50: queues the removal of contact ID (refused with KITH_ERROR_REFUSED for
- * a contact kith did not create, KITH_ERROR_NOT_FOUND for an unknown Id) and
- * suppresses its address unless ALLOW_RECREATE. *EMAIL_OUT gets the address. */
+/* R50: decides the removal of contact ID (refused with KITH_ERROR_REFUSED for
+ * a contact kith did not create, KITH_ERROR_NOT_FOUND for an unknown Id),
+ * with its address suppressed unless ALLOW_RECREATE. *EMAIL_OUT gets the
+ * address. */
 gboolean kith_rules_remove(kith_decider *d, const char *id, gboolean allow_recreate,
                            char **email_out, GError **error);
