@@ -70,8 +70,11 @@ gboolean kith_crmw_update_field(kith_store *s, const char *id, const char *field
   if (!st)
     return FALSE;
   bind(st, 1, id);
+  kith_lookup_answer had = kith_store_step_row(s, st, error);
+  if (had == KITH_LOOKUP_ERROR)
+    return FALSE;
   if (old)
-    *old = g_strdup(sqlite3_step(st) == SQLITE_ROW ? kith_store_col(st, 0) : "");
+    *old = g_strdup(had == KITH_LOOKUP_FOUND ? kith_store_col(st, 0) : "");
   sqlite3_reset(st);
   /* An Email keeps its look-up key (R1) in step with it. */
   g_autofree char *set = email ? g_strdup("UPDATE Contact SET Email = ?1, email_key = lower(?1)"
@@ -137,33 +140,35 @@ kith_lookup_answer kith_crmw_existing_for(kith_store *s, const char *address, ch
   return KITH_LOOKUP_NONE;
 }
 
-static gboolean exists(kith_store *s, const char *sql, const char *a, const char *b)
+static kith_lookup_answer exists(kith_store *s, const char *sql, const char *a, const char *b,
+                                 GError **error)
 {
-  sqlite3_stmt *st = kith_store_stmt(s, sql, NULL);
+  sqlite3_stmt *st = kith_store_stmt(s, sql, error);
   if (!st)
-    return FALSE;
+    return KITH_LOOKUP_ERROR;
   bind(st, 1, a);
   if (b)
     bind(st, 2, b);
-  gboolean found = sqlite3_step(st) == SQLITE_ROW;
+  kith_lookup_answer found = kith_store_step_row(s, st, error);
   sqlite3_reset(st);
   return found;
 }
 
-gboolean kith_crmw_contact_exists(kith_store *s, const char *id)
+kith_lookup_answer kith_crmw_contact_exists(kith_store *s, const char *id, GError **error)
 {
-  return exists(s, "SELECT 1 FROM Contact WHERE Id = ?", id, NULL);
+  return exists(s, "SELECT 1 FROM Contact WHERE Id = ?", id, NULL, error);
 }
 
-gboolean kith_crmw_role_exists(kith_store *s, const char *opportunity_id, const char *contact_id)
+kith_lookup_answer kith_crmw_role_exists(kith_store *s, const char *opportunity_id,
+                                         const char *contact_id, GError **error)
 {
   return exists(s, "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ? AND ContactId = ?",
-                opportunity_id, contact_id);
+                opportunity_id, contact_id, error);
 }
 
-gboolean kith_crmw_opportunity_open(kith_store *s, const char *id)
+kith_lookup_answer kith_crmw_opportunity_open(kith_store *s, const char *id, GError **error)
 {
-  return exists(s, "SELECT 1 FROM Opportunity WHERE Id = ? AND IsClosed = 0", id, NULL);
+  return exists(s, "SELECT 1 FROM Opportunity WHERE Id = ? AND IsClosed = 0", id, NULL, error);
 }
 
 gboolean kith_crmw_alias(kith_store *s, const char *queued, const char *actual, const char *type,
@@ -179,19 +184,22 @@ gboolean kith_crmw_alias(kith_store *s, const char *queued, const char *actual, 
   return kith_store_step_done(s, st, error);
 }
 
-char *kith_crmw_resolve(kith_store *s, const char *id, const char **type)
+char *kith_crmw_resolve(kith_store *s, const char *id, const char **type, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT actual_id, object_type FROM id_alias WHERE queued_id = ?", NULL);
+      s, "SELECT actual_id, object_type FROM id_alias WHERE queued_id = ?", error);
   *type = "Contact";
   if (!st)
-    return g_strdup(id);
+    return NULL;
   bind(st, 1, id);
+  kith_lookup_answer found = kith_store_step_row(s, st, error);
   char *out = NULL;
-  if (sqlite3_step(st) == SQLITE_ROW) {
+  if (found == KITH_LOOKUP_FOUND) {
     out = g_strdup(kith_store_col(st, 0));
     *type = strcmp(kith_store_col(st, 1), "Lead") == 0 ? "Lead" : "Contact";
   }
   sqlite3_reset(st);
+  if (found == KITH_LOOKUP_ERROR)
+    return NULL; /* never the queued Id: a role would go to a contact that is gone */
   return out ? out : g_strdup(id);
 }

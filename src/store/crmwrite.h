@@ -24,12 +24,17 @@ gboolean kith_crmw_delete_contact(kith_store *s, const char *id, gboolean *exist
  * second record). */
 kith_lookup_answer kith_crmw_existing_for(kith_store *s, const char *address, char **id,
                                           const char **type, GError **error);
-gboolean kith_crmw_contact_exists(kith_store *s, const char *id);
-gboolean kith_crmw_role_exists(kith_store *s, const char *opportunity_id, const char *contact_id);
-gboolean kith_crmw_opportunity_open(kith_store *s, const char *id);
+/* Whether contact ID, a role of CONTACT_ID on OPPORTUNITY_ID, an open
+ * Opportunity ID is in the tables: found, none, or an error. */
+kith_lookup_answer kith_crmw_contact_exists(kith_store *s, const char *id, GError **error);
+kith_lookup_answer kith_crmw_role_exists(kith_store *s, const char *opportunity_id,
+                                         const char *contact_id, GError **error);
+kith_lookup_answer kith_crmw_opportunity_open(kith_store *s, const char *id, GError **error);
 
 /* Remembers that queued Id QUEUED became ACTUAL (a TYPE record) at sync. */
 gboolean kith_crmw_alias(kith_store *s, const char *queued, const char *actual, const char *type,
                          GError **error);
-/* What queued Id ID became: newly allocated Id and *TYPE, or a copy of ID. */
-char *kith_crmw_resolve(kith_store *s, const char *id, const char **type);
+/* What queued Id ID became: newly allocated Id and *TYPE, or a copy of ID
+ * ("Contact") when it became nothing else; NULL with ERROR when the store
+ * fails. */
+char *kith_crmw_resolve(kith_store *s, const char *id, const char **type, GError **error);

@@ -310,7 +310,9 @@ kith_lookup_answer kith_lookup_role_exists(kith_store *s, const char *opportunit
                                            const char *contact_id, GError **error)
 {
   const char *type = NULL;
-  g_autofree char *cid = kith_crmw_resolve(s, contact_id, &type);
+  g_autofree char *cid = kith_crmw_resolve(s, contact_id, &type, error);
+  if (!cid)
+    return KITH_LOOKUP_ERROR;
   sqlite3_stmt *st = q(s,
       "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId = ?2"
       " AND" NOT_GOING("OpportunityContactRole.ContactId")

@@ -161,7 +161,10 @@ static gboolean person_is_ours(const kith_outbox_entry *e, const kith_sync_perso
 static gboolean record_contact(applier *a, const kith_sync_item *it, gboolean held, GError **error)
 {
   const kith_outbox_entry *e = it->e;
-  if (!held || !kith_crmw_contact_exists(a->store, it->id)) {
+  kith_lookup_answer there = KITH_LOOKUP_NONE;
+  if (held && (there = kith_crmw_contact_exists(a->store, it->id, error)) == KITH_LOOKUP_ERROR)
+    return FALSE;
+  if (there == KITH_LOOKUP_NONE) {
     g_autofree char *now = kith_time_now();
     kith_new_contact c = {.id = it->id, .account_id = e->account_id, .email = e->email,
                           .owner_id = it->owner, .lead_source = e->value, .created_date = now};
@@ -278,8 +281,10 @@ static gboolean plan_contacts(applier *a, GPtrArray *batch, GPtrArray *send, GEr
 static gboolean record_role(applier *a, const kith_sync_item *it, GError **error)
 {
   const kith_outbox_entry *e = it->e;
-  if (!kith_crmw_role_exists(a->store, e->opportunity_id, it->target) &&
-      !kith_crmw_insert_role(a->store, it->id, e->opportunity_id, it->target, e->value, error))
+  kith_lookup_answer has = kith_crmw_role_exists(a->store, e->opportunity_id, it->target, error);
+  if (has == KITH_LOOKUP_ERROR ||
+      (has == KITH_LOOKUP_NONE &&
+       !kith_crmw_insert_role(a->store, it->id, e->opportunity_id, it->target, e->value, error)))
     return FALSE;
   if (strcmp(it->id, e->object_id) != 0 &&
       !kith_crmw_alias(a->store, e->object_id, it->id, "OpportunityContactRole", error))
@@ -296,6 +301,21 @@ static gboolean role_is_ours(const kith_outbox_entry *e, const kith_sync_role *r
   return strcmp(r->id, e->object_id) == 0 || e->sent;
 }
 
+/* *YES: whether role IT may go to the CRM: never for a Lead, to a contact
+ * that is gone or, unless MOVED by dedup (R42), on a closed deal (R30-R35). */
+static gboolean role_possible(applier *a, const kith_sync_item *it, gboolean moved, gboolean *yes,
+                              GError **error)
+{
+  *yes = FALSE;
+  if (it->lead)
+    return TRUE;
+  kith_lookup_answer r = kith_crmw_contact_exists(a->store, it->target, error);
+  if (r == KITH_LOOKUP_FOUND && !moved)
+    r = kith_crmw_opportunity_open(a->store, it->e->opportunity_id, error);
+  *yes = r == KITH_LOOKUP_FOUND;
+  return r != KITH_LOOKUP_ERROR;
+}
+
 static gboolean plan_roles(applier *a, GPtrArray *batch, GPtrArray *send, GError **error)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(item_free);
@@ -303,9 +323,10 @@ static gboolean plan_roles(applier *a, GPtrArray *batch, GPtrArray *send, GError
     const kith_outbox_entry *e = g_ptr_array_index(batch, i);
     kith_sync_item *it = item_new(e, KITH_SYNC_ROLE);
     const char *type = NULL;
-    it->target = kith_crmw_resolve(a->store, e->contact_id, &type);
-    it->lead = strcmp(type, "Lead") == 0;
     g_ptr_array_add(items, it);
+    if (!(it->target = kith_crmw_resolve(a->store, e->contact_id, &type, error)))
+      return FALSE;
+    it->lead = strcmp(type, "Lead") == 0;
   }
   g_autoptr(GHashTable) held =
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, kith_sync_role_free);
@@ -320,13 +341,13 @@ static gboolean plan_roles(applier *a, GPtrArray *batch, GPtrArray *send, GError
     const kith_sync_role *r = g_hash_table_lookup(held, pair);
     /* Roles moved by dedup (R42) keep their place even on a closed deal; new
      * roles never go on one (R30-R35). */
-    gboolean moved = g_strcmp0(e->rule, "R42") == 0;
+    gboolean moved = g_strcmp0(e->rule, "R42") == 0, possible = FALSE;
     if (r && role_is_ours(e, r)) {
       kith_sync_item_answer(it, KITH_WRITE_DONE, r->id, NULL, NULL);
       ok = record_role(a, it, error); /* written before; its reply was lost */
-    } else if (r || it->lead || !kith_crmw_contact_exists(a->store, it->target) ||
-               (!moved && !kith_crmw_opportunity_open(a->store, e->opportunity_id)) ||
-               g_hash_table_contains(planned, pair)) {
+    } else if (!r && !role_possible(a, it, moved, &possible, error)) {
+      ok = FALSE;
+    } else if (r || !possible || g_hash_table_contains(planned, pair)) {
       ok = drop(a, e, error); /* never a role for a Lead, on a closed deal, or twice */
     } else {
       g_hash_table_add(planned, g_steal_pointer(&pair));
@@ -358,8 +379,13 @@ static gboolean plan_updates(applier *a, GPtrArray *batch, GPtrArray *send, GErr
   for (guint i = 0; ok && i < batch->len; i++) {
     const kith_outbox_entry *e = g_ptr_array_index(batch, i);
     const char *type = NULL;
-    g_autofree char *contact = kith_crmw_resolve(a->store, e->contact_id, &type);
-    if (strcmp(type, "Lead") == 0 || !kith_crmw_contact_exists(a->store, contact)) {
+    g_autofree char *contact = kith_crmw_resolve(a->store, e->contact_id, &type, error);
+    kith_lookup_answer there = !contact                   ? KITH_LOOKUP_ERROR
+                               : strcmp(type, "Lead") == 0 ? KITH_LOOKUP_NONE
+                                   : kith_crmw_contact_exists(a->store, contact, error);
+    if (there == KITH_LOOKUP_ERROR) {
+      ok = FALSE;
+    } else if (there == KITH_LOOKUP_NONE) {
       ok = drop(a, e, error);
     } else {
       kith_sync_item *it = item_new(e, KITH_SYNC_UPDATE);
@@ -388,15 +414,17 @@ static gboolean record_delete(applier *a, const kith_sync_item *it, GError **err
          kith_outbox_mark(a->store, e->seq, "done", NULL, error);
 }
 
-static void plan_deletes(applier *a, GPtrArray *batch, GPtrArray *send)
+static gboolean plan_deletes(applier *a, GPtrArray *batch, GPtrArray *send, GError **error)
 {
   for (guint i = 0; i < batch->len; i++) {
     const kith_outbox_entry *e = g_ptr_array_index(batch, i);
     kith_sync_item *it = item_new(e, KITH_SYNC_DELETE);
     const char *type = NULL;
-    it->target = kith_crmw_resolve(a->store, e->object_id, &type);
     g_ptr_array_add(send, it);
+    if (!(it->target = kith_crmw_resolve(a->store, e->object_id, &type, error)))
+      return FALSE;
   }
+  return TRUE;
 }
 
 /* ---- sending ---------------------------------------------------------------- */
@@ -540,8 +568,7 @@ static gboolean apply_kind(applier *a, kith_sync_kind kind, GPtrArray *batch, GE
     ok = plan_updates(a, batch, send, error);
     break;
   case KITH_SYNC_DELETE:
-    plan_deletes(a, batch, send);
-    ok = TRUE;
+    ok = plan_deletes(a, batch, send, error);
     break;
   default: /* an operation this kith does not know: kept visible, not applied */
     ok = step_begin(a, error) &&

@@ -37,11 +37,14 @@ static gboolean local_people(kith_sync_backend *b, GPtrArray *entries, GHashTabl
 static gboolean local_roles(kith_sync_backend *b, GPtrArray *items, GHashTable *roles,
                             GError **error)
 {
-  (void)error;
   local_backend *l = (local_backend *)b;
   for (guint i = 0; i < items->len; i++) {
     const kith_sync_item *it = g_ptr_array_index(items, i);
-    if (!kith_crmw_role_exists(l->store, it->e->opportunity_id, it->target))
+    kith_lookup_answer has = kith_crmw_role_exists(l->store, it->e->opportunity_id, it->target,
+                                                   error);
+    if (has == KITH_LOOKUP_ERROR)
+      return FALSE;
+    if (has == KITH_LOOKUP_NONE)
       continue;
     /* Its Id does not matter here: only that the pair has a role already. */
     kith_sync_role *r = g_new0(kith_sync_role, 1);

@@ -310,6 +310,41 @@ static void test_sync_r26_owner_read_error_creates_nothing(void)
   g_assert_cmpstr(owner, ==, "005ANN");
 }
 
+/* R30 at sync: a role the tables cannot be asked about is not taken for
+ * "no such role", nor an Id whose alias cannot be read for "no alias":
+ * sync stops, and the role is made once when it runs again. */
+static void test_sync_r30_role_read_error_makes_no_second_role(void)
+{
+  const char *fails[] = {"FROM OpportunityContactRole WHERE OpportunityId = ? AND ContactId = ?",
+                         "FROM id_alias WHERE queued_id"};
+  for (guint i = 0; i < G_N_ELEMENTS(fails); i++) {
+    g_autoptr(fx) f = fx_new(FX_ORG "[profile Sales]\nusers = *\nocr = on\n");
+    fx_import(f, "User", FX_USERS);
+    fx_import(f, "Account", ACME);
+    fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+                            "003JANE,001ACME,Jane,Doe,jane@acme.com,false\n"
+                            "003MIKE,001ACME,Mike,Moe,mike@acme.com,false\n");
+    fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed\n"
+                                "006A1,001ACME,Deal,005ANN,Open,false\n");
+    fx_import(f, "OpportunityContactRole", "Id,OpportunityId,ContactId,Role\n"
+                                           "00KJ1,006A1,003JANE,Decision Maker\n");
+    fx_ingest(f, fx_meeting("uid-1", "2026-01-05T09:00:00Z", "Review", "ann@corp.example",
+                            "Jane Doe <jane@acme.com>", "Mike Moe <mike@acme.com>", NULL));
+    g_assert_cmpuint(queued(f), ==, 1); /* Mike's role (R30) */
+    kith_store_fail_reads(f->store, fails[i]);
+    g_autoptr(GError) error = NULL;
+    kith_sync_stats st = {0};
+    g_assert_false(kith_sync_local(f->store, f->config, &st, &error));
+    g_assert_nonnull(error);
+    g_assert_cmpuint(fx_count(f, "OpportunityContactRole", "ContactId", "003MIKE"), ==, 0);
+    kith_store_fail_reads(f->store, NULL);
+    g_clear_error(&error);
+    g_assert_true(kith_sync_local(f->store, f->config, &st, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(fx_count(f, "OpportunityContactRole", "ContactId", "003MIKE"), ==, 1);
+  }
+}
+
 int main(int argc, char **argv)
 {
   fx_init(&argc, &argv);
@@ -339,5 +374,7 @@ int main(int argc, char **argv)
                   test_rules_r30_role_read_error_queues_no_role);
   g_test_add_func("/lookup/sync_r26_owner_read_error_creates_nothing",
                   test_sync_r26_owner_read_error_creates_nothing);
+  g_test_add_func("/lookup/sync_r30_role_read_error_makes_no_second_role",
+                  test_sync_r30_role_read_error_makes_no_second_role);
   return g_test_run();
 }
