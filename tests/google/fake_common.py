@@ -125,7 +125,7 @@ def verify_signature(public_pem, signing_input, signature, alg):
             f.write(signature)
         cmd = ["openssl", "dgst", "-sha256", "-verify", public_pem, "-signature", sig]
         if alg == "PS256":
-            cmd[4:4] = ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:-1"]
+            cmd[3:3] = ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:-1"]
         cmd.append(data)
         return subprocess.run(cmd, capture_output=True).returncode == 0
 
