@@ -53,6 +53,28 @@ def hdr_name(name):
     return '"%s"' % name if any(c in name for c in ",.;:()") else name
 
 
+class People:
+    """kithgen's accounts and contacts, each made once: they are asked for again and again."""
+
+    def __init__(self, org):
+        self.org, self.accounts, self.contacts = org, {}, {}
+        self.n_accounts = org.n_accounts
+
+    def account(self, i):
+        if i not in self.accounts:
+            self.accounts[i] = self.org.account(i)
+        return self.accounts[i]
+
+    def people(self, acct):
+        i = acct["i"]
+        if i not in self.contacts:
+            self.contacts[i] = [p for _, p in self.org.contacts(acct)]
+        return self.contacts[i]
+
+    def prospect(self, r, acct):
+        return self.org.person(r, acct, set())
+
+
 def message(org, users, u, k):
     """(folder, bytes) of message k of user u."""
     r = rng("ws-mail", u * 1000003 + k)
@@ -67,11 +89,8 @@ def message(org, users, u, k):
     sig = "%s\nAccount Executive, Corp Example\n+1 415 555 %04d" % (me_name, u)
     if kind < 0.55:
         acct = org.account(r.randrange(org.n_accounts))
-        people = org.contacts(acct)
-        if people and r.random() < 0.8:
-            p = people[r.randrange(len(people))][1]
-        else:
-            p = org.prospects(acct, 1, set())[0]
+        people = org.people(acct)
+        p = people[r.randrange(len(people))] if people and r.random() < 0.8 else org.prospect(r, acct)
         them = ("%s %s" % (p["FirstName"], p["LastName"]), p["Email"])
         title = p["title"][0]
         their_sig = "%s\n%s, %s\n%s" % (them[0], title, acct["Name"], p["Phone"])
@@ -125,10 +144,9 @@ def event(org, users, u, k):
         summary = "Team sync"
     else:
         acct = org.account(r.randrange(org.n_accounts))
-        people = org.contacts(acct) or []
+        people = org.people(acct)
         for _ in range(r.randint(1, 4)):
-            p = people[r.randrange(len(people))][1] if people and r.random() < 0.8 \
-                else org.prospects(acct, 1, set())[0]
+            p = people[r.randrange(len(people))] if people and r.random() < 0.8 else org.prospect(r, acct)
             attendees.append({"email": p["Email"], "name": "%s %s" % (p["FirstName"], p["LastName"]),
                               "response": r.choice(["accepted", "accepted", "declined", "needsAction"]),
                               "optional": r.random() < 0.1})
@@ -156,8 +174,8 @@ def main():
     ap.add_argument("--contacts", type=int, default=20000)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
-    org = kithgen.Org(a.accounts, a.contacts)
-    users = [x for x in org.users if x["IsActive"] == "true" and x["Email"] != "integration@" + CORP][:a.users]
+    org = People(kithgen.Org(a.accounts, a.contacts))
+    users = [x for x in org.org.users if x["IsActive"] == "true" and x["Email"] != "integration@" + CORP][:a.users]
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "users.json"), "w", encoding="utf-8") as f:
         json.dump([{"email": x["Email"], "name": "%s %s" % (x["FirstName"], x["LastName"]), "mailbox": True}
