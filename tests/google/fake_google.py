@@ -21,12 +21,16 @@ import argparse
 import base64
 import calendar
 import hashlib
+import json
 import os
 import re
 import secrets
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.parse
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -136,10 +140,28 @@ class State:
         self.next_id = 0x18c2a00000000000
         self.public_key = args.public_key
         self.client_email = args.client_email
+        self.key_id = None
+        if args.service_account:
+            self.read_service_account(args.service_account)
         self.settings = {"token_lifetime": args.token_lifetime,
                          "delegated_scopes": args.scopes.split() if args.scopes else list(DEFAULT_DELEGATED),
                          "latency": 0.0, "max_concurrent_per_user": None}
         self.in_flight = {}       # user -> requests being answered
+
+    def read_service_account(self, path):
+        """Takes the service account (client_email, private_key_id, the public half
+        of private_key) from its JSON key file, as the Cloud console writes it."""
+        with open(path, encoding="utf-8") as f:
+            key = json.load(f)
+        if key.get("type") != "service_account" or not key.get("private_key") or not key.get("client_email"):
+            raise SystemExit("fake_google: %s: not a service account key file" % path)
+        self.keydir = tempfile.TemporaryDirectory()
+        priv, pub = os.path.join(self.keydir.name, "sa.pem"), os.path.join(self.keydir.name, "sa.pub.pem")
+        with open(priv, "w", encoding="utf-8") as f:
+            f.write(key["private_key"])
+        subprocess.run(["openssl", "pkey", "-in", priv, "-pubout", "-out", pub], check=True, capture_output=True)
+        os.unlink(priv)
+        self.public_key, self.client_email, self.key_id = pub, key["client_email"], key.get("private_key_id")
 
     def user(self, email):
         return self.users.get((email or "").lower())
@@ -436,14 +458,34 @@ class GoogleHandler(fc.Handler):
             except TokenError as e:
                 self.send_json(e.status, {"error": e.error, "error_description": e.description})
             return
+        if path in ("/batch/gmail/v1", "/batch/calendar/v3", "/batch"):
+            return self.batch(method)
+        fault_close = []
+        status, obj, headers = self.api_call(method, self.headers.get("Authorization", ""), self.path, fault_close)
+        if fault_close:
+            self.apply_fault({"close": True}, None)
+        else:
+            self.send_json(status, obj, headers)
+
+    def api_call(self, method, authorization, full_path, closed):
+        """One Gmail or Calendar call on self.url_path / self.query: (status, body, headers).
+        A fault that drops the connection is reported by appending to closed."""
+        st, path = self.state, self.url_path
         is_cal = path.startswith("/calendar/")
-        user = None
         try:
-            auth = self.authenticate(is_cal)
+            auth = self.authenticate(is_cal, authorization)
             user = auth["sub"]
-            fault = st.faults.take(method, self.path, user)
-            if fault and self.apply_fault(fault, lambda s, t: rate_limit_error(s, t, is_cal).body()):
-                return
+            fault = st.faults.take(method, full_path, user)
+            if fault:
+                if "delay" in fault:
+                    time.sleep(float(fault["delay"]))
+                elif fault.get("close"):
+                    closed.append(True)
+                    return 0, None, None
+                else:
+                    code = int(fault.get("status", 500))
+                    headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") else {}
+                    return code, fault.get("body") or rate_limit_error(code, fault, is_cal).body(), headers
             self.enter(user)
             try:
                 if st.settings["latency"]:
@@ -451,15 +493,68 @@ class GoogleHandler(fc.Handler):
                 if method != "GET":
                     raise ApiError(405, "Method Not Allowed", "httpMethodNotAllowed")
                 if path.startswith("/gmail/v1/users/"):
-                    self.send_json(200, self.gmail(auth, path[len("/gmail/v1/users/"):].split("/")))
-                elif is_cal:
-                    self.send_json(200, self.calendar(auth, path))
-                else:
-                    raise ApiError(404, "Not Found", "notFound")
+                    return 200, self.gmail(auth, path[len("/gmail/v1/users/"):].split("/")), None
+                if is_cal:
+                    return 200, self.calendar(auth, path), None
+                raise ApiError(404, "Not Found", "notFound")
             finally:
                 self.leave(user)
         except ApiError as e:
-            self.send_json(e.code, e.body(), e.headers)
+            return e.code, e.body(), e.headers
+
+    def batch(self, method):
+        """POST /batch/gmail/v1 (or /batch/calendar/v3): a multipart/mixed body of
+        application/http parts, each one call, answered in one multipart/mixed reply
+        in the same order with each part's Content-ID as response-ID; at most 100
+        calls. A part without Authorization uses the outer request's.
+        https://developers.google.com/workspace/gmail/api/guides/batch"""
+        ctype = self.headers.get("Content-Type", "")
+        m = re.search(r'boundary="?([^";]+)"?', ctype)
+        if method != "POST" or not ctype.startswith("multipart/mixed") or not m:
+            err = ApiError(400, "Batch requests must be multipart/mixed POSTs.", "badRequest")
+            return self.send_json(400, err.body())
+        delim = b"--" + m.group(1).encode()
+        chunks = self.body.split(delim)[1:]
+        parts = [c for c in chunks if not c.startswith(b"--")]
+        if len(parts) > 100:
+            err = ApiError(400, "Too many requests in batch (limit 100).", "badRequest")
+            return self.send_json(400, err.body())
+        out_boundary = "batch_" + secrets.token_hex(12)
+        out = []
+        for part in parts:
+            head, _, inner = part.lstrip(b"\r\n").partition(b"\r\n\r\n")
+            cid = re.search(rb"(?im)^content-id:\s*(.+?)\s*$", head)
+            req_head, _, _ = inner.partition(b"\r\n\r\n")
+            lines = req_head.decode("utf-8", "replace").split("\r\n")
+            try:
+                m2 = re.fullmatch(r"(GET|POST|PUT|PATCH|DELETE) (\S+)(?: HTTP/1\.1)?", lines[0].strip())
+                if not m2:
+                    raise ValueError(lines[0])
+                hdrs = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
+                auth = next((v.strip() for k, v in hdrs.items() if k.strip().lower() == "authorization"),
+                            self.headers.get("Authorization", ""))
+                target = m2.group(2)
+                split = urllib.parse.urlsplit(target)
+                self.url_path = urllib.parse.unquote(split.path)
+                self.query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+                status, obj, headers = self.api_call(m2.group(1), auth, target, [])
+                if status == 0:
+                    status, obj = 503, rate_limit_error(503, {}, False).body()
+            except ValueError:
+                status, obj, headers = 400, ApiError(400, "Bad Request", "badRequest").body(), None
+            body = json.dumps(obj, indent=1).encode()
+            reason = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+                      410: "Gone", 429: "Too Many Requests"}.get(status, "Error")
+            piece = b"Content-Type: application/http\r\n"
+            if cid:
+                piece += b"Content-ID: <response-" + cid.group(1).strip(b"<>") + b">\r\n"
+            piece += ("\r\nHTTP/1.1 %d %s\r\nContent-Type: application/json; charset=UTF-8\r\n" % (status, reason)).encode()
+            for k, v in (headers or {}).items():
+                piece += ("%s: %s\r\n" % (k, v)).encode()
+            piece += ("Content-Length: %d\r\n\r\n" % len(body)).encode() + body + b"\r\n"
+            out.append(b"--" + out_boundary.encode() + b"\r\n" + piece)
+        payload = b"".join(out) + b"--" + out_boundary.encode() + b"--\r\n"
+        self.send_bytes(200, payload, "multipart/mixed; boundary=" + out_boundary)
 
     def enter(self, user):
         """Counts a request in flight for user; over max_concurrent_per_user it is a 429."""
@@ -498,7 +593,8 @@ class GoogleHandler(fc.Handler):
             raise TokenError(400, "invalid_grant", "Invalid JWT Signature.")
         if claims.get("iss") != st.client_email:
             raise TokenError(400, "invalid_grant", "Invalid grant: account not found")
-        if header.get("alg") != "RS256" or (st.public_key and not fc.verify_signature(
+        if header.get("alg") != "RS256" or (st.key_id and header.get("kid") not in (None, st.key_id)) \
+                or (st.public_key and not fc.verify_signature(
                 st.public_key, signing_input, signature, "RS256")):
             raise TokenError(400, "invalid_grant", "Invalid JWT Signature.")
         if claims.get("aud") not in (GOOGLE_TOKEN_URI, self.base() + "/token"):
@@ -525,9 +621,8 @@ class GoogleHandler(fc.Handler):
                                 "scopes": set(scopes), "exp": now + lifetime}
         return {"access_token": token, "expires_in": lifetime, "token_type": "Bearer"}
 
-    def authenticate(self, is_cal):
+    def authenticate(self, is_cal, auth):
         st = None if is_cal else ""
-        auth = self.headers.get("Authorization", "")
         if not auth.startswith("Bearer "):
             raise ApiError(401, "Request is missing required authentication credential. Expected OAuth 2 "
                            "access token, login cookie or other valid authentication credential.",
@@ -892,6 +987,8 @@ class GoogleHandler(fc.Handler):
 def main(argv=None):
     ap = argparse.ArgumentParser(description="A local Google OAuth 2.0 / Gmail / Calendar API for kith's tests.")
     fc.add_server_args(ap)
+    ap.add_argument("--service-account", help="the service account's JSON key file (client_email, private_key, "
+                                              "private_key_id); the server keeps only its public half")
     ap.add_argument("--public-key", help="PEM public key of the service account (RS256 checks); "
                                          "without it signatures are not checked")
     ap.add_argument("--client-email", default="kith@kith-test.iam.gserviceaccount.com",

@@ -215,7 +215,49 @@ class FakeGoogleTest(unittest.TestCase):
         self.admin("expire_tokens")
         self.assert_error(self.api("/gmail/v1/users/me/profile", tok), 401, "authError")
 
+    def test_service_account_key_file(self):
+        with open(self.key, encoding="utf-8") as f:
+            pem = f.read()
+        key_file = os.path.join(self.tmp, "sa.json")
+        with open(key_file, "w", encoding="utf-8") as f:
+            json.dump({"type": "service_account", "project_id": "kith-test", "private_key_id": "k1",
+                       "private_key": pem, "client_email": SA, "client_id": "104857600000000000001",
+                       "token_uri": "https://oauth2.googleapis.com/token"}, f)
+        proc, base = start_server(self.tmp, "--service-account", key_file, "--user", ANN)
+        try:
+            saved, self.base = self.base, base
+            status, out, _ = self.grant(self.jwt())
+            self.assertEqual(status, 200, out)
+            status, out, _ = self.grant(self.jwt(key=self.other_key))
+            self.assertEqual((status, out["error_description"]), (400, "Invalid JWT Signature."))
+        finally:
+            self.base = saved
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(timeout=10), 0)
+
     # -- Gmail
+
+    def test_batch_of_gets(self):
+        ids = [self.add_mail(ANN, n)["id"] for n in (1, 2)]
+        tok = self.token()
+        parts = []
+        for i, mid in enumerate(ids + ["ffff000000000000"]):
+            parts.append("--b0\r\nContent-Type: application/http\r\nContent-ID: <item%d>\r\n\r\n"
+                         "GET /gmail/v1/users/me/messages/%s?format=metadata&metadataHeaders=Subject\r\n\r\n"
+                         % (i, mid))
+        body = ("".join(parts) + "--b0--\r\n").encode()
+        req = urllib.request.Request(self.base + "/batch/gmail/v1", data=body, method="POST", headers={
+            "Authorization": "Bearer " + tok, "Content-Type": "multipart/mixed; boundary=b0"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            ctype, raw = r.headers["Content-Type"], r.read().decode()
+        boundary = ctype.split("boundary=")[1]
+        answers = [p for p in raw.split("--" + boundary)[1:] if not p.startswith("--")]
+        self.assertEqual(len(answers), 3)
+        self.assertIn("Content-ID: <response-item0>", answers[0])
+        self.assertIn("HTTP/1.1 200 OK", answers[1])
+        self.assertIn('"Renewal 2"', answers[1])
+        self.assertIn("HTTP/1.1 404 Not Found", answers[2])
+
 
     @unittest.skipUnless(os.path.isdir(RFC_MAIL), "the shared mail corpus is not here")
     def test_full_sync_of_real_mail_with_paging(self):
