@@ -21,7 +21,10 @@ Python 3.11 standard library only, plus the openssl command for signature checks
 
 import argparse
 import base64
+import concurrent.futures
+import copy
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -105,6 +108,13 @@ def fault_error(status, then):
     if status == 401:
         return GraphError(401, "InvalidAuthenticationToken", "Access token validation failure.").body()
     return GraphError(status, "UnknownError", "").body()
+
+
+class _Headers(dict):
+    """Request headers of one request inside a batch (names in lower case)."""
+
+    def get(self, name, default=None):
+        return dict.get(self, name.lower(), default)
 
 
 def guid_of(text):
@@ -441,6 +451,12 @@ class GraphHandler(fc.Handler):
             except TokenError as e:
                 self.send_json(e.status, e.body())
             return
+        if path == "/v1.0/$batch":
+            return self.batch(method)
+        self.graph_call(method)
+
+    def graph_call(self, method):
+        path = self.url_path
         try:
             if not path.startswith("/v1.0/"):
                 raise GraphError(400, "BadRequest", "Invalid version: %s" % path.split("/")[1])
@@ -448,6 +464,63 @@ class GraphHandler(fc.Handler):
                                       flags=re.I))
         except GraphError as e:
             self.send_json(e.status, e.body(), e.headers)
+
+    def batch(self, method):
+        """POST /v1.0/$batch: {"requests": [{"id", "method", "url", "headers", "dependsOn"}]},
+        at most 20; replies {"responses": [{"id", "status", "headers", "body"}]}, a
+        body that is not JSON in base64. Graph runs up to four requests of a batch
+        at once (in order, when any names dependsOn), so the mailbox concurrency
+        limit applies inside a batch too.
+        https://learn.microsoft.com/en-us/graph/json-batching"""
+        try:
+            self.authenticate()
+            body = self.json_body() if method == "POST" else None
+            reqs = body.get("requests") if isinstance(body, dict) else None
+            if not isinstance(reqs, list) or not all(isinstance(r, dict) and r.get("id") and r.get("url")
+                                                     for r in reqs):
+                raise GraphError(400, "BadRequest", "Invalid batch payload format.")
+            if len(reqs) > 20:
+                raise GraphError(400, "BadRequest", "Batch request cannot exceed 20 requests.")
+        except fc.BadRequest:
+            return self.send_json(400, GraphError(400, "BadRequest", "Invalid batch payload format.").body())
+        except GraphError as e:
+            return self.send_json(e.status, e.body(), e.headers)
+        ordered = any(r.get("dependsOn") for r in reqs)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1 if ordered else 4) as pool:
+            results = list(pool.map(self.batch_one, reqs))
+        self.send_json(200, {"responses": results})
+
+    def batch_one(self, req):
+        sub = copy.copy(self)
+        got = {}
+
+        def send_bytes(status, body, ctype, headers=None):
+            got.update(status=status, body=body, ctype=ctype, headers=dict(headers or {}))
+
+        def apply_fault(fault, error_body):
+            if fault.get("close"):
+                fault = {"status": 503}
+            return fc.Handler.apply_fault(sub, fault, error_body)
+
+        sub.send_bytes = send_bytes
+        sub.send_json = lambda status, obj, headers=None: send_bytes(
+            status, json.dumps(obj).encode(), "application/json", headers)
+        sub.apply_fault = apply_fault
+        hdrs = {"authorization": self.headers.get("Authorization", "")}
+        hdrs.update({k.lower(): v for k, v in (req.get("headers") or {}).items()})
+        sub.headers = _Headers(hdrs)
+        url = req["url"] if req["url"].startswith("/") else "/" + req["url"]
+        sub.path = "/v1.0" + url
+        split = urllib.parse.urlsplit(sub.path)
+        sub.url_path = urllib.parse.unquote(split.path)
+        sub.query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+        sub.graph_call(str(req.get("method", "GET")).upper())
+        headers = dict(got["headers"], **{"Content-Type": got["ctype"]})
+        if got["ctype"].startswith("application/json"):
+            body = json.loads(got["body"])
+        else:
+            body = base64.b64encode(got["body"]).decode()
+        return {"id": req["id"], "status": got["status"], "headers": headers, "body": body}
 
     # -- https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow
 

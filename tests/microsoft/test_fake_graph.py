@@ -385,6 +385,40 @@ class FakeGraphTest(unittest.TestCase):
         self.assertEqual(user["mail"], ANN)
         self.ok(self.inbox(user["id"]))
 
+    def batch(self, requests):
+        return self.http("POST", "/v1.0/$batch", body={"requests": requests},
+                         headers={"Authorization": "Bearer " + self.tok})
+
+    def test_json_batch(self):
+        self.setup_tok()
+        m = self.add_mail(ANN, 1)
+        st, out, _ = self.batch([
+            {"id": "1", "method": "GET", "url": "/users/%s/messages/%s/$value" % (ANN, m["id"])},
+            {"id": "2", "method": "GET", "url": "/users/%s/mailFolders/inbox/messages/delta?$select=subject" % ANN},
+            {"id": "3", "method": "GET", "url": "/users/%s/messages/nothing" % ANN}])
+        self.assertEqual(st, 200, out)
+        got = {r["id"]: r for r in out["responses"]}
+        self.assertEqual(base64.b64decode(got["1"]["body"]).decode(), MAIL.format(n=1))
+        self.assertEqual(got["2"]["body"]["value"][0]["subject"], "Renewal 1")
+        self.assertEqual((got["3"]["status"], got["3"]["body"]["error"]["code"]), (404, "ErrorItemNotFound"))
+        st, out, _ = self.batch([{"id": str(i), "method": "GET", "url": "/users/%s" % ANN} for i in range(21)])
+        self.assertEqual(st, 400)
+
+    def test_batch_counts_toward_mailbox_concurrency(self):
+        self.setup_tok()
+        self.admin("settings", {"latency": 0.4, "max_concurrency": 2})
+        reqs = [{"id": str(i), "method": "GET", "url": "/users/%s/mailFolders/inbox/messages/delta" % ANN}
+                for i in range(4)]
+        st, out, _ = self.batch(reqs)
+        self.assertEqual(sorted(r["status"] for r in out["responses"]), [200, 200, 429, 429])
+        throttled = next(r for r in out["responses"] if r["status"] == 429)
+        self.assertEqual(throttled["body"]["error"]["code"], "ApplicationThrottled")
+        self.assertEqual(throttled["headers"]["Retry-After"], "1")
+        for i, r in enumerate(reqs[1:], 1):
+            r["dependsOn"] = [str(i - 1)]
+        st, out, _ = self.batch(reqs)
+        self.assertEqual([r["status"] for r in out["responses"]], [200] * 4)
+
     # -- calendar
 
     def test_calendar_view_delta(self):
