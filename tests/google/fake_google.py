@@ -622,6 +622,8 @@ class GoogleHandler(fc.Handler):
         return {"access_token": token, "expires_in": lifetime, "token_type": "Bearer"}
 
     def authenticate(self, is_cal, auth):
+        """The token of an API call and its scopes (401 authError, 403 insufficientPermissions):
+        https://developers.google.com/workspace/gmail/api/guides/handle-errors#resolve_a_401_error_invalid_credentials"""
         st = None if is_cal else ""
         if not auth.startswith("Bearer "):
             raise ApiError(401, "Request is missing required authentication credential. Expected OAuth 2 "
@@ -776,6 +778,8 @@ class GoogleHandler(fc.Handler):
     # -- Calendar
 
     def calendar(self, auth, path):
+        """calendarList.list (the primary calendar) and events.list of the token's user:
+        https://developers.google.com/workspace/calendar/api/v3/reference/calendarList/list"""
         if path == "/calendar/v3/users/me/calendarList":
             user = self.state.user(auth["sub"])
             if user is None or not user.calendar_enabled:

@@ -607,6 +607,8 @@ class GraphHandler(fc.Handler):
     # -- Graph
 
     def authenticate(self):
+        """The bearer token of a Graph call (401 InvalidAuthenticationToken):
+        https://learn.microsoft.com/en-us/graph/errors"""
         auth = self.headers.get("Authorization", "")
         hdr = {"WWW-Authenticate": 'Bearer realm="", authorization_uri="%s/common/oauth2/authorize", '
                                    'client_id="00000003-0000-0000-c000-000000000000"' % LOGIN}
@@ -622,7 +624,9 @@ class GraphHandler(fc.Handler):
 
     def mailbox_user(self, ref, roles):
         """The user {id | userPrincipalName}, checked for the app's roles, the
-        application access policy and an existing mailbox."""
+        application access policy and an existing mailbox.
+        https://learn.microsoft.com/en-us/graph/permissions-reference
+        https://learn.microsoft.com/en-us/graph/auth-limit-mailbox-access"""
         st = self.state
         if not set(st.settings["roles"]) & roles:
             raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
@@ -657,7 +661,7 @@ class GraphHandler(fc.Handler):
         if method != "GET":
             raise GraphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.")
         rest = [p.lower() for p in parts[2:]]
-        if not rest:
+        if not rest:  # https://learn.microsoft.com/en-us/graph/api/user-get
             user = st.user(urllib.parse.unquote(user_ref))
             if user is None:
                 raise GraphError(404, "Request_ResourceNotFound", "Resource '%s' does not exist or one of its "
