@@ -10,6 +10,7 @@ Python 3.11 standard library only, plus the openssl command.
 """
 
 import base64
+import email.errors
 import email.header
 import email.parser
 import email.policy
@@ -25,7 +26,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_BODY = 64 * 1024 * 1024   # bytes of one request body
@@ -535,7 +536,3 @@ def add_server_args(parser):
     parser.add_argument("--token-lifetime", type=int, default=3599, help="seconds an access token lives")
     parser.add_argument("--max-seconds", type=float, default=600)
     parser.add_argument("--verbose", action="store_true")
-
-
-def one_day_ms():
-    return int(timedelta(days=1).total_seconds() * 1000)
