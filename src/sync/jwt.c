@@ -4,8 +4,10 @@
 #include "util/error.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -33,12 +35,26 @@ char *kith_jwt_assertion(const char *key_path, const char *client_id, const char
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: not a PEM private key", key_path);
     return NULL;
   }
-  static const char header[] = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-  g_autofree char *claims = g_strdup_printf(
-      "{\"iss\":\"%s\",\"sub\":\"%s\",\"aud\":\"%s\",\"exp\":%" G_GINT64_FORMAT "}", client_id, user,
-      audience, now + 180);
+  /* Built by jansson, which escapes what a client id or user name may hold. */
+  json_t *h = json_pack("{s:s, s:s}", "alg", "RS256", "typ", "JWT");
+  json_t *c = json_pack("{s:s, s:s, s:s, s:I}", "iss", client_id, "sub", user, "aud",
+                        audience, "exp", (json_int_t)(now + 180));
+  char *header = h ? json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  char *claims = c ? json_dumps(c, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  json_decref(h);
+  json_decref(c);
+  if (!header || !claims) {
+    free(header);
+    free(claims);
+    EVP_PKEY_free(key);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+                "%s: the JWT claims are no valid UTF-8 (client_id, user, login_url)", key_path);
+    return NULL;
+  }
   g_autofree char *h64 = b64url((const guchar *)header, strlen(header));
   g_autofree char *c64 = b64url((const guchar *)claims, strlen(claims));
+  free(header);
+  free(claims);
   g_autofree char *input = g_strconcat(h64, ".", c64, NULL);
   EVP_MD_CTX *md = EVP_MD_CTX_new();
   size_t siglen = 0;
