@@ -4,6 +4,7 @@
 
 #include "capture/imap.h"
 #include "capture/source.h"
+#include "util/curl.h"
 #include "util/error.h"
 
 #include <errno.h>
@@ -157,11 +158,6 @@ gboolean kith_imap_conn_command(kith_imap_conn *c, const char *command,
   }
 }
 
-static size_t discard(char *data, size_t size, size_t n, void *user)
-{
-  return size * n;
-}
-
 /* "imaps://host:port/..." -> "imaps://host:port/" */
 static char *server_url(const char *url)
 {
@@ -174,18 +170,18 @@ static char *server_url(const char *url)
 
 kith_imap_conn *kith_imap_conn_open(const kith_source_config *src, const char *secret, GError **error)
 {
-  static gsize once = 0;
-  if (g_once_init_enter(&once)) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    g_once_init_leave(&once, 1);
-  }
   g_autoptr(kith_imap_conn) c = g_new0(kith_imap_conn, 1);
   c->in = g_byte_array_sized_new(256 * 1024);
   g_autofree char *url = server_url(src->url);
   c->where = g_strndup(url, strlen(url) - 1);
-  c->curl = curl_easy_init();
+  /* The login has a time limit of its own; what follows only the idle one. */
+  const kith_curl_setup setup = {.protocols = "imap,imaps",
+                                 .tls_verify = src->tls_verify,
+                                 .ca_file = src->ca_file,
+                                 .connect_timeout_s = CONNECT_TIMEOUT_S,
+                                 .timeout_s = CONNECT_TIMEOUT_S * 2};
+  c->curl = kith_curl_new(&setup);
   CURL *h = c->curl;
-  char errbuf[CURL_ERROR_SIZE] = "";
   curl_easy_setopt(h, CURLOPT_URL, url);
   curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
   curl_easy_setopt(h, CURLOPT_USERNAME, src->user);
@@ -197,18 +193,9 @@ kith_imap_conn *kith_imap_conn_open(const kith_source_config *src, const char *s
     curl_easy_setopt(h, CURLOPT_PASSWORD, secret);
   /* imap:// means STARTTLS, required: a password never goes out in clear. */
   curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, src->tls_verify ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, src->tls_verify ? 2L : 0L);
-  if (src->ca_file && *src->ca_file)
-    curl_easy_setopt(h, CURLOPT_CAINFO, src->ca_file);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_TIMEOUT_S);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)(CONNECT_TIMEOUT_S * 2));
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-  CURLcode r = curl_easy_perform(h);
+  g_autofree char *detail = NULL;
+  CURLcode r = kith_curl_perform(&detail, h, NULL, 0);
   if (r != CURLE_OK) {
-    const char *detail = *errbuf ? errbuf : curl_easy_strerror(r);
     if (r == CURLE_LOGIN_DENIED)
       g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
                   "%s: the server refused the login of '%s' (check user and password_file; "
@@ -223,7 +210,6 @@ kith_imap_conn *kith_imap_conn_open(const kith_source_config *src, const char *s
   }
   /* The rest of the conversation is kith's: no time limit but the idle one. */
   curl_easy_setopt(h, CURLOPT_TIMEOUT, 0L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
   if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &c->sock) != CURLE_OK ||
       c->sock == CURL_SOCKET_BAD) {
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: no connection after login", c->where);
