@@ -182,6 +182,14 @@ typedef struct {
   GError **error;
 } reader;
 
+/* A request to R's server; the cursor's owner lets go of the store first. */
+static gboolean request(reader *r, const char *url, const char *depth, const char *body,
+                        kith_dav_reply *out, GError **error)
+{
+  kith_source_flush(r->cursor);
+  return kith_dav_request(r->d, "REPORT", url, depth, body, out, error);
+}
+
 static void report(reader *r, const char *where, const char *why)
 {
   r->stats->errors++;
@@ -254,7 +262,7 @@ static gboolean multiget(reader *r, const calendar *cal, GPtrArray *hrefs, gbool
     kith_dav_reply rp;
     g_autoptr(GError) local = NULL;
     g_autoptr(kith_dav_multistatus) ms = NULL;
-    if (kith_dav_request(r->d, "REPORT", cal->url, "1", body->str, &rp, &local))
+    if (request(r, cal->url, "1", body->str, &rp, &local))
       ms = kith_dav_reply_multistatus(&rp, cal->url, &local);
     kith_dav_reply_clear(&rp);
     if (!ms) {
@@ -302,7 +310,7 @@ static sync_result sync_calendar(reader *r, const calendar *cal)
         esc);
     kith_dav_reply rp;
     g_autoptr(GError) local = NULL;
-    if (!kith_dav_request(r->d, "REPORT", cal->url, "0", body, &rp, &local)) {
+    if (!request(r, cal->url, "0", body, &rp, &local)) {
       report(r, cal->url, local->message);
       return SYNC_FAILED;
     }
@@ -382,7 +390,7 @@ static gboolean query_calendar(reader *r, const calendar *cal)
   kith_dav_reply rp;
   g_autoptr(GError) local = NULL;
   g_autoptr(kith_dav_multistatus) ms = NULL;
-  if (kith_dav_request(r->d, "REPORT", cal->url, "1", body, &rp, &local))
+  if (request(r, cal->url, "1", body, &rp, &local))
     ms = kith_dav_reply_multistatus(&rp, cal->url, &local);
   kith_dav_reply_clear(&rp);
   if (!ms) {
@@ -430,6 +438,7 @@ gboolean kith_caldav_capture(const kith_source_cursor *cursor, const kith_source
     return FALSE;
   gint64 start = kith_source_start(src);
   g_autoptr(kith_dav) d = kith_dav_new(src, secret);
+  kith_source_flush(cursor); /* nothing is stored while the calendars are found */
   g_autoptr(GPtrArray) found = discover(d, &local);
   if (!found) {
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);

@@ -13,5 +13,10 @@ typedef struct {
   /* Forgets every key that starts with PREFIX (a folder's state when its
    * UIDVALIDITY changed). */
   gboolean (*clear)(const char *prefix, gpointer user_data, GError **error);
+  /* Called before each wait on the server: what was handed over so far
+   * (activities, kept values) may be stored now, so that whoever runs the
+   * capture holds no lock or transaction while the server takes its time.
+   * May be NULL. A store that fails says so at the next hand-over. */
+  void (*flush)(gpointer user_data);
   gpointer user_data;
 } kith_source_cursor;

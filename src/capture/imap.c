@@ -106,6 +106,14 @@ typedef struct {
   GHashTable *slot; /* UID -> index in batch + 1 */
 } reader;
 
+/* COMMAND on R's connection; the cursor's owner lets go of the store first. */
+static gboolean command(reader *r, const char *cmd, kith_imap_untagged_fn on_untagged,
+                        GError **error)
+{
+  kith_source_flush(r->cursor);
+  return kith_imap_conn_command(r->c, cmd, on_untagged, r, error);
+}
+
 static void report(reader *r, const char *where, const char *why)
 {
   r->stats->errors++;
@@ -279,7 +287,7 @@ static gboolean fetch_batch(reader *r, const guint32 *uids, guint n, GError **er
   g_autofree char *set = kith_imap_uid_set(uids, n);
   g_autofree char *cmd = g_strdup_printf(
       "UID FETCH %s (UID BODYSTRUCTURE BODY.PEEK[HEADER]<0.%d>)", set, KITH_IMAP_HEADER_MAX);
-  if (!kith_imap_conn_command(r->c, cmd, on_fetch, r, error))
+  if (!command(r, cmd, on_fetch, error))
     return FALSE;
   /* The text parts, one FETCH per distinct section (TEXT, 1, 1.1 ...). */
   g_autoptr(GHashTable) by_section = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
@@ -305,7 +313,7 @@ static gboolean fetch_batch(reader *r, const guint32 *uids, guint n, GError **er
         ? g_strdup_printf("UID FETCH %s (UID BODY.PEEK[TEXT]<0.%d>)", subset, KITH_IMAP_BODY_MAX)
         : g_strdup_printf("UID FETCH %s (UID BODY.PEEK[%s.MIME] BODY.PEEK[%s]<0.%d>)", subset, sec,
                           sec, KITH_IMAP_BODY_MAX);
-    if (!kith_imap_conn_command(r->c, body, on_fetch, r, error))
+    if (!command(r, body, on_fetch, error))
       return FALSE;
   }
   for (guint i = 0; i < n; i++) {
@@ -336,7 +344,7 @@ static gboolean read_folder(reader *r, const char *folder)
   g_autofree char *mbox = kith_imap_mailbox_arg(folder);
   g_autofree char *examine = g_strdup_printf("EXAMINE %s", mbox);
   g_autoptr(GError) local = NULL;
-  if (!kith_imap_conn_command(r->c, examine, on_examine, r, &local)) {
+  if (!command(r, examine, on_examine, &local)) {
     report(r, where, local->message);
     return !r->c->broken;
   }
@@ -371,7 +379,7 @@ static gboolean read_folder(reader *r, const char *folder)
   }
   g_autofree char *search = g_strdup_printf("UID SEARCH UID %" G_GUINT64_FORMAT ":*%s", last + 1,
                                             since ? since : "");
-  if (!kith_imap_conn_command(r->c, search, on_search, r, &local)) {
+  if (!command(r, search, on_search, &local)) {
     report(r, where, local->message);
     return !r->c->broken;
   }
@@ -413,6 +421,7 @@ gboolean kith_imap_capture(const kith_source_cursor *cursor, const kith_source_c
   if (!secret)
     return FALSE;
   gint64 start = kith_source_start(src);
+  kith_source_flush(cursor);
   g_autoptr(kith_imap_conn) c = kith_imap_conn_open(src, secret, &local);
   if (!c) {
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);
@@ -431,7 +440,7 @@ gboolean kith_imap_capture(const kith_source_cursor *cursor, const kith_source_c
   for (const char *const *f = folders; *f && ok; f++)
     ok = read_folder(&r, *f);
   if (!c->broken)
-    kith_imap_conn_command(c, "LOGOUT", NULL, NULL, NULL);
+    command(&r, "LOGOUT", NULL, NULL);
   g_array_unref(r.uids);
   g_array_unref(r.batch);
   g_hash_table_unref(r.slot);

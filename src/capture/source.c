@@ -26,6 +26,12 @@ gboolean kith_source_capture(const kith_source_cursor *cursor, const kith_source
   return FALSE;
 }
 
+void kith_source_flush(const kith_source_cursor *cursor)
+{
+  if (cursor && cursor->flush)
+    cursor->flush(cursor->user_data);
+}
+
 const char *kith_source_bearer_token(const char *secret)
 {
   if (g_ascii_strncasecmp(secret, "bearer ", 7) != 0)

@@ -44,6 +44,10 @@ typedef struct {
   gboolean long_capture;
   gboolean index_dropped;
   gint64 activities_before; /* the activities stored before this capture */
+  /* A live source waits on its server: the store's lock and transaction
+   * are let go meanwhile (store_pause), and taken again when the capture
+   * next hands something over (store_resume). */
+  gboolean paused;
 } ingest_ctx;
 
 typedef struct {
@@ -287,11 +291,38 @@ static gboolean commit_batch(ingest_ctx *c, gboolean reopen)
 
 static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *skip);
 
+/* Before a live source waits on its server: what it handed over is stored
+ * (with the cursor kept since), and the store's lock let go, so that the
+ * console's API and the service's other work go on meanwhile. A failure is
+ * kept in C->error and stops the capture at its next hand-over. */
+static void store_pause(ingest_ctx *c)
+{
+  if (c->paused)
+    return;
+  if (!c->error && !commit_batch(c, FALSE))
+    kith_store_rollback(c->store);
+  kith_store_unlock(c->store);
+  c->paused = TRUE;
+}
+
+/* The store's lock and a transaction again after store_pause; FALSE when
+ * the store failed (C->error), with the lock held all the same. */
+static gboolean store_resume(ingest_ctx *c)
+{
+  if (c->paused) {
+    kith_store_lock(c->store);
+    c->paused = FALSE;
+    if (!c->error)
+      kith_store_begin(c->store, &c->error);
+  }
+  return !c->error;
+}
+
 static gboolean on_activity(kith_activity *a, gpointer user_data)
 {
   ingest_ctx *c = user_data;
   kith_decider *d = &c->decider;
-  if (c->cursor_error)
+  if (c->cursor_error || !store_resume(c))
     return FALSE;
   if (a->warning) {
     g_autofree char *why = g_strdup_printf("warning: %s", a->warning);
@@ -414,6 +445,8 @@ static char *cursor_get(const char *key, gpointer user_data)
 {
   source_cursor *sc = user_data;
   char *value = NULL;
+  if (!sc->c->cursor_error && !store_resume(sc->c))
+    sc->c->cursor_error = g_error_copy(sc->c->error);
   if (!sc->c->cursor_error)
     kith_state_source_get(sc->store, sc->source, key, &value, &sc->c->cursor_error);
   return value;
@@ -427,17 +460,38 @@ static gboolean cursor_failed(const source_cursor *sc, GError **error)
   return TRUE;
 }
 
+/* The store's failure, when the capture passed its own ERROR. */
+static gboolean store_failed(ingest_ctx *c, GError **error)
+{
+  if (error != &c->error && c->error)
+    g_propagate_error(error, g_error_copy(c->error));
+  return FALSE;
+}
+
 static gboolean cursor_set(const char *key, const char *value, gpointer user_data, GError **error)
 {
   const source_cursor *sc = user_data;
-  return !cursor_failed(sc, error) &&
-         kith_state_source_set(sc->store, sc->source, key, value, error);
+  if (cursor_failed(sc, error))
+    return FALSE;
+  if (!store_resume(sc->c))
+    return store_failed(sc->c, error);
+  return kith_state_source_set(sc->store, sc->source, key, value, error);
 }
 
 static gboolean cursor_clear(const char *prefix, gpointer user_data, GError **error)
 {
   const source_cursor *sc = user_data;
-  return !cursor_failed(sc, error) && kith_state_source_clear(sc->store, sc->source, prefix, error);
+  if (cursor_failed(sc, error))
+    return FALSE;
+  if (!store_resume(sc->c))
+    return store_failed(sc->c, error);
+  return kith_state_source_clear(sc->store, sc->source, prefix, error);
+}
+
+static void cursor_flush(gpointer user_data)
+{
+  const source_cursor *sc = user_data;
+  store_pause(sc->c);
 }
 
 static void on_error(const char *where, const char *why, gpointer user_data)
@@ -505,6 +559,9 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
                        kith_ingest_result *result, GError **error)
 {
   memset(result, 0, sizeof *result);
+  /* The store is this ingest's until it returns, but for a live source's
+   * waits on its server (store_pause). */
+  kith_store_lock(store);
   ingest_ctx c = {.store = store, .result = result, .report = report,
                   .started = g_get_monotonic_time(),
                   .obs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, person_obs_free)};
@@ -516,6 +573,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     if (!custom) {
       kith_decider_clear(&c.decider);
       g_hash_table_unref(c.obs);
+      kith_store_unlock(store);
       return FALSE;
     }
   }
@@ -532,8 +590,10 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     }
     if (source) {
       source_cursor sc = {store, source->name, &c};
-      kith_source_cursor cursor = {cursor_get, cursor_set, cursor_clear, &sc};
+      kith_source_cursor cursor = {.get = cursor_get, .set = cursor_set, .clear = cursor_clear,
+                                   .flush = cursor_flush, .user_data = &sc};
       ok = kith_source_capture(&cursor, source, &sink, &result->capture, &c.error);
+      store_resume(&c);
       if (c.cursor_error) {
         g_clear_error(&c.error);
         g_propagate_error(&c.error, g_steal_pointer(&c.cursor_error));
@@ -603,6 +663,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   kith_decider_clear(&c.decider);
   g_hash_table_unref(c.obs);
   kith_title_rules_free(custom);
+  kith_store_unlock(store);
   return ok;
 }
 

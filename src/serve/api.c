@@ -31,8 +31,9 @@ struct kith_api {
   kith_api_context ctx;
   /* A read-only connection of its own for what the console reads: SQLite
    * (WAL) lets it read the last committed state while the service writes,
-   * so no read waits for a sync or a scan (which hold CTX.lock across
-   * network I/O). READER_LOCK serialises its use by the request threads. */
+   * so no read waits for the service's writes (CTX.lock, which the service
+   * holds for a transaction at a time). READER_LOCK serialises its use by
+   * the request threads. */
   kith_store *reader;
   GMutex reader_lock;
   struct MHD_Daemon *daemon;
@@ -495,15 +496,19 @@ static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char
       return reply_error(api, c, path, 404, "no such API call");
     return reply_json(api, c, path, code, out);
   }
-  g_mutex_lock(api->ctx.lock);
-  if (post && strcmp(path, "/api/v1/remove") == 0)
-    out = remove_contact(api, body, &code);
-  else if (post && strcmp(path, "/api/v1/dedup") == 0)
-    out = dedup(api, body, &code);
-  else if (post && strcmp(path, "/api/v1/sync") == 0)
+  if (post && strcmp(path, "/api/v1/sync") == 0) {
+    /* Not under the store's lock: the sync takes it for each step, and lets
+     * it go while it waits on the CRM. */
     out = api->ctx.sync_now ? api->ctx.sync_now(api->ctx.user_data)
                             : json_pack("{s:b, s:s}", "ok", FALSE, "message", "no sync here");
-  g_mutex_unlock(api->ctx.lock);
+  } else {
+    g_mutex_lock(api->ctx.lock);
+    if (post && strcmp(path, "/api/v1/remove") == 0)
+      out = remove_contact(api, body, &code);
+    else if (post && strcmp(path, "/api/v1/dedup") == 0)
+      out = dedup(api, body, &code);
+    g_mutex_unlock(api->ctx.lock);
+  }
   if (!out)
     return reply_error(api, c, path, (get || post) ? 404 : 405,
                        (get || post) ? "no such API call" : "method not allowed");

@@ -15,14 +15,15 @@
  * Handlers run on one thread per connection, several at once. */
 typedef struct {
   kith_store *store;
-  GMutex *lock;            /* held around every use of STORE */
+  GMutex *lock;            /* held around every use of STORE, never across network I/O */
   const kith_config *config;
   const char *token;       /* the API token, at least KITH_API_TOKEN_MIN characters */
   /* Host names served besides the listen address ([serve] allowed_hosts):
    * NULL-terminated, or NULL for none. "NAME" matches on any port,
    * "NAME:PORT" on that port only. */
   const char *const *allowed_hosts;
-  /* Runs a sync now (called with LOCK held); returns its result object. */
+  /* Runs a sync now (called without LOCK, which the sync takes for each of
+   * its steps); returns its result object. */
   json_t *(*sync_now)(gpointer user_data);
   /* Adds the service's own state (last sync, sources, ...) to a status
    * object (called with LOCK held). */

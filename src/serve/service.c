@@ -24,7 +24,12 @@
 typedef struct {
   const kith_config *config;
   kith_store *store;
-  GMutex lock;       /* the store: the main loop's work and the API's writes */
+  /* The store's lock (kith_store_share): taken for one transaction or one
+   * read at a time, by the work and the API's writes, never held across
+   * network I/O, so the console's API answers while a sync or a scan waits
+   * on a server. */
+  GMutex lock;
+  GMutex work;       /* one piece of work at a time: a sync, a scan, the dedup */
   GMutex state_lock; /* LAST_* and the counters, which the API's status reads: never
                         held across I/O, so the console answers during a sync */
   GMainLoop *loop;
@@ -67,15 +72,17 @@ static json_t *counts_json(GHashTable *counts)
   return j;
 }
 
-/* ---- the work, each step with the store lock held --------------------------- */
+/* ---- the work, one piece at a time; each takes the store lock for its steps -- */
 
 static json_t *run_sync(service *svc)
 {
   kith_sync_stats st = {0};
   g_autoptr(GError) error = NULL;
+  g_mutex_lock(&svc->work);
   gboolean ok = svc->config->salesforce.enabled
                     ? kith_sync_salesforce(svc->store, svc->config, &st, &error)
                     : kith_sync_local(svc->store, svc->config, &st, &error);
+  g_mutex_unlock(&svc->work);
   g_autofree char *now = kith_time_now();
   g_autofree char *message = kith_api_hide_passwords(ok ? "" : error->message);
   json_t *r = json_pack("{s:s, s:b, s:s, s:i, s:i, s:i, s:i, s:i, s:i}", "time", now, "ok", ok,
@@ -97,7 +104,7 @@ static json_t *run_sync(service *svc)
 
 static json_t *api_sync_now(gpointer user_data)
 {
-  return run_sync(user_data); /* the API holds the lock */
+  return run_sync(user_data); /* waits for the work in hand, not holding the store */
 }
 
 /* An input a scan cannot read, or a warning about one: a line of the log. */
@@ -114,10 +121,10 @@ static void scan_source(service *svc, const kith_source_config *src)
 {
   kith_ingest_result r;
   g_autoptr(GError) error = NULL;
-  g_mutex_lock(&svc->lock);
+  g_mutex_lock(&svc->work);
   gboolean ok = kith_ingest_source(svc->store, svc->config, src, &capture_report, &r,
                                    &error);
-  g_mutex_unlock(&svc->lock);
+  g_mutex_unlock(&svc->work);
   svc->scans++;
   g_autofree char *now = kith_time_now();
   json_t *j = json_pack("{s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:o}", "time", now, "source",
@@ -151,9 +158,8 @@ static gboolean on_sync_timer(gpointer data)
   service *svc = data;
   g_mutex_lock(&svc->lock);
   gboolean pending = kith_outbox_depth(svc->store) > 0 || svc->config->salesforce.enabled;
-  json_t *r = pending ? run_sync(svc) : NULL;
   g_mutex_unlock(&svc->lock);
-  json_decref(r);
+  json_decref(pending ? run_sync(svc) : NULL);
   return G_SOURCE_CONTINUE;
 }
 
@@ -187,6 +193,7 @@ static gboolean on_minute(gpointer data)
   kith_decider d;
   kith_dedup_stats st = {0};
   g_autoptr(GError) error = NULL;
+  g_mutex_lock(&svc->work);
   g_mutex_lock(&svc->lock);
   kith_record_decider_init(&d, svc->store, svc->config);
   gboolean ok = kith_store_begin(svc->store, &error) &&
@@ -197,6 +204,7 @@ static gboolean on_minute(gpointer data)
     kith_store_rollback(svc->store);
   kith_decider_clear(&d);
   g_mutex_unlock(&svc->lock);
+  g_mutex_unlock(&svc->work);
   g_autofree char *message = kith_api_hide_passwords(ok ? "" : error->message);
   log_event(ok ? "info" : "error", "dedup",
             json_pack("{s:b, s:i, s:i, s:i, s:s}", "ok", ok, "groups", st.groups, "deleted",
@@ -407,7 +415,9 @@ gboolean kith_service_run(kith_store *store, const kith_config *config, const ch
 {
   service svc = {.config = config, .store = store, .started = kith_time_now_unix()};
   g_mutex_init(&svc.lock);
+  g_mutex_init(&svc.work);
   g_mutex_init(&svc.state_lock);
+  kith_store_share(store, &svc.lock);
   svc.loop = g_main_loop_new(NULL, FALSE);
   svc.monitors = g_ptr_array_new_with_free_func(g_object_unref);
   svc.due = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -424,8 +434,10 @@ gboolean kith_service_run(kith_store *store, const kith_config *config, const ch
   kith_api *api = kith_api_start(&ctx, listen ? listen : config->serve.listen,
                                  config->serve.allow_remote, error);
   if (!api) {
+    kith_store_share(store, NULL);
     g_main_loop_unref(svc.loop);
     g_mutex_clear(&svc.lock);
+    g_mutex_clear(&svc.work);
     g_mutex_clear(&svc.state_lock);
     return FALSE;
   }
@@ -464,7 +476,9 @@ gboolean kith_service_run(kith_store *store, const kith_config *config, const ch
   json_decref(svc.last_ingest);
   g_free(svc.last_dedup_day);
   g_main_loop_unref(svc.loop);
+  kith_store_share(store, NULL);
   g_mutex_clear(&svc.lock);
+  g_mutex_clear(&svc.work);
   g_mutex_clear(&svc.state_lock);
   return TRUE;
 }

@@ -26,6 +26,7 @@ struct kith_store {
     sqlite3_stmt *st;
   } recent[256];
   char *fail_reads; /* kith_store_fail_reads, for tests */
+  GMutex *lock;     /* kith_store_share: NULL while the store is one thread's */
 };
 
 static void stmt_finalize(gpointer p) { sqlite3_finalize(p); }
@@ -323,6 +324,23 @@ void kith_store_rollback(kith_store *store)
 {
   if (!sqlite3_get_autocommit(store->db))
     sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void kith_store_share(kith_store *store, GMutex *lock)
+{
+  store->lock = lock;
+}
+
+void kith_store_lock(kith_store *store)
+{
+  if (store->lock)
+    g_mutex_lock(store->lock);
+}
+
+void kith_store_unlock(kith_store *store)
+{
+  if (store->lock)
+    g_mutex_unlock(store->lock);
 }
 
 char *kith_store_meta_get(kith_store *store, const char *key)

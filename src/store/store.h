@@ -29,6 +29,16 @@ gboolean kith_store_begin(kith_store *store, GError **error);
 gboolean kith_store_commit(kith_store *store, GError **error);
 void kith_store_rollback(kith_store *store);
 
+/* A store used by several threads (kith serve: its work and its API) is
+ * used under LOCK, taken by kith_store_lock for one transaction or one read
+ * at a time and never held across network I/O: a sync or a capture takes it
+ * only to read what it will send and to store what came back. Not
+ * recursive. Without kith_store_share (or with NULL), the store is one
+ * thread's and the lock calls do nothing. */
+void kith_store_share(kith_store *store, GMutex *lock);
+void kith_store_lock(kith_store *store);
+void kith_store_unlock(kith_store *store);
+
 /* --- for src/store/ only ------------------------------------------------ */
 
 sqlite3 *kith_store_db(kith_store *store);

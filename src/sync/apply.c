@@ -92,21 +92,42 @@ typedef struct {
   kith_sync_stats *stats;
 } applier;
 
-/* A local backend holds one transaction per batch, opened by apply_batch;
- * a remote one a short transaction per step, none across the network. */
+/* A local backend holds the store (its lock and one transaction) for a
+ * whole batch, taken by kith_sync_apply; a remote one takes it for a short
+ * step at a time, never across the network: HOLD and LET_GO around a read,
+ * STEP_BEGIN and STEP_END around a transaction. */
+static void hold(applier *a)
+{
+  if (!a->b->local)
+    kith_store_lock(a->store);
+}
+
+static void let_go(applier *a)
+{
+  if (!a->b->local)
+    kith_store_unlock(a->store);
+}
+
 static gboolean step_begin(applier *a, GError **error)
 {
-  return a->b->local || kith_store_begin(a->store, error);
+  if (a->b->local)
+    return TRUE;
+  kith_store_lock(a->store);
+  if (kith_store_begin(a->store, error))
+    return TRUE;
+  kith_store_unlock(a->store);
+  return FALSE;
 }
 
 static gboolean step_end(applier *a, gboolean ok, GError **error)
 {
   if (a->b->local)
     return ok;
-  if (ok && kith_store_commit(a->store, error))
-    return TRUE;
-  kith_store_rollback(a->store);
-  return FALSE;
+  ok = ok && kith_store_commit(a->store, error);
+  if (!ok)
+    kith_store_rollback(a->store);
+  kith_store_unlock(a->store);
+  return ok;
 }
 
 static gboolean log_it(applier *a, const kith_outbox_entry *e, const char *action,
@@ -319,15 +340,20 @@ static gboolean role_possible(applier *a, const kith_sync_item *it, gboolean mov
 static gboolean plan_roles(applier *a, GPtrArray *batch, GPtrArray *send, GError **error)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(item_free);
-  for (guint i = 0; i < batch->len; i++) {
+  gboolean resolved = TRUE;
+  hold(a);
+  for (guint i = 0; resolved && i < batch->len; i++) {
     const kith_outbox_entry *e = g_ptr_array_index(batch, i);
     kith_sync_item *it = item_new(e, KITH_SYNC_ROLE);
     const char *type = NULL;
     g_ptr_array_add(items, it);
-    if (!(it->target = kith_crmw_resolve(a->store, e->contact_id, &type, error)))
-      return FALSE;
-    it->lead = strcmp(type, "Lead") == 0;
+    resolved = (it->target = kith_crmw_resolve(a->store, e->contact_id, &type, error)) != NULL;
+    if (resolved)
+      it->lead = strcmp(type, "Lead") == 0;
   }
+  let_go(a);
+  if (!resolved)
+    return FALSE;
   g_autoptr(GHashTable) held =
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, kith_sync_role_free);
   if (!a->b->roles(a->b, items, held, error) || !step_begin(a, error))
@@ -416,15 +442,17 @@ static gboolean record_delete(applier *a, const kith_sync_item *it, GError **err
 
 static gboolean plan_deletes(applier *a, GPtrArray *batch, GPtrArray *send, GError **error)
 {
-  for (guint i = 0; i < batch->len; i++) {
+  gboolean ok = TRUE;
+  hold(a);
+  for (guint i = 0; ok && i < batch->len; i++) {
     const kith_outbox_entry *e = g_ptr_array_index(batch, i);
     kith_sync_item *it = item_new(e, KITH_SYNC_DELETE);
     const char *type = NULL;
     g_ptr_array_add(send, it);
-    if (!(it->target = kith_crmw_resolve(a->store, e->object_id, &type, error)))
-      return FALSE;
+    ok = (it->target = kith_crmw_resolve(a->store, e->object_id, &type, error)) != NULL;
   }
-  return TRUE;
+  let_go(a);
+  return ok;
 }
 
 /* ---- sending ---------------------------------------------------------------- */
@@ -451,16 +479,14 @@ static gboolean mark_sent(applier *a, GPtrArray *items, GError **error)
 {
   if (a->b->local)
     return TRUE;
-  if (!kith_store_begin(a->store, error))
+  gboolean ok = step_begin(a, error);
+  if (!ok)
     return FALSE;
-  for (guint i = 0; i < items->len; i++) {
+  for (guint i = 0; ok && i < items->len; i++) {
     const kith_sync_item *it = g_ptr_array_index(items, i);
-    if (!it->e->sent && !kith_outbox_set_sent(a->store, it->e->seq, TRUE, error)) {
-      kith_store_rollback(a->store);
-      return FALSE;
-    }
+    ok = it->e->sent || kith_outbox_set_sent(a->store, it->e->seq, TRUE, error);
   }
-  return kith_store_commit(a->store, error);
+  return step_end(a, ok, error);
 }
 
 /* The CRM's duplicate rule saw the person: link to it (R61), else fail. */
@@ -583,7 +609,9 @@ static gboolean apply_kind(applier *a, kith_sync_kind kind, GPtrArray *batch, GE
 /* The next batch: consecutive pending entries of one kind, in outbox order. */
 static GPtrArray *next_batch(applier *a, kith_sync_kind *kind, GError **error)
 {
+  kith_store_lock(a->store);
   GPtrArray *pending = kith_outbox_pending(a->store, a->b->batch_size, error);
+  kith_store_unlock(a->store);
   if (!pending || pending->len == 0)
     return pending;
   *kind = kith_sync_kind_of(((kith_outbox_entry *)g_ptr_array_index(pending, 0))->op);
@@ -617,10 +645,13 @@ gboolean kith_sync_apply(kith_store *store, const kith_config *config, kith_sync
     /* The local CRM: the whole batch, with its outbox marks, in one
      * transaction, so a failure part-way leaves all of it queued. */
     kith_sync_stats before = *a.stats;
-    if (!kith_store_begin(store, error))
-      return FALSE;
-    if (!apply_kind(&a, kind, batch, error) || !kith_store_commit(store, error)) {
+    kith_store_lock(store);
+    gboolean ok = kith_store_begin(store, error) && apply_kind(&a, kind, batch, error) &&
+                  kith_store_commit(store, error);
+    if (!ok)
       kith_store_rollback(store);
+    kith_store_unlock(store);
+    if (!ok) {
       *a.stats = before;
       const kith_outbox_entry *first = g_ptr_array_index(batch, 0);
       g_prefix_error(error, "sync stopped at outbox entries from %" G_GINT64_FORMAT " (%s %s): ",

@@ -74,22 +74,35 @@ gboolean kith_sf_mirror_record(sf_sync *x, const kith_crm_object *o, json_t *rec
   return ok;
 }
 
-gboolean kith_sf_query_all(sf_sync *x, const char *soql, kith_sf_record_fn fn, gpointer data,
-                           GError **error)
+gboolean kith_sf_mirror_records(sf_sync *x, const kith_crm_object *o, GPtrArray *records,
+                                GError **error)
+{
+  if (records->len == 0)
+    return TRUE;
+  kith_store_lock(x->store);
+  gboolean ok = kith_store_begin(x->store, error);
+  for (guint i = 0; ok && i < records->len; i++)
+    ok = kith_sf_mirror_record(x, o, g_ptr_array_index(records, i), error);
+  ok = ok && kith_store_commit(x->store, error);
+  if (!ok)
+    kith_store_rollback(x->store);
+  kith_store_unlock(x->store);
+  return ok;
+}
+
+/* Runs SOQL, following nextRecordsUrl, calling FN with each page's records
+ * (a JSON array) as it comes. */
+typedef gboolean (*page_fn)(sf_sync *x, json_t *records, gpointer data, GError **error);
+
+static gboolean query_pages(sf_sync *x, const char *soql, page_fn fn, gpointer data,
+                            GError **error)
 {
   g_autofree char *path = kith_sf_query_path(x, soql);
   while (path) {
     json_t *reply = kith_sf_call(x->client, "GET", path, NULL, error);
     if (!reply)
       return FALSE;
-    json_t *records = json_object_get(reply, "records");
-    size_t i;
-    json_t *rec;
-    gboolean ok = TRUE;
-    json_array_foreach(records, i, rec) {
-      if (!(ok = fn(x, rec, data, error)))
-        break;
-    }
+    gboolean ok = fn(x, json_object_get(reply, "records"), data, error);
     g_free(path);
     const char *next = json_string_value(json_object_get(reply, "nextRecordsUrl"));
     path = ok && next && !json_is_true(json_object_get(reply, "done")) ? g_strdup(next) : NULL;
@@ -101,30 +114,87 @@ gboolean kith_sf_query_all(sf_sync *x, const char *soql, kith_sf_record_fn fn, g
 }
 
 typedef struct {
+  kith_sf_record_fn fn;
+  gpointer data;
+} each_record;
+
+static gboolean page_records(sf_sync *x, json_t *records, gpointer data, GError **error)
+{
+  each_record *each = data;
+  size_t i;
+  json_t *rec;
+  json_array_foreach(records, i, rec) {
+    if (!each->fn(x, rec, each->data, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean kith_sf_query_all(sf_sync *x, const char *soql, kith_sf_record_fn fn, gpointer data,
+                           GError **error)
+{
+  each_record each = {fn, data};
+  return query_pages(x, soql, page_records, &each, error);
+}
+
+typedef struct {
   const kith_crm_object *object;
+  const char *key, *del_key; /* the meta keys of its modstamp and deletions */
   gint64 newest;
-  guint count;
+  gboolean first_load;
+  gint64 started;
 } refresh_state;
 
-static gboolean refresh_one(sf_sync *x, json_t *rec, gpointer data, GError **error)
+/* One page of an object's records into the mirror, in a transaction of its
+ * own with the newest SystemModstamp stored so far: the query runs in that
+ * order, so a refresh cut short goes on from there next time. A first load
+ * also notes when it began, so that deletions since then are asked for
+ * even when it is finished by a later sync. */
+static gboolean refresh_page(sf_sync *x, json_t *records, gpointer data, GError **error)
 {
   refresh_state *r = data;
-  gint64 t;
-  if (kith_time_parse(json_string_value(json_object_get(rec, "SystemModstamp")), &t) && t > r->newest)
-    r->newest = t;
-  r->count++;
-  return kith_sf_mirror_record(x, r->object, rec, error);
+  size_t i;
+  json_t *rec;
+  json_array_foreach(records, i, rec) {
+    gint64 t;
+    if (kith_time_parse(json_string_value(json_object_get(rec, "SystemModstamp")), &t) &&
+        t > r->newest)
+      r->newest = t;
+  }
+  kith_store_lock(x->store);
+  gboolean ok = kith_store_begin(x->store, error);
+  json_array_foreach(records, i, rec) {
+    if (ok)
+      ok = kith_sf_mirror_record(x, r->object, rec, error);
+  }
+  if (ok && r->newest != G_MININT64) {
+    g_autofree char *newest = kith_time_format(r->newest);
+    ok = kith_store_meta_set(x->store, r->key, newest, error);
+  }
+  if (ok && r->first_load) {
+    g_autofree char *since = kith_time_format(r->started - 120);
+    ok = kith_store_meta_set(x->store, r->del_key, since, error);
+  }
+  ok = ok && kith_store_commit(x->store, error);
+  if (!ok)
+    kith_store_rollback(x->store);
+  kith_store_unlock(x->store);
+  return ok;
 }
 
 /* Brings one object's mirror up to date: everything the first time, then
- * what changed since the newest SystemModstamp seen, and what was deleted. */
+ * what changed since the newest SystemModstamp seen, and what was deleted.
+ * The org is asked with the store unlocked; each reply is stored at once. */
 static gboolean refresh_object(sf_sync *x, const kith_crm_object *o, GError **error)
 {
   g_autofree char *key = g_strconcat("salesforce.modstamp.", o->name, NULL);
   g_autofree char *del_key = g_strconcat("salesforce.deleted_since.", o->name, NULL);
+  kith_store_lock(x->store);
   g_autofree char *last = kith_store_meta_get(x->store, key);
   g_autofree char *deleted_since = kith_store_meta_get(x->store, del_key);
-  g_autofree char *now = kith_time_now();
+  kith_store_unlock(x->store);
+  gint64 now_t = kith_time_now_unix(), since_t = 0;
+  g_autofree char *now = kith_time_format(now_t);
   g_autofree char *fields = kith_sf_select_list(x->sf, o);
   g_autoptr(GString) soql = g_string_new(NULL);
   g_string_printf(soql, "SELECT %s, SystemModstamp FROM %s", fields, o->name);
@@ -133,42 +203,41 @@ static gboolean refresh_object(sf_sync *x, const kith_crm_object *o, GError **er
   else if (strcmp(o->name, "Lead") == 0)
     g_string_append(soql, " WHERE IsConverted = false");
   g_string_append(soql, " ORDER BY SystemModstamp, Id");
-  refresh_state r = {o, G_MININT64, 0};
-  if (!kith_store_begin(x->store, error))
+  refresh_state r = {o, key, del_key, G_MININT64, !last, now_t};
+  if (!query_pages(x, soql->str, refresh_page, &r, error))
     return FALSE;
-  gboolean ok = kith_sf_query_all(x, soql->str, refresh_one, &r, error);
   /* Deletions since the last look, with two minutes of overlap for clocks
    * that disagree; deleting from the mirror twice is harmless. */
-  gint64 now_t = kith_time_now_unix(), since_t = 0;
   g_autofree char *until = kith_time_format(now_t + 1);
   g_autofree char *next_since = kith_time_format(now_t - 120);
-  if (ok && last && deleted_since && kith_time_parse(deleted_since, &since_t)) {
+  json_t *reply = NULL;
+  if (last && deleted_since && kith_time_parse(deleted_since, &since_t)) {
     g_autofree char *start = kith_http_escape(deleted_since);
     g_autofree char *end = kith_http_escape(until);
     g_autofree char *rest = g_strdup_printf("/sobjects/%s/deleted/?start=%s&end=%s", o->name, start, end);
     g_autofree char *path = kith_sf_path(x->client, rest);
-    json_t *reply = kith_sf_call(x->client, "GET", path, NULL, error);
-    ok = reply != NULL;
-    size_t i;
-    json_t *d;
-    json_array_foreach(json_object_get(reply, "deletedRecords"), i, d) {
-      const char *id = json_string_value(json_object_get(d, "id"));
-      if (ok && id)
-        ok = strcmp(o->name, "Contact") == 0 ? kith_crmw_delete_contact(x->store, id, NULL, error)
-                                             : kith_crm_delete(x->store, o, id, error);
-    }
-    json_decref(reply);
+    reply = kith_sf_call(x->client, "GET", path, NULL, error);
+    if (!reply)
+      return FALSE;
   }
-  if (ok && r.newest != G_MININT64) {
-    g_autofree char *newest = kith_time_format(r.newest);
-    ok = kith_store_meta_set(x->store, key, newest, error);
-  } else if (ok && !last) {
+  kith_store_lock(x->store);
+  gboolean ok = kith_store_begin(x->store, error);
+  size_t i;
+  json_t *d;
+  json_array_foreach(json_object_get(reply, "deletedRecords"), i, d) {
+    const char *id = json_string_value(json_object_get(d, "id"));
+    if (ok && id)
+      ok = strcmp(o->name, "Contact") == 0 ? kith_crmw_delete_contact(x->store, id, NULL, error)
+                                           : kith_crm_delete(x->store, o, id, error);
+  }
+  json_decref(reply);
+  if (ok && !last && r.newest == G_MININT64)
     ok = kith_store_meta_set(x->store, key, now, error);
-  }
   ok = ok && kith_store_meta_set(x->store, del_key, next_since, error) &&
        kith_store_commit(x->store, error);
   if (!ok)
     kith_store_rollback(x->store);
+  kith_store_unlock(x->store);
   return ok;
 }
 

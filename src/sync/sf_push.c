@@ -93,19 +93,26 @@ static kith_sync_person *person_of(const sf_sync *x, json_t *rec, gboolean is_co
   return p;
 }
 
+/* What a look-up found, and the org's records of it for the mirror, which
+ * are stored once the org has answered (never while it is being asked). */
+typedef struct {
+  GHashTable *found;
+  GPtrArray *records; /* json_t* */
+} look_up;
+
 static gboolean collect_person(sf_sync *x, json_t *rec, gpointer data, GError **error)
 {
-  GHashTable *found = data;
+  look_up *look = data;
   const char *type = json_string_value(json_object_get(json_object_get(rec, "attributes"), "type"));
   g_autofree char *email = kith_sf_json_value_text(json_object_get(rec, "Email"));
   g_autofree char *key = g_utf8_strdown(email, -1);
   gboolean is_contact = g_strcmp0(type, "Contact") == 0;
-  if (is_contact && !kith_sf_mirror_record(x, kith_crm_object_lookup("Contact"), rec, error))
-    return FALSE;
-  kith_sync_person *prev = g_hash_table_lookup(found, key);
+  if (is_contact)
+    g_ptr_array_add(look->records, json_incref(rec));
+  kith_sync_person *prev = g_hash_table_lookup(look->found, key);
   if (prev && strcmp(prev->type, "Contact") == 0)
     return TRUE; /* a Contact wins over a Lead; the first (oldest) Contact wins */
-  g_hash_table_replace(found, g_steal_pointer(&key), person_of(x, rec, is_contact));
+  g_hash_table_replace(look->found, g_steal_pointer(&key), person_of(x, rec, is_contact));
   return TRUE;
 }
 
@@ -121,22 +128,26 @@ static gboolean sf_people(kith_sync_backend *b, GPtrArray *entries, GHashTable *
   g_autofree char *kith_id = kith_id_column(x, "Contact");
   g_autofree char *contacts =
       g_strdup_printf("SELECT %s%s FROM Contact WHERE Email IN (", fields, kith_id);
-  return query_each(x, contacts, ") ORDER BY CreatedDate, Id", emails, collect_person, people,
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
+  look_up look = {people, records};
+  return query_each(x, contacts, ") ORDER BY CreatedDate, Id", emails, collect_person, &look,
                     error) &&
          query_each(x, "SELECT Id, Email FROM Lead WHERE IsConverted = false AND Email IN (",
-                    ") ORDER BY Id", emails, collect_person, people, error);
+                    ") ORDER BY Id", emails, collect_person, &look, error) &&
+         kith_sf_mirror_records(x, kith_crm_object_lookup("Contact"), records, error);
 }
 
 static gboolean collect_role(sf_sync *x, json_t *rec, gpointer data, GError **error)
 {
-  GHashTable *roles = data;
+  look_up *look = data;
   g_autofree char *opp = kith_sf_json_value_text(json_object_get(rec, "OpportunityId"));
   g_autofree char *contact = kith_sf_json_value_text(json_object_get(rec, "ContactId"));
   kith_sync_role *r = g_new0(kith_sync_role, 1);
   r->id = kith_sf_json_value_text(json_object_get(rec, "Id"));
   r->kith_id = kith_id_of(x, "OpportunityContactRole", rec);
-  g_hash_table_replace(roles, g_strconcat(opp, "|", contact, NULL), r);
-  return kith_sf_mirror_record(x, kith_crm_object_lookup("OpportunityContactRole"), rec, error);
+  g_hash_table_replace(look->found, g_strconcat(opp, "|", contact, NULL), r);
+  g_ptr_array_add(look->records, json_incref(rec));
+  return TRUE;
 }
 
 /* The roles on the items' opportunities: kith's own sent before a crash, or
@@ -152,14 +163,11 @@ static gboolean sf_roles(kith_sync_backend *b, GPtrArray *items, GHashTable *rol
       "SELECT Id, OpportunityId, ContactId, Role, IsPrimary, %s%s FROM OpportunityContactRole"
       " WHERE OpportunityId IN (",
       x->sf->created_flag_field, kith_id);
-  if (!kith_store_begin(x->store, error))
-    return FALSE;
-  if (!query_each(x, soql, ") ORDER BY Id", opps, collect_role, roles, error) ||
-      !kith_store_commit(x->store, error)) {
-    kith_store_rollback(x->store);
-    return FALSE;
-  }
-  return TRUE;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
+  look_up look = {roles, records};
+  return query_each(x, soql, ") ORDER BY Id", opps, collect_role, &look, error) &&
+         kith_sf_mirror_records(x, kith_crm_object_lookup("OpportunityContactRole"), records,
+                                error);
 }
 
 /* ---- writes ---------------------------------------------------------------------- */

@@ -36,10 +36,15 @@ char *kith_sf_soql_quote(const char *s);
 char *kith_sf_select_list(const kith_salesforce_config *sf, const kith_crm_object *o);
 /* The REST path that runs SOQL. */
 char *kith_sf_query_path(sf_sync *x, const char *soql);
-/* Upserts one org record into the mirror. */
+/* Upserts one org record into the mirror (the caller holds the store). */
 gboolean kith_sf_mirror_record(sf_sync *x, const kith_crm_object *o, json_t *rec, GError **error);
+/* Upserts RECORDS (json_t*) into the mirror in one transaction, taking the
+ * store's lock for it: for what a look-up brought back over the network. */
+gboolean kith_sf_mirror_records(sf_sync *x, const kith_crm_object *o, GPtrArray *records,
+                                GError **error);
 
-/* Runs SOQL, following nextRecordsUrl, calling FN for every record. */
+/* Runs SOQL, following nextRecordsUrl, calling FN for every record; FN
+ * must not use the store (the lock is not held). */
 typedef gboolean (*kith_sf_record_fn)(sf_sync *x, json_t *rec, gpointer data, GError **error);
 gboolean kith_sf_query_all(sf_sync *x, const char *soql, kith_sf_record_fn fn, gpointer data,
                            GError **error);
