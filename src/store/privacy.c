@@ -1,6 +1,8 @@
 /* privacy.c - forgetting people: retention and erasure (docs/privacy.md). */
 #include "store/privacy.h"
 
+#include "util/timeutil.h"
+
 /* Runs SQL (one statement) with TEXT bound to every ?1 and INT to ?2;
  * adds the rows it changed to *COUNT. */
 static gboolean run(kith_store *s, const char *sql, const char *text, gint64 num, gint64 *count,
@@ -52,8 +54,7 @@ gboolean kith_privacy_purge_expired(kith_store *s, gint64 cutoff, kith_purge_cou
                                     GError **error)
 {
   *out = (kith_purge_counts){0};
-  g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(cutoff);
-  g_autofree char *iso = g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *iso = kith_time_format(cutoff);
   if (!kith_store_begin(s, error))
     return FALSE;
   gboolean ok =
