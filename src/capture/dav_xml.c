@@ -1,10 +1,14 @@
-/* dav_xml.c - WebDAV replies read: a small XML tree from GMarkup with
- * namespaces resolved, and the multistatus of a PROPFIND, REPORT or
- * sync-collection. No I/O: caldav.c sends the requests. */
+/* dav_xml.c - WebDAV replies read: a small XML tree from libxml2's reader,
+ * with namespaces resolved, and the multistatus of a PROPFIND, REPORT or
+ * sync-collection. No I/O: caldav.c sends the requests, and the parser is
+ * kept off the network and away from external entities and DTDs. */
 #include "capture/caldav.h"
 
 #include "util/error.h"
 
+#include <libxml/parser.h>
+#include <libxml/xmlreader.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +17,7 @@
 #define XML_DEPTH_MAX 64
 #define XML_NODES_MAX 2000000
 
-/* ---- XML: a small tree from GMarkup, with namespaces resolved ---- */
+/* ---- XML: a small tree from libxml2's reader, with namespaces resolved ---- */
 
 typedef struct xnode {
   char *ns, *name;
@@ -21,7 +25,6 @@ typedef struct xnode {
   GString *text;
   GPtrArray *children;
   struct xnode *parent;
-  GHashTable *nsmap; /* prefix -> URI declared on this element, or NULL */
 } xnode;
 
 static void xnode_free(gpointer p)
@@ -34,100 +37,124 @@ static void xnode_free(gpointer p)
   g_free(n->comp_name);
   g_string_free(n->text, TRUE);
   g_ptr_array_unref(n->children);
-  if (n->nsmap)
-    g_hash_table_unref(n->nsmap);
   g_free(n);
 }
 
-typedef struct {
-  xnode *root, *current;
-  guint nodes, depth;
-} xml_reader;
-
-static const char *ns_lookup(xnode *n, const char *prefix)
+/* A reply names no DTD or external entity kith would fetch: every one is
+ * refused, whatever the options of the parse that asks. */
+static xmlParserInputPtr no_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 {
-  for (; n; n = n->parent) {
-    const char *uri = n->nsmap ? g_hash_table_lookup(n->nsmap, prefix) : NULL;
-    if (uri)
-      return uri;
-  }
   return NULL;
 }
 
-static void xml_start(GMarkupParseContext *ctx, const char *element, const char **attr_names,
-                      const char **attr_values, gpointer user_data, GError **error)
+static void xml_init(void)
 {
-  xml_reader *x = user_data;
-  if (++x->nodes > XML_NODES_MAX || x->depth >= XML_DEPTH_MAX) {
-    g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT, "XML too large or too deep");
-    return;
+  static gsize once = 0;
+  if (g_once_init_enter(&once)) {
+    xmlInitParser();
+    xmlSetExternalEntityLoader(no_external);
+    g_once_init_leave(&once, 1);
   }
-  if (!x->current && x->root) {
-    g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT, "a second root element");
+}
+
+/* The first error the parser met, for the message; the parser prints nothing. */
+static void on_xml_error(void *user_data, xmlErrorPtr e)
+{
+  char **first = user_data;
+  if (*first || !e || e->level < XML_ERR_FATAL)
     return;
-  }
+  g_autofree char *msg = g_strstrip(g_strdup(e->message ? e->message : "not XML"));
+  *first = g_strdup_printf("line %d: %s", e->line, msg);
+}
+
+static xnode *xnode_new(xmlTextReaderPtr rd, xnode *parent)
+{
   xnode *n = g_new0(xnode, 1);
+  const char *uri = (const char *)xmlTextReaderConstNamespaceUri(rd);
+  const char *local = (const char *)xmlTextReaderConstLocalName(rd);
+  n->ns = g_strdup(uri ? uri : "");
+  n->name = g_strdup(local ? local : "");
+  xmlChar *comp = xmlTextReaderGetAttribute(rd, (const xmlChar *)"name");
+  n->comp_name = comp ? g_strdup((const char *)comp) : NULL;
+  xmlFree(comp);
   n->text = g_string_new(NULL);
   n->children = g_ptr_array_new_with_free_func(xnode_free);
-  n->parent = x->current;
-  for (guint i = 0; attr_names[i]; i++) {
-    const char *a = attr_names[i];
-    if (strcmp(a, "xmlns") == 0 || g_str_has_prefix(a, "xmlns:")) {
-      if (!n->nsmap)
-        n->nsmap = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-      g_hash_table_insert(n->nsmap, g_strdup(a[5] == ':' ? a + 6 : ""), g_strdup(attr_values[i]));
-    } else if (strcmp(a, "name") == 0) {
-      g_free(n->comp_name);
-      n->comp_name = g_strdup(attr_values[i]);
-    }
-  }
-  const char *colon = strchr(element, ':');
-  g_autofree char *prefix = colon ? g_strndup(element, colon - element) : g_strdup("");
-  const char *uri = ns_lookup(n, prefix);
-  n->ns = g_strdup(uri ? uri : prefix);
-  n->name = g_strdup(colon ? colon + 1 : element);
-  if (x->current)
-    g_ptr_array_add(x->current->children, n);
-  else
-    x->root = n;
-  x->current = n;
-  x->depth++;
+  n->parent = parent;
+  if (parent)
+    g_ptr_array_add(parent->children, n);
+  return n;
 }
 
-static void xml_end(GMarkupParseContext *ctx, const char *element, gpointer user_data,
-                    GError **error)
-{
-  xml_reader *x = user_data;
-  if (x->current) {
-    x->current = x->current->parent;
-    x->depth--;
-  }
-}
-
-static void xml_text(GMarkupParseContext *ctx, const char *text, gsize len, gpointer user_data,
-                     GError **error)
-{
-  xml_reader *x = user_data;
-  if (x->current)
-    g_string_append_len(x->current->text, text, (gssize)len);
-}
-
+/* XML's text is kept as it came: entities the document declares itself are
+ * never expanded (no billion laughs), only XML's own and character refs. */
 static xnode *xml_parse(const char *xml, gsize len, GError **error)
 {
-  static const GMarkupParser funcs = {xml_start, xml_end, xml_text, NULL, NULL};
-  xml_reader x = {0};
-  GMarkupParseContext *ctx =
-      g_markup_parse_context_new(&funcs, G_MARKUP_TREAT_CDATA_AS_TEXT, &x, NULL);
-  gboolean ok = g_markup_parse_context_parse(ctx, xml, (gssize)len, error) &&
-                g_markup_parse_context_end_parse(ctx, error);
-  g_markup_parse_context_free(ctx);
-  if (!ok || !x.root) {
-    if (ok)
-      g_set_error(error, KITH_ERROR, KITH_ERROR_PARSE, "an empty XML document");
-    xnode_free(x.root);
+  if (len > INT_MAX) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_PARSE, "XML too large");
     return NULL;
   }
-  return x.root;
+  xml_init();
+  xmlTextReaderPtr rd = xmlReaderForMemory(xml, (int)len, NULL, NULL,
+                                           XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                               XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+  if (!rd) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_PARSE, "an empty XML document");
+    return NULL;
+  }
+  char *first_error = NULL;
+  xmlTextReaderSetStructuredErrorHandler(rd, on_xml_error, &first_error);
+  xnode *root = NULL, *current = NULL;
+  guint nodes = 0, depth = 0;
+  const char *why = NULL;
+  int r = 0;
+  while (!why && (r = xmlTextReaderRead(rd)) == 1) {
+    switch (xmlTextReaderNodeType(rd)) {
+    case XML_READER_TYPE_ELEMENT:
+      if (++nodes > XML_NODES_MAX || depth >= XML_DEPTH_MAX) {
+        why = "XML too large or too deep";
+        break;
+      }
+      if (!current && root) {
+        why = "a second root element";
+        break;
+      }
+      current = xnode_new(rd, current);
+      if (!root)
+        root = current;
+      if (xmlTextReaderIsEmptyElement(rd))
+        current = current->parent;
+      else
+        depth++;
+      break;
+    case XML_READER_TYPE_END_ELEMENT:
+      if (current) {
+        current = current->parent;
+        depth--;
+      }
+      break;
+    case XML_READER_TYPE_TEXT:
+    case XML_READER_TYPE_CDATA:
+    case XML_READER_TYPE_WHITESPACE:
+    case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+      if (current)
+        g_string_append(current->text, (const char *)xmlTextReaderConstValue(rd));
+      break;
+    default: /* comments, processing instructions, a DTD, entity references */
+      break;
+    }
+  }
+  xmlFreeTextReader(rd);
+  if (!why && r < 0)
+    why = first_error ? first_error : "not well-formed XML";
+  else if (!why && !root)
+    why = "an empty XML document";
+  if (why) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_PARSE, "%s", why);
+    xnode_free(root);
+    root = NULL;
+  }
+  g_free(first_error);
+  return root;
 }
 
 static gboolean is(const xnode *n, const char *ns, const char *name)

@@ -2,6 +2,7 @@
 #include "capture/caldav.h"
 #include "util/error.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static kith_dav_multistatus *parse(const char *xml)
@@ -125,6 +126,72 @@ static void test_caldav_depth_bounded(void)
   g_string_free(s, TRUE);
 }
 
+/* Every string the reply gave, joined: to look for what must not be there. */
+static char *all_text(const kith_dav_multistatus *ms)
+{
+  GString *s = g_string_new(ms->sync_token);
+  for (guint i = 0; i < ms->responses->len; i++) {
+    const kith_dav_response *r = nth(ms, i);
+    const char *parts[] = {r->href, r->etag, r->calendar_data, r->displayname, r->sync_token,
+                           r->principal, r->home};
+    for (guint k = 0; k < G_N_ELEMENTS(parts); k++)
+      if (parts[k])
+        g_string_append(s, parts[k]);
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* A reply naming an external entity or DTD: nothing is read from a file or
+ * the network, and no entity of the reply's own is expanded. */
+static void test_caldav_no_external_entities(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("kith-dav-XXXXXX", NULL);
+  g_autofree char *secret = g_build_filename(dir, "secret.txt", NULL);
+  g_assert_true(g_file_set_contents(secret, "TOP-SECRET-CONTENT", -1, NULL));
+  g_autofree char *xml = g_strdup_printf(
+      "<?xml version=\"1.0\"?>\n"
+      "<!DOCTYPE multistatus SYSTEM \"http://127.0.0.1:9/dav.dtd\" ["
+      "<!ENTITY file SYSTEM \"file://%s\"><!ENTITY net SYSTEM \"http://127.0.0.1:9/x\">"
+      "<!ENTITY mine \"MINE\">]>"
+      "<multistatus xmlns=\"DAV:\"><response><href>/a&file;&net;.ics</href><propstat><prop>"
+      "<displayname>&file;&mine;</displayname></prop><status>HTTP/1.1 200 OK</status>"
+      "</propstat></response></multistatus>",
+      secret);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(kith_dav_multistatus) ms = kith_dav_multistatus_parse(xml, strlen(xml), &error);
+  if (ms) {
+    g_autofree char *text = all_text(ms);
+    g_assert_null(strstr(text, "TOP-SECRET"));
+    g_assert_null(strstr(text, "MINE"));
+    g_assert_cmpstr(nth(ms, 0)->href, ==, "/a.ics");
+  } else {
+    g_assert_error(error, KITH_ERROR, KITH_ERROR_PARSE);
+  }
+  g_unlink(secret);
+  g_rmdir(dir);
+}
+
+/* Entities that expand a billion-fold are never expanded. */
+static void test_caldav_entity_expansion_bounded(void)
+{
+  GString *x = g_string_new("<?xml version=\"1.0\"?>\n<!DOCTYPE multistatus [<!ENTITY a0 \"lol\">");
+  for (int i = 1; i < 10; i++)
+    g_string_append_printf(x, "<!ENTITY a%d \"&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;\">",
+                           i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+  g_string_append(x, "]><multistatus xmlns=\"DAV:\"><response><href>/a.ics</href><propstat><prop>"
+                     "<displayname>&a9;</displayname></prop><status>HTTP/1.1 200 OK</status>"
+                     "</propstat></response></multistatus>");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(kith_dav_multistatus) ms = kith_dav_multistatus_parse(x->str, x->len, &error);
+  if (ms) {
+    g_autofree char *text = all_text(ms);
+    g_assert_cmpuint(strlen(text), <, 1000);
+  } else {
+    g_assert_error(error, KITH_ERROR, KITH_ERROR_PARSE);
+  }
+  g_string_free(x, TRUE);
+}
+
 static void test_caldav_xml_escape_href(void)
 {
   g_autofree char *e = kith_dav_xml_escape("/c/a&b<\"c\">.ics");
@@ -140,6 +207,8 @@ int main(int argc, char **argv)
   g_test_add_func("/caldav/discovery_properties", test_caldav_discovery_properties);
   g_test_add_func("/caldav/not_multistatus_refused", test_caldav_not_multistatus_refused);
   g_test_add_func("/caldav/depth_bounded", test_caldav_depth_bounded);
+  g_test_add_func("/caldav/no_external_entities", test_caldav_no_external_entities);
+  g_test_add_func("/caldav/entity_expansion_bounded", test_caldav_entity_expansion_bounded);
   g_test_add_func("/caldav/xml_escape_href", test_caldav_xml_escape_href);
   return g_test_run();
 }
