@@ -2,15 +2,18 @@
 """kith serve answers its API while a sync or a capture waits on the network.
 
 Real processes on loopback: `kith serve` with a Salesforce org
-(fake_salesforce.py) whose queries are made slow, and with a CalDAV source
-whose server accepts the connection and then says nothing. While the sync or
+(fake_salesforce.py) whose queries are made slow, and with CalDAV sources
+whose server accepts the connection and then says nothing, or answers the
+first batch of events and takes its time over the second. While the sync or
 the fetch waits, the console's reads and writes (GET /api/v1/status, POST
 /api/v1/dedup, POST /api/v1/remove) must each answer within a second: no
 store lock is held across network I/O (DESIGN.md, "Layers").
 """
 
+import http.server
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -112,6 +115,74 @@ class Silent:
             c.close()
 
 
+EVENTS = 150  # two calendar-multiget batches of kith's (100 a batch)
+
+
+def event(n):
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kith tests//EN\r\nBEGIN:VEVENT\r\n"
+            "UID:busy-%d@corp.example\r\nDTSTAMP:20260301T090000Z\r\n"
+            "DTSTART:20260301T%02d%02d00Z\r\nDURATION:PT30M\r\nSUMMARY:Call %d\r\n"
+            "ORGANIZER;CN=Ann Lee:mailto:ann.lee@corp.example\r\n"
+            "ATTENDEE;CN=Guest %d:mailto:guest%d@contoso.com\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n" % (n, 8 + n // 60, n % 60, n, n, n))
+
+
+class SlowDav(http.server.ThreadingHTTPServer):
+    """A CalDAV calendar of EVENTS events at /cal/ whose second calendar-multiget
+    answers SLOW_S late: kith has handed the first batch to the store by then."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), DavHandler)
+        self.multigets = 0
+        self.slow_started = threading.Event()
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+class DavHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def multistatus(self, inner):
+        body = ('<?xml version="1.0" encoding="utf-8"?>\n<D:multistatus xmlns:D="DAV:" '
+                'xmlns:C="urn:ietf:params:xml:ns:caldav">%s</D:multistatus>' % inner).encode()
+        self.send_response(207)
+        self.send_header("Content-Type", "application/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_PROPFIND(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.multistatus(
+            "<D:response><D:href>/cal/</D:href><D:propstat><D:prop><D:resourcetype><D:collection/>"
+            "<C:calendar/></D:resourcetype><D:displayname>Work</D:displayname></D:prop>"
+            "<D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>")
+
+    def do_REPORT(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        ok = "<D:status>HTTP/1.1 200 OK</D:status>"
+        if "sync-collection" in body:
+            items = "".join("<D:response><D:href>/cal/e%d.ics</D:href><D:propstat><D:prop>"
+                            "<D:getetag>\"%d\"</D:getetag></D:prop>%s</D:propstat></D:response>"
+                            % (n, n, ok) for n in range(EVENTS))
+            return self.multistatus(items + "<D:sync-token>tok-1</D:sync-token>")
+        with threading.Lock():
+            self.server.multigets += 1
+            slow = self.server.multigets == 2
+        if slow:
+            self.server.slow_started.set()
+            time.sleep(SLOW_S)
+        hrefs = re.findall(r"<D:href>/cal/e(\d+)\.ics</D:href>", body)
+        self.multistatus("".join(
+            "<D:response><D:href>/cal/e%s.ics</D:href><D:propstat><D:prop><D:getetag>\"%s\""
+            "</D:getetag><C:calendar-data>%s</C:calendar-data></D:prop>%s</D:propstat>"
+            "</D:response>" % (n, n, event(int(n)), ok) for n in hrefs))
+
+
 class ServeBusyTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
@@ -125,10 +196,14 @@ class ServeBusyTest(unittest.TestCase):
         self.org = None
         self.serve = None
         self.silent = None
+        self.dav = None
 
     def tearDown(self):
         if self.silent:
             self.silent.stop()
+        if self.dav:
+            self.dav.shutdown()
+            self.dav.server_close()
         if self.serve:
             self.serve.stop()
         if self.org:
@@ -206,6 +281,31 @@ class ServeBusyTest(unittest.TestCase):
         self.assertTrue(self.silent.accepted.wait(20), "the scan never reached the server")
         time.sleep(0.3)
         self.assert_quick("a CalDAV fetch waiting on its server")
+
+    def test_api_answers_while_a_caldav_fetch_waits_between_batches(self):
+        self.dav = SlowDav()
+        password = os.path.join(self.tmp, "dav.pw")
+        with open(password, "w") as f:
+            f.write("secret\n")
+        os.chmod(password, 0o600)
+        self.write_conf("[source calendar]\ntype = caldav\nurl = http://127.0.0.1:%d/cal/\n"
+                        "user = ann\npassword_file = %s\n"
+                        % (self.dav.server_address[1], password))
+        self.serve = Serve(self.tmp, self.db, self.conf)
+        self.assertIsNotNone(self.serve.url, "kith serve did not start")
+        self.assertTrue(self.dav.slow_started.wait(30), "the second batch was never asked for")
+        time.sleep(0.3)
+        self.assert_quick("a CalDAV fetch waiting between two batches")
+        # The first batch is stored already; the rest once the server answers.
+        deadline = time.monotonic() + 30
+        activities = None
+        while time.monotonic() < deadline:
+            _, reply, _ = self.serve.call("GET", "/api/v1/status")
+            activities = reply.get("activities")
+            if activities == EVENTS and reply.get("last_ingest"):
+                break
+            time.sleep(0.2)
+        self.assertEqual(activities, EVENTS)
 
 
 if __name__ == "__main__":
