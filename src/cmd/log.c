@@ -7,6 +7,7 @@
 #include "store/lookup.h"
 #include "store/outbox.h"
 #include "store/person.h"
+#include "store/report.h"
 #include "store/state.h"
 #include "util/timeutil.h"
 
@@ -155,26 +156,59 @@ int kith_cmd_report(kith_cmd *cmd)
 
 /* ---- explain ------------------------------------------------------------------ */
 
-typedef struct {
-  kith_store *store;
-  GError *error; /* an account's name could not be read */
-} explain_ctx;
-
-static gboolean explain_person(const char *type, const char *id, const char *account_id,
-                               gboolean by_kith, gpointer user_data)
+/* "NAME (ID)", or the Id alone when the store has no name for it. */
+static char *named(const char *name, const char *id)
 {
-  explain_ctx *x = user_data;
-  if (strcmp(type, "Lead") == 0) {
-    printf("  in the CRM: lead %s\n", id);
-    return TRUE;
+  return name && *name ? g_strdup_printf("%s (%s)", name, id) : g_strdup(id);
+}
+
+/* Where a value came from: "the signature of 'Subject' (email ID, TIME)". */
+static char *evidence_text(json_t *ev)
+{
+  json_t *a = json_object_get(ev, "activity");
+  const char *subject = json_string_value(json_object_get(a, "subject"));
+  const char *kind = json_string_value(json_object_get(a, "kind"));
+  return g_strdup_printf("the %s of '%s' (%s %s, %s)",
+                         json_string_value(json_object_get(ev, "source")), subject ? subject : "",
+                         kind && *kind ? kind : "activity",
+                         json_string_value(json_object_get(a, "id")),
+                         json_string_value(json_object_get(ev, "time")));
+}
+
+/* The Contacts and Leads with the address, the names beside their Ids, and
+ * each field kith observes with the activity its value came from. */
+static void explain_people(kith_store *store, const char *email)
+{
+  json_t *people = kith_report_people(store, email);
+  size_t i;
+  json_t *p;
+  json_array_foreach(people, i, p) {
+    const char *type = json_string_value(json_object_get(p, "type"));
+    const char *id = json_string_value(json_object_get(p, "id"));
+    const char *owner_id = json_string_value(json_object_get(p, "owner_id"));
+    g_autofree char *owner = named(json_string_value(json_object_get(p, "owner_name")), owner_id);
+    g_autofree char *owned = *owner_id ? g_strdup_printf(", owner %s", owner) : g_strdup("");
+    if (strcmp(type, "Lead") == 0) {
+      printf("  in the CRM: lead %s%s\n", id, owned);
+    } else {
+      /* Names beside Ids: an administrator knows accounts and users by name. */
+      const char *account = json_string_value(json_object_get(p, "account_name"));
+      const char *account_id = json_string_value(json_object_get(p, "account_id"));
+      printf("  in the CRM: contact %s on account %s%s%s%s%s%s\n", id, *account ? account : "",
+             *account ? " (" : "", account_id, *account ? ")" : "", owned,
+             json_is_true(json_object_get(p, "created_by_kith")) ? ", created by kith" : "");
+    }
+    size_t k;
+    json_t *f;
+    json_array_foreach(json_object_get(p, "fields"), k, f) {
+      json_t *ev = json_object_get(f, "evidence");
+      g_autofree char *from = json_is_object(ev) ? evidence_text(ev) : NULL;
+      printf("    %s: %s (%s%s)\n", json_string_value(json_object_get(f, "field")),
+             json_string_value(json_object_get(f, "value")), from ? "from " : "",
+             from ? from : "from the CRM: no activity kith holds shows it");
+    }
   }
-  /* Names beside Ids: an administrator knows accounts by name. */
-  g_autofree char *account = kith_lookup_record_name(x->store, "Account", account_id, &x->error);
-  if (!account)
-    return FALSE;
-  printf("  in the CRM: contact %s on account %s%s%s%s%s\n", id, *account ? account : "",
-         *account ? " (" : "", account_id, *account ? ")" : "", by_kith ? ", created by kith" : "");
-  return TRUE;
+  json_decref(people);
 }
 
 static gboolean explain_activity(const char *id, const char *kind, gint64 time, const char *subject,
@@ -188,11 +222,26 @@ static gboolean explain_activity(const char *id, const char *kind, gint64 time, 
   return TRUE;
 }
 
+typedef struct {
+  kith_store *store;
+  guint seen;
+} explain_ctx;
+
 static gboolean explain_log(const char *time, const kith_log_entry *e, gpointer user_data)
 {
-  (*(guint *)user_data)++;
+  explain_ctx *c = user_data;
+  c->seen++;
+  g_autofree char *detail = kith_report_name_ids(c->store, e->detail);
   printf("  %s  %s%s%s [%s]\n      %s\n", time, e->action, *e->reason ? "/" : "", e->reason,
-         *e->rule ? e->rule : "-", *e->detail ? e->detail : "(no further detail)");
+         *e->rule ? e->rule : "-", *detail ? detail : "(no further detail)");
+  /* The activity the decision was taken on, by its subject and date. */
+  json_t *a = e->activity_id && *e->activity_id ? kith_report_activity(c->store, e->activity_id)
+                                                : NULL;
+  if (a)
+    printf("      activity: '%s' (%s %s, %s)\n", json_string_value(json_object_get(a, "subject")),
+           json_string_value(json_object_get(a, "kind")), e->activity_id,
+           json_string_value(json_object_get(a, "time")));
+  json_decref(a);
   return TRUE;
 }
 
@@ -200,8 +249,9 @@ static gboolean explain_queued(const kith_outbox_entry *e, const char *state, gp
 {
   if (strcmp(state, "pending") != 0)
     return TRUE;
+  g_autofree char *detail = kith_report_name_ids(user_data, e->detail);
   printf("  queued for the next sync: %s %s [%s]\n      %s\n", e->op, e->object_id,
-         e->rule ? e->rule : "-", e->detail ? e->detail : "");
+         e->rule ? e->rule : "-", detail);
   return TRUE;
 }
 
@@ -225,19 +275,11 @@ int kith_cmd_explain(kith_cmd *cmd)
   if (!store)
     return status;
   printf("%s\n", email);
-  explain_ctx people = {store, NULL};
-  if (!kith_crm_people_with(store, email, explain_person, &people, &error))
-    return kith_cmd_fail(error);
-  if (people.error) {
-    g_propagate_error(&error, people.error);
-    return kith_cmd_fail(error);
-  }
-  kith_lookup_answer suppressed = kith_state_is_suppressed(store, email, &error);
-  if (suppressed == KITH_LOOKUP_ERROR)
-    return kith_cmd_fail(error);
-  if (suppressed == KITH_LOOKUP_FOUND)
+  explain_people(store, email);
+  if (kith_state_is_suppressed(store, email))
     printf("  suppressed: removed by an administrator, never created again (R50); "
            "'kith unsuppress %s' lifts it\n", email);
+  explain_ctx ctx = {store, 0};
   guint seen = 0;
   gint64 bounced_at = 0;
   g_autofree char *bounce_id = NULL;
@@ -256,22 +298,24 @@ int kith_cmd_explain(kith_cmd *cmd)
    * each field, with the activity it came from (R39). */
   printf("observed:\n");
   for (int f = 0; f < KITH_FIELD_COUNT; f++) {
-    g_autofree char *value = NULL, *activity = NULL;
-    gint64 time = 0;
-    kith_lookup_answer found = kith_state_observation_full(store, email, kith_field_name(f), &value,
-                                                           &time, &activity, &error);
-    if (found == KITH_LOOKUP_ERROR)
-      return kith_cmd_fail(error);
-    if (found == KITH_LOOKUP_NONE)
+    json_t *ev = kith_report_evidence(store, email, kith_field_name(f), NULL);
+    if (!ev)
       continue;
-    g_autofree char *when = kith_time_format(time);
-    printf("  %s: %s (from %s, %s)\n", kith_field_name(f), value, activity, when);
+    json_t *a = json_object_get(ev, "activity");
+    const char *subject = json_string_value(json_object_get(a, "subject"));
+    printf("  %s: %s (from %s, %s; the %s%s%s%s)\n", kith_field_name(f),
+           json_string_value(json_object_get(ev, "value")),
+           json_string_value(json_object_get(a, "id")), json_string_value(json_object_get(ev, "time")),
+           json_string_value(json_object_get(ev, "source")), subject && *subject ? " of '" : "",
+           subject && *subject ? subject : "", subject && *subject ? "'" : "");
+    json_decref(ev);
     seen++;
   }
   printf("decisions:\n");
-  if (!kith_state_log_each(store, email, explain_log, &seen, &error) ||
-      !kith_outbox_each_for_email(store, email, explain_queued, NULL, &error))
+  if (!kith_state_log_each(store, email, explain_log, &ctx, &error) ||
+      !kith_outbox_each_for_email(store, email, explain_queued, store, &error))
     return kith_cmd_fail(error);
+  seen += ctx.seen;
   if (seen == 0)
     printf("kith holds nothing about %s: no activity named it, or it was purged\n", email);
   return KITH_EXIT_OK;

@@ -21,8 +21,7 @@ static int do_sync(kith_store *store, const kith_config *config)
 {
   kith_sync_stats st = {0};
   g_autoptr(GError) error = NULL;
-  gboolean ok = config->salesforce.enabled ? kith_sync_salesforce(store, config, &st, &error)
-                                           : kith_sync_local(store, config, &st, &error);
+  gboolean ok = kith_sync_run(store, config, &st, &error);
   kith_cmd_print_sync(&st, stdout);
   return ok ? KITH_EXIT_OK : kith_cmd_fail(error);
 }

@@ -79,9 +79,7 @@ static json_t *run_sync(service *svc)
   kith_sync_stats st = {0};
   g_autoptr(GError) error = NULL;
   g_mutex_lock(&svc->work);
-  gboolean ok = svc->config->salesforce.enabled
-                    ? kith_sync_salesforce(svc->store, svc->config, &st, &error)
-                    : kith_sync_local(svc->store, svc->config, &st, &error);
+  gboolean ok = kith_sync_run(svc->store, svc->config, &st, &error);
   g_mutex_unlock(&svc->work);
   g_autofree char *now = kith_time_now();
   g_autofree char *message = kith_api_hide_passwords(ok ? "" : error->message);

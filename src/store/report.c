@@ -4,6 +4,7 @@
 #include "store/crm.h"
 #include "store/outbox.h"
 #include "store/state.h"
+#include "core/field.h"
 #include "util/timeutil.h"
 
 #include <string.h>
@@ -14,6 +15,18 @@ static gint64 scalar(kith_store *s, const char *sql)
   if (!st)
     return -1;
   gint64 v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  return v;
+}
+
+/* The name of the record ID in the one-column query SQL, "" when none. */
+static char *name_of(kith_store *s, const char *sql, const char *id)
+{
+  sqlite3_stmt *st = kith_store_stmt(s, sql, NULL);
+  if (!st || !id || !*id)
+    return g_strdup("");
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+  char *v = g_strdup(sqlite3_step(st) == SQLITE_ROW ? kith_store_col(st, 0) : "");
   sqlite3_reset(st);
   return v;
 }
@@ -62,17 +75,22 @@ json_t *kith_report_counts(kith_store *s, int days, gint64 now)
     }
     sqlite3_reset(st);
   }
-  st = kith_store_stmt(s, "SELECT reason, count(*) FROM engagement_log WHERE time >= ? AND"
-                          " action IN ('skipped', 'activity_skipped') GROUP BY 1 ORDER BY 2 DESC",
+  /* People skipped (R11, R12, R20-R29, R43) apart from activities skipped
+   * whole (R10): an activity skipped is not a person kith left out. */
+  json_t *activity_reasons = json_object();
+  st = kith_store_stmt(s, "SELECT action, reason, count(*) FROM engagement_log WHERE time >= ? AND"
+                          " action IN ('skipped', 'activity_skipped') GROUP BY 1, 2 ORDER BY 3 DESC",
                        NULL);
   if (st) {
     sqlite3_bind_text(st, 1, since, -1, SQLITE_TRANSIENT);
     while (sqlite3_step(st) == SQLITE_ROW)
-      json_object_set_new(reasons, kith_store_col(st, 0), json_integer(sqlite3_column_int64(st, 1)));
+      json_object_set_new(strcmp(kith_store_col(st, 0), "skipped") == 0 ? reasons : activity_reasons,
+                          kith_store_col(st, 1), json_integer(sqlite3_column_int64(st, 2)));
     sqlite3_reset(st);
   }
   g_hash_table_unref(index);
-  return json_pack("{s:o, s:o}", "days", list, "skipped_by_reason", reasons);
+  return json_pack("{s:o, s:o, s:o}", "days", list, "skipped_by_reason", reasons,
+                   "activities_skipped_by_reason", activity_reasons);
 }
 
 static json_t *log_entry(sqlite3_stmt *st)
@@ -121,30 +139,38 @@ json_t *kith_report_log(kith_store *s, const char *email, const char *action, co
   return json_pack("{s:I, s:o}", "total", (json_int_t)total, "entries", entries);
 }
 
-static gboolean add_person(const char *type, const char *id, const char *account_id,
-                           gboolean by_kith, gpointer data)
-{
-  json_array_append_new(data, json_pack("{s:s, s:s, s:s, s:b}", "type", type, "id", id,
-                                        "account_id", account_id, "created_by_kith", by_kith));
-  return TRUE;
-}
+typedef struct {
+  kith_store *store;
+  json_t *list;
+} explain_ctx;
 
 static gboolean add_activity(const char *id, const char *kind, gint64 time, const char *subject,
                              const char *role, const char *state, const char *reason, gpointer data)
 {
+  explain_ctx *c = data;
   g_autofree char *when = kith_time_format(time);
-  json_array_append_new(data, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", id, "kind",
-                                        kind, "time", when, "subject", subject, "role", role,
-                                        "state", state, "reason", reason ? reason : ""));
+  /* How many contacts removing "everything created from this activity"
+   * would remove (R50): the console offers it only where there are some. */
+  g_autoptr(GPtrArray) created = kith_report_created_from(c->store, id, NULL);
+  json_array_append_new(c->list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "id", id,
+                                           "kind", kind, "time", when, "subject", subject, "role",
+                                           role, "state", state, "reason", reason ? reason : "",
+                                           "contacts_created", created ? (int)created->len : 0));
   return TRUE;
 }
 
 static gboolean add_decision(const char *time, const kith_log_entry *e, gpointer data)
 {
+  explain_ctx *c = data;
+  json_t *activity = e->activity_id && *e->activity_id ? kith_report_activity(c->store, e->activity_id)
+                                                        : NULL;
+  g_autofree char *named = kith_report_name_ids(c->store, e->detail);
   json_array_append_new(
-      data, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "time", time, "activity_id",
-                      e->activity_id, "email", e->email, "action", e->action, "reason", e->reason,
-                      "object_id", e->object_id, "rule", e->rule, "detail", e->detail));
+      c->list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "time", time,
+                         "activity_id", e->activity_id, "email", e->email, "action", e->action,
+                         "reason", e->reason, "object_id", e->object_id, "rule", e->rule, "detail",
+                         e->detail, "detail_named", named, "activity",
+                         activity ? activity : json_null()));
   return TRUE;
 }
 
@@ -160,23 +186,214 @@ static gboolean add_queued(const kith_outbox_entry *e, const char *state, gpoint
 
 json_t *kith_report_explain(kith_store *s, const char *email, GError **error)
 {
-  json_t *people = json_array(), *activities = json_array(), *decisions = json_array(),
-         *queued = json_array();
-  kith_lookup_answer suppressed = KITH_LOOKUP_ERROR;
-  if (!kith_crm_people_with(s, email, add_person, people, error) ||
-      !kith_state_activities_for(s, email, add_activity, activities, error) ||
-      !kith_state_log_each(s, email, add_decision, decisions, error) ||
-      !kith_outbox_each_for_email(s, email, add_queued, queued, error) ||
-      (suppressed = kith_state_is_suppressed(s, email, error)) == KITH_LOOKUP_ERROR) {
-    json_decref(people);
-    json_decref(activities);
-    json_decref(decisions);
-    json_decref(queued);
+  json_t *queued = json_array(), *observed = json_array();
+  explain_ctx activities = {s, json_array()}, decisions = {s, json_array()};
+  json_t *people = kith_report_people(s, email);
+  kith_state_activities_for(s, email, add_activity, &activities, NULL);
+  for (int f = 0; f < KITH_FIELD_COUNT; f++) {
+    json_t *ev = kith_report_evidence(s, email, kith_field_name(f), NULL);
+    if (ev)
+      json_array_append_new(observed, ev);
+  }
+  kith_state_log_each(s, email, add_decision, &decisions, NULL);
+  kith_outbox_each_for_email(s, email, add_queued, queued, NULL);
+  return json_pack("{s:s, s:o, s:b, s:o, s:o, s:o, s:o}", "email", email, "people", people,
+                   "suppressed", kith_state_is_suppressed(s, email), "activities",
+                   activities.list, "observed", observed, "decisions", decisions.list, "queued",
+                   queued);
+}
+
+/* ---- evidence ------------------------------------------------------------------ */
+
+json_t *kith_report_activity(kith_store *s, const char *id)
+{
+  sqlite3_stmt *st =
+      kith_store_stmt(s, "SELECT kind, time, subject FROM activity WHERE id = ?", NULL);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+  json_t *j = NULL;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    g_autofree char *when = kith_time_format(sqlite3_column_int64(st, 1));
+    j = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "kind", kith_store_col(st, 0), "time", when,
+                  "subject", kith_store_col(st, 2));
+  }
+  sqlite3_reset(st);
+  return j;
+}
+
+/* What of activity ACTIVITY_ID showed FIELD = VALUE of EMAIL (ingest's
+ * observe_participant): a name comes from the display name (or a
+ * meeting's CN) when it gave a full name or this one, else from the
+ * sender's signature (R4), else from a quoted header; every other field
+ * only from the sender's signature (R5). */
+static const char *source_of(kith_store *s, const char *email, const char *field,
+                             const char *value, const char *activity_id)
+{
+  gboolean name = strcmp(field, "FirstName") == 0 || strcmp(field, "LastName") == 0;
+  if (!name)
+    return "signature";
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT p.role, p.first_name, p.last_name FROM participant p JOIN activity a"
+         " ON a.seq = p.activity WHERE a.id = ? AND p.email = ? ORDER BY p.pos LIMIT 1",
+      NULL);
+  if (!st)
+    return "display name";
+  sqlite3_bind_text(st, 1, activity_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, email, -1, SQLITE_TRANSIENT);
+  const char *source = "quoted header"; /* not a participant: a name the text tied to it */
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    const char *shown = strcmp(field, "FirstName") == 0 ? kith_store_col(st, 1)
+                                                        : kith_store_col(st, 2);
+    if (*kith_store_col(st, 2) || strcmp(shown, value) == 0)
+      source = "display name";
+    else if (strcmp(kith_store_col(st, 0), "from") == 0)
+      source = "signature";
+  }
+  sqlite3_reset(st);
+  return source;
+}
+
+json_t *kith_report_evidence(kith_store *s, const char *email, const char *field,
+                             const char *value)
+{
+  g_autofree char *seen = NULL, *activity_id = NULL;
+  gint64 time = 0;
+  if (!kith_state_observation_full(s, email, field, &seen, &time, &activity_id))
+    return NULL;
+  if (value && strcmp(seen, value) != 0)
+    return NULL;
+  g_autofree char *when = kith_time_format(time);
+  json_t *activity = kith_report_activity(s, activity_id);
+  if (!activity) /* the activity's row is gone: its Id is still the evidence */
+    activity = json_pack("{s:s, s:s, s:s, s:s}", "id", activity_id, "kind", "", "time", when,
+                         "subject", "");
+  return json_pack("{s:s, s:s, s:s, s:s, s:o}", "field", field, "value", seen, "time", when,
+                   "source", source_of(s, email, field, seen, activity_id), "activity", activity);
+}
+
+/* Each field kith observes, as its Contact column, in kith_field order. */
+#define PERSON_FIELDS                                                                      \
+  "c.FirstName, c.LastName, c.Title, c.Phone, c.Department, c.Seniority__c, c.Persona__c," \
+  " c.MailingCountry, c.MailingState"
+G_STATIC_ASSERT(KITH_FIELD_COUNT == 9);
+
+json_t *kith_report_people(kith_store *s, const char *email)
+{
+  json_t *people = json_array();
+  /* The evidence look-ups use statements of their own, so the rows are
+   * read first and explained after. */
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT 'Contact', c.Id, c.AccountId, ifnull(a.Name, ''), c.OwnerId,"
+         " trim(ifnull(u.FirstName, '') || ' ' || ifnull(u.LastName, '')), c.Created_By_Kith__c,"
+         " ifnull(c.CreatedDate, ''), " PERSON_FIELDS " FROM Contact c"
+         " LEFT JOIN Account a ON a.Id = c.AccountId LEFT JOIN \"User\" u ON u.Id = c.OwnerId"
+         " WHERE c.email_key = ?1"
+         " UNION ALL SELECT 'Lead', c.Id, '', ifnull(c.Company, ''), c.OwnerId,"
+         " trim(ifnull(u.FirstName, '') || ' ' || ifnull(u.LastName, '')), 0, '', c.FirstName,"
+         " c.LastName, '', '', '', '', '', '', '' FROM Lead c LEFT JOIN \"User\" u"
+         " ON u.Id = c.OwnerId WHERE c.email_key = ?1 AND c.IsConverted = 0 ORDER BY 1, 2",
+      NULL);
+  if (!st)
+    return people;
+  sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int n = sqlite3_column_count(st);
+    char **row = g_new0(char *, n + 1);
+    for (int i = 0; i < n; i++)
+      row[i] = g_strdup(kith_store_col(st, i));
+    g_ptr_array_add(rows, row);
+  }
+  sqlite3_reset(st);
+  for (guint r = 0; r < rows->len; r++) {
+    char **row = g_ptr_array_index(rows, r);
+    gboolean contact = strcmp(row[0], "Contact") == 0;
+    json_t *fields = json_array();
+    for (int f = 0; f < KITH_FIELD_COUNT; f++) {
+      const char *value = row[8 + f];
+      if (!*value)
+        continue;
+      json_t *ev = kith_report_evidence(s, email, kith_field_name(f), value);
+      json_array_append_new(fields, json_pack("{s:s, s:s, s:o}", "field", kith_field_name(f),
+                                              "value", value, "evidence", ev ? ev : json_null()));
+    }
+    json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "type", row[0], "id", row[1],
+                          "account_id", row[2], contact ? "account_name" : "company", row[3],
+                          "owner_id", row[4], "owner_name", row[5], "created_by_kith",
+                          strcmp(row[6], "1") == 0, "fields", fields);
+    if (contact)
+      json_object_set_new(p, "created_date", json_string(row[7]));
+    json_array_append_new(people, p);
+  }
+  return people;
+}
+
+GPtrArray *kith_report_created_from(kith_store *s, const char *activity_id, GError **error)
+{
+  /* Created and synced (the log's contact_created, R25/R31), or still
+   * queued; either way not already on its way out. */
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT Id FROM (SELECT c.Id, c.created_ts AS t FROM Contact c WHERE c.Created_By_Kith__c = 1"
+         " AND c.Id IN (SELECT object_id FROM engagement_log WHERE activity_id = ?1"
+         " AND action = 'contact_created')"
+         " UNION SELECT o.object_id, NULL FROM outbox o WHERE o.activity_id = ?1"
+         " AND o.op = 'contact_create' AND o.state = 'pending')"
+         " WHERE Id NOT IN (SELECT object_id FROM outbox WHERE op = 'contact_remove'"
+         " AND state = 'pending') ORDER BY t IS NULL, t, Id",
+      error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text(st, 1, activity_id, -1, SQLITE_TRANSIENT);
+  GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    g_ptr_array_add(ids, g_strdup(kith_store_col(st, 0)));
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    kith_store_fail(s, error, "read the contacts an activity created");
+    g_ptr_array_unref(ids);
     return NULL;
   }
-  return json_pack("{s:s, s:o, s:b, s:o, s:o, s:o}", "email", email, "people", people, "suppressed",
-                   suppressed == KITH_LOOKUP_FOUND, "activities", activities, "decisions",
-                   decisions, "queued", queued);
+  return ids;
+}
+
+static gboolean put_name(const GMatchInfo *m, GString *out, gpointer data)
+{
+  g_autofree char *id = g_match_info_fetch(m, 1);
+  g_autofree char *name =
+      g_str_has_prefix(id, "001")
+          ? name_of(data, "SELECT ifnull(Name, '') FROM Account WHERE Id = ?", id)
+          : name_of(data, "SELECT trim(ifnull(FirstName, '') || ' ' || ifnull(LastName, ''))"
+                          " FROM \"User\" WHERE Id = ?", id);
+  if (*name)
+    g_string_append_printf(out, "%s (%s)", name, id);
+  else
+    g_string_append(out, id);
+  return FALSE;
+}
+
+char *kith_report_name_ids(kith_store *s, const char *text)
+{
+  static gsize once;
+  static GRegex *ids;
+  if (g_once_init_enter(&once)) {
+    ids = g_regex_new("(?<![\\w(])(00[15][A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)(?![\\w)])", G_REGEX_OPTIMIZE, 0, NULL);
+    g_once_init_leave(&once, 1);
+  }
+  char *out = text && ids ? g_regex_replace_eval(ids, text, -1, 0, 0, put_name, s, NULL) : NULL;
+  return out ? out : g_strdup(text ? text : "");
+}
+
+json_t *kith_report_last_sync(kith_store *s, const char *key)
+{
+  g_autofree char *text = kith_store_meta_get(s, key);
+  json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+  if (j && !json_is_object(j)) {
+    json_decref(j);
+    j = NULL;
+  }
+  return j;
 }
 
 static gboolean add_contact(const char *const *values, gpointer data)
@@ -196,6 +413,19 @@ json_t *kith_report_created(kith_store *s)
 {
   json_t *list = json_array();
   kith_crm_export_created(s, add_contact, list, NULL);
+  /* Names beside the Ids: an administrator knows accounts and owners by name. */
+  size_t i;
+  json_t *c;
+  json_array_foreach(list, i, c) {
+    g_autofree char *account =
+        name_of(s, "SELECT ifnull(Name, '') FROM Account WHERE Id = ?",
+                json_string_value(json_object_get(c, "AccountId")));
+    g_autofree char *owner = name_of(
+        s, "SELECT trim(ifnull(FirstName, '') || ' ' || ifnull(LastName, '')) FROM \"User\" WHERE Id = ?",
+        json_string_value(json_object_get(c, "OwnerId")));
+    json_object_set_new(c, "AccountName", json_string(account));
+    json_object_set_new(c, "OwnerName", json_string(owner));
+  }
   return json_pack("{s:o}", "contacts", list);
 }
 

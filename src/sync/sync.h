@@ -23,3 +23,15 @@ typedef struct {
  * failure part-way leaves the rest queued and a rerun does nothing twice. */
 gboolean kith_sync_local(kith_store *store, const kith_config *config, kith_sync_stats *stats,
                          GError **error);
+
+/* Applies the outbox to the CRM [salesforce] names, or to the local tables,
+ * then keeps the outcome in the store (kith_sync_last reads it), so the
+ * console shows the last sync whoever ran it: `kith sync`, `kith run` or
+ * the service. A failure to keep it is no failure of the sync. */
+gboolean kith_sync_run(kith_store *store, const kith_config *config, kith_sync_stats *stats,
+                       GError **error);
+
+/* The store's key for the last sync's outcome: a JSON object {"time", "ok",
+ * "message", "contacts_created", "contacts_linked", "roles_created",
+ * "fields_updated", "contacts_deleted", "contacts_removed"}. */
+#define KITH_SYNC_LAST_KEY "last_sync"
