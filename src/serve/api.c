@@ -7,8 +7,11 @@
 #include "rules/decide.h"
 #include "rules/maintain.h"
 #include "store/crm.h"
+#include "store/lookup.h"
 #include "store/person.h"
 #include "store/report.h"
+#include "store/state.h"
+#include "sync/sync.h"
 #include "util/csv.h"
 #include "util/data.h"
 #include "util/error.h"
@@ -100,7 +103,8 @@ static void count_request(kith_api *api, const char *path, unsigned code)
   static const char *const routes[] = {"/api/v1/status",  "/api/v1/counts",     "/api/v1/log",
                                        "/api/v1/explain", "/api/v1/created",    "/api/v1/alternates",
                                        "/api/v1/config",  "/api/v1/remove",     "/api/v1/dedup",
-                                       "/api/v1/sync",    "/metrics",           "/", NULL};
+                                       "/api/v1/sync",    "/api/v1/remove_activity",
+                                       "/api/v1/unsuppress", "/metrics",        "/", NULL};
   const char *route = g_str_has_prefix(path, "/static/") ? "/static" : "other";
   for (const char *const *r = routes; *r; r++)
     if (strcmp(path, *r) == 0)
@@ -257,6 +261,27 @@ static void read_end(kith_api *api)
   g_mutex_unlock(api->reader ? &api->reader_lock : api->ctx.lock);
 }
 
+/* The last sync, whoever ran it: the store keeps every sync's outcome
+ * (kith_sync_run), so one `kith sync` or `kith run` from the command line
+ * shows too; the newer of that and the service's own. */
+static void add_last_sync(json_t *status, kith_store *s)
+{
+  json_t *kept = kith_report_last_sync(s, KITH_SYNC_LAST_KEY);
+  if (!kept)
+    return;
+  json_t *mine = json_object_get(status, "last_sync");
+  const char *kept_time = json_string_value(json_object_get(kept, "time"));
+  const char *my_time = json_string_value(json_object_get(mine, "time"));
+  if (my_time && g_strcmp0(my_time, kept_time) > 0) {
+    json_decref(kept);
+    return;
+  }
+  const char *message = json_string_value(json_object_get(kept, "message"));
+  g_autofree char *shown = kith_api_hide_passwords(message ? message : "");
+  json_object_set_new(kept, "message", json_string(shown));
+  json_object_set_new(status, "last_sync", kept);
+}
+
 static json_t *status(kith_api *api, kith_store *s)
 {
   json_t *j = kith_report_totals(s);
@@ -264,6 +289,7 @@ static json_t *status(kith_api *api, kith_store *s)
   json_object_set_new(j, "store", json_string(kith_store_path(api->ctx.store)));
   if (api->ctx.add_status)
     api->ctx.add_status(j, api->ctx.user_data);
+  add_last_sync(j, s);
   return j;
 }
 
@@ -307,6 +333,85 @@ static json_t *remove_contact(kith_api *api, json_t *body, unsigned *code)
   }
   return json_pack("{s:b, s:s, s:s, s:b}", "ok", TRUE, "contact_id", id, "email", email,
                    "suppressed", !allow);
+}
+
+/* ---- removal by activity and unsuppression (R50) ---------------------------- */
+
+/* POST /api/v1/remove_activity {"activity_id", "allow_recreate", "dry_run"}:
+ * removes, as `kith remove` does each (R50), every contact kith created
+ * from one activity; a dry run names them and changes nothing. */
+static json_t *remove_activity(kith_api *api, json_t *body, unsigned *code)
+{
+  const char *activity = json_string_value(json_object_get(body, "activity_id"));
+  gboolean allow = json_is_true(json_object_get(body, "allow_recreate"));
+  gboolean dry_run = json_is_true(json_object_get(body, "dry_run"));
+  if (!activity || !*activity) {
+    *code = 400;
+    return json_pack("{s:s}", "error", "activity_id is needed");
+  }
+  kith_store *s = api->ctx.store;
+  g_autoptr(GError) e = NULL;
+  g_autoptr(GPtrArray) ids = kith_report_created_from(s, activity, &e);
+  if (!ids) {
+    *code = 500;
+    return json_pack("{s:s}", "error", "the contacts of that activity could not be read");
+  }
+  json_t *removed = json_array();
+  kith_decider d;
+  kith_decider_init(&d, s, api->ctx.config);
+  gboolean ok = dry_run || kith_store_begin(s, &e);
+  for (guint i = 0; ok && i < ids->len; i++) {
+    const char *id = g_ptr_array_index(ids, i);
+    g_autofree char *email = NULL;
+    if (dry_run) {
+      kith_contact_ref c = {0};
+      ok = kith_lookup_contact_by_id(s, id, &c, &email, &e) != KITH_LOOKUP_ERROR;
+      kith_contact_ref_clear(&c);
+    } else {
+      ok = kith_rules_remove(&d, id, allow, &email, &e);
+    }
+    if (ok)
+      json_array_append_new(removed, json_pack("{s:s, s:s}", "contact_id", id, "email",
+                                               email ? email : ""));
+  }
+  ok = ok && (dry_run || kith_store_commit(s, &e));
+  kith_decider_clear(&d);
+  if (!ok) {
+    kith_store_rollback(s);
+    json_decref(removed);
+    *code = 500;
+    return json_pack("{s:s}", "error", e ? e->message : "failed");
+  }
+  return json_pack("{s:b, s:b, s:s, s:o, s:b}", "ok", TRUE, "dry_run", dry_run, "activity_id",
+                   activity, "contacts", removed, "suppressed", !allow && !dry_run);
+}
+
+/* POST /api/v1/unsuppress {"email"}: lets kith create a removed address
+ * again, as `kith unsuppress` does. The engagement log has no action for
+ * it (CONTRACT.md section 6), so the service's log says it. */
+static json_t *unsuppress(kith_api *api, json_t *body, unsigned *code)
+{
+  g_autoptr(GError) e = NULL;
+  const char *given = json_string_value(json_object_get(body, "email"));
+  g_autofree char *email = given ? kith_address_normalize(given, &e) : NULL;
+  if (!email) {
+    *code = 400;
+    return json_pack("{s:s}", "error", "email: not an address");
+  }
+  gboolean was = FALSE;
+  if (!kith_state_unsuppress(api->ctx.store, email, &was, &e)) {
+    *code = 500;
+    return json_pack("{s:s}", "error", e->message);
+  }
+  if (!was) {
+    *code = 404;
+    return json_pack("{s:s}", "error", "that address is not suppressed");
+  }
+  if (api->ctx.log_admin)
+    api->ctx.log_admin("unsuppress", json_pack("{s:s, s:s}", "email", email, "message",
+                                               "may be created again (R50 suppression lifted)"),
+                       api->ctx.user_data);
+  return json_pack("{s:b, s:s, s:b}", "ok", TRUE, "email", email, "suppressed", FALSE);
 }
 
 static void plan_item(const char *what, const char *email, const char *id, const char *detail,
@@ -505,6 +610,10 @@ static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char
     g_mutex_lock(api->ctx.lock);
     if (post && strcmp(path, "/api/v1/remove") == 0)
       out = remove_contact(api, body, &code);
+    else if (post && strcmp(path, "/api/v1/remove_activity") == 0)
+      out = remove_activity(api, body, &code);
+    else if (post && strcmp(path, "/api/v1/unsuppress") == 0)
+      out = unsuppress(api, body, &code);
     else if (post && strcmp(path, "/api/v1/dedup") == 0)
       out = dedup(api, body, &code);
     g_mutex_unlock(api->ctx.lock);

@@ -33,6 +33,10 @@ typedef struct {
   /* Logs one of the HTTP server's own warnings (a refused connection, ...);
    * called from any thread, at most a few times a second. May be NULL. */
   void (*log_http)(const char *message, gpointer user_data);
+  /* Logs what an administrator did through the API that the engagement
+   * log has no action for (an address unsuppressed): EVENT and FIELDS
+   * (taken). May be NULL. */
+  void (*log_admin)(const char *event, json_t *fields, gpointer user_data);
   gpointer user_data;
 } kith_api_context;
 

@@ -318,6 +318,11 @@ static void log_http(const char *message, gpointer data)
   log_event("warning", "http", json_pack("{s:s}", "message", message));
 }
 
+static void log_admin(const char *event, json_t *fields, gpointer data)
+{
+  log_event("info", event, fields);
+}
+
 static void add_metrics(GString *out, gpointer data)
 {
   service *svc = data;
@@ -428,6 +433,7 @@ gboolean kith_service_run(kith_store *store, const kith_config *config, const ch
                           .add_status = add_status,
                           .add_metrics = add_metrics,
                           .log_http = log_http,
+                          .log_admin = log_admin,
                           .user_data = &svc};
   kith_api *api = kith_api_start(&ctx, listen ? listen : config->serve.listen,
                                  config->serve.allow_remote, error);

@@ -5,6 +5,7 @@
 #include "store/outbox.h"
 #include "store/state.h"
 #include "core/field.h"
+#include "util/regex.h"
 #include "util/timeutil.h"
 
 #include <string.h>
@@ -378,7 +379,7 @@ char *kith_report_name_ids(kith_store *s, const char *text)
   static gsize once;
   static GRegex *ids;
   if (g_once_init_enter(&once)) {
-    ids = g_regex_new("(?<![\\w(])(00[15][A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)(?![\\w)])", G_REGEX_OPTIMIZE, 0, NULL);
+    ids = g_regex_new("(?<![\\w(])(00[15][A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)(?![\\w)])", kith_regex_optimize(), 0, NULL);
     g_once_init_leave(&once, 1);
   }
   char *out = text && ids ? g_regex_replace_eval(ids, text, -1, 0, 0, put_name, s, NULL) : NULL;

@@ -92,6 +92,59 @@ expect 0 "log for one address" -- "$KITH" log --email Jane.Doe@contoso.com --for
 has out.txt 'contact_created' "per-address log"
 expect 0 "explain" -- "$KITH" explain jane.doe@contoso.com
 has out.txt 'R2[45]' "explain names the rule"
+
+# explain's evidence: each field of the contact with the activity its value
+# came from (subject, date, display name or signature), each decision with
+# its activity, and the Account's and the owner's names beside their Ids.
+cat > mail/sub/b.eml <<'EML'
+Message-ID: <e2e-sig@contoso.com>
+Date: Tue, 10 Mar 2026 09:00:00 +0000
+From: Jane Doe <jane.doe@contoso.com>
+To: Ann Lee <ann.lee@corp.example>
+Subject: Re: Hello
+
+Hi Ann,
+
+thanks for the call.
+
+Best regards,
+Jane Doe
+Head of Procurement
+Phone: +1 415 555 0100
+EML
+cat > mail/sub/c.eml <<'EML'
+Message-ID: <e2e-nia@contoso.com>
+Date: Wed, 11 Mar 2026 09:00:00 +0000
+From: nia@contoso.com
+To: Ann Lee <ann.lee@corp.example>
+Subject: Pricing
+
+Ann,
+
+the pricing is fine.
+
+Regards,
+Nia Patel
+Buyer
+EML
+expect 0 "run the signature mails" -- "$KITH" run mail/sub/b.eml mail/sub/c.eml
+expect 0 "explain after the signature mail" -- "$KITH" explain jane.doe@contoso.com
+has out.txt '^  in the CRM: contact 003[A-Za-z0-9]* on account Contoso, Ltd (001000000000101AAA), owner Ann Lee (005000000000001AAA), created by kith$' \
+  "explain names the contact's Account and its owner (a User) beside their Ids"
+has out.txt "^    Title: Head of Procurement (from the signature of 'Re: Hello' (email e2e-sig@contoso.com, 2026-03-10T09:00:00Z))$" \
+  "explain: the Title came from the signature of that mail, with its subject and date"
+has out.txt "^    Phone: +1 415 555 0100 (from the signature of 'Re: Hello'" "explain: the Phone's evidence"
+has out.txt "^    FirstName: Jane (from the display name of 'Re: Hello' (email e2e-sig@contoso.com, 2026-03-10T09:00:00Z))$" \
+  "explain: the FirstName came from the display name"
+has out.txt "^  Title: Head of Procurement (from e2e-sig@contoso.com, 2026-03-10T09:00:00Z; the signature of 'Re: Hello')$" \
+  "explain: what was observed says where"
+has out.txt "^      activity: 'Hello' (email e2e-1@corp.example, 2026-03-03T09:00:00Z)$" \
+  "explain: a decision shows the activity it was taken on"
+has out.txt "owner Ann Lee (005000000000001AAA) (R26)" "explain: the owner's name beside the Id in the decision's sentence"
+expect 0 "explain a contact named by its signature" -- "$KITH" explain nia@contoso.com
+has out.txt "^    FirstName: Nia (from the signature of 'Pricing' (email e2e-nia@contoso.com, 2026-03-11T09:00:00Z))$" \
+  "explain: a name from the signature says so (R4)"
+has out.txt "^    Title: Buyer (from the signature of 'Pricing'" "explain: the title of that signature"
 expect 0 "report created" -- "$KITH" report created --format csv
 has out.txt 'jane.doe@contoso.com' "report lists created contacts"
 id=$(grep jane.doe contacts.csv | cut -d, -f1)
