@@ -442,9 +442,13 @@
         h('section', { class: 'panel', 'aria-labelledby': 'chart-title' },
           h('h2', { id: 'chart-title' }, `The last ${CHART_DAYS} days`),
           chart(Array.isArray(counts.days) ? counts.days : [])),
-        h('section', { class: 'panel', 'aria-labelledby': 'skipped-title' },
-          h('h2', { id: 'skipped-title' }, 'Skipped, by reason'),
-          skippedTable(counts.skipped_by_reason || {})),
+        h('div', { class: 'panels' },
+          h('section', { class: 'panel', 'aria-labelledby': 'skipped-title', testid: 'people-skipped' },
+            h('h2', { id: 'skipped-title' }, 'People skipped, by reason'),
+            skippedTable(counts.skipped_by_reason || {})),
+          h('section', { class: 'panel', 'aria-labelledby': 'activities-skipped-title', testid: 'activities-skipped' },
+            h('h2', { id: 'activities-skipped-title' }, 'Activities skipped, by reason'),
+            activitiesSkippedTable(counts.activities_skipped_by_reason || {}))),
         meta);
     });
   }
@@ -453,7 +457,7 @@
     { key: 'created', label: 'Contacts created', value: (d) => d.contact_created || 0 },
     { key: 'linked', label: 'Linked to a contact or lead', value: (d) => (d.contact_linked || 0) + (d.lead_linked || 0) },
     { key: 'roles', label: 'Roles created', value: (d) => d.ocr_created || 0 },
-    { key: 'skipped', label: 'Skipped', value: (d) => d.skipped || 0 },
+    { key: 'skipped', label: 'People skipped', value: (d) => d.skipped || 0 },
   ];
 
   // The smallest "round" number (1, 2, 2.5, 5 x 10^k) at or above v.
@@ -554,16 +558,49 @@
     return svg;
   }
 
+  // People kith left out (R11, R12, R20-R29, R43). `internal` (the team's own addresses) outnumbers every
+  // other reason and says nothing an administrator acts on, so it is hidden until asked for.
   function skippedTable(byReason) {
+    const all = Object.entries(byReason).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const internal = all.find(([reason]) => reason === 'internal');
+    const holder = h('div', { class: 'skipped-holder' });
+    let showInternal = false;
+    const draw = () => {
+      const rows = all.filter(([reason]) => showInternal || reason !== 'internal');
+      clear(holder);
+      if (!rows.length) {
+        holder.append(h('p', { class: 'muted', testid: 'skipped-empty' }, all.length
+          ? 'Only the team\'s own addresses (internal) were skipped in these days.'
+          : 'Nobody was skipped in these days.'));
+        return;
+      }
+      const sum = rows.reduce((a, [, n]) => a + n, 0);
+      holder.append(table('skipped-table', [{ label: 'Reason' }, { label: 'People skipped', cls: 'num' }, { label: 'Share', cls: 'num' }],
+        rows.map(([reason, n]) => h('tr', { testid: 'skipped-row', 'data-reason': reason },
+          h('td', {}, h('a', { href: `#/log${query({ action: 'skipped', reason })}`, title: `reason ${reason}` },
+            humanize(reason))),
+          h('td', { class: 'num' }, fmtNumber(n)),
+          h('td', { class: 'num' }, `${Math.round((n / sum) * 100)}%`))), 'People skipped, by reason'));
+    };
+    draw();
+    const toggle = internal ? h('label', { class: 'checkbox toggle' },
+      h('input', { type: 'checkbox', testid: 'skipped-show-internal', onchange: (ev) => {
+        showInternal = ev.target.checked;
+        draw();
+      } }),
+      `show internal (the team's own addresses: ${fmtNumber(internal[1])})`) : null;
+    return h('div', {}, toggle, holder);
+  }
+
+  // Activities skipped whole (R10): automatic mail, filtered subjects, cancelled meetings, no users.
+  function activitiesSkippedTable(byReason) {
     const rows = Object.entries(byReason).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    if (!rows.length) return h('p', { class: 'muted', testid: 'skipped-empty' }, 'Nobody was skipped in these days.');
-    const sum = rows.reduce((a, [, n]) => a + n, 0);
-    return table('skipped-table', [{ label: 'Reason' }, { label: 'People skipped', cls: 'num' }, { label: 'Share', cls: 'num' }],
-      rows.map(([reason, n]) => h('tr', { testid: 'skipped-row', 'data-reason': reason },
-        h('td', {}, h('a', { href: `#/log${query({ action: 'skipped', reason })}`, title: `reason ${reason}` },
+    if (!rows.length) return h('p', { class: 'muted', testid: 'activities-skipped-empty' }, 'No activity was skipped in these days.');
+    return table('activities-skipped-table', [{ label: 'Reason' }, { label: 'Activities skipped', cls: 'num' }],
+      rows.map(([reason, n]) => h('tr', { testid: 'activity-skipped-row', 'data-reason': reason },
+        h('td', {}, h('a', { href: `#/log${query({ action: 'activity_skipped', reason })}`, title: `reason ${reason}` },
           humanize(reason))),
-        h('td', { class: 'num' }, fmtNumber(n)),
-        h('td', { class: 'num' }, `${Math.round((n / sum) * 100)}%`))), 'People skipped, by reason');
+        h('td', { class: 'num' }, fmtNumber(n)))), 'Activities skipped, by reason');
   }
 
   // ---- Log ----
@@ -653,6 +690,9 @@
   }
 
   // ---- Removal (R50) ----
+  //
+  // One dialog for three removals: one contact (mode 'one'), the contacts chosen on the Created page
+  // ('many'), every contact kith created from one activity ('activity'). Its text says what R50 does.
 
   function removeButton(contactId, email, onRemoved, testid = 'remove-button') {
     return h('button', { type: 'button', class: 'danger small', testid, 'data-contact-id': contactId,
@@ -662,18 +702,66 @@
 
   let removeState = null;
 
-  function openRemoveDialog(contactId, email, opener, onRemoved) {
+  // Shows the dialog for ST ({mode, items: [{contactId, email, name}], activity, opener, onRemoved}).
+  function showRemoveDialog(st) {
     const dlg = $('remove-dialog');
-    removeState = { contactId, email, opener, onRemoved };
-    $('remove-contact-id').textContent = contactId;
-    $('remove-email').textContent = email || 'no address';
+    removeState = st;
+    const one = st.mode === 'one';
+    const n = st.items.length;
+    $('remove-title').textContent = one ? 'Remove this contact?'
+      : st.mode === 'activity' ? 'Remove what kith created from this activity?' : `Remove ${plural(n, 'contact', 'contacts')}?`;
+    $('remove-one').hidden = !one;
+    $('remove-many').hidden = one;
+    $('remove-list').hidden = one || !n;
+    if (one) {
+      $('remove-contact-id').textContent = st.items[0].contactId;
+      $('remove-email').textContent = st.items[0].email || 'no address';
+    } else {
+      const roles = `and the opportunity contact roles kith created for ${n === 1 ? 'it' : 'them'}`;
+      const act = st.activity || {};
+      const source = `the ${act.kind || 'activity'} '${act.subject || act.id}'${act.time ? ` of ${fmtTime(act.time)}` : ''}`;
+      $('remove-many-text').textContent = st.mode !== 'activity' ? `kith will delete these ${plural(n, 'contact', 'contacts')}, which kith created, ${roles}:`
+        : n ? `kith will delete the ${plural(n, 'contact', 'contacts')} it created from ${source}, ${roles}:`
+          : `kith created no contact from ${source} that is still in the CRM or queued: there is nothing to remove.`;
+      clear($('remove-list')).append(...st.items.map((it) => h('li', { testid: 'remove-list-item', 'data-id': it.contactId },
+        it.name ? `${it.name} · ` : '', h('span', {}, it.email || 'no address'), ' ', h('span', { class: 'mono small muted' }, it.contactId))));
+    }
+    $('remove-suppress-text').textContent = `${one || n === 1 ? 'Its address is' : 'Their addresses are'} suppressed at once: `
+      + `kith skips ${one || n === 1 ? 'it' : 'them'} in every activity from now on (logged “suppressed”), so it creates no contact `
+      + `and no role for ${one || n === 1 ? 'it' : 'them'} again, until unsuppressed on the Explain page.`;
+    $('remove-allow-label').textContent = one || n === 1
+      ? 'do not suppress the address: kith may create a contact for it again'
+      : 'do not suppress the addresses: kith may create contacts for them again';
     $('remove-allow').checked = false;
     const err = $('remove-error');
     err.hidden = true;
     err.textContent = '';
     setRemoveBusy(false);
+    $('remove-confirm').disabled = !n;
     if (!dlg.open) dlg.showModal();
     $('remove-cancel').focus(); // the safe choice has focus first
+  }
+
+  function openRemoveDialog(contactId, email, opener, onRemoved) {
+    showRemoveDialog({ mode: 'one', items: [{ contactId, email }], opener, onRemoved });
+  }
+
+  function openRemoveManyDialog(items, opener, onRemoved) {
+    showRemoveDialog({ mode: 'many', items, opener, onRemoved });
+  }
+
+  // Asks the server which contacts the activity created (a dry run changes nothing), then shows them.
+  async function openRemoveActivityDialog(activity, opener, onRemoved) {
+    opener.disabled = true;
+    try {
+      const r = await postJSON('/api/v1/remove_activity', { activity_id: activity.id, dry_run: true });
+      const items = (Array.isArray(r.contacts) ? r.contacts : []).map((c) => ({ contactId: c.contact_id, email: c.email }));
+      showRemoveDialog({ mode: 'activity', items, activity, opener, onRemoved });
+    } catch (e) {
+      if (!e.silent) flash('error', `The contacts of that activity could not be read: ${e.message}`);
+    } finally {
+      opener.disabled = false;
+    }
   }
 
   function setRemoveBusy(busy) {
@@ -695,28 +783,65 @@
     else if (!$('app').hidden) $('main').focus();
   }
 
+  function removedFlash(text) {
+    const syncCtl = syncControl('Sync now', 'flash-sync');
+    flash('ok', text, ' ', syncCtl.button, syncCtl.result);
+  }
+
+  function removeErrorText(e) {
+    return e.status === 409
+      ? `kith did not create this contact, so it cannot remove it (R50): ${e.message}`
+      : e.status === 404 ? `No such contact: ${e.message}` : e.message;
+  }
+
   async function onRemoveConfirm(ev) {
     ev.preventDefault();
     const st = removeState;
     if (!st) return;
     const allow = $('remove-allow').checked;
+    const after = allow ? 'kith may create them again.' : 'their addresses are suppressed.';
     setRemoveBusy(true);
     try {
-      const r = await postJSON('/api/v1/remove', { contact_id: st.contactId, allow_recreate: allow });
-      const id = (r && r.contact_id) || st.contactId;
-      const email = (r && r.email) || st.email;
-      closeRemoveDialog();
-      const syncCtl = syncControl('Sync now', 'flash-sync');
-      flash('ok', `Contact ${id} (${email}) will be removed at the next sync${allow
-        ? '; kith may create this person again.' : '; kith will not create this address again.'}`,
-      ' ', syncCtl.button, syncCtl.result);
-      if (st.onRemoved) st.onRemoved(r);
+      if (st.mode === 'one') {
+        const r = await postJSON('/api/v1/remove', { contact_id: st.items[0].contactId, allow_recreate: allow });
+        const id = (r && r.contact_id) || st.items[0].contactId;
+        const email = (r && r.email) || st.items[0].email;
+        closeRemoveDialog();
+        removedFlash(`Contact ${id} (${email}) will be removed at the next sync${allow
+          ? '; kith may create a contact for this address again.' : '; its address is suppressed: kith will not create it again.'}`);
+        if (st.onRemoved) st.onRemoved(r);
+      } else if (st.mode === 'activity') {
+        const r = await postJSON('/api/v1/remove_activity', { activity_id: st.activity.id, allow_recreate: allow });
+        const n = Array.isArray(r.contacts) ? r.contacts.length : 0;
+        closeRemoveDialog();
+        removedFlash(`${plural(n, 'contact', 'contacts')} kith created from '${st.activity.subject || st.activity.id}' will be removed at the next sync; ${after}`);
+        if (st.onRemoved) st.onRemoved(r);
+      } else {
+        // One request a contact: each is its own decision, and one refused leaves the others done.
+        const failed = [];
+        let done = 0;
+        for (const it of st.items) {
+          try {
+            await postJSON('/api/v1/remove', { contact_id: it.contactId, allow_recreate: allow });
+            done++;
+          } catch (e) {
+            if (e.silent) return;
+            failed.push(`${it.contactId}: ${removeErrorText(e)}`);
+          }
+        }
+        closeRemoveDialog();
+        if (failed.length) {
+          flash('error', `${fmtNumber(done)} of ${plural(st.items.length, 'contact', 'contacts')} will be removed at the next sync; `
+            + `not removed: ${failed.join('; ')}`);
+        } else {
+          removedFlash(`${plural(done, 'contact', 'contacts')} will be removed at the next sync; ${after}`);
+        }
+        if (st.onRemoved) st.onRemoved({ done, failed });
+      }
     } catch (e) {
       if (e.silent) return;
       const err = $('remove-error');
-      err.textContent = e.status === 409
-        ? `kith did not create this contact, so it cannot remove it (R50): ${e.message}`
-        : e.status === 404 ? `No such contact: ${e.message}` : e.message;
+      err.textContent = removeErrorText(e);
       err.hidden = false;
       setRemoveBusy(false);
       $('remove-cancel').focus();
@@ -743,6 +868,23 @@
     return h('div', { class: 'toolbar' }, button, status);
   }
 
+  // A name with its Id beneath it, small; the Id alone when the store has no name for it.
+  function namedId(name, id) {
+    if (!id) return h('span', { class: 'muted' }, '–');
+    return name ? [h('span', { class: 'name' }, name), h('span', { class: 'mono small muted block' }, id)]
+      : h('span', { class: 'mono' }, id);
+  }
+
+  // The Created table's columns that sort, with the value each sorts by.
+  const CREATED_SORTS = {
+    name: (c) => `${c.LastName || ''} ${c.FirstName || ''}`,
+    email: (c) => c.Email || '',
+    title: (c) => c.Title || '',
+    account: (c) => c.AccountName || c.AccountId || '',
+    owner: (c) => c.OwnerName || c.OwnerId || '',
+    created: (c) => c.CreatedDate || '',
+  };
+
   function viewCreated(view) {
     const results = h('div', { class: 'results', testid: 'created-results' }, loading());
     view.append(heading('Created contacts'),
@@ -751,24 +893,117 @@
     guarded(results, async () => {
       const r = await getJSON('/api/v1/created?format=json');
       const contacts = Array.isArray(r.contacts) ? r.contacts : [];
-      results.append(h('p', { class: 'summary', testid: 'created-count' },
-        plural(contacts.length, 'contact', 'contacts')));
+      const count = h('p', { class: 'summary', testid: 'created-count', 'aria-live': 'polite' },
+        plural(contacts.length, 'contact', 'contacts'));
+      results.append(count);
       if (!contacts.length) return;
-      results.append(table('created-table', [
-        { label: 'Name' }, { label: 'Email' }, { label: 'Title' }, { label: 'Phone' }, { label: 'Account' },
-        { label: 'Owner' }, { label: 'Created' }, { label: 'Id' }, { label: '', cls: 'actions' },
-      ], contacts.map((c) => h('tr', { testid: 'created-row', 'data-id': c.Id || '', 'data-email': c.Email || '' },
-        h('td', {}, [c.FirstName, c.LastName].filter(Boolean).join(' ')),
-        h('td', {}, explainLink(c.Email, 'created-email-link')),
-        h('td', {}, c.Title || ''),
-        h('td', { class: 'nowrap' }, c.Phone || ''),
-        h('td', { class: 'mono' }, c.AccountId || ''),
-        h('td', { class: 'mono' }, c.OwnerId || ''),
-        h('td', { class: 'nowrap' }, timeEl(c.CreatedDate)),
-        h('td', { class: 'mono' }, c.Id || ''),
-        h('td', { class: 'actions' }, c.Id ? removeButton(c.Id, c.Email, () => render(), 'remove-button') : null))),
-      'Contacts kith created', { stack: true }));
+      results.append(createdTable(contacts, count));
     });
+  }
+
+  // The created contacts with search, sorting by column and a choice of rows to remove together.
+  function createdTable(contacts, count) {
+    const st = { q: '', key: 'created', dir: -1, selected: new Set() };
+    const byId = new Map(contacts.map((c) => [c.Id, c]));
+    const search = h('input', { id: 'created-q', type: 'search', testid: 'created-q', autocomplete: 'off', spellcheck: 'false',
+      placeholder: 'name, address, title, account or owner' });
+    const removeSelected = h('button', { type: 'button', class: 'danger', testid: 'created-remove-selected', disabled: true },
+      'Remove selected');
+    const selectAll = h('input', { type: 'checkbox', testid: 'created-select-all', 'aria-label': 'Select every contact shown' });
+    const tbody = h('tbody');
+    const sortButtons = {};
+    const th = (key, label) => {
+      if (!key) return h('th', { scope: 'col' }, label);
+      sortButtons[key] = h('button', { type: 'button', class: 'sort', testid: `created-sort-${key}`,
+        onclick: () => {
+          st.dir = st.key === key ? -st.dir : (key === 'created' ? -1 : 1);
+          st.key = key;
+          draw();
+        } }, label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }));
+      return h('th', { scope: 'col', 'data-sort': key }, sortButtons[key]);
+    };
+    const columns = [['', ''], ['name', 'Contact'], ['title', 'Title'], ['account', 'Account'], ['owner', 'Owner'],
+      ['created', 'Created'], ['', '']];
+    const labels = ['Select', 'Contact', 'Title', 'Account', 'Owner', 'Created', ''];
+    const thead = h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'select' }, selectAll),
+      columns.slice(1, -1).map(([key, label]) => th(key, label)), h('th', { scope: 'col', class: 'actions' },
+        h('span', { class: 'visually-hidden' }, 'Actions'))));
+
+    const shown = () => {
+      const words = st.q.toLowerCase().split(/\s+/).filter(Boolean);
+      const rows = contacts.filter((c) => {
+        const text = [c.FirstName, c.LastName, c.Email, c.Title, c.Phone, c.AccountName, c.AccountId, c.OwnerName, c.OwnerId, c.Id]
+          .join(' ').toLowerCase();
+        return words.every((w) => text.includes(w));
+      });
+      const key = CREATED_SORTS[st.key];
+      return rows.sort((a, b) => st.dir * key(a).localeCompare(key(b), undefined, { sensitivity: 'base' })
+        || (a.Id || '').localeCompare(b.Id || ''));
+    };
+
+    const row = (c) => {
+      const box = h('input', { type: 'checkbox', testid: 'created-select', 'aria-label': `Select ${c.Email || c.Id}`,
+        checked: st.selected.has(c.Id), onchange: (ev) => {
+          if (ev.target.checked) st.selected.add(c.Id); else st.selected.delete(c.Id);
+          update();
+        } });
+      const cells = [
+        h('td', { class: 'select' }, c.Id ? box : null),
+        h('td', { class: 'contact' }, h('span', { class: 'name block' }, [c.FirstName, c.LastName].filter(Boolean).join(' ')),
+          explainLink(c.Email, 'created-email-link'), h('span', { class: 'mono small muted block' }, c.Id || '')),
+        h('td', { class: 'title' }, c.Title || '', c.Phone ? h('span', { class: 'small muted block nowrap' }, c.Phone) : null),
+        h('td', { testid: 'created-account' }, namedId(c.AccountName, c.AccountId)),
+        h('td', { testid: 'created-owner' }, namedId(c.OwnerName, c.OwnerId)),
+        h('td', { class: 'nowrap' }, timeEl(c.CreatedDate)),
+        h('td', { class: 'actions' }, c.Id ? removeButton(c.Id, c.Email, () => render(), 'remove-button') : null),
+      ];
+      cells.forEach((cell, i) => { if (labels[i]) cell.dataset.label = labels[i]; });
+      return h('tr', { testid: 'created-row', 'data-id': c.Id || '', 'data-email': c.Email || '' }, cells);
+    };
+
+    let visible = [];
+    const update = () => {
+      const ids = visible.map((c) => c.Id).filter(Boolean);
+      const chosen = ids.filter((id) => st.selected.has(id));
+      selectAll.checked = ids.length > 0 && chosen.length === ids.length;
+      selectAll.indeterminate = chosen.length > 0 && chosen.length < ids.length;
+      removeSelected.disabled = st.selected.size === 0;
+      removeSelected.textContent = st.selected.size ? `Remove selected (${fmtNumber(st.selected.size)})` : 'Remove selected';
+    };
+    const draw = () => {
+      visible = shown();
+      clear(tbody).append(...visible.map(row));
+      count.textContent = visible.length === contacts.length ? plural(contacts.length, 'contact', 'contacts')
+        : `${fmtNumber(visible.length)} of ${plural(contacts.length, 'contact', 'contacts')}`;
+      for (const [key, button] of Object.entries(sortButtons)) {
+        const cell = button.parentElement;
+        if (key === st.key) cell.setAttribute('aria-sort', st.dir > 0 ? 'ascending' : 'descending');
+        else cell.removeAttribute('aria-sort');
+        button.lastChild.textContent = key === st.key ? (st.dir > 0 ? ' ▲' : ' ▼') : '';
+      }
+      update();
+    };
+    search.addEventListener('input', () => {
+      st.q = search.value.trim();
+      draw();
+    });
+    selectAll.addEventListener('change', () => {
+      for (const c of visible) if (c.Id) { if (selectAll.checked) st.selected.add(c.Id); else st.selected.delete(c.Id); }
+      draw();
+    });
+    removeSelected.addEventListener('click', () => {
+      const items = [...st.selected].map((id) => byId.get(id)).filter(Boolean)
+        .map((c) => ({ contactId: c.Id, email: c.Email, name: [c.FirstName, c.LastName].filter(Boolean).join(' ') }));
+      openRemoveManyDialog(items, removeSelected, () => render());
+    });
+    draw();
+    return h('div', {},
+      h('div', { class: 'filters', role: 'search', testid: 'created-tools' },
+        h('div', { class: 'field grow' }, h('label', { for: 'created-q' }, 'Search'), search),
+        h('div', { class: 'field buttons' }, removeSelected)),
+      h('div', { class: 'table-wrap' },
+        h('table', { testid: 'created-table', class: 'stack created' },
+          h('caption', { class: 'visually-hidden' }, 'Contacts kith created'), thead, tbody)));
   }
 
   // ---- Alternate addresses (R43) ----
@@ -846,33 +1081,46 @@
     view.append(out);
     guarded(out, async () => {
       const r = await getJSON(`/api/v1/explain${query({ email })}`);
+      const address = r.email || email;
       const people = Array.isArray(r.people) ? r.people : [];
       const acts = Array.isArray(r.activities) ? r.activities : [];
+      const observed = Array.isArray(r.observed) ? r.observed : [];
       const decisions = Array.isArray(r.decisions) ? r.decisions : [];
       const queued = Array.isArray(r.queued) ? r.queued : [];
-      out.append(h('h2', { class: 'address', testid: 'explain-address' }, r.email || email));
-      out.append(h('p', { class: `badge-line ${r.suppressed ? 'bad' : ''}`, testid: 'explain-suppressed',
-        'data-suppressed': String(Boolean(r.suppressed)) },
-      r.suppressed ? [h('span', { class: 'badge warn' }, 'suppressed'),
-        ' kith will not create a contact for this address again (R50).']
-        : [h('span', { class: 'badge' }, 'not suppressed'), ' kith may create a contact for this address.']));
+      out.append(h('h2', { class: 'address', testid: 'explain-address' }, address));
+      out.append(suppressionLine(Boolean(r.suppressed), address));
 
       out.append(h('section', { 'aria-labelledby': 'ex-crm' }, h('h3', { id: 'ex-crm' }, 'In the CRM'),
-        people.length ? table('explain-people', [{ label: 'Type' }, { label: 'Id' }, { label: 'Account' },
+        people.length ? table('explain-people', [{ label: 'Type' }, { label: 'Id' }, { label: 'Account' }, { label: 'Owner' },
           { label: 'Created by kith' }, { label: '', cls: 'actions' }],
         people.map((p) => h('tr', { testid: 'explain-person', 'data-id': p.id || '', 'data-type': p.type || '' },
-          h('td', {}, p.type || ''), h('td', { class: 'mono' }, p.id || ''), h('td', { class: 'mono' }, p.account_id || ''),
+          h('td', {}, p.type || ''), h('td', { class: 'mono' }, p.id || ''),
+          h('td', { testid: 'explain-person-account' }, p.type === 'Lead' ? (p.company || '') : namedId(p.account_name, p.account_id)),
+          h('td', { testid: 'explain-person-owner' }, namedId(p.owner_name, p.owner_id)),
           h('td', {}, p.created_by_kith ? 'yes' : 'no'),
-          h('td', { class: 'actions' }, removalCell(p, queued, r.email || email)))), 'Contacts and leads with this address')
-          : h('p', { class: 'muted', testid: 'explain-people-empty' }, 'No Contact or Lead has this address.')));
+          h('td', { class: 'actions' }, removalCell(p, queued, address)))), 'Contacts and leads with this address', { stack: true })
+          : h('p', { class: 'muted', testid: 'explain-people-empty' }, 'No Contact or Lead has this address.'),
+        people.map((p) => personFields(p))));
+
+      out.append(h('section', { 'aria-labelledby': 'ex-obs' }, h('h3', { id: 'ex-obs' }, 'What the activities showed'),
+        observed.length ? table('explain-observed', [{ label: 'Field' }, { label: 'Value' }, { label: 'From' }],
+          observed.map((o) => h('tr', { testid: 'explain-observed-row', 'data-field': o.field || '', 'data-source': o.source || '' },
+            h('td', {}, o.field || ''), h('td', {}, o.value || ''), h('td', {}, evidenceText(o)))), 'The newest value each activity showed',
+          { stack: true })
+          : h('p', { class: 'muted', testid: 'explain-observed-empty' }, 'kith keeps no observation of this address.')));
 
       out.append(h('section', { 'aria-labelledby': 'ex-acts' }, h('h3', { id: 'ex-acts' }, 'Activities naming it'),
         acts.length ? table('explain-activities', [{ label: 'Time' }, { label: 'Kind' }, { label: 'Subject' },
-          { label: 'As' }, { label: 'State' }, { label: 'Reason' }, { label: 'Id' }],
-        acts.map((a) => h('tr', { testid: 'explain-activity' }, h('td', { class: 'nowrap' }, timeEl(a.time)),
+          { label: 'As' }, { label: 'State' }, { label: 'Reason' }, { label: 'Id' }, { label: '', cls: 'actions' }],
+        acts.map((a) => h('tr', { testid: 'explain-activity', 'data-id': a.id || '' }, h('td', { class: 'nowrap' }, timeEl(a.time)),
           h('td', {}, a.kind || ''), h('td', {}, a.subject || ''), h('td', {}, a.role || ''),
           h('td', {}, a.state || ''), h('td', {}, a.reason ? humanize(a.reason) : ''),
-          h('td', { class: 'mono small' }, a.id || ''))), 'Activities', { stack: true })
+          h('td', { class: 'mono small' }, a.id || ''),
+          h('td', { class: 'actions' }, a.contacts_created > 0 ? h('button', { type: 'button', class: 'danger small',
+            testid: 'explain-remove-activity', 'data-activity-id': a.id,
+            'aria-label': `Remove the contacts kith created from ${a.subject || a.id}`,
+            onclick: (ev) => openRemoveActivityDialog(a, ev.currentTarget, () => render()) },
+          `Remove the ${plural(a.contacts_created, 'contact', 'contacts')} created from it`) : null))), 'Activities', { stack: true })
           : h('p', { class: 'muted' }, 'No activity names this address.')));
 
       out.append(h('section', { 'aria-labelledby': 'ex-dec' }, h('h3', { id: 'ex-dec' }, 'Decisions'),
@@ -883,7 +1131,10 @@
               d.reason ? h('span', { class: 'muted' }, ` ${humanize(d.reason)}`) : null,
               d.rule ? h('span', { class: 'rule', title: `rule ${d.rule}` }, d.rule) : null,
               d.object_id ? h('span', { class: 'mono small muted' }, ` ${d.object_id}`) : null),
-            d.detail ? h('p', { class: 'sentence' }, d.detail) : null)))
+            d.detail_named || d.detail ? h('p', { class: 'sentence' }, d.detail_named || d.detail) : null,
+            d.activity ? h('p', { class: 'small muted decision-activity', testid: 'explain-decision-activity' },
+              `on the ${d.activity.kind || 'activity'} '${d.activity.subject || ''}' of `, timeEl(d.activity.time), ' ',
+              h('span', { class: 'mono' }, d.activity.id || '')) : null)))
           : h('p', { class: 'muted' }, 'kith has taken no decision about this address.')));
 
       out.append(h('section', { 'aria-labelledby': 'ex-q' }, h('h3', { id: 'ex-q' }, 'Queued changes'),
@@ -893,6 +1144,52 @@
             h('td', { class: 'detail' }, q.detail || ''))), 'Changes waiting in the outbox', { stack: true })
           : h('p', { class: 'muted', testid: 'explain-queued-empty' }, 'Nothing is queued for this address.')));
     });
+  }
+
+  // "the signature of 'Re: pricing' (email, 2026-04-11 14:02)": where a value came from.
+  function evidenceText(ev) {
+    const a = ev.activity || {};
+    return h('span', { class: 'evidence', testid: 'evidence' },
+      h('span', { class: `badge source-${String(ev.source || '').replace(/\W+/g, '-')}`, testid: 'evidence-source' }, ev.source || ''),
+      ' of ', h('q', { testid: 'evidence-subject' }, a.subject || a.id || ''), ' ',
+      h('span', { class: 'muted nowrap' }, `(${a.kind || 'activity'}, `, timeEl(a.time || ev.time), ')'));
+  }
+
+  // A Contact's or Lead's own fields, each with the activity its value came from.
+  function personFields(p) {
+    const fields = Array.isArray(p.fields) ? p.fields : [];
+    if (!fields.length) return null;
+    return h('div', { class: 'person-fields', testid: 'explain-fields', 'data-id': p.id || '' },
+      h('h4', {}, `${p.type || 'Contact'} ${p.id || ''}: its fields and where each came from`),
+      table('explain-fields-table', [{ label: 'Field' }, { label: 'Value' }, { label: 'From' }],
+        fields.map((f) => h('tr', { testid: 'explain-field', 'data-field': f.field || '',
+          'data-source': f.evidence ? f.evidence.source || '' : 'crm' },
+        h('td', {}, f.field || ''), h('td', {}, f.value || ''),
+        h('td', {}, f.evidence ? evidenceText(f.evidence)
+          : h('span', { class: 'muted', testid: 'evidence' }, 'the CRM: no activity kith holds shows this value')))),
+      `The fields of ${p.id || 'this record'}`, { stack: true }));
+  }
+
+  // Whether kith may create a contact for the address, and the button that lifts a suppression (R50).
+  function suppressionLine(suppressed, address) {
+    const line = h('p', { class: `badge-line ${suppressed ? 'bad' : ''}`, testid: 'explain-suppressed',
+      'data-suppressed': String(suppressed) });
+    if (!suppressed) {
+      return append(line, [h('span', { class: 'badge' }, 'not suppressed'), ' kith may create a contact for this address.']);
+    }
+    const button = h('button', { type: 'button', class: 'small', testid: 'explain-unsuppress', onclick: async () => {
+      button.disabled = true;
+      try {
+        const r = await postJSON('/api/v1/unsuppress', { email: address });
+        flash('ok', `${(r && r.email) || address} is no longer suppressed: kith may create a contact for it again.`);
+        render();
+      } catch (e) {
+        if (!e.silent) flash('error', `The address could not be unsuppressed: ${e.message}`);
+        button.disabled = false;
+      }
+    } }, 'Unsuppress');
+    return append(line, [h('span', { class: 'badge warn' }, 'suppressed'),
+      ' kith skips this address in every activity and will not create a contact for it again (R50). ', button]);
   }
 
   // A Remove button for a contact kith created, or a note when its removal already waits in the outbox.

@@ -58,8 +58,19 @@ test('the dashboard shows the cards, the chart and the skipped reasons', async (
   assert.equal(await skippedBars(), 0, 'the legend hides a series');
   assert.ok(await page.locator('[data-testid="chart"] rect[data-series="created"]').count() >= 6);
   await page.getByTestId('legend-skipped').check();
-  const reasons = await page.locator('[data-testid="skipped-row"]').evaluateAll((rows) => rows.map((r) => r.dataset.reason));
-  assert.ok(reasons.includes('internal'), `skipped reasons: ${reasons}`);
+  const reasonsOf = (testid) => page.locator(`[data-testid="${testid}"]`).evaluateAll((rows) => rows.map((r) => r.dataset.reason));
+  let reasons = await reasonsOf('skipped-row');
+  assert.ok(reasons.length > 0 && !reasons.includes('internal'), `internal is hidden at first: ${reasons}`);
+  await page.getByTestId('skipped-show-internal').check();
+  reasons = await reasonsOf('skipped-row');
+  assert.ok(reasons.includes('internal'), `the toggle shows internal: ${reasons}`);
+  await page.getByTestId('skipped-show-internal').uncheck();
+  // Activities skipped whole (R10) are counted apart from the people skipped.
+  const activityReasons = await reasonsOf('activity-skipped-row');
+  assert.ok(activityReasons.includes('automatic'), `activities skipped: ${activityReasons}`);
+  assert.ok(!reasons.some((r) => activityReasons.includes(r)), 'no activity reason among the people skipped');
+  assert.equal(await page.locator('[data-testid="activity-skipped-row"][data-reason="automatic"] a').getAttribute('href'),
+    '#/log?action=activity_skipped&reason=automatic');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('kith.token')), 'mock-token-3f9a1c');
   assert.equal(await page.evaluate(() => document.cookie), '', 'no cookie');
   assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing in localStorage');
@@ -273,6 +284,171 @@ test('a token refused later brings back the token box; sign out forgets it', asy
   await page.getByTestId('sign-out').click();
   await page.getByTestId('login-form').waitFor();
   assert.equal(await page.evaluate(() => sessionStorage.getItem('kith.token')), null);
+});
+
+// ---- point 5: the Created page at 1280 px, sorting, search, several removed at once ----
+
+async function signInAgain() {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${base}/`);
+  if (await page.getByTestId('login-form').isVisible()) await signIn();
+  await page.getByTestId('app').waitFor();
+}
+
+const createdEmails = () => page.locator('[data-testid="created-row"]').evaluateAll((rows) => rows.map((r) => r.dataset.email));
+
+test('the created contacts fit a 1280-pixel screen, with account and owner names beside their Ids', async () => {
+  await signInAgain();
+  await page.goto(`${base}/#/created`);
+  await page.getByTestId('created-table').waitFor();
+  const fit = await page.evaluate(() => {
+    const wrap = document.querySelector('[data-testid="created-table"]').parentElement;
+    const buttons = [...document.querySelectorAll('[data-testid="created-row"] [data-testid="remove-button"]')];
+    return { page: document.documentElement.scrollWidth - window.innerWidth, table: wrap.scrollWidth - wrap.clientWidth,
+      buttons: buttons.length, right: Math.max(...buttons.map((b) => b.getBoundingClientRect().right)), width: window.innerWidth };
+  });
+  assert.ok(fit.page <= 1, `the page overflows by ${fit.page}px`);
+  assert.ok(fit.table <= 1, `the table scrolls sideways by ${fit.table}px`);
+  assert.ok(fit.buttons >= 4 && fit.right <= fit.width, `every Remove button is on screen: ${JSON.stringify(fit)}`);
+  const jonas = page.locator('[data-testid="created-row"][data-email="jonas.weber@fabrikam.example"]');
+  assert.match(await jonas.getByTestId('created-account').textContent(), /Fabrikam GmbH.*001MK0000000002AAA/);
+  assert.match(await jonas.getByTestId('created-owner').textContent(), /Mia Chen.*005MK0000000011AAA/);
+  await page.mouse.move(640, 880);
+  await page.waitForFunction(() => document.getAnimations().length === 0);
+  await screenshot(page, shots, '08-created-1280');
+});
+
+test('the created contacts sort by a column and narrow to a search', async () => {
+  const accounts = () => page.locator('[data-testid="created-row"] [data-testid="created-account"] .name')
+    .evaluateAll((cells) => cells.map((c) => c.textContent));
+  await page.getByTestId('created-sort-account').click();
+  assert.equal(await page.locator('th[data-sort="account"]').getAttribute('aria-sort'), 'ascending');
+  let names = await accounts();
+  assert.deepEqual(names, [...names].sort(), `ascending by account: ${names}`);
+  assert.equal(names[0], 'Fabrikam GmbH');
+  await page.getByTestId('created-sort-account').click();
+  assert.equal(await page.locator('th[data-sort="account"]').getAttribute('aria-sort'), 'descending');
+  names = await accounts();
+  assert.equal(names[0], 'Tailspin Toys', `descending by account: ${names}`);
+  await page.getByTestId('created-q').fill('fabrikam');
+  assert.deepEqual((await createdEmails()).sort(), ['aiko.sato@fabrikam.example', 'jonas.weber@fabrikam.example']);
+  assert.match(await page.getByTestId('created-count').textContent(), /^2 of 4 contacts$/);
+  await page.getByTestId('created-q').fill('head of it');
+  assert.deepEqual(await createdEmails(), ['jonas.weber@fabrikam.example'], 'the title is searched');
+  await page.getByTestId('created-q').fill('');
+  assert.equal((await createdEmails()).length, 4);
+});
+
+test('several created contacts are removed at once, each by its own request (R50)', async () => {
+  const before = mock.state.requests.filter((r) => r.path === '/api/v1/remove').length;
+  for (const email of ['aiko.sato@fabrikam.example', 'priya.oneil@tailspin.example']) {
+    await page.locator(`[data-testid="created-row"][data-email="${email}"] [data-testid="created-select"]`).check();
+  }
+  assert.equal(await page.getByTestId('created-remove-selected').textContent(), 'Remove selected (2)');
+  assert.equal(await page.getByTestId('created-select-all').evaluate((b) => b.indeterminate), true);
+  await page.getByTestId('created-remove-selected').click();
+  await page.getByTestId('remove-dialog').waitFor();
+  assert.equal(await page.getByTestId('remove-title').textContent(), 'Remove 2 contacts?');
+  assert.equal(await page.locator('[data-testid="remove-list-item"]').count(), 2);
+  const text = await page.getByTestId('remove-desc').textContent();
+  assert.match(text, /opportunity contact roles kith created for them/);
+  assert.match(text, /Their addresses are suppressed at once/);
+  await screenshot(page, shots, '09-remove-several');
+  await page.getByTestId('remove-confirm').click();
+  await page.getByTestId('remove-dialog').waitFor({ state: 'hidden' });
+  await page.getByTestId('flash-ok').waitFor();
+  assert.match(await page.getByTestId('flash-text').textContent(), /^2 contacts will be removed at the next sync/);
+  const calls = mock.state.requests.filter((r) => r.path === '/api/v1/remove').slice(before).map((r) => r.body);
+  assert.deepEqual(calls.map((b) => b.contact_id).sort(), ['003MK0000000004AAA', '003MK0000000005AAA']);
+  assert.ok(calls.every((b) => b.allow_recreate === false));
+});
+
+test('the removal dialog says what R50 does', async () => {
+  await page.goto(`${base}/#/created`);
+  await page.locator('[data-testid="created-row"][data-email="jonas.weber@fabrikam.example"] [data-testid="remove-button"]').click();
+  await page.getByTestId('remove-dialog').waitFor();
+  const text = (await page.getByTestId('remove-desc').textContent()).replace(/\s+/g, ' ');
+  assert.match(text, /which kith created, and the opportunity contact roles kith created for it/);
+  assert.match(text, /at the next sync/);
+  assert.match(text, /Its address is suppressed at once: kith skips it in every activity/);
+  assert.match(text, /any other is refused and left as it is \(R50\)/);
+  assert.doesNotMatch(text, /this person/, 'suppression is of the address, not of a person');
+  assert.match(await page.locator('label[for="remove-allow"]').textContent(), /do not suppress the address/);
+  await page.getByTestId('remove-cancel').click();
+  await page.getByTestId('remove-dialog').waitFor({ state: 'hidden' });
+});
+
+// ---- point 4: explain with evidence; unsuppress; everything created from one activity ----
+
+test('explain shows each field with the activity it came from, and each decision with its activity', async () => {
+  await page.goto(`${base}/#/explain?email=jonas.weber%40fabrikam.example`);
+  await page.getByTestId('explain-fields').waitFor();
+  const person = page.locator('[data-testid="explain-person"]');
+  assert.match(await person.getByTestId('explain-person-account').textContent(), /Fabrikam GmbH.*001MK0000000002AAA/);
+  assert.match(await person.getByTestId('explain-person-owner').textContent(), /Mia Chen.*005MK0000000011AAA/);
+  const title = page.locator('[data-testid="explain-field"][data-field="Title"]');
+  assert.equal(await title.getAttribute('data-source'), 'signature');
+  assert.match(await title.textContent(), /Head of IT.*signature of.*Re: Introductions/);
+  const first = page.locator('[data-testid="explain-field"][data-field="FirstName"]');
+  assert.equal(await first.getAttribute('data-source'), 'display name');
+  assert.match(await first.textContent(), /Jonas.*display name of.*Introductions/);
+  assert.ok(await page.locator('[data-testid="explain-observed-row"]').count() >= 3);
+  const created = page.locator('[data-testid="explain-decision"][data-action="contact_created"]');
+  assert.match(await created.getByTestId('explain-decision-activity').textContent(), /on the email 'Introductions' of/);
+  assert.match(await created.textContent(), /owner Mia Chen \(005MK0000000011AAA\)/);
+  await page.mouse.move(640, 880);
+  await screenshot(page, shots, '10-explain-evidence-1280');
+});
+
+test('a suppressed address is unsuppressed from its Explain page', async () => {
+  await page.goto(`${base}/#/explain?email=aiko.sato%40fabrikam.example`);
+  await page.getByTestId('explain-unsuppress').waitFor();
+  assert.equal(await page.getByTestId('explain-suppressed').getAttribute('data-suppressed'), 'true');
+  await page.getByTestId('explain-unsuppress').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="explain-suppressed"]')?.dataset.suppressed === 'false');
+  assert.deepEqual(mock.state.requests.filter((r) => r.path === '/api/v1/unsuppress').pop().body, { email: 'aiko.sato@fabrikam.example' });
+  assert.match(await page.getByTestId('flash-text').textContent(), /no longer suppressed/);
+  assert.equal(mock.state.suppressed.has('aiko.sato@fabrikam.example'), false);
+});
+
+test('everything kith created from one activity is removed from the activity\'s row', async () => {
+  await page.goto(`${base}/#/explain?email=jonas.weber%40fabrikam.example`);
+  const row = page.locator('[data-testid="explain-activity"][data-id="<intro2@mail.corp.example>"]');
+  await row.getByTestId('explain-remove-activity').click();
+  await page.getByTestId('remove-dialog').waitFor();
+  assert.equal(await page.getByTestId('remove-title').textContent(), 'Remove what kith created from this activity?');
+  assert.match(await page.getByTestId('remove-many-text').textContent(), /the 1 contact it created from the email 'Introductions'/);
+  assert.deepEqual(await page.locator('[data-testid="remove-list-item"]').evaluateAll((li) => li.map((x) => x.dataset.id)),
+    ['003MK0000000003AAA']);
+  const dry = mock.state.requests.filter((r) => r.path === '/api/v1/remove_activity').pop().body;
+  assert.deepEqual(dry, { activity_id: '<intro2@mail.corp.example>', dry_run: true }, 'the dialog asked first, changing nothing');
+  await screenshot(page, shots, '11-remove-activity');
+  await page.getByTestId('remove-confirm').click();
+  await page.getByTestId('remove-dialog').waitFor({ state: 'hidden' });
+  assert.deepEqual(mock.state.requests.filter((r) => r.path === '/api/v1/remove_activity').pop().body,
+    { activity_id: '<intro2@mail.corp.example>', allow_recreate: false });
+  assert.match(await page.getByTestId('flash-text').textContent(), /1 contact kith created from 'Introductions' will be removed/);
+  await page.getByTestId('explain-removal-queued').waitFor();
+});
+
+test('at 390 pixels the created contacts and the evidence fit the screen', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const [route, name] of [['created', '12-created-390'], ['explain?email=jonas.weber%40fabrikam.example', '13-explain-390']]) {
+    await page.goto(`${base}/#/${route}`);
+    await page.locator('main h1').waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="loading"]'));
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(over <= 1, `${route} overflows by ${over}px`);
+    await page.mouse.move(195, 840);
+    await page.waitForFunction(() => document.getAnimations().length === 0);
+    await screenshot(page, shots, name);
+  }
+  assert.equal(await page.locator('[data-testid="explain-field"]').first().isVisible(), true);
+  await page.goto(`${base}/#/created`);
+  await page.getByTestId('created-table').waitFor();
+  assert.equal(await page.locator('[data-testid="created-select"]').first().isVisible(), true);
+  assert.equal(await page.getByTestId('created-q').isVisible(), true);
+  await page.setViewportSize({ width: 1280, height: 900 });
 });
 
 test('the page had no script errors', () => {

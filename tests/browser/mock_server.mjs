@@ -28,6 +28,13 @@ const CONTACT_COLUMNS = ['Id', 'AccountId', 'FirstName', 'LastName', 'Email', 'T
 
 const ALTERNATE_COLUMNS = ['Email', 'FirstName', 'LastName', 'AccountId', 'ContactId', 'Seen'];
 
+const ACCOUNTS = { '001MK0000000001AAA': 'Northwind Traders', '001MK0000000002AAA': 'Fabrikam GmbH',
+  '001MK0000000003AAA': 'Tailspin Toys' };
+const USERS = { '005MK0000000011AAA': 'Mia Chen', '005MK0000000012AAA': 'Raj Patel' };
+const FIELDS = ['FirstName', 'LastName', 'Title', 'Phone', 'Department', 'Seniority__c', 'Persona__c',
+  'MailingCountry', 'MailingState'];
+const ACTIVITY_REASONS = ['automatic', 'automatic', 'subject_filtered', 'no_users'];
+
 const REASONS = ['internal', 'personal_domain', 'role_address', 'no_account', 'missing_field',
   'user_not_on_account', 'filtered', 'suppressed'];
 
@@ -73,8 +80,10 @@ export function makeState(now = Date.now()) {
   let seq = 0;
   const activities = [];
   const entry = (t, activityId, email, action, reason, objectId, rule, detail) => {
-    log.push({ seq: ++seq, time: isoSeconds(t), activity_id: activityId, email, action, reason,
-      object_id: objectId, rule, detail });
+    const e = { seq: ++seq, time: isoSeconds(t), activity_id: activityId, email, action, reason,
+      object_id: objectId, rule, detail };
+    log.push(e);
+    return e;
   };
   const start = now - 29 * DAY_MS;
   // Noise: a month of skips and links, a few a day.
@@ -99,7 +108,12 @@ export function makeState(now = Date.now()) {
           'R21', `linked: lead${i}@lead.example is a Lead (R21)`);
       }
     }
+    // Activities skipped whole (R10): newsletters, out-of-office replies, a filtered subject.
+    const reason = ACTIVITY_REASONS[d % ACTIVITY_REASONS.length];
+    entry(dayStart + 7 * 3600e3, `<auto${d}@news.example>`, '', 'activity_skipped', reason, '', 'R10',
+      `activity skipped: ${reason} (R10)`);
   }
+  const observations = [];
   // The contacts kith created, spread over the last weeks.
   people.forEach(([first, last, email, title, account], i) => {
     const t = now - (25 - i * 4) * DAY_MS;
@@ -110,11 +124,27 @@ export function makeState(now = Date.now()) {
       Persona__c: '', MailingCountry: i === 0 ? 'Germany' : '', MailingState: '',
       OwnerId: '005MK0000000011AAA', LeadSource: 'kith', Created_By_Kith__c: true,
       CreatedDate: isoSeconds(t) });
-    activities.push({ id: act, kind: 'email', time: isoSeconds(t - 3600e3),
-      subject: i === 5 ? 'Re: <script>alert(1)</script>' : 'Introductions', role: 'to', state: 'decided',
+    const subject = i === 5 ? 'Re: <script>alert(1)</script>' : 'Introductions';
+    activities.push({ id: act, kind: 'email', time: isoSeconds(t - 3600e3), subject, role: 'to', state: 'decided',
       reason: '', email });
-    entry(t, act, email, 'contact_created', '', id, 'R25',
-      `created on account ${account} because mia.chen@corp.example owns it (R24); owner 005MK0000000011AAA (R26)`);
+    const detail = `created on ${ACCOUNTS[account]} (${account}) because mia.chen@corp.example owns it (R24); owner 005MK0000000011AAA (R26)`;
+    const e = entry(t, act, email, 'contact_created', '', id, 'R25', detail);
+    e.detail_named = detail.replace('owner 005MK0000000011AAA', 'owner Mia Chen (005MK0000000011AAA)');
+    for (const [field, value] of [['FirstName', first], ['LastName', last]]) {
+      observations.push({ email, field, value, time: isoSeconds(t - 3600e3), source: 'display name', activity_id: act });
+    }
+    if (title) {
+      // The title came from the person's own reply, read from its signature (R5).
+      const reply = `<reply${i}@${email.split('@')[1]}>`;
+      const rt = t - 1800e3;
+      activities.push({ id: reply, kind: 'email', time: isoSeconds(rt), subject: `Re: ${subject}`, role: 'from',
+        state: 'decided', reason: '', email });
+      observations.push({ email, field: 'Title', value: title, time: isoSeconds(rt), source: 'signature', activity_id: reply });
+      if (i === 0) {
+        observations.push({ email, field: 'Phone', value: '+49 30 901820', time: isoSeconds(rt), source: 'signature', activity_id: reply });
+        observations.push({ email, field: 'MailingCountry', value: 'Germany', time: isoSeconds(rt), source: 'signature', activity_id: reply });
+      }
+    }
     if (i % 2 === 0) {
       entry(t + 5000, act, email, 'ocr_created', '', '00KMK00000000' + i + 'AAA', 'R30',
         `role on 006MK0000000001AAA for ${email} (R30)`);
@@ -148,6 +178,7 @@ export function makeState(now = Date.now()) {
     alternates,
     log,
     activities,
+    observations,
     suppressed: new Set(),
     outbox: [],
     lastSync: { time: isoSeconds(now - 3600e3), ok: true, message: 'applied 2 changes',
@@ -239,13 +270,15 @@ function counts(state, days) {
     out.push(row);
   }
   const byReason = {};
+  const activitiesByReason = {};
   for (const e of state.log) {
     const row = index.get(e.time.slice(0, 10));
     if (!row) continue;
     if (e.action in row) row[e.action]++;
     if (e.action === 'skipped') byReason[e.reason] = (byReason[e.reason] || 0) + 1;
+    if (e.action === 'activity_skipped') activitiesByReason[e.reason] = (activitiesByReason[e.reason] || 0) + 1;
   }
-  return { days: out, skipped_by_reason: byReason };
+  return { days: out, skipped_by_reason: byReason, activities_skipped_by_reason: activitiesByReason };
 }
 
 function logQuery(state, q) {
@@ -266,20 +299,54 @@ function logQuery(state, q) {
   return { total: rows.length, entries: rows.slice(offset, offset + limit) };
 }
 
+function activityOf(state, id) {
+  const a = state.activities.find((x) => x.id === id);
+  return a ? { id: a.id, kind: a.kind, time: a.time, subject: a.subject } : null;
+}
+
+function evidence(state, email, field, value) {
+  const o = state.observations.filter((x) => x.email === email && x.field === field).pop();
+  if (!o || (value !== undefined && o.value !== value)) return null;
+  return { field, value: o.value, time: o.time, source: o.source, activity: activityOf(state, o.activity_id) };
+}
+
+// The contacts kith created from ACTIVITY that are still there and not yet queued for removal.
+function createdFrom(state, activity) {
+  const ids = new Set(state.log.filter((e) => e.activity_id === activity && e.action === 'contact_created')
+    .map((e) => e.object_id));
+  return liveContacts(state).filter((c) => ids.has(c.Id) && c.Created_By_Kith__c
+    && !state.outbox.some((o) => o.object_id === c.Id));
+}
+
 function explain(state, email) {
   const addr = email.trim().toLowerCase();
   const people = liveContacts(state).filter((c) => c.Email.toLowerCase() === addr)
-    .map((c) => ({ type: 'Contact', id: c.Id, account_id: c.AccountId, created_by_kith: c.Created_By_Kith__c }));
+    .map((c) => ({ type: 'Contact', id: c.Id, account_id: c.AccountId, account_name: ACCOUNTS[c.AccountId] || '',
+      owner_id: c.OwnerId, owner_name: USERS[c.OwnerId] || '', created_by_kith: c.Created_By_Kith__c,
+      created_date: c.CreatedDate,
+      fields: FIELDS.filter((f) => c[f]).map((f) => ({ field: f, value: c[f], evidence: evidence(state, addr, f, c[f]) })) }));
   return {
     email: addr,
     people,
     suppressed: state.suppressed.has(addr),
     activities: state.activities.filter((a) => a.email === addr)
-      .map(({ email: _e, ...a }) => a),
-    decisions: state.log.filter((e) => e.email.toLowerCase() === addr),
+      .map(({ email: _e, ...a }) => ({ ...a, contacts_created: createdFrom(state, a.id).length })),
+    observed: FIELDS.map((f) => evidence(state, addr, f)).filter(Boolean),
+    decisions: state.log.filter((e) => e.email.toLowerCase() === addr)
+      .map((e) => ({ ...e, detail_named: e.detail_named || e.detail, activity: activityOf(state, e.activity_id) })),
     queued: state.outbox.filter((o) => o.email === addr)
       .map(({ op, object_id, rule, detail }) => ({ op, object_id, rule, detail })),
   };
+}
+
+function queueRemoval(state, c, allowRecreate) {
+  const email = c.Email.toLowerCase();
+  if (!state.outbox.some((o) => o.object_id === c.Id)) {
+    state.outbox.push({ op: 'contact_remove', object_id: c.Id, rule: 'R50', email,
+      detail: `remove ${c.Id} (${email})` });
+  }
+  if (!allowRecreate) state.suppressed.add(email);
+  return email;
 }
 
 function dedupPlan(state) {
@@ -366,8 +433,9 @@ async function route(state, token, req, res) {
     case 'GET /api/v1/created': {
       const rows = liveContacts(state).filter((c) => c.Created_By_Kith__c)
         .map(({ deleted, ...c }) => c);
+      const named = rows.map((c) => ({ ...c, AccountName: ACCOUNTS[c.AccountId] || '', OwnerName: USERS[c.OwnerId] || '' }));
       const format = q.get('format') || 'json';
-      if (format === 'json') return json(res, 200, { contacts: rows });
+      if (format === 'json') return json(res, 200, { contacts: named });
       if (format !== 'csv') return error(res, 400, 'format is json or csv');
       const body = [CONTACT_COLUMNS.join(',')]
         .concat(rows.map((c) => CONTACT_COLUMNS.map((k) => csvField(c[k])).join(','))).join('\r\n') + '\r\n';
@@ -389,13 +457,26 @@ async function route(state, token, req, res) {
       const c = liveContacts(state).find((x) => x.Id === b.contact_id);
       if (typeof b.contact_id !== 'string' || !c) return error(res, 404, `no contact ${b.contact_id}`);
       if (!c.Created_By_Kith__c) return error(res, 409, `contact ${c.Id} was not created by kith (R50)`);
-      const email = c.Email.toLowerCase();
-      if (!state.outbox.some((o) => o.object_id === c.Id)) {
-        state.outbox.push({ op: 'contact_remove', object_id: c.Id, rule: 'R50', email,
-          detail: `remove ${c.Id} (${email})` });
-      }
-      if (!b.allow_recreate) state.suppressed.add(email);
+      const email = queueRemoval(state, c, b.allow_recreate);
       return json(res, 200, { ok: true, contact_id: c.Id, email });
+    }
+    case 'POST /api/v1/remove_activity': {
+      const b = await jsonBody(req);
+      state.requests.push({ path: p, body: b });
+      if (typeof b.activity_id !== 'string' || !b.activity_id) return error(res, 400, 'activity_id is needed');
+      const found = createdFrom(state, b.activity_id);
+      const contacts = found.map((c) => ({ contact_id: c.Id,
+        email: b.dry_run ? c.Email.toLowerCase() : queueRemoval(state, c, b.allow_recreate) }));
+      return json(res, 200, { ok: true, dry_run: Boolean(b.dry_run), activity_id: b.activity_id, contacts,
+        suppressed: !b.allow_recreate && !b.dry_run });
+    }
+    case 'POST /api/v1/unsuppress': {
+      const b = await jsonBody(req);
+      state.requests.push({ path: p, body: b });
+      const email = typeof b.email === 'string' ? b.email.trim().toLowerCase() : '';
+      if (!email.includes('@')) return error(res, 400, 'email: not an address');
+      if (!state.suppressed.delete(email)) return error(res, 404, 'that address is not suppressed');
+      return json(res, 200, { ok: true, email, suppressed: false });
     }
     case 'POST /api/v1/dedup': {
       const b = await jsonBody(req);
