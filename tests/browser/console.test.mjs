@@ -134,8 +134,25 @@ test('the dashboard shows the contacts kith created', when, async () => {
   const created = await page.locator('[data-testid="chart"] rect[data-series="created"]')
     .evaluateAll((rects) => rects.reduce((a, r) => a + Number(r.dataset.value), 0));
   assert.equal(created, 3, 'the chart counts the three contacts of today');
+  // The team's own addresses are hidden until asked for; activities skipped are counted apart.
+  await page.getByTestId('skipped-table').waitFor();
+  assert.equal(await page.locator('[data-testid="skipped-row"][data-reason="internal"]').count(), 0, 'internal is hidden at first');
+  await page.getByTestId('skipped-show-internal').check();
   await page.locator('[data-testid="skipped-row"][data-reason="internal"]').waitFor();
   await screenshot(page, shots, '02-dashboard');
+});
+
+test('the last sync made from the command line shows on the dashboard', when, async () => {
+  // `kith run` synced before `kith serve` started: the store keeps every sync's outcome.
+  const status = (await api(base, token, '/api/v1/status')).json;
+  assert.ok(status.last_sync, `status.last_sync: ${JSON.stringify(status)}`);
+  assert.equal(status.last_sync.ok, true);
+  assert.equal(status.last_sync.contacts_created, 3);
+  assert.notEqual(await page.getByTestId('card-last-sync-value').textContent(), 'never');
+  assert.match(await page.getByTestId('last-sync-result').textContent(), /ok/);
+  const counts = (await api(base, token, '/api/v1/counts?days=3650')).json;
+  assert.equal(typeof counts.activities_skipped_by_reason, 'object');
+  assert.ok(!('automatic' in counts.skipped_by_reason), 'people skipped hold no activity reason');
 });
 
 test('the log finds the contact by its address', when, async () => {
@@ -163,6 +180,41 @@ test('the explain page shows the contact and why it was created', when, async ()
   assert.equal(await page.getByTestId('explain-suppressed').getAttribute('data-suppressed'), 'false');
   assert.ok(await page.locator('[data-testid="explain-activity"]').count() >= 1);
   await screenshot(page, shots, '04-explain');
+});
+
+test('explain shows where each field came from and the names beside the Ids', when, async () => {
+  const laura = 'laura.diaz@northwind.example';
+  const ex = (await api(base, token, `/api/v1/explain?email=${encodeURIComponent(laura)}`)).json;
+  const person = ex.people.find((p) => p.type === 'Contact');
+  assert.ok(person, JSON.stringify(ex.people));
+  assert.equal(person.account_name, 'Northwind Traders');
+  assert.equal(person.owner_id, '005000000000011AAA');
+  assert.equal(person.owner_name, 'Mia Chen');
+  const field = (name) => person.fields.find((f) => f.field === name);
+  assert.equal(field('Title')?.value, 'Procurement Manager', JSON.stringify(person.fields));
+  assert.equal(field('Title').evidence.source, 'signature');
+  assert.equal(field('Title').evidence.activity.subject, 'Re: Kick-off next week');
+  assert.equal(field('Title').evidence.activity.time, '2026-04-11T14:02:00Z');
+  assert.equal(field('FirstName').evidence.source, 'display name');
+  const created = ex.decisions.find((d) => d.action === 'contact_created');
+  assert.equal(created.activity.subject, 'Kick-off next week');
+  assert.equal(created.activity.time, '2026-04-10T09:15:00Z');
+  assert.match(created.detail_named, /Mia Chen \(005000000000011AAA\)/);
+  assert.ok(ex.observed.some((o) => o.field === 'Title' && o.source === 'signature'));
+  const kickoff = ex.activities.find((a) => a.subject === 'Kick-off next week');
+  assert.equal(kickoff.contacts_created, 2, 'Laura and Tom came from the kick-off');
+
+  await page.goto(`${base}/#/explain?email=${encodeURIComponent(laura)}`);
+  const title = page.locator('[data-testid="explain-field"][data-field="Title"]');
+  await title.waitFor();
+  assert.equal(await title.getAttribute('data-source'), 'signature');
+  assert.match(await title.textContent(), /Procurement Manager.*signature of.*Re: Kick-off next week/);
+  assert.match(await page.getByTestId('explain-person-owner').textContent(), /Mia Chen/);
+  assert.match(await page.getByTestId('explain-person-account').textContent(), /Northwind Traders/);
+  await page.mouse.move(640, 880);
+  await screenshot(page, shots, '04a-explain-evidence');
+  await page.goBack();
+  await page.getByTestId('explain-result').waitFor();
 });
 
 test('the contact is removed through the dialog', when, async () => {
@@ -207,6 +259,18 @@ test('after a sync the contact is gone and its address suppressed', when, async 
   await screenshot(page, shots, '07-explain-after-sync');
 });
 
+test('the removed address is unsuppressed from its Explain page', when, async () => {
+  const wrong = await api(base, token, '/api/v1/unsuppress', { method: 'POST', body: { email: 'laura.diaz@northwind.example' } });
+  assert.equal(wrong.status, 404, `an address not suppressed: ${wrong.text}`);
+  assert.equal((await api(base, token, '/api/v1/unsuppress', { method: 'POST', body: { email: 'nope' } })).status, 400);
+  await page.getByTestId('explain-unsuppress').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="explain-suppressed"]')?.dataset.suppressed === 'false');
+  const ex = (await api(base, token, `/api/v1/explain?email=${encodeURIComponent(REMOVED)}`)).json;
+  assert.equal(ex.suppressed, false);
+  assert.match(fs.readFileSync(path.join(shots, 'serve.log'), 'utf8'), /"email":"tom\.berg@northwind\.example".*"event":"unsuppress"/,
+    'the service logs it');
+});
+
 test('the created contacts page lists the others and downloads them as CSV', when, async () => {
   await page.getByTestId('nav-created').click();
   await page.getByTestId('created-table').waitFor();
@@ -242,6 +306,31 @@ test('the alternates page lists the second address of Jonas Weber (R43)', when, 
   await screenshot(page, shots, '09-alternates');
   await row.getByTestId('alternate-explain').click();
   await page.locator('[data-testid="explain-decision"][data-rule="R43"]').waitFor();
+});
+
+test('everything kith created from one activity is removed (R50)', when, async () => {
+  const laura = 'laura.diaz@northwind.example';
+  const kickoff = 'kickoff.0410@mail.corp.example';
+  assert.equal((await api(base, token, '/api/v1/remove_activity', { method: 'POST', body: {} })).status, 400);
+  const dry = await api(base, token, '/api/v1/remove_activity', { method: 'POST', body: { activity_id: kickoff, dry_run: true } });
+  assert.equal(dry.status, 200, dry.text);
+  assert.deepEqual(dry.json.contacts.map((c) => c.email), [laura], 'Tom is gone already: Laura is left');
+  assert.equal((await api(base, token, '/api/v1/status')).json.outbox_depth, 0, 'the dry run changed nothing');
+
+  await page.goto(`${base}/#/explain?email=${encodeURIComponent(laura)}`);
+  const row = page.locator(`[data-testid="explain-activity"][data-id="${kickoff}"]`);
+  await row.getByTestId('explain-remove-activity').click();
+  await page.getByTestId('remove-dialog').waitFor();
+  assert.deepEqual(await page.locator('[data-testid="remove-list-item"]').evaluateAll((li) => li.map((x) => x.textContent)).then(
+    (items) => items.map((t) => t.includes(laura))), [true]);
+  await screenshot(page, shots, '09a-remove-activity');
+  await page.getByTestId('remove-confirm').click();
+  await page.getByTestId('remove-dialog').waitFor({ state: 'hidden' });
+  await page.getByTestId('flash-ok').waitFor();
+  const ex = (await api(base, token, `/api/v1/explain?email=${encodeURIComponent(laura)}`)).json;
+  assert.ok(ex.queued.some((q) => q.op === 'contact_remove'), `Laura's removal is queued: ${JSON.stringify(ex.queued)}`);
+  assert.equal(ex.suppressed, true);
+  assert.equal(ex.activities.find((a) => a.id === kickoff).contacts_created, 0, 'nothing left to remove from it');
 });
 
 test('the configuration and the dedup preview', when, async () => {
