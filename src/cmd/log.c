@@ -106,6 +106,32 @@ static gboolean report_row(const char *const *values, gpointer user_data)
   return TRUE;
 }
 
+/* A report's rows on a terminal: the contract's columns, then the names of
+ * the Account and the User whose Ids columns ACCOUNT and OWNER hold (-1 for
+ * none), for people who know them by name. CSV and JSON keep the contract's
+ * columns alone. */
+typedef struct {
+  kith_printer *printer;
+  kith_store *store;
+  guint n;
+  int account, owner;
+} named_report;
+
+static gboolean named_row(const char *const *values, gpointer user_data)
+{
+  named_report *r = user_data;
+  const char *row[34];
+  g_autofree char *account = NULL, *owner = NULL;
+  memcpy(row, values, r->n * sizeof *row);
+  guint k = r->n;
+  if (r->account >= 0)
+    row[k++] = account = kith_report_record_name(r->store, values[r->account]);
+  if (r->owner >= 0)
+    row[k++] = owner = kith_report_record_name(r->store, values[r->owner]);
+  kith_printer_row(r->printer, row);
+  return TRUE;
+}
+
 int kith_cmd_report(kith_cmd *cmd)
 {
   g_autofree char *format_name = NULL;
@@ -129,28 +155,40 @@ int kith_cmd_report(kith_cmd *cmd)
   g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_READ, &status);
   if (!store)
     return status;
+  gboolean text = format == KITH_FORMAT_TEXT;
   if (alternates) {
-    static const char *const columns[] = {"Email",     "FirstName", "LastName",
-                                          "AccountId", "ContactId", "Seen"};
-    kith_printer *p = kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, columns,
-                                       G_N_ELEMENTS(columns), NULL);
+    static const char *const columns[] = {"Email",     "FirstName", "LastName", "AccountId",
+                                          "ContactId", "Seen",      "Account"};
+    guint n = G_N_ELEMENTS(columns) - 1;
+    named_report r = {kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, columns,
+                                       n + (text ? 1 : 0), NULL),
+                      store, n, text ? 3 : -1, -1};
     g_autoptr(GError) error = NULL;
-    gboolean ok = kith_person_alternates_each(store, report_row, p, &error);
-    kith_printer_finish(p);
+    gboolean ok = kith_person_alternates_each(store, named_row, &r, &error);
+    kith_printer_finish(r.printer);
     return ok ? KITH_EXIT_OK : kith_cmd_fail(error);
   }
   const kith_crm_object *o = kith_crm_object_lookup("Contact");
   const char *names[32];
-  gboolean bools[32];
+  gboolean bools[32] = {FALSE};
+  int account = -1, owner = -1;
   for (guint i = 0; i < o->n_columns; i++) {
     names[i] = o->columns[i].name;
     bools[i] = o->columns[i].type == KITH_COL_BOOL;
+    if (strcmp(names[i], "AccountId") == 0)
+      account = (int)i;
+    else if (strcmp(names[i], "OwnerId") == 0)
+      owner = (int)i;
   }
-  kith_printer *p =
-      kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, names, o->n_columns, bools);
+  names[o->n_columns] = "Account";
+  names[o->n_columns + 1] = "Owner";
+  named_report r = {kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, names,
+                                     o->n_columns + (text ? 2 : 0), bools),
+                    store, o->n_columns, text ? account : -1, text ? owner : -1};
   g_autoptr(GError) error = NULL;
-  gboolean ok = kith_crm_export_created(store, report_row, p, &error);
-  kith_printer_finish(p);
+  gboolean ok = kith_crm_export_created(store, text ? named_row : report_row,
+                                        text ? (gpointer)&r : (gpointer)r.printer, &error);
+  kith_printer_finish(r.printer);
   return ok ? KITH_EXIT_OK : kith_cmd_fail(error);
 }
 

@@ -359,14 +359,20 @@ GPtrArray *kith_report_created_from(kith_store *s, const char *activity_id, GErr
   return ids;
 }
 
+char *kith_report_record_name(kith_store *s, const char *id)
+{
+  if (g_str_has_prefix(id, "001"))
+    return name_of(s, "SELECT ifnull(Name, '') FROM Account WHERE Id = ?", id);
+  if (g_str_has_prefix(id, "005"))
+    return name_of(s, "SELECT trim(ifnull(FirstName, '') || ' ' || ifnull(LastName, ''))"
+                      " FROM \"User\" WHERE Id = ?", id);
+  return g_strdup("");
+}
+
 static gboolean put_name(const GMatchInfo *m, GString *out, gpointer data)
 {
   g_autofree char *id = g_match_info_fetch(m, 1);
-  g_autofree char *name =
-      g_str_has_prefix(id, "001")
-          ? name_of(data, "SELECT ifnull(Name, '') FROM Account WHERE Id = ?", id)
-          : name_of(data, "SELECT trim(ifnull(FirstName, '') || ' ' || ifnull(LastName, ''))"
-                          " FROM \"User\" WHERE Id = ?", id);
+  g_autofree char *name = kith_report_record_name(data, id);
   if (*name)
     g_string_append_printf(out, "%s (%s)", name, id);
   else

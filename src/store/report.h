@@ -49,6 +49,11 @@ json_t *kith_report_people(kith_store *s, const char *email);
  * first. NULL on a failed read. */
 GPtrArray *kith_report_created_from(kith_store *s, const char *activity_id, GError **error);
 
+/* The name of the Account (001...) or User (FirstName LastName, 005...)
+ * with Id ID; "" for another kind of Id or one the store has no record of.
+ * Newly allocated. */
+char *kith_report_record_name(kith_store *s, const char *id);
+
 /* TEXT (a decision's sentence) with the name of each Account (001...) and
  * User (005...) it names by a bare Id put before that Id: "owner
  * 005000000000001AAA" reads "owner Ann Lee (005000000000001AAA)". An Id

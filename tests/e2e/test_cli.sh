@@ -147,6 +147,11 @@ has out.txt "^    FirstName: Nia (from the signature of 'Pricing' (email e2e-nia
 has out.txt "^    Title: Buyer (from the signature of 'Pricing'" "explain: the title of that signature"
 expect 0 "report created" -- "$KITH" report created --format csv
 has out.txt 'jane.doe@contoso.com' "report lists created contacts"
+head -1 out.txt | tr -d '\r' | grep -qx 'Id,AccountId,FirstName,LastName,Email,Title,Phone,Department,Seniority__c,Persona__c,MailingCountry,MailingState,OwnerId,LeadSource,Created_By_Kith__c,CreatedDate' &&
+  ok "report created as CSV keeps the contract's Contact columns" || fail "report created CSV header: $(head -1 out.txt)"
+expect 0 "report created as text" -- "$KITH" report created --format text
+has out.txt 'CreatedDate  *Account  *Owner$' "report created as text adds the Account's and the owner's names"
+has out.txt 'jane.doe@contoso.com.*Contoso, Ltd  *Ann Lee$' "report created as text names Jane's Account and owner"
 id=$(grep jane.doe contacts.csv | cut -d, -f1)
 expect 0 "remove" -- "$KITH" remove "$id"
 expect 0 "sync removal" -- "$KITH" sync
