@@ -1034,7 +1034,7 @@
       h('td', {}, explainLink(a.Email, 'alternate-email-link')),
       h('td', {}, [a.FirstName, a.LastName].filter(Boolean).join(' ')),
       h('td', { class: 'mono', testid: 'alternate-contact-id' }, a.ContactId || ''),
-      h('td', { class: 'mono' }, a.AccountId || ''),
+      h('td', { testid: 'alternate-account' }, namedId(a.AccountName, a.AccountId)),
       h('td', { class: 'nowrap' }, timeEl(a.Seen)),
       h('td', { class: 'actions' }, a.Email ? h('a', { class: 'button small', testid: 'alternate-explain',
         href: `#/explain${query({ email: a.Email })}`, 'aria-label': `Explain ${a.Email}` }, 'Explain') : null))),

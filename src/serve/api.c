@@ -491,6 +491,15 @@ static enum MHD_Result alternates(kith_api *api, struct MHD_Connection *c, const
   kith_store *s = read_begin(api);
   gboolean ok = kith_person_alternates_each(s, csv ? alternate_csv_row : alternate_json_row,
                                             csv ? (gpointer)text : (gpointer)rows, &e);
+  /* The Account's name beside its Id, for the console (JSON only: the CSV
+   * keeps the report's columns). */
+  size_t i;
+  json_t *row;
+  json_array_foreach(rows, i, row) {
+    g_autofree char *name =
+        kith_report_record_name(s, json_string_value(json_object_get(row, "AccountId")));
+    json_object_set_new(row, "AccountName", json_string(name));
+  }
   read_end(api);
   if (!ok) {
     json_decref(rows);

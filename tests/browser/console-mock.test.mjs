@@ -195,6 +195,7 @@ test('the alternates view lists each address with the contact it was found to be
   assert.equal(await row.getByTestId('alternate-contact-id').textContent(), '003MK0000000001AAA');
   assert.match(await row.textContent(), /Laura Diaz/);
   assert.match(await row.textContent(), /001MK0000000001AAA/);
+  assert.match(await row.getByTestId('alternate-account').textContent(), /Northwind Traders.*001MK0000000001AAA/);
   const eve = page.locator('[data-testid="alternate-row"][data-email="eve@tailspin.example"]');
   assert.match(await eve.textContent(), /<img src=x onerror=/, 'a name that looks like markup is text');
   assert.equal(await page.locator('[data-testid="alternates-table"] img').count(), 0);

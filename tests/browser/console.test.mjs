@@ -292,6 +292,7 @@ test('the alternates page lists the second address of Jonas Weber (R43)', when, 
   assert.ok(jonas, `the alternate is listed: ${r.text}`);
   assert.equal(jonas.FirstName, 'Jonas');
   assert.equal(jonas.AccountId, '001000000000202AAA');
+  assert.equal(jonas.AccountName, 'Fabrikam GmbH');
   assert.match(jonas.ContactId, /^003[A-Za-z0-9]{15}$/);
   assert.equal(jonas.Seen, '2026-04-15T10:00:00Z');
   await page.getByTestId('nav-alternates').click();

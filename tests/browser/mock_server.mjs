@@ -444,7 +444,9 @@ async function route(state, token, req, res) {
     }
     case 'GET /api/v1/alternates': {
       const format = q.get('format') || 'json';
-      if (format === 'json') return json(res, 200, { alternates: state.alternates });
+      if (format === 'json') {
+        return json(res, 200, { alternates: state.alternates.map((a) => ({ ...a, AccountName: ACCOUNTS[a.AccountId] || '' })) });
+      }
       if (format !== 'csv') return error(res, 400, 'format: csv or json');
       const body = [ALTERNATE_COLUMNS.join(',')]
         .concat(state.alternates.map((a) => ALTERNATE_COLUMNS.map((k) => csvField(a[k])).join(','))).join('\r\n') + '\r\n';
