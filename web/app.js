@@ -871,7 +871,8 @@
   // A name with its Id beneath it, small; the Id alone when the store has no name for it.
   function namedId(name, id) {
     if (!id) return h('span', { class: 'muted' }, '–');
-    return name ? [h('span', { class: 'name' }, name), h('span', { class: 'mono small muted block' }, id)]
+    // One element, so a stacked table's cell (a grid of label and value) keeps both in its value.
+    return name ? h('span', { class: 'named' }, h('span', { class: 'name' }, name), h('span', { class: 'mono small muted block' }, id))
       : h('span', { class: 'mono' }, id);
   }
 
@@ -949,9 +950,9 @@
         } });
       const cells = [
         h('td', { class: 'select' }, c.Id ? box : null),
-        h('td', { class: 'contact' }, h('span', { class: 'name block' }, [c.FirstName, c.LastName].filter(Boolean).join(' ')),
-          explainLink(c.Email, 'created-email-link'), h('span', { class: 'mono small muted block' }, c.Id || '')),
-        h('td', { class: 'title' }, c.Title || '', c.Phone ? h('span', { class: 'small muted block nowrap' }, c.Phone) : null),
+        h('td', { class: 'contact' }, h('div', {}, h('span', { class: 'name block' }, [c.FirstName, c.LastName].filter(Boolean).join(' ')),
+          explainLink(c.Email, 'created-email-link'), h('span', { class: 'mono small muted block' }, c.Id || ''))),
+        h('td', { class: 'title' }, h('div', {}, c.Title || '', c.Phone ? h('span', { class: 'small muted block nowrap' }, c.Phone) : null)),
         h('td', { testid: 'created-account' }, namedId(c.AccountName, c.AccountId)),
         h('td', { testid: 'created-owner' }, namedId(c.OwnerName, c.OwnerId)),
         h('td', { class: 'nowrap' }, timeEl(c.CreatedDate)),
