@@ -115,6 +115,7 @@ typedef struct {
   kith_store *store;
   guint n;
   int account, owner;
+  GError *error; /* a name could not be read: the report stops */
 } named_report;
 
 static gboolean named_row(const char *const *values, gpointer user_data)
@@ -124,12 +125,24 @@ static gboolean named_row(const char *const *values, gpointer user_data)
   g_autofree char *account = NULL, *owner = NULL;
   memcpy(row, values, r->n * sizeof *row);
   guint k = r->n;
-  if (r->account >= 0)
-    row[k++] = account = kith_report_record_name(r->store, values[r->account]);
-  if (r->owner >= 0)
-    row[k++] = owner = kith_report_record_name(r->store, values[r->owner]);
+  if (r->account >= 0 &&
+      !(row[k++] = account = kith_report_record_name(r->store, values[r->account], &r->error)))
+    return FALSE;
+  if (r->owner >= 0 &&
+      !(row[k++] = owner = kith_report_record_name(r->store, values[r->owner], &r->error)))
+    return FALSE;
   kith_printer_row(r->printer, row);
   return TRUE;
+}
+
+/* OK, unless a name the report needed could not be read (ERROR then). */
+static gboolean named_report_end(named_report *r, gboolean ok, GError **error)
+{
+  if (!r->error)
+    return ok;
+  g_clear_error(error);
+  g_propagate_error(error, r->error);
+  return FALSE;
 }
 
 int kith_cmd_report(kith_cmd *cmd)
@@ -162,11 +175,11 @@ int kith_cmd_report(kith_cmd *cmd)
     guint n = G_N_ELEMENTS(columns) - 1;
     named_report r = {kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, columns,
                                        n + (text ? 1 : 0), NULL),
-                      store, n, text ? 3 : -1, -1};
+                      store, n, text ? 3 : -1, -1, NULL};
     g_autoptr(GError) error = NULL;
     gboolean ok = kith_person_alternates_each(store, named_row, &r, &error);
     kith_printer_finish(r.printer);
-    return ok ? KITH_EXIT_OK : kith_cmd_fail(error);
+    return named_report_end(&r, ok, &error) ? KITH_EXIT_OK : kith_cmd_fail(error);
   }
   const kith_crm_object *o = kith_crm_object_lookup("Contact");
   const char *names[32];
@@ -184,12 +197,12 @@ int kith_cmd_report(kith_cmd *cmd)
   names[o->n_columns + 1] = "Owner";
   named_report r = {kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, names,
                                      o->n_columns + (text ? 2 : 0), bools),
-                    store, o->n_columns, text ? account : -1, text ? owner : -1};
+                    store, o->n_columns, text ? account : -1, text ? owner : -1, NULL};
   g_autoptr(GError) error = NULL;
   gboolean ok = kith_crm_export_created(store, text ? named_row : report_row,
                                         text ? (gpointer)&r : (gpointer)r.printer, &error);
   kith_printer_finish(r.printer);
-  return ok ? KITH_EXIT_OK : kith_cmd_fail(error);
+  return named_report_end(&r, ok, &error) ? KITH_EXIT_OK : kith_cmd_fail(error);
 }
 
 /* ---- explain ------------------------------------------------------------------ */
@@ -215,9 +228,11 @@ static char *evidence_text(json_t *ev)
 
 /* The Contacts and Leads with the address, the names beside their Ids, and
  * each field kith observes with the activity its value came from. */
-static void explain_people(kith_store *store, const char *email)
+static gboolean explain_people(kith_store *store, const char *email, GError **error)
 {
-  json_t *people = kith_report_people(store, email);
+  json_t *people = kith_report_people(store, email, error);
+  if (!people)
+    return FALSE;
   size_t i;
   json_t *p;
   json_array_foreach(people, i, p) {
@@ -247,6 +262,7 @@ static void explain_people(kith_store *store, const char *email)
     }
   }
   json_decref(people);
+  return TRUE;
 }
 
 static gboolean explain_activity(const char *id, const char *kind, gint64 time, const char *subject,
@@ -263,18 +279,22 @@ static gboolean explain_activity(const char *id, const char *kind, gint64 time, 
 typedef struct {
   kith_store *store;
   guint seen;
+  GError *error; /* a look-up a row needed failed: the walk stops */
 } explain_ctx;
 
 static gboolean explain_log(const char *time, const kith_log_entry *e, gpointer user_data)
 {
   explain_ctx *c = user_data;
   c->seen++;
-  g_autofree char *detail = kith_report_name_ids(c->store, e->detail);
+  g_autofree char *detail = kith_report_name_ids(c->store, e->detail, &c->error);
+  json_t *a = NULL;
+  if (!detail || (e->activity_id && *e->activity_id &&
+                  kith_report_activity(c->store, e->activity_id, &a, &c->error) ==
+                      KITH_LOOKUP_ERROR))
+    return FALSE;
   printf("  %s  %s%s%s [%s]\n      %s\n", time, e->action, *e->reason ? "/" : "", e->reason,
          *e->rule ? e->rule : "-", *detail ? detail : "(no further detail)");
   /* The activity the decision was taken on, by its subject and date. */
-  json_t *a = e->activity_id && *e->activity_id ? kith_report_activity(c->store, e->activity_id)
-                                                : NULL;
   if (a)
     printf("      activity: '%s' (%s %s, %s)\n", json_string_value(json_object_get(a, "subject")),
            json_string_value(json_object_get(a, "kind")), e->activity_id,
@@ -285,9 +305,12 @@ static gboolean explain_log(const char *time, const kith_log_entry *e, gpointer 
 
 static gboolean explain_queued(const kith_outbox_entry *e, const char *state, gpointer user_data)
 {
+  explain_ctx *c = user_data;
   if (strcmp(state, "pending") != 0)
     return TRUE;
-  g_autofree char *detail = kith_report_name_ids(user_data, e->detail);
+  g_autofree char *detail = kith_report_name_ids(c->store, e->detail, &c->error);
+  if (!detail)
+    return FALSE;
   printf("  queued for the next sync: %s %s [%s]\n      %s\n", e->op, e->object_id,
          e->rule ? e->rule : "-", detail);
   return TRUE;
@@ -313,11 +336,15 @@ int kith_cmd_explain(kith_cmd *cmd)
   if (!store)
     return status;
   printf("%s\n", email);
-  explain_people(store, email);
-  if (kith_state_is_suppressed(store, email))
+  if (!explain_people(store, email, &error))
+    return kith_cmd_fail(error);
+  kith_lookup_answer suppressed = kith_state_is_suppressed(store, email, &error);
+  if (suppressed == KITH_LOOKUP_ERROR)
+    return kith_cmd_fail(error);
+  if (suppressed == KITH_LOOKUP_FOUND)
     printf("  suppressed: removed by an administrator, never created again (R50); "
            "'kith unsuppress %s' lifts it\n", email);
-  explain_ctx ctx = {store, 0};
+  explain_ctx ctx = {store, 0, NULL};
   guint seen = 0;
   gint64 bounced_at = 0;
   g_autofree char *bounce_id = NULL;
@@ -336,8 +363,11 @@ int kith_cmd_explain(kith_cmd *cmd)
    * each field, with the activity it came from (R39). */
   printf("observed:\n");
   for (int f = 0; f < KITH_FIELD_COUNT; f++) {
-    json_t *ev = kith_report_evidence(store, email, kith_field_name(f), NULL);
-    if (!ev)
+    json_t *ev = NULL;
+    kith_lookup_answer found = kith_report_evidence(store, email, kith_field_name(f), NULL, &ev, &error);
+    if (found == KITH_LOOKUP_ERROR)
+      return kith_cmd_fail(error);
+    if (found == KITH_LOOKUP_NONE)
       continue;
     json_t *a = json_object_get(ev, "activity");
     const char *subject = json_string_value(json_object_get(a, "subject"));
@@ -350,8 +380,14 @@ int kith_cmd_explain(kith_cmd *cmd)
     seen++;
   }
   printf("decisions:\n");
-  if (!kith_state_log_each(store, email, explain_log, &ctx, &error) ||
-      !kith_outbox_each_for_email(store, email, explain_queued, store, &error))
+  gboolean ok = kith_state_log_each(store, email, explain_log, &ctx, &error) &&
+                !ctx.error && kith_outbox_each_for_email(store, email, explain_queued, &ctx, &error);
+  if (ctx.error) {
+    g_clear_error(&error);
+    g_propagate_error(&error, ctx.error);
+    ok = FALSE;
+  }
+  if (!ok)
     return kith_cmd_fail(error);
   seen += ctx.seen;
   if (seen == 0)

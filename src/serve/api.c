@@ -358,7 +358,7 @@ static json_t *remove_activity(kith_api *api, json_t *body, unsigned *code)
   }
   json_t *removed = json_array();
   kith_decider d;
-  kith_decider_init(&d, s, api->ctx.config);
+  kith_record_decider_init(&d, s, api->ctx.config);
   gboolean ok = dry_run || kith_store_begin(s, &e);
   for (guint i = 0; ok && i < ids->len; i++) {
     const char *id = g_ptr_array_index(ids, i);
@@ -497,7 +497,11 @@ static enum MHD_Result alternates(kith_api *api, struct MHD_Connection *c, const
   json_t *row;
   json_array_foreach(rows, i, row) {
     g_autofree char *name =
-        kith_report_record_name(s, json_string_value(json_object_get(row, "AccountId")));
+        kith_report_record_name(s, json_string_value(json_object_get(row, "AccountId")), &e);
+    if (!name) {
+      ok = FALSE;
+      break;
+    }
     json_object_set_new(row, "AccountName", json_string(name));
   }
   read_end(api);

@@ -20,15 +20,24 @@ static gint64 scalar(kith_store *s, const char *sql)
   return v;
 }
 
-/* The name of the record ID in the one-column query SQL, "" when none. */
-static char *name_of(kith_store *s, const char *sql, const char *id)
+/* The name of the record ID in the one-column query SQL, "" when none;
+ * NULL with ERROR on a failed read. */
+static char *name_of(kith_store *s, const char *sql, const char *id, GError **error)
 {
-  sqlite3_stmt *st = kith_store_stmt(s, sql, NULL);
-  if (!st || !id || !*id)
+  if (!id || !*id)
     return g_strdup("");
+  sqlite3_stmt *st = kith_store_stmt(s, sql, error);
+  if (!st)
+    return NULL;
   sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-  char *v = g_strdup(sqlite3_step(st) == SQLITE_ROW ? kith_store_col(st, 0) : "");
+  int rc = sqlite3_step(st);
+  char *v = rc == SQLITE_ROW ? g_strdup(kith_store_col(st, 0)) : g_strdup("");
   sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    g_free(v);
+    kith_store_fail(s, error, "read a record's name");
+    return NULL;
+  }
   return v;
 }
 
@@ -143,6 +152,7 @@ json_t *kith_report_log(kith_store *s, const char *email, const char *action, co
 typedef struct {
   kith_store *store;
   json_t *list;
+  GError *error; /* a look-up a row needed failed: the walk stops */
 } explain_ctx;
 
 static gboolean add_activity(const char *id, const char *kind, gint64 time, const char *subject,
@@ -152,20 +162,28 @@ static gboolean add_activity(const char *id, const char *kind, gint64 time, cons
   g_autofree char *when = kith_time_format(time);
   /* How many contacts removing "everything created from this activity"
    * would remove (R50): the console offers it only where there are some. */
-  g_autoptr(GPtrArray) created = kith_report_created_from(c->store, id, NULL);
+  g_autoptr(GPtrArray) created = kith_report_created_from(c->store, id, &c->error);
+  if (!created)
+    return FALSE;
   json_array_append_new(c->list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "id", id,
                                            "kind", kind, "time", when, "subject", subject, "role",
                                            role, "state", state, "reason", reason ? reason : "",
-                                           "contacts_created", created ? (int)created->len : 0));
+                                           "contacts_created", (int)created->len));
   return TRUE;
 }
 
 static gboolean add_decision(const char *time, const kith_log_entry *e, gpointer data)
 {
   explain_ctx *c = data;
-  json_t *activity = e->activity_id && *e->activity_id ? kith_report_activity(c->store, e->activity_id)
-                                                        : NULL;
-  g_autofree char *named = kith_report_name_ids(c->store, e->detail);
+  json_t *activity = NULL;
+  if (e->activity_id && *e->activity_id &&
+      kith_report_activity(c->store, e->activity_id, &activity, &c->error) == KITH_LOOKUP_ERROR)
+    return FALSE;
+  g_autofree char *named = kith_report_name_ids(c->store, e->detail, &c->error);
+  if (!named) {
+    json_decref(activity);
+    return FALSE;
+  }
   json_array_append_new(
       c->list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "time", time,
                          "activity_id", e->activity_id, "email", e->email, "action", e->action,
@@ -185,51 +203,83 @@ static gboolean add_queued(const kith_outbox_entry *e, const char *state, gpoint
   return TRUE;
 }
 
+/* Walks one of explain's lists: FALSE with ERROR when the walk or a
+ * look-up a row needed failed. */
+static gboolean walked(gboolean ok, explain_ctx *c, GError **error)
+{
+  if (c->error) {
+    g_clear_error(error);
+    g_propagate_error(error, g_steal_pointer(&c->error));
+    return FALSE;
+  }
+  return ok;
+}
+
 json_t *kith_report_explain(kith_store *s, const char *email, GError **error)
 {
-  json_t *queued = json_array(), *observed = json_array();
-  explain_ctx activities = {s, json_array()}, decisions = {s, json_array()};
-  json_t *people = kith_report_people(s, email);
-  kith_state_activities_for(s, email, add_activity, &activities, NULL);
-  for (int f = 0; f < KITH_FIELD_COUNT; f++) {
-    json_t *ev = kith_report_evidence(s, email, kith_field_name(f), NULL);
-    if (ev)
+  json_t *queued = json_array(), *observed = json_array(), *people = NULL;
+  explain_ctx activities = {s, json_array(), NULL}, decisions = {s, json_array(), NULL};
+  kith_lookup_answer suppressed = KITH_LOOKUP_ERROR;
+  gboolean ok = (people = kith_report_people(s, email, error)) != NULL &&
+                walked(kith_state_activities_for(s, email, add_activity, &activities, error),
+                       &activities, error) &&
+                walked(kith_state_log_each(s, email, add_decision, &decisions, error), &decisions,
+                       error) &&
+                kith_outbox_each_for_email(s, email, add_queued, queued, error) &&
+                (suppressed = kith_state_is_suppressed(s, email, error)) != KITH_LOOKUP_ERROR;
+  for (int f = 0; ok && f < KITH_FIELD_COUNT; f++) {
+    json_t *ev = NULL;
+    kith_lookup_answer found = kith_report_evidence(s, email, kith_field_name(f), NULL, &ev, error);
+    ok = found != KITH_LOOKUP_ERROR;
+    if (found == KITH_LOOKUP_FOUND)
       json_array_append_new(observed, ev);
   }
-  kith_state_log_each(s, email, add_decision, &decisions, NULL);
-  kith_outbox_each_for_email(s, email, add_queued, queued, NULL);
+  if (!ok) {
+    /* A failed read, never an explanation with a part left out. */
+    json_decref(people);
+    json_decref(activities.list);
+    json_decref(decisions.list);
+    json_decref(queued);
+    json_decref(observed);
+    return NULL;
+  }
   return json_pack("{s:s, s:o, s:b, s:o, s:o, s:o, s:o}", "email", email, "people", people,
-                   "suppressed", kith_state_is_suppressed(s, email), "activities",
-                   activities.list, "observed", observed, "decisions", decisions.list, "queued",
-                   queued);
+                   "suppressed", suppressed == KITH_LOOKUP_FOUND, "activities", activities.list,
+                   "observed", observed, "decisions", decisions.list, "queued", queued);
 }
 
 /* ---- evidence ------------------------------------------------------------------ */
 
-json_t *kith_report_activity(kith_store *s, const char *id)
+kith_lookup_answer kith_report_activity(kith_store *s, const char *id, json_t **out,
+                                        GError **error)
 {
+  *out = NULL;
   sqlite3_stmt *st =
-      kith_store_stmt(s, "SELECT kind, time, subject FROM activity WHERE id = ?", NULL);
+      kith_store_stmt(s, "SELECT kind, time, subject FROM activity WHERE id = ?", error);
   if (!st)
-    return NULL;
+    return KITH_LOOKUP_ERROR;
   sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-  json_t *j = NULL;
-  if (sqlite3_step(st) == SQLITE_ROW) {
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
     g_autofree char *when = kith_time_format(sqlite3_column_int64(st, 1));
-    j = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "kind", kith_store_col(st, 0), "time", when,
-                  "subject", kith_store_col(st, 2));
+    *out = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "kind", kith_store_col(st, 0), "time",
+                     when, "subject", kith_store_col(st, 2));
   }
   sqlite3_reset(st);
-  return j;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    kith_store_fail(s, error, "read an activity");
+    return KITH_LOOKUP_ERROR;
+  }
+  return *out ? KITH_LOOKUP_FOUND : KITH_LOOKUP_NONE;
 }
 
 /* What of activity ACTIVITY_ID showed FIELD = VALUE of EMAIL (ingest's
  * observe_participant): a name comes from the display name (or a
  * meeting's CN) when it gave a full name or this one, else from the
  * sender's signature (R4), else from a quoted header; every other field
- * only from the sender's signature (R5). */
+ * only from the sender's signature (R5). NULL with ERROR on a failed read. */
 static const char *source_of(kith_store *s, const char *email, const char *field,
-                             const char *value, const char *activity_id)
+                             const char *value, const char *activity_id, GError **error)
 {
   gboolean name = strcmp(field, "FirstName") == 0 || strcmp(field, "LastName") == 0;
   if (!name)
@@ -237,13 +287,14 @@ static const char *source_of(kith_store *s, const char *email, const char *field
   sqlite3_stmt *st = kith_store_stmt(
       s, "SELECT p.role, p.first_name, p.last_name FROM participant p JOIN activity a"
          " ON a.seq = p.activity WHERE a.id = ? AND p.email = ? ORDER BY p.pos LIMIT 1",
-      NULL);
+      error);
   if (!st)
-    return "display name";
+    return NULL;
   sqlite3_bind_text(st, 1, activity_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, email, -1, SQLITE_TRANSIENT);
   const char *source = "quoted header"; /* not a participant: a name the text tied to it */
-  if (sqlite3_step(st) == SQLITE_ROW) {
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
     const char *shown = strcmp(field, "FirstName") == 0 ? kith_store_col(st, 1)
                                                         : kith_store_col(st, 2);
     if (*kith_store_col(st, 2) || strcmp(shown, value) == 0)
@@ -252,25 +303,40 @@ static const char *source_of(kith_store *s, const char *email, const char *field
       source = "signature";
   }
   sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    kith_store_fail(s, error, "read an activity's participant");
+    return NULL;
+  }
   return source;
 }
 
-json_t *kith_report_evidence(kith_store *s, const char *email, const char *field,
-                             const char *value)
+kith_lookup_answer kith_report_evidence(kith_store *s, const char *email, const char *field,
+                                        const char *value, json_t **out, GError **error)
 {
+  *out = NULL;
   g_autofree char *seen = NULL, *activity_id = NULL;
   gint64 time = 0;
-  if (!kith_state_observation_full(s, email, field, &seen, &time, &activity_id))
-    return NULL;
+  kith_lookup_answer found =
+      kith_state_observation_full(s, email, field, &seen, &time, &activity_id, error);
+  if (found != KITH_LOOKUP_FOUND)
+    return found;
   if (value && strcmp(seen, value) != 0)
-    return NULL;
+    return KITH_LOOKUP_NONE;
   g_autofree char *when = kith_time_format(time);
-  json_t *activity = kith_report_activity(s, activity_id);
+  json_t *activity = NULL;
+  if (kith_report_activity(s, activity_id, &activity, error) == KITH_LOOKUP_ERROR)
+    return KITH_LOOKUP_ERROR;
+  const char *source = source_of(s, email, field, seen, activity_id, error);
+  if (!source) {
+    json_decref(activity);
+    return KITH_LOOKUP_ERROR;
+  }
   if (!activity) /* the activity's row is gone: its Id is still the evidence */
     activity = json_pack("{s:s, s:s, s:s, s:s}", "id", activity_id, "kind", "", "time", when,
                          "subject", "");
-  return json_pack("{s:s, s:s, s:s, s:s, s:o}", "field", field, "value", seen, "time", when,
-                   "source", source_of(s, email, field, seen, activity_id), "activity", activity);
+  *out = json_pack("{s:s, s:s, s:s, s:s, s:o}", "field", field, "value", seen, "time", when,
+                   "source", source, "activity", activity);
+  return KITH_LOOKUP_FOUND;
 }
 
 /* Each field kith observes, as its Contact column, in kith_field order. */
@@ -279,9 +345,35 @@ json_t *kith_report_evidence(kith_store *s, const char *email, const char *field
   " c.MailingCountry, c.MailingState"
 G_STATIC_ASSERT(KITH_FIELD_COUNT == 9);
 
-json_t *kith_report_people(kith_store *s, const char *email)
+/* One person's row as kith_report_people gives it; NULL with ERROR when an
+ * evidence look-up failed. */
+static json_t *person_json(kith_store *s, const char *email, char **row, GError **error)
 {
-  json_t *people = json_array();
+  gboolean contact = strcmp(row[0], "Contact") == 0;
+  json_t *fields = json_array();
+  for (int f = 0; f < KITH_FIELD_COUNT; f++) {
+    const char *value = row[8 + f];
+    if (!*value)
+      continue;
+    json_t *ev = NULL;
+    if (kith_report_evidence(s, email, kith_field_name(f), value, &ev, error) == KITH_LOOKUP_ERROR) {
+      json_decref(fields);
+      return NULL;
+    }
+    json_array_append_new(fields, json_pack("{s:s, s:s, s:o}", "field", kith_field_name(f),
+                                            "value", value, "evidence", ev ? ev : json_null()));
+  }
+  json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "type", row[0], "id", row[1],
+                        "account_id", row[2], contact ? "account_name" : "company", row[3],
+                        "owner_id", row[4], "owner_name", row[5], "created_by_kith",
+                        strcmp(row[6], "1") == 0, "fields", fields);
+  if (contact)
+    json_object_set_new(p, "created_date", json_string(row[7]));
+  return p;
+}
+
+json_t *kith_report_people(kith_store *s, const char *email, GError **error)
+{
   /* The evidence look-ups use statements of their own, so the rows are
    * read first and explained after. */
   sqlite3_stmt *st = kith_store_stmt(
@@ -294,12 +386,13 @@ json_t *kith_report_people(kith_store *s, const char *email)
          " trim(ifnull(u.FirstName, '') || ' ' || ifnull(u.LastName, '')), 0, '', c.FirstName,"
          " c.LastName, '', '', '', '', '', '', '' FROM Lead c LEFT JOIN \"User\" u"
          " ON u.Id = c.OwnerId WHERE c.email_key = ?1 AND c.IsConverted = 0 ORDER BY 1, 2",
-      NULL);
+      error);
   if (!st)
-    return people;
+    return NULL;
   sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     int n = sqlite3_column_count(st);
     char **row = g_new0(char *, n + 1);
     for (int i = 0; i < n; i++)
@@ -307,24 +400,17 @@ json_t *kith_report_people(kith_store *s, const char *email)
     g_ptr_array_add(rows, row);
   }
   sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    kith_store_fail(s, error, "read the contacts and leads of an address");
+    return NULL;
+  }
+  json_t *people = json_array();
   for (guint r = 0; r < rows->len; r++) {
-    char **row = g_ptr_array_index(rows, r);
-    gboolean contact = strcmp(row[0], "Contact") == 0;
-    json_t *fields = json_array();
-    for (int f = 0; f < KITH_FIELD_COUNT; f++) {
-      const char *value = row[8 + f];
-      if (!*value)
-        continue;
-      json_t *ev = kith_report_evidence(s, email, kith_field_name(f), value);
-      json_array_append_new(fields, json_pack("{s:s, s:s, s:o}", "field", kith_field_name(f),
-                                              "value", value, "evidence", ev ? ev : json_null()));
+    json_t *p = person_json(s, email, g_ptr_array_index(rows, r), error);
+    if (!p) {
+      json_decref(people);
+      return NULL;
     }
-    json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "type", row[0], "id", row[1],
-                          "account_id", row[2], contact ? "account_name" : "company", row[3],
-                          "owner_id", row[4], "owner_name", row[5], "created_by_kith",
-                          strcmp(row[6], "1") == 0, "fields", fields);
-    if (contact)
-      json_object_set_new(p, "created_date", json_string(row[7]));
     json_array_append_new(people, p);
   }
   return people;
@@ -359,20 +445,28 @@ GPtrArray *kith_report_created_from(kith_store *s, const char *activity_id, GErr
   return ids;
 }
 
-char *kith_report_record_name(kith_store *s, const char *id)
+char *kith_report_record_name(kith_store *s, const char *id, GError **error)
 {
   if (g_str_has_prefix(id, "001"))
-    return name_of(s, "SELECT ifnull(Name, '') FROM Account WHERE Id = ?", id);
+    return name_of(s, "SELECT ifnull(Name, '') FROM Account WHERE Id = ?", id, error);
   if (g_str_has_prefix(id, "005"))
     return name_of(s, "SELECT trim(ifnull(FirstName, '') || ' ' || ifnull(LastName, ''))"
-                      " FROM \"User\" WHERE Id = ?", id);
+                      " FROM \"User\" WHERE Id = ?", id, error);
   return g_strdup("");
 }
 
+typedef struct {
+  kith_store *store;
+  GError *error;
+} naming;
+
 static gboolean put_name(const GMatchInfo *m, GString *out, gpointer data)
 {
+  naming *n = data;
   g_autofree char *id = g_match_info_fetch(m, 1);
-  g_autofree char *name = kith_report_record_name(data, id);
+  g_autofree char *name = kith_report_record_name(n->store, id, &n->error);
+  if (!name)
+    return TRUE; /* stops the replacing: the caller gives up the text */
   if (*name)
     g_string_append_printf(out, "%s (%s)", name, id);
   else
@@ -380,15 +474,22 @@ static gboolean put_name(const GMatchInfo *m, GString *out, gpointer data)
   return FALSE;
 }
 
-char *kith_report_name_ids(kith_store *s, const char *text)
+char *kith_report_name_ids(kith_store *s, const char *text, GError **error)
 {
   static gsize once;
   static GRegex *ids;
   if (g_once_init_enter(&once)) {
-    ids = g_regex_new("(?<![\\w(])(00[15][A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)(?![\\w)])", kith_regex_optimize(), 0, NULL);
+    ids = g_regex_new("(?<![\\w(])(00[15][A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)(?![\\w)])",
+                      kith_regex_optimize(), 0, NULL);
     g_once_init_leave(&once, 1);
   }
-  char *out = text && ids ? g_regex_replace_eval(ids, text, -1, 0, 0, put_name, s, NULL) : NULL;
+  naming n = {s, NULL};
+  char *out = text && ids ? g_regex_replace_eval(ids, text, -1, 0, 0, put_name, &n, NULL) : NULL;
+  if (n.error) {
+    g_free(out);
+    g_propagate_error(error, n.error);
+    return NULL;
+  }
   return out ? out : g_strdup(text ? text : "");
 }
 
@@ -424,14 +525,13 @@ json_t *kith_report_created(kith_store *s)
   size_t i;
   json_t *c;
   json_array_foreach(list, i, c) {
-    g_autofree char *account =
-        name_of(s, "SELECT ifnull(Name, '') FROM Account WHERE Id = ?",
-                json_string_value(json_object_get(c, "AccountId")));
-    g_autofree char *owner = name_of(
-        s, "SELECT trim(ifnull(FirstName, '') || ' ' || ifnull(LastName, '')) FROM \"User\" WHERE Id = ?",
-        json_string_value(json_object_get(c, "OwnerId")));
-    json_object_set_new(c, "AccountName", json_string(account));
-    json_object_set_new(c, "OwnerName", json_string(owner));
+    g_autofree char *account = kith_report_record_name(
+        s, json_string_value(json_object_get(c, "AccountId")), NULL);
+    g_autofree char *owner =
+        kith_report_record_name(s, json_string_value(json_object_get(c, "OwnerId")), NULL);
+    /* A name that cannot be read shows as none: the Ids beside stay exact. */
+    json_object_set_new(c, "AccountName", json_string(account ? account : ""));
+    json_object_set_new(c, "OwnerName", json_string(owner ? owner : ""));
   }
   return json_pack("{s:o}", "contacts", list);
 }

@@ -20,29 +20,33 @@ json_t *kith_report_log(kith_store *s, const char *email, const char *action, co
 
 /* Everything about one address: CRM records with their fields and the
  * evidence for each, suppression, activities, what was observed, decisions
- * with their activities, queued changes (docs/api.md). */
-json_t *kith_report_explain(kith_store *s, const char *email);
+ * with their activities, queued changes (docs/api.md). NULL with ERROR when
+ * any of it cannot be read. */
+json_t *kith_report_explain(kith_store *s, const char *email, GError **error);
 
 /* ---- evidence: where a value came from (kith explain, the console) ------- */
 
-/* One activity as explain shows it: {"id", "kind", "time", "subject"}, or
- * NULL when the store holds none by that Id (purged, or never captured). */
-json_t *kith_report_activity(kith_store *s, const char *id);
+/* One activity as explain shows it: {"id", "kind", "time", "subject"} in
+ * *OUT (found), or none when the store holds no activity by that Id
+ * (purged, or never captured), or an error. */
+kith_lookup_answer kith_report_activity(kith_store *s, const char *id, json_t **out,
+                                        GError **error);
 
 /* The newest observation of FIELD (an API name) for EMAIL:
  * {"field", "value", "time", "source", "activity"}, SOURCE saying what of
  * the activity showed it: "display name", "signature" (R5; Department,
  * Seniority__c and Persona__c from the signature's title) or "quoted
  * header" (a name the text ties to the address, docs/names.md). With VALUE
- * not NULL, only an observation of that value. NULL when none. */
-json_t *kith_report_evidence(kith_store *s, const char *email, const char *field,
-                             const char *value);
+ * not NULL, only an observation of that value. In *OUT when found. */
+kith_lookup_answer kith_report_evidence(kith_store *s, const char *email, const char *field,
+                                        const char *value, json_t **out, GError **error);
 
 /* The Contacts and unconverted Leads with EMAIL, each with its Account's
  * and its Owner's (a User's) names beside their Ids and, under "fields",
  * every non-empty field kith observes with its evidence (NULL evidence: a
- * value no kept observation shows, from the CRM). */
-json_t *kith_report_people(kith_store *s, const char *email);
+ * value no kept observation shows, from the CRM). NULL with ERROR on a
+ * failed read. */
+json_t *kith_report_people(kith_store *s, const char *email, GError **error);
 
 /* The Ids of the contacts kith created from the activity ACTIVITY_ID that
  * are in the CRM or queued and not yet queued for removal (R50), oldest
@@ -51,15 +55,15 @@ GPtrArray *kith_report_created_from(kith_store *s, const char *activity_id, GErr
 
 /* The name of the Account (001...) or User (FirstName LastName, 005...)
  * with Id ID; "" for another kind of Id or one the store has no record of.
- * Newly allocated. */
-char *kith_report_record_name(kith_store *s, const char *id);
+ * Newly allocated; NULL with ERROR on a failed read. */
+char *kith_report_record_name(kith_store *s, const char *id, GError **error);
 
 /* TEXT (a decision's sentence) with the name of each Account (001...) and
  * User (005...) it names by a bare Id put before that Id: "owner
  * 005000000000001AAA" reads "owner Ann Lee (005000000000001AAA)". An Id
  * already in parentheses, or of no record the store has, stays as it is.
- * Newly allocated. */
-char *kith_report_name_ids(kith_store *s, const char *text);
+ * Newly allocated; NULL with ERROR on a failed read. */
+char *kith_report_name_ids(kith_store *s, const char *text, GError **error);
 
 /* The outcome of the last sync, whoever ran it (kith_sync_run keeps it
  * under KEY in meta), or NULL when none is kept. */
