@@ -20,8 +20,11 @@ static void keep_outcome(kith_store *store, gboolean ok, const GError *error,
   json_decref(j);
   /* The sync's own result stands whether or not this is kept (a full disk,
    * a read-only store): the record is for the console, not for R60. */
-  if (text)
+  if (text) {
+    kith_store_lock(store); /* one write, like each of the sync's steps */
     kith_store_meta_set(store, KITH_SYNC_LAST_KEY, text, NULL);
+    kith_store_unlock(store);
+  }
   free(text);
 }
 
