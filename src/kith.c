@@ -28,6 +28,7 @@ static const command commands[] = {
     {"demo", kith_cmd_demo, "run the whole job on a generated organisation and mailbox"},
     {"config", kith_cmd_config, "show the configuration as kith understands it"},
     {"serve", kith_cmd_serve, "run as a service: capture, sync, dedup, and the console"},
+    {"review", kith_cmd_review, "decisions to look at: list, accept ID, reject ID"},
 };
 
 static void usage(FILE *out)

@@ -72,6 +72,8 @@ int kith_cmd_explain(kith_cmd *cmd);
 int kith_cmd_demo(kith_cmd *cmd);
 int kith_cmd_config(kith_cmd *cmd);
 int kith_cmd_serve(kith_cmd *cmd);
+/* review.c: the review queue (docs/review.md) */
+int kith_cmd_review(kith_cmd *cmd);
 
 /* ---- shared by ingest, run and demo ------------------------------------------ */
 

@@ -106,6 +106,7 @@ kith_config *kith_config_new_default(void)
   c->serve.scan_interval = 300;
   c->serve.dedup_at = g_strdup("03:00");
   c->serve.allowed_hosts = g_new0(char *, 1);
+  c->review_participants = 10;
   return c;
 }
 
@@ -791,6 +792,22 @@ static gboolean read_serve(reader *r, kith_config *c)
   return TRUE;
 }
 
+/* [review]: what goes to the review queue (docs/review.md). */
+static gboolean read_review(reader *r, kith_config *c)
+{
+  const char *g = "review";
+  g_auto(GStrv) keys = g_key_file_get_keys(r->kf, g, NULL, NULL);
+  for (char **k = keys; k && *k; k++) {
+    if (strcmp(*k, "participants") == 0) {
+      if (!int_value(r, g, *k, 0, 1000000, &c->review_participants))
+        return FALSE;
+    } else {
+      return bad(r, g, *k, "unknown key");
+    }
+  }
+  return TRUE;
+}
+
 const kith_source_config *kith_config_source(const kith_config *c, const char *name)
 {
   for (guint i = 0; i < c->sources->len; i++) {
@@ -842,6 +859,8 @@ kith_config *kith_config_load(const char *path, GError **error)
       ok = read_serve(&r, c);
     else if (strcmp(*g, "aliases") == 0)
       ok = read_aliases(&r, c);
+    else if (strcmp(*g, "review") == 0)
+      ok = read_review(&r, c);
     else if (g_str_has_prefix(*g, "source") && ((*g)[6] == ' ' || (*g)[6] == '\0'))
       ok = read_source(&r, c, *g);
     else
@@ -1018,6 +1037,7 @@ char *kith_config_describe(const kith_config *c)
                             "allowed_hosts = %s\n",
                          sv->listen, sv->allow_remote ? "on" : "off", sv->token_file,
                          sv->sync_interval, sv->scan_interval, sv->dedup_at, hosts);
+  g_string_append_printf(s, "\n[review]\nparticipants = %d\n", c->review_participants);
   static const char *const kinds[] = {"files", "imap", "caldav"};
   for (guint i = 0; i < c->sources->len; i++) {
     const kith_source_config *src = g_ptr_array_index(c->sources, i);

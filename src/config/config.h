@@ -106,6 +106,9 @@ typedef struct {
   kith_salesforce_config salesforce;
   GPtrArray *sources; /* kith_source_config*, in file order */
   kith_serve_config serve;
+  /* [review] (docs/review.md): contacts queued from an activity naming more
+   * addresses than this go to the review queue; 0 for none */
+  int review_participants;
 } kith_config;
 
 /* The source called NAME, or NULL. */

@@ -37,6 +37,8 @@ gboolean kith_privacy_purge_address(kith_store *s, const char *email, kith_purge
          run(s, "DELETE FROM activity_link WHERE email = ?1", email, 0, &out->links, error) &&
          /* R45: a bounce is a fact observed about the address; counted so. */
          run(s, "DELETE FROM bounce WHERE email = ?1", email, 0, &out->observations, error) &&
+         /* The review queue's item about it (docs/review.md), a view of its log rows. */
+         run(s, "DELETE FROM review WHERE email = ?1", email, 0, &out->log_rows, error) &&
          kith_store_commit(s, error);
   if (!ok)
     kith_store_rollback(s);

@@ -163,6 +163,17 @@ static const char migration_7[] =
 static const char migration_8[] =
     "CREATE INDEX outbox_account ON outbox(account_id, op, state);";
 
+/* 9: the review queue (docs/review.md): decisions a person should look at,
+ * found in the log and the outbox after the rows last read (meta keys
+ * review_log_seq and review_outbox_seq), one item per kind and address;
+ * state open, accepted or rejected, with what was done. */
+static const char migration_9[] =
+    "CREATE TABLE review(id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+    " email TEXT NOT NULL, activity_id TEXT, account_id TEXT, contact_id TEXT,"
+    " participants INTEGER, state TEXT NOT NULL DEFAULT 'open', created_at TEXT NOT NULL,"
+    " decided_at TEXT, decision TEXT, UNIQUE(kind, email));"
+    "CREATE INDEX review_state ON review(state, id);";
+
 const char *kith_schema_migration(int version)
 {
   switch (version) {
@@ -174,6 +185,7 @@ const char *kith_schema_migration(int version)
   case 6: return migration_6;
   case 7: return migration_7;
   case 8: return migration_8;
+  case 9: return migration_9;
   default: return NULL;
   }
 }

@@ -12,7 +12,7 @@ typedef enum {
   KITH_STORE_CREATE, /* create it when missing (kith init) */
 } kith_store_mode;
 
-#define KITH_SCHEMA_VERSION 8
+#define KITH_SCHEMA_VERSION 9
 
 /* Opens the store at PATH (":memory:" for a throw-away one), applying the
  * numbered migrations. Refuses a file that is not a kith store or that a

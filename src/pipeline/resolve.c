@@ -1,0 +1,319 @@
+/* resolve.c - accepting and rejecting the review queue's items; see resolve.h. */
+#include "pipeline/resolve.h"
+
+#include "rules/decide.h"
+#include "rules/maintain.h"
+#include "store/lookup.h"
+#include "store/state.h"
+#include "util/error.h"
+#include "util/timeutil.h"
+
+#include <string.h>
+
+void kith_review_outcome_clear(kith_review_outcome *out)
+{
+  g_clear_pointer(&out->email, g_free);
+  g_clear_pointer(&out->contact_id, g_free);
+  g_clear_pointer(&out->decision, g_free);
+  g_clear_pointer(&out->sentence, g_free);
+}
+
+gboolean kith_resolve_refresh(kith_store *store, const kith_config *config, GError **error)
+{
+  if (!kith_store_begin(store, error))
+    return FALSE;
+  if (kith_review_refresh(store, config->review_participants, error) &&
+      kith_store_commit(store, error))
+    return TRUE;
+  kith_store_rollback(store);
+  return FALSE;
+}
+
+/* The open item ID, or an error saying why it cannot be decided. */
+static kith_review_item *open_item(kith_store *s, gint64 id, GError **error)
+{
+  kith_review_item *it = NULL;
+  kith_lookup_answer a = kith_review_get(s, id, &it, error);
+  if (a == KITH_LOOKUP_ERROR)
+    return NULL;
+  if (a == KITH_LOOKUP_NONE) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_NOT_FOUND, "review: %" G_GINT64_FORMAT
+                ": no such item", id);
+    return NULL;
+  }
+  if (it->state == KITH_REVIEW_OPEN)
+    return it;
+  if (it->state == KITH_REVIEW_SETTLED)
+    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED,
+                "review: %" G_GINT64_FORMAT ": no longer applies: %s", id,
+                it->kind == KITH_REVIEW_MANY
+                    ? "the contact is gone, being removed, or its address suppressed"
+                    : "the address has a contact or a lead by now, or is suppressed");
+  else
+    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED, "review: %" G_GINT64_FORMAT
+                ": %s already (%s)", id, kith_review_state_name(it->state), it->decision);
+  kith_review_item_free(it);
+  return NULL;
+}
+
+static gboolean log_row(kith_store *s, const kith_review_item *it, const char *activity_id,
+                        const char *action, const char *reason, const char *object_id,
+                        const char *rule, const char *detail, GError **error)
+{
+  kith_log_entry e = {.activity_id = activity_id, .email = it->email, .action = action,
+                      .reason = reason, .object_id = object_id, .rule = rule, .detail = detail};
+  return kith_state_log(s, &e, error);
+}
+
+/* ---- accepting ------------------------------------------------------------------ */
+
+/* R43 accepted: ADDRESS is another address of contact TARGET: every
+ * activity naming it is linked there, logged contact_linked at once (a
+ * Contact has one Email, so the CRM has nothing to change). */
+static gboolean accept_merge(kith_store *s, const kith_review_item *it, const char *target,
+                             kith_review_outcome *out, GError **error)
+{
+  kith_contact_ref c = {0};
+  kith_lookup_answer a = kith_lookup_contact_by_id(s, target, &c, NULL, error);
+  kith_contact_ref_clear(&c);
+  if (a == KITH_LOOKUP_ERROR)
+    return FALSE;
+  if (a == KITH_LOOKUP_NONE) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_NOT_FOUND, "review: %" G_GINT64_FORMAT
+                ": %s: no such contact", it->id, target);
+    return FALSE;
+  }
+  g_autofree char *why = g_strdup_printf(
+      "linked: an administrator accepted %s as another address of contact %s (review item %"
+      G_GINT64_FORMAT "); no second contact is made (R43)",
+      it->email, target, it->id);
+  out->contact_id = g_strdup(target);
+  out->decision = g_strdup_printf("merge %s", target);
+  out->sentence = g_strdup_printf("%s is another address of contact %s; its activities are "
+                                  "linked there", it->email, target);
+  return kith_review_link_address(s, it->email, target, error) &&
+         log_row(s, it, it->activity_id, "contact_linked", NULL, target, "R43", why, error);
+}
+
+/* A name given for the address counts as what it shows now: sync writes the
+ * newest observations into the contact (R25), and newer mail still wins
+ * (R37). */
+static gboolean observe_given(kith_store *s, const kith_review_item *it, const char *field,
+                              const char *value, GError **error)
+{
+  if (!value || !*value)
+    return TRUE;
+  g_autofree char *source = g_strdup_printf("review:%" G_GINT64_FORMAT, it->id);
+  return kith_state_observe(s, it->email, field, value, kith_time_now_unix(), source, error);
+}
+
+/* A contact of its own for the address, on the item's account, owned by
+ * the Account's owner when active, else [org] integration_user; queued
+ * like R25's and logged contact_created when sync makes it. */
+static gboolean accept_create(kith_store *s, const kith_config *config, const kith_review_item *it,
+                              const kith_review_choice *choice, kith_review_outcome *out,
+                              GError **error)
+{
+  kith_contact_ref c = {0};
+  kith_lookup_answer a = kith_lookup_contact_by_email(s, it->email, &c, error);
+  if (a == KITH_LOOKUP_FOUND)
+    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED, "review: %" G_GINT64_FORMAT
+                ": %s already is contact %s (R20)", it->id, it->email, c.id);
+  kith_contact_ref_clear(&c);
+  if (a != KITH_LOOKUP_NONE)
+    return FALSE;
+  const char *first = choice->first_name && *choice->first_name ? choice->first_name
+                      : it->first_name;
+  const char *last = choice->last_name && *choice->last_name ? choice->last_name : it->last_name;
+  if (!first || !*first || !last || !*last) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "review: %" G_GINT64_FORMAT
+                ": %s's %s not known: give the name to create it with", it->id, it->email,
+                !first || !*first ? (!last || !*last ? "FirstName and LastName are" : "FirstName is")
+                                  : "LastName is");
+    return FALSE;
+  }
+  if (!*it->account_id) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED, "review: %" G_GINT64_FORMAT
+                ": no Account is known for %s", it->id, it->email);
+    return FALSE;
+  }
+  g_autofree char *owner = NULL;
+  gboolean active = FALSE;
+  if (kith_review_account_owner(s, it->account_id, &owner, &active, error) == KITH_LOOKUP_ERROR)
+    return FALSE;
+  const char *owned_by = owner && active ? owner : config->integration_user;
+  if (!observe_given(s, it, "FirstName", choice->first_name, error) ||
+      !observe_given(s, it, "LastName", choice->last_name, error))
+    return FALSE;
+  gboolean alternate = it->kind == KITH_REVIEW_ALTERNATE;
+  g_autofree char *why = g_strdup_printf(
+      "created on %s (%s) because an administrator accepted %s (review item %" G_GINT64_FORMAT
+      ")%s; owner %s%s",
+      it->account_name, it->account_id, it->email, it->id,
+      alternate ? " as a person of its own, not the contact of the same name (R43)"
+                : " with the name given for it (R22)",
+      owned_by, owner && active ? ", the Account's owner" : ", the integration user");
+  /* The activity of the decision: the contact is linked to it like R25's. */
+  g_autoptr(kith_stored_activity) act = kith_state_activity_load(s, it->activity_id, NULL);
+  kith_stored_activity bare = {.id = it->activity_id};
+  kith_decider d;
+  kith_decider_init(&d, s, config);
+  g_autofree char *id = kith_rules_queue_contact(&d, act ? act : &bare, it->email, it->account_id,
+                                                 owned_by, alternate ? "R43" : "R22", why, error);
+  kith_decider_clear(&d);
+  if (!id)
+    return FALSE;
+  out->decision = g_strdup_printf("create %s", id);
+  out->sentence = g_strdup_printf("contact %s (%s %s, %s) is queued on %s; 'kith sync' creates it",
+                                  id, first, last, it->email, it->account_id);
+  out->contact_id = g_steal_pointer(&id);
+  out->queued = TRUE;
+  return TRUE;
+}
+
+/* Many participants accepted: the contact stays, and the log says a person
+ * looked at it. */
+static gboolean accept_keep(kith_store *s, const kith_review_item *it, kith_review_outcome *out,
+                            GError **error)
+{
+  g_autofree char *why = g_strdup_printf(
+      "kept: an administrator reviewed contact %s, made from an activity naming %" G_GINT64_FORMAT
+      " addresses, and kept it (review item %" G_GINT64_FORMAT ") (R29)",
+      it->contact_id, it->participants, it->id);
+  out->contact_id = g_strdup(it->contact_id);
+  out->decision = g_strdup_printf("keep %s", it->contact_id);
+  out->sentence = g_strdup_printf("contact %s (%s) is kept", it->contact_id, it->email);
+  return log_row(s, it, it->activity_id, "contact_linked", NULL, it->contact_id, "R29", why, error);
+}
+
+static gboolean accept_item(kith_store *s, const kith_config *config, const kith_review_item *it,
+                            const kith_review_choice *choice, kith_review_outcome *out,
+                            GError **error)
+{
+  gboolean named = (choice->first_name && *choice->first_name) ||
+                   (choice->last_name && *choice->last_name);
+  const char *merge = choice->merge && *choice->merge ? choice->merge : NULL;
+  if (merge && (choice->create || named)) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE,
+                "review: %" G_GINT64_FORMAT ": merge or create, not both", it->id);
+    return FALSE;
+  }
+  if (it->kind == KITH_REVIEW_MANY) {
+    if (merge || choice->create || named) {
+      g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED,
+                  "review: %" G_GINT64_FORMAT ": a contact made from many participants is kept "
+                  "or rejected; it takes no merge, create or name", it->id);
+      return FALSE;
+    }
+    return accept_keep(s, it, out, error);
+  }
+  if (it->kind == KITH_REVIEW_ALTERNATE && named && !choice->create) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE,
+                "review: %" G_GINT64_FORMAT ": a name is given with create", it->id);
+    return FALSE;
+  }
+  if (merge)
+    return accept_merge(s, it, merge, out, error);
+  if (it->kind == KITH_REVIEW_ALTERNATE && !choice->create)
+    return accept_merge(s, it, it->contact_id, out, error);
+  return accept_create(s, config, it, choice, out, error);
+}
+
+/* ---- rejecting ------------------------------------------------------------------ */
+
+static gboolean reject_item(kith_store *s, const kith_config *config, const kith_review_item *it,
+                            kith_review_outcome *out, GError **error)
+{
+  if (it->kind == KITH_REVIEW_MANY) {
+    /* R50, as kith remove: the contact and its roles go, the address is
+     * suppressed. */
+    kith_contact_ref c = {0};
+    if (kith_lookup_contact_by_id(s, it->contact_id, &c, NULL, error) == KITH_LOOKUP_ERROR)
+      return FALSE;
+    gboolean queued = c.queued;
+    kith_contact_ref_clear(&c);
+    kith_decider d;
+    kith_decider_init(&d, s, config);
+    gboolean ok = kith_rules_remove(&d, it->contact_id, FALSE, NULL, error);
+    kith_decider_clear(&d);
+    if (!ok)
+      return FALSE;
+    out->contact_id = g_strdup(it->contact_id);
+    out->decision = g_strdup_printf("remove %s", it->contact_id);
+    out->sentence = g_strdup_printf(
+        queued ? "contact %s (%s) will not be created, and its address is suppressed"
+               : "contact %s (%s) is queued for removal and its address suppressed; 'kith sync' "
+                 "applies it",
+        it->contact_id, it->email);
+    out->queued = !queued;
+    return TRUE;
+  }
+  g_autofree char *why = g_strdup_printf(
+      "suppressed: an administrator rejected %s (review item %" G_GINT64_FORMAT ", %s), so kith "
+      "creates no contact for it; 'kith unsuppress' lifts it (R50)",
+      it->email, it->id,
+      it->kind == KITH_REVIEW_ALTERNATE ? "an alternate address" : "no name known");
+  out->decision = g_strdup("suppress");
+  out->sentence = g_strdup_printf("%s is suppressed: kith will not create a contact for it",
+                                  it->email);
+  return kith_state_suppress(s, it->email, NULL, error) &&
+         log_row(s, it, NULL, "skipped", "suppressed", NULL, "R50", why, error);
+}
+
+/* ---- the transaction --------------------------------------------------------------- */
+
+typedef gboolean (*decide_fn)(kith_store *s, const kith_config *config,
+                              const kith_review_item *it, const kith_review_choice *choice,
+                              kith_review_outcome *out, GError **error);
+
+static gboolean accept_fn(kith_store *s, const kith_config *config, const kith_review_item *it,
+                          const kith_review_choice *choice, kith_review_outcome *out,
+                          GError **error)
+{
+  return accept_item(s, config, it, choice, out, error);
+}
+
+static gboolean reject_fn(kith_store *s, const kith_config *config, const kith_review_item *it,
+                          const kith_review_choice *choice, kith_review_outcome *out,
+                          GError **error)
+{
+  return reject_item(s, config, it, out, error);
+}
+
+static gboolean resolve(kith_store *s, const kith_config *config, gint64 id,
+                        const kith_review_choice *choice, kith_review_state state, decide_fn fn,
+                        kith_review_outcome *out, GError **error)
+{
+  *out = (kith_review_outcome){0};
+  if (!kith_store_begin(s, error))
+    return FALSE;
+  g_autoptr(kith_review_item) it = NULL;
+  gboolean ok = kith_review_refresh(s, config->review_participants, error) &&
+                (it = open_item(s, id, error)) != NULL;
+  if (ok) {
+    out->email = g_strdup(it->email);
+    out->kind = it->kind;
+    ok = fn(s, config, it, choice, out, error) &&
+         kith_review_close(s, id, state, out->decision, error) && kith_store_commit(s, error);
+  }
+  if (!ok) {
+    kith_store_rollback(s);
+    kith_review_outcome_clear(out);
+  }
+  return ok;
+}
+
+gboolean kith_resolve_accept(kith_store *store, const kith_config *config, gint64 id,
+                             const kith_review_choice *choice, kith_review_outcome *out,
+                             GError **error)
+{
+  kith_review_choice none = {0};
+  return resolve(store, config, id, choice ? choice : &none, KITH_REVIEW_ACCEPTED, accept_fn, out,
+                 error);
+}
+
+gboolean kith_resolve_reject(kith_store *store, const kith_config *config, gint64 id,
+                             kith_review_outcome *out, GError **error)
+{
+  return resolve(store, config, id, NULL, KITH_REVIEW_REJECTED, reject_fn, out, error);
+}

@@ -1,0 +1,459 @@
+/* review.c - the review queue: items found in the log and the outbox, listed
+ * and closed; see review.h and docs/review.md. */
+#include "store/review.h"
+
+#include "core/address.h"
+#include "store/lookup.h"
+#include "util/timeutil.h"
+
+#include <string.h>
+
+static const char *const KIND_NAMES[KITH_REVIEW_KIND_COUNT] = {"alternate", "missing_name",
+                                                               "many_participants"};
+static const char *const STATE_NAMES[KITH_REVIEW_STATE_COUNT] = {"open", "accepted", "rejected",
+                                                                 "settled"};
+
+const char *kith_review_kind_name(kith_review_kind kind)
+{
+  g_return_val_if_fail(kind < KITH_REVIEW_KIND_COUNT, NULL);
+  return KIND_NAMES[kind];
+}
+
+const char *kith_review_state_name(kith_review_state state)
+{
+  g_return_val_if_fail(state < KITH_REVIEW_STATE_COUNT, NULL);
+  return STATE_NAMES[state];
+}
+
+static gboolean kind_from_name(const char *name, kith_review_kind *out)
+{
+  for (int k = 0; k < KITH_REVIEW_KIND_COUNT; k++)
+    if (g_strcmp0(name, KIND_NAMES[k]) == 0) {
+      *out = (kith_review_kind)k;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+void kith_review_item_free(gpointer p)
+{
+  kith_review_item *it = p;
+  if (!it)
+    return;
+  g_free(it->email);
+  g_free(it->first_name);
+  g_free(it->last_name);
+  g_free(it->account_id);
+  g_free(it->account_name);
+  g_free(it->contact_id);
+  g_free(it->contact_name);
+  g_free(it->activity_id);
+  g_free(it->subject);
+  g_free(it->seen);
+  g_free(it->created_at);
+  g_free(it->decided_at);
+  g_free(it->decision);
+  g_free(it);
+}
+
+/* Steps ST: TRUE at a row; FALSE at the end or on an error (*ERROR set). */
+static gboolean row(kith_store *s, sqlite3_stmt *st, GError **error)
+{
+  kith_lookup_answer r = kith_store_step_row(s, st, error);
+  if (r == KITH_LOOKUP_NONE)
+    sqlite3_reset(st);
+  return r == KITH_LOOKUP_FOUND;
+}
+
+static char *col_or_null(sqlite3_stmt *st, int col)
+{
+  return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(st, col));
+}
+
+static void bind(sqlite3_stmt *st, int i, const char *v)
+{
+  if (v)
+    sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+/* ---- refresh ------------------------------------------------------------------ */
+
+static gint64 meta_int(kith_store *s, const char *key)
+{
+  g_autofree char *v = kith_store_meta_get(s, key);
+  return v ? g_ascii_strtoll(v, NULL, 10) : 0;
+}
+
+static gboolean meta_set_int(kith_store *s, const char *key, gint64 v, GError **error)
+{
+  g_autofree char *text = g_strdup_printf("%" G_GINT64_FORMAT, v);
+  return kith_store_meta_set(s, key, text, error);
+}
+
+/* The greatest seq of TABLE (0 when empty). */
+static gboolean max_seq(kith_store *s, const char *sql, gint64 *out, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(s, sql, error);
+  if (!st || !row(s, st, error))
+    return FALSE;
+  *out = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return TRUE;
+}
+
+static gboolean add_item(kith_store *s, kith_review_kind kind, const char *email,
+                         const char *activity_id, const char *account_id, const char *contact_id,
+                         gint64 participants, GError **error)
+{
+  /* A later decision about an open item brings it up to date; a closed one
+   * stays as it was decided. */
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "INSERT INTO review(kind, email, activity_id, account_id, contact_id, participants,"
+         " created_at) VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, email) DO UPDATE SET"
+         " activity_id = excluded.activity_id, account_id = excluded.account_id,"
+         " contact_id = excluded.contact_id, participants = excluded.participants"
+         " WHERE state = 'open'",
+      error);
+  if (!st)
+    return FALSE;
+  g_autofree char *now = kith_time_now();
+  bind(st, 1, kith_review_kind_name(kind));
+  bind(st, 2, email);
+  bind(st, 3, activity_id);
+  bind(st, 4, account_id);
+  bind(st, 5, contact_id);
+  sqlite3_bind_int64(st, 6, participants);
+  bind(st, 7, now);
+  return kith_store_step_done(s, st, error);
+}
+
+/* Whether both names of EMAIL have been observed. */
+static gboolean has_name(kith_store *s, const char *email, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT count(*) FROM observation WHERE email = ? AND field IN ('FirstName', 'LastName')",
+      error);
+  if (!st)
+    return FALSE;
+  bind(st, 1, email);
+  if (!row(s, st, error))
+    return FALSE;
+  gboolean both = sqlite3_column_int(st, 0) == 2;
+  sqlite3_reset(st);
+  return both;
+}
+
+/* R3: the Account a missing-name address is at: a primary-domain match
+ * first, then the lowest Id (the matches come lowest Id first). */
+static char *account_for(kith_store *s, const char *email)
+{
+  g_autoptr(GPtrArray) m = kith_lookup_matching_accounts(s, kith_address_domain(email));
+  const kith_account_match *best = NULL;
+  for (guint i = 0; i < m->len; i++) {
+    const kith_account_match *x = g_ptr_array_index(m, i);
+    if (!best || (x->primary && !best->primary))
+      best = x;
+  }
+  return best ? g_strdup(best->account_id) : NULL;
+}
+
+typedef struct {
+  char *activity_id, *email, *reason, *object_id, *account_id;
+  gint64 participants;
+} found_row;
+
+static void found_row_free(gpointer p)
+{
+  found_row *f = p;
+  g_free(f->activity_id);
+  g_free(f->email);
+  g_free(f->reason);
+  g_free(f->object_id);
+  g_free(f->account_id);
+  g_free(f);
+}
+
+/* The rows of ST (bound, with the columns of found_row in order), read to
+ * the end before anything is written. */
+static GPtrArray *read_rows(kith_store *s, sqlite3_stmt *st, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(found_row_free);
+  GError *local = NULL;
+  while (row(s, st, &local)) {
+    found_row *f = g_new0(found_row, 1);
+    f->activity_id = col_or_null(st, 0);
+    f->email = g_strdup(kith_store_col(st, 1));
+    f->reason = g_strdup(kith_store_col(st, 2));
+    f->object_id = col_or_null(st, 3);
+    f->account_id = col_or_null(st, 4);
+    f->participants = sqlite3_column_int64(st, 5);
+    g_ptr_array_add(out, f);
+  }
+  if (local) {
+    g_propagate_error(error, local);
+    return NULL;
+  }
+  return g_steal_pointer(&out);
+}
+
+static gboolean refresh_log(kith_store *s, gint64 from, gint64 to, GError **error)
+{
+  /* R43: the contact's account is the CRM's, or the queued create's. */
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT l.activity_id, l.email, l.reason, l.object_id,"
+         " coalesce((SELECT AccountId FROM Contact WHERE Id = l.object_id),"
+         "          (SELECT account_id FROM outbox WHERE object_id = l.object_id"
+         "           AND op = 'contact_create' ORDER BY seq DESC LIMIT 1)), 0"
+         " FROM engagement_log l WHERE l.seq > ? AND l.seq <= ? AND l.action = 'skipped'"
+         " AND l.reason IN ('same_person', 'missing_field') ORDER BY l.seq",
+      error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_int64(st, 1, from);
+  sqlite3_bind_int64(st, 2, to);
+  g_autoptr(GPtrArray) rows = read_rows(s, st, error);
+  if (!rows)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++) {
+    const found_row *f = g_ptr_array_index(rows, i);
+    if (strcmp(f->reason, "same_person") == 0) {
+      if (!add_item(s, KITH_REVIEW_ALTERNATE, f->email, f->activity_id, f->account_id,
+                    f->object_id, 0, error))
+        return FALSE;
+      continue;
+    }
+    /* missing_field: only a missing name, at a domain an Account has. */
+    GError *local = NULL;
+    if (has_name(s, f->email, &local) || local) {
+      if (local) {
+        g_propagate_error(error, local);
+        return FALSE;
+      }
+      continue;
+    }
+    g_autofree char *account = account_for(s, f->email);
+    if (account &&
+        !add_item(s, KITH_REVIEW_MISSING_NAME, f->email, f->activity_id, account, NULL, 0, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean refresh_outbox(kith_store *s, gint64 from, gint64 to, int participants,
+                               GError **error)
+{
+  if (participants <= 0)
+    return TRUE;
+  /* Contacts the rules queued (R25, R31), not those a person asked for. */
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT o.activity_id, o.email, '', o.object_id, o.account_id,"
+         " (SELECT count(*) FROM participant p WHERE p.activity = a.seq) AS n"
+         " FROM outbox o JOIN activity a ON a.id = o.activity_id"
+         " WHERE o.seq > ? AND o.seq <= ? AND o.op = 'contact_create'"
+         " AND o.rule IN ('R25', 'R31') AND n > ? ORDER BY o.seq",
+      error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_int64(st, 1, from);
+  sqlite3_bind_int64(st, 2, to);
+  sqlite3_bind_int(st, 3, participants);
+  g_autoptr(GPtrArray) rows = read_rows(s, st, error);
+  if (!rows)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++) {
+    const found_row *f = g_ptr_array_index(rows, i);
+    if (!add_item(s, KITH_REVIEW_MANY, f->email, f->activity_id, f->account_id, f->object_id,
+                  f->participants, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean kith_review_refresh(kith_store *s, int participants, GError **error)
+{
+  gint64 log_from = meta_int(s, "review_log_seq"), outbox_from = meta_int(s, "review_outbox_seq");
+  gint64 log_to = 0, outbox_to = 0;
+  if (!max_seq(s, "SELECT coalesce(max(seq), 0) FROM engagement_log", &log_to, error) ||
+      !max_seq(s, "SELECT coalesce(max(seq), 0) FROM outbox", &outbox_to, error))
+    return FALSE;
+  if (log_to > log_from && !(refresh_log(s, log_from, log_to, error) &&
+                             meta_set_int(s, "review_log_seq", log_to, error)))
+    return FALSE;
+  if (outbox_to > outbox_from && !(refresh_outbox(s, outbox_from, outbox_to, participants, error) &&
+                                   meta_set_int(s, "review_outbox_seq", outbox_to, error)))
+    return FALSE;
+  return TRUE;
+}
+
+kith_lookup_answer kith_review_behind(kith_store *s, GError **error)
+{
+  gint64 log_to = 0, outbox_to = 0;
+  if (!max_seq(s, "SELECT coalesce(max(seq), 0) FROM engagement_log", &log_to, error) ||
+      !max_seq(s, "SELECT coalesce(max(seq), 0) FROM outbox", &outbox_to, error))
+    return KITH_LOOKUP_ERROR;
+  return log_to > meta_int(s, "review_log_seq") || outbox_to > meta_int(s, "review_outbox_seq")
+             ? KITH_LOOKUP_FOUND
+             : KITH_LOOKUP_NONE;
+}
+
+/* ---- reading -------------------------------------------------------------------- */
+
+/* An item with its contact's Id as the CRM knows it now (a queued Id sync
+ * replaced, R61), and whether it still applies: nobody suppressed the
+ * address; an alternate or a missing name is still no Contact's, Lead's or
+ * queued contact's address (nor an R44 address change); a contact made
+ * from many participants is still there, kith's, and not being removed. */
+#define ITEM_SELECT                                                                               \
+  "SELECT r.id, r.kind, r.state, r.email, r.account_id,"                                          \
+  " (SELECT Name FROM Account WHERE Id = r.account_id), r.cid,"                                   \
+  " coalesce((SELECT trim(coalesce(FirstName, '') || ' ' || coalesce(LastName, ''))"             \
+  "           FROM Contact WHERE Id = r.cid),"                                                     \
+  "          (SELECT trim(coalesce((SELECT value FROM observation WHERE email = o.email"          \
+  "                                 AND field = 'FirstName'), '') || ' ' ||"                       \
+  "                       coalesce((SELECT value FROM observation WHERE email = o.email"          \
+  "                                 AND field = 'LastName'), ''))"                                 \
+  "           FROM outbox o WHERE o.object_id = r.cid AND o.op = 'contact_create'"                \
+  "           ORDER BY o.seq DESC LIMIT 1), ''),"                                                  \
+  " r.activity_id, (SELECT subject FROM activity WHERE id = r.activity_id), r.participants,"      \
+  " (SELECT max(a.time) FROM participant p JOIN activity a ON a.seq = p.activity"                \
+  "  WHERE p.email = r.email),"                                                                    \
+  " (SELECT value FROM observation WHERE email = r.email AND field = 'FirstName'),"               \
+  " (SELECT value FROM observation WHERE email = r.email AND field = 'LastName'),"                \
+  " r.created_at, r.decided_at, r.decision,"                                                       \
+  " CASE WHEN EXISTS(SELECT 1 FROM suppression WHERE email = r.email) THEN 0"                     \
+  "  WHEN r.kind = 'many_participants' THEN"                                                       \
+  "   (EXISTS(SELECT 1 FROM Contact WHERE Id = r.cid AND Created_By_Kith__c = 1)"                 \
+  "    OR EXISTS(SELECT 1 FROM outbox WHERE object_id = r.cid AND op = 'contact_create'"          \
+  "              AND state = 'pending'))"                                                          \
+  "   AND NOT EXISTS(SELECT 1 FROM outbox WHERE object_id = r.cid"                                \
+  "                  AND op IN ('contact_delete', 'contact_remove') AND state = 'pending')"       \
+  "  ELSE NOT EXISTS(SELECT 1 FROM Contact WHERE email_key = r.email)"                            \
+  "   AND NOT EXISTS(SELECT 1 FROM Lead WHERE email_key = r.email AND IsConverted = 0)"           \
+  "   AND NOT EXISTS(SELECT 1 FROM outbox WHERE email = r.email"                                  \
+  "                  AND op IN ('contact_create', 'field_update') AND state = 'pending'"          \
+  "                  AND (op = 'contact_create' OR field = 'Email'))"                              \
+  " END AS applies"                                                                                \
+  " FROM (SELECT *, coalesce((SELECT actual_id FROM id_alias WHERE queued_id = contact_id),"     \
+  "                          contact_id) AS cid FROM review) r"
+
+static kith_review_item *item_from(sqlite3_stmt *st)
+{
+  kith_review_item *it = g_new0(kith_review_item, 1);
+  it->id = sqlite3_column_int64(st, 0);
+  kind_from_name(kith_store_col(st, 1), &it->kind);
+  const char *state = kith_store_col(st, 2);
+  it->state = strcmp(state, "accepted") == 0   ? KITH_REVIEW_ACCEPTED
+              : strcmp(state, "rejected") == 0 ? KITH_REVIEW_REJECTED
+              : sqlite3_column_int(st, 17)     ? KITH_REVIEW_OPEN
+                                               : KITH_REVIEW_SETTLED;
+  it->email = g_strdup(kith_store_col(st, 3));
+  it->account_id = g_strdup(kith_store_col(st, 4));
+  it->account_name = g_strdup(kith_store_col(st, 5));
+  it->contact_id = g_strdup(kith_store_col(st, 6));
+  it->contact_name = g_strdup(kith_store_col(st, 7));
+  it->activity_id = g_strdup(kith_store_col(st, 8));
+  it->subject = g_strdup(kith_store_col(st, 9));
+  it->participants = sqlite3_column_int64(st, 10);
+  it->seen = sqlite3_column_type(st, 11) == SQLITE_NULL ? g_strdup("")
+                                                         : kith_time_format(sqlite3_column_int64(st, 11));
+  it->first_name = col_or_null(st, 12);
+  it->last_name = col_or_null(st, 13);
+  it->created_at = g_strdup(kith_store_col(st, 14));
+  it->decided_at = g_strdup(kith_store_col(st, 15));
+  it->decision = g_strdup(kith_store_col(st, 16));
+  return it;
+}
+
+GPtrArray *kith_review_list(kith_store *s, gboolean all, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT * FROM (" ITEM_SELECT " WHERE ?1 OR r.state = 'open') WHERE ?1 OR applies"
+         " ORDER BY id",
+      error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int(st, 1, all ? 1 : 0);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(kith_review_item_free);
+  GError *local = NULL;
+  while (row(s, st, &local))
+    g_ptr_array_add(out, item_from(st));
+  if (local) {
+    g_propagate_error(error, local);
+    return NULL;
+  }
+  return g_steal_pointer(&out);
+}
+
+kith_lookup_answer kith_review_get(kith_store *s, gint64 id, kith_review_item **out,
+                                   GError **error)
+{
+  *out = NULL;
+  sqlite3_stmt *st = kith_store_stmt(s, ITEM_SELECT " WHERE r.id = ?", error);
+  if (!st)
+    return KITH_LOOKUP_ERROR;
+  sqlite3_bind_int64(st, 1, id);
+  kith_lookup_answer a = kith_store_step_row(s, st, error);
+  if (a == KITH_LOOKUP_FOUND)
+    *out = item_from(st);
+  sqlite3_reset(st);
+  return a;
+}
+
+/* ---- writing ---------------------------------------------------------------------- */
+
+gboolean kith_review_close(kith_store *s, gint64 id, kith_review_state state,
+                           const char *decision, GError **error)
+{
+  g_return_val_if_fail(state == KITH_REVIEW_ACCEPTED || state == KITH_REVIEW_REJECTED, FALSE);
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "UPDATE review SET state = ?, decision = ?, decided_at = ? WHERE id = ? AND state = 'open'",
+      error);
+  if (!st)
+    return FALSE;
+  g_autofree char *now = kith_time_now();
+  bind(st, 1, kith_review_state_name(state));
+  bind(st, 2, decision);
+  bind(st, 3, now);
+  sqlite3_bind_int64(st, 4, id);
+  return kith_store_step_done(s, st, error);
+}
+
+gboolean kith_review_link_address(kith_store *s, const char *email, const char *contact_id,
+                                  GError **error)
+{
+  /* Every activity naming the address, decided or skipped for a person. */
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "INSERT INTO activity_link(activity_id, email, object_type, object_id)"
+         " SELECT DISTINCT a.id, p.email, 'Contact', ?2 FROM participant p"
+         " JOIN activity a ON a.seq = p.activity WHERE p.email = ?1 AND a.state = 'decided'"
+         " ON CONFLICT DO UPDATE SET object_type = excluded.object_type,"
+         " object_id = excluded.object_id",
+      error);
+  if (!st)
+    return FALSE;
+  bind(st, 1, email);
+  bind(st, 2, contact_id);
+  return kith_store_step_done(s, st, error);
+}
+
+kith_lookup_answer kith_review_account_owner(kith_store *s, const char *account_id, char **owner,
+                                             gboolean *active, GError **error)
+{
+  *owner = NULL;
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT a.OwnerId, coalesce(u.IsActive, 0) FROM Account a"
+         " LEFT JOIN \"User\" u ON u.Id = a.OwnerId WHERE a.Id = ? AND coalesce(a.OwnerId, '') <> ''",
+      error);
+  if (!st)
+    return KITH_LOOKUP_ERROR;
+  bind(st, 1, account_id);
+  kith_lookup_answer a = kith_store_step_row(s, st, error);
+  if (a == KITH_LOOKUP_FOUND) {
+    *owner = g_strdup(kith_store_col(st, 0));
+    *active = sqlite3_column_int(st, 1) != 0;
+  }
+  sqlite3_reset(st);
+  return a;
+}
