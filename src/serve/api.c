@@ -6,6 +6,8 @@
 #include "pipeline/record.h"
 #include "rules/decide.h"
 #include "rules/maintain.h"
+#include "pipeline/resolve.h"
+#include "serve/api_review.h"
 #include "store/crm.h"
 #include "store/lookup.h"
 #include "store/person.h"
@@ -104,7 +106,9 @@ static void count_request(kith_api *api, const char *path, unsigned code)
                                        "/api/v1/explain", "/api/v1/created",    "/api/v1/alternates",
                                        "/api/v1/config",  "/api/v1/remove",     "/api/v1/dedup",
                                        "/api/v1/sync",    "/api/v1/remove_activity",
-                                       "/api/v1/unsuppress", "/metrics",        "/", NULL};
+                                       "/api/v1/unsuppress", "/metrics",        "/",
+                                       "/api/v1/review",  "/api/v1/review/accept",
+                                       "/api/v1/review/reject", NULL};
   const char *route = g_str_has_prefix(path, "/static/") ? "/static" : "other";
   for (const char *const *r = routes; *r; r++)
     if (strcmp(path, *r) == 0)
@@ -557,6 +561,30 @@ static void metrics(kith_api *api, kith_store *s, GString *out)
   g_mutex_unlock(&api->counts_lock);
 }
 
+/* ---- the review queue (docs/review.md) -------------------------------------- */
+
+/* GET /api/v1/review: the queue is brought up to the log first when it is
+ * behind and the store is free; a busy store (a sync, a scan) is not waited
+ * for: the list is then what the last refresh found. */
+static enum MHD_Result review_list(kith_api *api, struct MHD_Connection *c, const char *path)
+{
+  const char *state = arg(c, "state");
+  if (*state && strcmp(state, "open") != 0 && strcmp(state, "all") != 0)
+    return reply_error(api, c, path, 400, "state: open or all");
+  kith_store *s = read_begin(api);
+  kith_lookup_answer behind = kith_review_behind(s, NULL);
+  read_end(api);
+  if (behind == KITH_LOOKUP_FOUND && g_mutex_trylock(api->ctx.lock)) {
+    kith_resolve_refresh(api->ctx.store, api->ctx.config, NULL);
+    g_mutex_unlock(api->ctx.lock);
+  }
+  unsigned code = 200;
+  s = read_begin(api);
+  json_t *out = kith_api_review_items(s, strcmp(state, "all") == 0, &code);
+  read_end(api);
+  return reply_json(api, c, path, code, out);
+}
+
 static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char *method,
                              const char *path, json_t *body)
 {
@@ -590,6 +618,8 @@ static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char
   }
   if (get && strcmp(path, "/api/v1/alternates") == 0)
     return alternates(api, c, path, format);
+  if (get && strcmp(path, "/api/v1/review") == 0)
+    return review_list(api, c, path);
   if (get) {
     /* Reads: never behind the service's lock. */
     kith_store *s = read_begin(api);
@@ -629,6 +659,10 @@ static enum MHD_Result route(kith_api *api, struct MHD_Connection *c, const char
       out = unsuppress(api, body, &code);
     else if (post && strcmp(path, "/api/v1/dedup") == 0)
       out = dedup(api, body, &code);
+    else if (post && (strcmp(path, "/api/v1/review/accept") == 0 ||
+                      strcmp(path, "/api/v1/review/reject") == 0))
+      out = kith_api_review_decide(api->ctx.store, api->ctx.config,
+                                   strcmp(path, "/api/v1/review/accept") == 0, body, &code);
     g_mutex_unlock(api->ctx.lock);
   }
   if (!out)

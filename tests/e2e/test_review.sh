@@ -165,6 +165,48 @@ csv review --all --format csv | grep -q ",leo@acme.com,.*,settled," &&
 csv review --all --format csv | grep -q j.doe@acme.com && fail "purge left the review item" ||
   ok "kith purge forgets the address's review item"
 
+# The API (docs/api.md): the same queue through kith serve, on the same store.
+mail m9 'Tue, 10 Mar 2026 09:00:00 +0000' "$ANN" 'pat@acme.com, quinn@acme.com'
+"$KITH" ingest m9.eml >/dev/null 2>&1
+printf 'review-test-token-0123456789abcdefghij\n' > token; chmod 600 token
+printf '[serve]\nlisten = 127.0.0.1:0\ntoken_file = token\nsync_interval = 3600\nscan_interval = 3600\ndedup_at =\n' >> kith.conf
+"$KITH" serve > serve.out 2> serve.log &
+PID=$!
+trap 'kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 50); do grep -q '"event":"started"' serve.log && break; sleep 0.1; done
+PORT=$(grep -o '"port":[0-9]*' serve.log | head -n 1 | cut -d: -f2)
+U="http://127.0.0.1:$PORT"
+H="Authorization: Bearer review-test-token-0123456789abcdefghij"
+code() { curl -s -o body.json -w '%{http_code}' "$@"; }
+post() { code -H "$H" -H 'Content-Type: application/json' -d "$2" "$U/api/v1/review/$1"; }
+[ "$(code "$U/api/v1/review")" = 401 ] && ok "GET /api/v1/review needs the token" || fail "no token: $(cat body.json)"
+[ "$(code -H "$H" "$U/api/v1/review")" = 200 ] &&
+  python3 -c 'import json; j = json.load(open("body.json")); assert sorted(i["email"] for i in j["items"]) == ["pat@acme.com", "quinn@acme.com"], j; i = j["items"][0]; assert i["kind"] == "missing_name" and i["state"] == "open" and i["account_name"] == "Acme" and i["participants"] is None, i' &&
+  ok "GET /api/v1/review lists the open items with their account" || fail "list: $(cat body.json)"
+[ "$(code -H "$H" "$U/api/v1/review?state=all")" = 200 ] &&
+  python3 -c 'import json; j = json.load(open("body.json")); s = {i["state"] for i in j["items"]}; assert {"accepted", "rejected", "settled", "open"} <= s, s' &&
+  ok "?state=all lists every item with its state" || fail "all: $(cat body.json)"
+[ "$(code -H "$H" "$U/api/v1/review?state=x")" = 400 ] && ok "a bad state is 400" || fail "state=x: $(cat body.json)"
+code -H "$H" "$U/api/v1/review" >/dev/null
+pat=$(python3 -c 'import json; print(next(i["id"] for i in json.load(open("body.json"))["items"] if i["email"] == "pat@acme.com"))')
+quinn=$(python3 -c 'import json; print(next(i["id"] for i in json.load(open("body.json"))["items"] if i["email"] == "quinn@acme.com"))')
+[ "$(post accept '{"id": "x"}')" = 400 ] && ok "an id that is no number is 400" || fail "id x: $(cat body.json)"
+[ "$(post accept '{"id": 9999}')" = 404 ] && ok "an unknown item is 404" || fail "9999: $(cat body.json)"
+[ "$(post accept "{\"id\": $pat}")" = 400 ] && grep -q "FirstName and LastName are not known" body.json &&
+  ok "accepting a missing name without one is 400" || fail "accept pat: $(cat body.json)"
+[ "$(post accept "{\"id\": $pat, \"first_name\": \"Pat\", \"last_name\": \"Kerr\"}")" = 200 ] &&
+  python3 -c 'import json; j = json.load(open("body.json")); assert j["ok"] and j["queued"] and j["decision"].startswith("create 003"), j' &&
+  ok "POST /api/v1/review/accept with a name queues the contact" || fail "accept pat: $(cat body.json)"
+[ "$(post accept "{\"id\": $pat}")" = 409 ] && ok "accepting it again is 409" || fail "again: $(cat body.json)"
+[ "$(post reject "{\"id\": $quinn, \"create\": true}")" = 400 ] && ok "reject takes only the id" || fail "reject create: $(cat body.json)"
+[ "$(post reject "{\"id\": $quinn}")" = 200 ] && grep -q '"decision":"suppress"' body.json &&
+  ok "POST /api/v1/review/reject suppresses the address" || fail "reject quinn: $(cat body.json)"
+[ "$(code -H "$H" "$U/api/v1/explain?email=quinn@acme.com")" = 200 ] && grep -q '"suppressed":true' body.json &&
+  ok "the rejected address is suppressed" || fail "explain quinn: $(cat body.json)"
+[ "$(code -H "$H" "$U/api/v1/review")" = 200 ] && grep -q '"items":\[\]' body.json &&
+  ok "nothing is left open" || fail "open: $(cat body.json)"
+kill "$PID"; wait "$PID" 2>/dev/null
+
 # [review] participants is read and checked.
 "$KITH" config | grep -A1 '^\[review\]$' | grep -q '^participants = 3$' && ok "kith config prints [review] participants" ||
   fail "config: $("$KITH" config | tail -n 4)"
