@@ -24,7 +24,7 @@
 
   const TITLES = {
     dashboard: 'Dashboard', log: 'Engagement log', created: 'Created contacts',
-    alternates: 'Alternate addresses', explain: 'Explain an address',
+    alternates: 'Alternate addresses', review: 'Review', explain: 'Explain an address',
     config: 'Configuration', dedup: 'De-duplication',
   };
 
@@ -1043,6 +1043,169 @@
     });
   }
 
+  // ---- Review (docs/review.md) ----
+  // Decisions a person should look at: alternates (R43), people at an Account with no name (R22), and
+  // contacts made from an activity with many participants. Each item is accepted or rejected here.
+
+  const REVIEW_KINDS = {
+    alternate: { badge: 'Alternate address', rule: 'R43' },
+    missing_name: { badge: 'No name', rule: 'R22' },
+    many_participants: { badge: 'Many participants', rule: 'R29' },
+  };
+
+  function reviewAccount(it) {
+    if (!it.account_id) return 'no account';
+    return it.account_name ? `${it.account_name} (${it.account_id})` : it.account_id;
+  }
+
+  function reviewWhat(it) {
+    const name = [it.first_name, it.last_name].filter(Boolean).join(' ');
+    const contact = it.contact_name ? `${it.contact_id} (${it.contact_name})` : it.contact_id;
+    if (it.kind === 'alternate') {
+      return `Mail named this address ${name || 'with no name'}, like contact ${contact} on ${reviewAccount(it)}, `
+        + 'so kith linked it to that contact and created no second one.';
+    }
+    if (it.kind === 'missing_name') {
+      return `Its domain matches ${reviewAccount(it)}, but no mail gave a ${name ? 'full ' : ''}name`
+        + `${name ? ` (only ${name})` : ''}, so kith created no contact.`;
+    }
+    return `kith created contact ${contact} on ${reviewAccount(it)} from an activity naming `
+      + `${plural(it.participants || 0, 'address', 'addresses')}.`;
+  }
+
+  // The name fields of an item that can be created; prefilled with what mail showed.
+  function nameFields(it) {
+    const first = h('input', { type: 'text', id: `review-first-${it.id}`, value: it.first_name || '',
+      autocomplete: 'off', spellcheck: 'false', testid: 'review-first-name' });
+    const last = h('input', { type: 'text', id: `review-last-${it.id}`, value: it.last_name || '',
+      autocomplete: 'off', spellcheck: 'false', testid: 'review-last-name' });
+    const box = h('div', { class: 'review-names' },
+      h('div', { class: 'field' }, h('label', { for: `review-first-${it.id}` }, 'First name'), first),
+      h('div', { class: 'field' }, h('label', { for: `review-last-${it.id}` }, 'Last name'), last));
+    return { box, first, last };
+  }
+
+  function reviewItem(it, onDone) {
+    const kind = REVIEW_KINDS[it.kind] || { badge: humanize(it.kind), rule: '' };
+    const open = it.state === 'open';
+    const message = h('p', { class: 'message message-error', role: 'alert', testid: 'review-error', hidden: true });
+    const actions = h('div', { class: 'review-actions' });
+    const li = h('li', { class: `review-item state-${it.state}`, testid: 'review-item', 'data-id': it.id,
+      'data-kind': it.kind, 'data-email': it.email || '', 'data-state': it.state },
+    h('div', { class: 'decision-head' },
+      h('span', { class: `badge kind-${it.kind}` }, kind.badge),
+      kind.rule ? h('span', { class: 'rule', title: `rule ${kind.rule}` }, kind.rule) : null,
+      open ? null : h('span', { class: `badge state-${it.state}`, testid: 'review-state' }, it.state),
+      h('span', { class: 'muted small' }, `item ${it.id}`)),
+    h('h2', { class: 'review-email' }, explainLink(it.email, 'review-email-link')),
+    h('p', { class: 'sentence', testid: 'review-what' }, reviewWhat(it)),
+    h('p', { class: 'muted small review-meta' },
+      it.subject || it.activity_id ? ['Activity: ', it.subject ? `“${it.subject}” ` : '',
+        h('span', { class: 'mono' }, it.activity_id || '')] : null,
+      it.seen ? [' · last seen ', timeEl(it.seen)] : null),
+    it.decision ? h('p', { class: 'small', testid: 'review-decision' }, `Done ${fmtTime(it.decided_at)}: ${it.decision}`) : null,
+    message, actions);
+    if (!open) return li;
+
+    const buttons = [];
+    const send = async (verb, body, button) => {
+      for (const b of buttons) b.disabled = true;
+      const label = button.textContent;
+      button.textContent = 'Working…';
+      message.hidden = true;
+      try {
+        const r = await postJSON(`/api/v1/review/${verb}`, { id: it.id, ...body });
+        const parts = [`Item ${it.id} ${verb === 'accept' ? 'accepted' : 'rejected'}: ${r.message || r.decision || ''}.`];
+        if (r.queued) {
+          const syncCtl = syncControl('Sync now', 'flash-sync');
+          flash('ok', `${parts[0]} The CRM changes at the next sync.`, ' ', syncCtl.button, syncCtl.result);
+        } else {
+          flash('ok', parts[0]);
+        }
+        onDone();
+      } catch (e) {
+        if (e.silent) return;
+        message.textContent = e.message;
+        message.hidden = false;
+        for (const b of buttons) b.disabled = false;
+        button.textContent = label;
+        button.focus();
+      }
+    };
+    const btn = (label, cls, testid, onclick) => {
+      const b = h('button', { type: 'button', class: `small ${cls}`, testid });
+      b.textContent = label;
+      b.addEventListener('click', () => onclick(b));
+      buttons.push(b);
+      return b;
+    };
+
+    // Rejecting suppresses the address (and removes a created contact): asked twice, in place.
+    const confirmBox = h('div', { class: 'review-confirm', testid: 'review-confirm', hidden: true },
+      h('p', { class: 'small' }, it.kind === 'many_participants'
+        ? `kith will remove contact ${it.contact_id} and its roles at the next sync, and not create ${it.email} again (R50).`
+        : `kith will not create a contact for ${it.email} (R50). 'kith unsuppress' lifts it.`));
+    const reject = btn(it.kind === 'many_participants' ? 'Remove…' : 'Reject…', '', 'review-reject', () => {
+      confirmBox.hidden = false;
+      reject.hidden = true;
+      confirmReject.focus();
+    });
+    const confirmReject = btn(it.kind === 'many_participants' ? 'Remove and suppress' : 'Suppress the address',
+      'danger', 'review-reject-confirm', (b) => send('reject', {}, b));
+    const cancelReject = btn('Cancel', '', 'review-reject-cancel', () => {
+      confirmBox.hidden = true;
+      reject.hidden = false;
+      reject.focus();
+    });
+    confirmBox.append(h('div', { class: 'review-buttons' }, confirmReject, cancelReject));
+
+    if (it.kind === 'alternate') {
+      actions.append(h('div', { class: 'review-buttons' },
+        btn(`Same person: link to ${it.contact_id}`, 'primary', 'review-merge', (b) => send('accept', {}, b)),
+        btn('Create a separate contact', '', 'review-create', (b) => send('accept', { create: true }, b)),
+        reject));
+    } else if (it.kind === 'missing_name') {
+      const names = nameFields(it);
+      actions.append(names.box, h('div', { class: 'review-buttons' },
+        btn('Create the contact', 'primary', 'review-create', (b) => send('accept',
+          { create: true, first_name: names.first.value.trim(), last_name: names.last.value.trim() }, b)),
+        reject));
+    } else {
+      actions.append(h('div', { class: 'review-buttons' },
+        btn('Keep the contact', 'primary', 'review-keep', (b) => send('accept', {}, b)), reject));
+    }
+    actions.append(confirmBox);
+    return li;
+  }
+
+  function viewReview(view, params) {
+    const all = params.get('state') === 'all';
+    const toggle = h('label', { class: 'checkbox' },
+      h('input', { type: 'checkbox', checked: all, testid: 'review-all',
+        onchange: (ev) => go('review', ev.target.checked ? { state: 'all' } : {}) }),
+      'Show decided and settled items too');
+    const results = h('div', { class: 'results', testid: 'review-results' }, loading());
+    view.append(heading('Review'),
+      h('p', { class: 'lead' }, 'Decisions that deserve a person: addresses kept from becoming a second contact '
+        + 'for one person (R43), people at an Account skipped because no mail gave their name (R22), and contacts '
+        + 'created from an activity with many participants. Accepting or rejecting one is logged like any decision; '
+        + 'CRM changes wait for the next sync.'),
+      h('div', { class: 'toolbar' }, toggle), results);
+    guarded(results, async () => {
+      const r = await getJSON(`/api/v1/review${query({ state: all ? 'all' : '' })}`);
+      const items = Array.isArray(r.items) ? r.items : [];
+      const openCount = items.filter((x) => x.state === 'open').length;
+      results.append(h('p', { class: 'summary', testid: 'review-count' },
+        `${plural(openCount, 'item', 'items')} to review`));
+      if (!items.length) {
+        results.append(h('p', { class: 'muted', testid: 'review-empty' }, 'Nothing waits for a person.'));
+        return;
+      }
+      results.append(h('ol', { class: 'review-list', testid: 'review-list' },
+        items.map((it) => reviewItem(it, () => render()))));
+    });
+  }
+
   // Fetches the CSV at PATH with the token header and saves it; the token never goes into a URL.
   async function downloadCsv(path, fallbackName) {
     const res = await request(path);
@@ -1249,7 +1412,8 @@
   }
 
   const VIEWS = {
-    dashboard: viewDashboard, log: viewLog, created: viewCreated, alternates: viewAlternates, explain: viewExplain,
+    dashboard: viewDashboard, log: viewLog, created: viewCreated, alternates: viewAlternates, review: viewReview,
+    explain: viewExplain,
     config: viewConfig, dedup: viewDedup,
   };
 

@@ -184,8 +184,64 @@ export function makeState(now = Date.now()) {
     lastSync: { time: isoSeconds(now - 3600e3), ok: true, message: 'applied 2 changes',
       contacts_created: 2, roles_created: 1, fields_updated: 0, contacts_linked: 0 },
     requests: [], // every state-changing call, for tests to inspect
+    review: reviewItems(now, alternates),
     metrics: new Map(),
   };
+}
+
+// The review queue (docs/review.md): the alternates, a person with no name at an Account, and a
+// contact made from a mail to many people; one item decided already.
+function reviewItems(now, alternates) {
+  const base = { participants: null, decided_at: null, decision: null, state: 'open' };
+  const items = alternates.slice(0, 2).map((a, i) => ({ ...base, id: i + 1, kind: 'alternate', email: a.Email,
+    first_name: a.FirstName, last_name: a.LastName, account_id: a.AccountId, account_name: i ? 'Fabrikam' : 'Northwind',
+    contact_id: a.ContactId, contact_name: `${a.FirstName} ${a.LastName}`, activity_id: `again${i}@mail.corp.example`,
+    subject: 'Following up', seen: a.Seen, found: a.Seen }));
+  items.push({ ...base, id: 3, kind: 'missing_name', email: 'kim@northwind.example', first_name: 'Kim', last_name: null,
+    account_id: '001MK0000000001AAA', account_name: 'Northwind', contact_id: '', contact_name: '',
+    activity_id: 'kickoff@mail.corp.example', subject: 'Kick-off <b>agenda</b>', seen: isoSeconds(now - 2 * DAY_MS),
+    found: isoSeconds(now - 2 * DAY_MS) });
+  items.push({ ...base, id: 4, kind: 'many_participants', email: 'pat.o-reilly-longname@subsidiary.fabrikam-mail.example',
+    first_name: 'Pat', last_name: "O'Reilly", account_id: '001MK0000000002AAA', account_name: 'Fabrikam',
+    contact_id: contactId(7), contact_name: "Pat O'Reilly", activity_id: 'all-hands@mail.corp.example',
+    subject: 'Partner summit: everyone', participants: 38, seen: isoSeconds(now - DAY_MS), found: isoSeconds(now - DAY_MS) });
+  items.push({ ...base, id: 5, kind: 'missing_name', email: 'old@tailspin.example', first_name: null, last_name: null,
+    account_id: '001MK0000000003AAA', account_name: 'Tailspin', contact_id: '', contact_name: '', activity_id: 'x@y',
+    subject: 'Old', seen: isoSeconds(now - 40 * DAY_MS), found: isoSeconds(now - 40 * DAY_MS), state: 'rejected',
+    decided_at: isoSeconds(now - 39 * DAY_MS), decision: 'suppress' });
+  return items;
+}
+
+// POST /api/v1/review/accept and /reject as docs/api.md says; the mock's own rules stay small.
+function reviewDecide(state, verb, b) {
+  if (!Number.isInteger(b.id) || b.id <= 0) return { code: 400, error: 'id: an item Id (a positive number) is needed' };
+  const it = state.review.find((x) => x.id === b.id);
+  if (!it) return { code: 404, error: `review: ${b.id}: no such item` };
+  if (it.state !== 'open') return { code: 409, error: `review: ${b.id}: ${it.state} already (${it.decision})` };
+  if (verb === 'reject') {
+    if (b.create || b.merge || b.first_name || b.last_name) return { code: 400, error: "reject takes only the item's id" };
+    state.suppressed.add(it.email);
+    Object.assign(it, { state: 'rejected', decision: it.kind === 'many_participants' ? `remove ${it.contact_id}` : 'suppress' });
+    return { ok: true, id: it.id, kind: it.kind, email: it.email, contact_id: null, decision: it.decision,
+      message: `${it.email} is suppressed: kith will not create a contact for it`, queued: it.kind === 'many_participants' };
+  }
+  if (it.kind === 'many_participants') {
+    Object.assign(it, { state: 'accepted', decision: `keep ${it.contact_id}` });
+    return { ok: true, id: it.id, kind: it.kind, email: it.email, contact_id: it.contact_id, decision: it.decision,
+      message: `contact ${it.contact_id} (${it.email}) is kept`, queued: false };
+  }
+  if (it.kind === 'alternate' && !b.create) {
+    Object.assign(it, { state: 'accepted', decision: `merge ${b.merge || it.contact_id}` });
+    return { ok: true, id: it.id, kind: it.kind, email: it.email, contact_id: b.merge || it.contact_id,
+      decision: it.decision, message: `${it.email} is another address of contact ${it.contact_id}`, queued: false };
+  }
+  const first = b.first_name || it.first_name;
+  const last = b.last_name || it.last_name;
+  if (!first || !last) return { code: 400, error: `review: ${it.id}: ${it.email}'s LastName is not known: give the name to create it with` };
+  const id = contactId(90 + it.id);
+  Object.assign(it, { state: 'accepted', decision: `create ${id}` });
+  return { ok: true, id: it.id, kind: it.kind, email: it.email, contact_id: id, decision: it.decision,
+    message: `contact ${id} (${first} ${last}, ${it.email}) is queued on ${it.account_id}; 'kith sync' creates it`, queued: true };
 }
 
 function send(res, code, type, body, extra = {}) {
@@ -491,6 +547,18 @@ async function route(state, token, req, res) {
       const b = await jsonBody(req);
       state.requests.push({ path: p, body: b });
       return json(res, 200, sync(state));
+    }
+    case 'GET /api/v1/review': {
+      const which = q.get('state') || 'open';
+      if (which !== 'open' && which !== 'all') return error(res, 400, 'state: open or all');
+      return json(res, 200, { items: state.review.filter((x) => which === 'all' || x.state === 'open') });
+    }
+    case 'POST /api/v1/review/accept':
+    case 'POST /api/v1/review/reject': {
+      const b = await jsonBody(req);
+      state.requests.push({ path: p, body: b });
+      const r = reviewDecide(state, p.endsWith('accept') ? 'accept' : 'reject', b);
+      return r.error ? error(res, r.code, r.error) : json(res, 200, r);
     }
     case 'GET /api/v1/config':
       return json(res, 200, { path: '/etc/kith/kith.conf', text: CONFIG_TEXT });
