@@ -1066,8 +1066,9 @@
         + 'so kith linked it to that contact and created no second one.';
     }
     if (it.kind === 'missing_name') {
-      return `Its domain matches ${reviewAccount(it)}, but no mail gave a ${name ? 'full ' : ''}name`
-        + `${name ? ` (only ${name})` : ''}, so kith created no contact.`;
+      const partial = name && !(it.first_name && it.last_name);
+      return `Its domain matches ${reviewAccount(it)}, but no mail gave a ${partial ? 'full ' : ''}name`
+        + `${partial ? ` (only ${name})` : ''}, so kith created no contact.`;
     }
     return `kith created contact ${contact} on ${reviewAccount(it)} from an activity naming `
       + `${plural(it.participants || 0, 'address', 'addresses')}.`;

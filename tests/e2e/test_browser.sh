@@ -22,7 +22,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 cd "$ROOT/tests/browser" || exit 1
 timeout -k 10 170 node --test --test-reporter=tap --test-timeout=60000 \
-  console-mock.test.mjs console.test.mjs >"$out" 2>&1
+  console-mock.test.mjs console.test.mjs review-mock.test.mjs review.test.mjs >"$out" 2>&1
 rc=$?
 cat "$out"
 
