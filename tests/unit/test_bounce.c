@@ -501,7 +501,8 @@ static void test_bounce_r45_migration(void)
   kith_store *s = kith_store_open(path, KITH_STORE_CREATE, &e);
   g_assert_no_error(e);
   g_assert_true(kith_store_exec(
-      s, "DROP TABLE bounce; DROP INDEX outbox_account; PRAGMA user_version = 6", &e));
+      s, "DROP TABLE bounce; DROP INDEX outbox_account; DROP TABLE review; PRAGMA user_version = 6",
+      &e));
   kith_store_close(s);
   s = kith_store_open(path, KITH_STORE_WRITE, &e);
   g_assert_no_error(e);
