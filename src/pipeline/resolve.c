@@ -1,6 +1,7 @@
 /* resolve.c - accepting and rejecting the review queue's items; see resolve.h. */
 #include "pipeline/resolve.h"
 
+#include "pipeline/record.h"
 #include "rules/decide.h"
 #include "rules/maintain.h"
 #include "store/lookup.h"
@@ -56,13 +57,10 @@ static kith_review_item *open_item(kith_store *s, gint64 id, GError **error)
   return NULL;
 }
 
-static gboolean log_row(kith_store *s, const kith_review_item *it, const char *activity_id,
-                        const char *action, const char *reason, const char *object_id,
-                        const char *rule, const char *detail, GError **error)
+/* A person's decision, stored like the rules' (pipeline/record.h). */
+static gboolean record(kith_store *s, const kith_decision *x, GError **error)
 {
-  kith_log_entry e = {.activity_id = activity_id, .email = it->email, .action = action,
-                      .reason = reason, .object_id = object_id, .rule = rule, .detail = detail};
-  return kith_state_log(s, &e, error);
+  return kith_record_decision(x, NULL, s, error);
 }
 
 /* ---- accepting ------------------------------------------------------------------ */
@@ -91,8 +89,10 @@ static gboolean accept_merge(kith_store *s, const kith_review_item *it, const ch
   out->decision = g_strdup_printf("merge %s", target);
   out->sentence = g_strdup_printf("%s is another address of contact %s; its activities are "
                                   "linked there", it->email, target);
-  return kith_review_link_address(s, it->email, target, error) &&
-         log_row(s, it, it->activity_id, "contact_linked", NULL, target, "R43", why, error);
+  kith_decision x = {.action = "contact_linked", .rule = "R43", .activity_id = it->activity_id,
+                     .email = it->email, .object_type = "Contact", .object_id = target,
+                     .detail = why};
+  return record(s, &x, error) && kith_review_link_address(s, it->email, target, error);
 }
 
 /* A name given for the address counts as what it shows now: sync writes the
@@ -157,7 +157,7 @@ static gboolean accept_create(kith_store *s, const kith_config *config, const ki
   g_autoptr(kith_stored_activity) act = kith_state_activity_load(s, it->activity_id, NULL);
   kith_stored_activity bare = {.id = it->activity_id};
   kith_decider d;
-  kith_decider_init(&d, s, config);
+  kith_record_decider_init(&d, s, config);
   g_autofree char *id = kith_rules_queue_contact(&d, act ? act : &bare, it->email, it->account_id,
                                                  owned_by, alternate ? "R43" : "R22", why, error);
   kith_decider_clear(&d);
@@ -183,7 +183,9 @@ static gboolean accept_keep(kith_store *s, const kith_review_item *it, kith_revi
   out->contact_id = g_strdup(it->contact_id);
   out->decision = g_strdup_printf("keep %s", it->contact_id);
   out->sentence = g_strdup_printf("contact %s (%s) is kept", it->contact_id, it->email);
-  return log_row(s, it, it->activity_id, "contact_linked", NULL, it->contact_id, "R29", why, error);
+  kith_decision x = {.action = "contact_linked", .rule = "R29", .activity_id = it->activity_id,
+                     .email = it->email, .object_id = it->contact_id, .detail = why};
+  return record(s, &x, error);
 }
 
 static gboolean accept_item(kith_store *s, const kith_config *config, const kith_review_item *it,
@@ -233,7 +235,7 @@ static gboolean reject_item(kith_store *s, const kith_config *config, const kith
     gboolean queued = c.queued;
     kith_contact_ref_clear(&c);
     kith_decider d;
-    kith_decider_init(&d, s, config);
+    kith_record_decider_init(&d, s, config);
     gboolean ok = kith_rules_remove(&d, it->contact_id, FALSE, NULL, error);
     kith_decider_clear(&d);
     if (!ok)
@@ -256,8 +258,9 @@ static gboolean reject_item(kith_store *s, const kith_config *config, const kith
   out->decision = g_strdup("suppress");
   out->sentence = g_strdup_printf("%s is suppressed: kith will not create a contact for it",
                                   it->email);
-  return kith_state_suppress(s, it->email, NULL, error) &&
-         log_row(s, it, NULL, "skipped", "suppressed", NULL, "R50", why, error);
+  kith_decision x = {.action = "skipped", .reason = "suppressed", .rule = "R50",
+                     .email = it->email, .detail = why, .suppress = TRUE};
+  return record(s, &x, error);
 }
 
 /* ---- the transaction --------------------------------------------------------------- */

@@ -146,10 +146,13 @@ static gboolean has_name(kith_store *s, const char *email, GError **error)
 }
 
 /* R3: the Account a missing-name address is at: a primary-domain match
- * first, then the lowest Id (the matches come lowest Id first). */
-static char *account_for(kith_store *s, const char *email)
+ * first, then the lowest Id (the matches come lowest Id first). NULL with
+ * no error when none matches; NULL with ERROR when the store fails. */
+static char *account_for(kith_store *s, const char *email, GError **error)
 {
-  g_autoptr(GPtrArray) m = kith_lookup_matching_accounts(s, kith_address_domain(email));
+  g_autoptr(GPtrArray) m = kith_lookup_matching_accounts(s, kith_address_domain(email), error);
+  if (!m)
+    return NULL;
   const kith_account_match *best = NULL;
   for (guint i = 0; i < m->len; i++) {
     const kith_account_match *x = g_ptr_array_index(m, i);
@@ -233,7 +236,11 @@ static gboolean refresh_log(kith_store *s, gint64 from, gint64 to, GError **erro
       }
       continue;
     }
-    g_autofree char *account = account_for(s, f->email);
+    g_autofree char *account = account_for(s, f->email, &local);
+    if (local) {
+      g_propagate_error(error, local);
+      return FALSE;
+    }
     if (account &&
         !add_item(s, KITH_REVIEW_MISSING_NAME, f->email, f->activity_id, account, NULL, 0, error))
       return FALSE;
