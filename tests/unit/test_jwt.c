@@ -1,6 +1,6 @@
-/* test_jwt.c - the JWT bearer assertion (sync/jwt.c): its claims are JSON
+/* test_jwt.c - the JWT bearer assertion (util/jwt.c): its claims are JSON
  * whatever the configured names hold, and its RS256 signature verifies. */
-#include "sync/jwt.h"
+#include "util/jwt.h"
 
 #include <glib/gstdio.h>
 #include <jansson.h>
