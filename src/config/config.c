@@ -58,6 +58,10 @@ static void source_free(gpointer p)
   g_strfreev(src->folders);
   g_free(src->start_date);
   g_free(src->ca_file);
+  g_free(src->key_file);
+  g_strfreev(src->domains);
+  g_strfreev(src->users);
+  g_strfreev(src->exclude_users);
   g_free(src);
 }
 
@@ -226,6 +230,26 @@ static char **list(reader *r, const char *group, const char *key)
   }
   g_ptr_array_add(out, NULL);
   return (char **)g_ptr_array_free(out, FALSE);
+}
+
+/* A list of addresses, each normalised (R1). */
+static gboolean address_list(reader *r, const char *group, const char *key, char ***out)
+{
+  g_auto(GStrv) items = list(r, group, key);
+  GPtrArray *a = g_ptr_array_new();
+  for (char **i = items; *i; i++) {
+    char *n = kith_address_normalize(*i, NULL);
+    if (!n) {
+      g_ptr_array_add(a, NULL);
+      g_strfreev((char **)g_ptr_array_free(a, FALSE));
+      return bad(r, group, key, "'%s' is not an address", *i);
+    }
+    g_ptr_array_add(a, n);
+  }
+  g_ptr_array_add(a, NULL);
+  g_strfreev(*out);
+  *out = (char **)g_ptr_array_free(a, FALSE);
+  return TRUE;
 }
 
 static gboolean on_off(reader *r, const char *group, const char *key, gboolean *out)
@@ -650,6 +674,10 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
   src->folders = g_new0(char *, 1);
   src->start_date = g_strdup("");
   src->ca_file = g_strdup("");
+  src->key_file = g_strdup("");
+  src->domains = g_new0(char *, 1);
+  src->users = g_new0(char *, 1);
+  src->exclude_users = g_new0(char *, 1);
   src->tls_verify = TRUE;
   g_ptr_array_add(c->sources, src);
   g_autofree char *type = value(r, group, "type");
@@ -659,8 +687,10 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
     src->type = KITH_SOURCE_IMAP;
   else if (strcmp(type, "caldav") == 0)
     src->type = KITH_SOURCE_CALDAV;
+  else if (strcmp(type, "google") == 0)
+    src->type = KITH_SOURCE_GOOGLE;
   else
-    return bad(r, group, "type", "'%s' is not files, imap or caldav", type);
+    return bad(r, group, "type", "'%s' is not files, imap, caldav or google", type);
   g_auto(GStrv) keys = g_key_file_get_keys(r->kf, group, NULL, NULL);
   for (char **k = keys; k && *k; k++) {
     if (strcmp(*k, "type") == 0)
@@ -692,6 +722,18 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
     } else if (strcmp(*k, "ca_file") == 0) {
       g_free(src->ca_file);
       src->ca_file = value(r, group, *k);
+    } else if (strcmp(*k, "key_file") == 0) {
+      g_free(src->key_file);
+      src->key_file = value(r, group, *k);
+    } else if (strcmp(*k, "domains") == 0) {
+      if (!domain_list(r, group, *k, &src->domains))
+        return FALSE;
+    } else if (strcmp(*k, "users") == 0) {
+      if (!address_list(r, group, *k, &src->users))
+        return FALSE;
+    } else if (strcmp(*k, "exclude_users") == 0) {
+      if (!address_list(r, group, *k, &src->exclude_users))
+        return FALSE;
     } else {
       return bad(r, group, *k, "unknown key");
     }
@@ -717,6 +759,13 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
   if (src->type == KITH_SOURCE_CALDAV &&
       !g_str_has_prefix(src->url, "https://") && !g_str_has_prefix(src->url, "http://"))
     return bad(r, group, "url", "'%s' is not an http(s):// URL", src->url);
+  if (src->type == KITH_SOURCE_GOOGLE) {
+    if (!*src->key_file)
+      return bad(r, group, "key_file", "needed for a google source (the service account's JSON key)");
+    if (!src->domains[0])
+      return bad(r, group, "domains", "needed for a google source (whose Users' mailboxes are read)");
+    return TRUE;
+  }
   if (src->type != KITH_SOURCE_FILES && (!*src->user || !*src->password_file))
     return bad(r, group, !*src->user ? "user" : "password_file", "needed for an %s source", type);
   return TRUE;
@@ -1018,14 +1067,21 @@ char *kith_config_describe(const kith_config *c)
                             "allowed_hosts = %s\n",
                          sv->listen, sv->allow_remote ? "on" : "off", sv->token_file,
                          sv->sync_interval, sv->scan_interval, sv->dedup_at, hosts);
-  static const char *const kinds[] = {"files", "imap", "caldav"};
+  static const char *const kinds[] = {"files", "imap", "caldav", "google"};
   for (guint i = 0; i < c->sources->len; i++) {
     const kith_source_config *src = g_ptr_array_index(c->sources, i);
     g_autofree char *folders = g_strjoinv(", ", src->folders);
     g_string_append_printf(s, "\n[source %s]\ntype = %s\n", src->name, kinds[src->type]);
-    if (src->type == KITH_SOURCE_FILES)
+    if (src->type == KITH_SOURCE_FILES) {
       g_string_append_printf(s, "path = %s\n", src->path);
-    else
+    } else if (src->type == KITH_SOURCE_GOOGLE) {
+      g_autofree char *domains = g_strjoinv(", ", src->domains);
+      g_autofree char *users = g_strjoinv(", ", src->users);
+      g_autofree char *exclude = g_strjoinv(", ", src->exclude_users);
+      g_string_append_printf(s, "key_file = %s\ndomains = %s\nusers = %s\nexclude_users = %s\n"
+                                "start_date = %s\n",
+                             src->key_file, domains, users, exclude, src->start_date);
+    } else
       g_string_append_printf(s, "url = %s\nuser = %s\npassword_file = %s\nfolders = %s\n"
                                 "start_date = %s\ntls_verify = %s\n",
                              src->url, src->user, src->password_file, folders, src->start_date,

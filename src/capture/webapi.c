@@ -1,0 +1,184 @@
+/* webapi.c - JSON web API calls over libcurl, with throttling handled: see webapi.h. */
+#include "capture/webapi.h"
+
+#include "util/error.h"
+
+#include <curl/curl.h>
+#include <string.h>
+
+#define CONNECT_TIMEOUT_S 20
+#define STALL_S 120
+
+struct kith_webapi {
+  CURL *curl;
+  gboolean tls_verify;
+  char *ca_file;
+};
+
+void kith_webapi_reply_clear(kith_webapi_reply *r)
+{
+  if (r->body)
+    g_byte_array_unref(r->body);
+  json_decref(r->json);
+  memset(r, 0, sizeof *r);
+}
+
+kith_webapi *kith_webapi_new(const kith_source_config *src)
+{
+  static gsize once = 0;
+  if (g_once_init_enter(&once)) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    g_once_init_leave(&once, 1);
+  }
+  kith_webapi *w = g_new0(kith_webapi, 1);
+  w->curl = curl_easy_init();
+  w->tls_verify = src->tls_verify;
+  w->ca_file = g_strdup(src->ca_file);
+  return w;
+}
+
+void kith_webapi_free(kith_webapi *w)
+{
+  if (!w)
+    return;
+  if (w->curl)
+    curl_easy_cleanup(w->curl);
+  g_free(w->ca_file);
+  g_free(w);
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *user)
+{
+  kith_webapi_reply *r = user;
+  size_t len = size * n;
+  if (r->body->len + len > KITH_WEBAPI_BODY_MAX)
+    return 0; /* makes curl fail the transfer */
+  g_byte_array_append(r->body, (const guint8 *)data, (guint)len);
+  return len;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *user)
+{
+  kith_webapi_reply *r = user;
+  size_t len = size * n;
+  static const char name[] = "retry-after:";
+  if (len > sizeof name && g_ascii_strncasecmp(data, name, sizeof name - 1) == 0) {
+    g_autofree char *v = g_strstrip(g_strndup(data + sizeof name - 1, len - (sizeof name - 1)));
+    char *end = NULL;
+    gint64 s = g_ascii_strtoll(v, &end, 10);
+    if (end != v && *end == '\0' && s >= 0)
+      r->retry_after = s;
+    else if (*v) {
+      /* An HTTP date (RFC 9110 10.2.3): the wait is until then. */
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+      time_t t = curl_getdate(v, NULL);
+      if (t >= 0)
+        r->retry_after = MAX(0, (gint64)t - g_date_time_to_unix(now));
+    }
+  }
+  return len;
+}
+
+gboolean kith_webapi_send(kith_webapi *w, const char *method, const char *url, const char *token,
+                          const char *body, kith_webapi_reply *out, GError **error)
+{
+  memset(out, 0, sizeof *out);
+  out->body = g_byte_array_new();
+  out->retry_after = -1;
+  CURL *h = w->curl;
+  curl_easy_reset(h);
+  curl_easy_setopt(h, CURLOPT_URL, url);
+  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, w->tls_verify ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, w->tls_verify ? 2L : 0L);
+  if (w->ca_file && *w->ca_file)
+    curl_easy_setopt(h, CURLOPT_CAINFO, w->ca_file);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_TIMEOUT_S);
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)STALL_S);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "kith/" KITH_VERSION_STRING);
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
+  g_autofree char *auth = token ? g_strconcat("Authorization: Bearer ", token, NULL) : NULL;
+  if (auth)
+    headers = curl_slist_append(headers, auth);
+  if (body) {
+    headers = curl_slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+  }
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, out);
+  char errbuf[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  CURLcode rc = curl_easy_perform(h);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+  curl_slist_free_all(headers);
+  g_byte_array_append(out->body, (const guint8 *)"", 1); /* NUL-terminated, not counted */
+  g_byte_array_set_size(out->body, out->body->len - 1);
+  if (rc != CURLE_OK) {
+    if (rc == CURLE_WRITE_ERROR)
+      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: a reply over %d bytes", url,
+                  KITH_WEBAPI_BODY_MAX);
+    else
+      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", url,
+                  *errbuf ? errbuf : curl_easy_strerror(rc));
+    return FALSE;
+  }
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+  json_t *j = json_loadb((const char *)out->body->data, out->body->len, 0, NULL);
+  if (json_is_object(j))
+    out->json = j;
+  else
+    json_decref(j);
+  return TRUE;
+}
+
+const char *kith_webapi_error_reason(const kith_webapi_reply *r)
+{
+  json_t *errors = json_object_get(json_object_get(r->json, "error"), "errors");
+  return json_string_value(json_object_get(json_array_get(errors, 0), "reason"));
+}
+
+gboolean kith_webapi_throttled(const kith_webapi_reply *r)
+{
+  if (r->status == 429 || r->status == 500 || r->status == 502 || r->status == 503 ||
+      r->status == 504)
+    return TRUE;
+  const char *reason = kith_webapi_error_reason(r);
+  return r->status == 403 && reason &&
+         (strcmp(reason, "rateLimitExceeded") == 0 || strcmp(reason, "userRateLimitExceeded") == 0);
+}
+
+gint64 kith_webapi_backoff(const kith_webapi_reply *r, int try)
+{
+  if (r->retry_after >= 0)
+    return MIN(r->retry_after, KITH_WEBAPI_WAIT_MAX_S);
+  gint64 base = (gint64)1 << MIN(try - 1, 8);
+  return MIN(base + g_random_int_range(0, (gint32)(base / 4) + 1), KITH_WEBAPI_WAIT_MAX_S);
+}
+
+char *kith_webapi_error_text(const kith_webapi_reply *r)
+{
+  json_t *err = json_object_get(r->json, "error");
+  if (json_is_string(err)) { /* an OAuth 2.0 token endpoint's error */
+    const char *d = json_string_value(json_object_get(r->json, "error_description"));
+    return d ? g_strdup_printf("%ld %s: %s", r->status, json_string_value(err), d)
+             : g_strdup_printf("%ld %s", r->status, json_string_value(err));
+  }
+  const char *message = json_string_value(json_object_get(err, "message"));
+  const char *reason = kith_webapi_error_reason(r);
+  if (!reason)
+    reason = json_string_value(json_object_get(err, "code"));
+  if (message && reason)
+    return g_strdup_printf("%ld %s (%s)", r->status, message, reason);
+  if (message)
+    return g_strdup_printf("%ld %s", r->status, message);
+  return g_strdup_printf("%ld %s", r->status, r->status >= 500 ? "server error" : "refused");
+}
