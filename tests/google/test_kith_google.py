@@ -377,6 +377,39 @@ class GoogleSourceTest(unittest.TestCase):
         self.assertTrue(lines[0].startswith("kith: source team: key_file: "), lines[0])
         self.assertEqual(self.google.requests(), [])
 
+    def test_serve_reads_the_source_each_scan_interval(self):
+        with open(self.conf, "a") as f:
+            f.write("\n[serve]\nlisten = 127.0.0.1:0\ntoken_file = %s\nscan_interval = 1\n"
+                    % os.path.join(self.tmp, "token"))
+        env = dict(os.environ, KITH_GOOGLE_BASE_URL=self.google.url)
+        log_path = os.path.join(self.tmp, "serve.log")
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen([KITH, "--db", self.db, "--config", self.conf, "serve"],
+                                    stdout=subprocess.DEVNULL, stderr=log, env=env)
+        try:
+            def ingests():
+                with open(log_path) as f:
+                    events = [json.loads(l) for l in f if l.startswith("{")]
+                return [e for e in events if e.get("event") == "ingest" and e.get("source") == "team"]
+
+            def wait_for(pred):
+                for _ in range(200):
+                    if pred(ingests()):
+                        return True
+                    time.sleep(0.1)
+                return False
+
+            self.assertTrue(wait_for(lambda e: any(x.get("activities") == 5 for x in e)),
+                            ingests())
+            self.google.mail("bob.stone@corp.example", message(
+                "m9@globex.com", "Max Power <max@globex.com>", "Bob Stone <bob.stone@corp.example>",
+                "Again", "Hi Bob.\r\n\r\nMax\r\n", days=0))
+            self.assertTrue(wait_for(lambda e: any(x.get("activities") == 1 for x in e)), ingests())
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(30), 0)
+        self.assertIn("m9@globex.com", self.activities())
+
     def test_config_shows_the_source(self):
         self.write_conf("users = Ann.Lee@Corp.Example\n")
         r = self.kith("config")
