@@ -1,6 +1,7 @@
 /* gmail.c - one User's Gmail: the window listed once, then users.history.list from the kept historyId. */
 #include "capture/google.h"
 
+#include "capture/automatic.h"
 #include "capture/mime.h"
 #include "util/error.h"
 
@@ -57,6 +58,21 @@ static guchar *b64url_decode(const char *text, gsize *len)
   return g_base64_decode(s, len);
 }
 
+/* "&metadataHeaders=From&..." for the header fields kith reads of a
+ * message: those an activity is made of, R10's and R12's. Nothing else of
+ * a colleague's message leaves Google. */
+static char *metadata_headers(void)
+{
+  static const char *const own[] = {"From", "Sender", "To", "Cc", "Bcc", "Date", "Message-ID",
+                                    "Subject", "Authentication-Results", NULL};
+  GString *s = g_string_new(NULL);
+  for (const char *const *h = own; *h; h++)
+    g_string_append_printf(s, "&metadataHeaders=%s", *h);
+  for (const char *const *h = kith_automatic_header_names; *h; h++)
+    g_string_append_printf(s, "&metadataHeaders=%s", *h);
+  return g_string_free(s, FALSE);
+}
+
 typedef enum { FETCH_OK, FETCH_GONE, FETCH_FAILED } fetch_result;
 
 /* Reads message ID and hands its activity over: the header alone
@@ -66,8 +82,9 @@ static fetch_result fetch_message(kith_google *g, const char *id, GError **error
 {
   g_autofree char *where = g_strdup_printf("%s: gmail message %s", g->user, id);
   g_autofree char *eid = g_uri_escape_string(id, NULL, FALSE);
+  g_autofree char *headers = metadata_headers();
   g_autofree char *url =
-      g_strdup_printf("%s/users/me/messages/%s?format=metadata", g->gmail_url, eid);
+      g_strdup_printf("%s/users/me/messages/%s?format=metadata%s", g->gmail_url, eid, headers);
   g_auto(kith_webapi_reply) meta = {0};
   if (!kith_google_get(g, url, &meta, error))
     return FETCH_FAILED;

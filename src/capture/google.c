@@ -75,11 +75,18 @@ static gboolean read_key(kith_google *g, GError **error)
   const char *email = json_string_value(json_object_get(key, "client_email"));
   const char *pem = json_string_value(json_object_get(key, "private_key"));
   const char *kid = json_string_value(json_object_get(key, "private_key_id"));
+  const char *token_uri = json_string_value(json_object_get(key, "token_uri"));
   gboolean ok = key && type && strcmp(type, "service_account") == 0 && email && pem;
   if (ok) {
     g->client_email = g_strdup(email);
     g->pem = g_strdup(pem);
     g->key_id = g_strdup(kid);
+    /* The key names its token endpoint, as Google's own libraries read it;
+     * only over TLS, since the signed grant goes there. */
+    if (!g->token_url && token_uri && g_str_has_prefix(token_uri, "https://"))
+      g->token_url = g_strdup(token_uri);
+    if (!g->token_url)
+      g->token_url = g_strdup(TOKEN_URL);
   } else {
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
                 "source %s: %s: not a service account's JSON key (type service_account, "
@@ -220,7 +227,6 @@ gboolean kith_google_capture(const kith_source_cursor *cursor, const kith_source
     g.gmail_url = g_strconcat(base, "/gmail/v1", NULL);
     g.calendar_url = g_strconcat(base, "/calendar/v3", NULL);
   } else {
-    g.token_url = g_strdup(TOKEN_URL);
     g.gmail_url = g_strdup(GMAIL_URL);
     g.calendar_url = g_strdup(CALENDAR_URL);
   }

@@ -8,10 +8,13 @@
 #include "capture/webapi.h"
 #include "config/config.h"
 
-/* The scopes kith asks for on behalf of each User: read-only mail and calendar. */
+/* The scopes kith asks for on behalf of each User, the narrowest that do:
+ * gmail.metadata cannot fetch an outside sender's text nor search by date,
+ * and calendar.events.readonly lists the events. The administrator
+ * delegates exactly these (docs/sources.md). */
 #define KITH_GOOGLE_SCOPES                                                                         \
   "https://www.googleapis.com/auth/gmail.readonly "                                                \
-  "https://www.googleapis.com/auth/calendar.readonly"
+  "https://www.googleapis.com/auth/calendar.events.readonly"
 /* Messages or events asked for in one list page. */
 #define KITH_GOOGLE_PAGE 500
 #define KITH_GOOGLE_EVENT_PAGE 250

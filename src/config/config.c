@@ -238,6 +238,8 @@ static gboolean address_list(reader *r, const char *group, const char *key, char
   g_auto(GStrv) items = list(r, group, key);
   GPtrArray *a = g_ptr_array_new();
   for (char **i = items; *i; i++) {
+    if (strcmp(*i, "*") == 0)
+      continue; /* everyone: the same as no list */
     char *n = kith_address_normalize(*i, NULL);
     if (!n) {
       g_ptr_array_add(a, NULL);
