@@ -100,9 +100,9 @@ static gboolean read_key(kith_google *g, GError **error)
 /* A new access token for the current User: a JWT signed with the service
  * account's key, sub the User (domain-wide delegation), exchanged at the
  * token endpoint. */
-static gboolean get_token(kith_google *g, GError **error)
+static gboolean renew_token(kith_webapi_auth *auth, GError **error)
 {
-  g_clear_pointer(&g->token, g_free);
+  kith_google *g = auth->user_data;
   gint64 now = g_get_real_time() / G_USEC_PER_SEC;
   json_t *claims = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "iss", g->client_email, "sub",
                              g->user, "scope", KITH_GOOGLE_SCOPES, "aud", g->token_url, "iat",
@@ -116,62 +116,12 @@ static gboolean get_token(kith_google *g, GError **error)
   g_autofree char *body =
       g_strconcat("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=",
                   jwt, NULL);
-  for (int try = 1;; try++) {
-    g_auto(kith_webapi_reply) r = {0};
-    if (!kith_webapi_send(g->api, "POST", g->token_url, NULL, body, &r, error))
-      return FALSE;
-    if (kith_webapi_throttled(&r) && try < KITH_WEBAPI_TRIES) {
-      g_usleep(kith_webapi_backoff(&r, try) * G_USEC_PER_SEC);
-      continue;
-    }
-    const char *token = json_string_value(json_object_get(r.json, "access_token"));
-    if (r.status != 200 || !token) {
-      g_autofree char *why = kith_webapi_error_text(&r);
-      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "no access token: %s", why);
-      return FALSE;
-    }
-    json_int_t lifetime = json_integer_value(json_object_get(r.json, "expires_in"));
-    if (lifetime <= 0)
-      lifetime = 3600;
-    g->token = g_strdup(token);
-    /* Renewed a little before it runs out, so no request carries a dying one. */
-    g->token_expires =
-        g_get_monotonic_time() / G_USEC_PER_SEC + lifetime - MIN(60, lifetime / 4);
-    return TRUE;
-  }
+  return kith_webapi_token(g->api, g->token_url, body, auth, error);
 }
 
 gboolean kith_google_get(kith_google *g, const char *url, kith_webapi_reply *out, GError **error)
 {
-  gboolean renewed = FALSE;
-  for (int try = 1;; try++) {
-    memset(out, 0, sizeof *out);
-    if ((!g->token || g_get_monotonic_time() / G_USEC_PER_SEC >= g->token_expires) &&
-        !get_token(g, error))
-      return FALSE;
-    if (!kith_webapi_send(g->api, "GET", url, g->token, NULL, out, error))
-      return FALSE;
-    if (out->status == 401 && !renewed) {
-      /* Expired or revoked early: one new token, then the answer stands. */
-      renewed = TRUE;
-      g_clear_pointer(&g->token, g_free);
-      kith_webapi_reply_clear(out);
-      continue;
-    }
-    if (kith_webapi_throttled(out)) {
-      if (try >= KITH_WEBAPI_TRIES) {
-        g_autofree char *why = kith_webapi_error_text(out);
-        g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s, still after %d tries", why, try);
-        kith_webapi_reply_clear(out);
-        return FALSE;
-      }
-      gint64 wait = kith_webapi_backoff(out, try);
-      kith_webapi_reply_clear(out);
-      g_usleep(wait * G_USEC_PER_SEC);
-      continue;
-    }
-    return TRUE;
-  }
+  return kith_webapi_get(g->api, &g->auth, url, NULL, out, error);
 }
 
 /* The Users to read: active, in the source's domains, in users when it is
@@ -211,7 +161,7 @@ static void google_clear(kith_google *g)
   g_free(g->token_url);
   g_free(g->gmail_url);
   g_free(g->calendar_url);
-  g_free(g->token);
+  g_free(g->auth.token);
 }
 
 gboolean kith_google_capture(const kith_source_cursor *cursor, const kith_source_config *src,
@@ -219,6 +169,8 @@ gboolean kith_google_capture(const kith_source_cursor *cursor, const kith_source
                              GError **error)
 {
   kith_google g = {.src = src, .cursor = cursor, .sink = sink, .stats = stats};
+  g.auth.renew = renew_token;
+  g.auth.user_data = &g;
   if (src->start_date && *src->start_date)
     kith_time_parse(src->start_date, &g.start);
   const char *base = g_getenv(BASE_URL_ENV);
@@ -236,7 +188,7 @@ gboolean kith_google_capture(const kith_source_cursor *cursor, const kith_source
     g.api = kith_webapi_new(src);
   for (guint i = 0; ok && users && i < users->len && !g.stopped && !g.fatal; i++) {
     g.user = g_ptr_array_index(users, i);
-    g_clear_pointer(&g.token, g_free);
+    g_clear_pointer(&g.auth.token, g_free); /* a token acts for one User */
     g_autoptr(GError) local = NULL;
     /* One User's failure is that User's: reported, and the others are read. */
     if (!kith_gmail_read(&g, &local) || (!g.stopped && !kith_gcal_read(&g, &local))) {

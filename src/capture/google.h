@@ -48,10 +48,9 @@ typedef struct {
   gint64 start;       /* start_date as Unix seconds; 0 for everything */
   gboolean stopped;   /* the sink said stop */
   GError *fatal;      /* the source cannot go on (a cursor not written) */
-  /* the User being read */
+  /* the User being read, and a token acting for them */
   const char *user;
-  char *token;
-  gint64 token_expires; /* monotonic seconds */
+  kith_webapi_auth auth;
 } kith_google;
 
 /* GET URL as the current User: the access token is got or renewed as

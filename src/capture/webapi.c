@@ -80,7 +80,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *user)
 }
 
 gboolean kith_webapi_send(kith_webapi *w, const char *method, const char *url, const char *token,
-                          const char *body, kith_webapi_reply *out, GError **error)
+                          const char *const *extra, const char *body, kith_webapi_reply *out,
+                          GError **error)
 {
   memset(out, 0, sizeof *out);
   out->body = g_byte_array_new();
@@ -104,6 +105,8 @@ gboolean kith_webapi_send(kith_webapi *w, const char *method, const char *url, c
   g_autofree char *auth = token ? g_strconcat("Authorization: Bearer ", token, NULL) : NULL;
   if (auth)
     headers = curl_slist_append(headers, auth);
+  for (const char *const *h = extra; h && *h; h++)
+    headers = curl_slist_append(headers, *h);
   if (body) {
     headers = curl_slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
@@ -181,4 +184,66 @@ char *kith_webapi_error_text(const kith_webapi_reply *r)
   if (message)
     return g_strdup_printf("%ld %s", r->status, message);
   return g_strdup_printf("%ld %s", r->status, r->status >= 500 ? "server error" : "refused");
+}
+
+gboolean kith_webapi_token(kith_webapi *w, const char *url, const char *body,
+                           kith_webapi_auth *auth, GError **error)
+{
+  g_clear_pointer(&auth->token, g_free);
+  for (int try = 1;; try++) {
+    g_auto(kith_webapi_reply) r = {0};
+    if (!kith_webapi_send(w, "POST", url, NULL, NULL, body, &r, error))
+      return FALSE;
+    if (kith_webapi_throttled(&r) && try < KITH_WEBAPI_TRIES) {
+      g_usleep(kith_webapi_backoff(&r, try) * G_USEC_PER_SEC);
+      continue;
+    }
+    const char *token = json_string_value(json_object_get(r.json, "access_token"));
+    if (r.status != 200 || !token) {
+      g_autofree char *why = kith_webapi_error_text(&r);
+      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "no access token: %s", why);
+      return FALSE;
+    }
+    json_int_t lifetime = json_integer_value(json_object_get(r.json, "expires_in"));
+    if (lifetime <= 0)
+      lifetime = 3600;
+    auth->token = g_strdup(token);
+    /* Renewed a little before it runs out, so no request carries a dying one. */
+    auth->expires = g_get_monotonic_time() / G_USEC_PER_SEC + lifetime - MIN(60, lifetime / 4);
+    return TRUE;
+  }
+}
+
+gboolean kith_webapi_get(kith_webapi *w, kith_webapi_auth *auth, const char *url,
+                         const char *const *headers, kith_webapi_reply *out, GError **error)
+{
+  gboolean renewed = FALSE;
+  for (int try = 1;; try++) {
+    memset(out, 0, sizeof *out);
+    if ((!auth->token || g_get_monotonic_time() / G_USEC_PER_SEC >= auth->expires) &&
+        !auth->renew(auth, error))
+      return FALSE;
+    if (!kith_webapi_send(w, "GET", url, auth->token, headers, NULL, out, error))
+      return FALSE;
+    if (out->status == 401 && !renewed) {
+      /* Expired or revoked early: one new token, then the answer stands. */
+      renewed = TRUE;
+      g_clear_pointer(&auth->token, g_free);
+      kith_webapi_reply_clear(out);
+      continue;
+    }
+    if (kith_webapi_throttled(out)) {
+      if (try >= KITH_WEBAPI_TRIES) {
+        g_autofree char *why = kith_webapi_error_text(out);
+        g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s, still after %d tries", why, try);
+        kith_webapi_reply_clear(out);
+        return FALSE;
+      }
+      gint64 wait = kith_webapi_backoff(out, try);
+      kith_webapi_reply_clear(out);
+      g_usleep(wait * G_USEC_PER_SEC);
+      continue;
+    }
+    return TRUE;
+  }
 }

@@ -33,11 +33,37 @@ kith_webapi *kith_webapi_new(const kith_source_config *src);
 void kith_webapi_free(kith_webapi *w);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_webapi, kith_webapi_free)
 
-/* Sends METHOD URL once, with the bearer TOKEN (may be NULL) and, for a
- * POST, the form BODY (may be NULL). Fills OUT (clear it after); FALSE with
- * ERROR ("URL: WHY") only when no reply came. */
+/* Sends METHOD URL once, with the bearer TOKEN (may be NULL), HEADERS
+ * (NULL-terminated "Name: value" lines; may be NULL) and, for a POST, the
+ * form BODY (may be NULL). Fills OUT (clear it after); FALSE with ERROR
+ * ("URL: WHY") only when no reply came. */
 gboolean kith_webapi_send(kith_webapi *w, const char *method, const char *url, const char *token,
-                          const char *body, kith_webapi_reply *out, GError **error);
+                          const char *const *headers, const char *body, kith_webapi_reply *out,
+                          GError **error);
+
+/* An OAuth 2.0 access token and how it is renewed. */
+typedef struct kith_webapi_auth kith_webapi_auth;
+struct kith_webapi_auth {
+  char *token;     /* NULL until got */
+  gint64 expires;  /* monotonic seconds when it is renewed */
+  /* Gets a new token into AUTH (with kith_webapi_token). */
+  gboolean (*renew)(kith_webapi_auth *auth, GError **error);
+  gpointer user_data;
+};
+
+/* Asks the token endpoint URL for an access token with the form BODY,
+ * waiting out throttling; keeps it in AUTH, to be renewed a little before
+ * it expires. FALSE with ERROR ("no access token: 400 invalid_grant: ...")
+ * when refused. */
+gboolean kith_webapi_token(kith_webapi *w, const char *url, const char *body,
+                           kith_webapi_auth *auth, GError **error);
+
+/* GET URL with AUTH's token, got or renewed as needed (once more on a
+ * 401), and throttling waited out (Retry-After, else backoff). OUT holds
+ * whatever status came back; FALSE with ERROR when no usable reply came
+ * (no token, no connection, still throttled after every try). */
+gboolean kith_webapi_get(kith_webapi *w, kith_webapi_auth *auth, const char *url,
+                         const char *const *headers, kith_webapi_reply *out, GError **error);
 
 /* Whether R asks to be tried again later: 429, 403 with the reason
  * rateLimitExceeded or userRateLimitExceeded, 500, 502, 503, 504. */
