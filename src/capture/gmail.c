@@ -1,8 +1,8 @@
 /* gmail.c - one User's Gmail: the window listed once, then users.history.list from the kept historyId. */
 #include "capture/google.h"
 
-#include "capture/automatic.h"
 #include "capture/mime.h"
+#include "capture/team.h"
 #include "util/error.h"
 
 #include <string.h>
@@ -59,16 +59,12 @@ static guchar *b64url_decode(const char *text, gsize *len)
 }
 
 /* "&metadataHeaders=From&..." for the header fields kith reads of a
- * message: those an activity is made of, R10's and R12's. Nothing else of
- * a colleague's message leaves Google. */
+ * message (kith_team_header_names): nothing else of a colleague's message
+ * leaves Google. */
 static char *metadata_headers(void)
 {
-  static const char *const own[] = {"From", "Sender", "To", "Cc", "Bcc", "Date", "Message-ID",
-                                    "Subject", "Authentication-Results", NULL};
   GString *s = g_string_new(NULL);
-  for (const char *const *h = own; *h; h++)
-    g_string_append_printf(s, "&metadataHeaders=%s", *h);
-  for (const char *const *h = kith_automatic_header_names; *h; h++)
+  for (const char *const *h = kith_team_header_names; *h; h++)
     g_string_append_printf(s, "&metadataHeaders=%s", *h);
   return g_string_free(s, FALSE);
 }
@@ -109,7 +105,7 @@ static fetch_result fetch_message(kith_google *g, const char *id, GError **error
   }
   const kith_participant *from = a->participants->len ? g_ptr_array_index(a->participants, 0) : NULL;
   gboolean outside = from && from->role == KITH_PART_FROM &&
-                     !kith_google_internal(g->src, from->domain) &&
+                     !kith_team_internal(g->src, from->domain) &&
                      (!g->sink->body_wanted || g->sink->body_wanted(from->domain, g->sink->user_data));
   if (!outside) {
     kith_google_deliver(g, a);

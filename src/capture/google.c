@@ -1,7 +1,7 @@
 /* google.c - the Google Workspace source: the service account, its tokens, the Users read. */
 #include "capture/google.h"
 
-#include "core/address.h"
+#include "capture/team.h"
 #include "util/error.h"
 #include "util/jwt.h"
 #include "util/secret.h"
@@ -16,14 +16,6 @@
 #define BASE_URL_ENV "KITH_GOOGLE_BASE_URL"
 /* A JWT grant lives at most an hour (Google refuses longer). */
 #define ASSERTION_LIFETIME_S 3600
-
-gboolean kith_google_internal(const kith_source_config *src, const char *domain)
-{
-  for (char **d = src->domains; domain && *d; d++)
-    if (kith_domain_within(domain, *d))
-      return TRUE;
-  return FALSE;
-}
 
 void kith_google_report(kith_google *g, const char *where, const char *why)
 {
@@ -124,32 +116,6 @@ gboolean kith_google_get(kith_google *g, const char *url, kith_webapi_reply *out
   return kith_webapi_get(g->api, &g->auth, url, NULL, out, error);
 }
 
-/* The Users to read: active, in the source's domains, in users when it is
- * set, not in exclude_users. */
-static GPtrArray *chosen_users(kith_google *g, GError **error)
-{
-  const kith_source_config *src = g->src;
-  g_autoptr(GError) local = NULL;
-  g_autoptr(GPtrArray) all = g->cursor->users(g->cursor->user_data, &local);
-  if (!all) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: the CRM's Users: %s",
-                src->name, local->message);
-    return NULL;
-  }
-  GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-  for (guint i = 0; i < all->len; i++) {
-    const char *email = g_ptr_array_index(all, i);
-    if (!kith_google_internal(src, kith_address_domain(email)))
-      continue;
-    if (src->users[0] && !g_strv_contains((const char *const *)src->users, email))
-      continue;
-    if (g_strv_contains((const char *const *)src->exclude_users, email))
-      continue;
-    g_ptr_array_add(out, g_strdup(email));
-  }
-  return out;
-}
-
 static void google_clear(kith_google *g)
 {
   kith_webapi_free(g->api);
@@ -183,7 +149,7 @@ gboolean kith_google_capture(const kith_source_cursor *cursor, const kith_source
     g.calendar_url = g_strdup(CALENDAR_URL);
   }
   g_autoptr(GPtrArray) users = NULL;
-  gboolean ok = read_key(&g, error) && (users = chosen_users(&g, error));
+  gboolean ok = read_key(&g, error) && (users = kith_team_users(cursor, src, error));
   if (ok)
     g.api = kith_webapi_new(src);
   for (guint i = 0; ok && users && i < users->len && !g.stopped && !g.fatal; i++) {

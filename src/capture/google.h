@@ -75,6 +75,3 @@ void kith_google_report(kith_google *g, const char *where, const char *why);
  * reading (what was handed over before stays). */
 gboolean kith_gmail_read(kith_google *g, GError **error);
 gboolean kith_gcal_read(kith_google *g, GError **error);
-
-/* Whether DOMAIN (normalised) is one of SRC's domains or below one. */
-gboolean kith_google_internal(const kith_source_config *src, const char *domain);

@@ -62,6 +62,10 @@ static void source_free(gpointer p)
   g_strfreev(src->domains);
   g_strfreev(src->users);
   g_strfreev(src->exclude_users);
+  g_free(src->tenant);
+  g_free(src->client_id);
+  g_free(src->certificate_file);
+  g_free(src->client_secret_file);
   g_free(src);
 }
 
@@ -680,6 +684,10 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
   src->domains = g_new0(char *, 1);
   src->users = g_new0(char *, 1);
   src->exclude_users = g_new0(char *, 1);
+  src->tenant = g_strdup("");
+  src->client_id = g_strdup("");
+  src->certificate_file = g_strdup("");
+  src->client_secret_file = g_strdup("");
   src->tls_verify = TRUE;
   g_ptr_array_add(c->sources, src);
   g_autofree char *type = value(r, group, "type");
@@ -691,8 +699,10 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
     src->type = KITH_SOURCE_CALDAV;
   else if (strcmp(type, "google") == 0)
     src->type = KITH_SOURCE_GOOGLE;
+  else if (strcmp(type, "microsoft") == 0)
+    src->type = KITH_SOURCE_MICROSOFT;
   else
-    return bad(r, group, "type", "'%s' is not files, imap, caldav or google", type);
+    return bad(r, group, "type", "'%s' is not files, imap, caldav, google or microsoft", type);
   g_auto(GStrv) keys = g_key_file_get_keys(r->kf, group, NULL, NULL);
   for (char **k = keys; k && *k; k++) {
     if (strcmp(*k, "type") == 0)
@@ -709,7 +719,8 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
     } else if (strcmp(*k, "password_file") == 0) {
       g_free(src->password_file);
       src->password_file = value(r, group, *k);
-    } else if (strcmp(*k, "folders") == 0 || strcmp(*k, "calendars") == 0) {
+    } else if (strcmp(*k, "folders") == 0 || strcmp(*k, "calendars") == 0 ||
+               strcmp(*k, "mail_folders") == 0) {
       g_strfreev(src->folders);
       src->folders = list(r, group, *k);
     } else if (strcmp(*k, "start_date") == 0) {
@@ -736,6 +747,18 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
     } else if (strcmp(*k, "exclude_users") == 0) {
       if (!address_list(r, group, *k, &src->exclude_users))
         return FALSE;
+    } else if (strcmp(*k, "tenant") == 0) {
+      g_free(src->tenant);
+      src->tenant = value(r, group, *k);
+    } else if (strcmp(*k, "client_id") == 0) {
+      g_free(src->client_id);
+      src->client_id = value(r, group, *k);
+    } else if (strcmp(*k, "certificate_file") == 0) {
+      g_free(src->certificate_file);
+      src->certificate_file = value(r, group, *k);
+    } else if (strcmp(*k, "client_secret_file") == 0) {
+      g_free(src->client_secret_file);
+      src->client_secret_file = value(r, group, *k);
     } else {
       return bad(r, group, *k, "unknown key");
     }
@@ -761,6 +784,20 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
   if (src->type == KITH_SOURCE_CALDAV &&
       !g_str_has_prefix(src->url, "https://") && !g_str_has_prefix(src->url, "http://"))
     return bad(r, group, "url", "'%s' is not an http(s):// URL", src->url);
+  if (src->type == KITH_SOURCE_MICROSOFT) {
+    if (!*src->tenant || !*src->client_id)
+      return bad(r, group, !*src->tenant ? "tenant" : "client_id",
+                 "needed for a microsoft source (from the app registration)");
+    if (!*src->certificate_file == !*src->client_secret_file)
+      return bad(r, group, "certificate_file",
+                 "a microsoft source needs certificate_file or client_secret_file (one of them)");
+    if (!src->domains[0])
+      return bad(r, group, "domains", "needed for a microsoft source (whose Users' mailboxes are read)");
+    for (const char *p = src->tenant; *p; p++)
+      if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.')
+        return bad(r, group, "tenant", "'%s' is not a tenant id or domain", src->tenant);
+    return TRUE;
+  }
   if (src->type == KITH_SOURCE_GOOGLE) {
     if (!*src->key_file)
       return bad(r, group, "key_file", "needed for a google source (the service account's JSON key)");
@@ -1069,7 +1106,7 @@ char *kith_config_describe(const kith_config *c)
                             "allowed_hosts = %s\n",
                          sv->listen, sv->allow_remote ? "on" : "off", sv->token_file,
                          sv->sync_interval, sv->scan_interval, sv->dedup_at, hosts);
-  static const char *const kinds[] = {"files", "imap", "caldav", "google"};
+  static const char *const kinds[] = {"files", "imap", "caldav", "google", "microsoft"};
   for (guint i = 0; i < c->sources->len; i++) {
     const kith_source_config *src = g_ptr_array_index(c->sources, i);
     g_autofree char *folders = g_strjoinv(", ", src->folders);
@@ -1083,6 +1120,16 @@ char *kith_config_describe(const kith_config *c)
       g_string_append_printf(s, "key_file = %s\ndomains = %s\nusers = %s\nexclude_users = %s\n"
                                 "start_date = %s\n",
                              src->key_file, domains, users, exclude, src->start_date);
+    } else if (src->type == KITH_SOURCE_MICROSOFT) {
+      g_autofree char *domains = g_strjoinv(", ", src->domains);
+      g_autofree char *users = g_strjoinv(", ", src->users);
+      g_autofree char *exclude = g_strjoinv(", ", src->exclude_users);
+      g_string_append_printf(s, "tenant = %s\nclient_id = %s\ncertificate_file = %s\n"
+                                "client_secret_file = %s\ndomains = %s\nusers = %s\n"
+                                "exclude_users = %s\nmail_folders = %s\nstart_date = %s\n",
+                             src->tenant, src->client_id, src->certificate_file,
+                             src->client_secret_file, domains, users, exclude, folders,
+                             src->start_date);
     } else
       g_string_append_printf(s, "url = %s\nuser = %s\npassword_file = %s\nfolders = %s\n"
                                 "start_date = %s\ntls_verify = %s\n",

@@ -6,6 +6,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,29 @@ char *kith_jwt_sign(const char *pem, const char *what, const json_t *header_extr
     return NULL;
   }
   return g_strconcat(input, ".", s64, NULL);
+}
+
+char *kith_jwt_x5t(const char *pem, const char *what, GError **error)
+{
+  BIO *bio = BIO_new_mem_buf(pem, -1);
+  X509 *cert = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+  BIO_free(bio);
+  unsigned char *der = NULL;
+  int len = cert ? i2d_X509(cert, &der) : -1;
+  X509_free(cert);
+  if (len <= 0) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: no PEM certificate", what);
+    return NULL;
+  }
+  guchar digest[20];
+  unsigned int dlen = 0;
+  gboolean ok = EVP_Digest(der, (size_t)len, digest, &dlen, EVP_sha1(), NULL) == 1;
+  OPENSSL_free(der);
+  if (!ok) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: cannot hash the certificate", what);
+    return NULL;
+  }
+  return kith_jwt_b64url(digest, dlen);
 }
 
 char *kith_jwt_assertion(const char *key_path, const char *client_id, const char *user,

@@ -19,5 +19,10 @@ char *kith_jwt_sign(const char *pem, const char *what, const json_t *header_extr
 char *kith_jwt_assertion(const char *key_path, const char *client_id, const char *user,
                          const char *audience, gint64 now, GError **error);
 
+/* The x5t of the first certificate in PEM: the base64url SHA-1 thumbprint
+ * of its DER encoding (RFC 7515 section 4.1.7), which names the key to a
+ * Microsoft token endpoint. NULL with ERROR when PEM holds no certificate. */
+char *kith_jwt_x5t(const char *pem, const char *what, GError **error);
+
 /* DATA as base64url without padding (RFC 7515 section 2), newly allocated. */
 char *kith_jwt_b64url(const guchar *data, gsize len);
