@@ -160,6 +160,13 @@ gboolean kith_google_capture(const kith_source_cursor *cursor, const kith_source
     if (!kith_gmail_read(&g, &local) || (!g.stopped && !kith_gcal_read(&g, &local))) {
       if (g.fatal)
         break;
+      if (g.auth.client_refused) {
+        /* The service account or its delegation, not this User: one line. */
+        g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name,
+                    local->message);
+        ok = FALSE;
+        break;
+      }
       g_autofree char *where = g_strdup_printf("source %s: %s", src->name, g.user);
       g_autofree char *why = g_strdup_printf("%s; this User is skipped", local->message);
       kith_google_report(&g, where, why);

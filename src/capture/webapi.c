@@ -200,6 +200,9 @@ gboolean kith_webapi_token(kith_webapi *w, const char *url, const char *body,
     }
     const char *token = json_string_value(json_object_get(r.json, "access_token"));
     if (r.status != 200 || !token) {
+      const char *code = json_string_value(json_object_get(r.json, "error"));
+      auth->client_refused = g_strcmp0(code, "invalid_client") == 0 ||
+                             g_strcmp0(code, "unauthorized_client") == 0;
       g_autofree char *why = kith_webapi_error_text(&r);
       g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "no access token: %s", why);
       return FALSE;

@@ -46,6 +46,9 @@ typedef struct kith_webapi_auth kith_webapi_auth;
 struct kith_webapi_auth {
   char *token;     /* NULL until got */
   gint64 expires;  /* monotonic seconds when it is renewed */
+  /* TRUE when the endpoint refused the client itself (invalid_client,
+   * unauthorized_client): no other token will be had either. */
+  gboolean client_refused;
   /* Gets a new token into AUTH (with kith_webapi_token). */
   gboolean (*renew)(kith_webapi_auth *auth, GError **error);
   gpointer user_data;

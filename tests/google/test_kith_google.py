@@ -392,6 +392,16 @@ class GoogleSourceTest(unittest.TestCase):
         self.assertEqual(r.stderr, "")
         self.assertEqual(self.counts(r), (2, 0))  # Bob's
 
+    def test_a_delegation_without_the_scopes_stops_the_source_in_one_line(self):
+        self.google.admin("settings", {"delegated_scopes": DELEGATED[:1]})
+        r = self.ingest(check=False)
+        self.assertEqual(r.returncode, 1)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertRegex(lines[0], r"^kith: source team: no access token: 401 unauthorized_client")
+        tokens = [q for q in self.google.requests() if q["path"] == "/token"]
+        self.assertEqual(len(tokens), 1)  # not once per User
+
     def test_a_key_file_others_can_read_is_refused(self):
         os.chmod(self.google.key_file, 0o644)
         r = self.ingest(check=False)
