@@ -1,6 +1,7 @@
 /* gcal.c - one User's primary Google calendar: events.list with a sync token. */
 #include "capture/google.h"
 
+#include "capture/mime.h"
 #include "util/error.h"
 #include "util/timeutil.h"
 
@@ -59,7 +60,8 @@ static kith_activity *event_activity(json_t *event)
   kith_activity *a = kith_activity_new(KITH_ACTIVITY_MEETING);
   a->id = g_strdup(uid);
   a->time = event_time(json_object_get(event, "start"));
-  a->subject = g_strdup(str(event, "summary") ? str(event, "summary") : "");
+  g_free(a->subject);
+  a->subject = kith_capture_clean_text(str(event, "summary"), KITH_CAPTURE_SUBJECT_MAX);
   /* R10: a cancelled meeting is skipped. */
   a->cancelled = g_strcmp0(str(event, "status"), "cancelled") == 0;
   json_t *org = json_object_get(event, "organizer");

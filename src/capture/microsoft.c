@@ -378,7 +378,8 @@ static gboolean on_event(ms *m, json_t *ev, GError **error)
   const char *start = str(json_object_get(ev, "start"), "dateTime");
   if (!start || !kith_time_parse(start, &a->time))
     a->time = 0;
-  a->subject = g_strdup(str(ev, "subject") ? str(ev, "subject") : "");
+  g_free(a->subject);
+  a->subject = kith_capture_clean_text(str(ev, "subject"), KITH_CAPTURE_SUBJECT_MAX);
   a->cancelled = json_is_true(json_object_get(ev, "isCancelled")); /* R10 */
   json_t *org = json_object_get(json_object_get(ev, "organizer"), "emailAddress");
   if (str(org, "address"))
