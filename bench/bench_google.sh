@@ -29,7 +29,7 @@ fi
 RUN=$(mktemp -d /tmp/kith-bench-google.XXXXXX)
 cleanup() { [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null; rm -rf "$RUN"; }
 trap cleanup EXIT
-openssl genrsa -out "$RUN/sa.pem" 2048 2>/dev/null && openssl rsa -in "$RUN/sa.pem" -pubout -out "$RUN/sa.pub" 2>/dev/null ||
+openssl genrsa -out "$RUN/sa.pem" 2048 2>/dev/null ||
   die "openssl cannot make a key"
 "$PY" - "$RUN/sa.pem" "$RUN/sa.json" <<'PY'
 import json, os, sys
@@ -39,8 +39,7 @@ with open(sys.argv[2], "w") as f:
                "private_key_id": "bench", "private_key": pem}, f)
 os.chmod(sys.argv[2], 0o600)
 PY
-"$PY" "$FAKE" --port 0 --port-file "$RUN/port" --public-key "$RUN/sa.pub" \
-  --client-email kith@kith-bench.iam.gserviceaccount.com \
+"$PY" "$FAKE" --port 0 --port-file "$RUN/port" --service-account "$RUN/sa.json" \
   --scopes "https://www.googleapis.com/auth/gmail.readonly https://www.googleapis.com/auth/calendar.events.readonly" \
   --data "$WS" --max-seconds 3600 >/dev/null 2>&1 &
 PID=$!

@@ -73,10 +73,7 @@ class Google:
 
     def __init__(self, tmp):
         key = os.path.join(tmp, "sa.pem")
-        pub = os.path.join(tmp, "sa.pub.pem")
         subprocess.run(["openssl", "genrsa", "-out", key, "2048"], check=True, capture_output=True)
-        subprocess.run(["openssl", "rsa", "-in", key, "-pubout", "-out", pub], check=True,
-                       capture_output=True)
         self.key_file = os.path.join(tmp, "sa.json")
         pem = read(key) + "\n"
         with open(self.key_file, "w") as f:
@@ -86,8 +83,9 @@ class Google:
         os.chmod(self.key_file, 0o600)
         port_file = os.path.join(tmp, "google.port")
         self.proc = subprocess.Popen(
-            [sys.executable, SERVER, "--port", "0", "--port-file", port_file, "--public-key", pub,
-             "--client-email", CLIENT, "--scopes", " ".join(DELEGATED), "--max-seconds", "300"],
+            [sys.executable, SERVER, "--port", "0", "--port-file", port_file,
+             "--service-account", self.key_file, "--scopes", " ".join(DELEGATED),
+             "--max-seconds", "300"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(200):
             if os.path.exists(port_file) and read(port_file):
