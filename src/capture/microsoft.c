@@ -135,6 +135,13 @@ static gboolean read_credentials(ms *m, GError **error)
   return TRUE;
 }
 
+/* GET URL with the app's token: see kith_webapi_get. */
+static gboolean ms_get(ms *m, const char *url, const char *const *headers, kith_webapi_reply *out,
+                       GError **error)
+{
+  return kith_webapi_get(m->api, &m->auth, url, headers, out, error);
+}
+
 /* ---- following a delta round ---- */
 
 /* A link Graph gave back, followed only on Graph itself: the token goes
@@ -156,7 +163,7 @@ static round_result delta_round(ms *m, const char *what, const char *first, gboo
   g_autofree char *url = g_strdup(first);
   for (;;) {
     g_auto(kith_webapi_reply) r = {0};
-    if (!kith_webapi_get(m->api, &m->auth, url, page_headers, &r, error))
+    if (!ms_get(m, url, page_headers, &r, error))
       return ROUND_FAILED;
     if (r.status == 410 && resumed)
       return ROUND_GONE; /* syncStateNotFound: the round again */
@@ -316,7 +323,7 @@ static gboolean on_message(ms *m, json_t *msg, GError **error)
     g_autofree char *mid = g_uri_escape_string(id, NULL, FALSE);
     g_autofree char *url = g_strdup_printf("%s/users/%s/messages/%s/$value", m->graph_url, uid, mid);
     g_auto(kith_webapi_reply) r = {0};
-    if (!kith_webapi_get(m->api, &m->auth, url, NULL, &r, error))
+    if (!ms_get(m, url, NULL, &r, error))
       return FALSE;
     if (r.status == 404)
       return TRUE; /* deleted since */
