@@ -299,6 +299,26 @@ class GoogleSourceTest(unittest.TestCase):
         self.assertIn("m6@acme.com", self.activities())
         self.assertIn("ev3@corp.example", self.activities())
 
+    def test_drafts_spam_and_deleted_messages_are_not_read(self):
+        self.ingest(check=False)
+        self.google.requests()
+        g = self.google
+        g.mail("ann.lee@corp.example", message(
+            "draft@corp.example", "Ann Lee <ann.lee@corp.example>", "Jane Doe <jane@acme.com>",
+            "Draft", "Not sent.\r\n", days=0), labels=("DRAFT",))
+        g.mail("ann.lee@corp.example", message(
+            "spam@spam.example", "Spammer <win@spam.example>", "Ann Lee <ann.lee@corp.example>",
+            "Win", "Click.\r\n", days=0), labels=("SPAM",))
+        gone = g.mail("ann.lee@corp.example", message(
+            "gone@acme.com", "Jane Doe <jane@acme.com>", "Ann Lee <ann.lee@corp.example>",
+            "Oops", "Wrong person.\r\n", days=0))["messages"][0]["id"]
+        g.admin("delete_message", {"user": "ann.lee@corp.example", "id": gone})
+        r = self.ingest(check=False)
+        self.assertEqual(self.counts(r), (0, 0))
+        self.assertNotIn("gone@acme.com", r.stderr)
+        gets = [q["path"] for q in g.requests() if "/messages/" in q["path"]]
+        self.assertEqual(len(gets), 1, gets)  # the deleted one, answered 404: nothing to read
+
     def test_a_meeting_in_two_calendars_and_mail_in_two_mailboxes_is_one_activity(self):
         both = [{"email": "ann.lee@corp.example"}, {"email": "bob.stone@corp.example"},
                 {"email": "jane@acme.com", "response": "accepted"}]
