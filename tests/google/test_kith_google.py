@@ -396,6 +396,25 @@ class GoogleSourceTest(unittest.TestCase):
         self.assertGreaterEqual(took, 2.0)  # Retry-After honoured, twice
         self.assertEqual(self.google.admin("faults"), [])
 
+    def test_a_connection_lost_half_way_keeps_what_was_read(self):
+        # Ann's second message cannot be read: her pass stops there, reported; Bob is read
+        self.google.admin("faults", [{"path_contains": "/messages/", "user": "ann.lee@corp.example",
+                                      "after": 2, "times": 10, "then": {"close": True}}])
+        r = self.ingest(check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, r"kith: source team: ann.lee@corp.example: .*this User is skipped")
+        first = self.activities()
+        self.assertIn("m1@acme.com", first)          # read before the break, kept
+        self.assertIn("m4@globex.com", first)        # Bob's
+        self.assertNotIn("m2@corp.example", first)
+        # the next run reads Ann's window again: the new ones new, m1 seen before
+        self.google.admin("faults/clear", {})
+        r = self.ingest(check=False)
+        new, seen = self.counts(r)
+        self.assertEqual(seen, 1)
+        self.assertEqual(self.activities(), ["ev1@corp.example", "m1@acme.com", "m2@corp.example",
+                                             "m3@corp.example", "m4@globex.com"])
+
     def test_users_and_exclude_users(self):
         self.write_conf("users = ann.lee@corp.example, carl.moss@corp.example\n"
                         "exclude_users = carl.moss@corp.example\n")
