@@ -71,31 +71,42 @@ static char *metadata_headers(void)
 
 typedef enum { FETCH_OK, FETCH_GONE, FETCH_FAILED } fetch_result;
 
-/* Reads message ID and hands its activity over: the header alone
- * (format=metadata) when the sender is the team's own, the whole message
- * (format=raw) when the sender is outside, whose signature kith reads. */
-static fetch_result fetch_message(kith_google *g, const char *id, GError **error)
+/* The path (on the Gmail API's host) of message ID in FORMAT. */
+static char *message_path(const char *id, const char *format)
 {
-  g_autofree char *where = g_strdup_printf("%s: gmail message %s", g->user, id);
   g_autofree char *eid = g_uri_escape_string(id, NULL, FALSE);
-  g_autofree char *headers = metadata_headers();
-  g_autofree char *url =
-      g_strdup_printf("%s/users/me/messages/%s?format=metadata%s", g->gmail_url, eid, headers);
-  g_auto(kith_webapi_reply) meta = {0};
-  if (!kith_google_get(g, url, &meta, error))
-    return FETCH_FAILED;
-  if (meta.status == 404)
-    return FETCH_GONE; /* deleted since it was listed */
-  if (meta.status != 200 || !meta.json) {
-    g_autofree char *why = kith_webapi_error_text(&meta);
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", where, why);
-    return FETCH_FAILED;
-  }
-  if (skipped_labels(json_object_get(meta.json, "labelIds")))
+  g_autofree char *headers = strcmp(format, "metadata") == 0 ? metadata_headers() : g_strdup("");
+  return g_strdup_printf("/gmail/v1/users/me/messages/%s?format=%s%s", eid, format, headers);
+}
+
+/* R's error for message ID as ERROR; GONE when it was deleted since it was
+ * listed (404), OK when R is a 200 with a JSON body. */
+static fetch_result reply_result(kith_google *g, const char *id, kith_webapi_reply *r,
+                                 GError **error)
+{
+  if (r->status == 404)
+    return FETCH_GONE;
+  if (r->status == 200 && r->json)
     return FETCH_OK;
+  g_autofree char *why = kith_webapi_error_text(r);
+  g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: gmail message %s: %s", g->user, id, why);
+  return FETCH_FAILED;
+}
+
+/* Message ID's metadata reply: its activity handed over from the header
+ * fields when the sender is the team's own; *OUTSIDE when the sender is
+ * outside, whose whole message (format=raw) is read for the signature. */
+static fetch_result on_metadata(kith_google *g, const char *id, kith_webapi_reply *meta,
+                                gboolean *outside, GError **error)
+{
+  *outside = FALSE;
+  fetch_result res = reply_result(g, id, meta, error);
+  if (res != FETCH_OK || skipped_labels(json_object_get(meta->json, "labelIds")))
+    return res;
+  g_autofree char *where = g_strdup_printf("%s: gmail message %s", g->user, id);
   g->stats->files++;
   g_autoptr(GByteArray) head =
-      header_block(json_object_get(json_object_get(meta.json, "payload"), "headers"));
+      header_block(json_object_get(json_object_get(meta->json, "payload"), "headers"));
   g->stats->bytes += head->len;
   g_autofree char *why = NULL;
   g_autoptr(kith_activity) a = kith_mime_parse_bytes(head->data, head->len, where, NULL, NULL, &why);
@@ -104,50 +115,108 @@ static fetch_result fetch_message(kith_google *g, const char *id, GError **error
     return FETCH_OK;
   }
   const kith_participant *from = a->participants->len ? g_ptr_array_index(a->participants, 0) : NULL;
-  gboolean outside = from && from->role == KITH_PART_FROM &&
-                     !kith_team_internal(g->src, from->domain) &&
-                     (!g->sink->body_wanted || g->sink->body_wanted(from->domain, g->sink->user_data));
-  if (!outside) {
+  *outside = from && from->role == KITH_PART_FROM && !kith_team_internal(g->src, from->domain) &&
+             (!g->sink->body_wanted || g->sink->body_wanted(from->domain, g->sink->user_data));
+  if (!*outside)
     kith_google_deliver(g, a);
-    return FETCH_OK;
-  }
-  g_free(url);
-  url = g_strdup_printf("%s/users/me/messages/%s?format=raw", g->gmail_url, eid);
-  g_auto(kith_webapi_reply) full = {0};
-  if (!kith_google_get(g, url, &full, error))
-    return FETCH_FAILED;
-  if (full.status == 404)
-    return FETCH_GONE;
-  const char *raw = json_string_value(json_object_get(full.json, "raw"));
-  if (full.status != 200 || !raw) {
-    g_autofree char *err = kith_webapi_error_text(&full);
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", where, err);
-    return FETCH_FAILED;
-  }
+  return FETCH_OK;
+}
+
+/* Message ID's raw reply: the whole message read as from a file. */
+static fetch_result on_raw(kith_google *g, const char *id, kith_webapi_reply *full, GError **error)
+{
+  fetch_result res = reply_result(g, id, full, error);
+  if (res != FETCH_OK)
+    return res;
+  g_autofree char *where = g_strdup_printf("%s: gmail message %s", g->user, id);
+  const char *raw = json_string_value(json_object_get(full->json, "raw"));
   gsize len = 0;
-  g_autofree guchar *bytes = b64url_decode(raw, &len);
+  g_autofree guchar *bytes = raw ? b64url_decode(raw, &len) : NULL;
   if (!bytes) {
     kith_google_report(g, where, "the raw message is not base64url");
     return FETCH_OK;
   }
   g->stats->bytes += len;
-  g_clear_pointer(&why, g_free);
+  g_autofree char *why = NULL;
   g_autoptr(kith_activity) whole = kith_mime_parse_bytes(bytes, len, where, NULL, NULL, &why);
-  if (!whole) {
+  if (!whole)
     kith_google_report(g, where, why);
-    return FETCH_OK;
-  }
-  kith_google_deliver(g, whole);
+  else
+    kith_google_deliver(g, whole);
   return FETCH_OK;
 }
 
-/* Reads every message of IDS (in order); FALSE with ERROR at the first
- * that cannot be read, so the cursor is not moved past it. */
+/* GETs message ID in FORMAT alone into OUT (with backoff and renewal). */
+static gboolean get_one(kith_google *g, const char *id, const char *format, kith_webapi_reply *out,
+                        GError **error)
+{
+  g_autofree char *path = message_path(id, format);
+  g_autofree char *url = g_strconcat(g->gmail_root, path, NULL);
+  return kith_google_get(g, url, out, error);
+}
+
+static void clear_replies(kith_webapi_reply *replies, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    kith_webapi_reply_clear(&replies[i]);
+}
+
+/* Fetches IDS[0..N) in FORMAT as one batch into REPLIES; a call the batch
+ * answered with throttling, a server error or a 401 is tried again alone,
+ * where the backoff and the token renewal apply. */
+static gboolean get_batch(kith_google *g, char **ids, guint n, const char *format,
+                          kith_webapi_reply *replies, GError **error)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add(paths, message_path(ids[i], format));
+  if (!kith_google_batch(g, (const char *const *)paths->pdata, n, replies, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++) {
+    if (!kith_webapi_throttled(&replies[i]) && replies[i].status != 401)
+      continue;
+    kith_webapi_reply_clear(&replies[i]);
+    if (!get_one(g, ids[i], format, &replies[i], error)) {
+      clear_replies(replies, n);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Reads every message of IDS, KITH_GOOGLE_BATCH at a time: the header
+ * fields of each in one batch request, then the whole of those from
+ * outside in another. FALSE with ERROR at a message that cannot be read,
+ * so the cursor is not moved past it. */
 static gboolean fetch_all(kith_google *g, GPtrArray *ids, GError **error)
 {
-  for (guint i = 0; i < ids->len && !g->stopped; i++)
-    if (fetch_message(g, g_ptr_array_index(ids, i), error) == FETCH_FAILED)
+  kith_webapi_reply replies[KITH_GOOGLE_BATCH];
+  char *outside_ids[KITH_GOOGLE_BATCH];
+  for (guint start = 0; start < ids->len && !g->stopped; start += KITH_GOOGLE_BATCH) {
+    guint n = MIN(KITH_GOOGLE_BATCH, ids->len - start), n_out = 0;
+    char **chunk = (char **)ids->pdata + start;
+    if (!get_batch(g, chunk, n, "metadata", replies, error))
       return FALSE;
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < n && !g->stopped; i++) {
+      gboolean outside = FALSE;
+      ok = on_metadata(g, chunk[i], &replies[i], &outside, error) != FETCH_FAILED;
+      if (outside)
+        outside_ids[n_out++] = chunk[i];
+    }
+    clear_replies(replies, n);
+    if (!ok)
+      return FALSE;
+    if (!n_out || g->stopped)
+      continue;
+    if (!get_batch(g, outside_ids, n_out, "raw", replies, error))
+      return FALSE;
+    for (guint i = 0; ok && i < n_out && !g->stopped; i++)
+      ok = on_raw(g, outside_ids[i], &replies[i], error) != FETCH_FAILED;
+    clear_replies(replies, n_out);
+    if (!ok)
+      return FALSE;
+  }
   return TRUE;
 }
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #define TOKEN_URL "https://oauth2.googleapis.com/token"
-#define GMAIL_URL "https://gmail.googleapis.com/gmail/v1"
+#define GMAIL_ROOT "https://gmail.googleapis.com"
 #define CALENDAR_URL "https://www.googleapis.com/calendar/v3"
 /* For tests only: one local server stands in for all three (docs/sources.md). */
 #define BASE_URL_ENV "KITH_GOOGLE_BASE_URL"
@@ -126,6 +126,8 @@ static void google_clear(kith_google *g)
   g_free(g->key_id);
   g_free(g->token_url);
   g_free(g->gmail_url);
+  g_free(g->gmail_root);
+  g_free(g->batch_url);
   g_free(g->calendar_url);
   g_free(g->auth.token);
 }
@@ -142,12 +144,14 @@ gboolean kith_google_capture(const kith_source_cursor *cursor, const kith_source
   const char *base = g_getenv(BASE_URL_ENV);
   if (base && *base) {
     g.token_url = g_strconcat(base, "/token", NULL);
-    g.gmail_url = g_strconcat(base, "/gmail/v1", NULL);
+    g.gmail_root = g_strdup(base);
     g.calendar_url = g_strconcat(base, "/calendar/v3", NULL);
   } else {
-    g.gmail_url = g_strdup(GMAIL_URL);
+    g.gmail_root = g_strdup(GMAIL_ROOT);
     g.calendar_url = g_strdup(CALENDAR_URL);
   }
+  g.gmail_url = g_strconcat(g.gmail_root, "/gmail/v1", NULL);
+  g.batch_url = g_strconcat(g.gmail_root, "/batch/gmail/v1", NULL);
   g_autoptr(GPtrArray) users = NULL;
   gboolean ok = read_key(&g, error) && (users = kith_team_users(cursor, src, error));
   if (ok)

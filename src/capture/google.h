@@ -18,6 +18,8 @@
 /* Messages or events asked for in one list page. */
 #define KITH_GOOGLE_PAGE 500
 #define KITH_GOOGLE_EVENT_PAGE 250
+/* Gmail calls sent in one batch request (Google advises at most 50). */
+#define KITH_GOOGLE_BATCH 50
 
 /* Reads what is new in the mailbox and calendar of every active CRM User
  * (CURSOR->users) whose Email is in SRC's domains, narrowed by users and
@@ -45,6 +47,8 @@ typedef struct {
   char *client_email; /* the JWT's iss */
   char *key_id;       /* the JWT header's kid; may be NULL */
   char *token_url, *gmail_url, *calendar_url;
+  char *gmail_root; /* scheme and host of the Gmail API: batch paths start after it */
+  char *batch_url;  /* where a batch of Gmail calls is sent */
   gint64 start;       /* start_date as Unix seconds; 0 for everything */
   gboolean stopped;   /* the sink said stop */
   GError *fatal;      /* the source cannot go on (a cursor not written) */
@@ -58,6 +62,14 @@ typedef struct {
  * whatever status came back; FALSE with ERROR when no usable reply came
  * (no token, no connection, still throttled after every try). */
 gboolean kith_google_get(kith_google *g, const char *url, kith_webapi_reply *out, GError **error);
+
+/* Sends the N GET calls PATHS (paths on the Gmail API's host,
+ * "/gmail/v1/users/me/messages/ID?...") as one batch request, and fills
+ * REPLIES (N of them, in order; clear each) with each call's own status,
+ * Retry-After and JSON body; a call the batch reply lacks is a 503, to be
+ * tried again alone. FALSE with ERROR when the batch itself fails. */
+gboolean kith_google_batch(kith_google *g, const char *const *paths, guint n,
+                           kith_webapi_reply *replies, GError **error);
 
 /* Keeps VALUE for the current User's KEY ("gmail.history_id"); FALSE (and
  * G->fatal set) when the store cannot keep it. */

@@ -20,6 +20,7 @@ void kith_webapi_reply_clear(kith_webapi_reply *r)
   if (r->body)
     g_byte_array_unref(r->body);
   json_decref(r->json);
+  g_free(r->content_type);
   memset(r, 0, sizeof *r);
 }
 
@@ -61,6 +62,11 @@ static size_t on_header(char *data, size_t size, size_t n, void *user)
 {
   kith_webapi_reply *r = user;
   size_t len = size * n;
+  static const char ctype[] = "content-type:";
+  if (len > sizeof ctype && g_ascii_strncasecmp(data, ctype, sizeof ctype - 1) == 0) {
+    g_free(r->content_type);
+    r->content_type = g_strstrip(g_strndup(data + sizeof ctype - 1, len - (sizeof ctype - 1)));
+  }
   static const char name[] = "retry-after:";
   if (len > sizeof name && g_ascii_strncasecmp(data, name, sizeof name - 1) == 0) {
     g_autofree char *v = g_strstrip(g_strndup(data + sizeof name - 1, len - (sizeof name - 1)));
@@ -105,10 +111,14 @@ gboolean kith_webapi_send(kith_webapi *w, const char *method, const char *url, c
   g_autofree char *auth = token ? g_strconcat("Authorization: Bearer ", token, NULL) : NULL;
   if (auth)
     headers = curl_slist_append(headers, auth);
-  for (const char *const *h = extra; h && *h; h++)
+  gboolean typed = FALSE;
+  for (const char *const *h = extra; h && *h; h++) {
     headers = curl_slist_append(headers, *h);
+    typed = typed || g_ascii_strncasecmp(*h, "Content-Type:", 13) == 0;
+  }
   if (body) {
-    headers = curl_slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
+    if (!typed)
+      headers = curl_slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
   }
@@ -217,8 +227,9 @@ gboolean kith_webapi_token(kith_webapi *w, const char *url, const char *body,
   }
 }
 
-gboolean kith_webapi_get(kith_webapi *w, kith_webapi_auth *auth, const char *url,
-                         const char *const *headers, kith_webapi_reply *out, GError **error)
+static gboolean call(kith_webapi *w, kith_webapi_auth *auth, const char *method, const char *url,
+                     const char *const *headers, const char *body, kith_webapi_reply *out,
+                     GError **error)
 {
   gboolean renewed = FALSE;
   for (int try = 1;; try++) {
@@ -226,7 +237,7 @@ gboolean kith_webapi_get(kith_webapi *w, kith_webapi_auth *auth, const char *url
     if ((!auth->token || g_get_monotonic_time() / G_USEC_PER_SEC >= auth->expires) &&
         !auth->renew(auth, error))
       return FALSE;
-    if (!kith_webapi_send(w, "GET", url, auth->token, headers, NULL, out, error))
+    if (!kith_webapi_send(w, method, url, auth->token, headers, body, out, error))
       return FALSE;
     if (out->status == 401 && !renewed) {
       /* Expired or revoked early: one new token, then the answer stands. */
@@ -249,4 +260,17 @@ gboolean kith_webapi_get(kith_webapi *w, kith_webapi_auth *auth, const char *url
     }
     return TRUE;
   }
+}
+
+gboolean kith_webapi_get(kith_webapi *w, kith_webapi_auth *auth, const char *url,
+                         const char *const *headers, kith_webapi_reply *out, GError **error)
+{
+  return call(w, auth, "GET", url, headers, NULL, out, error);
+}
+
+gboolean kith_webapi_post(kith_webapi *w, kith_webapi_auth *auth, const char *url,
+                          const char *const *headers, const char *body, kith_webapi_reply *out,
+                          GError **error)
+{
+  return call(w, auth, "POST", url, headers, body, out, error);
 }

@@ -20,6 +20,7 @@ typedef struct {
   long status;       /* HTTP status */
   GByteArray *body;  /* NUL-terminated */
   gint64 retry_after; /* seconds, from Retry-After; -1 when absent */
+  char *content_type; /* the Content-Type header, or NULL */
   json_t *json;      /* the body parsed, when it is a JSON object; else NULL */
 } kith_webapi_reply;
 
@@ -35,8 +36,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_webapi, kith_webapi_free)
 
 /* Sends METHOD URL once, with the bearer TOKEN (may be NULL), HEADERS
  * (NULL-terminated "Name: value" lines; may be NULL) and, for a POST, the
- * form BODY (may be NULL). Fills OUT (clear it after); FALSE with ERROR
- * ("URL: WHY") only when no reply came. */
+ * BODY (may be NULL; a form unless HEADERS give a Content-Type). Fills OUT
+ * (clear it after); FALSE with ERROR ("URL: WHY") only when no reply came. */
 gboolean kith_webapi_send(kith_webapi *w, const char *method, const char *url, const char *token,
                           const char *const *headers, const char *body, kith_webapi_reply *out,
                           GError **error);
@@ -67,6 +68,10 @@ gboolean kith_webapi_token(kith_webapi *w, const char *url, const char *body,
  * (no token, no connection, still throttled after every try). */
 gboolean kith_webapi_get(kith_webapi *w, kith_webapi_auth *auth, const char *url,
                          const char *const *headers, kith_webapi_reply *out, GError **error);
+/* The same for a POST of BODY (a batch of requests). */
+gboolean kith_webapi_post(kith_webapi *w, kith_webapi_auth *auth, const char *url,
+                          const char *const *headers, const char *body, kith_webapi_reply *out,
+                          GError **error);
 
 /* Whether R asks to be tried again later: 429, 403 with the reason
  * rateLimitExceeded or userRateLimitExceeded, 500, 502, 503, 504. */
