@@ -1,6 +1,7 @@
 /* google.c - the Google Workspace source: the service account, its tokens, the Users read. */
 #include "capture/google.h"
 
+#include "capture/source.h"
 #include "capture/team.h"
 #include "util/error.h"
 #include "util/jwt.h"
@@ -113,6 +114,7 @@ static gboolean renew_token(kith_webapi_auth *auth, GError **error)
 
 gboolean kith_google_get(kith_google *g, const char *url, kith_webapi_reply *out, GError **error)
 {
+  kith_source_flush(g->cursor); /* nothing is held while Google answers */
   return kith_webapi_get(g->api, &g->auth, url, NULL, out, error);
 }
 

@@ -2,6 +2,7 @@
 #include "capture/microsoft.h"
 
 #include "capture/mime.h"
+#include "capture/source.h"
 #include "capture/team.h"
 #include "capture/webapi.h"
 #include "util/error.h"
@@ -139,6 +140,7 @@ static gboolean read_credentials(ms *m, GError **error)
 static gboolean ms_get(ms *m, const char *url, const char *const *headers, kith_webapi_reply *out,
                        GError **error)
 {
+  kith_source_flush(m->cursor); /* nothing is held while Graph answers */
   return kith_webapi_get(m->api, &m->auth, url, headers, out, error);
 }
 
@@ -469,6 +471,8 @@ gboolean kith_microsoft_capture(const kith_source_cursor *cursor, const kith_sou
   /* One token for the app serves every mailbox: one the tenant refuses
    * (wrong secret, unknown certificate) stops the source, not one User. */
   g_autoptr(GError) refused = NULL;
+  if (ok && users->len)
+    kith_source_flush(cursor);
   if (ok && users->len && !renew_token(&m.auth, &refused)) {
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name,
                 refused->message);

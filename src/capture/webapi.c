@@ -1,6 +1,7 @@
-/* webapi.c - JSON web API calls over libcurl, with throttling handled: see webapi.h. */
+/* webapi.c - JSON web API calls over util/curl.c's libcurl setup, with throttling handled: see webapi.h. */
 #include "capture/webapi.h"
 
+#include "util/curl.h"
 #include "util/error.h"
 
 #include <curl/curl.h>
@@ -11,8 +12,8 @@
 
 struct kith_webapi {
   CURL *curl;
-  gboolean tls_verify;
-  char *ca_file;
+  kith_curl_setup setup;
+  char *ca_file; /* owned: setup.ca_file points here */
 };
 
 void kith_webapi_reply_clear(kith_webapi_reply *r)
@@ -26,15 +27,14 @@ void kith_webapi_reply_clear(kith_webapi_reply *r)
 
 kith_webapi *kith_webapi_new(const kith_source_config *src)
 {
-  static gsize once = 0;
-  if (g_once_init_enter(&once)) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    g_once_init_leave(&once, 1);
-  }
   kith_webapi *w = g_new0(kith_webapi, 1);
-  w->curl = curl_easy_init();
-  w->tls_verify = src->tls_verify;
   w->ca_file = g_strdup(src->ca_file);
+  w->setup = (kith_curl_setup){.protocols = "http,https",
+                               .tls_verify = src->tls_verify,
+                               .ca_file = w->ca_file,
+                               .connect_timeout_s = CONNECT_TIMEOUT_S,
+                               .stall_s = STALL_S};
+  w->curl = kith_curl_new(&w->setup);
   return w;
 }
 
@@ -46,16 +46,6 @@ void kith_webapi_free(kith_webapi *w)
     curl_easy_cleanup(w->curl);
   g_free(w->ca_file);
   g_free(w);
-}
-
-static size_t on_body(char *data, size_t size, size_t n, void *user)
-{
-  kith_webapi_reply *r = user;
-  size_t len = size * n;
-  if (r->body->len + len > KITH_WEBAPI_BODY_MAX)
-    return 0; /* makes curl fail the transfer */
-  g_byte_array_append(r->body, (const guint8 *)data, (guint)len);
-  return len;
 }
 
 static size_t on_header(char *data, size_t size, size_t n, void *user)
@@ -94,18 +84,9 @@ gboolean kith_webapi_send(kith_webapi *w, const char *method, const char *url, c
   out->retry_after = -1;
   CURL *h = w->curl;
   curl_easy_reset(h);
+  kith_curl_apply(h, &w->setup);
   curl_easy_setopt(h, CURLOPT_URL, url);
   curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, w->tls_verify ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, w->tls_verify ? 2L : 0L);
-  if (w->ca_file && *w->ca_file)
-    curl_easy_setopt(h, CURLOPT_CAINFO, w->ca_file);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_TIMEOUT_S);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)STALL_S);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "kith/" KITH_VERSION_STRING);
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
   struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
   g_autofree char *auth = token ? g_strconcat("Authorization: Bearer ", token, NULL) : NULL;
@@ -123,25 +104,15 @@ gboolean kith_webapi_send(kith_webapi *w, const char *method, const char *url, c
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
   }
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, out);
-  char errbuf[CURL_ERROR_SIZE] = "";
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  CURLcode rc = curl_easy_perform(h);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+  g_autofree char *why = NULL;
+  CURLcode rc = kith_curl_perform(&why, h, out->body, KITH_WEBAPI_BODY_MAX);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
   curl_slist_free_all(headers);
-  g_byte_array_append(out->body, (const guint8 *)"", 1); /* NUL-terminated, not counted */
-  g_byte_array_set_size(out->body, out->body->len - 1);
   if (rc != CURLE_OK) {
-    if (rc == CURLE_WRITE_ERROR)
-      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: a reply over %d bytes", url,
-                  KITH_WEBAPI_BODY_MAX);
-    else
-      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", url,
-                  *errbuf ? errbuf : curl_easy_strerror(rc));
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", url, why);
     return FALSE;
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
