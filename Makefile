@@ -28,7 +28,7 @@ check: build
 asan: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKITH_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
 	@cmake --build build-asan -j$(JOBS)
-	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest -L 'unit|e2e|salesforce' --output-on-failure -j$(JOBS)
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest -L 'unit|e2e|salesforce|google|microsoft' --output-on-failure -j$(JOBS)
 
 # /usr/local/bin/kith, its systemd unit and docs (PREFIX=/usr/local; docs/operations.md).
 PREFIX ?= /usr/local

@@ -1,5 +1,6 @@
-/* cursor.h - where a live source got to (IMAP UIDs, CalDAV sync tokens), kept
- * by whoever runs the capture: capture never sees the store. */
+/* cursor.h - where a live source got to (IMAP UIDs, CalDAV sync tokens,
+ * Gmail history ids), and whose mailboxes it reads, kept by whoever runs the
+ * capture: capture never sees the store. */
 #pragma once
 
 #include <glib.h>
@@ -18,5 +19,9 @@ typedef struct {
    * capture holds no lock or transaction while the server takes its time.
    * May be NULL. A store that fails says so at the next hand-over. */
   void (*flush)(gpointer user_data);
+  /* The Emails of the CRM's active Users, normalised (R1): a team source
+   * (Google Workspace, Microsoft 365) reads the mailboxes of those in its
+   * domains. NULL with ERROR when the store cannot say. */
+  GPtrArray *(*users)(gpointer user_data, GError **error);
   gpointer user_data;
 } kith_source_cursor;

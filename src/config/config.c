@@ -58,6 +58,14 @@ static void source_free(gpointer p)
   g_strfreev(src->folders);
   g_free(src->start_date);
   g_free(src->ca_file);
+  g_free(src->key_file);
+  g_strfreev(src->domains);
+  g_strfreev(src->users);
+  g_strfreev(src->exclude_users);
+  g_free(src->tenant);
+  g_free(src->client_id);
+  g_free(src->certificate_file);
+  g_free(src->client_secret_file);
   g_free(src);
 }
 
@@ -227,6 +235,28 @@ static char **list(reader *r, const char *group, const char *key)
   }
   g_ptr_array_add(out, NULL);
   return (char **)g_ptr_array_free(out, FALSE);
+}
+
+/* A list of addresses, each normalised (R1). */
+static gboolean address_list(reader *r, const char *group, const char *key, char ***out)
+{
+  g_auto(GStrv) items = list(r, group, key);
+  GPtrArray *a = g_ptr_array_new();
+  for (char **i = items; *i; i++) {
+    if (strcmp(*i, "*") == 0)
+      continue; /* everyone: the same as no list */
+    char *n = kith_address_normalize(*i, NULL);
+    if (!n) {
+      g_ptr_array_add(a, NULL);
+      g_strfreev((char **)g_ptr_array_free(a, FALSE));
+      return bad(r, group, key, "'%s' is not an address", *i);
+    }
+    g_ptr_array_add(a, n);
+  }
+  g_ptr_array_add(a, NULL);
+  g_strfreev(*out);
+  *out = (char **)g_ptr_array_free(a, FALSE);
+  return TRUE;
 }
 
 static gboolean on_off(reader *r, const char *group, const char *key, gboolean *out)
@@ -651,6 +681,14 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
   src->folders = g_new0(char *, 1);
   src->start_date = g_strdup("");
   src->ca_file = g_strdup("");
+  src->key_file = g_strdup("");
+  src->domains = g_new0(char *, 1);
+  src->users = g_new0(char *, 1);
+  src->exclude_users = g_new0(char *, 1);
+  src->tenant = g_strdup("");
+  src->client_id = g_strdup("");
+  src->certificate_file = g_strdup("");
+  src->client_secret_file = g_strdup("");
   src->tls_verify = TRUE;
   g_ptr_array_add(c->sources, src);
   g_autofree char *type = value(r, group, "type");
@@ -660,8 +698,12 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
     src->type = KITH_SOURCE_IMAP;
   else if (strcmp(type, "caldav") == 0)
     src->type = KITH_SOURCE_CALDAV;
+  else if (strcmp(type, "google") == 0)
+    src->type = KITH_SOURCE_GOOGLE;
+  else if (strcmp(type, "microsoft") == 0)
+    src->type = KITH_SOURCE_MICROSOFT;
   else
-    return bad(r, group, "type", "'%s' is not files, imap or caldav", type);
+    return bad(r, group, "type", "'%s' is not files, imap, caldav, google or microsoft", type);
   g_auto(GStrv) keys = g_key_file_get_keys(r->kf, group, NULL, NULL);
   for (char **k = keys; k && *k; k++) {
     if (strcmp(*k, "type") == 0)
@@ -678,7 +720,8 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
     } else if (strcmp(*k, "password_file") == 0) {
       g_free(src->password_file);
       src->password_file = value(r, group, *k);
-    } else if (strcmp(*k, "folders") == 0 || strcmp(*k, "calendars") == 0) {
+    } else if (strcmp(*k, "folders") == 0 || strcmp(*k, "calendars") == 0 ||
+               strcmp(*k, "mail_folders") == 0) {
       g_strfreev(src->folders);
       src->folders = list(r, group, *k);
     } else if (strcmp(*k, "start_date") == 0) {
@@ -693,6 +736,30 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
     } else if (strcmp(*k, "ca_file") == 0) {
       g_free(src->ca_file);
       src->ca_file = value(r, group, *k);
+    } else if (strcmp(*k, "key_file") == 0) {
+      g_free(src->key_file);
+      src->key_file = value(r, group, *k);
+    } else if (strcmp(*k, "domains") == 0) {
+      if (!domain_list(r, group, *k, &src->domains))
+        return FALSE;
+    } else if (strcmp(*k, "users") == 0) {
+      if (!address_list(r, group, *k, &src->users))
+        return FALSE;
+    } else if (strcmp(*k, "exclude_users") == 0) {
+      if (!address_list(r, group, *k, &src->exclude_users))
+        return FALSE;
+    } else if (strcmp(*k, "tenant") == 0) {
+      g_free(src->tenant);
+      src->tenant = value(r, group, *k);
+    } else if (strcmp(*k, "client_id") == 0) {
+      g_free(src->client_id);
+      src->client_id = value(r, group, *k);
+    } else if (strcmp(*k, "certificate_file") == 0) {
+      g_free(src->certificate_file);
+      src->certificate_file = value(r, group, *k);
+    } else if (strcmp(*k, "client_secret_file") == 0) {
+      g_free(src->client_secret_file);
+      src->client_secret_file = value(r, group, *k);
     } else {
       return bad(r, group, *k, "unknown key");
     }
@@ -718,6 +785,27 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
   if (src->type == KITH_SOURCE_CALDAV &&
       !g_str_has_prefix(src->url, "https://") && !g_str_has_prefix(src->url, "http://"))
     return bad(r, group, "url", "'%s' is not an http(s):// URL", src->url);
+  if (src->type == KITH_SOURCE_MICROSOFT) {
+    if (!*src->tenant || !*src->client_id)
+      return bad(r, group, !*src->tenant ? "tenant" : "client_id",
+                 "needed for a microsoft source (from the app registration)");
+    if (!*src->certificate_file == !*src->client_secret_file)
+      return bad(r, group, "certificate_file",
+                 "a microsoft source needs certificate_file or client_secret_file (one of them)");
+    if (!src->domains[0])
+      return bad(r, group, "domains", "needed for a microsoft source (whose Users' mailboxes are read)");
+    for (const char *p = src->tenant; *p; p++)
+      if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.')
+        return bad(r, group, "tenant", "'%s' is not a tenant id or domain", src->tenant);
+    return TRUE;
+  }
+  if (src->type == KITH_SOURCE_GOOGLE) {
+    if (!*src->key_file)
+      return bad(r, group, "key_file", "needed for a google source (the service account's JSON key)");
+    if (!src->domains[0])
+      return bad(r, group, "domains", "needed for a google source (whose Users' mailboxes are read)");
+    return TRUE;
+  }
   if (src->type != KITH_SOURCE_FILES && (!*src->user || !*src->password_file))
     return bad(r, group, !*src->user ? "user" : "password_file", "needed for an %s source", type);
   return TRUE;
@@ -1038,14 +1126,31 @@ char *kith_config_describe(const kith_config *c)
                          sv->listen, sv->allow_remote ? "on" : "off", sv->token_file,
                          sv->sync_interval, sv->scan_interval, sv->dedup_at, hosts);
   g_string_append_printf(s, "\n[review]\nparticipants = %d\n", c->review_participants);
-  static const char *const kinds[] = {"files", "imap", "caldav"};
+  static const char *const kinds[] = {"files", "imap", "caldav", "google", "microsoft"};
   for (guint i = 0; i < c->sources->len; i++) {
     const kith_source_config *src = g_ptr_array_index(c->sources, i);
     g_autofree char *folders = g_strjoinv(", ", src->folders);
     g_string_append_printf(s, "\n[source %s]\ntype = %s\n", src->name, kinds[src->type]);
-    if (src->type == KITH_SOURCE_FILES)
+    if (src->type == KITH_SOURCE_FILES) {
       g_string_append_printf(s, "path = %s\n", src->path);
-    else
+    } else if (src->type == KITH_SOURCE_GOOGLE) {
+      g_autofree char *domains = g_strjoinv(", ", src->domains);
+      g_autofree char *users = g_strjoinv(", ", src->users);
+      g_autofree char *exclude = g_strjoinv(", ", src->exclude_users);
+      g_string_append_printf(s, "key_file = %s\ndomains = %s\nusers = %s\nexclude_users = %s\n"
+                                "start_date = %s\n",
+                             src->key_file, domains, users, exclude, src->start_date);
+    } else if (src->type == KITH_SOURCE_MICROSOFT) {
+      g_autofree char *domains = g_strjoinv(", ", src->domains);
+      g_autofree char *users = g_strjoinv(", ", src->users);
+      g_autofree char *exclude = g_strjoinv(", ", src->exclude_users);
+      g_string_append_printf(s, "tenant = %s\nclient_id = %s\ncertificate_file = %s\n"
+                                "client_secret_file = %s\ndomains = %s\nusers = %s\n"
+                                "exclude_users = %s\nmail_folders = %s\nstart_date = %s\n",
+                             src->tenant, src->client_id, src->certificate_file,
+                             src->client_secret_file, domains, users, exclude, folders,
+                             src->start_date);
+    } else
       g_string_append_printf(s, "url = %s\nuser = %s\npassword_file = %s\nfolders = %s\n"
                                 "start_date = %s\ntls_verify = %s\n",
                              src->url, src->user, src->password_file, folders, src->start_date,

@@ -51,6 +51,8 @@ typedef enum {
   KITH_SOURCE_FILES,  /* a file or folder: .eml, mbox, Maildir, .ics, .jsonl */
   KITH_SOURCE_IMAP,   /* an IMAP mailbox */
   KITH_SOURCE_CALDAV, /* CalDAV calendars */
+  KITH_SOURCE_GOOGLE, /* Google Workspace: every User's Gmail and Calendar (service account) */
+  KITH_SOURCE_MICROSOFT, /* Microsoft 365: every User's mail and calendar (Graph, as an app) */
 } kith_source_type;
 
 typedef struct {
@@ -64,6 +66,16 @@ typedef struct {
   char *start_date;    /* ISO 8601 date: nothing older is read; "" for everything */
   gboolean tls_verify; /* verify the server's certificate (default on) */
   char *ca_file;       /* a CA bundle for a private server, or "" */
+  /* google and microsoft: the team's mailboxes */
+  char *key_file;       /* the service account's JSON key (mode 0600) */
+  char **domains;       /* normalised: the Users whose Email is in these are read */
+  char **users;         /* normalised: only these Users (empty: every one in domains) */
+  char **exclude_users; /* normalised: never these */
+  /* microsoft: the app registration (folders holds mail_folders) */
+  char *tenant;             /* the directory (tenant) id or a tenant domain */
+  char *client_id;          /* the application (client) id */
+  char *certificate_file;   /* PEM private key and certificate (mode 0600), or "" */
+  char *client_secret_file; /* the client secret (mode 0600), or "" */
 } kith_source_config;
 
 /* [serve]: the always-on service (docs/serve.md). */

@@ -9,6 +9,7 @@
 #include "extract/title.h"
 #include "pipeline/record.h"
 #include "store/bounce.h"
+#include "store/lookup.h"
 #include "store/privacy.h"
 #include "store/schema.h"
 #include "store/state.h"
@@ -494,6 +495,18 @@ static void cursor_flush(gpointer user_data)
   store_pause(sc->c);
 }
 
+static GPtrArray *cursor_users(gpointer user_data, GError **error)
+{
+  const source_cursor *sc = user_data;
+  if (cursor_failed(sc, error))
+    return NULL;
+  if (!store_resume(sc->c)) {
+    store_failed(sc->c, error);
+    return NULL;
+  }
+  return kith_lookup_active_user_emails(sc->store, error);
+}
+
 static void on_error(const char *where, const char *why, gpointer user_data)
 {
   report_error(user_data, where, why);
@@ -591,7 +604,8 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     if (source) {
       source_cursor sc = {store, source->name, &c};
       kith_source_cursor cursor = {.get = cursor_get, .set = cursor_set, .clear = cursor_clear,
-                                   .flush = cursor_flush, .user_data = &sc};
+                                   .flush = cursor_flush, .users = cursor_users,
+                                   .user_data = &sc};
       ok = kith_source_capture(&cursor, source, &sink, &result->capture, &c.error);
       store_resume(&c);
       if (c.cursor_error) {

@@ -193,6 +193,20 @@ kith_lookup_answer kith_lookup_user_by_email(kith_store *s, const char *address,
   return *out ? KITH_LOOKUP_FOUND : KITH_LOOKUP_NONE;
 }
 
+GPtrArray *kith_lookup_active_user_emails(kith_store *s, GError **error)
+{
+  sqlite3_stmt *st = q(s, "SELECT DISTINCT email_key FROM \"User\" WHERE IsActive = 1 AND "
+                          "email_key <> '' ORDER BY email_key");
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+  kith_lookup_answer a;
+  while ((a = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND)
+    g_ptr_array_add(out, g_strdup(kith_store_col(st, 0)));
+  if (a == KITH_LOOKUP_ERROR)
+    return NULL;
+  sqlite3_reset(st);
+  return g_steal_pointer(&out);
+}
+
 kith_lookup_answer kith_lookup_user_active(kith_store *s, const char *user_id, gboolean *active,
                                            GError **error)
 {

@@ -30,6 +30,10 @@ kith_lookup_answer kith_lookup_user_by_email(kith_store *s, const char *address,
 /* Whether USER_ID is a User: *ACTIVE (may be NULL) says whether it is active. */
 kith_lookup_answer kith_lookup_user_active(kith_store *s, const char *user_id, gboolean *active,
                                            GError **error);
+/* The Emails of the active Users (their email_key: normalised, R1), in
+ * order, each once: whose mailboxes a team source (Google Workspace,
+ * Microsoft 365) reads. NULL with ERROR when the store cannot say. */
+GPtrArray *kith_lookup_active_user_emails(kith_store *s, GError **error);
 
 typedef struct {
   char *account_id;

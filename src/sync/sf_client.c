@@ -3,7 +3,8 @@
 
 #include "sync/sf_json.h"
 
-#include "sync/jwt.h"
+#include "util/jwt.h"
+#include "util/secret.h"
 #include "util/error.h"
 #include "util/timeutil.h"
 

@@ -179,6 +179,52 @@ static void test_config_salesforce_kith_id_field(void)
   expect_error(bad, "[salesforce] kith_id_field: 'Kith Id' is not a field API name");
 }
 
+/* The team sources: google (a service account's key) and microsoft (an
+ * app registration with a certificate or a secret), each over the Users
+ * in its domains. */
+static void test_config_team_sources(void)
+{
+  g_autoptr(GError) e = NULL;
+  g_autoptr(kith_config) c = load(
+      "[source ws]\ntype = google\nkey_file = /etc/kith/sa.json\ndomains = Corp.Example, eu.corp.example\n"
+      "users = *\nexclude_users = CEO@corp.example\nstart_date = 2026-01-01\n\n"
+      "[source m365]\ntype = microsoft\ntenant = corp.onmicrosoft.com\nclient_id = 5e6f\n"
+      "certificate_file = /etc/kith/graph.pem\ndomains = corp.example\n"
+      "users = Ann@corp.example\nmail_folders = inbox, archive\n",
+      &e);
+  g_assert_no_error(e);
+  const kith_source_config *ws = kith_config_source(c, "ws");
+  g_assert_cmpint(ws->type, ==, KITH_SOURCE_GOOGLE);
+  g_assert_cmpstr(ws->key_file, ==, "/etc/kith/sa.json");
+  g_assert_cmpstr(ws->domains[0], ==, "corp.example");
+  g_assert_cmpstr(ws->domains[1], ==, "eu.corp.example");
+  g_assert_null(ws->users[0]); /* "*": everyone in domains */
+  g_assert_cmpstr(ws->exclude_users[0], ==, "ceo@corp.example");
+  const kith_source_config *ms = kith_config_source(c, "m365");
+  g_assert_cmpint(ms->type, ==, KITH_SOURCE_MICROSOFT);
+  g_assert_cmpstr(ms->tenant, ==, "corp.onmicrosoft.com");
+  g_assert_cmpstr(ms->users[0], ==, "ann@corp.example");
+  g_assert_cmpstr(ms->folders[1], ==, "archive");
+  g_autofree char *text = kith_config_describe(c);
+  g_assert_nonnull(strstr(text, "[source ws]\ntype = google\nkey_file = /etc/kith/sa.json\n"
+                                "domains = corp.example, eu.corp.example\n"));
+  g_assert_nonnull(strstr(text, "[source m365]\ntype = microsoft\ntenant = corp.onmicrosoft.com\n"));
+  expect_error("[source ws]\ntype = google\ndomains = corp.example\n", "[source ws] key_file");
+  expect_error("[source ws]\ntype = google\nkey_file = /k.json\n", "[source ws] domains");
+  expect_error("[source ws]\ntype = google\nkey_file = /k.json\ndomains = corp.example\n"
+               "users = not an address\n",
+               "'not an address' is not an address");
+  expect_error("[source m]\ntype = microsoft\nclient_id = x\ndomains = corp.example\n"
+               "client_secret_file = /s\n",
+               "[source m] tenant");
+  expect_error("[source m]\ntype = microsoft\ntenant = t\nclient_id = x\ndomains = corp.example\n",
+               "certificate_file or client_secret_file");
+  expect_error("[source m]\ntype = microsoft\ntenant = t/../x\nclient_id = x\n"
+               "domains = corp.example\nclient_secret_file = /s\n",
+               "is not a tenant id or domain");
+  expect_error("[source x]\ntype = exchange\n", "not files, imap, caldav, google or microsoft");
+}
+
 /* A password in a URL is refused, and the error line never shows it. */
 static void test_config_url_password_refused(void)
 {
@@ -208,6 +254,7 @@ int main(int argc, char **argv)
   g_test_add_func("/config/reads_every_key", test_config_reads_every_key);
   g_test_add_func("/config/new_keys_and_defaults", test_config_new_keys_and_defaults);
   g_test_add_func("/config/url_password_refused", test_config_url_password_refused);
+  g_test_add_func("/config/team_sources", test_config_team_sources);
   g_test_add_func("/config/defaults_r11_builtin_lists", test_config_defaults);
   g_test_add_func("/config/personal_domains_none_and_list", test_config_personal_domains_none_and_list);
   g_test_add_func("/config/refuses_unknown_and_bad", test_config_refuses_unknown_and_bad);

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""kith ingest --source against the local Microsoft Graph test server (fake_graph.py).
+
+Drives the real kith binary (KITH env or argv[1]) with a [source NAME] of
+type microsoft: an app-only token (a client assertion signed with the
+certificate's key, x5t its thumbprint; or a client secret), messages/delta
+per mail folder and calendarView/delta per User, the delta links kept in
+the store. Shown end to end, into the store's activities and the CRM's
+contacts: the first pass, an incremental pass of one request per User and
+folder, a token renewed after a 401, an expired delta (410, read again
+without duplicates), throttling waited out, Users without a mailbox
+skipped while the others are read, and MIME content fetched only where
+the sender is outside.
+"""
+
+import csv
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+from datetime import datetime, timedelta, timezone
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVER = os.environ.get("KITH_FAKE_GRAPH") or os.path.join(HERE, "fake_graph.py")
+KITH = os.environ.get("KITH") or (sys.argv[1] if len(sys.argv) > 1 else "build/kith")
+TENANT = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+CLIENT = "5e6f7081-92a3-b4c5-d6e7-f8091a2b3c4d"
+SECRET = "s3cr~et.value"
+
+USERS = [  # the CRM's Users
+    ("005000000000001AAA", "Ann", "Lee", "ann.lee@corp.example", "true"),
+    ("005000000000002AAA", "Bob", "Stone", "bob.stone@corp.example", "true"),
+    ("005000000000003AAA", "Carl", "Moss", "carl.moss@corp.example", "true"),  # no Exchange Online
+    ("005000000000006AAA", "Fay", "Lund", "fay.lund@corp.example", "true"),    # no mailbox at all
+]
+ACCOUNTS = [("001000000000101AAA", "Acme", "acme.com", "005000000000001AAA"),
+            ("001000000000102AAA", "Globex", "globex.com", "005000000000002AAA")]
+
+
+def read(path):
+    with open(path) as f:
+        return f.read().strip()
+
+
+def days_ago(n):
+    return datetime.now(timezone.utc) - timedelta(days=n)
+
+
+def message(mid, frm, to, subject, body, days=2):
+    return ("Message-ID: <%s>\r\nDate: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s"
+            % (mid, days_ago(days).strftime("%a, %d %b %Y %H:%M:%S +0000"), frm, to, subject, body))
+
+
+def event(uid, summary, days, organizer, attendees):
+    start = days_ago(days).replace(microsecond=0)
+    return {"uid": uid, "summary": summary, "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "organizer": organizer, "attendees": attendees}
+
+
+class Graph:
+    """The test server on a free loopback port, with a fresh certificate."""
+
+    def __init__(self, tmp):
+        key, crt = os.path.join(tmp, "app.key"), os.path.join(tmp, "app.crt")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=kith", "-keyout", key, "-out", crt],
+                       check=True, capture_output=True)
+        self.pem = os.path.join(tmp, "graph.pem")
+        with open(self.pem, "w") as f:
+            f.write(read(key) + "\n" + read(crt) + "\n")
+        os.chmod(self.pem, 0o600)
+        self.secret_file = os.path.join(tmp, "graph.secret")
+        with open(self.secret_file, "w") as f:
+            f.write(SECRET + "\n")
+        os.chmod(self.secret_file, 0o600)
+        port_file = os.path.join(tmp, "graph.port")
+        self.proc = subprocess.Popen(
+            [sys.executable, SERVER, "--port", "0", "--port-file", port_file, "--tenant", TENANT,
+             "--tenant-domain", "corp.example", "--client-id", CLIENT, "--client-secret", SECRET,
+             "--certificate", crt, "--max-seconds", "300"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            if os.path.exists(port_file) and read(port_file):
+                break
+            time.sleep(0.05)
+        self.url = "http://127.0.0.1:%s" % read(port_file)
+
+    def admin(self, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + "/__admin/" + path, data=data,
+                                     method="GET" if body is None else "POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            text = r.read().decode()
+            return json.loads(text) if text else None
+
+    def mail(self, user, raw, folder="inbox"):
+        return self.admin("messages", {"user": user, "raw": raw, "folder": folder})
+
+    def requests(self):
+        got = self.admin("requests")
+        self.admin("requests/clear", {})
+        return got
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class MicrosoftSourceTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.tmp = self.dir.name
+        self.graph = Graph(self.tmp)
+        self.graph.admin("users", {"users": [
+            {"email": "ann.lee@corp.example", "name": "Ann Lee"},
+            {"email": "bob.stone@corp.example", "name": "Bob Stone"},
+            {"email": "carl.moss@corp.example", "name": "Carl Moss", "mailbox": "not_enabled"},
+            {"email": "fay.lund@corp.example", "name": "Fay Lund", "mailbox": "not_found"}]})
+        self.db = os.path.join(self.tmp, "kith.db")
+        self.conf = os.path.join(self.tmp, "kith.conf")
+        self.write_conf()
+        self.kith("init")
+        for obj, rows, head in (("User", USERS, "Id,FirstName,LastName,Email,IsActive"),
+                                ("Account", ACCOUNTS, "Id,Name,Website,OwnerId")):
+            path = os.path.join(self.tmp, obj + ".csv")
+            with open(path, "w", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(head.split(","))
+                w.writerows(rows)
+            self.kith("crm", "import", obj, path)
+        self.seed()
+        self.graph.requests()
+
+    def tearDown(self):
+        self.graph.stop()
+        self.dir.cleanup()
+
+    def write_conf(self, credential=None, extra=""):
+        credential = credential or "certificate_file = %s" % self.graph.pem
+        with open(self.conf, "w") as f:
+            f.write("[org]\ninternal_domains = corp.example\n"
+                    "integration_user = 005000000000001AAA\n\n"
+                    "[source m365]\ntype = microsoft\ntenant = %s\nclient_id = %s\n%s\n"
+                    "domains = corp.example\nstart_date = %s\n%s"
+                    % (TENANT, CLIENT, credential, days_ago(30).strftime("%Y-%m-%d"), extra))
+
+    def kith(self, *args, check=True):
+        env = dict(os.environ, KITH_MICROSOFT_BASE_URL=self.graph.url)
+        env.pop("KITH_DB", None)
+        env.pop("KITH_CONFIG", None)
+        r = subprocess.run([KITH, "--db", self.db, "--config", self.conf] + list(args),
+                           capture_output=True, text=True, env=env, timeout=120)
+        if check and r.returncode != 0:
+            self.fail("kith %s: exit %d\n%s%s" % (" ".join(args), r.returncode, r.stdout, r.stderr))
+        return r
+
+    def ingest(self, check=False):
+        return self.kith("ingest", "--source", "m365", check=check)
+
+    def counts(self, r):
+        line = [l for l in r.stdout.splitlines() if "activities new" in l][-1]
+        words = line.split(";")[1].split()
+        return int(words[0]), int(words[3])
+
+    def activities(self):
+        with sqlite3.connect(self.db) as c:
+            return sorted(r[0] for r in c.execute("SELECT id FROM activity"))
+
+    def contacts(self):
+        self.kith("sync")
+        with sqlite3.connect(self.db) as c:
+            return {r[0]: r[1] for r in c.execute("SELECT Email, Title FROM Contact")}
+
+    def seed(self):
+        g = self.graph
+        g.mail("ann.lee@corp.example", message(
+            "m1@acme.com", "Jane Doe <jane@acme.com>", "Ann Lee <ann.lee@corp.example>", "Platform",
+            "Hi Ann,\r\n\r\nThursday works.\r\n\r\nBest regards,\r\nJane Doe\r\nVP Engineering\r\n"
+            "Acme\r\n+1 (415) 555-0142\r\n", days=3))
+        g.mail("ann.lee@corp.example", message(
+            "m2@corp.example", "Ann Lee <ann.lee@corp.example>", "Jane Doe <jane@acme.com>",
+            "Re: Platform", "Great.\r\n\r\nAnn\r\n", days=2), folder="sentitems")
+        g.mail("ann.lee@corp.example", message(
+            "old@acme.com", "Jane Doe <jane@acme.com>", "Ann Lee <ann.lee@corp.example>",
+            "Last year", "Old.\r\n", days=90))
+        g.mail("bob.stone@corp.example", message(
+            "m4@globex.com", "Max Power <max@globex.com>", "Bob Stone <bob.stone@corp.example>",
+            "Globex", "Thanks Bob.\r\n\r\nMax Power\r\nHead of IT\r\nGlobex\r\n", days=1))
+        g.mail("bob.stone@corp.example", message(
+            "m3@corp.example", "Bob Stone <bob.stone@corp.example>", "\"Power, Max\" <max@globex.com>",
+            "Globex", "Hello Max.\r\n", days=2), folder="sentitems")
+        ann = {"email": "ann.lee@corp.example", "name": "Ann Lee"}
+        g.admin("events", {"user": "ann.lee@corp.example", "events": [
+            event("ev1@corp.example", "Acme kickoff", 2, ann, [
+                {"email": "jane@acme.com", "name": "Jane Doe", "response": "accepted"},
+                {"email": "room1@corp.example", "name": "Room 1", "resource": True}]),
+            event("ev2@acme.com", "Declined demo", 3, {"email": "sue@acme.com", "name": "Sue"}, [
+                {"email": "ann.lee@corp.example", "response": "declined"}])]})
+
+    # ---------------------------------------------------------------- the tests
+
+    def test_first_pass_with_a_certificate(self):
+        r = self.ingest()
+        self.assertEqual(r.returncode, 1, r.stderr)
+        lines = sorted(r.stderr.strip().splitlines())
+        self.assertEqual(len(lines), 2, r.stderr)
+        self.assertRegex(lines[0], r"^kith: source m365: carl.moss@corp.example: mail folder inbox: "
+                                   r"404 .*MailboxNotEnabledForRESTAPI.*; this User is skipped$")
+        self.assertRegex(lines[1], r"^kith: source m365: fay.lund@corp.example: .*404.*"
+                                   r"; this User is skipped$")
+        self.assertEqual(self.activities(), ["ev1@corp.example", "m1@acme.com", "m2@corp.example",
+                                             "m3@corp.example", "m4@globex.com"])
+        contacts = self.contacts()
+        self.assertEqual(contacts.get("jane@acme.com"), "VP Engineering")
+        self.assertEqual(contacts.get("max@globex.com"), "Head of IT")
+        self.assertNotIn("room1@corp.example", contacts)
+        token = [q for q in self.graph.requests() if q["path"].endswith("/oauth2/v2.0/token")]
+        self.assertEqual(len(token), 1)  # one app token for every mailbox
+        self.assertIn("client_assertion=", token[0]["body"])
+        self.assertNotIn("client_secret", token[0]["body"])
+
+    def test_mime_content_only_where_the_sender_is_outside(self):
+        self.ingest()
+        paths = [q["path"] for q in self.graph.requests()]
+        values = [p for p in paths if p.endswith("/$value")]
+        self.assertEqual(len(values), 2, paths)  # Jane's and Max's
+        deltas = [p for p in paths if "/messages/delta" in p]
+        self.assertTrue(deltas and all("$select=" in p for p in deltas), deltas)
+        self.assertFalse([p for p in deltas if "body" in p.split("$select=")[1].split("&")[0]])
+
+    def test_incremental_pass_asks_one_question_per_user_and_folder(self):
+        self.ingest()
+        self.graph.requests()
+        r = self.ingest()
+        self.assertEqual(self.counts(r), (0, 0))
+        api = [q["path"] for q in self.graph.requests() if "/v1.0/" in q["path"]]
+        ann_bob = [p for p in api if "carl" not in p and "fay" not in p]
+        # inbox, sentitems and the calendar, from their delta links
+        self.assertEqual(len(ann_bob), 6, api)
+        self.assertTrue(all("deltatoken" in p.lower() for p in ann_bob), ann_bob)
+        self.graph.mail("bob.stone@corp.example", message(
+            "m9@globex.com", "Max Power <max@globex.com>", "Bob Stone <bob.stone@corp.example>",
+            "Again", "Hi.\r\n\r\nMax\r\n", days=0))
+        r = self.ingest()
+        self.assertEqual(self.counts(r), (1, 0))
+
+    def test_a_client_secret_works_and_a_wrong_one_stops_the_source(self):
+        self.write_conf("client_secret_file = %s" % self.graph.secret_file)
+        r = self.ingest()
+        self.assertEqual(self.counts(r), (5, 0))
+        with open(self.graph.secret_file, "w") as f:
+            f.write("wrong\n")
+        r = self.ingest()
+        self.assertEqual(r.returncode, 1)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertRegex(lines[0], r"^kith: source m365: no access token: 401 invalid_client")
+
+    def test_expired_delta_reads_again_without_duplicates(self):
+        self.ingest()
+        self.graph.admin("expire_delta", {})
+        self.graph.mail("ann.lee@corp.example", message(
+            "m8@acme.com", "Rick Roe <rick@acme.com>", "Ann Lee <ann.lee@corp.example>",
+            "Hello", "Hi.\r\n\r\nRick\r\n", days=0))
+        r = self.ingest()
+        self.assertEqual(self.counts(r), (1, 5))
+        self.assertEqual(len(self.activities()), 6)
+        r = self.ingest()
+        self.assertEqual(self.counts(r), (0, 0))
+
+    def test_token_renewed_and_throttling_waited_out(self):
+        self.graph.admin("faults", [
+            {"path_contains": "/messages/delta", "user": "ann.lee@corp.example",
+             "then": {"status": 401}},
+            {"path_contains": "/$value", "times": 2, "then": {"status": 429, "retry_after": 1}},
+            {"path_contains": "/calendarView", "then": {"status": 503}}])
+        r = self.ingest()
+        self.assertEqual(self.activities(), ["ev1@corp.example", "m1@acme.com", "m2@corp.example",
+                                             "m3@corp.example", "m4@globex.com"])
+        self.assertNotIn("ann.lee", r.stderr)
+        self.assertNotIn("bob.stone", r.stderr)
+        token = [q for q in self.graph.requests() if q["path"].endswith("/oauth2/v2.0/token")]
+        self.assertEqual(len(token), 2)  # the 401 renewed it
+        self.assertEqual(self.graph.admin("faults"), [])
+
+    def test_never_more_requests_at_once_than_a_mailbox_allows(self):
+        self.graph.admin("settings", {"max_concurrency": 1, "latency": 0.05})
+        r = self.ingest()
+        self.assertEqual(self.counts(r), (5, 0))
+        self.assertNotIn("ApplicationThrottled", r.stderr)
+
+    def test_config_needs_one_credential(self):
+        self.write_conf("certificate_file = %s\nclient_secret_file = %s"
+                        % (self.graph.pem, self.graph.secret_file))
+        r = self.ingest()
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("certificate_file or client_secret_file", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]], verbosity=2)
