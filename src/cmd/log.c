@@ -311,7 +311,8 @@ static gboolean explain_queued(const kith_outbox_entry *e, const char *state, gp
   g_autofree char *detail = kith_report_name_ids(c->store, e->detail, &c->error);
   if (!detail)
     return FALSE;
-  printf("  queued for the next sync: %s %s [%s]\n      %s\n", e->op, e->object_id,
+  printf("  queued for the next sync: %s %s [%s]\n      %s\n",
+         kith_op_name(e->op), e->object_id,
          e->rule ? e->rule : "-", detail);
   return TRUE;
 }

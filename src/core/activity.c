@@ -77,21 +77,3 @@ gboolean kith_activity_add_participant(kith_activity *a, const char *raw_address
   g_hash_table_add(a->addresses, p->email);
   return TRUE;
 }
-
-const char *kith_part_role_name(kith_part_role role)
-{
-  switch (role) {
-  case KITH_PART_FROM: return "from";
-  case KITH_PART_TO: return "to";
-  case KITH_PART_CC: return "cc";
-  case KITH_PART_BCC: return "bcc";
-  case KITH_PART_ORGANIZER: return "organizer";
-  case KITH_PART_ATTENDEE: return "attendee";
-  }
-  return "?";
-}
-
-const char *kith_activity_kind_name(kith_activity_kind kind)
-{
-  return kind == KITH_ACTIVITY_EMAIL ? "email" : "meeting";
-}

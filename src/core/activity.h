@@ -1,30 +1,9 @@
 /* activity.h - one email or meeting as captured: identity, time, participants. */
 #pragma once
 
+#include "core/vocab.h"
+
 #include <glib.h>
-
-typedef enum {
-  KITH_ACTIVITY_EMAIL,
-  KITH_ACTIVITY_MEETING,
-} kith_activity_kind;
-
-/* Where a participant stood in the activity (CONTRACT.md section 3). */
-typedef enum {
-  KITH_PART_FROM,
-  KITH_PART_TO,
-  KITH_PART_CC,
-  KITH_PART_BCC,
-  KITH_PART_ORGANIZER,
-  KITH_PART_ATTENDEE,
-} kith_part_role;
-
-/* iCalendar CUTYPE; every email participant is a person. */
-typedef enum {
-  KITH_CUTYPE_PERSON,
-  KITH_CUTYPE_ROOM,
-  KITH_CUTYPE_RESOURCE,
-  KITH_CUTYPE_GROUP,
-} kith_cutype;
 
 typedef struct {
   char *email;  /* normalised (R1): lower-case, domain as IDNA A-label */
@@ -78,6 +57,3 @@ gboolean kith_activity_add_participant(kith_activity *activity,
                                        const char *name,
                                        kith_part_role role,
                                        kith_cutype cutype);
-
-const char *kith_part_role_name(kith_part_role role);
-const char *kith_activity_kind_name(kith_activity_kind kind);

@@ -64,33 +64,18 @@ void kith_stored_activity_free(kith_stored_activity *a)
   g_free(a);
 }
 
-static const char *cutype_name(kith_cutype c)
-{
-  switch (c) {
-  case KITH_CUTYPE_ROOM: return "room";
-  case KITH_CUTYPE_RESOURCE: return "resource";
-  case KITH_CUTYPE_GROUP: return "group";
-  default: return "person";
-  }
-}
-
+/* The stored words back to their enums; a word no table has (a store
+ * written by hand) reads as the commonest value. */
 static kith_cutype cutype_parse(const char *s)
 {
-  if (strcmp(s, "room") == 0)
-    return KITH_CUTYPE_ROOM;
-  if (strcmp(s, "resource") == 0)
-    return KITH_CUTYPE_RESOURCE;
-  if (strcmp(s, "group") == 0)
-    return KITH_CUTYPE_GROUP;
-  return KITH_CUTYPE_PERSON;
+  kith_cutype c = KITH_CUTYPE_PERSON;
+  return kith_cutype_from_name(s, &c) ? c : KITH_CUTYPE_PERSON;
 }
 
 static kith_part_role role_parse(const char *s)
 {
-  for (int r = KITH_PART_FROM; r <= KITH_PART_ATTENDEE; r++)
-    if (strcmp(kith_part_role_name(r), s) == 0)
-      return r;
-  return KITH_PART_TO;
+  kith_part_role r = KITH_PART_TO;
+  return kith_part_role_from_name(s, &r) ? r : KITH_PART_TO;
 }
 
 gint64 kith_state_activities_stored(kith_store *s)
@@ -140,7 +125,7 @@ gboolean kith_state_participants_add(kith_store *s, gint64 seq, const kith_activ
     bind_borrowed(pt, 3, p->email);
     bind_borrowed(pt, 4, p->name);
     bind_borrowed(pt, 5, kith_part_role_name(p->role));
-    bind_borrowed(pt, 6, cutype_name(p->cutype));
+    bind_borrowed(pt, 6, kith_cutype_name(p->cutype));
     bind_borrowed(pt, 7, firsts ? firsts[i] : NULL);
     bind_borrowed(pt, 8, lasts ? lasts[i] : NULL);
     if (!step_then_unbind(s, pt, error))
