@@ -11,7 +11,14 @@ typedef struct {
   char *name;   /* display name or CN, decoded to UTF-8; NULL when none */
   kith_part_role role;
   kith_cutype cutype;
+  /* R4: the names the display name gave, as the store keeps them; NULL at
+   * capture and when it gave none. */
+  char *first_name;
+  char *last_name;
 } kith_participant;
+
+/* Frees a participant (a GDestroyNotify for lists of them); NULL is fine. */
+void kith_participant_free(gpointer participant);
 
 typedef struct {
   kith_activity_kind kind;

@@ -269,8 +269,8 @@ GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants, G
 {
   g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func(activity_user_free);
   for (guint i = 0; i < participants->len; i++) {
-    /* Both participant types start with the address. */
-    const char *email = *(char **)g_ptr_array_index(participants, i);
+    const kith_participant *p = g_ptr_array_index(participants, i);
+    const char *email = p->email;
     const char *entry = NULL;
     if (!user_entry(d, email, &entry, error))
       return NULL;
@@ -406,7 +406,7 @@ static gboolean need_observation(kith_decider *d, const char *email, const char 
 }
 
 gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **required,
-                                 const kith_stored_participant *shown, gboolean *known,
+                                 const kith_participant *shown, gboolean *known,
                                  char **missing, GError **error)
 {
   g_autoptr(GString) miss = g_string_new(NULL);
@@ -538,7 +538,7 @@ static void person_state_free(gpointer p)
   g_free(ps);
 }
 
-static const kith_stored_participant *sender(const kith_stored_activity *a);
+static const kith_participant *sender(const kith_stored_activity *a);
 
 static gboolean skip(kith_decider *d, const kith_stored_activity *a, kith_person_state *ps,
                      kith_reason reason, const char *rule, const char *detail, GError **error)
@@ -648,7 +648,7 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
       !kith_rules_conversation(d, a, account, &conversation, error))
     return FALSE;
   if (!conversation) {
-    const kith_stored_participant *from = sender(a);
+    const kith_participant *from = sender(a);
     g_autofree char *why = g_strdup_printf(
         "not created: the %s was sent by %s, who is neither internal nor at %s (%s), so it is "
         "no conversation with that account (R28)",
@@ -682,10 +682,10 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
 
 /* The activity's sender: email From, meeting ORGANIZER, else its first
  * participant (R28). */
-static const kith_stored_participant *sender(const kith_stored_activity *a)
+static const kith_participant *sender(const kith_stored_activity *a)
 {
   for (guint i = 0; i < a->participants->len; i++) {
-    const kith_stored_participant *p = g_ptr_array_index(a->participants, i);
+    const kith_participant *p = g_ptr_array_index(a->participants, i);
     if (p->role == KITH_PART_FROM || p->role == KITH_PART_ORGANIZER)
       return p;
   }
@@ -701,7 +701,7 @@ static gboolean conversation_sender(kith_decider *d, const kith_stored_activity 
   g_clear_pointer(&d->conv_id, g_free);
   g_clear_pointer(&d->conv_accounts, g_ptr_array_unref);
   d->conv_internal = FALSE;
-  const kith_stored_participant *from = sender(a);
+  const kith_participant *from = sender(a);
   if (from) {
     kith_reason why = KITH_REASON_NONE;
     if (!kith_rules_participant_skip(d, from->email, KITH_CUTYPE_PERSON, &why, NULL, error))

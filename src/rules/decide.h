@@ -134,7 +134,7 @@ gboolean kith_rules_enrich(kith_decider *d, const char *email, const char *conta
 
 /* A participant as the rules see it during one activity. */
 typedef struct {
-  const kith_stored_participant *p;
+  const kith_participant *p;
   kith_reason skip;     /* R11 reason, or NONE */
   char *contact_id;     /* its contact (queued ones too), or NULL */
   char *contact_account;
@@ -159,7 +159,7 @@ gboolean kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrArra
  * R12's forged mail is no observation, yet R22 judges it as though it
  * were. FALSE with ERROR when the store fails. */
 gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **required,
-                                 const kith_stored_participant *shown, gboolean *known,
+                                 const kith_participant *shown, gboolean *known,
                                  char **missing, GError **error);
 
 /* R25: queues a contact for EMAIL on ACCOUNT_ID owned by OWNER_ID; returns

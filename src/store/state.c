@@ -41,16 +41,6 @@ static gboolean step_then_unbind(kith_store *s, sqlite3_stmt *st, GError **error
   return ok;
 }
 
-static void stored_participant_free(gpointer p)
-{
-  kith_stored_participant *sp = p;
-  g_free(sp->email);
-  g_free(sp->name);
-  g_free(sp->first_name);
-  g_free(sp->last_name);
-  g_free(sp);
-}
-
 void kith_stored_activity_free(kith_stored_activity *a)
 {
   if (!a)
@@ -204,7 +194,7 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
   sqlite3_int64 seq = sqlite3_column_int64(st, 4);
   a->unauthenticated = (sqlite3_column_int(st, 5) & KITH_ACTIVITY_FLAG_UNAUTHENTICATED) != 0;
   sqlite3_reset(st);
-  a->participants = g_ptr_array_new_with_free_func(stored_participant_free);
+  a->participants = g_ptr_array_new_with_free_func(kith_participant_free);
   sqlite3_stmt *pt = kith_store_stmt(
       s, "SELECT email, name, role, cutype, first_name, last_name FROM participant"
          " WHERE activity = ? ORDER BY pos",
@@ -216,7 +206,7 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
   sqlite3_bind_int64(pt, 1, seq);
   kith_lookup_answer r;
   while ((r = kith_store_step_row(s, pt, error)) == KITH_LOOKUP_FOUND) {
-    kith_stored_participant *p = g_new0(kith_stored_participant, 1);
+    kith_participant *p = g_new0(kith_participant, 1);
     p->email = g_strdup(kith_store_col(pt, 0));
     p->domain = strrchr(p->email, '@') ? strrchr(p->email, '@') + 1 : p->email;
     p->name = sqlite3_column_type(pt, 1) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(pt, 1));
