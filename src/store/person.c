@@ -183,6 +183,9 @@ gboolean kith_person_last_seen(kith_store *s, const char *email, gint64 *time, G
   return any;
 }
 
+const char *const kith_alternate_columns[KITH_ALTERNATE_N_COLUMNS] = {
+    "Email", "FirstName", "LastName", "AccountId", "ContactId", "Seen"};
+
 gboolean kith_person_alternates_each(kith_store *s, kith_alternate_fn fn, gpointer user_data,
                                      GError **error)
 {
