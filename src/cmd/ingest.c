@@ -110,8 +110,8 @@ int kith_cmd_ingest(kith_cmd *cmd)
   }
   int status = KITH_EXIT_OK;
   g_autoptr(kith_config) config = NULL;
-  g_autoptr(kith_store) store = NULL;
-  if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
+  kith_store *store = NULL;
+  if (!kith_cmd_open(cmd, &config, &store, &status))
     return status;
   const kith_source_config *source = NULL;
   if (source_name && !(source = kith_config_source(config, source_name))) {
