@@ -160,11 +160,7 @@ kith_activity *kith_jsonl_parse_line(const char *line, gsize len, const char *or
     return NULL;
   }
   kith_activity_kind kind;
-  if (strcmp(type, "email") == 0)
-    kind = KITH_ACTIVITY_EMAIL;
-  else if (strcmp(type, "meeting") == 0)
-    kind = KITH_ACTIVITY_MEETING;
-  else {
+  if (!kith_activity_kind_from_name(type, &kind)) {
     fail(error, "type \"%s\" is not email or meeting", type);
     return NULL;
   }
