@@ -9,26 +9,43 @@
 typedef struct {
   const char *name;
   int (*run)(kith_cmd *cmd);
+  kith_cmd_store_mode store; /* how kith_cmd_store() opens it for the command */
   const char *summary;
 } command;
 
 static const command commands[] = {
-    {"init", kith_cmd_init, "create an empty store"},
-    {"crm", kith_cmd_crm, "crm import OBJECT FILE.csv | crm export OBJECT [--format csv|json]"},
-    {"ingest", kith_cmd_ingest, "capture activities from files and folders, decide, queue"},
-    {"sync", kith_cmd_sync, "apply the outbox to the CRM"},
-    {"run", kith_cmd_run, "ingest, then sync"},
-    {"dedup", kith_cmd_dedup, "remove the duplicate contacts kith made (R40-R42)"},
-    {"log", kith_cmd_log, "the engagement log"},
-    {"remove", kith_cmd_remove, "remove a contact kith created (R50)"},
-    {"unsuppress", kith_cmd_unsuppress, "let a removed address be created again"},
-    {"purge", kith_cmd_purge, "forget one address: observations, participant rows, log rows"},
-    {"report", kith_cmd_report, "report created: every contact kith created"},
-    {"explain", kith_cmd_explain, "every decision taken about one address, and why"},
-    {"demo", kith_cmd_demo, "run the whole job on a generated organisation and mailbox"},
-    {"config", kith_cmd_config, "show the configuration as kith understands it"},
-    {"serve", kith_cmd_serve, "run as a service: capture, sync, dedup, and the console"},
-    {"review", kith_cmd_review, "decisions to look at: list, accept ID, reject ID"},
+    {.name = "init", .run = kith_cmd_init, .store = KITH_CMD_STORE_CREATE,
+     .summary = "create an empty store"},
+    {.name = "crm", .run = kith_cmd_crm, .store = KITH_CMD_STORE_WRITE,
+     .summary = "crm import OBJECT FILE.csv | crm export OBJECT [--format csv|json]"},
+    {.name = "ingest", .run = kith_cmd_ingest, .store = KITH_CMD_STORE_WRITE,
+     .summary = "capture activities from files and folders, decide, queue"},
+    {.name = "sync", .run = kith_cmd_sync, .store = KITH_CMD_STORE_WRITE,
+     .summary = "apply the outbox to the CRM"},
+    {.name = "run", .run = kith_cmd_run, .store = KITH_CMD_STORE_WRITE,
+     .summary = "ingest, then sync"},
+    {.name = "dedup", .run = kith_cmd_dedup, .store = KITH_CMD_STORE_WRITE,
+     .summary = "remove the duplicate contacts kith made (R40-R42)"},
+    {.name = "log", .run = kith_cmd_log, .store = KITH_CMD_STORE_READ,
+     .summary = "the engagement log"},
+    {.name = "remove", .run = kith_cmd_remove, .store = KITH_CMD_STORE_WRITE,
+     .summary = "remove a contact kith created (R50)"},
+    {.name = "unsuppress", .run = kith_cmd_unsuppress, .store = KITH_CMD_STORE_WRITE,
+     .summary = "let a removed address be created again"},
+    {.name = "purge", .run = kith_cmd_purge, .store = KITH_CMD_STORE_WRITE,
+     .summary = "forget one address: observations, participant rows, log rows"},
+    {.name = "report", .run = kith_cmd_report, .store = KITH_CMD_STORE_READ,
+     .summary = "report created: every contact kith created"},
+    {.name = "explain", .run = kith_cmd_explain, .store = KITH_CMD_STORE_READ,
+     .summary = "every decision taken about one address, and why"},
+    {.name = "demo", .run = kith_cmd_demo, .store = KITH_CMD_STORE_NONE,
+     .summary = "run the whole job on a generated organisation and mailbox"},
+    {.name = "config", .run = kith_cmd_config, .store = KITH_CMD_STORE_NONE,
+     .summary = "show the configuration as kith understands it"},
+    {.name = "serve", .run = kith_cmd_serve, .store = KITH_CMD_STORE_WRITE,
+     .summary = "run as a service: capture, sync, dedup, and the console"},
+    {.name = "review", .run = kith_cmd_review, .store = KITH_CMD_STORE_WRITE,
+     .summary = "decisions to look at: list, accept ID, reject ID"},
 };
 
 static void usage(FILE *out)
@@ -108,8 +125,9 @@ int main(int argc, char **argv)
       continue;
     g_mime_init();
     kith_cmd cmd = {.name = commands[i].name, .db_path = db, .config_path = config,
-                    .argc = argc - 1, .argv = argv + 1};
+                    .argc = argc - 1, .argv = argv + 1, .store_mode = commands[i].store};
     int status = commands[i].run(&cmd);
+    g_clear_pointer(&cmd.store, kith_store_close);
     fflush(stdout);
     g_mime_shutdown();
     return status;

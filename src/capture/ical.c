@@ -439,15 +439,9 @@ static char *common_name(icalproperty *p)
 static kith_cutype cutype_of(icalproperty *p)
 {
   g_autofree char *cu = param(p, "CUTYPE");
-  if (!cu)
-    return KITH_CUTYPE_PERSON;
-  if (!g_ascii_strcasecmp(cu, "ROOM"))
-    return KITH_CUTYPE_ROOM;
-  if (!g_ascii_strcasecmp(cu, "RESOURCE"))
-    return KITH_CUTYPE_RESOURCE;
-  if (!g_ascii_strcasecmp(cu, "GROUP"))
-    return KITH_CUTYPE_GROUP;
-  return KITH_CUTYPE_PERSON; /* INDIVIDUAL, UNKNOWN and x-names (RFC 5545 3.2.3) */
+  kith_cutype c = KITH_CUTYPE_PERSON; /* also for none and x-names (RFC 5545 3.2.3) */
+  kith_cutype_from_word(cu, &c);
+  return c;
 }
 
 static void add_person(kith_activity *a, icalproperty *p, const char *value, kith_part_role role)

@@ -48,22 +48,6 @@ static gboolean get_flag(json_t *obj, const char *key, gboolean *out, GError **e
   return TRUE;
 }
 
-static gboolean parse_kind(const char *kind, kith_cutype *out)
-{
-  static const struct {
-    const char *name;
-    kith_cutype cutype;
-  } kinds[] = {{"person", KITH_CUTYPE_PERSON},     {"individual", KITH_CUTYPE_PERSON},
-               {"unknown", KITH_CUTYPE_PERSON},    {"room", KITH_CUTYPE_ROOM},
-               {"resource", KITH_CUTYPE_RESOURCE}, {"group", KITH_CUTYPE_GROUP}};
-  for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++)
-    if (g_ascii_strcasecmp(kind, kinds[i].name) == 0) {
-      *out = kinds[i].cutype;
-      return TRUE;
-    }
-  return FALSE;
-}
-
 /* One participant: {"email", "name", "kind"}, or a bare address string.
  * An address kith cannot use is dropped, as in a mail header. */
 static gboolean add_person(kith_activity *a, json_t *v, const char *field, kith_part_role role,
@@ -80,7 +64,7 @@ static gboolean add_person(kith_activity *a, json_t *v, const char *field, kith_
       !get_string(v, "kind", &kind, error))
     return FALSE;
   kith_cutype cutype = KITH_CUTYPE_PERSON;
-  if (kind && !parse_kind(kind, &cutype))
+  if (kind && !kith_cutype_from_word(kind, &cutype))
     return fail(error, "\"%s\": kind \"%s\" is not person, room, resource or group", field, kind);
   g_autofree char *clean = name ? kith_capture_clean_text(name, KITH_CAPTURE_NAME_MAX) : NULL;
   if (email)
@@ -176,11 +160,7 @@ kith_activity *kith_jsonl_parse_line(const char *line, gsize len, const char *or
     return NULL;
   }
   kith_activity_kind kind;
-  if (strcmp(type, "email") == 0)
-    kind = KITH_ACTIVITY_EMAIL;
-  else if (strcmp(type, "meeting") == 0)
-    kind = KITH_ACTIVITY_MEETING;
-  else {
+  if (!kith_activity_kind_from_name(type, &kind)) {
     fail(error, "type \"%s\" is not email or meeting", type);
     return NULL;
   }

@@ -30,8 +30,10 @@ int kith_cmd_dedup(kith_cmd *cmd)
   }
   int status = KITH_EXIT_OK;
   g_autoptr(kith_config) config = NULL;
-  g_autoptr(kith_store) store = NULL;
-  if (!kith_cmd_open(cmd, dry_run ? KITH_STORE_READ : KITH_STORE_WRITE, &config, &store, &status))
+  kith_store *store = NULL;
+  if (dry_run)
+    kith_cmd_read_only(cmd);
+  if (!kith_cmd_open(cmd, &config, &store, &status))
     return status;
   kith_decider d;
   kith_record_decider_init(&d, store, config);
@@ -68,8 +70,8 @@ int kith_cmd_remove(kith_cmd *cmd)
   }
   int status = KITH_EXIT_OK;
   g_autoptr(kith_config) config = NULL;
-  g_autoptr(kith_store) store = NULL;
-  if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
+  kith_store *store = NULL;
+  if (!kith_cmd_open(cmd, &config, &store, &status))
     return status;
   kith_decider d;
   kith_record_decider_init(&d, store, config);
@@ -103,7 +105,7 @@ int kith_cmd_unsuppress(kith_cmd *cmd)
     return KITH_EXIT_USAGE;
   }
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
+  kith_store *store = kith_cmd_store(cmd, &status);
   if (!store)
     return status;
   gboolean was = FALSE;
@@ -134,7 +136,7 @@ int kith_cmd_purge(kith_cmd *cmd)
     return KITH_EXIT_USAGE;
   }
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
+  kith_store *store = kith_cmd_store(cmd, &status);
   if (!store)
     return status;
   kith_purge_counts n;

@@ -10,12 +10,22 @@
 
 #include <stdio.h>
 
+/* How a command uses the store, a flag of the command table (kith.c). */
+typedef enum {
+  KITH_CMD_STORE_NONE,   /* none: demo makes its own, config only looks into one */
+  KITH_CMD_STORE_READ,   /* an existing store, read only */
+  KITH_CMD_STORE_WRITE,  /* an existing store, read and write */
+  KITH_CMD_STORE_CREATE, /* created when missing (kith init) */
+} kith_cmd_store_mode;
+
 typedef struct {
   const char *name;     /* the command's name, e.g. "ingest" */
   const char *db_path;  /* --db, $KITH_DB or ./kith.db */
   const char *config_path; /* --config, $KITH_CONFIG, ./kith.conf when present, or NULL */
   int argc;             /* the command's own arguments, argv[0] = command name */
   char **argv;
+  kith_cmd_store_mode store_mode; /* the table's flag; kith_cmd_read_only() lowers it */
+  kith_store *store;    /* opened by kith_cmd_store(), closed by main after the command */
 } kith_cmd;
 
 /* Exit statuses (CONTRACT.md section 1). */
@@ -28,13 +38,19 @@ int kith_cmd_fail(GError *error);
 /* Parses the command's options; prints the usage error and returns FALSE. */
 gboolean kith_cmd_parse(kith_cmd *cmd, GOptionEntry *entries, const char *params,
                         const char *summary);
-/* Opens the store and loads the configuration as the command needs them. */
-kith_store *kith_cmd_open_store(kith_cmd *cmd, kith_store_mode mode, int *status);
+/* The store, opened in the mode of the command table the first time it is
+ * asked for: after the command has read its arguments, so a usage error
+ * comes before a store error (section 1). Borrowed: main closes it. NULL
+ * with *STATUS set when it cannot be opened. */
+kith_store *kith_cmd_store(kith_cmd *cmd, int *status);
+/* For a run that changes nothing (crm export, dedup --dry-run): the store
+ * is opened read only. Before kith_cmd_store(). */
+void kith_cmd_read_only(kith_cmd *cmd);
 kith_config *kith_cmd_load_config(kith_cmd *cmd, int *status);
-/* Both, the configuration first (its errors come before the store's);
+/* The configuration (owned by the caller), then the store (borrowed, as
+ * kith_cmd_store gives it), so the configuration's errors come first;
  * FALSE with *STATUS set when either fails. */
-gboolean kith_cmd_open(kith_cmd *cmd, kith_store_mode mode, kith_config **config,
-                       kith_store **store, int *status);
+gboolean kith_cmd_open(kith_cmd *cmd, kith_config **config, kith_store **store, int *status);
 
 /* ---- output formats ----------------------------------------------------- */
 

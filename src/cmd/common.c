@@ -45,13 +45,30 @@ gboolean kith_cmd_parse(kith_cmd *cmd, GOptionEntry *entries, const char *params
   return TRUE;
 }
 
-kith_store *kith_cmd_open_store(kith_cmd *cmd, kith_store_mode mode, int *status)
+kith_store *kith_cmd_store(kith_cmd *cmd, int *status)
 {
+  if (cmd->store)
+    return cmd->store;
+  kith_store_mode mode = KITH_STORE_READ;
+  switch (cmd->store_mode) {
+  case KITH_CMD_STORE_NONE:
+    g_return_val_if_reached(NULL); /* the table says this command opens no store */
+  case KITH_CMD_STORE_READ: mode = KITH_STORE_READ; break;
+  case KITH_CMD_STORE_WRITE: mode = KITH_STORE_WRITE; break;
+  case KITH_CMD_STORE_CREATE: mode = KITH_STORE_CREATE; break;
+  }
   g_autoptr(GError) error = NULL;
-  kith_store *store = kith_store_open(cmd->db_path, mode, &error);
-  if (!store)
+  cmd->store = kith_store_open(cmd->db_path, mode, &error);
+  if (!cmd->store)
     *status = kith_cmd_fail(error);
-  return store;
+  return cmd->store;
+}
+
+void kith_cmd_read_only(kith_cmd *cmd)
+{
+  g_return_if_fail(cmd->store == NULL);
+  if (cmd->store_mode == KITH_CMD_STORE_WRITE)
+    cmd->store_mode = KITH_CMD_STORE_READ;
 }
 
 kith_config *kith_cmd_load_config(kith_cmd *cmd, int *status)
@@ -65,13 +82,12 @@ kith_config *kith_cmd_load_config(kith_cmd *cmd, int *status)
   return config;
 }
 
-gboolean kith_cmd_open(kith_cmd *cmd, kith_store_mode mode, kith_config **config,
-                       kith_store **store, int *status)
+gboolean kith_cmd_open(kith_cmd *cmd, kith_config **config, kith_store **store, int *status)
 {
   *config = kith_cmd_load_config(cmd, status);
   if (!*config)
     return FALSE;
-  *store = kith_cmd_open_store(cmd, mode, status);
+  *store = kith_cmd_store(cmd, status);
   return *store != NULL;
 }
 

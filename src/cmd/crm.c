@@ -14,7 +14,7 @@ int kith_cmd_init(kith_cmd *cmd)
     return KITH_EXIT_USAGE;
   }
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_CREATE, &status);
+  kith_store *store = kith_cmd_store(cmd, &status);
   if (!store)
     return status;
   printf("init: store ready at %s\n", cmd->db_path);
@@ -29,7 +29,7 @@ static void on_row_error(const char *where, const char *why, gpointer user_data)
 static int crm_import(kith_cmd *cmd, const kith_crm_object *object, const char *path)
 {
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_WRITE, &status);
+  kith_store *store = kith_cmd_store(cmd, &status);
   if (!store)
     return status;
   kith_import_stats stats = {0};
@@ -59,7 +59,8 @@ static gboolean export_row(const char *const *values, gpointer user_data)
 static int crm_export(kith_cmd *cmd, const kith_crm_object *object, kith_format format)
 {
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_READ, &status);
+  kith_cmd_read_only(cmd);
+  kith_store *store = kith_cmd_store(cmd, &status);
   if (!store)
     return status;
   const char *names[32];

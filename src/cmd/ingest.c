@@ -29,9 +29,16 @@ static guint count_of(const kith_ingest_result *r, const char *key)
   return r->counts ? GPOINTER_TO_UINT(g_hash_table_lookup(r->counts, key)) : 0;
 }
 
-static void print_reasons(const kith_ingest_result *r, FILE *out, const char *prefix,
+static guint count_action(const kith_ingest_result *r, kith_action action)
+{
+  return count_of(r, kith_action_name(action));
+}
+
+/* The counts of ACTION by reason: the decider's keys "ACTION/REASON". */
+static void print_reasons(const kith_ingest_result *r, FILE *out, kith_action action,
                           const char *title)
 {
+  g_autofree char *prefix = g_strconcat(kith_action_name(action), "/", NULL);
   g_autoptr(GString) s = g_string_new(NULL);
   g_autoptr(GList) keys = r->counts ? g_hash_table_get_keys(r->counts) : NULL;
   keys = g_list_sort(keys, (GCompareFunc)strcmp);
@@ -43,7 +50,8 @@ static void print_reasons(const kith_ingest_result *r, FILE *out, const char *pr
                            count_of(r, k->data));
     /* Which missing names are at an Account: those are worth chasing. */
     guint at = count_of(r, "summary/missing_field_at_account");
-    if (strcmp((char *)k->data + plen, "missing_field") == 0 && strcmp(prefix, "skipped/") == 0)
+    if (action == KITH_ACTION_SKIPPED &&
+        strcmp((char *)k->data + plen, kith_reason_name(KITH_REASON_MISSING_FIELD)) == 0)
       g_string_append_printf(s, " (%u at a matching Account)", at);
   }
   if (s->len)
@@ -64,12 +72,13 @@ void kith_ingest_print(const kith_ingest_result *r, kith_store *store, FILE *out
           "ingest: %u file%s read, %u ignored%s, %u error%s; %u activities new, %u seen before\n",
           cs->files, cs->files == 1 ? "" : "s", cs->ignored, kinds->str, cs->errors,
           cs->errors == 1 ? "" : "s", r->new_activities, r->duplicates);
-  print_reasons(r, out, "activity_skipped/", "activities skipped");
+  print_reasons(r, out, KITH_ACTION_ACTIVITY_SKIPPED, "activities skipped");
   fprintf(out, "  decided: %u contacts to create, %u linked to contacts, %u linked to leads, "
                "%u roles to create, %u field updates\n",
-          count_of(r, "contact_created"), count_of(r, "contact_linked"), count_of(r, "lead_linked"),
-          count_of(r, "ocr_created"), count_of(r, "field_updated"));
-  print_reasons(r, out, "skipped/", "people skipped");
+          count_action(r, KITH_ACTION_CONTACT_CREATED), count_action(r, KITH_ACTION_CONTACT_LINKED),
+          count_action(r, KITH_ACTION_LEAD_LINKED), count_action(r, KITH_ACTION_OCR_CREATED),
+          count_action(r, KITH_ACTION_FIELD_UPDATED));
+  print_reasons(r, out, KITH_ACTION_SKIPPED, "people skipped");
   if (r->decided)
     fprintf(out, "  timing: captured in %.2f s; %u activities decided in %.2f s; per activity median %.0f us, p99 %.0f us\n",
             r->capture_seconds, r->decided, r->decide_seconds, r->median_us, r->p99_us);
@@ -101,8 +110,8 @@ int kith_cmd_ingest(kith_cmd *cmd)
   }
   int status = KITH_EXIT_OK;
   g_autoptr(kith_config) config = NULL;
-  g_autoptr(kith_store) store = NULL;
-  if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
+  kith_store *store = NULL;
+  if (!kith_cmd_open(cmd, &config, &store, &status))
     return status;
   const kith_source_config *source = NULL;
   if (source_name && !(source = kith_config_source(config, source_name))) {

@@ -83,7 +83,7 @@ int kith_cmd_log(kith_cmd *cmd)
     }
   }
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_READ, &status);
+  kith_store *store = kith_cmd_store(cmd, &status);
   if (!store)
     return status;
   /* JSON also carries the sentence behind each entry; CSV keeps the
@@ -165,7 +165,7 @@ int kith_cmd_report(kith_cmd *cmd)
     return KITH_EXIT_USAGE;
   }
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_READ, &status);
+  kith_store *store = kith_cmd_store(cmd, &status);
   if (!store)
     return status;
   gboolean text = format == KITH_FORMAT_TEXT;
@@ -311,7 +311,8 @@ static gboolean explain_queued(const kith_outbox_entry *e, const char *state, gp
   g_autofree char *detail = kith_report_name_ids(c->store, e->detail, &c->error);
   if (!detail)
     return FALSE;
-  printf("  queued for the next sync: %s %s [%s]\n      %s\n", e->op, e->object_id,
+  printf("  queued for the next sync: %s %s [%s]\n      %s\n",
+         kith_op_name(e->op), e->object_id,
          e->rule ? e->rule : "-", detail);
   return TRUE;
 }
@@ -332,7 +333,7 @@ int kith_cmd_explain(kith_cmd *cmd)
     return KITH_EXIT_USAGE;
   }
   int status = KITH_EXIT_OK;
-  g_autoptr(kith_store) store = kith_cmd_open_store(cmd, KITH_STORE_READ, &status);
+  kith_store *store = kith_cmd_store(cmd, &status);
   if (!store)
     return status;
   printf("%s\n", email);

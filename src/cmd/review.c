@@ -111,8 +111,8 @@ int kith_cmd_review(kith_cmd *cmd)
   }
   int status = KITH_EXIT_OK;
   g_autoptr(kith_config) config = NULL;
-  g_autoptr(kith_store) store = NULL;
-  if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
+  kith_store *store = NULL;
+  if (!kith_cmd_open(cmd, &config, &store, &status))
     return status;
   if (is_list)
     return list(config, store, all, format);

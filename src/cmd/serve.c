@@ -22,8 +22,8 @@ int kith_cmd_serve(kith_cmd *cmd)
   umask(077);
   int status = KITH_EXIT_OK;
   g_autoptr(kith_config) config = NULL;
-  g_autoptr(kith_store) store = NULL;
-  if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
+  kith_store *store = NULL;
+  if (!kith_cmd_open(cmd, &config, &store, &status))
     return status;
   if (strcmp(cmd->db_path, ":memory:") != 0)
     kith_service_keep_private(cmd->db_path);

@@ -36,8 +36,8 @@ int kith_cmd_sync(kith_cmd *cmd)
   }
   int status = KITH_EXIT_OK;
   g_autoptr(kith_config) config = NULL;
-  g_autoptr(kith_store) store = NULL;
-  if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
+  kith_store *store = NULL;
+  if (!kith_cmd_open(cmd, &config, &store, &status))
     return status;
   return do_sync(store, config);
 }
@@ -52,8 +52,8 @@ int kith_cmd_run(kith_cmd *cmd)
   }
   int status = KITH_EXIT_OK;
   g_autoptr(kith_config) config = NULL;
-  g_autoptr(kith_store) store = NULL;
-  if (!kith_cmd_open(cmd, KITH_STORE_WRITE, &config, &store, &status))
+  kith_store *store = NULL;
+  if (!kith_cmd_open(cmd, &config, &store, &status))
     return status;
   kith_cmd_check_org(store, config);
   kith_ingest_result r;

@@ -692,17 +692,9 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
   src->tls_verify = TRUE;
   g_ptr_array_add(c->sources, src);
   g_autofree char *type = value(r, group, "type");
-  if (strcmp(type, "files") == 0 || !*type)
+  if (!*type)
     src->type = KITH_SOURCE_FILES;
-  else if (strcmp(type, "imap") == 0)
-    src->type = KITH_SOURCE_IMAP;
-  else if (strcmp(type, "caldav") == 0)
-    src->type = KITH_SOURCE_CALDAV;
-  else if (strcmp(type, "google") == 0)
-    src->type = KITH_SOURCE_GOOGLE;
-  else if (strcmp(type, "microsoft") == 0)
-    src->type = KITH_SOURCE_MICROSOFT;
-  else
+  else if (!kith_source_type_from_name(type, &src->type))
     return bad(r, group, "type", "'%s' is not files, imap, caldav, google or microsoft", type);
   g_auto(GStrv) keys = g_key_file_get_keys(r->kf, group, NULL, NULL);
   for (char **k = keys; k && *k; k++) {
@@ -1126,11 +1118,11 @@ char *kith_config_describe(const kith_config *c)
                          sv->listen, sv->allow_remote ? "on" : "off", sv->token_file,
                          sv->sync_interval, sv->scan_interval, sv->dedup_at, hosts);
   g_string_append_printf(s, "\n[review]\nparticipants = %d\n", c->review_participants);
-  static const char *const kinds[] = {"files", "imap", "caldav", "google", "microsoft"};
   for (guint i = 0; i < c->sources->len; i++) {
     const kith_source_config *src = g_ptr_array_index(c->sources, i);
     g_autofree char *folders = g_strjoinv(", ", src->folders);
-    g_string_append_printf(s, "\n[source %s]\ntype = %s\n", src->name, kinds[src->type]);
+    g_string_append_printf(s, "\n[source %s]\ntype = %s\n", src->name,
+                           kith_source_type_name(src->type));
     if (src->type == KITH_SOURCE_FILES) {
       g_string_append_printf(s, "path = %s\n", src->path);
     } else if (src->type == KITH_SOURCE_GOOGLE) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/field.h"
+#include "core/vocab.h"
 
 #include <glib.h>
 
@@ -46,15 +47,7 @@ typedef struct {
   int batch_size;    /* records per collections request, at most 200 */
 } kith_salesforce_config;
 
-/* [source NAME]: where `kith serve` (and `kith ingest --source NAME`) reads. */
-typedef enum {
-  KITH_SOURCE_FILES,  /* a file or folder: .eml, mbox, Maildir, .ics, .jsonl */
-  KITH_SOURCE_IMAP,   /* an IMAP mailbox */
-  KITH_SOURCE_CALDAV, /* CalDAV calendars */
-  KITH_SOURCE_GOOGLE, /* Google Workspace: every User's Gmail and Calendar (service account) */
-  KITH_SOURCE_MICROSOFT, /* Microsoft 365: every User's mail and calendar (Graph, as an app) */
-} kith_source_type;
-
+/* [source NAME]: its type is a kith_source_type (core/vocab.h). */
 typedef struct {
   char *name;
   kith_source_type type;

@@ -5,13 +5,15 @@
 
 #include <string.h>
 
-static void participant_free(gpointer p)
+void kith_participant_free(gpointer p)
 {
   kith_participant *part = p;
   if (!part)
     return;
   g_free(part->email);
   g_free(part->name);
+  g_free(part->first_name);
+  g_free(part->last_name);
   g_free(part);
 }
 
@@ -19,7 +21,7 @@ kith_activity *kith_activity_new(kith_activity_kind kind)
 {
   kith_activity *a = g_new0(kith_activity, 1);
   a->kind = kind;
-  a->participants = g_ptr_array_new_with_free_func(participant_free);
+  a->participants = g_ptr_array_new_with_free_func(kith_participant_free);
   a->subject = g_strdup("");
   a->addresses = g_hash_table_new(g_str_hash, g_str_equal);
   return a;
@@ -76,22 +78,4 @@ gboolean kith_activity_add_participant(kith_activity *a, const char *raw_address
   g_ptr_array_add(a->participants, p);
   g_hash_table_add(a->addresses, p->email);
   return TRUE;
-}
-
-const char *kith_part_role_name(kith_part_role role)
-{
-  switch (role) {
-  case KITH_PART_FROM: return "from";
-  case KITH_PART_TO: return "to";
-  case KITH_PART_CC: return "cc";
-  case KITH_PART_BCC: return "bcc";
-  case KITH_PART_ORGANIZER: return "organizer";
-  case KITH_PART_ATTENDEE: return "attendee";
-  }
-  return "?";
-}
-
-const char *kith_activity_kind_name(kith_activity_kind kind)
-{
-  return kind == KITH_ACTIVITY_EMAIL ? "email" : "meeting";
 }

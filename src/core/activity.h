@@ -1,30 +1,9 @@
 /* activity.h - one email or meeting as captured: identity, time, participants. */
 #pragma once
 
+#include "core/vocab.h"
+
 #include <glib.h>
-
-typedef enum {
-  KITH_ACTIVITY_EMAIL,
-  KITH_ACTIVITY_MEETING,
-} kith_activity_kind;
-
-/* Where a participant stood in the activity (CONTRACT.md section 3). */
-typedef enum {
-  KITH_PART_FROM,
-  KITH_PART_TO,
-  KITH_PART_CC,
-  KITH_PART_BCC,
-  KITH_PART_ORGANIZER,
-  KITH_PART_ATTENDEE,
-} kith_part_role;
-
-/* iCalendar CUTYPE; every email participant is a person. */
-typedef enum {
-  KITH_CUTYPE_PERSON,
-  KITH_CUTYPE_ROOM,
-  KITH_CUTYPE_RESOURCE,
-  KITH_CUTYPE_GROUP,
-} kith_cutype;
 
 typedef struct {
   char *email;  /* normalised (R1): lower-case, domain as IDNA A-label */
@@ -32,7 +11,14 @@ typedef struct {
   char *name;   /* display name or CN, decoded to UTF-8; NULL when none */
   kith_part_role role;
   kith_cutype cutype;
+  /* R4: the names the display name gave, as the store keeps them; NULL at
+   * capture and when it gave none. */
+  char *first_name;
+  char *last_name;
 } kith_participant;
+
+/* Frees a participant (a GDestroyNotify for lists of them); NULL is fine. */
+void kith_participant_free(gpointer participant);
 
 typedef struct {
   kith_activity_kind kind;
@@ -78,6 +64,3 @@ gboolean kith_activity_add_participant(kith_activity *activity,
                                        const char *name,
                                        kith_part_role role,
                                        kith_cutype cutype);
-
-const char *kith_part_role_name(kith_part_role role);
-const char *kith_activity_kind_name(kith_activity_kind kind);

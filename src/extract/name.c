@@ -1,19 +1,17 @@
 /* name.c - FirstName and LastName from a display name or CN (R4). */
 #include "extract/name.h"
 
+#include "extract/namewords.h"
 #include "extract/title.h"
 
 #include <string.h>
 
 #define MAX_DISPLAY 1024 /* longer text is no person's name */
 
-static const char *const honorifics[] = {"mr", "ms", "mrs", "dr", "prof", NULL};
 static const char *const suffixes[] = {"jr", "sr", "ii", "iii", "phd", "md", "mba", NULL};
 /* Suffixes also written with inner periods (Ph.D., M.D., M.B.A.); "J.R." is
  * a pair of initials far more often than Jr, so Jr and Sr are not here. */
 static const char *const dotted_suffixes[] = {"phd", "md", "mba", NULL};
-static const char *const particles[] = {"van", "von", "de", "da", "del", "der",
-                                        "di",  "du",  "la", "le", NULL};
 /* R4: generational words stay with the surname; compared casefolded. */
 static const char *const generational[] = {"junior", "júnior", "filho", "neto", "sobrinho", NULL};
 /* R4: words a Notes or Exchange gateway puts beside a mailbox's name. */
@@ -52,9 +50,11 @@ static gboolean matches_list(const char *const *list, const char *word)
   return in_list(list, word);
 }
 
+/* R4: honorifics and particles are data/name_words.tsv's, which signatures
+ * read too (namewords.h). */
 static gboolean is_honorific(const char *word)
 {
-  return matches_list(honorifics, word);
+  return kith_name_is_honorific(word);
 }
 
 static gboolean is_suffix(const char *word)
@@ -74,7 +74,7 @@ static gboolean is_suffix(const char *word)
 
 static gboolean is_particle(const char *word)
 {
-  return in_list(particles, word);
+  return kith_name_is_particle(word);
 }
 
 static gboolean is_space(gunichar c)

@@ -1,16 +1,16 @@
 /* signame.c - the line of a signature that carries the sender's name (R4, R5). */
 #include "extract/signame.h"
 
+#include "extract/namewords.h"
 #include "extract/title.h"
 
 #include <string.h>
 
+/* Honorifics and particles are data/name_words.tsv's, which display names
+ * read too (namewords.h). */
 static gboolean is_honorific(const char *key)
 {
-  static const char *const h[] = {"dr", "prof", "mr", "mrs", "ms", "me", "ing", "dipl", "mag",
-                                  "mme", "mlle", "sr", "sra", "herr", "frau", NULL};
-  static GHashTable *set;
-  return kith_sigtext_in_set(&set, h, key);
+  return kith_name_is_honorific(key);
 }
 
 static gboolean is_suffix(const char *key)
@@ -24,10 +24,7 @@ static gboolean is_suffix(const char *key)
 
 gboolean kith_signame_is_particle(const char *key)
 {
-  static const char *const p[] = {"van", "von", "de", "da", "del", "der", "di", "du", "la", "le",
-                                  "den", "ten", "ter", "dos", "das", "o", NULL};
-  static GHashTable *set;
-  return kith_sigtext_in_set(&set, p, key);
+  return kith_name_is_particle(key);
 }
 
 gboolean kith_signame_like(const kith_sigword *w)

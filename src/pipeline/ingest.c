@@ -267,7 +267,7 @@ static gboolean observe_quoted(ingest_ctx *c, const kith_activity *a, const prep
 {
   for (guint k = 0; pr->quoted && k < pr->quoted->len; k++) {
     const kith_quoted_name *q = g_ptr_array_index(pr->quoted, k);
-    const char *skip = NULL;
+    kith_reason skip = KITH_REASON_NONE;
     if (q->participant >= 0)
       continue;
     if (!kith_rules_participant_skip(&c->decider, q->email, KITH_CUTYPE_PERSON, &skip, NULL,
@@ -290,7 +290,7 @@ static gboolean commit_batch(ingest_ctx *c, gboolean reopen)
   return !reopen || kith_store_begin(c->store, &c->error);
 }
 
-static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *skip);
+static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, kith_reason skip);
 
 /* Before a live source waits on its server: what it handed over is stored
  * (with the cursor kept since), and the store's lock let go, so that the
@@ -342,17 +342,17 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
    * User's: learned before R10 asks whether the activity has users. */
   if (!kith_rules_learn_aliases(d, a, pr->firsts, pr->lasts, &c->error))
     return FALSE;
-  const char *skip = NULL;
+  kith_reason skip = KITH_REASON_NONE;
   if (!kith_rules_activity_skip(d, a, &skip, &c->error))
     return FALSE;
-  if (skip && strcmp(skip, "subject_filtered") == 0) {
+  if (skip == KITH_REASON_SUBJECT_FILTERED) {
     /* The administrator asked kith to stay out of these: keep no subject. */
     g_free(a->subject);
     a->subject = g_strdup("");
   }
   gint64 seq = 0;
-  if (!kith_state_activity_insert(c->store, a, skip ? "skipped" : "pending", skip, &seq,
-                                  &c->error))
+  if (!kith_state_activity_insert(c->store, a, skip ? "skipped" : "pending",
+                                  kith_reason_name(skip), &seq, &c->error))
     return FALSE;
   if (seq == 0) {
     /* R10: ingested before. Counted in the summary, never logged again, so
@@ -368,7 +368,7 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
          ingest_activity(c, a, skip);
 }
 
-static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *skip)
+static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, kith_reason skip)
 {
   kith_decider *d = &c->decider;
   const prepared *pr = a->prepared;
@@ -376,19 +376,19 @@ static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, const char *ski
   if (skip) {
     g_autofree char *why = g_strdup_printf("skipped: the %s '%s' %s (R10)",
                                            kith_activity_kind_name(a->kind), a->subject,
-                                           strcmp(skip, "automatic") == 0 ? "was sent automatically"
-                                           : strcmp(skip, "cancelled") == 0 ? "was cancelled"
-                                           : strcmp(skip, "no_users") == 0
+                                           skip == KITH_REASON_AUTOMATIC ? "was sent automatically"
+                                           : skip == KITH_REASON_CANCELLED ? "was cancelled"
+                                           : skip == KITH_REASON_NO_USERS
                                                ? "has no CRM User among its participants"
                                                : "matches exclude_subjects");
-    kith_decision x = {.action = "activity_skipped", .reason = skip, .rule = "R10",
+    kith_decision x = {.action = KITH_ACTION_ACTIVITY_SKIPPED, .reason = skip, .rule = "R10",
                        .activity_id = a->id, .detail = why};
     if (!kith_decider_emit(d, &x, &c->error))
       return FALSE;
   } else if (!a->unauthenticated) { /* R12: forged mail is no observation */
     for (guint i = 0; i < n; i++) {
       const kith_participant *p = g_ptr_array_index(a->participants, i);
-      const char *why = NULL;
+      kith_reason why = KITH_REASON_NONE;
       if (!kith_rules_participant_skip(d, p->email, p->cutype, &why, NULL, &c->error))
         return FALSE;
       if (why)

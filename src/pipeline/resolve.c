@@ -89,7 +89,7 @@ static gboolean accept_merge(kith_store *s, const kith_review_item *it, const ch
   out->decision = g_strdup_printf("merge %s", target);
   out->sentence = g_strdup_printf("%s is another address of contact %s; its activities are "
                                   "linked there", it->email, target);
-  kith_decision x = {.action = "contact_linked", .rule = "R43", .activity_id = it->activity_id,
+  kith_decision x = {.action = KITH_ACTION_CONTACT_LINKED, .rule = "R43", .activity_id = it->activity_id,
                      .email = it->email, .object_type = "Contact", .object_id = target,
                      .detail = why};
   return record(s, &x, error) && kith_review_link_address(s, it->email, target, error);
@@ -183,7 +183,7 @@ static gboolean accept_keep(kith_store *s, const kith_review_item *it, kith_revi
   out->contact_id = g_strdup(it->contact_id);
   out->decision = g_strdup_printf("keep %s", it->contact_id);
   out->sentence = g_strdup_printf("contact %s (%s) is kept", it->contact_id, it->email);
-  kith_decision x = {.action = "contact_linked", .rule = "R29", .activity_id = it->activity_id,
+  kith_decision x = {.action = KITH_ACTION_CONTACT_LINKED, .rule = "R29", .activity_id = it->activity_id,
                      .email = it->email, .object_id = it->contact_id, .detail = why};
   return record(s, &x, error);
 }
@@ -258,7 +258,7 @@ static gboolean reject_item(kith_store *s, const kith_config *config, const kith
   out->decision = g_strdup("suppress");
   out->sentence = g_strdup_printf("%s is suppressed: kith will not create a contact for it",
                                   it->email);
-  kith_decision x = {.action = "skipped", .reason = "suppressed", .rule = "R50",
+  kith_decision x = {.action = KITH_ACTION_SKIPPED, .reason = KITH_REASON_SUPPRESSED, .rule = "R50",
                      .email = it->email, .detail = why, .suppress = TRUE};
   return record(s, &x, error);
 }

@@ -210,7 +210,7 @@ gboolean kith_rules_learn_aliases(kith_decider *d, const kith_activity *a, char 
     g_autofree char *why = g_strdup_printf(
         "learned: %s, named '%s %s' on an activity, is another address of User %s (R2)", p->email,
         firsts[i], lasts[i], user + 1);
-    kith_decision x = {.action = "alias_learned", .rule = "R2", .activity_id = a->id,
+    kith_decision x = {.action = KITH_ACTION_ALIAS_LEARNED, .rule = "R2", .activity_id = a->id,
                        .email = p->email, .object_id = user + 1, .detail = why};
     if (!kith_decider_emit(d, &x, error))
       return FALSE;
@@ -224,23 +224,29 @@ static void count(kith_decider *d, const char *action, const char *reason)
 {
   if (!action)
     return; /* only a flag's work (R39's field source) */
-  char *key = reason && *reason && strcmp(action, "field_updated") != 0
+  char *key = reason && *reason && strcmp(action, kith_action_name(KITH_ACTION_FIELD_UPDATED)) != 0
                   ? g_strdup_printf("%s/%s", action, reason)
                   : g_strdup(action);
   guint n = GPOINTER_TO_UINT(g_hash_table_lookup(d->counts, key));
   g_hash_table_replace(d->counts, key, GUINT_TO_POINTER(n + 1));
 }
 
+/* Counts decision X for the summary, by the names of its action and reason. */
+static void count_decision(kith_decider *d, const kith_decision *x)
+{
+  count(d, kith_action_name(x->action), kith_reason_name(x->reason));
+}
+
 gboolean kith_decider_emit(kith_decider *d, const kith_decision *x, GError **error)
 {
-  count(d, x->action, x->reason);
+  count_decision(d, x);
   return d->record(x, NULL, d->record_data, error);
 }
 
 char *kith_decider_emit_new(kith_decider *d, const kith_decision *x, GError **error)
 {
   g_return_val_if_fail(!x->object_id, NULL);
-  count(d, x->action, x->reason);
+  count_decision(d, x);
   char *id = NULL;
   if (!d->record(x, &id, d->record_data, error)) {
     g_free(id);
@@ -263,8 +269,8 @@ GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants, G
 {
   g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func(activity_user_free);
   for (guint i = 0; i < participants->len; i++) {
-    /* Both participant types start with the address. */
-    const char *email = *(char **)g_ptr_array_index(participants, i);
+    const kith_participant *p = g_ptr_array_index(participants, i);
+    const char *email = p->email;
     const char *entry = NULL;
     if (!user_entry(d, email, &entry, error))
       return NULL;
@@ -290,16 +296,16 @@ GPtrArray *kith_rules_activity_users(kith_decider *d, GPtrArray *participants, G
   return g_steal_pointer(&users);
 }
 
-gboolean kith_rules_activity_skip(kith_decider *d, const kith_activity *a, const char **reason,
+gboolean kith_rules_activity_skip(kith_decider *d, const kith_activity *a, kith_reason *reason,
                                   GError **error)
 {
-  *reason = NULL;
+  *reason = KITH_REASON_NONE;
   if (a->automatic)
-    *reason = "automatic";
+    *reason = KITH_REASON_AUTOMATIC;
   else if (a->cancelled)
-    *reason = "cancelled";
+    *reason = KITH_REASON_CANCELLED;
   else if (kith_config_subject_excluded(d->config, a->subject))
-    *reason = "subject_filtered";
+    *reason = KITH_REASON_SUBJECT_FILTERED;
   if (*reason)
     return TRUE;
   /* Any User will do: asked of every activity captured, so no list is made. */
@@ -311,44 +317,44 @@ gboolean kith_rules_activity_skip(kith_decider *d, const kith_activity *a, const
     if (*entry)
       return TRUE;
   }
-  *reason = "no_users";
+  *reason = KITH_REASON_NO_USERS;
   return TRUE;
 }
 
 typedef struct {
-  const char *reason; /* a static string, or NULL */
+  kith_reason reason; /* or NONE */
   gboolean is_user;
 } person_verdict;
 
 /* R11 for an address, whatever its CUTYPE. FALSE with ERROR when the store fails. */
 static gboolean person_skip(kith_decider *d, const char *email, person_verdict *v, GError **error)
 {
-  *v = (person_verdict){NULL, FALSE};
+  *v = (person_verdict){KITH_REASON_NONE, FALSE};
   const char *domain = strrchr(email, '@') ? strrchr(email, '@') + 1 : "";
   g_autofree char *user = NULL;
   if (user_by_email(d, email, &user, NULL, error) == KITH_LOOKUP_ERROR)
     return FALSE;
   v->is_user = user != NULL;
   if (user || kith_config_is_internal_domain(d->config, domain)) {
-    v->reason = "internal";
+    v->reason = KITH_REASON_INTERNAL;
     return TRUE;
   }
   kith_lookup_answer suppressed = kith_state_is_suppressed(d->store, email, error);
   if (suppressed == KITH_LOOKUP_ERROR)
     return FALSE;
   if (suppressed == KITH_LOOKUP_FOUND)
-    v->reason = "suppressed";
+    v->reason = KITH_REASON_SUPPRESSED;
   else if (kith_config_is_filtered(d->config, email))
-    v->reason = "filtered";
+    v->reason = KITH_REASON_FILTERED;
   else if (kith_config_is_personal_domain(d->config, domain))
-    v->reason = "personal_domain";
+    v->reason = KITH_REASON_PERSONAL_DOMAIN;
   else if (kith_config_is_role_address(d->config, email))
-    v->reason = "role_address";
+    v->reason = KITH_REASON_ROLE_ADDRESS;
   return TRUE;
 }
 
 gboolean kith_rules_participant_skip(kith_decider *d, const char *email, kith_cutype cutype,
-                                     const char **reason, gboolean *is_user, GError **error)
+                                     kith_reason *reason, gboolean *is_user, GError **error)
 {
   person_verdict *v = g_hash_table_lookup(d->people, email);
   if (!v) {
@@ -365,7 +371,7 @@ gboolean kith_rules_participant_skip(kith_decider *d, const char *email, kith_cu
     *is_user = v->is_user;
   *reason = v->reason;
   if (!*reason && cutype != KITH_CUTYPE_PERSON)
-    *reason = "resource";
+    *reason = KITH_REASON_RESOURCE;
   return TRUE;
 }
 
@@ -374,21 +380,17 @@ void kith_decider_forget(kith_decider *d, const char *email)
   g_hash_table_remove(d->people, email);
 }
 
-static const char *skip_sentence(const char *reason)
+static const char *skip_sentence(kith_reason reason)
 {
-  if (strcmp(reason, "internal") == 0)
-    return "is internal (an internal domain or a User)";
-  if (strcmp(reason, "suppressed") == 0)
-    return "was removed from the CRM and is suppressed";
-  if (strcmp(reason, "filtered") == 0)
-    return "matches a [filters] exclusion";
-  if (strcmp(reason, "personal_domain") == 0)
-    return "is at a personal email domain";
-  if (strcmp(reason, "role_address") == 0)
-    return "is a role address, not a person";
-  if (strcmp(reason, "resource") == 0)
-    return "is a room, resource or group, not a person";
-  return reason;
+  switch (reason) {
+  case KITH_REASON_INTERNAL: return "is internal (an internal domain or a User)";
+  case KITH_REASON_SUPPRESSED: return "was removed from the CRM and is suppressed";
+  case KITH_REASON_FILTERED: return "matches a [filters] exclusion";
+  case KITH_REASON_PERSONAL_DOMAIN: return "is at a personal email domain";
+  case KITH_REASON_ROLE_ADDRESS: return "is a role address, not a person";
+  case KITH_REASON_RESOURCE: return "is a room, resource or group, not a person";
+  default: return kith_reason_name(reason);
+  }
 }
 
 /* ---- R22-R26 ----------------------------------------------------------------- */
@@ -404,7 +406,7 @@ static gboolean need_observation(kith_decider *d, const char *email, const char 
 }
 
 gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **required,
-                                 const kith_stored_participant *shown, gboolean *known,
+                                 const kith_participant *shown, gboolean *known,
                                  char **missing, GError **error)
 {
   g_autoptr(GString) miss = g_string_new(NULL);
@@ -498,7 +500,7 @@ char *kith_rules_queue_contact(kith_decider *d, const kith_stored_activity *a, c
                                const char *account_id, const char *owner_id, const char *rule,
                                const char *why, GError **error)
 {
-  kith_decision x = {.action = "contact_created", .rule = rule, .activity_id = a->id,
+  kith_decision x = {.action = KITH_ACTION_CONTACT_CREATED, .rule = rule, .activity_id = a->id,
                      .email = email, .object_type = "Contact", .account_id = account_id,
                      .owner_id = owner_id, .value = d->config->lead_source, .detail = why};
   char *id = kith_decider_emit_new(d, &x, error);
@@ -536,12 +538,12 @@ static void person_state_free(gpointer p)
   g_free(ps);
 }
 
-static const kith_stored_participant *sender(const kith_stored_activity *a);
+static const kith_participant *sender(const kith_stored_activity *a);
 
 static gboolean skip(kith_decider *d, const kith_stored_activity *a, kith_person_state *ps,
-                     const char *reason, const char *rule, const char *detail, GError **error)
+                     kith_reason reason, const char *rule, const char *detail, GError **error)
 {
-  kith_decision x = {.action = "skipped", .reason = reason, .rule = rule, .activity_id = a->id,
+  kith_decision x = {.action = KITH_ACTION_SKIPPED, .reason = reason, .rule = rule, .activity_id = a->id,
                      .email = ps->p->email, .detail = detail};
   ps->logged = reason;
   return kith_decider_emit(d, &x, error);
@@ -563,7 +565,7 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
         c.queued ? "linked: %s's contact %s is already queued for creation (R27)"
                  : "linked: %s already is contact %s (R20)",
         email, c.id);
-    kith_decision x = {.action = "contact_linked", .rule = c.queued ? "R27" : "R20",
+    kith_decision x = {.action = KITH_ACTION_CONTACT_LINKED, .rule = c.queued ? "R27" : "R20",
                        .activity_id = a->id, .email = email, .object_type = "Contact",
                        .object_id = c.id, .detail = why};
     gboolean ok = kith_decider_emit(d, &x, error) &&
@@ -577,7 +579,7 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
   if (found == KITH_LOOKUP_FOUND) {
     g_autofree char *why = g_strdup_printf("linked: %s is lead %s, so no contact is made (R21)",
                                            email, ps->lead_id);
-    kith_decision x = {.action = "lead_linked", .rule = "R21", .activity_id = a->id,
+    kith_decision x = {.action = KITH_ACTION_LEAD_LINKED, .rule = "R21", .activity_id = a->id,
                        .email = email, .object_type = "Lead", .object_id = ps->lead_id,
                        .detail = why};
     return kith_decider_emit(d, &x, error);
@@ -593,7 +595,7 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
     g_autofree char *why = g_strdup_printf(
         "not created: contact creation is off in the profile of every user on the activity (%s) (R22)",
         all);
-    return skip(d, a, ps, "contact_creation_off", "R22", why, error);
+    return skip(d, a, ps, KITH_REASON_CONTACT_CREATION_OFF, "R22", why, error);
   }
   g_autofree char *missing = NULL;
   gboolean known = FALSE;
@@ -607,12 +609,12 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
      * look; at a domain no Account has it would not have mattered. */
     if (ps->matches && ps->matches->len)
       count(d, "summary", "missing_field_at_account");
-    return skip(d, a, ps, "missing_field", "R22", why, error);
+    return skip(d, a, ps, KITH_REASON_MISSING_FIELD, "R22", why, error);
   }
   if (ps->matches->len == 0) {
     g_autofree char *why = g_strdup_printf(
         "not created: no Account has the domain %s or a parent of it (R23)", ps->p->domain);
-    return skip(d, a, ps, "no_account", "R23", why, error);
+    return skip(d, a, ps, KITH_REASON_NO_ACCOUNT, "R23", why, error);
   }
   kith_activity_user *who = NULL;
   int rel = -1;
@@ -629,14 +631,14 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
         "not created: %s's domain matches %s (%s)%s, but none of %s is its owner, an "
         "opportunity owner or on its team (R24)",
         email, name, m->account_id, ps->matches->len > 1 ? " and other accounts" : "", creators);
-    return skip(d, a, ps, "user_not_on_account", "R24", why, error);
+    return skip(d, a, ps, KITH_REASON_USER_NOT_ON_ACCOUNT, "R24", why, error);
   }
   if (a->unauthenticated) {
     g_autofree char *why = g_strdup_printf(
         "not created: the email naming %s failed the org's authentication checks "
         "(Authentication-Results), so it creates no contact and no role (R12)",
         email);
-    return skip(d, a, ps, "unauthenticated", "R12", why, error);
+    return skip(d, a, ps, KITH_REASON_UNAUTHENTICATED, "R12", why, error);
   }
   g_autofree char *name = kith_lookup_record_name(d->store, "Account", account, error);
   if (!name)
@@ -646,18 +648,18 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
       !kith_rules_conversation(d, a, account, &conversation, error))
     return FALSE;
   if (!conversation) {
-    const kith_stored_participant *from = sender(a);
+    const kith_participant *from = sender(a);
     g_autofree char *why = g_strdup_printf(
         "not created: the %s was sent by %s, who is neither internal nor at %s (%s), so it is "
         "no conversation with that account (R28)",
         a->kind, from ? from->email : "nobody", name, account);
-    return skip(d, a, ps, "not_conversation", "R28", why, error);
+    return skip(d, a, ps, KITH_REASON_NOT_CONVERSATION, "R28", why, error);
   }
   if (kith_rules_too_many(creator->profile, a)) {
     g_autofree char *why = g_strdup_printf(
         "not created: the %s names %u addresses, more than max_participants = %d (R29)", a->kind,
         a->participants->len, creator->profile->max_participants);
-    return skip(d, a, ps, "too_many_participants", "R29", why, error);
+    return skip(d, a, ps, KITH_REASON_TOO_MANY_PARTICIPANTS, "R29", why, error);
   }
   gboolean handled = FALSE;
   if (!kith_rules_same_person(d, a, ps, account, &handled, error))
@@ -680,10 +682,10 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
 
 /* The activity's sender: email From, meeting ORGANIZER, else its first
  * participant (R28). */
-static const kith_stored_participant *sender(const kith_stored_activity *a)
+static const kith_participant *sender(const kith_stored_activity *a)
 {
   for (guint i = 0; i < a->participants->len; i++) {
-    const kith_stored_participant *p = g_ptr_array_index(a->participants, i);
+    const kith_participant *p = g_ptr_array_index(a->participants, i);
     if (p->role == KITH_PART_FROM || p->role == KITH_PART_ORGANIZER)
       return p;
   }
@@ -699,13 +701,13 @@ static gboolean conversation_sender(kith_decider *d, const kith_stored_activity 
   g_clear_pointer(&d->conv_id, g_free);
   g_clear_pointer(&d->conv_accounts, g_ptr_array_unref);
   d->conv_internal = FALSE;
-  const kith_stored_participant *from = sender(a);
+  const kith_participant *from = sender(a);
   if (from) {
-    const char *why = NULL;
+    kith_reason why = KITH_REASON_NONE;
     if (!kith_rules_participant_skip(d, from->email, KITH_CUTYPE_PERSON, &why, NULL, error))
       return FALSE;
     /* a user, an alias or a colleague at an internal domain */
-    d->conv_internal = why && strcmp(why, "internal") == 0;
+    d->conv_internal = why == KITH_REASON_INTERNAL;
     if (!d->conv_internal && !(d->conv_accounts = matching_accounts(d, from->domain, error)))
       return FALSE;
   }
@@ -879,7 +881,7 @@ gboolean kith_rules_same_person(kith_decider *d, const kith_stored_activity *a,
         "Email: contact %s's address %s bounced at %s, after the last activity naming it, and "
         "%s with the same name now writes from %s (R44)",
         same->id, same->email, when, first ? first : "", email);
-    kith_decision x = {.action = "field_updated", .reason = "Email", .rule = "R44",
+    kith_decision x = {.action = KITH_ACTION_FIELD_UPDATED, .rule = "R44",
                        .activity_id = a->id, .email = email, .object_type = "Contact",
                        .object_id = same->id, .contact_id = same->id, .field = "Email",
                        .value = email, .old_value = same->email, .obs_time = a->time,
@@ -890,10 +892,10 @@ gboolean kith_rules_same_person(kith_decider *d, const kith_stored_activity *a,
       "not created: contact %s on account %s has the same name (%s %s) at %s; %s is listed as "
       "an alternate address (R43)",
       same->id, account_id, first ? first : "", last, same->email, email);
-  kith_decision x = {.action = "skipped", .reason = "same_person", .rule = "R43",
+  kith_decision x = {.action = KITH_ACTION_SKIPPED, .reason = KITH_REASON_SAME_PERSON, .rule = "R43",
                      .activity_id = a->id, .email = email, .object_type = "Contact",
                      .object_id = same->id, .detail = why};
-  ps->logged = "same_person";
+  ps->logged = KITH_REASON_SAME_PERSON;
   return kith_decider_emit(d, &x, error); /* linked to the contact too */
 }
 

@@ -9,11 +9,11 @@
 /* One decision about a person or a role, with its "why". The engagement log
  * and kith explain are built from these. */
 typedef struct {
-  const char *action;   /* CONTRACT.md section 6; contact_created, ocr_created,
+  kith_action action;   /* CONTRACT.md section 6; contact_created, ocr_created,
                            field_updated, contact_deleted and contact_removed are
-                           queued and logged when sync applies them. NULL: only what
+                           queued and logged when sync applies them. NONE: only what
                            the flags below say */
-  const char *reason;   /* for skips; the field's API name for field_updated */
+  kith_reason reason;   /* for skips and links; field_updated's Reason is its field */
   const char *rule;     /* "R24" */
   const char *activity_id;
   const char *email;
@@ -101,9 +101,9 @@ gboolean kith_rules_learn_aliases(kith_decider *d, const kith_activity *a, char 
                                   char **lasts, GError **error);
 
 /* R10 for a captured activity (before it is stored): *REASON is why it is
- * skipped ("automatic", "subject_filtered", "cancelled", "no_users"), or
- * NULL. FALSE with ERROR when the store fails. */
-gboolean kith_rules_activity_skip(kith_decider *d, const kith_activity *a, const char **reason,
+ * skipped (automatic, subject_filtered, cancelled, no_users), or NONE.
+ * FALSE with ERROR when the store fails. */
+gboolean kith_rules_activity_skip(kith_decider *d, const kith_activity *a, kith_reason *reason,
                                   GError **error);
 
 /* R12: TRUE when the Authentication-Results HEADERS (values, topmost first;
@@ -116,10 +116,10 @@ gboolean kith_rules_unauthenticated(const kith_config *config, GPtrArray *header
 /* Drops what the decider remembers of an address (its suppression changed). */
 void kith_decider_forget(kith_decider *d, const char *email);
 
-/* R11: *REASON is why a participant is skipped, or NULL; *IS_USER (may be
+/* R11: *REASON is why a participant is skipped, or NONE; *IS_USER (may be
  * NULL) whether it is a User. FALSE with ERROR when the store fails. */
 gboolean kith_rules_participant_skip(kith_decider *d, const char *email, kith_cutype cutype,
-                                     const char **reason, gboolean *is_user, GError **error);
+                                     kith_reason *reason, gboolean *is_user, GError **error);
 
 /* Decides every participant of a stored activity: R11, R20-R27, R37-R39,
  * then R30-R35. */
@@ -134,14 +134,14 @@ gboolean kith_rules_enrich(kith_decider *d, const char *email, const char *conta
 
 /* A participant as the rules see it during one activity. */
 typedef struct {
-  const kith_stored_participant *p;
-  const char *skip;     /* R11 reason, or NULL */
+  const kith_participant *p;
+  kith_reason skip;     /* R11 reason, or NONE */
   char *contact_id;     /* its contact (queued ones too), or NULL */
   char *contact_account;
   char *lead_id;        /* an unconverted Lead has the address */
   GPtrArray *matches;   /* R3 matching accounts (kith_account_match*) */
   char *account_id;     /* the account R24's tie-breaks choose (for R30 grouping) */
-  const char *logged;   /* the skip reason already logged for it, if any */
+  kith_reason logged;   /* the skip reason already logged for it, or NONE */
 } kith_person_state;
 
 /* R24: among MATCHES, *ACCOUNT_OUT is the account a user of USERS
@@ -159,7 +159,7 @@ gboolean kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrArra
  * R12's forged mail is no observation, yet R22 judges it as though it
  * were. FALSE with ERROR when the store fails. */
 gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **required,
-                                 const kith_stored_participant *shown, gboolean *known,
+                                 const kith_participant *shown, gboolean *known,
                                  char **missing, GError **error);
 
 /* R25: queues a contact for EMAIL on ACCOUNT_ID owned by OWNER_ID; returns

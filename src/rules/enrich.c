@@ -62,7 +62,7 @@ static gboolean enrich_field(kith_decider *d, const char *email, const char *con
               : mode == KITH_ENRICH_IF_EMPTY ? "%s: the empty field '%s' becomes '%s' (if_empty, R38)"
                                              : "%s: '%s' becomes '%s' (always, R38)",
       field, current, value);
-  kith_decision x = {.action = "field_updated", .reason = field, .rule = rule,
+  kith_decision x = {.action = KITH_ACTION_FIELD_UPDATED, .rule = rule,
                      .activity_id = shown_by, .email = email, .object_id = contact_id,
                      .contact_id = contact_id, .field = field, .value = value,
                      .old_value = current, .obs_time = time, .detail = why,

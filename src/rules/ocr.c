@@ -117,22 +117,22 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
       }
       creation_on = creator != NULL;
       g_autofree char *missing = NULL;
-      const char *reason = NULL;
+      kith_reason reason = KITH_REASON_NONE;
       gboolean known = FALSE;
       if (!creation_on)
-        reason = "contact_creation_off";
+        reason = KITH_REASON_CONTACT_CREATION_OFF;
       else if (!kith_rules_fields_known(d, ps->p->email, creator->profile->required_fields, NULL,
                                         &known, &missing, error))
         return FALSE;
       else if (!known)
-        reason = "missing_field";
+        reason = KITH_REASON_MISSING_FIELD;
       if (reason) {
-        if (ps->logged && strcmp(ps->logged, reason) == 0)
+        if (ps->logged == reason)
           continue;
         g_autofree char *why = g_strdup_printf(
             "no role on %s (%s): %s has no contact and none can be made (%s) (R31)", opp_name,
-            opp->id, ps->p->email, missing && *missing ? missing : reason);
-        kith_decision x = {.action = "skipped", .reason = reason, .rule = "R31",
+            opp->id, ps->p->email, missing && *missing ? missing : kith_reason_name(reason));
+        kith_decision x = {.action = KITH_ACTION_SKIPPED, .reason = reason, .rule = "R31",
                            .activity_id = a->id, .email = ps->p->email, .detail = why};
         ps->logged = reason;
         if (!kith_decider_emit(d, &x, error))
@@ -170,7 +170,7 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
   role:;
     g_autofree char *why = g_strdup_printf("added as a contact role on %s (%s) because %s (%s)",
                                            opp_name, opp->id, because, rule);
-    kith_decision x = {.action = "ocr_created", .rule = rule, .activity_id = a->id,
+    kith_decision x = {.action = KITH_ACTION_OCR_CREATED, .rule = rule, .activity_id = a->id,
                        .email = ps->p->email, .opportunity_id = opp->id,
                        .contact_id = ps->contact_id, .value = first->profile->ocr_role,
                        .detail = why};

@@ -458,21 +458,17 @@ static gboolean csv_row(const char *const *values, gpointer data)
   return TRUE;
 }
 
-/* R43: the columns of `kith report alternates`, in its order. */
-static const char *const alternate_columns[] = {"Email",     "FirstName", "LastName",
-                                                "AccountId", "ContactId", "Seen"};
-
 static gboolean alternate_csv_row(const char *const *values, gpointer data)
 {
-  kith_csv_append_row(data, values, G_N_ELEMENTS(alternate_columns), KITH_CSV_SPREADSHEET_SAFE);
+  kith_csv_append_row(data, values, KITH_ALTERNATE_N_COLUMNS, KITH_CSV_SPREADSHEET_SAFE);
   return TRUE;
 }
 
 static gboolean alternate_json_row(const char *const *values, gpointer data)
 {
   json_t *row = json_object();
-  for (guint i = 0; i < G_N_ELEMENTS(alternate_columns); i++)
-    json_object_set_new(row, alternate_columns[i], json_string(values[i] ? values[i] : ""));
+  for (guint i = 0; i < KITH_ALTERNATE_N_COLUMNS; i++)
+    json_object_set_new(row, kith_alternate_columns[i], json_string(values[i] ? values[i] : ""));
   json_array_append_new(data, row);
   return TRUE;
 }
@@ -489,7 +485,7 @@ static enum MHD_Result alternates(kith_api *api, struct MHD_Connection *c, const
   g_autoptr(GString) text = g_string_new(NULL);
   json_t *rows = json_array();
   if (csv)
-    kith_csv_append_row(text, alternate_columns, G_N_ELEMENTS(alternate_columns),
+    kith_csv_append_row(text, kith_alternate_columns, KITH_ALTERNATE_N_COLUMNS,
                         KITH_CSV_SPREADSHEET_SAFE);
   g_autoptr(GError) e = NULL;
   kith_store *s = read_begin(api);

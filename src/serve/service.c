@@ -305,10 +305,10 @@ static void add_status(json_t *status, gpointer data)
   json_object_set_new(status, "last_ingest",
                       svc->last_ingest ? json_deep_copy(svc->last_ingest) : json_null());
   json_t *sources = json_array();
-  static const char *const kinds[] = {"files", "imap", "caldav", "google", "microsoft"};
   for (guint i = 0; i < svc->config->sources->len; i++) {
     const kith_source_config *src = g_ptr_array_index(svc->config->sources, i);
-    json_array_append_new(sources, json_pack("{s:s, s:s}", "name", src->name, "type", kinds[src->type]));
+    json_array_append_new(sources, json_pack("{s:s, s:s}", "name", src->name, "type",
+                                                    kith_source_type_name(src->type)));
   }
   json_object_set_new(status, "sources", sources);
 }

@@ -2,6 +2,7 @@
 #include "store/crmwrite.h"
 
 #include "config/config.h"
+#include "store/crm.h"
 #include "util/timeutil.h"
 
 #include <string.h>
@@ -11,35 +12,60 @@ static void bind(sqlite3_stmt *st, int i, const char *v)
   sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
 }
 
+/* The INSERT of a new Contact: the Contact columns of section 2 as crm.c
+ * lists them, then the look-up keys. Made once, so the statement cache
+ * finds it again. */
+static const char *contact_insert_sql(void)
+{
+  static char *sql;
+  if (g_once_init_enter(&sql)) {
+    const kith_crm_object *o = kith_crm_object_lookup("Contact");
+    GString *s = g_string_new("INSERT INTO Contact(");
+    for (guint i = 0; i < o->n_columns; i++)
+      g_string_append_printf(s, "%s, ", o->columns[i].name);
+    g_string_append(s, "email_key, created_ts) VALUES(");
+    for (guint i = 0; i < o->n_columns + 2; i++)
+      g_string_append(s, i ? ", ?" : "?");
+    g_string_append_c(s, ')');
+    g_once_init_leave(&sql, g_string_free(s, FALSE));
+  }
+  return sql;
+}
+
+/* The value of Contact column NAME for C: a kith_field, or one of the
+ * columns kith sets itself. */
+static const char *contact_value(const kith_new_contact *c, const char *name)
+{
+  int f = kith_field_lookup(name);
+  if (f >= 0)
+    return c->fields[f];
+  static const char *const own[] = {"Id", "AccountId", "Email", "OwnerId", "LeadSource",
+                                    "CreatedDate"};
+  const char *const values[] = {c->id,       c->account_id,  c->email,
+                                c->owner_id, c->lead_source, c->created_date};
+  for (guint i = 0; i < G_N_ELEMENTS(own); i++)
+    if (strcmp(own[i], name) == 0)
+      return values[i];
+  g_return_val_if_reached(NULL); /* a Contact column kith does not know how to fill */
+}
+
 gboolean kith_crmw_insert_contact(kith_store *s, const kith_new_contact *c, GError **error)
 {
-  sqlite3_stmt *st = kith_store_stmt(
-      s, "INSERT INTO Contact(Id, AccountId, FirstName, LastName, Email, Title, Phone, Department,"
-         " Seniority__c, Persona__c, MailingCountry, MailingState, OwnerId, LeadSource,"
-         " Created_By_Kith__c, CreatedDate, email_key, created_ts)"
-         " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-      error);
+  sqlite3_stmt *st = kith_store_stmt(s, contact_insert_sql(), error);
   if (!st)
     return FALSE;
-  bind(st, 1, c->id);
-  bind(st, 2, c->account_id);
-  bind(st, 3, c->fields[KITH_FIELD_FIRST_NAME]);
-  bind(st, 4, c->fields[KITH_FIELD_LAST_NAME]);
-  bind(st, 5, c->email);
-  bind(st, 6, c->fields[KITH_FIELD_TITLE]);
-  bind(st, 7, c->fields[KITH_FIELD_PHONE]);
-  bind(st, 8, c->fields[KITH_FIELD_DEPARTMENT]);
-  bind(st, 9, c->fields[KITH_FIELD_SENIORITY]);
-  bind(st, 10, c->fields[KITH_FIELD_PERSONA]);
-  bind(st, 11, c->fields[KITH_FIELD_COUNTRY]);
-  bind(st, 12, c->fields[KITH_FIELD_STATE]);
-  bind(st, 13, c->owner_id);
-  bind(st, 14, c->lead_source);
-  bind(st, 15, c->created_date);
-  bind(st, 16, c->email);
+  const kith_crm_object *o = kith_crm_object_lookup("Contact");
+  for (guint i = 0; i < o->n_columns; i++) {
+    const kith_crm_column *col = &o->columns[i];
+    if (strcmp(col->name, "Created_By_Kith__c") == 0) /* R25: kith made it */
+      sqlite3_bind_int(st, (int)i + 1, 1);
+    else
+      bind(st, (int)i + 1, contact_value(c, col->name));
+  }
+  bind(st, (int)o->n_columns + 1, c->email);
   gint64 t = 0;
   if (kith_time_parse(c->created_date, &t))
-    sqlite3_bind_int64(st, 17, t);
+    sqlite3_bind_int64(st, (int)o->n_columns + 2, t);
   return kith_store_step_done(s, st, error);
 }
 

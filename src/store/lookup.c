@@ -10,10 +10,22 @@
 
 /* Not a contact that a queued delete or removal will take away. A correlated
  * test, so that it is one look-up on outbox_object per row, not a scan of
- * every pending entry each time (the outbox grows through a long ingest). */
+ * every pending entry each time (the outbox grows through a long ingest).
+ * Its ops are parameters ?7 and ?8, which bind_ops() binds. */
 #define NOT_GOING(col)                                                                             \
   " NOT EXISTS (SELECT 1 FROM outbox g WHERE g.object_id = " col " AND g.op IN"                  \
-  " ('contact_delete', 'contact_remove') AND g.state = 'pending')"
+  " (?7, ?8) AND g.state = 'pending')"
+
+/* Binds the outbox ops the look-ups name: NOT_GOING's, and QUEUED (the op
+ * whose pending entries a look-up reads too) as ?9. A statement without
+ * ?9 ignores it. */
+static void bind_ops(sqlite3_stmt *st, kith_op queued)
+{
+  sqlite3_bind_text(st, 7, kith_op_name(KITH_OP_CONTACT_DELETE), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 8, kith_op_name(KITH_OP_CONTACT_REMOVE), -1, SQLITE_STATIC);
+  if (sqlite3_bind_parameter_count(st) >= 9)
+    sqlite3_bind_text(st, 9, kith_op_name(queued), -1, SQLITE_STATIC);
+}
 
 void kith_contact_ref_clear(kith_contact_ref *c)
 {
@@ -76,10 +88,11 @@ kith_lookup_answer kith_lookup_contact_by_email(kith_store *s, const char *addre
       "SELECT Id, AccountId, Created_By_Kith__c, 0, created_ts"
       " FROM Contact WHERE email_key = ?1 AND" NOT_GOING("Contact.Id")
       " UNION ALL SELECT object_id, account_id, 1, 1, NULL FROM outbox"
-      " WHERE email = ?1 AND op = 'contact_create' AND state = 'pending'");
+      " WHERE email = ?1 AND op = ?9 AND state = 'pending'");
   if (!st)
     return KITH_LOOKUP_ERROR;
   bind(st, 1, address);
+  bind_ops(st, KITH_OP_CONTACT_CREATE);
   contact_pick b = {0};
   kith_lookup_answer r;
   while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
@@ -120,10 +133,11 @@ kith_lookup_answer kith_lookup_contact_by_id(kith_store *s, const char *id, kith
       "SELECT Id, AccountId, Created_By_Kith__c, 0, email_key FROM Contact WHERE Id = ?1"
       " AND" NOT_GOING("Contact.Id")
       " UNION ALL SELECT object_id, account_id, 1, 1, email FROM outbox"
-      " WHERE object_id = ?1 AND op = 'contact_create' AND state = 'pending'");
+      " WHERE object_id = ?1 AND op = ?9 AND state = 'pending'");
   if (!st)
     return KITH_LOOKUP_ERROR;
   bind(st, 1, id);
+  bind_ops(st, KITH_OP_CONTACT_CREATE);
   kith_lookup_answer found = kith_store_step_row(s, st, error);
   if (found == KITH_LOOKUP_ERROR)
     return found;
@@ -330,8 +344,9 @@ kith_lookup_answer kith_lookup_role_exists(kith_store *s, const char *opportunit
   sqlite3_stmt *st = q(s,
       "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId = ?2"
       " AND" NOT_GOING("OpportunityContactRole.ContactId")
-      " UNION ALL SELECT 1 FROM outbox WHERE op = 'role_create' AND state = 'pending'"
+      " UNION ALL SELECT 1 FROM outbox WHERE op = ?9 AND state = 'pending'"
       " AND opportunity_id = ?1 AND contact_id IN (?2, ?3) LIMIT 1");
+  bind_ops(st, KITH_OP_ROLE_CREATE);
   bind(st, 1, opportunity_id);
   bind(st, 2, cid);
   bind(st, 3, contact_id);
@@ -344,8 +359,9 @@ kith_lookup_answer kith_lookup_opportunity_has_role(kith_store *s, const char *o
   sqlite3_stmt *st = q(s,
       "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND"
       NOT_GOING("OpportunityContactRole.ContactId")
-      " UNION ALL SELECT 1 FROM outbox WHERE op = 'role_create' AND state = 'pending'"
+      " UNION ALL SELECT 1 FROM outbox WHERE op = ?9 AND state = 'pending'"
       " AND opportunity_id = ?1 LIMIT 1");
+  bind_ops(st, KITH_OP_ROLE_CREATE);
   bind(st, 1, opportunity_id);
   return one_row(s, st, error);
 }
@@ -355,9 +371,10 @@ GPtrArray *kith_lookup_contact_roles(kith_store *s, const char *contact_id, GErr
   GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
   sqlite3_stmt *st = q(s,
       "SELECT OpportunityId FROM OpportunityContactRole WHERE ContactId = ?1"
-      " UNION SELECT opportunity_id FROM outbox WHERE op = 'role_create' AND state = 'pending'"
+      " UNION SELECT opportunity_id FROM outbox WHERE op = ?2 AND state = 'pending'"
       " AND contact_id = ?1 ORDER BY 1");
   bind(st, 1, contact_id);
+  bind(st, 2, kith_op_name(KITH_OP_ROLE_CREATE));
   kith_lookup_answer r;
   while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND)
     g_ptr_array_add(out, g_strdup(kith_store_col(st, 0)));
@@ -375,10 +392,11 @@ kith_lookup_answer kith_lookup_role_value(kith_store *s, const char *opportunity
   *role = NULL;
   sqlite3_stmt *st = q(s,
       "SELECT Role FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId = ?2"
-      " UNION ALL SELECT value FROM outbox WHERE op = 'role_create' AND state = 'pending'"
+      " UNION ALL SELECT value FROM outbox WHERE op = ?3 AND state = 'pending'"
       " AND opportunity_id = ?1 AND contact_id = ?2 LIMIT 1");
   bind(st, 1, opportunity_id);
   bind(st, 2, contact_id);
+  bind(st, 3, kith_op_name(KITH_OP_ROLE_CREATE));
   kith_lookup_answer found = kith_store_step_row(s, st, error);
   if (found == KITH_LOOKUP_FOUND)
     *role = g_strdup(kith_store_col(st, 0));
@@ -405,11 +423,12 @@ gboolean kith_lookup_contact_field(kith_store *s, const char *id, const char *fi
     *value = g_strdup("");
     return TRUE;
   }
-  sqlite3_stmt *st = q(s, "SELECT value FROM outbox WHERE op = 'field_update' AND"
-                          " state = 'pending' AND contact_id = ? AND field = ?"
+  sqlite3_stmt *st = q(s, "SELECT value FROM outbox WHERE op = ?3 AND"
+                          " state = 'pending' AND contact_id = ?1 AND field = ?2"
                           " ORDER BY seq DESC LIMIT 1");
   bind(st, 1, id);
   bind(st, 2, field);
+  bind(st, 3, kith_op_name(KITH_OP_FIELD_UPDATE));
   kith_lookup_answer found = one_value(s, st, value, error);
   if (found != KITH_LOOKUP_NONE)
     return found == KITH_LOOKUP_FOUND;
@@ -452,6 +471,7 @@ gboolean kith_lookup_each_duplicate_group(kith_store *s, kith_duplicate_fn fn, g
       " ORDER BY email_key, created_ts IS NULL, created_ts, Id";
   if (sqlite3_prepare_v2(kith_store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
     return kith_store_fail(s, error, "dedup");
+  bind_ops(st, KITH_OP_CONTACT_DELETE);
   g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func(dup_group_free);
   dup_group *cur = NULL;
   int rc;

@@ -11,7 +11,6 @@ void kith_outbox_entry_free(kith_outbox_entry *e)
 {
   if (!e)
     return;
-  g_free(e->op);
   g_free(e->activity_id);
   g_free(e->email);
   g_free(e->object_id);
@@ -45,7 +44,8 @@ static kith_outbox_entry *read_entry(sqlite3_stmt *st)
 {
   kith_outbox_entry *e = g_new0(kith_outbox_entry, 1);
   e->seq = sqlite3_column_int64(st, 0);
-  e->op = col(st, 1);
+  if (!kith_op_from_name((const char *)sqlite3_column_text(st, 1), &e->op))
+    e->op = (kith_op)KITH_OP_COUNT; /* a word this kith does not know: sync fails the entry */
   e->activity_id = col(st, 2);
   e->email = col(st, 3);
   e->object_id = col(st, 4);
@@ -73,7 +73,7 @@ gboolean kith_outbox_add(kith_store *s, const kith_outbox_entry *e, GError **err
   if (!st)
     return FALSE;
   g_autofree char *now = kith_time_now();
-  bind(st, 1, e->op);
+  bind(st, 1, kith_op_name(e->op));
   bind(st, 2, e->activity_id);
   bind(st, 3, e->email);
   bind(st, 4, e->object_id);
@@ -95,7 +95,7 @@ gboolean kith_outbox_set_field(kith_store *s, const kith_outbox_entry *e, GError
 {
   sqlite3_stmt *up = kith_store_stmt(
       s, "UPDATE outbox SET value = ?, obs_time = ?, activity_id = ?, rule = ?, detail = ?"
-         " WHERE op = 'field_update' AND state = 'pending' AND contact_id = ? AND field = ?",
+         " WHERE op = ? AND state = 'pending' AND contact_id = ? AND field = ?",
       error);
   if (!up)
     return FALSE;
@@ -104,14 +104,15 @@ gboolean kith_outbox_set_field(kith_store *s, const kith_outbox_entry *e, GError
   bind(up, 3, e->activity_id);
   bind(up, 4, e->rule);
   bind(up, 5, e->detail);
-  bind(up, 6, e->contact_id);
-  bind(up, 7, e->field);
+  bind(up, 6, kith_op_name(KITH_OP_FIELD_UPDATE));
+  bind(up, 7, e->contact_id);
+  bind(up, 8, e->field);
   if (!kith_store_step_done(s, up, error))
     return FALSE;
   if (sqlite3_changes(kith_store_db(s)) > 0)
     return TRUE;
   kith_outbox_entry add = *e;
-  add.op = (char *)"field_update";
+  add.op = KITH_OP_FIELD_UPDATE;
   return kith_outbox_add(s, &add, error);
 }
 
@@ -175,12 +176,13 @@ gint64 kith_outbox_depth(kith_store *s)
 kith_outbox_entry *kith_outbox_find_create(kith_store *s, const char *object_id)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT " COLUMNS " FROM outbox WHERE op = 'contact_create' AND object_id = ?"
+      s, "SELECT " COLUMNS " FROM outbox WHERE op = ? AND object_id = ?"
          " ORDER BY seq DESC LIMIT 1",
       NULL);
   if (!st)
     return NULL;
-  bind(st, 1, object_id);
+  bind(st, 1, kith_op_name(KITH_OP_CONTACT_CREATE));
+  bind(st, 2, object_id);
   kith_outbox_entry *e = sqlite3_step(st) == SQLITE_ROW ? read_entry(st) : NULL;
   sqlite3_reset(st);
   return e;
@@ -191,11 +193,12 @@ gboolean kith_outbox_each_for_email(kith_store *s, const char *email, kith_outbo
 {
   sqlite3_stmt *st = NULL;
   const char *sql = "SELECT " COLUMNS ", state FROM outbox WHERE email = ?1 OR contact_id IN"
-                    " (SELECT object_id FROM outbox WHERE email = ?1 AND op = 'contact_create')"
+                    " (SELECT object_id FROM outbox WHERE email = ?1 AND op = ?2)"
                     " OR contact_id IN (SELECT Id FROM Contact WHERE email_key = ?1) ORDER BY seq";
   if (sqlite3_prepare_v2(kith_store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
     return kith_store_fail(s, error, "outbox");
   bind(st, 1, email);
+  bind(st, 2, kith_op_name(KITH_OP_CONTACT_CREATE));
   kith_lookup_answer r;
   while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
     g_autoptr(kith_outbox_entry) e = read_entry(st);

@@ -1,14 +1,15 @@
 /* outbox.h - the ordered queue of CRM changes that sync applies (R60). */
 #pragma once
 
+#include "core/vocab.h"
 #include "store/store.h"
 
-/* One queued change. op: contact_create, role_create, field_update,
- * contact_delete, contact_remove. object_id: the Id the record gets
- * (creates) or has (updates, deletes). */
+/* One queued change. op: KITH_OP_COUNT when read from a store a newer kith
+ * wrote with an op this one does not know. object_id: the Id the record
+ * gets (creates) or has (updates, deletes). */
 typedef struct {
   gint64 seq;
-  char *op;
+  kith_op op;
   char *activity_id;
   char *email;
   char *object_id;

@@ -1,6 +1,8 @@
 /* person.c - telling one person from another (R2, R43, R44); see person.h. */
 #include "store/person.h"
 
+#include "core/vocab.h"
+
 #include "util/timeutil.h"
 
 #include <string.h>
@@ -43,12 +45,13 @@ gboolean kith_person_learned_alias(kith_store *s, const char *email, char **user
 {
   *user_id = NULL;
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT object_id FROM engagement_log WHERE email = ? AND action = 'alias_learned'"
+      s, "SELECT object_id FROM engagement_log WHERE email = ?1 AND action = ?2"
          " ORDER BY seq DESC LIMIT 1",
       error);
   if (!st)
     return FALSE;
   sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, kith_action_name(KITH_ACTION_ALIAS_LEARNED), -1, SQLITE_STATIC);
   if (!row(s, st, error))
     return FALSE;
   *user_id = g_strdup(kith_store_col(st, 0));
@@ -104,13 +107,15 @@ GPtrArray *kith_person_account_contacts(kith_store *s, const char *account_id, G
   /* Contacts queued for deletion or removal are as good as gone. */
   sqlite3_stmt *st = kith_store_stmt(
       s, "SELECT Id, email_key, FirstName, LastName, Created_By_Kith__c FROM Contact c"
-         " WHERE AccountId = ? AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.object_id = c.Id"
-         " AND o.op IN ('contact_delete', 'contact_remove') AND o.state = 'pending')"
+         " WHERE AccountId = ?1 AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.object_id = c.Id"
+         " AND o.op IN (?2, ?3) AND o.state = 'pending')"
          " ORDER BY Id",
       error);
   if (!st)
     return NULL;
   sqlite3_bind_text(st, 1, account_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, kith_op_name(KITH_OP_CONTACT_DELETE), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, kith_op_name(KITH_OP_CONTACT_REMOVE), -1, SQLITE_STATIC);
   GError *local = NULL;
   while (row(s, st, &local)) {
     kith_account_person *c = g_new0(kith_account_person, 1);
@@ -125,12 +130,13 @@ GPtrArray *kith_person_account_contacts(kith_store *s, const char *account_id, G
     g_propagate_error(error, local);
     return NULL;
   }
-  st = kith_store_stmt(s, "SELECT object_id, email FROM outbox WHERE op = 'contact_create'"
-                          " AND state = 'pending' AND account_id = ? ORDER BY object_id",
+  st = kith_store_stmt(s, "SELECT object_id, email FROM outbox WHERE op = ?2"
+                          " AND state = 'pending' AND account_id = ?1 ORDER BY object_id",
                        error);
   if (!st)
     return NULL;
   sqlite3_bind_text(st, 1, account_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, kith_op_name(KITH_OP_CONTACT_CREATE), -1, SQLITE_STATIC);
   g_autoptr(GPtrArray) queued = g_ptr_array_new_with_free_func(kith_account_person_free);
   while (row(s, st, &local)) {
     kith_account_person *c = g_new0(kith_account_person, 1);
@@ -177,6 +183,9 @@ gboolean kith_person_last_seen(kith_store *s, const char *email, gint64 *time, G
   return any;
 }
 
+const char *const kith_alternate_columns[KITH_ALTERNATE_N_COLUMNS] = {
+    "Email", "FirstName", "LastName", "AccountId", "ContactId", "Seen"};
+
 gboolean kith_person_alternates_each(kith_store *s, kith_alternate_fn fn, gpointer user_data,
                                      GError **error)
 {
@@ -187,21 +196,25 @@ gboolean kith_person_alternates_each(kith_store *s, kith_alternate_fn fn, gpoint
       "SELECT l.email, l.object_id,"
       " coalesce((SELECT AccountId FROM Contact WHERE Id = l.object_id),"
       "          (SELECT account_id FROM outbox WHERE object_id = l.object_id"
-      "           AND op = 'contact_create' ORDER BY seq DESC LIMIT 1), ''),"
+      "           AND op = ?1 ORDER BY seq DESC LIMIT 1), ''),"
       " (SELECT value FROM observation WHERE email = l.email AND field = 'FirstName'),"
       " (SELECT value FROM observation WHERE email = l.email AND field = 'LastName'),"
       " (SELECT max(a.time) FROM participant p JOIN activity a ON a.seq = p.activity"
       "  WHERE p.email = l.email)"
       " FROM engagement_log l"
-      " WHERE l.seq IN (SELECT max(seq) FROM engagement_log WHERE action = 'skipped'"
-      "                 AND reason = 'same_person' GROUP BY email)"
+      " WHERE l.seq IN (SELECT max(seq) FROM engagement_log WHERE action = ?2"
+      "                 AND reason = ?3 GROUP BY email)"
       " AND NOT EXISTS(SELECT 1 FROM Contact WHERE email_key = l.email)"
-      " AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.op = 'field_update' AND o.field = 'Email'"
+      " AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.op = ?4 AND o.field = 'Email'"
       "                AND o.value = l.email AND o.state = 'pending')"
       " ORDER BY l.email",
       error);
   if (!st)
     return FALSE;
+  sqlite3_bind_text(st, 1, kith_op_name(KITH_OP_CONTACT_CREATE), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, kith_action_name(KITH_ACTION_SKIPPED), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, kith_reason_name(KITH_REASON_SAME_PERSON), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, kith_op_name(KITH_OP_FIELD_UPDATE), -1, SQLITE_STATIC);
   GError *local = NULL;
   while (row(s, st, &local)) {
     g_autofree char *seen = sqlite3_column_type(st, 5) == SQLITE_NULL

@@ -44,11 +44,16 @@ GPtrArray *kith_person_account_contacts(kith_store *s, const char *account_id, G
  * FALSE with no error when no activity names it. */
 gboolean kith_person_last_seen(kith_store *s, const char *email, gint64 *time, GError **error);
 
-/* R43: every address kept from becoming a second contact, one row each:
+/* R43: the columns of `kith report alternates`, in order:
  * Email, FirstName, LastName (as observed for the address), AccountId,
  * ContactId (the contact it was found to be), Seen (the latest activity
- * naming it, ISO 8601). An address that has since become a contact's own is
- * left out. */
+ * naming it, ISO 8601). */
+#define KITH_ALTERNATE_N_COLUMNS 6
+extern const char *const kith_alternate_columns[KITH_ALTERNATE_N_COLUMNS];
+
+/* R43: every address kept from becoming a second contact, one row each,
+ * its values in the order of kith_alternate_columns. An address that has
+ * since become a contact's own is left out. */
 typedef gboolean (*kith_alternate_fn)(const char *const *values, gpointer user_data);
 gboolean kith_person_alternates_each(kith_store *s, kith_alternate_fn fn, gpointer user_data,
                                      GError **error);

@@ -51,8 +51,9 @@ json_t *kith_report_totals(kith_store *s)
                    "outbox_depth", (json_int_t)kith_outbox_depth(s));
 }
 
-static const char *const day_actions[] = {"contact_created", "contact_linked", "lead_linked",
-                                          "ocr_created", "field_updated", "skipped"};
+static const kith_action day_actions[] = {KITH_ACTION_CONTACT_CREATED, KITH_ACTION_CONTACT_LINKED,
+                                          KITH_ACTION_LEAD_LINKED,     KITH_ACTION_OCR_CREATED,
+                                          KITH_ACTION_FIELD_UPDATED,   KITH_ACTION_SKIPPED};
 
 json_t *kith_report_counts(kith_store *s, int days, gint64 now)
 {
@@ -66,7 +67,7 @@ json_t *kith_report_counts(kith_store *s, int days, gint64 now)
     char *date = g_strndup(stamp, 10);
     json_t *day = json_pack("{s:s}", "date", date);
     for (guint a = 0; a < G_N_ELEMENTS(day_actions); a++)
-      json_object_set_new(day, day_actions[a], json_integer(0));
+      json_object_set_new(day, kith_action_name(day_actions[a]), json_integer(0));
     json_array_append_new(list, day);
     g_hash_table_insert(index, date, day);
   }
@@ -89,12 +90,16 @@ json_t *kith_report_counts(kith_store *s, int days, gint64 now)
    * whole (R10): an activity skipped is not a person kith left out. */
   json_t *activity_reasons = json_object();
   st = kith_store_stmt(s, "SELECT action, reason, count(*) FROM engagement_log WHERE time >= ? AND"
-                          " action IN ('skipped', 'activity_skipped') GROUP BY 1, 2 ORDER BY 3 DESC",
+                          " action IN (?, ?) GROUP BY 1, 2 ORDER BY 3 DESC",
                        NULL);
   if (st) {
     sqlite3_bind_text(st, 1, since, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, kith_action_name(KITH_ACTION_SKIPPED), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, kith_action_name(KITH_ACTION_ACTIVITY_SKIPPED), -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW)
-      json_object_set_new(strcmp(kith_store_col(st, 0), "skipped") == 0 ? reasons : activity_reasons,
+      json_object_set_new(strcmp(kith_store_col(st, 0), kith_action_name(KITH_ACTION_SKIPPED)) == 0
+                              ? reasons
+                              : activity_reasons,
                           kith_store_col(st, 1), json_integer(sqlite3_column_int64(st, 2)));
     sqlite3_reset(st);
   }
@@ -196,7 +201,7 @@ static gboolean add_decision(const char *time, const kith_log_entry *e, gpointer
 static gboolean add_queued(const kith_outbox_entry *e, const char *state, gpointer data)
 {
   if (strcmp(state, "pending") == 0)
-    json_array_append_new(data, json_pack("{s:s, s:s, s:s, s:s}", "op", e->op, "object_id",
+    json_array_append_new(data, json_pack("{s:s, s:s, s:s, s:s}", "op", kith_op_name(e->op), "object_id",
                                           e->object_id ? e->object_id : "", "rule",
                                           e->rule ? e->rule : "", "detail",
                                           e->detail ? e->detail : ""));

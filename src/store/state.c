@@ -41,16 +41,6 @@ static gboolean step_then_unbind(kith_store *s, sqlite3_stmt *st, GError **error
   return ok;
 }
 
-static void stored_participant_free(gpointer p)
-{
-  kith_stored_participant *sp = p;
-  g_free(sp->email);
-  g_free(sp->name);
-  g_free(sp->first_name);
-  g_free(sp->last_name);
-  g_free(sp);
-}
-
 void kith_stored_activity_free(kith_stored_activity *a)
 {
   if (!a)
@@ -64,33 +54,18 @@ void kith_stored_activity_free(kith_stored_activity *a)
   g_free(a);
 }
 
-static const char *cutype_name(kith_cutype c)
-{
-  switch (c) {
-  case KITH_CUTYPE_ROOM: return "room";
-  case KITH_CUTYPE_RESOURCE: return "resource";
-  case KITH_CUTYPE_GROUP: return "group";
-  default: return "person";
-  }
-}
-
+/* The stored words back to their enums; a word no table has (a store
+ * written by hand) reads as the commonest value. */
 static kith_cutype cutype_parse(const char *s)
 {
-  if (strcmp(s, "room") == 0)
-    return KITH_CUTYPE_ROOM;
-  if (strcmp(s, "resource") == 0)
-    return KITH_CUTYPE_RESOURCE;
-  if (strcmp(s, "group") == 0)
-    return KITH_CUTYPE_GROUP;
-  return KITH_CUTYPE_PERSON;
+  kith_cutype c = KITH_CUTYPE_PERSON;
+  return kith_cutype_from_name(s, &c) ? c : KITH_CUTYPE_PERSON;
 }
 
 static kith_part_role role_parse(const char *s)
 {
-  for (int r = KITH_PART_FROM; r <= KITH_PART_ATTENDEE; r++)
-    if (strcmp(kith_part_role_name(r), s) == 0)
-      return r;
-  return KITH_PART_TO;
+  kith_part_role r = KITH_PART_TO;
+  return kith_part_role_from_name(s, &r) ? r : KITH_PART_TO;
 }
 
 gint64 kith_state_activities_stored(kith_store *s)
@@ -140,7 +115,7 @@ gboolean kith_state_participants_add(kith_store *s, gint64 seq, const kith_activ
     bind_borrowed(pt, 3, p->email);
     bind_borrowed(pt, 4, p->name);
     bind_borrowed(pt, 5, kith_part_role_name(p->role));
-    bind_borrowed(pt, 6, cutype_name(p->cutype));
+    bind_borrowed(pt, 6, kith_cutype_name(p->cutype));
     bind_borrowed(pt, 7, firsts ? firsts[i] : NULL);
     bind_borrowed(pt, 8, lasts ? lasts[i] : NULL);
     if (!step_then_unbind(s, pt, error))
@@ -219,7 +194,7 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
   sqlite3_int64 seq = sqlite3_column_int64(st, 4);
   a->unauthenticated = (sqlite3_column_int(st, 5) & KITH_ACTIVITY_FLAG_UNAUTHENTICATED) != 0;
   sqlite3_reset(st);
-  a->participants = g_ptr_array_new_with_free_func(stored_participant_free);
+  a->participants = g_ptr_array_new_with_free_func(kith_participant_free);
   sqlite3_stmt *pt = kith_store_stmt(
       s, "SELECT email, name, role, cutype, first_name, last_name FROM participant"
          " WHERE activity = ? ORDER BY pos",
@@ -231,7 +206,7 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
   sqlite3_bind_int64(pt, 1, seq);
   kith_lookup_answer r;
   while ((r = kith_store_step_row(s, pt, error)) == KITH_LOOKUP_FOUND) {
-    kith_stored_participant *p = g_new0(kith_stored_participant, 1);
+    kith_participant *p = g_new0(kith_participant, 1);
     p->email = g_strdup(kith_store_col(pt, 0));
     p->domain = strrchr(p->email, '@') ? strrchr(p->email, '@') + 1 : p->email;
     p->name = sqlite3_column_type(pt, 1) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(pt, 1));

@@ -8,17 +8,6 @@
 
 /* ---- activities ---------------------------------------------------------- */
 
-/* A participant as stored, with the name the display name gave (R4). */
-typedef struct {
-  char *email;
-  char *domain; /* inside email */
-  char *name;
-  char *first_name; /* from the display name, may be NULL */
-  char *last_name;
-  kith_part_role role;
-  kith_cutype cutype;
-} kith_stored_participant;
-
 typedef struct {
   char *id;
   char *kind;
@@ -26,7 +15,8 @@ typedef struct {
   char *subject;
   char *origin;
   gboolean unauthenticated; /* R12 */
-  GPtrArray *participants; /* kith_stored_participant* in contract order */
+  GPtrArray *participants; /* kith_participant* in contract order, with the
+                              names the display name gave (R4) */
 } kith_stored_activity;
 
 /* activity.flags */

@@ -12,20 +12,15 @@
 /* Longest CRM message kept in a log row or an error line. */
 #define MAX_MESSAGE 240
 
-static const struct {
-  const char *op;
-  kith_sync_kind kind;
-} OPS[] = {
-    {"contact_create", KITH_SYNC_CONTACT}, {"role_create", KITH_SYNC_ROLE},
-    {"field_update", KITH_SYNC_UPDATE},    {"contact_delete", KITH_SYNC_DELETE},
-    {"contact_remove", KITH_SYNC_DELETE},
-};
-
-kith_sync_kind kith_sync_kind_of(const char *op)
+kith_sync_kind kith_sync_kind_of(kith_op op)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(OPS); i++)
-    if (g_strcmp0(op, OPS[i].op) == 0)
-      return OPS[i].kind;
+  switch (op) {
+  case KITH_OP_CONTACT_CREATE: return KITH_SYNC_CONTACT;
+  case KITH_OP_ROLE_CREATE: return KITH_SYNC_ROLE;
+  case KITH_OP_FIELD_UPDATE: return KITH_SYNC_UPDATE;
+  case KITH_OP_CONTACT_DELETE:
+  case KITH_OP_CONTACT_REMOVE: return KITH_SYNC_DELETE;
+  }
   return KITH_SYNC_UNKNOWN;
 }
 
@@ -130,11 +125,12 @@ static gboolean step_end(applier *a, gboolean ok, GError **error)
   return ok;
 }
 
-static gboolean log_it(applier *a, const kith_outbox_entry *e, const char *action,
+static gboolean log_it(applier *a, const kith_outbox_entry *e, kith_action action,
                        const char *reason, const char *object_id, const char *rule,
                        const char *detail, GError **error)
 {
-  kith_log_entry entry = {e->activity_id, e->email, action, reason, object_id, rule, detail};
+  kith_log_entry entry = {e->activity_id, e->email, kith_action_name(action), reason, object_id,
+                          rule, detail};
   return kith_state_log(a->store, &entry, error);
 }
 
@@ -151,10 +147,10 @@ static gboolean fail_item(applier *a, const kith_sync_item *it, GError **error)
   const kith_outbox_entry *e = it->e;
   const char *code = it->code ? it->code : "ERROR";
   g_autofree char *why =
-      g_strdup_printf("%s refused %s %s: %s: %s", a->b->name, e->op, e->email ? e->email : e->object_id,
+      g_strdup_printf("%s refused %s %s: %s: %s", a->b->name, kith_op_name(e->op), e->email ? e->email : e->object_id,
                       code, it->message ? it->message : "no message");
   a->stats->dropped++;
-  return log_it(a, e, "sync_failed", code, e->object_id, e->rule, why, error) &&
+  return log_it(a, e, KITH_ACTION_SYNC_FAILED, code, e->object_id, e->rule, why, error) &&
          kith_outbox_mark(a->store, e->seq, "failed", why, error);
 }
 
@@ -208,7 +204,7 @@ static gboolean record_contact(applier *a, const kith_sync_item *it, gboolean he
                              e->detail ? e->detail : "", e->detail ? "; " : "", e->owner_id,
                              it->owner);
   a->stats->contacts_created++;
-  return log_it(a, e, "contact_created", NULL, it->id, e->rule, detail ? detail : e->detail, error) &&
+  return log_it(a, e, KITH_ACTION_CONTACT_CREATED, NULL, it->id, e->rule, detail ? detail : e->detail, error) &&
          kith_outbox_mark(a->store, e->seq, "done", NULL, error);
 }
 
@@ -231,7 +227,8 @@ static gboolean settle_existing(applier *a, kith_sync_item *it, const kith_sync_
   a->stats->contacts_linked++;
   return kith_crmw_alias(a->store, e->object_id, p->id, p->type, error) &&
          kith_state_relink(a->store, e->object_id, p->type, p->id, error) &&
-         log_it(a, e, lead ? "lead_linked" : "contact_linked", "exists_at_sync", p->id, "R61", why,
+         log_it(a, e, lead ? KITH_ACTION_LEAD_LINKED : KITH_ACTION_CONTACT_LINKED,
+                kith_reason_name(KITH_REASON_EXISTS_AT_SYNC), p->id, "R61", why,
                 error) &&
          kith_outbox_mark(a->store, e->seq, "done", NULL, error);
 }
@@ -311,7 +308,7 @@ static gboolean record_role(applier *a, const kith_sync_item *it, GError **error
       !kith_crmw_alias(a->store, e->object_id, it->id, "OpportunityContactRole", error))
     return FALSE;
   a->stats->roles_created++;
-  return log_it(a, e, "ocr_created", NULL, it->id, e->rule, e->detail, error) &&
+  return log_it(a, e, KITH_ACTION_OCR_CREATED, NULL, it->id, e->rule, e->detail, error) &&
          kith_outbox_mark(a->store, e->seq, "done", NULL, error);
 }
 
@@ -393,7 +390,7 @@ static gboolean record_update(applier *a, const kith_sync_item *it, GError **err
   a->stats->fields_updated++;
   g_autofree char *why = e->detail ? g_strdup(e->detail)
                                    : g_strdup_printf("%s: '%s' becomes '%s'", e->field, old, e->value);
-  return log_it(a, e, "field_updated", e->field, it->target, e->rule, why, error) &&
+  return log_it(a, e, KITH_ACTION_FIELD_UPDATED, e->field, it->target, e->rule, why, error) &&
          kith_outbox_mark(a->store, e->seq, "done", NULL, error);
 }
 
@@ -425,7 +422,7 @@ static gboolean plan_updates(applier *a, GPtrArray *batch, GPtrArray *send, GErr
 static gboolean record_delete(applier *a, const kith_sync_item *it, GError **error)
 {
   const kith_outbox_entry *e = it->e;
-  gboolean removal = strcmp(e->op, "contact_remove") == 0;
+  gboolean removal = e->op == KITH_OP_CONTACT_REMOVE;
   if (!kith_crmw_delete_contact(a->store, it->target, NULL, error))
     return FALSE;
   /* R42: activities linked to the deleted contact go to the survivor. */
@@ -435,7 +432,7 @@ static gboolean record_delete(applier *a, const kith_sync_item *it, GError **err
     a->stats->contacts_removed++;
   else
     a->stats->contacts_deleted++;
-  return log_it(a, e, removal ? "contact_removed" : "contact_deleted", NULL, it->target, e->rule,
+  return log_it(a, e, removal ? KITH_ACTION_CONTACT_REMOVED : KITH_ACTION_CONTACT_DELETED, NULL, it->target, e->rule,
                 e->detail, error) &&
          kith_outbox_mark(a->store, e->seq, "done", NULL, error);
 }
@@ -569,7 +566,7 @@ static gboolean send_items(applier *a, kith_sync_kind kind, GPtrArray *send, GEr
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
                 "%s: %s %s (outbox entry %" G_GINT64_FORMAT "): gave up after %u tries: %s: %s;"
                 " it stays queued for the next sync",
-                a->b->name, stuck->e->op, stuck->e->email ? stuck->e->email : stuck->e->object_id,
+                a->b->name, kith_op_name(stuck->e->op), stuck->e->email ? stuck->e->email : stuck->e->object_id,
                 stuck->e->seq, stuck->tries, stuck->code ? stuck->code : "ERROR",
                 stuck->message ? stuck->message : "no message");
     return FALSE;
@@ -655,7 +652,7 @@ gboolean kith_sync_apply(kith_store *store, const kith_config *config, kith_sync
       *a.stats = before;
       const kith_outbox_entry *first = g_ptr_array_index(batch, 0);
       g_prefix_error(error, "sync stopped at outbox entries from %" G_GINT64_FORMAT " (%s %s): ",
-                     first->seq, first->op, first->object_id);
+                     first->seq, kith_op_name(first->op), first->object_id);
       return FALSE;
     }
   }

@@ -94,7 +94,7 @@ struct kith_sync_backend {
   gboolean (*may_continue)(kith_sync_backend *b, GError **error);
 };
 
-kith_sync_kind kith_sync_kind_of(const char *op);
+kith_sync_kind kith_sync_kind_of(kith_op op);
 
 /* Applies every pending outbox entry, in order, through BACKEND: R26 and R61
  * at sync, the rules that drop a role or an update, relinking and the log,

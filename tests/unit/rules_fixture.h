@@ -193,8 +193,9 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
   }
   g_assert_true(kith_rules_learn_aliases(&f->d, a, firsts, lasts, &error)); /* R2 */
   g_assert_no_error(error);
-  const char *skip = NULL;
-  g_assert_true(kith_rules_activity_skip(&f->d, a, &skip, &error));
+  kith_reason reason = KITH_REASON_NONE;
+  g_assert_true(kith_rules_activity_skip(&f->d, a, &reason, &error));
+  const char *skip = kith_reason_name(reason);
   gint64 seq = 0;
   g_assert_true(kith_state_activity_insert(f->store, a, skip ? "skipped" : "pending", skip, &seq,
                                            &error));
@@ -206,7 +207,7 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
   g_assert_no_error(error);
   if (seq == 0) {
   } else if (skip) {
-    kith_decision x = {.action = "activity_skipped", .reason = skip, .rule = "R10",
+    kith_decision x = {.action = KITH_ACTION_ACTIVITY_SKIPPED, .reason = reason, .rule = "R10",
                        .activity_id = a->id, .detail = "skipped"};
     g_assert_true(kith_decider_emit(&f->d, &x, &error));
   } else {
@@ -217,7 +218,7 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
     g_autoptr(GPtrArray) quoted = kith_quoted_names(a, sender, firsts, lasts, FALSE);
     for (guint i = 0; i < n; i++) {
       const kith_participant *p = g_ptr_array_index(a->participants, i);
-      const char *why = NULL;
+      kith_reason why = KITH_REASON_NONE;
       g_assert_true(kith_rules_participant_skip(&f->d, p->email, p->cutype, &why, NULL, &error));
       if (why)
         continue;
@@ -229,7 +230,7 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
     }
     for (guint k = 0; k < quoted->len; k++) {
       const kith_quoted_name *q = g_ptr_array_index(quoted, k);
-      const char *why = NULL;
+      kith_reason why = KITH_REASON_NONE;
       if (q->participant >= 0)
         continue;
       g_assert_true(kith_rules_participant_skip(&f->d, q->email, KITH_CUTYPE_PERSON, &why, NULL,
@@ -254,10 +255,10 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
 static inline const char *fx_skip(fx *f, const char *email, kith_cutype cutype)
 {
   g_autoptr(GError) error = NULL;
-  const char *why = NULL;
+  kith_reason why = KITH_REASON_NONE;
   g_assert_true(kith_rules_participant_skip(&f->d, email, cutype, &why, NULL, &error));
   g_assert_no_error(error);
-  return why;
+  return kith_reason_name(why);
 }
 
 /* What an activity's signature showed of EMAIL's FIELD (R5), at its time. */

@@ -33,7 +33,7 @@ static inline char *queued_id(fx *f, const char *email)
   g_assert_no_error(error);
   for (guint i = 0; i < pending->len; i++) {
     kith_outbox_entry *e = g_ptr_array_index(pending, i);
-    if (strcmp(e->op, "contact_create") == 0 && g_strcmp0(e->email, email) == 0)
+    if (e->op == KITH_OP_CONTACT_CREATE && g_strcmp0(e->email, email) == 0)
       return g_strdup(e->object_id);
   }
   return NULL;

@@ -177,7 +177,7 @@ static void test_ingest_r2_learned_alias_error_stops(void)
   g_autoptr(fx) f = fx_new(FX_ORG "learn_aliases = on\n");
   fx_import(f, "User", FX_USERS);
   fx_import(f, "Account", ACME);
-  kith_store_fail_reads(f->store, "action = 'alias_learned'");
+  kith_store_fail_reads(f->store, "FROM engagement_log WHERE email = ?1 AND action = ?2");
   /* ann2@ is internal and no User's Email: is it a learned alias? */
   g_autofree char *path = g_build_filename(f->dir, "alias.eml", NULL);
   g_assert_true(g_file_set_contents(path,

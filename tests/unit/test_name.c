@@ -1,5 +1,6 @@
 /* test_name.c - display-name parsing (R4): contract cases and the outside name corpus. */
 #include "extract/name.h"
+#include "extract/signature.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -162,6 +163,30 @@ static void test_name_r4_particles(void)
   check("Van Truong", "Van", "Truong"); /* the first word is always FirstName */
   check("Yin Le", "Yin", "Le");
   check("Dr. Juan Q. de la Vega III", "Juan", "de la Vega");
+}
+
+/* R4, R5: a display name and a signature's name line read particles and
+ * honorifics from the one list (data/name_words.tsv), so one person's
+ * surname is the same from either. */
+static void test_name_r4_particles_same_in_display_name_and_signature(void)
+{
+  static const struct {
+    const char *name, *email, *first, *last;
+  } cases[] = {{"Maria dos Santos", "maria.dossantos@contoso.com", "Maria", "dos Santos"},
+               {"Maria dos Santos", "msantos@contoso.com", "Maria", "dos Santos"},
+               {"Pieter van der Berg", "pieter.vanderberg@contoso.com", "Pieter", "van der Berg"},
+               {"Maria de la Cruz", "maria.delacruz@contoso.com", "Maria", "de la Cruz"},
+               {"Jur van den Berg", "jur.vandenberg@contoso.com", "Jur", "van den Berg"},
+               {"Dr. Maria dos Santos", "maria.dossantos@contoso.com", "Maria", "dos Santos"}};
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    check_mail(cases[i].name, cases[i].email, cases[i].first, cases[i].last);
+    g_autofree char *text =
+        g_strdup_printf("Hi,\n\nThanks,\n%s\nHead of Sales\n", cases[i].name);
+    g_autoptr(kith_signature) sig = kith_signature_extract(text, cases[i].email, NULL, NULL);
+    g_assert_cmpstr(sig->first_name, ==, cases[i].first);
+    g_assert_cmpstr(sig->last_name, ==, cases[i].last);
+    g_assert_cmpstr(sig->title, ==, "Head of Sales");
+  }
 }
 
 static void test_name_r4_address_is_no_name(void)
@@ -896,6 +921,8 @@ int main(int argc, char **argv)
   g_test_add_func("/name/r4_parenthesised", test_name_r4_parenthesised);
   g_test_add_func("/name/r4_via_on_behalf", test_name_r4_via_on_behalf);
   g_test_add_func("/name/r4_particles", test_name_r4_particles);
+  g_test_add_func("/name/r4_particles_same_in_display_name_and_signature",
+                  test_name_r4_particles_same_in_display_name_and_signature);
   g_test_add_func("/name/r4_address_is_no_name", test_name_r4_address_is_no_name);
   g_test_add_func("/name/r4_local_part_is_no_name", test_name_r4_local_part_is_no_name);
   g_test_add_func("/name/r4_recase_single_case", test_name_r4_recase_single_case);

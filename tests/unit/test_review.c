@@ -129,7 +129,7 @@ static void test_review_many_participants(void)
                            {"big", "c@acme.com", "003C", "R43"},
                            {"small", "e@acme.com", "003E", "R25"}};
   for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
-    kith_outbox_entry x = {.op = "contact_create", .activity_id = (char *)rows[i][0],
+    kith_outbox_entry x = {.op = KITH_OP_CONTACT_CREATE, .activity_id = (char *)rows[i][0],
                            .email = (char *)rows[i][1], .object_id = (char *)rows[i][2],
                            .account_id = "001A", .rule = (char *)rows[i][3]};
     g_assert_true(kith_outbox_add(s, &x, &e));

@@ -22,7 +22,7 @@ static guint outbox_ops(fx *f, const char *op)
   g_assert_no_error(error);
   guint n = 0;
   for (guint i = 0; i < pending->len; i++)
-    if (!op || strcmp(((kith_outbox_entry *)g_ptr_array_index(pending, i))->op, op) == 0)
+    if (!op || strcmp(kith_op_name(((kith_outbox_entry *)g_ptr_array_index(pending, i))->op), op) == 0)
       n++;
   return n;
 }

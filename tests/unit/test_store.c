@@ -304,8 +304,8 @@ static void test_store_migration_4_keeps_activities(void)
   g_assert_no_error(e);
   g_assert_cmpstr(a->subject, ==, "First");
   g_assert_cmpuint(a->participants->len, ==, 2);
-  const kith_stored_participant *p0 = g_ptr_array_index(a->participants, 0);
-  const kith_stored_participant *p1 = g_ptr_array_index(a->participants, 1);
+  const kith_participant *p0 = g_ptr_array_index(a->participants, 0);
+  const kith_participant *p1 = g_ptr_array_index(a->participants, 1);
   g_assert_cmpstr(p0->email, ==, "ann@corp.example");
   g_assert_cmpstr(p1->email, ==, "jane@acme.com");
   g_assert_cmpstr(p1->last_name, ==, "Doe");
