@@ -687,7 +687,9 @@ static gboolean retain(kith_store *store, const kith_config *config, GError **er
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc();
   g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
-  g_autofree char *last = kith_store_meta_get(store, "retention_day");
+  g_autofree char *last = NULL;
+  if (kith_store_meta_get(store, "retention_day", &last, error) == KITH_LOOKUP_ERROR)
+    return FALSE;
   if (last && strcmp(last, today) == 0)
     return TRUE;
   kith_purge_counts n;

@@ -181,9 +181,17 @@ static gboolean on_minute(gpointer data)
     return G_SOURCE_CONTINUE;
   /* The day of the last dedup is kept in the store: a restart after
    * dedup_at must not run a second one that day. */
+  g_autofree char *stored = NULL;
+  g_autoptr(GError) read_error = NULL;
   g_mutex_lock(&svc->lock);
-  g_autofree char *stored = kith_store_meta_get(svc->store, "dedup_day");
+  kith_lookup_answer seen = kith_store_meta_get(svc->store, "dedup_day", &stored, &read_error);
   g_mutex_unlock(&svc->lock);
+  if (seen == KITH_LOOKUP_ERROR) {
+    /* Not knowing whether today's dedup ran, run none: the next minute asks again. */
+    g_autofree char *why = kith_api_hide_passwords(read_error->message);
+    log_event("error", "dedup", json_pack("{s:b, s:s}", "ok", 0, "message", why));
+    return G_SOURCE_CONTINUE;
+  }
   g_free(svc->last_dedup_day);
   svc->last_dedup_day = g_strdup(day);
   if (g_strcmp0(stored, day) == 0)

@@ -500,8 +500,11 @@ char *kith_report_name_ids(kith_store *s, const char *text, GError **error)
 
 json_t *kith_report_last_sync(kith_store *s, const char *key)
 {
-  g_autofree char *text = kith_store_meta_get(s, key);
-  json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+  /* The status shows what it can: a failed read shows no last sync, as none. */
+  g_autofree char *text = NULL;
+  if (kith_store_meta_get(s, key, &text, NULL) != KITH_LOOKUP_FOUND)
+    return NULL;
+  json_t *j = json_loads(text, 0, NULL);
   if (j && !json_is_object(j)) {
     json_decref(j);
     j = NULL;

@@ -80,10 +80,14 @@ static void bind(sqlite3_stmt *st, int i, const char *v)
 
 /* ---- refresh ------------------------------------------------------------------ */
 
-static gint64 meta_int(kith_store *s, const char *key)
+/* KEY's number in *OUT (0 when unset); FALSE when the store cannot tell. */
+static gboolean meta_int(kith_store *s, const char *key, gint64 *out, GError **error)
 {
-  g_autofree char *v = kith_store_meta_get(s, key);
-  return v ? g_ascii_strtoll(v, NULL, 10) : 0;
+  g_autofree char *v = NULL;
+  if (kith_store_meta_get(s, key, &v, error) == KITH_LOOKUP_ERROR)
+    return FALSE;
+  *out = v ? g_ascii_strtoll(v, NULL, 10) : 0;
+  return TRUE;
 }
 
 static gboolean meta_set_int(kith_store *s, const char *key, gint64 v, GError **error)
@@ -280,9 +284,10 @@ static gboolean refresh_outbox(kith_store *s, gint64 from, gint64 to, int partic
 
 gboolean kith_review_refresh(kith_store *s, int participants, GError **error)
 {
-  gint64 log_from = meta_int(s, "review_log_seq"), outbox_from = meta_int(s, "review_outbox_seq");
-  gint64 log_to = 0, outbox_to = 0;
-  if (!max_seq(s, "SELECT coalesce(max(seq), 0) FROM engagement_log", &log_to, error) ||
+  gint64 log_from = 0, outbox_from = 0, log_to = 0, outbox_to = 0;
+  if (!meta_int(s, "review_log_seq", &log_from, error) ||
+      !meta_int(s, "review_outbox_seq", &outbox_from, error) ||
+      !max_seq(s, "SELECT coalesce(max(seq), 0) FROM engagement_log", &log_to, error) ||
       !max_seq(s, "SELECT coalesce(max(seq), 0) FROM outbox", &outbox_to, error))
     return FALSE;
   if (log_to > log_from && !(refresh_log(s, log_from, log_to, error) &&
@@ -296,11 +301,13 @@ gboolean kith_review_refresh(kith_store *s, int participants, GError **error)
 
 kith_lookup_answer kith_review_behind(kith_store *s, GError **error)
 {
-  gint64 log_to = 0, outbox_to = 0;
+  gint64 log_to = 0, outbox_to = 0, log_from = 0, outbox_from = 0;
   if (!max_seq(s, "SELECT coalesce(max(seq), 0) FROM engagement_log", &log_to, error) ||
-      !max_seq(s, "SELECT coalesce(max(seq), 0) FROM outbox", &outbox_to, error))
+      !max_seq(s, "SELECT coalesce(max(seq), 0) FROM outbox", &outbox_to, error) ||
+      !meta_int(s, "review_log_seq", &log_from, error) ||
+      !meta_int(s, "review_outbox_seq", &outbox_from, error))
     return KITH_LOOKUP_ERROR;
-  return log_to > meta_int(s, "review_log_seq") || outbox_to > meta_int(s, "review_outbox_seq")
+  return log_to > log_from || outbox_to > outbox_from
              ? KITH_LOOKUP_FOUND
              : KITH_LOOKUP_NONE;
 }

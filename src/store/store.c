@@ -343,15 +343,20 @@ void kith_store_unlock(kith_store *store)
     g_mutex_unlock(store->lock);
 }
 
-char *kith_store_meta_get(kith_store *store, const char *key)
+kith_lookup_answer kith_store_meta_get(kith_store *store, const char *key, char **value,
+                                       GError **error)
 {
-  sqlite3_stmt *st = kith_store_stmt(store, "SELECT value FROM meta WHERE key = ?", NULL);
+  *value = NULL;
+  sqlite3_stmt *st = kith_store_stmt(store, "SELECT value FROM meta WHERE key = ?", error);
   if (!st)
-    return NULL;
+    return KITH_LOOKUP_ERROR;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  char *v = sqlite3_step(st) == SQLITE_ROW ? g_strdup(kith_store_col(st, 0)) : NULL;
-  sqlite3_reset(st);
-  return v;
+  kith_lookup_answer a = kith_store_step_row(store, st, error);
+  if (a == KITH_LOOKUP_FOUND) {
+    *value = g_strdup(kith_store_col(st, 0));
+    sqlite3_reset(st);
+  }
+  return a;
 }
 
 gboolean kith_store_meta_set(kith_store *store, const char *key, const char *value,

@@ -75,5 +75,7 @@ kith_lookup_answer kith_store_step_row(kith_store *store, sqlite3_stmt *st, GErr
 void kith_store_fail_reads(kith_store *store, const char *sql_part);
 
 /* meta key/value */
-char *kith_store_meta_get(kith_store *store, const char *key);
+/* KEY's value in *VALUE (a new string) when FOUND; *VALUE is NULL otherwise. */
+kith_lookup_answer kith_store_meta_get(kith_store *store, const char *key, char **value,
+                                       GError **error);
 gboolean kith_store_meta_set(kith_store *store, const char *key, const char *value, GError **error);

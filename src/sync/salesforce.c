@@ -189,10 +189,14 @@ static gboolean refresh_object(sf_sync *x, const kith_crm_object *o, GError **er
 {
   g_autofree char *key = g_strconcat("salesforce.modstamp.", o->name, NULL);
   g_autofree char *del_key = g_strconcat("salesforce.deleted_since.", o->name, NULL);
+  g_autofree char *last = NULL;
+  g_autofree char *deleted_since = NULL;
   kith_store_lock(x->store);
-  g_autofree char *last = kith_store_meta_get(x->store, key);
-  g_autofree char *deleted_since = kith_store_meta_get(x->store, del_key);
+  gboolean read = kith_store_meta_get(x->store, key, &last, error) != KITH_LOOKUP_ERROR &&
+                  kith_store_meta_get(x->store, del_key, &deleted_since, error) != KITH_LOOKUP_ERROR;
   kith_store_unlock(x->store);
+  if (!read) /* never a first load in place of an update: that would read the mirror anew */
+    return FALSE;
   gint64 now_t = kith_time_now_unix(), since_t = 0;
   g_autofree char *now = kith_time_format(now_t);
   g_autofree char *fields = kith_sf_select_list(x->sf, o);

@@ -3,6 +3,7 @@
 #include "rules_fixture.h"
 
 #include "pipeline/ingest.h"
+#include "store/review.h"
 
 #define ACME "Id,Name,Website,Secondary_Domains__c,OwnerId\n001ACME,Acme,acme.com,,005ANN\n"
 
@@ -345,6 +346,30 @@ static void test_sync_r30_role_read_error_makes_no_second_role(void)
   }
 }
 
+/* A kept setting (the review queue's place in the log, the mirror's last
+ * SystemModstamp, the day of the last dedup or purge) that cannot be read
+ * is an error, never "unset": unset would mean reading everything anew. */
+static void test_meta_read_error_is_not_unset(void)
+{
+  g_autoptr(fx) f = org();
+  g_autoptr(GError) error = NULL;
+  g_assert_true(kith_store_meta_set(f->store, "review_log_seq", "7", &error));
+  g_autofree char *v = NULL;
+  g_assert_cmpint(kith_store_meta_get(f->store, "review_log_seq", &v, &error), ==, KITH_LOOKUP_FOUND);
+  g_assert_cmpstr(v, ==, "7");
+  g_clear_pointer(&v, g_free);
+  g_assert_cmpint(kith_store_meta_get(f->store, "no such key", &v, &error), ==, KITH_LOOKUP_NONE);
+  g_assert_null(v);
+  kith_store_fail_reads(f->store, "FROM meta WHERE key");
+  g_assert_cmpint(kith_store_meta_get(f->store, "review_log_seq", &v, &error), ==, KITH_LOOKUP_ERROR);
+  g_assert_nonnull(error);
+  g_assert_null(v);
+  g_clear_error(&error);
+  g_assert_false(kith_review_refresh(f->store, 10, &error));
+  g_assert_nonnull(error);
+  kith_store_fail_reads(f->store, NULL);
+}
+
 int main(int argc, char **argv)
 {
   fx_init(&argc, &argv);
@@ -376,5 +401,6 @@ int main(int argc, char **argv)
                   test_sync_r26_owner_read_error_creates_nothing);
   g_test_add_func("/lookup/sync_r30_role_read_error_makes_no_second_role",
                   test_sync_r30_role_read_error_makes_no_second_role);
+  g_test_add_func("/lookup_errors/meta_read_error_is_not_unset", test_meta_read_error_is_not_unset);
   return g_test_run();
 }
