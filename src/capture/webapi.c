@@ -145,7 +145,9 @@ gint64 kith_webapi_backoff(const kith_webapi_reply *r, int try)
   if (r->retry_after >= 0)
     return MIN(r->retry_after, KITH_WEBAPI_WAIT_MAX_S);
   gint64 base = (gint64)1 << MIN(try - 1, 8);
-  return MIN(base + g_random_int_range(0, (gint32)(base / 4) + 1), KITH_WEBAPI_WAIT_MAX_S);
+  /* drawn once: MIN evaluates its arguments twice */
+  gint64 wait = base + g_random_int_range(0, (gint32)(base / 4) + 1);
+  return MIN(wait, KITH_WEBAPI_WAIT_MAX_S);
 }
 
 char *kith_webapi_error_text(const kith_webapi_reply *r)
