@@ -36,7 +36,8 @@ static double process_cpu(void)
 {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 /* On a worker thread: the sender's signature, as kith ingest reads it. */
@@ -89,8 +90,9 @@ int main(int argc, char **argv)
   }
   g_autofree char *at = argc == 3 ? g_strconcat("@", argv[2], NULL) : NULL;
   internal = at;
-  printf("signatures read from %s\n", internal ? "outside senders of non-automatic mail, as kith ingest reads them"
-                                                : "every sender");
+  printf("signatures read from %s\n",
+         internal ? "outside senders of non-automatic mail, as kith ingest reads them"
+                  : "every sender");
   counts a, b;
   double cpu = 0;
   run(argv[1], TRUE, &a, &cpu); /* warm the page cache and the tables */
@@ -108,8 +110,9 @@ int main(int argc, char **argv)
          wall_with, cpu_with, b.titles, b.phones);
   double added = (wall_with - wall_without) / wall_without * 100;
   double added_cpu = (cpu_with - cpu_without) / cpu_without * 100;
-  printf("signature extraction adds %.1f%% to capture time (%.1f us a message; target < 25%%: %s)\n",
-         added, (wall_with - wall_without) / b.messages * 1e6, added < 25 ? "met" : "NOT met");
+  printf(
+      "signature extraction adds %.1f%% to capture time (%.1f us a message; target < 25%%: %s)\n",
+      added, (wall_with - wall_without) / b.messages * 1e6, added < 25 ? "met" : "NOT met");
   printf("                     and %.1f%% to capture CPU time (target < 25%%: %s)\n", added_cpu,
          added_cpu < 25 ? "met" : "NOT met");
   printf("kith_signature_extract itself: %.1f us of CPU a message captured\n", per_call);

@@ -93,8 +93,8 @@ static void read_fetch(const kith_imap_value *resp, message *m, GArray *uids)
   }
   if (!m->header)
     return;
-  g_autoptr(GByteArray) raw = kith_imap_assemble(m->header, m->section, m->boundary, m->mime,
-                                                 m->body);
+  g_autoptr(GByteArray)
+      raw = kith_imap_assemble(m->header, m->section, m->boundary, m->mime, m->body);
   if (raw->len < g_bytes_get_size(m->header))
     __builtin_trap();
   seen += raw->len ? raw->data[raw->len - 1] : 0;

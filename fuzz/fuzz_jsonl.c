@@ -8,8 +8,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(kith_activity) a =
-      kith_jsonl_parse_line((const char *)data, size, "fuzz.jsonl:1", &error);
+  g_autoptr(kith_activity)
+      a = kith_jsonl_parse_line((const char *)data, size, "fuzz.jsonl:1", &error);
   /* Either an activity or a reason, never both, never neither. */
   if ((a == NULL) == (error == NULL))
     __builtin_trap();

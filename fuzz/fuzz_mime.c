@@ -35,7 +35,8 @@ static void read_sender(const kith_activity *a)
   g_autofree char *first = NULL, *last = NULL;
   kith_name_parse(from->name, from->email, &first, &last);
   if (a->sender_text) {
-    g_autoptr(kith_signature) sig = kith_signature_extract(a->sender_text, from->email, first, last);
+    g_autoptr(kith_signature)
+        sig = kith_signature_extract(a->sender_text, from->email, first, last);
     seen += (sig->title ? strlen(sig->title) : 0) + (sig->phone ? strlen(sig->phone) : 0);
   }
 }
@@ -83,13 +84,14 @@ static int one_input(const uint8_t *data, size_t size)
 {
   kith_mime_init();
   g_autofree char *why = NULL;
-  g_autoptr(kith_activity) a =
-      kith_mime_parse_bytes(data, size, "fuzz.eml", body_wanted, NULL, &why);
+  g_autoptr(kith_activity)
+      a = kith_mime_parse_bytes(data, size, "fuzz.eml", body_wanted, NULL, &why);
   if (a) {
     for (guint i = 0; i < a->participants->len; i++) {
       const kith_participant *p = g_ptr_array_index(a->participants, i);
       /* R1: normalised addresses, with the domain inside the address. */
-      if (!p->email || !p->domain || p->domain < p->email || p->domain > p->email + strlen(p->email))
+      if (!p->email || !p->domain || p->domain < p->email ||
+          p->domain > p->email + strlen(p->email))
         __builtin_trap();
     }
     if (a->sender_text && strlen(a->sender_text) > KITH_MIME_TEXT_MAX)

@@ -54,13 +54,16 @@ static void read_query_reply(kith_store *store, const kith_crm_object *o, json_t
   size_t i;
   json_t *rec;
   gint64 newest = G_MININT64;
-  json_array_foreach(json_object_get(reply, "records"), i, rec) {
+  json_array_foreach(json_object_get(reply, "records"), i, rec)
+  {
     gint64 t;
-    if (kith_time_parse(json_string_value(json_object_get(rec, "SystemModstamp")), &t) && t > newest)
+    if (kith_time_parse(json_string_value(json_object_get(rec, "SystemModstamp")), &t) &&
+        t > newest)
       newest = t;
     mirror_record(store, o, rec);
     /* collect_person */
-    const char *type = json_string_value(json_object_get(json_object_get(rec, "attributes"), "type"));
+    const char *type = json_string_value(
+        json_object_get(json_object_get(rec, "attributes"), "type"));
     g_autofree char *email = kith_sf_json_value_text(json_object_get(rec, "Email"));
     g_autofree char *key = g_utf8_strdown(email, -1);
     g_autofree char *id = kith_sf_json_value_text(json_object_get(rec, "Id"));
@@ -83,7 +86,8 @@ static void read_query_reply(kith_store *store, const kith_crm_object *o, json_t
   gboolean more = next && !json_is_true(json_object_get(reply, "done"));
   seen += more;
   json_t *d;
-  json_array_foreach(json_object_get(reply, "deletedRecords"), i, d) {
+  json_array_foreach(json_object_get(reply, "deletedRecords"), i, d)
+  {
     const char *id = json_string_value(json_object_get(d, "id"));
     if (id) {
       if (strcmp(o->name, "Contact") == 0)
@@ -116,8 +120,21 @@ static void read_collections_reply(kith_store *store, json_t *reply)
     if (json_is_true(json_object_get(res, "success"))) {
       const char *id = json_string_value(json_object_get(res, "id"));
       g_autofree char *queued = g_strdup_printf("kith-queued-%zu", i);
-      const char *row[16] = {id, "001000000000001AAA", "Jane", "Doe", "jane@example.com", "CTO",
-                             NULL, NULL, NULL, NULL, NULL, NULL, NULL, "kith", "true",
+      const char *row[16] = {id,
+                             "001000000000001AAA",
+                             "Jane",
+                             "Doe",
+                             "jane@example.com",
+                             "CTO",
+                             NULL,
+                             NULL,
+                             NULL,
+                             NULL,
+                             NULL,
+                             NULL,
+                             NULL,
+                             "kith",
+                             "true",
                              "2026-01-01T00:00:00Z"};
       g_autofree char *why = NULL;
       if (!kith_crm_upsert(store, contact, row, &why, NULL) && !why)
@@ -135,8 +152,8 @@ static void read_collections_reply(kith_store *store, json_t *reply)
       g_autofree char *old = NULL;
       kith_crmw_update_field(store, id, "Title", "VP", &old, NULL);
     } else {
-      const char *code = json_string_value(json_object_get(
-          json_array_get(json_object_get(res, "errors"), 0), "statusCode"));
+      const char *code = json_string_value(
+          json_object_get(json_array_get(json_object_get(res, "errors"), 0), "statusCode"));
       gboolean duplicate = g_strcmp0(code, "DUPLICATES_DETECTED") == 0;
       gboolean gone = g_strcmp0(code, "ENTITY_IS_DELETED") == 0;
       seen += duplicate + gone;
@@ -169,16 +186,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   return 0;
 }
 
-static const char *const object_names[] = {"User", "Account", "AccountTeamMember", "Contact",
-                                           "Lead", "Opportunity", "OpportunityContactRole"};
+static const char *const object_names[] = {
+    "User", "Account",     "AccountTeamMember",     "Contact",
+    "Lead", "Opportunity", "OpportunityContactRole"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   if (size < 1)
     return 0;
   /* The first byte picks the object the query was about. */
-  const kith_crm_object *o =
-      kith_crm_object_lookup(object_names[data[0] % G_N_ELEMENTS(object_names)]);
+  const kith_crm_object *o = kith_crm_object_lookup(
+      object_names[data[0] % G_N_ELEMENTS(object_names)]);
   /* kith_http_response bodies are NUL-terminated and read with json_loads,
    * so an embedded NUL ends the text there: the same here. */
   g_autofree char *body = g_strndup((const char *)data + 1, size - 1);
@@ -194,12 +212,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   read_other_replies(reply);
   json_decref(reply);
   /* Every input starts from an empty mirror, so that a crash replays alone. */
-  if (!kith_store_exec(store,
-                       "DELETE FROM \"User\"; DELETE FROM Account; DELETE FROM account_domain;"
-                       " DELETE FROM AccountTeamMember; DELETE FROM Contact; DELETE FROM Lead;"
-                       " DELETE FROM Opportunity; DELETE FROM OpportunityContactRole;"
-                       " DELETE FROM id_alias; DELETE FROM field_source; DELETE FROM activity_link;",
-                       NULL))
+  if (!kith_store_exec(
+          store,
+          "DELETE FROM \"User\"; DELETE FROM Account; DELETE FROM account_domain;"
+          " DELETE FROM AccountTeamMember; DELETE FROM Contact; DELETE FROM Lead;"
+          " DELETE FROM Opportunity; DELETE FROM OpportunityContactRole;"
+          " DELETE FROM id_alias; DELETE FROM field_source; DELETE FROM activity_link;",
+          NULL))
     __builtin_trap();
   return 0;
 }

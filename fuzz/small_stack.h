@@ -82,6 +82,8 @@ static void *fuzz_stack_worker(void *unused)
 /* The fuzzer keeps inputs that reach new edges; one edge per 4 KB of stack
  * reached makes a deeper recursion new coverage, one step at a time,
  * although the code recursing (GMime, GLib) is not instrumented. */
+/* One step per 4 KiB, written as a table. */
+// clang-format off
 static volatile size_t fuzz_stack_steps;
 #define FUZZ_STACK_STEP(k)                                                                         \
   if (used >= (size_t)(k) * 4096)                                                                  \
@@ -98,6 +100,7 @@ static void fuzz_stack_depth_edges(size_t used)
   FUZZ_STACK_STEP(29) FUZZ_STACK_STEP(30) FUZZ_STACK_STEP(31)
 }
 #undef FUZZ_STACK_STEP
+// clang-format on
 
 /* FN(DATA, SIZE) on the worker, waited for. A failure to map its stack or
  * start it is the harness's, not the input's. */

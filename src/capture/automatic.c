@@ -22,8 +22,8 @@ static char *header_token(const char *value)
   return g_strndup(value, n);
 }
 
-const char *const kith_automatic_header_names[] = {"Auto-Submitted", "Precedence", "List-Id",
-                                                   "X-Autoreply", "X-Autorespond", NULL};
+const char *const kith_automatic_header_names[] = {"Auto-Submitted", "Precedence",    "List-Id",
+                                                   "X-Autoreply",    "X-Autorespond", NULL};
 
 const char *kith_automatic_headers(GMimeHeaderList *headers)
 {
@@ -60,8 +60,8 @@ static char *fold(const char *s)
 }
 
 typedef struct {
-  char **folded; /* the prefixes, composed and case-folded */
-  glong max_chars;  /* the longest of them, in characters */
+  char **folded;   /* the prefixes, composed and case-folded */
+  glong max_chars; /* the longest of them, in characters */
 } prefixes;
 
 static gpointer load_prefixes(gpointer unused)

@@ -81,7 +81,8 @@ static gboolean login_refused(const kith_dav *d, const kith_dav_reply *rp, GErro
 }
 
 /* PROPFIND URL at DEPTH: its multistatus, or NULL with ERROR. */
-static kith_dav_multistatus *propfind(kith_dav *d, const char *url, const char *depth, GError **error)
+static kith_dav_multistatus *propfind(kith_dav *d, const char *url, const char *depth,
+                                      GError **error)
 {
   kith_dav_reply rp;
   if (!kith_dav_request(d, "PROPFIND", url, depth, PROPFIND_BODY, &rp, error))
@@ -444,7 +445,12 @@ gboolean kith_caldav_capture(const kith_source_cursor *cursor, const kith_source
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);
     return FALSE;
   }
-  reader r = {.cursor = cursor, .src = src, .outer = sink, .stats = stats, .d = d, .start = start,
+  reader r = {.cursor = cursor,
+              .src = src,
+              .outer = sink,
+              .stats = stats,
+              .d = d,
+              .start = start,
               .error = error};
   r.inner.on_activity = pass_activity;
   r.inner.on_error = pass_error;

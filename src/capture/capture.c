@@ -68,8 +68,7 @@ static void report(walker *w, const char *where, const char *why)
   kith_pool_push_error(w->pool, g_strdup(where), why);
 }
 
-static gboolean pool_message(GByteArray *block, gsize offset, gsize len, char *where,
-                             gpointer data)
+static gboolean pool_message(GByteArray *block, gsize offset, gsize len, char *where, gpointer data)
 {
   return kith_pool_push_bytes(data, block, offset, len, where);
 }
@@ -145,8 +144,8 @@ static gboolean has_suffix(const char *path, const char *suffix)
  * was read. Exports often save messages as .txt or with no extension. */
 static gboolean looks_like_message(const char *head, gsize n)
 {
-  static const char *const names[] = {"from", "to", "date", "message-id", "subject",
-                                      "received", "return-path", NULL};
+  static const char *const names[] = {"from",    "to",       "date",        "message-id",
+                                      "subject", "received", "return-path", NULL};
   gboolean email_header = FALSE;
   guint fields = 0;
   for (gsize pos = 0; pos < n;) {
@@ -228,12 +227,8 @@ static void read_file(walker *w, const char *path, file_kind kind, const struct 
   w->stats->files++;
   w->stats->bytes += (guint64)st->st_size;
   switch (kind) {
-  case KIND_MESSAGE:
-    kith_pool_push_file(w->pool, g_strdup(path));
-    break;
-  case KIND_MBOX:
-    kith_mbox_split(path, pool_message, pool_error, w->pool);
-    break;
+  case KIND_MESSAGE: kith_pool_push_file(w->pool, g_strdup(path)); break;
+  case KIND_MBOX: kith_mbox_split(path, pool_message, pool_error, w->pool); break;
   case KIND_ICS:
     /* Read here and now: what came before is handed on first. */
     if (kith_pool_drain(w->pool))
@@ -243,8 +238,7 @@ static void read_file(walker *w, const char *path, file_kind kind, const struct 
     if (kith_pool_drain(w->pool))
       kith_jsonl_read_file(path, &w->inner);
     break;
-  case KIND_NONE:
-    break;
+  case KIND_NONE: break;
   }
   if (o->file_read) {
     file_mark *m = g_new0(file_mark, 1);

@@ -9,12 +9,11 @@ typedef gboolean (*kith_activity_fn)(kith_activity *activity, gpointer user_data
 
 /* Called for every file or record that cannot be read: WHERE is "FILE" or
  * "FILE:LINE" (or "FILE: message N"), WHY a short reason. */
-typedef void (*kith_capture_error_fn)(const char *where, const char *why,
-                                      gpointer user_data);
+typedef void (*kith_capture_error_fn)(const char *where, const char *why, gpointer user_data);
 
 typedef struct {
-  guint files;      /* files read */
-  guint ignored;    /* files of no known kind inside walked folders */
+  guint files;   /* files read */
+  guint ignored; /* files of no known kind inside walked folders */
   /* Those files by extension (".pdf"; "" for none, "hidden" for dot files),
    * in the order first met; past the last slot they are counted in
    * ignored only. */
@@ -50,9 +49,9 @@ typedef struct {
   kith_activity_fn on_activity;
   kith_capture_error_fn on_error;
   gpointer user_data;
-  kith_capture_file_fn want_file; /* may be NULL */
-  kith_capture_file_fn file_read; /* may be NULL */
-  kith_capture_prepare_fn prepare; /* may be NULL */
+  kith_capture_file_fn want_file;   /* may be NULL */
+  kith_capture_file_fn file_read;   /* may be NULL */
+  kith_capture_prepare_fn prepare;  /* may be NULL */
   kith_capture_body_fn body_wanted; /* may be NULL: every body is read */
 } kith_capture_sink;
 

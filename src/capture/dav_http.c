@@ -99,8 +99,8 @@ kith_dav_multistatus *kith_dav_reply_multistatus(const kith_dav_reply *rp, const
     return NULL;
   }
   g_autoptr(GError) local = NULL;
-  kith_dav_multistatus *ms = kith_dav_multistatus_parse((const char *)rp->body->data,
-                                                        rp->body->len, &local);
+  kith_dav_multistatus *ms = kith_dav_multistatus_parse((const char *)rp->body->data, rp->body->len,
+                                                        &local);
   if (!ms)
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: %s", url, local->message);
   return ms;

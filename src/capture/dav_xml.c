@@ -139,8 +139,7 @@ static xnode *xml_parse(const char *xml, gsize len, GError **error)
       if (current)
         g_string_append(current->text, (const char *)xmlTextReaderConstValue(rd));
       break;
-    default: /* comments, processing instructions, a DTD, entity references */
-      break;
+    default: /* comments, processing instructions, a DTD, entity references */ break;
     }
   }
   xmlFreeTextReader(rd);

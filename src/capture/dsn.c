@@ -12,7 +12,7 @@
  * Diagnostic-Code, Remote-MTA ...) say why, which R45 does not need. */
 enum { F_ACTION, F_FINAL, F_ORIGINAL, N_FIELDS };
 static const char *const field_names[N_FIELDS] = {"Action", "Final-Recipient",
-                                                   "Original-Recipient"};
+                                                  "Original-Recipient"};
 
 typedef struct {
   GString *value[N_FIELDS]; /* NULL: not in this block */

@@ -79,8 +79,7 @@ gboolean kith_google_batch(kith_google *g, const char *const *paths, guint n,
   g_string_free(body, TRUE);
   if (!sent)
     return FALSE;
-  if (r.status != 200 || !r.content_type ||
-      !g_str_has_prefix(r.content_type, "multipart/mixed")) {
+  if (r.status != 200 || !r.content_type || !g_str_has_prefix(r.content_type, "multipart/mixed")) {
     g_autofree char *why = kith_webapi_error_text(&r);
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "gmail batch: %s", why);
     return FALSE;

@@ -41,7 +41,8 @@ static gboolean declined_by_owner(json_t *event)
 {
   size_t i;
   json_t *a;
-  json_array_foreach(json_object_get(event, "attendees"), i, a) {
+  json_array_foreach(json_object_get(event, "attendees"), i, a)
+  {
     if (json_is_true(json_object_get(a, "self")))
       return g_strcmp0(str(a, "responseStatus"), "declined") == 0;
   }
@@ -71,11 +72,13 @@ static kith_activity *event_activity(json_t *event)
                                   calendar_cutype(org_email, FALSE));
   size_t i;
   json_t *at;
-  json_array_foreach(json_object_get(event, "attendees"), i, at) {
+  json_array_foreach(json_object_get(event, "attendees"), i, at)
+  {
     const char *email = str(at, "email");
     if (email)
-      kith_activity_add_participant(a, email, str(at, "displayName"), KITH_PART_ATTENDEE,
-                                    calendar_cutype(email, json_is_true(json_object_get(at, "resource"))));
+      kith_activity_add_participant(
+          a, email, str(at, "displayName"), KITH_PART_ATTENDEE,
+          calendar_cutype(email, json_is_true(json_object_get(at, "resource"))));
   }
   return a;
 }
@@ -101,10 +104,9 @@ static list_result list_events(kith_google *g, const char *sync_token, GError **
   }
   do {
     g_autofree char *pt = page ? g_uri_escape_string(page, NULL, FALSE) : NULL;
-    g_autofree char *url =
-        g_strdup_printf("%s/calendars/primary/events?singleEvents=true&maxResults=%d%s%s%s",
-                        g->calendar_url, KITH_GOOGLE_EVENT_PAGE, since, pt ? "&pageToken=" : "",
-                        pt ? pt : "");
+    g_autofree char *url = g_strdup_printf(
+        "%s/calendars/primary/events?singleEvents=true&maxResults=%d%s%s%s", g->calendar_url,
+        KITH_GOOGLE_EVENT_PAGE, since, pt ? "&pageToken=" : "", pt ? pt : "");
     g_auto(kith_webapi_reply) r = {0};
     if (!kith_google_get(g, url, &r, error))
       return LIST_FAILED;
@@ -117,7 +119,8 @@ static list_result list_events(kith_google *g, const char *sync_token, GError **
     }
     size_t i;
     json_t *ev;
-    json_array_foreach(json_object_get(r.json, "items"), i, ev) {
+    json_array_foreach(json_object_get(r.json, "items"), i, ev)
+    {
       g_autoptr(kith_activity) a = event_activity(ev);
       g->stats->files++;
       if (a && !kith_google_deliver(g, a))

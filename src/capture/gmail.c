@@ -15,7 +15,8 @@ static gboolean skipped_labels(json_t *label_ids)
   static const char *const skip[] = {"DRAFT", "SPAM", "TRASH", "CHAT", NULL};
   size_t i;
   json_t *v;
-  json_array_foreach(label_ids, i, v) {
+  json_array_foreach(label_ids, i, v)
+  {
     const char *l = json_string_value(v);
     if (l && g_strv_contains(skip, l))
       return TRUE;
@@ -29,7 +30,8 @@ static GByteArray *header_block(json_t *headers)
   GByteArray *out = g_byte_array_new();
   size_t i;
   json_t *h;
-  json_array_foreach(headers, i, h) {
+  json_array_foreach(headers, i, h)
+  {
     const char *name = json_string_value(json_object_get(h, "name"));
     const char *value = json_string_value(json_object_get(h, "value"));
     if (!name || !value || strpbrk(name, ":\r\n"))
@@ -105,16 +107,18 @@ static fetch_result on_metadata(kith_google *g, const char *id, kith_webapi_repl
     return res;
   g_autofree char *where = g_strdup_printf("%s: gmail message %s", g->user, id);
   g->stats->files++;
-  g_autoptr(GByteArray) head =
-      header_block(json_object_get(json_object_get(meta->json, "payload"), "headers"));
+  g_autoptr(GByteArray)
+      head = header_block(json_object_get(json_object_get(meta->json, "payload"), "headers"));
   g->stats->bytes += head->len;
   g_autofree char *why = NULL;
-  g_autoptr(kith_activity) a = kith_mime_parse_bytes(head->data, head->len, where, NULL, NULL, &why);
+  g_autoptr(kith_activity)
+      a = kith_mime_parse_bytes(head->data, head->len, where, NULL, NULL, &why);
   if (!a) {
     kith_google_report(g, where, why);
     return FETCH_OK;
   }
-  const kith_participant *from = a->participants->len ? g_ptr_array_index(a->participants, 0) : NULL;
+  const kith_participant *from = a->participants->len ? g_ptr_array_index(a->participants, 0)
+                                                      : NULL;
   *outside = from && from->role == KITH_PART_FROM && !kith_team_internal(g->src, from->domain) &&
              (!g->sink->body_wanted || g->sink->body_wanted(from->domain, g->sink->user_data));
   if (!*outside)
@@ -261,7 +265,8 @@ static gboolean full_sync(kith_google *g, GError **error)
       return FALSE;
     size_t i;
     json_t *m;
-    json_array_foreach(json_object_get(r.json, "messages"), i, m) {
+    json_array_foreach(json_object_get(r.json, "messages"), i, m)
+    {
       const char *id = json_string_value(json_object_get(m, "id"));
       if (id)
         g_ptr_array_add(ids, g_strdup(id));
@@ -303,8 +308,10 @@ static gboolean history_sync(kith_google *g, const char *history_id, gboolean *e
       return FALSE;
     size_t i, j;
     json_t *h, *added;
-    json_array_foreach(json_object_get(r.json, "history"), i, h) {
-      json_array_foreach(json_object_get(h, "messagesAdded"), j, added) {
+    json_array_foreach(json_object_get(r.json, "history"), i, h)
+    {
+      json_array_foreach(json_object_get(h, "messagesAdded"), j, added)
+      {
         json_t *msg = json_object_get(added, "message");
         const char *id = json_string_value(json_object_get(msg, "id"));
         if (!id || skipped_labels(json_object_get(msg, "labelIds")) ||

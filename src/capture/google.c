@@ -106,9 +106,8 @@ static gboolean renew_token(kith_webapi_auth *auth, GError **error)
   json_decref(header);
   if (!jwt)
     return FALSE;
-  g_autofree char *body =
-      g_strconcat("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=",
-                  jwt, NULL);
+  g_autofree char *body = g_strconcat(
+      "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=", jwt, NULL);
   return kith_webapi_token(g->api, g->token_url, body, auth, error);
 }
 

@@ -49,9 +49,9 @@ typedef struct {
   char *token_url, *gmail_url, *calendar_url;
   char *gmail_root; /* scheme and host of the Gmail API: batch paths start after it */
   char *batch_url;  /* where a batch of Gmail calls is sent */
-  gint64 start;       /* start_date as Unix seconds; 0 for everything */
-  gboolean stopped;   /* the sink said stop */
-  GError *fatal;      /* the source cannot go on (a cursor not written) */
+  gint64 start;     /* start_date as Unix seconds; 0 for everything */
+  gboolean stopped; /* the sink said stop */
+  GError *fatal;    /* the source cannot go on (a cursor not written) */
   /* the User being read, and a token acting for them */
   const char *user;
   kith_webapi_auth auth;

@@ -159,7 +159,8 @@ static gboolean week_of_days(const short *days, int month_days)
   for (int i = 1; i < 7; i++)
     if (days[i] != days[0] + i)
       return FALSE;
-  return (days[0] >= 1 && days[0] + 6 <= month_days) || (days[0] >= -month_days && days[0] + 6 <= -1);
+  return (days[0] >= 1 && days[0] + 6 <= month_days) ||
+         (days[0] >= -month_days && days[0] + 6 <= -1);
 }
 
 /* Why libical should not expand the RRULE R of an observance that starts
@@ -208,7 +209,8 @@ static char *rule_problem(const struct icalrecurrencetype *r, struct icaltimetyp
   int month_days = icaltime_days_in_month(month, 2001); /* a year without 29 February */
   if (has_weekday) {
     int pos = icalrecurrencetype_day_position(r->by_day[0]);
-    const char *weekday = icalrecur_weekday_to_string(icalrecurrencetype_day_day_of_week(r->by_day[0]));
+    const char *weekday = icalrecur_weekday_to_string(
+        icalrecurrencetype_day_day_of_week(r->by_day[0]));
     if (days == 0 && pos == 0)
       return g_strdup_printf("RRULE BYDAY=%s without BYMONTHDAY is every week", weekday);
     if (days == 0 && (pos > 4 || pos < -4)) /* every month has 4 of each weekday, not 5 */
@@ -342,8 +344,8 @@ static icaltimezone *file_zone(ical_reader *r, icalcomponent *vcal, const char *
   guint64 changes = 0;
   g_autofree char *why = zone_problem(icaltimezone_get_component(zone), &changes);
   if (!why && changes > r->changes_left)
-    why = g_strdup_printf("expands to about %" G_GUINT64_FORMAT " changes, more than the %"
-                          G_GUINT64_FORMAT " left for this file",
+    why = g_strdup_printf("expands to about %" G_GUINT64_FORMAT
+                          " changes, more than the %" G_GUINT64_FORMAT " left for this file",
                           changes, r->changes_left);
   if (why) {
     refuse_zone(r, tzid, why);
@@ -465,7 +467,8 @@ static char *broken_reason(icalcomponent *ev)
   for (icalproperty *p = icalcomponent_get_first_property(ev, ICAL_XLICERROR_PROPERTY); p;
        p = icalcomponent_get_next_property(ev, ICAL_XLICERROR_PROPERTY)) {
     icalparameter *t = icalproperty_get_first_parameter(p, ICAL_XLICERRORTYPE_PARAMETER);
-    icalparameter_xlicerrortype type = t ? icalparameter_get_xlicerrortype(t) : ICAL_XLICERRORTYPE_NONE;
+    icalparameter_xlicerrortype type = t ? icalparameter_get_xlicerrortype(t)
+                                         : ICAL_XLICERRORTYPE_NONE;
     if (type == ICAL_XLICERRORTYPE_COMPONENTPARSEERROR ||
         type == ICAL_XLICERRORTYPE_PROPERTYPARSEERROR)
       return kith_capture_clean_text(icalproperty_get_xlicerror(p), 200);
@@ -569,7 +572,8 @@ gboolean kith_ical_read_buffer(const char *data, gsize len, const char *origin,
   if (devnull >= 0)
     close(devnull);
   if (!root) {
-    sink->on_error(origin, "not a complete iCalendar file (no BEGIN/END:VCALENDAR pair libical can read)",
+    sink->on_error(origin,
+                   "not a complete iCalendar file (no BEGIN/END:VCALENDAR pair libical can read)",
                    sink->user_data);
     return TRUE;
   }
@@ -602,19 +606,21 @@ gboolean kith_ical_read_buffer(const char *data, gsize len, const char *origin,
     }
   }
   if (calendars == 0 && r.events == 0) {
-    sink->on_error(origin, "not an iCalendar calendar (no VCALENDAR or VEVENT in it)", sink->user_data);
+    sink->on_error(origin, "not an iCalendar calendar (no VCALENDAR or VEVENT in it)",
+                   sink->user_data);
   } else if (r.broken) {
-    g_autofree char *msg =
-        r.broken == 1 ? g_strdup_printf("broken VEVENT skipped: %s", r.first_broken)
-                      : g_strdup_printf("%u broken VEVENTs skipped; first: %s", r.broken, r.first_broken);
+    g_autofree char *msg = r.broken == 1
+                               ? g_strdup_printf("broken VEVENT skipped: %s", r.first_broken)
+                               : g_strdup_printf("%u broken VEVENTs skipped; first: %s", r.broken,
+                                                 r.first_broken);
     sink->on_error(origin, msg, sink->user_data);
   }
   if (r.refused) {
-    g_autofree char *msg =
-        r.refused == 1
-            ? g_strdup_printf("%s; times read as UTC", r.first_refused)
-            : g_strdup_printf("%u VTIMEZONEs unusable, their times read as UTC; first: %s", r.refused,
-                              r.first_refused);
+    g_autofree char *msg = r.refused == 1
+                               ? g_strdup_printf("%s; times read as UTC", r.first_refused)
+                               : g_strdup_printf(
+                                     "%u VTIMEZONEs unusable, their times read as UTC; first: %s",
+                                     r.refused, r.first_refused);
     sink->on_error(origin, msg, sink->user_data);
   }
   g_free(r.first_broken);

@@ -94,7 +94,7 @@ typedef struct {
   const kith_capture_sink *sink;
   kith_capture_stats *stats;
   kith_imap_conn *c;
-  gint64 start; /* start_date as Unix seconds; 0 for everything */
+  gint64 start;     /* start_date as Unix seconds; 0 for everything */
   gboolean stopped; /* the sink said stop */
   GError **error;
   /* the folder being read */
@@ -212,10 +212,10 @@ static gboolean on_fetch(char *data, gsize len, gpointer user_data)
       m->section = kith_imap_text_section(val, &m->boundary);
       m->have_structure = TRUE;
     } else if (kith_imap_body_section(name, sec, sizeof sec)) {
-      GBytes **slot = strcmp(sec, "HEADER") == 0                          ? &m->header
-                      : g_str_has_suffix(sec, ".MIME")                    ? &m->mime
-                      : m->section && strcmp(sec, m->section) == 0        ? &m->body
-                                                                          : NULL;
+      GBytes **slot = strcmp(sec, "HEADER") == 0                   ? &m->header
+                      : g_str_has_suffix(sec, ".MIME")             ? &m->mime
+                      : m->section && strcmp(sec, m->section) == 0 ? &m->body
+                                                                   : NULL;
       if (slot) {
         g_clear_pointer(slot, g_bytes_unref);
         *slot = copy_value(val);
@@ -233,8 +233,8 @@ static gboolean deliver(reader *r, message *m)
     report(r, origin, "the server sent no header for this message");
     return TRUE;
   }
-  g_autoptr(GByteArray) raw = kith_imap_assemble(m->header, m->section, m->boundary, m->mime,
-                                                 m->body);
+  g_autoptr(GByteArray)
+      raw = kith_imap_assemble(m->header, m->section, m->boundary, m->mime, m->body);
   r->stats->files++;
   r->stats->bytes += raw->len;
   /* The same bounds and parse as a message of a file: one the reader
@@ -285,8 +285,8 @@ static gboolean fetch_batch(reader *r, const guint32 *uids, guint n, GError **er
     g_hash_table_insert(r->slot, GUINT_TO_POINTER(uids[i]), GUINT_TO_POINTER(i + 1));
   }
   g_autofree char *set = kith_imap_uid_set(uids, n);
-  g_autofree char *cmd = g_strdup_printf(
-      "UID FETCH %s (UID BODYSTRUCTURE BODY.PEEK[HEADER]<0.%d>)", set, KITH_IMAP_HEADER_MAX);
+  g_autofree char *cmd = g_strdup_printf("UID FETCH %s (UID BODYSTRUCTURE BODY.PEEK[HEADER]<0.%d>)",
+                                         set, KITH_IMAP_HEADER_MAX);
   if (!command(r, cmd, on_fetch, error))
     return FALSE;
   /* The text parts, one FETCH per distinct section (TEXT, 1, 1.1 ...). */
@@ -310,9 +310,11 @@ static gboolean fetch_batch(reader *r, const guint32 *uids, guint n, GError **er
     GArray *list = g_hash_table_lookup(by_section, sec);
     g_autofree char *subset = kith_imap_uid_set((const guint32 *)list->data, list->len);
     g_autofree char *body = strcmp(sec, "TEXT") == 0
-        ? g_strdup_printf("UID FETCH %s (UID BODY.PEEK[TEXT]<0.%d>)", subset, KITH_IMAP_BODY_MAX)
-        : g_strdup_printf("UID FETCH %s (UID BODY.PEEK[%s.MIME] BODY.PEEK[%s]<0.%d>)", subset, sec,
-                          sec, KITH_IMAP_BODY_MAX);
+                                ? g_strdup_printf("UID FETCH %s (UID BODY.PEEK[TEXT]<0.%d>)",
+                                                  subset, KITH_IMAP_BODY_MAX)
+                                : g_strdup_printf(
+                                      "UID FETCH %s (UID BODY.PEEK[%s.MIME] BODY.PEEK[%s]<0.%d>)",
+                                      subset, sec, sec, KITH_IMAP_BODY_MAX);
     if (!command(r, body, on_fetch, error))
       return FALSE;
   }
@@ -412,8 +414,7 @@ static gboolean read_folder(reader *r, const char *folder)
 }
 
 gboolean kith_imap_capture(const kith_source_cursor *cursor, const kith_source_config *src,
-                           const kith_capture_sink *sink, kith_capture_stats *stats,
-                           GError **error)
+                           const kith_capture_sink *sink, kith_capture_stats *stats, GError **error)
 {
   kith_mime_init();
   g_autoptr(GError) local = NULL;
@@ -427,7 +428,12 @@ gboolean kith_imap_capture(const kith_source_cursor *cursor, const kith_source_c
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);
     return FALSE;
   }
-  reader r = {.cursor = cursor, .src = src, .sink = sink, .stats = stats, .c = c, .start = start,
+  reader r = {.cursor = cursor,
+              .src = src,
+              .sink = sink,
+              .stats = stats,
+              .c = c,
+              .start = start,
               .error = error};
   r.uids = g_array_new(FALSE, FALSE, sizeof(guint32));
   r.batch = g_array_new(FALSE, TRUE, sizeof(message));
@@ -435,7 +441,7 @@ gboolean kith_imap_capture(const kith_source_cursor *cursor, const kith_source_c
   r.slot = g_hash_table_new(g_direct_hash, g_direct_equal);
   static const char *const inbox[] = {"INBOX", NULL};
   const char *const *folders = src->folders && src->folders[0] ? (const char *const *)src->folders
-                                                                : inbox;
+                                                               : inbox;
   gboolean ok = TRUE;
   for (const char *const *f = folders; *f && ok; f++)
     ok = read_folder(&r, *f);

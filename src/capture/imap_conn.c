@@ -25,7 +25,8 @@ void kith_imap_conn_free(kith_imap_conn *c)
   g_free(c);
 }
 
-static gboolean conn_fail(kith_imap_conn *c, GError **error, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static gboolean conn_fail(kith_imap_conn *c, GError **error, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
 
 static gboolean conn_fail(kith_imap_conn *c, GError **error, const char *fmt, ...)
 {
@@ -168,7 +169,8 @@ static char *server_url(const char *url)
   return g_strdup_printf("%.*s/", (int)n, url);
 }
 
-kith_imap_conn *kith_imap_conn_open(const kith_source_config *src, const char *secret, GError **error)
+kith_imap_conn *kith_imap_conn_open(const kith_source_config *src, const char *secret,
+                                    GError **error)
 {
   g_autoptr(kith_imap_conn) c = g_new0(kith_imap_conn, 1);
   c->in = g_byte_array_sized_new(256 * 1024);

@@ -273,7 +273,8 @@ static gboolean wanted_leaf(const kith_imap_value *part, const char *subtype)
   /* body-type-text: type subtype params id desc enc octets lines, then the
    * extension data md5 (8) and disposition (9). */
   const kith_imap_value *dsp = kith_imap_item(part, 9);
-  return !(kith_imap_value_is_list(dsp) && kith_imap_value_is(kith_imap_item(dsp, 0), "ATTACHMENT"));
+  return !(kith_imap_value_is_list(dsp) &&
+           kith_imap_value_is(kith_imap_item(dsp, 0), "ATTACHMENT"));
 }
 
 /* Depth first, as GMime walks it; message/rfc822 parts are leaves. */

@@ -32,9 +32,9 @@ typedef struct {
   kith_mbox_message_fn on_message;
   kith_mbox_error_fn on_error;
   gpointer data;
-  GByteArray *block;  /* the bytes read; messages are handed on as ranges of it */
-  gboolean shared;    /* a range of BLOCK was handed on: it is not changed again */
-  gsize msg_start;    /* where the message being gathered starts in BLOCK */
+  GByteArray *block; /* the bytes read; messages are handed on as ranges of it */
+  gboolean shared;   /* a range of BLOCK was handed on: it is not changed again */
+  gsize msg_start;   /* where the message being gathered starts in BLOCK */
   guint64 lineno, start_line;
   gboolean in_message, too_big, go, not_mbox;
 } splitter;
@@ -112,11 +112,15 @@ gboolean kith_mbox_split(const char *path, kith_mbox_message_fn on_message,
     on_error(g_strdup(path), g_strerror(errno), data);
     return TRUE;
   }
-  splitter sp = {.path = path, .on_message = on_message, .on_error = on_error, .data = data,
-                 .block = g_byte_array_sized_new(2 * SPLIT_BLOCK), .go = TRUE};
+  splitter sp = {.path = path,
+                 .on_message = on_message,
+                 .on_error = on_error,
+                 .data = data,
+                 .block = g_byte_array_sized_new(2 * SPLIT_BLOCK),
+                 .go = TRUE};
   /* Read in blocks and cut lines with memchr; a message is handed on as a
    * range of the block it lies in, not copied. */
-  gsize pos = 0; /* the first byte not yet cut into lines */
+  gsize pos = 0;                         /* the first byte not yet cut into lines */
   gboolean eof = FALSE, at_start = TRUE; /* the next byte starts a line */
   int read_errno = 0;
   while (sp.go && !sp.not_mbox) {
@@ -171,4 +175,3 @@ gboolean kith_mbox_split(const char *path, kith_mbox_message_fn on_message,
   close(fd);
   return sp.go;
 }
-

@@ -20,7 +20,7 @@
 /* What kith asks of a message: the addresses, the dates, and the header
  * fields R10 and R12 read; never the body. */
 #define MESSAGE_SELECT                                                                             \
-  "id,internetMessageId,subject,from,sender,toRecipients,ccRecipients,bccRecipients,"             \
+  "id,internetMessageId,subject,from,sender,toRecipients,ccRecipients,bccRecipients,"              \
   "sentDateTime,receivedDateTime,internetMessageHeaders"
 
 typedef struct {
@@ -79,8 +79,9 @@ static gboolean renew_token(kith_webapi_auth *auth, GError **error)
   const kith_source_config *src = m->src;
   g_autofree char *id = g_uri_escape_string(src->client_id, NULL, FALSE);
   GString *form = g_string_new(NULL);
-  g_string_append_printf(form, "client_id=%s&scope=https%%3A%%2F%%2Fgraph.microsoft.com%%2F.default"
-                               "&grant_type=client_credentials",
+  g_string_append_printf(form,
+                         "client_id=%s&scope=https%%3A%%2F%%2Fgraph.microsoft.com%%2F.default"
+                         "&grant_type=client_credentials",
                          id);
   if (m->pem) {
     gint64 now = g_get_real_time() / G_USEC_PER_SEC;
@@ -97,8 +98,9 @@ static gboolean renew_token(kith_webapi_auth *auth, GError **error)
       g_string_free(form, TRUE);
       return FALSE;
     }
-    g_string_append_printf(form, "&client_assertion_type=urn%%3Aietf%%3Aparams%%3Aoauth%%3A"
-                                 "client-assertion-type%%3Ajwt-bearer&client_assertion=%s",
+    g_string_append_printf(form,
+                           "&client_assertion_type=urn%%3Aietf%%3Aparams%%3Aoauth%%3A"
+                           "client-assertion-type%%3Ajwt-bearer&client_assertion=%s",
                            jwt);
   } else {
     g_autofree char *secret = g_uri_escape_string(m->secret, NULL, FALSE);
@@ -176,7 +178,8 @@ static round_result delta_round(ms *m, const char *what, const char *first, gboo
     }
     size_t i;
     json_t *item;
-    json_array_foreach(json_object_get(r.json, "value"), i, item) {
+    json_array_foreach(json_object_get(r.json, "value"), i, item)
+    {
       if (json_object_get(item, "@removed"))
         continue; /* a deletion needs nothing: an activity is a fact that happened */
       m->stats->files++;
@@ -273,7 +276,7 @@ static GByteArray *header_block(json_t *msg)
   append_people(s, "Cc", json_object_get(msg, "ccRecipients"));
   append_people(s, "Bcc", json_object_get(msg, "bccRecipients"));
   g_autofree char *date = mail_date(str(msg, "sentDateTime") ? str(msg, "sentDateTime")
-                                                              : str(msg, "receivedDateTime"));
+                                                             : str(msg, "receivedDateTime"));
   if (*date)
     g_string_append_printf(s, "Date: %s\r\n", date);
   if (str(msg, "internetMessageId")) {
@@ -286,10 +289,11 @@ static GByteArray *header_block(json_t *msg)
   g_string_append(s, "\r\n");
   size_t i;
   json_t *h;
-  json_array_foreach(json_object_get(msg, "internetMessageHeaders"), i, h) {
+  json_array_foreach(json_object_get(msg, "internetMessageHeaders"), i, h)
+  {
     const char *name = str(h, "name"), *value = str(h, "value");
-    static const char *const built[] = {"From", "Sender", "To", "Cc", "Bcc", "Date",
-                                        "Message-ID", "Subject", NULL};
+    static const char *const built[] = {"From", "Sender",     "To",      "Cc", "Bcc",
+                                        "Date", "Message-ID", "Subject", NULL};
     if (!name || !value || strpbrk(name, ":\r\n ") || !kith_team_header_kept(name))
       continue;
     gboolean dup = FALSE;
@@ -323,7 +327,8 @@ static gboolean on_message(ms *m, json_t *msg, GError **error)
   if (outside) {
     g_autofree char *uid = g_uri_escape_string(m->user, "@", FALSE);
     g_autofree char *mid = g_uri_escape_string(id, NULL, FALSE);
-    g_autofree char *url = g_strdup_printf("%s/users/%s/messages/%s/$value", m->graph_url, uid, mid);
+    g_autofree char *url = g_strdup_printf("%s/users/%s/messages/%s/$value", m->graph_url, uid,
+                                           mid);
     g_auto(kith_webapi_reply) r = {0};
     if (!ms_get(m, url, NULL, &r, error))
       return FALSE;
@@ -340,7 +345,8 @@ static gboolean on_message(ms *m, json_t *msg, GError **error)
   }
   m->stats->bytes += bytes->len;
   g_autofree char *why = NULL;
-  g_autoptr(kith_activity) a = kith_mime_parse_bytes(bytes->data, bytes->len, where, NULL, NULL, &why);
+  g_autoptr(kith_activity)
+      a = kith_mime_parse_bytes(bytes->data, bytes->len, where, NULL, NULL, &why);
   if (!a)
     report(m, where, why);
   else
@@ -360,9 +366,9 @@ static gboolean read_folder(ms *m, const char *folder, GError **error)
     g_autofree char *t = kith_time_format(m->start);
     filter = g_strdup_printf("&$filter=receivedDateTime%%20ge%%20%s", t);
   }
-  g_autofree char *first =
-      g_strdup_printf("%s/users/%s/mailFolders/%s/messages/delta?$select=%s%s", m->graph_url, uid,
-                      fid, MESSAGE_SELECT, filter ? filter : "");
+  g_autofree char *first = g_strdup_printf("%s/users/%s/mailFolders/%s/messages/delta?$select=%s%s",
+                                           m->graph_url, uid, fid, MESSAGE_SELECT,
+                                           filter ? filter : "");
   round_result r = delta_round(m, what, kept ? kept : first, kept != NULL, key, on_message, error);
   /* A delta link Graph no longer knows: the folder again; what was read
    * before is known by its Message-ID (R10). */
@@ -396,13 +402,13 @@ static gboolean on_event(ms *m, json_t *ev, GError **error)
                                   KITH_CUTYPE_PERSON);
   size_t i;
   json_t *at;
-  json_array_foreach(json_object_get(ev, "attendees"), i, at) {
+  json_array_foreach(json_object_get(ev, "attendees"), i, at)
+  {
     json_t *ea = json_object_get(at, "emailAddress");
     if (str(ea, "address"))
-      kith_activity_add_participant(a, str(ea, "address"), str(ea, "name"), KITH_PART_ATTENDEE,
-                                    g_strcmp0(str(at, "type"), "resource") == 0
-                                        ? KITH_CUTYPE_RESOURCE
-                                        : KITH_CUTYPE_PERSON);
+      kith_activity_add_participant(
+          a, str(ea, "address"), str(ea, "name"), KITH_PART_ATTENDEE,
+          g_strcmp0(str(at, "type"), "resource") == 0 ? KITH_CUTYPE_RESOURCE : KITH_CUTYPE_PERSON);
   }
   deliver(m, a);
   return TRUE;
@@ -443,8 +449,8 @@ static gboolean read_calendar(ms *m, GError **error)
 static gboolean read_user(ms *m, GError **error)
 {
   static const char *const default_folders[] = {"inbox", "sentitems", NULL};
-  const char *const *folders =
-      m->src->folders[0] ? (const char *const *)m->src->folders : default_folders;
+  const char *const *folders = m->src->folders[0] ? (const char *const *)m->src->folders
+                                                  : default_folders;
   for (const char *const *f = folders; *f && !m->stopped; f++)
     if (!read_folder(m, *f, error))
       return FALSE;
@@ -462,7 +468,8 @@ gboolean kith_microsoft_capture(const kith_source_cursor *cursor, const kith_sou
     kith_time_parse(src->start_date, &m.start);
   const char *base = g_getenv(BASE_URL_ENV);
   g_autofree char *tenant = g_uri_escape_string(src->tenant, NULL, FALSE);
-  m.token_url = g_strdup_printf("%s/%s/oauth2/v2.0/token", base && *base ? base : LOGIN_URL, tenant);
+  m.token_url = g_strdup_printf("%s/%s/oauth2/v2.0/token", base && *base ? base : LOGIN_URL,
+                                tenant);
   m.graph_url = base && *base ? g_strconcat(base, "/v1.0", NULL) : g_strdup(GRAPH_URL);
   g_autoptr(GPtrArray) users = NULL;
   gboolean ok = read_credentials(&m, error) && (users = kith_team_users(cursor, src, error));
@@ -474,8 +481,7 @@ gboolean kith_microsoft_capture(const kith_source_cursor *cursor, const kith_sou
   if (ok && users->len)
     kith_source_flush(cursor);
   if (ok && users->len && !renew_token(&m.auth, &refused)) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name,
-                refused->message);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, refused->message);
     ok = FALSE;
   }
   for (guint i = 0; ok && i < users->len && !m.stopped && !m.fatal; i++) {

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define GROUP_MAX 8      /* address groups inside groups (not RFC, but parsed) */
+#define GROUP_MAX 8 /* address groups inside groups (not RFC, but parsed) */
 
 static gpointer init_once(gpointer unused)
 {
@@ -74,17 +74,17 @@ static const char *header(GMimeMessage *m, const char *name)
 /* The headers an activity is made from; a message with none of them (nor
  * a Received header) is no email. kept_headers gives GMime only these and
  * the R10 ones. */
-static const char *const activity_headers[] = {
-    "From", "To", "Cc", "Bcc", "Date", "Message-ID", "Subject", "Sender", NULL};
+static const char *const activity_headers[] = {"From",       "To",      "Cc",     "Bcc", "Date",
+                                               "Message-ID", "Subject", "Sender", NULL};
 
-kith_activity *kith_mime_activity_from_message(GMimeMessage *m, const char *origin,
-                                               GError **error)
+kith_activity *kith_mime_activity_from_message(GMimeMessage *m, const char *origin, GError **error)
 {
   gboolean any = header(m, "Received") != NULL;
   for (const char *const *h = activity_headers; *h && !any; h++)
     any = header(m, *h) != NULL;
   if (!any) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_PARSE, "not an email (no From, To, Date or Message-ID header)");
+    g_set_error(error, KITH_ERROR, KITH_ERROR_PARSE,
+                "not an email (no From, To, Date or Message-ID header)");
     return NULL;
   }
   kith_activity *a = kith_activity_new(KITH_ACTIVITY_EMAIL);
@@ -128,11 +128,10 @@ kith_activity *kith_mime_activity_from_message(GMimeMessage *m, const char *orig
     if (!a->auth_results)
       a->auth_results = g_ptr_array_new_with_free_func(g_free);
     if (a->auth_results->len < 64)
-      g_ptr_array_add(a->auth_results,
-                      kith_capture_clean_text(g_mime_header_get_value(h), KITH_CAPTURE_SUBJECT_MAX));
+      g_ptr_array_add(a->auth_results, kith_capture_clean_text(g_mime_header_get_value(h),
+                                                               KITH_CAPTURE_SUBJECT_MAX));
   }
-  a->automatic = kith_automatic_headers(headers) != NULL ||
-                 kith_automatic_subject(a->subject);
+  a->automatic = kith_automatic_headers(headers) != NULL || kith_automatic_subject(a->subject);
   /* R45: a delivery-status notification is automatic mail (R10) of itself,
    * with or without an Auto-Submitted header, and names who bounced. */
   if (kith_dsn_read(m, &a->bounced))
@@ -211,7 +210,6 @@ gboolean kith_mime_read_message_file(const char *path, const kith_capture_sink *
   }
   return sink->on_activity(a, sink->user_data);
 }
-
 
 /* One parser a thread, re-aimed at each message: making and freeing a
  * parser (and its buffers) for every message of an mbox cost a tenth of
@@ -413,8 +411,8 @@ static GMimeMessage *parse_range(GByteArray *bytes, gsize len)
   /* The stream reads BYTES in place rather than copying them. */
   g_autoptr(GMimeStream) whole = g_mime_stream_mem_new_with_byte_array(bytes);
   g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(whole), FALSE);
-  g_autoptr(GMimeStream) stream =
-      len < bytes->len ? g_mime_stream_substream(whole, 0, (gint64)len) : g_object_ref(whole);
+  g_autoptr(GMimeStream) stream = len < bytes->len ? g_mime_stream_substream(whole, 0, (gint64)len)
+                                                   : g_object_ref(whole);
   thread_parser_t *t = thread_parser();
   g_mime_parser_init_with_stream(t->parser, stream);
   g_mime_parser_set_format(t->parser, GMIME_FORMAT_MESSAGE);
@@ -516,8 +514,8 @@ kith_activity *kith_mime_parse_bytes(const guint8 *data, gsize len, const char *
     data = cut->data;
     len = cut->len;
   }
-  kith_activity *a = parse_bounded(data, len, where, kith_mime_scan_headers_only(scan),
-                                   body_wanted, user_data, why);
+  kith_activity *a = parse_bounded(data, len, where, kith_mime_scan_headers_only(scan), body_wanted,
+                                   user_data, why);
   if (a)
     a->warning = g_strdup(kith_mime_scan_warning(scan));
   return a;

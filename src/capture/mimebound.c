@@ -27,15 +27,15 @@
 /* The headers GMime reads as address lists, in a message and in a message
  * attached to it. */
 static const char *const address_headers[] = {
-    "From",        "To",        "Cc",        "Bcc",           "Sender",           "Reply-To",
-    "Resent-From", "Resent-To", "Resent-Cc", "Resent-Bcc",    "Resent-Sender",    "Resent-Reply-To",
+    "From",        "To",        "Cc",        "Bcc",        "Sender",        "Reply-To",
+    "Resent-From", "Resent-To", "Resent-Cc", "Resent-Bcc", "Resent-Sender", "Resent-Reply-To",
     NULL};
 
 /* The scan, fed the message in pieces of any size. */
 typedef enum {
-  NAME,       /* in what may be a field name */
-  ADDRESS,    /* in the value of an address header */
-  REST,       /* in a line nothing more is wanted of */
+  NAME,    /* in what may be a field name */
+  ADDRESS, /* in the value of an address header */
+  REST,    /* in a line nothing more is wanted of */
 } scan_state;
 
 struct kith_mime_scan {
@@ -169,18 +169,10 @@ static void address_byte(kith_mime_scan *s, char c)
       s->open_colons = 0, s->open_cut_set = FALSE;
     }
     break;
-  case '(':
-    s->comment = 1;
-    break;
-  case '[':
-    s->literal = TRUE;
-    break;
-  case '<':
-    s->angle = TRUE;
-    break;
-  case '>':
-    s->angle = FALSE;
-    break;
+  case '(': s->comment = 1; break;
+  case '[': s->literal = TRUE; break;
+  case '<': s->angle = TRUE; break;
+  case '>': s->angle = FALSE; break;
   case ':':
     if (++s->depth > GROUP_DEPTH_MAX)
       cut_here(s);
@@ -189,8 +181,7 @@ static void address_byte(kith_mime_scan *s, char c)
     if (!s->angle && s->depth > 0)
       s->depth--;
     break;
-  default:
-    break;
+  default: break;
   }
 }
 
@@ -328,4 +319,3 @@ GByteArray *kith_mime_scan_apply(const kith_mime_scan *s, const guint8 *data, gs
   g_byte_array_append(out, data + copied, (guint)(len - copied));
   return out;
 }
-

@@ -51,29 +51,27 @@ static const struct {
   const char *name;
   gunichar cp;
 } entities[] = {
-    {"amp", '&'},       {"lt", '<'},         {"gt", '>'},         {"quot", '"'},
-    {"apos", '\''},     {"ndash", 0x2013},   {"mdash", 0x2014},   {"lsquo", 0x2018},
-    {"rsquo", 0x2019},  {"sbquo", 0x201A},   {"ldquo", 0x201C},   {"rdquo", 0x201D},
-    {"bdquo", 0x201E},  {"hellip", 0x2026},  {"bull", 0x2022},    {"euro", 0x20AC},
-    {"trade", 0x2122},  {"zwnj", 0x200C},    {"zwj", 0x200D},     {"ensp", ' '},
-    {"emsp", ' '},      {"thinsp", ' '},     {"OElig", 0x152},    {"oelig", 0x153},
-    {"Scaron", 0x160},  {"scaron", 0x161},   {"Yuml", 0x178},     {"dagger", 0x2020},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},        {"quot", '"'},      {"apos", '\''},
+    {"ndash", 0x2013}, {"mdash", 0x2014}, {"lsquo", 0x2018},  {"rsquo", 0x2019},  {"sbquo", 0x201A},
+    {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"bdquo", 0x201E},  {"hellip", 0x2026}, {"bull", 0x2022},
+    {"euro", 0x20AC},  {"trade", 0x2122}, {"zwnj", 0x200C},   {"zwj", 0x200D},    {"ensp", ' '},
+    {"emsp", ' '},     {"thinsp", ' '},   {"OElig", 0x152},   {"oelig", 0x153},   {"Scaron", 0x160},
+    {"scaron", 0x161}, {"Yuml", 0x178},   {"dagger", 0x2020},
 };
 
 /* HTML 4's Latin-1 entities, in code point order from U+00A0. */
 static const char *const latin1[96] = {
-    "nbsp",   "iexcl",  "cent",   "pound",  "curren", "yen",    "brvbar", "sect",
-    "uml",    "copy",   "ordf",   "laquo",  "not",    "shy",    "reg",    "macr",
-    "deg",    "plusmn", "sup2",   "sup3",   "acute",  "micro",  "para",   "middot",
-    "cedil",  "sup1",   "ordm",   "raquo",  "frac14", "frac12", "frac34", "iquest",
-    "Agrave", "Aacute", "Acirc",  "Atilde", "Auml",   "Aring",  "AElig",  "Ccedil",
-    "Egrave", "Eacute", "Ecirc",  "Euml",   "Igrave", "Iacute", "Icirc",  "Iuml",
-    "ETH",    "Ntilde", "Ograve", "Oacute", "Ocirc",  "Otilde", "Ouml",   "times",
-    "Oslash", "Ugrave", "Uacute", "Ucirc",  "Uuml",   "Yacute", "THORN",  "szlig",
-    "agrave", "aacute", "acirc",  "atilde", "auml",   "aring",  "aelig",  "ccedil",
-    "egrave", "eacute", "ecirc",  "euml",   "igrave", "iacute", "icirc",  "iuml",
-    "eth",    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",   "divide",
-    "oslash", "ugrave", "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml",
+    "nbsp",   "iexcl",  "cent",   "pound",  "curren", "yen",    "brvbar", "sect",   "uml",
+    "copy",   "ordf",   "laquo",  "not",    "shy",    "reg",    "macr",   "deg",    "plusmn",
+    "sup2",   "sup3",   "acute",  "micro",  "para",   "middot", "cedil",  "sup1",   "ordm",
+    "raquo",  "frac14", "frac12", "frac34", "iquest", "Agrave", "Aacute", "Acirc",  "Atilde",
+    "Auml",   "Aring",  "AElig",  "Ccedil", "Egrave", "Eacute", "Ecirc",  "Euml",   "Igrave",
+    "Iacute", "Icirc",  "Iuml",   "ETH",    "Ntilde", "Ograve", "Oacute", "Ocirc",  "Otilde",
+    "Ouml",   "times",  "Oslash", "Ugrave", "Uacute", "Ucirc",  "Uuml",   "Yacute", "THORN",
+    "szlig",  "agrave", "aacute", "acirc",  "atilde", "auml",   "aring",  "aelig",  "ccedil",
+    "egrave", "eacute", "ecirc",  "euml",   "igrave", "iacute", "icirc",  "iuml",   "eth",
+    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",   "divide", "oslash", "ugrave",
+    "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml",
 };
 
 /* A decoded entity as text: no-break and other spaces are plain spaces
@@ -133,9 +131,9 @@ static void chomp_spaces(GString *out)
 
 char *kith_mime_html_to_text(const char *html, gsize len)
 {
-  static const char *const blocks[] = {"br", "p", "div", "tr", "li", "ul", "ol", "table",
-                                       "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-                                       "blockquote", "pre", "address", "dt", "dd", NULL};
+  static const char *const blocks[] = {"br",    "p",          "div", "tr",      "li", "ul", "ol",
+                                       "table", "h1",         "h2",  "h3",      "h4", "h5", "h6",
+                                       "hr",    "blockquote", "pre", "address", "dt", "dd", NULL};
   static const char *const hidden[] = {"script", "style", "head", "title", NULL};
   const char *p = html, *end = html + len;
   GString *out = g_string_sized_new(MIN(len, KITH_MIME_TEXT_MAX));
@@ -360,4 +358,3 @@ char *kith_mime_sender_text(GMimeMessage *message)
   g_autofree char *html = part_text(part);
   return html ? kith_mime_html_to_text(html, strlen(html)) : NULL;
 }
-

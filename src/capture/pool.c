@@ -3,7 +3,6 @@
 
 #include "capture/mime.h"
 
-
 typedef enum {
   JOB_BYTES, /* one message of an mbox */
   JOB_FILE,  /* one message file: .eml, Maildir */
@@ -186,12 +185,8 @@ static void deliver(kith_pool *p, job *j)
         s->on_error(j->where, j->why ? j->why : "cannot be read", s->user_data);
       }
       break;
-    case JOB_ERROR:
-      s->on_error(j->where, j->why, s->user_data);
-      break;
-    case JOB_CALL:
-      j->fn(j->data);
-      break;
+    case JOB_ERROR: s->on_error(j->where, j->why, s->user_data); break;
+    case JOB_CALL: j->fn(j->data); break;
     }
   }
   retire(p, j);
@@ -290,8 +285,7 @@ static gboolean push(kith_pool *p, job *j)
   return !p->stopped;
 }
 
-gboolean kith_pool_push_bytes(kith_pool *p, GByteArray *block, gsize offset, gsize len,
-                              char *where)
+gboolean kith_pool_push_bytes(kith_pool *p, GByteArray *block, gsize offset, gsize len, char *where)
 {
   job *j = g_new0(job, 1);
   j->owner = -1;

@@ -19,14 +19,10 @@ gboolean kith_source_capture(const kith_source_cursor *cursor, const kith_source
     kith_capture_paths(paths, sink, stats);
     return TRUE;
   }
-  case KITH_SOURCE_IMAP:
-    return kith_imap_capture(cursor, src, sink, stats, error);
-  case KITH_SOURCE_CALDAV:
-    return kith_caldav_capture(cursor, src, sink, stats, error);
-  case KITH_SOURCE_GOOGLE:
-    return kith_google_capture(cursor, src, sink, stats, error);
-  case KITH_SOURCE_MICROSOFT:
-    return kith_microsoft_capture(cursor, src, sink, stats, error);
+  case KITH_SOURCE_IMAP: return kith_imap_capture(cursor, src, sink, stats, error);
+  case KITH_SOURCE_CALDAV: return kith_caldav_capture(cursor, src, sink, stats, error);
+  case KITH_SOURCE_GOOGLE: return kith_google_capture(cursor, src, sink, stats, error);
+  case KITH_SOURCE_MICROSOFT: return kith_microsoft_capture(cursor, src, sink, stats, error);
   }
   g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: unknown kind of source", src->name);
   return FALSE;

@@ -21,8 +21,8 @@ GPtrArray *kith_team_users(const kith_source_cursor *cursor, const kith_source_c
   g_autoptr(GError) local = NULL;
   g_autoptr(GPtrArray) all = cursor->users(cursor->user_data, &local);
   if (!all) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: the CRM's Users: %s",
-                src->name, local->message);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: the CRM's Users: %s", src->name,
+                local->message);
     return NULL;
   }
   GPtrArray *out = g_ptr_array_new_with_free_func(g_free);

@@ -17,11 +17,11 @@
 #define KITH_WEBAPI_WAIT_MAX_S 300
 
 typedef struct {
-  long status;       /* HTTP status */
-  GByteArray *body;  /* NUL-terminated */
+  long status;        /* HTTP status */
+  GByteArray *body;   /* NUL-terminated */
   gint64 retry_after; /* seconds, from Retry-After; -1 when absent */
   char *content_type; /* the Content-Type header, or NULL */
-  json_t *json;      /* the body parsed, when it is a JSON object; else NULL */
+  json_t *json;       /* the body parsed, when it is a JSON object; else NULL */
 } kith_webapi_reply;
 
 void kith_webapi_reply_clear(kith_webapi_reply *r);
@@ -45,8 +45,8 @@ gboolean kith_webapi_send(kith_webapi *w, const char *method, const char *url, c
 /* An OAuth 2.0 access token and how it is renewed. */
 typedef struct kith_webapi_auth kith_webapi_auth;
 struct kith_webapi_auth {
-  char *token;     /* NULL until got */
-  gint64 expires;  /* monotonic seconds when it is renewed */
+  char *token;    /* NULL until got */
+  gint64 expires; /* monotonic seconds when it is renewed */
   /* TRUE when the endpoint refused the client itself (invalid_client,
    * unauthorized_client): no other token will be had either. */
   gboolean client_refused;

@@ -18,11 +18,12 @@ static void print_plan(const char *what, const char *email, const char *id, cons
 int kith_cmd_dedup(kith_cmd *cmd)
 {
   gboolean dry_run = FALSE;
-  GOptionEntry entries[] = {
-      {"dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "print what would be done, change nothing", NULL},
-      {NULL}};
-  if (!kith_cmd_parse(cmd, entries, "",
-                      "Delete the duplicate contacts kith created (R40-R42); the next sync applies it."))
+  GOptionEntry entries[] = {{"dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
+                             "print what would be done, change nothing", NULL},
+                            {NULL}};
+  if (!kith_cmd_parse(
+          cmd, entries, "",
+          "Delete the duplicate contacts kith created (R40-R42); the next sync applies it."))
     return KITH_EXIT_USAGE;
   if (cmd->argc > 1) {
     kith_cmd_error("dedup: unexpected argument '%s'", cmd->argv[1]);
@@ -49,20 +50,21 @@ int kith_cmd_dedup(kith_cmd *cmd)
   }
   printf("dedup%s: %u addresses with duplicates, %u contacts %s, %u roles %s, %u not created by "
          "kith kept\n",
-         dry_run ? " (dry run)" : "", st.groups, st.deleted, dry_run ? "to delete" : "queued for deletion",
-         st.roles_moved, dry_run ? "to move" : "queued to move", st.kept);
+         dry_run ? " (dry run)" : "", st.groups, st.deleted,
+         dry_run ? "to delete" : "queued for deletion", st.roles_moved,
+         dry_run ? "to move" : "queued to move", st.kept);
   return KITH_EXIT_OK;
 }
 
 int kith_cmd_remove(kith_cmd *cmd)
 {
   gboolean allow_recreate = FALSE;
-  GOptionEntry entries[] = {
-      {"allow-recreate", 0, 0, G_OPTION_ARG_NONE, &allow_recreate,
-       "do not suppress the address: kith may create it again", NULL},
-      {NULL}};
-  if (!kith_cmd_parse(cmd, entries, "CONTACT_ID",
-                      "Remove a contact kith created and its roles (R50); the next sync applies it."))
+  GOptionEntry entries[] = {{"allow-recreate", 0, 0, G_OPTION_ARG_NONE, &allow_recreate,
+                             "do not suppress the address: kith may create it again", NULL},
+                            {NULL}};
+  if (!kith_cmd_parse(
+          cmd, entries, "CONTACT_ID",
+          "Remove a contact kith created and its roles (R50); the next sync applies it."))
     return KITH_EXIT_USAGE;
   if (cmd->argc != 2) {
     kith_cmd_error("remove: name one contact Id");
@@ -157,8 +159,8 @@ static gboolean check_against_store(const kith_config *config, kith_store *store
   const char *where = config->path ? config->path : "kith.conf";
   gboolean active = FALSE;
   if (*config->integration_user) {
-    kith_lookup_answer exists =
-        kith_lookup_user_active(store, config->integration_user, &active, error);
+    kith_lookup_answer exists = kith_lookup_user_active(store, config->integration_user, &active,
+                                                        error);
     if (exists == KITH_LOOKUP_ERROR)
       return FALSE;
     if (exists == KITH_LOOKUP_NONE || !active)
@@ -176,8 +178,8 @@ static gboolean check_against_store(const kith_config *config, kith_store *store
       g_autofree char *id = NULL, *target = NULL;
       const char *alias_of = g_hash_table_lookup(config->aliases, *u);
       if (kith_lookup_user_by_email(store, *u, &id, NULL, error) == KITH_LOOKUP_ERROR ||
-          (alias_of && kith_lookup_user_by_email(store, alias_of, &target, NULL, error) ==
-                           KITH_LOOKUP_ERROR))
+          (alias_of &&
+           kith_lookup_user_by_email(store, alias_of, &target, NULL, error) == KITH_LOOKUP_ERROR))
         return FALSE;
       if (!id && !target)
         kith_cmd_error("%s: [profile %s] users: warning: %s is no User's Email", where, p->name,
@@ -193,8 +195,9 @@ static gboolean check_against_store(const kith_config *config, kith_store *store
     if (found == KITH_LOOKUP_ERROR)
       return FALSE;
     if (found == KITH_LOOKUP_NONE)
-      kith_cmd_error("%s: [aliases] %s: warning: %s is no User's Email, so the alias is ignored (R2)",
-                     where, (char *)alias, (char *)user);
+      kith_cmd_error(
+          "%s: [aliases] %s: warning: %s is no User's Email, so the alias is ignored (R2)", where,
+          (char *)alias, (char *)user);
   }
   return TRUE;
 }

@@ -19,13 +19,13 @@ typedef enum {
 } kith_cmd_store_mode;
 
 typedef struct {
-  const char *name;     /* the command's name, e.g. "ingest" */
-  const char *db_path;  /* --db, $KITH_DB or ./kith.db */
+  const char *name;        /* the command's name, e.g. "ingest" */
+  const char *db_path;     /* --db, $KITH_DB or ./kith.db */
   const char *config_path; /* --config, $KITH_CONFIG, ./kith.conf when present, or NULL */
-  int argc;             /* the command's own arguments, argv[0] = command name */
+  int argc;                /* the command's own arguments, argv[0] = command name */
   char **argv;
   kith_cmd_store_mode store_mode; /* the table's flag; kith_cmd_read_only() lowers it */
-  kith_store *store;    /* opened by kith_cmd_store(), closed by main after the command */
+  kith_store *store;              /* opened by kith_cmd_store(), closed by main after the command */
 } kith_cmd;
 
 /* Exit statuses (CONTRACT.md section 1). */
@@ -66,8 +66,7 @@ typedef struct kith_printer kith_printer;
  * values are JSON booleans. No format prints a control character other
  * than the tab, CR and LF that CSV quotes and JSON escapes. */
 kith_printer *kith_printer_new(kith_format format, kith_csv_cells cells, FILE *out,
-                               const char *const *columns, guint n_columns,
-                               const gboolean *bools);
+                               const char *const *columns, guint n_columns, const gboolean *bools);
 void kith_printer_row(kith_printer *p, const char *const *values);
 /* Flushes (the text table is aligned here) and frees the printer. */
 void kith_printer_finish(kith_printer *p);

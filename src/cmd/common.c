@@ -97,7 +97,8 @@ void kith_cmd_check_org(kith_store *store, const kith_config *config)
   if (!config->integration_user || !*config->integration_user)
     return; /* then a contact whose user is inactive gets no OwnerId */
   g_autoptr(GError) error = NULL;
-  kith_lookup_answer exists = kith_lookup_user_active(store, config->integration_user, NULL, &error);
+  kith_lookup_answer exists = kith_lookup_user_active(store, config->integration_user, NULL,
+                                                      &error);
   if (exists == KITH_LOOKUP_ERROR)
     kith_cmd_error("%s", error->message);
   else if (exists == KITH_LOOKUP_NONE)

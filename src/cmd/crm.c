@@ -69,7 +69,8 @@ static int crm_export(kith_cmd *cmd, const kith_crm_object *object, kith_format 
     names[i] = object->columns[i].name;
     bools[i] = object->columns[i].type == KITH_COL_BOOL;
   }
-  export_ctx c = {kith_printer_new(format, KITH_CSV_VERBATIM, stdout, names, object->n_columns, bools)};
+  export_ctx c = {
+      kith_printer_new(format, KITH_CSV_VERBATIM, stdout, names, object->n_columns, bools)};
   g_autoptr(GError) error = NULL;
   gboolean ok = kith_crm_export(store, object, export_row, &c, &error);
   kith_printer_finish(c.printer);

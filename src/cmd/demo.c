@@ -45,46 +45,48 @@ static const char *const contacts_csv =
     "003000000000102AAA,001000000000101AAA,Hedy,Lamarr,hedy.lamarr@contoso.com,,"
     "+1 310 555 0100,,,,,,005000000000001AAA,Web,false,2025-03-01T10:00:00Z\n";
 
-static const char *const leads_csv =
-    "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
-    "00Q000000000101AAA,Clara,Schumann,clara.schumann@fabrikam.com,Fabrikam,005000000000002AAA,false\n";
+static const char *const leads_csv = "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
+                                     "00Q000000000101AAA,Clara,Schumann,clara.schumann@fabrikam."
+                                     "com,Fabrikam,005000000000002AAA,false\n";
 
 static const char *const opps_csv =
     "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-    "006000000000101AAA,001000000000102AAA,Fabrikam - Platform,005000000000002AAA,Negotiation/Review,"
+    "006000000000101AAA,001000000000102AAA,Fabrikam - "
+    "Platform,005000000000002AAA,Negotiation/Review,"
     "false,2025-12-01T09:00:00Z\n"
     "006000000000102AAA,001000000000102AAA,Fabrikam - Pilot,005000000000002AAA,Closed Won,true,"
     "2025-06-01T09:00:00Z\n"
-    "006000000000103AAA,001000000000101AAA,Contoso - Expansion,005000000000001AAA,Prospecting,false,"
+    "006000000000103AAA,001000000000101AAA,Contoso - "
+    "Expansion,005000000000001AAA,Prospecting,false,"
     "2026-01-10T09:00:00Z\n"
-    "006000000000104AAA,001000000000105AAA,Litware - Renewal,005000000000005AAA,Qualification,false,"
+    "006000000000104AAA,001000000000105AAA,Litware - "
+    "Renewal,005000000000005AAA,Qualification,false,"
     "2026-02-01T09:00:00Z\n";
 
 static const char *const roles_csv =
     "Id,OpportunityId,ContactId,Role,IsPrimary,Created_By_Kith__c\n"
     "00K000000000101AAA,006000000000101AAA,003000000000101AAA,Decision Maker,true,false\n";
 
-static const char *const config_ini =
-    "# The demo organisation's kith.conf\n"
-    "[org]\n"
-    "internal_domains = corp.example\n"
-    "integration_user = 005000000000000AAA\n"
-    "lead_source = kith\n\n"
-    "[profile Sales]\n"
-    "users = ann.lee@corp.example, bob.stone@corp.example\n"
-    "contact_creation = on\n"
-    "ocr = on\n"
-    "first_ocr = on\n"
-    "ocr_role = Influencer\n\n"
-    "[profile Everyone]\n"
-    "users = *\n"
-    "contact_creation = on\n\n"
-    "[enrichment]\n"
-    "enabled = on\n"
-    "Title = if_empty\n\n"
-    "[filters]\n"
-    "exclude_subjects = personal, confidential\n"
-    "exclude_domains = partner.example\n";
+static const char *const config_ini = "# The demo organisation's kith.conf\n"
+                                      "[org]\n"
+                                      "internal_domains = corp.example\n"
+                                      "integration_user = 005000000000000AAA\n"
+                                      "lead_source = kith\n\n"
+                                      "[profile Sales]\n"
+                                      "users = ann.lee@corp.example, bob.stone@corp.example\n"
+                                      "contact_creation = on\n"
+                                      "ocr = on\n"
+                                      "first_ocr = on\n"
+                                      "ocr_role = Influencer\n\n"
+                                      "[profile Everyone]\n"
+                                      "users = *\n"
+                                      "contact_creation = on\n\n"
+                                      "[enrichment]\n"
+                                      "enabled = on\n"
+                                      "Title = if_empty\n\n"
+                                      "[filters]\n"
+                                      "exclude_subjects = personal, confidential\n"
+                                      "exclude_domains = partner.example\n";
 
 typedef struct {
   const char *domain;
@@ -92,28 +94,27 @@ typedef struct {
 } customer;
 
 static const customer customers[] = {
-    {"contoso.com", "Contoso Ltd"},       {"fabrikam.com", "Fabrikam Inc"},
-    {"fabrikam.de", "Fabrikam GmbH"},     {"tailspin.io", "Tailspin Toys"},
+    {"contoso.com", "Contoso Ltd"},        {"fabrikam.com", "Fabrikam Inc"},
+    {"fabrikam.de", "Fabrikam GmbH"},      {"tailspin.io", "Tailspin Toys"},
     {"northwindtraders.com", "Northwind"}, {"litware.com", "Litware Inc"},
-    {"nowhere-inc.example", "Nowhere"},   {"gmail.com", NULL},
+    {"nowhere-inc.example", "Nowhere"},    {"gmail.com", NULL},
     {"partner.example", "Partner Co"},
 };
 
-static const char *const firsts[] = {"Olivia", "Ethan", "Ada", "Grace", "Igor", "Lili", "Pierre",
-                                     "Maria", "Jonas", "Sofia", "Liam", "Noah", "Emma", "Mia",
-                                     "Lucas", "Chloe", "Mateo", "Zoe", "Omar", "Priya"};
-static const char *const lasts[] = {"Wright", "Hunt", "Lovelace", "Hopper", "Stravinsky",
-                                    "Boulanger", "Boulez", "Garcia", "Becker", "Rossi", "Murphy",
-                                    "Kim", "Dubois", "Novak", "van der Berg", "O'Neil", "Silva",
-                                    "Nakamura", "Haddad", "Patel"};
-static const char *const titles[] = {"Head of Operations", "VP Engineering", "Director of IT",
-                                     "Procurement Manager", "Chief Financial Officer",
-                                     "Senior Data Analyst", "Marketing Manager", "CTO"};
-static const char *const users[] = {"Ann Lee <ann.lee@corp.example>",
-                                    "Bob Stone <bob.stone@corp.example>",
-                                    "Cat Nguyen <cat.nguyen@corp.example>",
-                                    "Dan Ortiz <dan.ortiz@corp.example>",
-                                    "Eve Park <eve.park@corp.example>"};
+static const char *const firsts[] = {"Olivia", "Ethan", "Ada",   "Grace", "Igor", "Lili", "Pierre",
+                                     "Maria",  "Jonas", "Sofia", "Liam",  "Noah", "Emma", "Mia",
+                                     "Lucas",  "Chloe", "Mateo", "Zoe",   "Omar", "Priya"};
+static const char *const lasts[] = {"Wright",    "Hunt",   "Lovelace", "Hopper", "Stravinsky",
+                                    "Boulanger", "Boulez", "Garcia",   "Becker", "Rossi",
+                                    "Murphy",    "Kim",    "Dubois",   "Novak",  "van der Berg",
+                                    "O'Neil",    "Silva",  "Nakamura", "Haddad", "Patel"};
+static const char *const titles[] = {
+    "Head of Operations",      "VP Engineering",      "Director of IT",    "Procurement Manager",
+    "Chief Financial Officer", "Senior Data Analyst", "Marketing Manager", "CTO"};
+static const char *const users[] = {
+    "Ann Lee <ann.lee@corp.example>", "Bob Stone <bob.stone@corp.example>",
+    "Cat Nguyen <cat.nguyen@corp.example>", "Dan Ortiz <dan.ortiz@corp.example>",
+    "Eve Park <eve.park@corp.example>"};
 
 static gboolean write_file(const char *dir, const char *name, const char *text, GError **error)
 {
@@ -162,18 +163,21 @@ static void add_message(GString *mbox, int n, GRand *rng)
     g_string_append_printf(mbox, "From: %s\nTo: %s %s (%s) <%s>\n", user, first, last,
                            c->company ? c->company : "home", addr);
     if (n % 5 == 0)
-      g_string_append(mbox, "Cc: Contoso Alerts <no-reply@contoso.com>, Bob Stone <bob.stone@corp.example>\n");
+      g_string_append(
+          mbox, "Cc: Contoso Alerts <no-reply@contoso.com>, Bob Stone <bob.stone@corp.example>\n");
     g_string_append_printf(mbox, "Subject: %s\n", subject);
   }
   if (kind == 11)
     g_string_append(mbox, "Auto-Submitted: auto-replied\n");
   g_string_append(mbox, "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n");
   if (reply)
-    g_string_append_printf(mbox, "Thanks, that works for us.\n\nBest regards,\n%s %s\n%s\n%s\n"
-                                 "+1 (415) 555-%04d\n\n> earlier mail quoted here\n\n",
+    g_string_append_printf(mbox,
+                           "Thanks, that works for us.\n\nBest regards,\n%s %s\n%s\n%s\n"
+                           "+1 (415) 555-%04d\n\n> earlier mail quoted here\n\n",
                            first, last,
-                           strcmp(first, "Hedy") == 0 ? "Chief Inventor"
-                                                      : titles[(who + n / 40) % G_N_ELEMENTS(titles)],
+                           strcmp(first, "Hedy") == 0
+                               ? "Chief Inventor"
+                               : titles[(who + n / 40) % G_N_ELEMENTS(titles)],
                            c->company ? c->company : "", 100 + who);
   else
     g_string_append(mbox, "Hi,\n\nFollowing up on our call.\n\nBest,\nAnn\n\n");
@@ -206,9 +210,11 @@ static gboolean make_demo(const char *dir, GError **error)
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: cannot make folders", dir);
     return FALSE;
   }
-  if (!write_file(crm, "User.csv", users_csv, error) || !write_file(crm, "Account.csv", accounts_csv, error) ||
+  if (!write_file(crm, "User.csv", users_csv, error) ||
+      !write_file(crm, "Account.csv", accounts_csv, error) ||
       !write_file(crm, "AccountTeamMember.csv", team_csv, error) ||
-      !write_file(crm, "Contact.csv", contacts_csv, error) || !write_file(crm, "Lead.csv", leads_csv, error) ||
+      !write_file(crm, "Contact.csv", contacts_csv, error) ||
+      !write_file(crm, "Lead.csv", leads_csv, error) ||
       !write_file(crm, "Opportunity.csv", opps_csv, error) ||
       !write_file(crm, "OpportunityContactRole.csv", roles_csv, error) ||
       !write_file(dir, "kith.conf", config_ini, error))
@@ -217,11 +223,13 @@ static gboolean make_demo(const char *dir, GError **error)
   g_autoptr(GString) mbox = g_string_new(NULL);
   for (int n = 0; n < EMAILS; n++)
     add_message(mbox, n, rng);
-  g_autoptr(GString) ics = g_string_new("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kith//demo//EN\r\n");
+  g_autoptr(GString)
+      ics = g_string_new("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kith//demo//EN\r\n");
   for (int n = 0; n < MEETINGS; n++)
     add_meeting(ics, n, rng);
   g_string_append(ics, "END:VCALENDAR\r\n");
-  return write_file(mail, "team.mbox", mbox->str, error) && write_file(mail, "calendar.ics", ics->str, error);
+  return write_file(mail, "team.mbox", mbox->str, error) &&
+         write_file(mail, "calendar.ics", ics->str, error);
 }
 
 static void on_row_error(const char *where, const char *why, gpointer user_data)
@@ -249,9 +257,9 @@ static int run_demo(const char *dir, gboolean keep);
 int kith_cmd_demo(kith_cmd *cmd)
 {
   gboolean keep = FALSE;
-  GOptionEntry entries[] = {
-      {"keep", 'k', 0, G_OPTION_ARG_NONE, &keep, "keep the demo's store and files to look at", NULL},
-      {NULL}};
+  GOptionEntry entries[] = {{"keep", 'k', 0, G_OPTION_ARG_NONE, &keep,
+                             "keep the demo's store and files to look at", NULL},
+                            {NULL}};
   if (!kith_cmd_parse(cmd, entries, "",
                       "Make a demo organisation and mailbox in a temporary store, run the whole "
                       "job, and print what happened."))
@@ -280,8 +288,8 @@ static int run_demo(const char *dir, gboolean keep)
   printf("kith demo: an organisation of 5 users and 5 accounts, %d emails and %d meetings,\n"
          "in %s\n\n",
          EMAILS, MEETINGS, dir);
-  const char *objects[] = {"User", "Account", "AccountTeamMember", "Contact", "Lead", "Opportunity",
-                           "OpportunityContactRole"};
+  const char *objects[] = {"User", "Account",     "AccountTeamMember",     "Contact",
+                           "Lead", "Opportunity", "OpportunityContactRole"};
   for (guint i = 0; i < G_N_ELEMENTS(objects); i++) {
     g_autofree char *name = g_strdup_printf("%s.csv", objects[i]);
     g_autofree char *path = g_build_filename(dir, "crm", name, NULL);
@@ -292,8 +300,7 @@ static int run_demo(const char *dir, gboolean keep)
   g_autofree char *mail = g_build_filename(dir, "mail", NULL);
   const char *paths[] = {mail, NULL};
   kith_ingest_result r;
-  gboolean ok =
-      kith_ingest_paths(store, config, paths, &kith_cmd_ingest_report, &r, &error);
+  gboolean ok = kith_ingest_paths(store, config, paths, &kith_cmd_ingest_report, &r, &error);
   kith_ingest_print(&r, store, stdout);
   kith_ingest_result_clear(&r);
   if (!ok)

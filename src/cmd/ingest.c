@@ -73,28 +73,30 @@ void kith_ingest_print(const kith_ingest_result *r, kith_store *store, FILE *out
           cs->files, cs->files == 1 ? "" : "s", cs->ignored, kinds->str, cs->errors,
           cs->errors == 1 ? "" : "s", r->new_activities, r->duplicates);
   print_reasons(r, out, KITH_ACTION_ACTIVITY_SKIPPED, "activities skipped");
-  fprintf(out, "  decided: %u contacts to create, %u linked to contacts, %u linked to leads, "
-               "%u roles to create, %u field updates\n",
+  fprintf(out,
+          "  decided: %u contacts to create, %u linked to contacts, %u linked to leads, "
+          "%u roles to create, %u field updates\n",
           count_action(r, KITH_ACTION_CONTACT_CREATED), count_action(r, KITH_ACTION_CONTACT_LINKED),
           count_action(r, KITH_ACTION_LEAD_LINKED), count_action(r, KITH_ACTION_OCR_CREATED),
           count_action(r, KITH_ACTION_FIELD_UPDATED));
   print_reasons(r, out, KITH_ACTION_SKIPPED, "people skipped");
   if (r->decided)
-    fprintf(out, "  timing: captured in %.2f s; %u activities decided in %.2f s; per activity median %.0f us, p99 %.0f us\n",
+    fprintf(out,
+            "  timing: captured in %.2f s; %u activities decided in %.2f s; per activity median "
+            "%.0f us, p99 %.0f us\n",
             r->capture_seconds, r->decided, r->decide_seconds, r->median_us, r->p99_us);
   gint64 depth = kith_outbox_depth(store);
   if (depth > 0)
-    fprintf(out, "  outbox: %" G_GINT64_FORMAT " change%s queued; 'kith sync' applies them\n", depth,
-            depth == 1 ? "" : "s");
+    fprintf(out, "  outbox: %" G_GINT64_FORMAT " change%s queued; 'kith sync' applies them\n",
+            depth, depth == 1 ? "" : "s");
 }
 
 int kith_cmd_ingest(kith_cmd *cmd)
 {
   g_autofree char *source_name = NULL;
-  GOptionEntry entries[] = {
-      {"source", 's', 0, G_OPTION_ARG_STRING, &source_name,
-       "read a [source NAME] of kith.conf (files, IMAP or CalDAV)", "NAME"},
-      {NULL}};
+  GOptionEntry entries[] = {{"source", 's', 0, G_OPTION_ARG_STRING, &source_name,
+                             "read a [source NAME] of kith.conf (files, IMAP or CalDAV)", "NAME"},
+                            {NULL}};
   if (!kith_cmd_parse(cmd, entries, "PATH... | --source NAME",
                       "Capture activities from .eml, mbox, Maildir, .ics and .jsonl files and "
                       "folders (or a configured source), decide, and queue the CRM changes in the "
@@ -122,10 +124,10 @@ int kith_cmd_ingest(kith_cmd *cmd)
   kith_cmd_check_org(store, config);
   kith_ingest_result r;
   g_autoptr(GError) error = NULL;
-  gboolean ok = source ? kith_ingest_source(store, config, source, &kith_cmd_ingest_report, &r,
-                                            &error)
-                       : kith_ingest_paths(store, config, (const char *const *)cmd->argv + 1,
-                                           &kith_cmd_ingest_report, &r, &error);
+  gboolean ok = source
+                    ? kith_ingest_source(store, config, source, &kith_cmd_ingest_report, &r, &error)
+                    : kith_ingest_paths(store, config, (const char *const *)cmd->argv + 1,
+                                        &kith_cmd_ingest_report, &r, &error);
   kith_ingest_print(&r, store, stdout);
   kith_ingest_result_clear(&r);
   if (!ok)

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const log_columns[] = {"Time", "ActivityId", "Email", "Action",
-                                          "Reason", "ObjectId", "Rule"};
+static const char *const log_columns[] = {"Time",   "ActivityId", "Email", "Action",
+                                          "Reason", "ObjectId",   "Rule"};
 
 typedef struct {
   kith_printer *printer;
@@ -31,8 +31,8 @@ static gboolean log_row(const char *time, const kith_log_entry *e, gpointer user
       (c->reason && g_strcmp0(e->reason, c->reason) != 0) ||
       (c->since && strcmp(time, c->since) < 0))
     return TRUE;
-  const char *v[] = {time, e->activity_id, e->email, e->action, e->reason, e->object_id, e->rule,
-                     e->detail};
+  const char *v[] = {time,      e->activity_id, e->email, e->action,
+                     e->reason, e->object_id,   e->rule,  e->detail};
   kith_printer_row(c->printer, v);
   return TRUE;
 }
@@ -45,12 +45,16 @@ static kith_format default_format(void)
 int kith_cmd_log(kith_cmd *cmd)
 {
   g_autofree char *email_arg = NULL, *format_name = NULL, *action = NULL, *reason = NULL,
-                   *since_arg = NULL;
+                  *since_arg = NULL;
   GOptionEntry entries[] = {
-      {"email", 'e', 0, G_OPTION_ARG_STRING, &email_arg, "only the entries about this address", "ADDR"},
-      {"action", 'a', 0, G_OPTION_ARG_STRING, &action, "only entries of this action (skipped, contact_created, ...)", "ACTION"},
-      {"reason", 'r', 0, G_OPTION_ARG_STRING, &reason, "only entries of this reason (no_account, ...)", "REASON"},
-      {"since", 's', 0, G_OPTION_ARG_STRING, &since_arg, "only entries written at or after this time (2026-01-31 or 2026-01-31T09:00:00Z)", "TIME"},
+      {"email", 'e', 0, G_OPTION_ARG_STRING, &email_arg, "only the entries about this address",
+       "ADDR"},
+      {"action", 'a', 0, G_OPTION_ARG_STRING, &action,
+       "only entries of this action (skipped, contact_created, ...)", "ACTION"},
+      {"reason", 'r', 0, G_OPTION_ARG_STRING, &reason,
+       "only entries of this reason (no_account, ...)", "REASON"},
+      {"since", 's', 0, G_OPTION_ARG_STRING, &since_arg,
+       "only entries written at or after this time (2026-01-31 or 2026-01-31T09:00:00Z)", "TIME"},
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "csv, json or text", "FORMAT"},
       {NULL}};
   if (!kith_cmd_parse(cmd, entries, "", "The engagement log: every decision, oldest first."))
@@ -175,7 +179,11 @@ int kith_cmd_report(kith_cmd *cmd)
     guint n = G_N_ELEMENTS(columns) - 1;
     named_report r = {kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, columns,
                                        n + (text ? 1 : 0), NULL),
-                      store, n, text ? 3 : -1, -1, NULL};
+                      store,
+                      n,
+                      text ? 3 : -1,
+                      -1,
+                      NULL};
     g_autoptr(GError) error = NULL;
     gboolean ok = kith_person_alternates_each(store, named_row, &r, &error);
     kith_printer_finish(r.printer);
@@ -197,7 +205,11 @@ int kith_cmd_report(kith_cmd *cmd)
   names[o->n_columns + 1] = "Owner";
   named_report r = {kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, names,
                                      o->n_columns + (text ? 2 : 0), bools),
-                    store, o->n_columns, text ? account : -1, text ? owner : -1, NULL};
+                    store,
+                    o->n_columns,
+                    text ? account : -1,
+                    text ? owner : -1,
+                    NULL};
   g_autoptr(GError) error = NULL;
   gboolean ok = kith_crm_export_created(store, text ? named_row : report_row,
                                         text ? (gpointer)&r : (gpointer)r.printer, &error);
@@ -219,11 +231,10 @@ static char *evidence_text(json_t *ev)
   json_t *a = json_object_get(ev, "activity");
   const char *subject = json_string_value(json_object_get(a, "subject"));
   const char *kind = json_string_value(json_object_get(a, "kind"));
-  return g_strdup_printf("the %s of '%s' (%s %s, %s)",
-                         json_string_value(json_object_get(ev, "source")), subject ? subject : "",
-                         kind && *kind ? kind : "activity",
-                         json_string_value(json_object_get(a, "id")),
-                         json_string_value(json_object_get(ev, "time")));
+  return g_strdup_printf(
+      "the %s of '%s' (%s %s, %s)", json_string_value(json_object_get(ev, "source")),
+      subject ? subject : "", kind && *kind ? kind : "activity",
+      json_string_value(json_object_get(a, "id")), json_string_value(json_object_get(ev, "time")));
 }
 
 /* The Contacts and Leads with the address, the names beside their Ids, and
@@ -235,7 +246,8 @@ static gboolean explain_people(kith_store *store, const char *email, GError **er
     return FALSE;
   size_t i;
   json_t *p;
-  json_array_foreach(people, i, p) {
+  json_array_foreach(people, i, p)
+  {
     const char *type = json_string_value(json_object_get(p, "type"));
     const char *id = json_string_value(json_object_get(p, "id"));
     const char *owner_id = json_string_value(json_object_get(p, "owner_id"));
@@ -253,7 +265,8 @@ static gboolean explain_people(kith_store *store, const char *email, GError **er
     }
     size_t k;
     json_t *f;
-    json_array_foreach(json_object_get(p, "fields"), k, f) {
+    json_array_foreach(json_object_get(p, "fields"), k, f)
+    {
       json_t *ev = json_object_get(f, "evidence");
       g_autofree char *from = json_is_object(ev) ? evidence_text(ev) : NULL;
       printf("    %s: %s (%s%s)\n", json_string_value(json_object_get(f, "field")),
@@ -288,9 +301,9 @@ static gboolean explain_log(const char *time, const kith_log_entry *e, gpointer 
   c->seen++;
   g_autofree char *detail = kith_report_name_ids(c->store, e->detail, &c->error);
   json_t *a = NULL;
-  if (!detail || (e->activity_id && *e->activity_id &&
-                  kith_report_activity(c->store, e->activity_id, &a, &c->error) ==
-                      KITH_LOOKUP_ERROR))
+  if (!detail ||
+      (e->activity_id && *e->activity_id &&
+       kith_report_activity(c->store, e->activity_id, &a, &c->error) == KITH_LOOKUP_ERROR))
     return FALSE;
   printf("  %s  %s%s%s [%s]\n      %s\n", time, e->action, *e->reason ? "/" : "", e->reason,
          *e->rule ? e->rule : "-", *detail ? detail : "(no further detail)");
@@ -311,8 +324,7 @@ static gboolean explain_queued(const kith_outbox_entry *e, const char *state, gp
   g_autofree char *detail = kith_report_name_ids(c->store, e->detail, &c->error);
   if (!detail)
     return FALSE;
-  printf("  queued for the next sync: %s %s [%s]\n      %s\n",
-         kith_op_name(e->op), e->object_id,
+  printf("  queued for the next sync: %s %s [%s]\n      %s\n", kith_op_name(e->op), e->object_id,
          e->rule ? e->rule : "-", detail);
   return TRUE;
 }
@@ -344,7 +356,8 @@ int kith_cmd_explain(kith_cmd *cmd)
     return kith_cmd_fail(error);
   if (suppressed == KITH_LOOKUP_FOUND)
     printf("  suppressed: removed by an administrator, never created again (R50); "
-           "'kith unsuppress %s' lifts it\n", email);
+           "'kith unsuppress %s' lifts it\n",
+           email);
   explain_ctx ctx = {store, 0, NULL};
   guint seen = 0;
   gint64 bounced_at = 0;
@@ -365,7 +378,8 @@ int kith_cmd_explain(kith_cmd *cmd)
   printf("observed:\n");
   for (int f = 0; f < KITH_FIELD_COUNT; f++) {
     json_t *ev = NULL;
-    kith_lookup_answer found = kith_report_evidence(store, email, kith_field_name(f), NULL, &ev, &error);
+    kith_lookup_answer found = kith_report_evidence(store, email, kith_field_name(f), NULL, &ev,
+                                                    &error);
     if (found == KITH_LOOKUP_ERROR)
       return kith_cmd_fail(error);
     if (found == KITH_LOOKUP_NONE)
@@ -374,15 +388,16 @@ int kith_cmd_explain(kith_cmd *cmd)
     const char *subject = json_string_value(json_object_get(a, "subject"));
     printf("  %s: %s (from %s, %s; the %s%s%s%s)\n", kith_field_name(f),
            json_string_value(json_object_get(ev, "value")),
-           json_string_value(json_object_get(a, "id")), json_string_value(json_object_get(ev, "time")),
+           json_string_value(json_object_get(a, "id")),
+           json_string_value(json_object_get(ev, "time")),
            json_string_value(json_object_get(ev, "source")), subject && *subject ? " of '" : "",
            subject && *subject ? subject : "", subject && *subject ? "'" : "");
     json_decref(ev);
     seen++;
   }
   printf("decisions:\n");
-  gboolean ok = kith_state_log_each(store, email, explain_log, &ctx, &error) &&
-                !ctx.error && kith_outbox_each_for_email(store, email, explain_queued, &ctx, &error);
+  gboolean ok = kith_state_log_each(store, email, explain_log, &ctx, &error) && !ctx.error &&
+                kith_outbox_each_for_email(store, email, explain_queued, &ctx, &error);
   if (ctx.error) {
     g_clear_error(&error);
     g_propagate_error(&error, ctx.error);

@@ -97,8 +97,8 @@ void kith_printer_row(kith_printer *p, const char *const *values)
     char **copy = g_new0(char *, p->n + 1);
     for (guint i = 0; i < p->n; i++) {
       char *owned = NULL;
-      const char *v =
-          kith_text_printable(&owned, values[i] ? values[i] : "", KITH_TEXT_BREAKS_AS_SPACES);
+      const char *v = kith_text_printable(&owned, values[i] ? values[i] : "",
+                                          KITH_TEXT_BREAKS_AS_SPACES);
       copy[i] = owned ? owned : g_strdup(v);
     }
     g_ptr_array_add(p->rows, copy);

@@ -31,8 +31,7 @@ static void print_items(kith_printer *p, GPtrArray *items)
   }
 }
 
-static int list(const kith_config *config, kith_store *store, gboolean all,
-                kith_format format)
+static int list(const kith_config *config, kith_store *store, gboolean all, kith_format format)
 {
   g_autoptr(GError) error = NULL;
   if (!kith_resolve_refresh(store, config, &error))
@@ -40,9 +39,9 @@ static int list(const kith_config *config, kith_store *store, gboolean all,
   g_autoptr(GPtrArray) items = kith_review_list(store, all, &error);
   if (!items)
     return kith_cmd_fail(error);
-  static const char *const columns[] = {"Id",        "Kind",      "Email",      "FirstName",
-                                        "LastName",  "AccountId", "ContactId",  "ActivityId",
-                                        "Participants", "Seen",   "State",      "Decision"};
+  static const char *const columns[] = {"Id",           "Kind",      "Email",     "FirstName",
+                                        "LastName",     "AccountId", "ContactId", "ActivityId",
+                                        "Participants", "Seen",      "State",     "Decision"};
   kith_printer *p = kith_printer_new(format, KITH_CSV_SPREADSHEET_SAFE, stdout, columns,
                                      G_N_ELEMENTS(columns), NULL);
   print_items(p, items);
@@ -118,8 +117,8 @@ int kith_cmd_review(kith_cmd *cmd)
     return list(config, store, all, format);
   g_autoptr(GError) error = NULL;
   kith_review_outcome out = {0};
-  kith_review_choice choice = {.merge = merge, .create = create, .first_name = first,
-                               .last_name = last};
+  kith_review_choice choice = {
+      .merge = merge, .create = create, .first_name = first, .last_name = last};
   gboolean ok = accept ? kith_resolve_accept(store, config, id, &choice, &out, &error)
                        : kith_resolve_reject(store, config, id, &out, &error);
   if (!ok)

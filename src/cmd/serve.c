@@ -10,9 +10,9 @@
 int kith_cmd_serve(kith_cmd *cmd)
 {
   g_autofree char *listen = NULL;
-  GOptionEntry entries[] = {
-      {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "HOST:PORT (overrides [serve] listen)", "ADDR"},
-      {NULL}};
+  GOptionEntry entries[] = {{"listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
+                             "HOST:PORT (overrides [serve] listen)", "ADDR"},
+                            {NULL}};
   if (!kith_cmd_parse(cmd, entries, "",
                       "Run as a service: capture from the [source] groups as mail arrives, sync "
                       "every sync_interval, dedup daily, and serve the console and its API."))
@@ -50,5 +50,5 @@ int kith_cmd_serve(kith_cmd *cmd)
   }
 
   return kith_service_run(store, config, token, listen, &error) ? KITH_EXIT_OK
-                                                                 : kith_cmd_fail(error);
+                                                                : kith_cmd_fail(error);
 }

@@ -6,8 +6,9 @@
 
 void kith_cmd_print_sync(const kith_sync_stats *st, FILE *out)
 {
-  fprintf(out, "sync: %u contacts created, %u linked (they existed by then), %u roles created, "
-               "%u fields updated, %u contacts deleted, %u removed",
+  fprintf(out,
+          "sync: %u contacts created, %u linked (they existed by then), %u roles created, "
+          "%u fields updated, %u contacts deleted, %u removed",
           st->contacts_created, st->contacts_linked, st->roles_created, st->fields_updated,
           st->contacts_deleted, st->contacts_removed);
   if (st->dropped)
@@ -28,7 +29,8 @@ static int do_sync(kith_store *store, const kith_config *config)
 
 int kith_cmd_sync(kith_cmd *cmd)
 {
-  if (!kith_cmd_parse(cmd, NULL, "", "Apply the outbox to the CRM; until then nothing in it changes."))
+  if (!kith_cmd_parse(cmd, NULL, "",
+                      "Apply the outbox to the CRM; until then nothing in it changes."))
     return KITH_EXIT_USAGE;
   if (cmd->argc > 1) {
     kith_cmd_error("sync: unexpected argument '%s'", cmd->argv[1]);

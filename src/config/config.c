@@ -176,7 +176,8 @@ static gboolean bad(reader *r, const char *group, const char *key, const char *f
   g_autofree char *why = g_strdup_vprintf(fmt, ap);
   va_end(ap);
   if (key)
-    g_set_error(r->error, KITH_ERROR, KITH_ERROR_USAGE, "%s: [%s] %s: %s", r->path, group, key, why);
+    g_set_error(r->error, KITH_ERROR, KITH_ERROR_USAGE, "%s: [%s] %s: %s", r->path, group, key,
+                why);
   else
     g_set_error(r->error, KITH_ERROR, KITH_ERROR_USAGE, "%s: [%s]: %s", r->path, group, why);
   return FALSE;
@@ -418,8 +419,9 @@ static gboolean enrich_mode(reader *r, const char *g, const char *k, gboolean se
   else if (separate && strcmp(v, "off") == 0)
     *out = KITH_ENRICH_NEVER;
   else
-    return bad(r, g, k, separate ? "'%s' is not off, always or if_empty"
-                                 : "'%s' is not always, if_empty or never",
+    return bad(r, g, k,
+               separate ? "'%s' is not off, always or if_empty"
+                        : "'%s' is not always, if_empty or never",
                v);
   return TRUE;
 }
@@ -454,8 +456,7 @@ static gboolean read_enrichment(reader *r, kith_config *c)
         c->enrich_email_on_bounce = FALSE;
       else
         return bad(r, g, *k, "'%s' is not never or on_bounce", v);
-    } else if (strcmp(*k, "OwnerId") == 0 ||
-               strcmp(*k, "AccountId") == 0) {
+    } else if (strcmp(*k, "OwnerId") == 0 || strcmp(*k, "AccountId") == 0) {
       return bad(r, g, *k, "never changed by enrichment (R39)");
     } else {
       return bad(r, g, *k, "unknown key");
@@ -584,8 +585,10 @@ static gboolean read_salesforce(reader *r, kith_config *c)
   struct {
     const char *key;
     char **field;
-  } text[] = {{"api_version", &sf->api_version}, {"client_id", &sf->client_id},
-              {"user", &sf->user}, {"private_key", &sf->private_key},
+  } text[] = {{"api_version", &sf->api_version},
+              {"client_id", &sf->client_id},
+              {"user", &sf->user},
+              {"private_key", &sf->private_key},
               {"refresh_token_file", &sf->refresh_token_file},
               {"client_secret_file", &sf->client_secret_file}};
   struct {
@@ -765,17 +768,18 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
     if (memchr(host, '@', host_len)) {
       g_free(src->url);
       src->url = g_strdup("");
-      return bad(r, group, "url", "holds a user name or password before '@'; use user and "
-                                  "password_file");
+      return bad(r, group, "url",
+                 "holds a user name or password before '@'; use user and "
+                 "password_file");
     }
   }
   if (src->type == KITH_SOURCE_FILES && !*src->path)
     return bad(r, group, "path", "needed for a files source");
-  if (src->type == KITH_SOURCE_IMAP &&
-      !g_str_has_prefix(src->url, "imaps://") && !g_str_has_prefix(src->url, "imap://"))
+  if (src->type == KITH_SOURCE_IMAP && !g_str_has_prefix(src->url, "imaps://") &&
+      !g_str_has_prefix(src->url, "imap://"))
     return bad(r, group, "url", "'%s' is not an imaps:// or imap:// URL", src->url);
-  if (src->type == KITH_SOURCE_CALDAV &&
-      !g_str_has_prefix(src->url, "https://") && !g_str_has_prefix(src->url, "http://"))
+  if (src->type == KITH_SOURCE_CALDAV && !g_str_has_prefix(src->url, "https://") &&
+      !g_str_has_prefix(src->url, "http://"))
     return bad(r, group, "url", "'%s' is not an http(s):// URL", src->url);
   if (src->type == KITH_SOURCE_MICROSOFT) {
     if (!*src->tenant || !*src->client_id)
@@ -785,7 +789,8 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
       return bad(r, group, "certificate_file",
                  "a microsoft source needs certificate_file or client_secret_file (one of them)");
     if (!src->domains[0])
-      return bad(r, group, "domains", "needed for a microsoft source (whose Users' mailboxes are read)");
+      return bad(r, group, "domains",
+                 "needed for a microsoft source (whose Users' mailboxes are read)");
     for (const char *p = src->tenant; *p; p++)
       if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.')
         return bad(r, group, "tenant", "'%s' is not a tenant id or domain", src->tenant);
@@ -793,9 +798,11 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
   }
   if (src->type == KITH_SOURCE_GOOGLE) {
     if (!*src->key_file)
-      return bad(r, group, "key_file", "needed for a google source (the service account's JSON key)");
+      return bad(r, group, "key_file",
+                 "needed for a google source (the service account's JSON key)");
     if (!src->domains[0])
-      return bad(r, group, "domains", "needed for a google source (whose Users' mailboxes are read)");
+      return bad(r, group, "domains",
+                 "needed for a google source (whose Users' mailboxes are read)");
     return TRUE;
   }
   if (src->type != KITH_SOURCE_FILES && (!*src->user || !*src->password_file))
@@ -912,8 +919,7 @@ kith_config *kith_config_load(const char *path, GError **error)
     return NULL;
   }
   if (len > 1024 * 1024 || !g_utf8_validate(text, len, NULL)) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "%s: not a UTF-8 text file under 1 MiB",
-                path);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "%s: not a UTF-8 text file under 1 MiB", path);
     return NULL;
   }
   if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &e)) {
@@ -1032,26 +1038,26 @@ gboolean kith_config_subject_excluded(const kith_config *c, const char *subject)
 
 static const char *mode_name(kith_enrich_mode m, gboolean separate)
 {
-  return m == KITH_ENRICH_ALWAYS ? "always" : m == KITH_ENRICH_IF_EMPTY ? "if_empty"
-                                          : separate                   ? "off"
-                                                                       : "never";
+  return m == KITH_ENRICH_ALWAYS     ? "always"
+         : m == KITH_ENRICH_IF_EMPTY ? "if_empty"
+         : separate                  ? "off"
+                                     : "never";
 }
 
 static void describe_profile(GString *s, const kith_profile *p)
 {
   g_autofree char *users = g_strjoinv(", ", p->users);
   g_autofree char *req = g_strjoinv(", ", p->required_fields);
-  g_string_append_printf(s,
-                         "[profile %s]\nusers = %s%s%s\ncontact_creation = %s\nrequired_fields = %s\n"
-                         "conversation_only = %s\nmax_participants = %d\n"
-                         "ocr = %s\nfirst_ocr = %s\nnew_ocr = %s\nmulti_opportunity = %s\n"
-                         "ocr_role = %s\n\n",
-                         p->name, users, (*users && p->everyone) ? ", " : "",
-                         p->everyone ? "*" : "", p->contact_creation ? "on" : "off", req,
-                         p->conversation_only ? "on" : "off", p->max_participants,
-                         p->ocr ? "on" : "off", p->first_ocr ? "on" : "off",
-                         p->new_ocr ? "on" : "off", p->multi_opportunity ? "on" : "off",
-                         p->ocr_role);
+  g_string_append_printf(
+      s,
+      "[profile %s]\nusers = %s%s%s\ncontact_creation = %s\nrequired_fields = %s\n"
+      "conversation_only = %s\nmax_participants = %d\n"
+      "ocr = %s\nfirst_ocr = %s\nnew_ocr = %s\nmulti_opportunity = %s\n"
+      "ocr_role = %s\n\n",
+      p->name, users, (*users && p->everyone) ? ", " : "", p->everyone ? "*" : "",
+      p->contact_creation ? "on" : "off", req, p->conversation_only ? "on" : "off",
+      p->max_participants, p->ocr ? "on" : "off", p->first_ocr ? "on" : "off",
+      p->new_ocr ? "on" : "off", p->multi_opportunity ? "on" : "off", p->ocr_role);
 }
 
 char *kith_config_describe(const kith_config *c)
@@ -1059,16 +1065,15 @@ char *kith_config_describe(const kith_config *c)
   GString *s = g_string_new(NULL);
   g_autofree char *internal = g_strjoinv(", ", c->internal_domains);
   g_autofree char *authserv = g_strjoinv(", ", c->authserv_ids);
-  g_string_append_printf(s, "# %s\n[org]\ninternal_domains = %s\nintegration_user = %s\n"
-                            "lead_source = %s\nauthserv_ids = %s\nretain_days = %d\n"
-                            "learn_aliases = %s\n\n",
+  g_string_append_printf(s,
+                         "# %s\n[org]\ninternal_domains = %s\nintegration_user = %s\n"
+                         "lead_source = %s\nauthserv_ids = %s\nretain_days = %d\n"
+                         "learn_aliases = %s\n\n",
                          c->path ? c->path : "built-in defaults", internal, c->integration_user,
-                         c->lead_source, authserv, c->retain_days,
-                         c->learn_aliases ? "on" : "off");
+                         c->lead_source, authserv, c->retain_days, c->learn_aliases ? "on" : "off");
   if (g_hash_table_size(c->aliases) > 0) {
     g_string_append(s, "[aliases]\n");
-    g_autoptr(GList) aliases =
-        g_list_sort(g_hash_table_get_keys(c->aliases), (GCompareFunc)strcmp);
+    g_autoptr(GList) aliases = g_list_sort(g_hash_table_get_keys(c->aliases), (GCompareFunc)strcmp);
     for (GList *a = aliases; a; a = a->next)
       g_string_append_printf(s, "%s = %s\n", (char *)a->data,
                              (char *)g_hash_table_lookup(c->aliases, a->data));
@@ -1094,7 +1099,8 @@ char *kith_config_describe(const kith_config *c)
   g_autofree char *ex = g_strjoinv(", ", c->exclude_domains);
   g_autofree char *subjects = g_strjoinv(", ", c->exclude_subjects);
   g_autoptr(GString) addresses = g_string_new(NULL);
-  g_autoptr(GList) keys = g_list_sort(g_hash_table_get_keys(c->exclude_addresses), (GCompareFunc)strcmp);
+  g_autoptr(GList)
+      keys = g_list_sort(g_hash_table_get_keys(c->exclude_addresses), (GCompareFunc)strcmp);
   for (GList *k = keys; k; k = k->next)
     g_string_append_printf(addresses, "%s%s", addresses->len ? ", " : "", (char *)k->data);
   g_autoptr(GString) local_parts = g_string_new(NULL);
@@ -1102,19 +1108,21 @@ char *kith_config_describe(const kith_config *c)
     g_string_append_printf(local_parts, "%s%s", i ? ", " : "",
                            (char *)g_ptr_array_index(c->exclude_local_part_texts, i));
   g_autoptr(GString) personal = g_string_new(NULL);
-  g_autoptr(GList) pkeys =
-      g_list_sort(g_hash_table_get_keys(c->personal_domains), (GCompareFunc)strcmp);
+  g_autoptr(GList)
+      pkeys = g_list_sort(g_hash_table_get_keys(c->personal_domains), (GCompareFunc)strcmp);
   for (GList *k = pkeys; k; k = k->next)
     g_string_append_printf(personal, "%s%s", personal->len ? ", " : "", (char *)k->data);
-  g_string_append_printf(s, "[filters]\nexclude_domains = %s\nexclude_addresses = %s\n"
-                            "exclude_local_parts = %s\nexclude_subjects = %s\n"
-                            "personal_domains = %s\n",
+  g_string_append_printf(s,
+                         "[filters]\nexclude_domains = %s\nexclude_addresses = %s\n"
+                         "exclude_local_parts = %s\nexclude_subjects = %s\n"
+                         "personal_domains = %s\n",
                          ex, addresses->str, local_parts->str, subjects, personal->str);
   const kith_serve_config *sv = &c->serve;
   g_autofree char *hosts = g_strjoinv(", ", sv->allowed_hosts);
-  g_string_append_printf(s, "\n[serve]\nlisten = %s\nallow_remote = %s\ntoken_file = %s\n"
-                            "sync_interval = %d\nscan_interval = %d\ndedup_at = %s\n"
-                            "allowed_hosts = %s\n",
+  g_string_append_printf(s,
+                         "\n[serve]\nlisten = %s\nallow_remote = %s\ntoken_file = %s\n"
+                         "sync_interval = %d\nscan_interval = %d\ndedup_at = %s\n"
+                         "allowed_hosts = %s\n",
                          sv->listen, sv->allow_remote ? "on" : "off", sv->token_file,
                          sv->sync_interval, sv->scan_interval, sv->dedup_at, hosts);
   g_string_append_printf(s, "\n[review]\nparticipants = %d\n", c->review_participants);
@@ -1129,38 +1137,41 @@ char *kith_config_describe(const kith_config *c)
       g_autofree char *domains = g_strjoinv(", ", src->domains);
       g_autofree char *users = g_strjoinv(", ", src->users);
       g_autofree char *exclude = g_strjoinv(", ", src->exclude_users);
-      g_string_append_printf(s, "key_file = %s\ndomains = %s\nusers = %s\nexclude_users = %s\n"
-                                "start_date = %s\n",
+      g_string_append_printf(s,
+                             "key_file = %s\ndomains = %s\nusers = %s\nexclude_users = %s\n"
+                             "start_date = %s\n",
                              src->key_file, domains, users, exclude, src->start_date);
     } else if (src->type == KITH_SOURCE_MICROSOFT) {
       g_autofree char *domains = g_strjoinv(", ", src->domains);
       g_autofree char *users = g_strjoinv(", ", src->users);
       g_autofree char *exclude = g_strjoinv(", ", src->exclude_users);
-      g_string_append_printf(s, "tenant = %s\nclient_id = %s\ncertificate_file = %s\n"
-                                "client_secret_file = %s\ndomains = %s\nusers = %s\n"
-                                "exclude_users = %s\nmail_folders = %s\nstart_date = %s\n",
+      g_string_append_printf(s,
+                             "tenant = %s\nclient_id = %s\ncertificate_file = %s\n"
+                             "client_secret_file = %s\ndomains = %s\nusers = %s\n"
+                             "exclude_users = %s\nmail_folders = %s\nstart_date = %s\n",
                              src->tenant, src->client_id, src->certificate_file,
                              src->client_secret_file, domains, users, exclude, folders,
                              src->start_date);
     } else
-      g_string_append_printf(s, "url = %s\nuser = %s\npassword_file = %s\nfolders = %s\n"
-                                "start_date = %s\ntls_verify = %s\n",
+      g_string_append_printf(s,
+                             "url = %s\nuser = %s\npassword_file = %s\nfolders = %s\n"
+                             "start_date = %s\ntls_verify = %s\n",
                              src->url, src->user, src->password_file, folders, src->start_date,
                              src->tls_verify ? "on" : "off");
   }
   if (c->salesforce.enabled) {
     const kith_salesforce_config *sf = &c->salesforce;
     /* Names of secret files only, never their contents. */
-    g_string_append_printf(s, "\n[salesforce]\nlogin_url = %s\napi_version = %s\nclient_id = %s\n"
-                              "user = %s\nprivate_key = %s\nrefresh_token_file = %s\n"
-                              "created_flag_field = %s\nseniority_field = %s\npersona_field = %s\n"
-                              "secondary_domains_field = %s\nkith_id_field = %s\nmax_retries = %d\n"
-                              "api_reserve = %d\n",
+    g_string_append_printf(s,
+                           "\n[salesforce]\nlogin_url = %s\napi_version = %s\nclient_id = %s\n"
+                           "user = %s\nprivate_key = %s\nrefresh_token_file = %s\n"
+                           "created_flag_field = %s\nseniority_field = %s\npersona_field = %s\n"
+                           "secondary_domains_field = %s\nkith_id_field = %s\nmax_retries = %d\n"
+                           "api_reserve = %d\n",
                            sf->login_url, sf->api_version, sf->client_id, sf->user, sf->private_key,
                            sf->refresh_token_file, sf->created_flag_field, sf->seniority_field,
                            sf->persona_field, sf->secondary_domains_field, sf->kith_id_field,
-                           sf->max_retries,
-                           sf->api_reserve);
+                           sf->max_retries, sf->api_reserve);
   }
   return g_string_free(s, FALSE);
 }

@@ -6,7 +6,6 @@
 
 #include <glib.h>
 
-
 typedef enum {
   KITH_ENRICH_NEVER,
   KITH_ENRICH_IF_EMPTY,
@@ -14,8 +13,8 @@ typedef enum {
 } kith_enrich_mode;
 
 typedef struct {
-  char *name;     /* the NAME of [profile NAME]; "(defaults)" for the built-in one */
-  char **users;   /* normalised addresses; empty for a '*' profile */
+  char *name;        /* the NAME of [profile NAME]; "(defaults)" for the built-in one */
+  char **users;      /* normalised addresses; empty for a '*' profile */
   gboolean everyone; /* users = * */
   gboolean contact_creation;
   char **required_fields; /* API names beyond FirstName, LastName, Email */
@@ -28,12 +27,12 @@ typedef struct {
 /* [salesforce]: the CRM behind `kith sync` when present (docs/salesforce.md). */
 typedef struct {
   gboolean enabled;
-  char *login_url;     /* token endpoint host, e.g. https://login.salesforce.com */
-  char *instance_url;  /* used until the token reply names one */
-  char *api_version;   /* "60.0" */
+  char *login_url;    /* token endpoint host, e.g. https://login.salesforce.com */
+  char *instance_url; /* used until the token reply names one */
+  char *api_version;  /* "60.0" */
   char *client_id;
   char *user;
-  char *private_key;   /* PEM file (0600) for the OAuth 2.0 JWT bearer flow, or */
+  char *private_key;        /* PEM file (0600) for the OAuth 2.0 JWT bearer flow, or */
   char *refresh_token_file; /* a file (0600) holding a refresh token */
   char *client_secret_file; /* optional, with the refresh token */
   /* API names of kith's fields in the org */
@@ -51,8 +50,8 @@ typedef struct {
 typedef struct {
   char *name;
   kith_source_type type;
-  char *path;          /* files: the file or folder */
-  char *url;           /* imap: imaps://host[:port] or imap://host (STARTTLS); caldav: http(s)://... */
+  char *path; /* files: the file or folder */
+  char *url;  /* imap: imaps://host[:port] or imap://host (STARTTLS); caldav: http(s)://... */
   char *user;
   char *password_file; /* 0600 file holding the password, app password or token */
   char **folders;      /* imap: folders (default INBOX); caldav: calendars (default all found) */
@@ -73,13 +72,13 @@ typedef struct {
 
 /* [serve]: the always-on service (docs/serve.md). */
 typedef struct {
-  char *listen;        /* "127.0.0.1:8765" */
+  char *listen;          /* "127.0.0.1:8765" */
   gboolean allow_remote; /* a non-loopback listen address is refused without it */
-  char *token_file;    /* 0600 file with the API token; generated at first start when missing */
-  int sync_interval;   /* seconds between syncs */
-  int scan_interval;   /* seconds between rescans of every source */
-  char *dedup_at;      /* "HH:MM" UTC, daily; "" for never */
-  char **allowed_hosts; /* Host header names accepted besides the listen address */
+  char *token_file;      /* 0600 file with the API token; generated at first start when missing */
+  int sync_interval;     /* seconds between syncs */
+  int scan_interval;     /* seconds between rescans of every source */
+  char *dedup_at;        /* "HH:MM" UTC, daily; "" for never */
+  char **allowed_hosts;  /* Host header names accepted besides the listen address */
 } kith_serve_config;
 
 typedef struct {
@@ -88,11 +87,11 @@ typedef struct {
   char **internal_domains; /* normalised */
   char *integration_user;
   char *lead_source;
-  char *title_rules; /* optional path of an edited title rules table */
-  char **authserv_ids; /* R12: the org's receiving servers, lower case; empty: the topmost */
-  int retain_days;     /* observations of addresses with no CRM record are purged after */
+  char *title_rules;      /* optional path of an edited title rules table */
+  char **authserv_ids;    /* R12: the org's receiving servers, lower case; empty: the topmost */
+  int retain_days;        /* observations of addresses with no CRM record are purged after */
   gboolean learn_aliases; /* R2 */
-  GHashTable *aliases; /* R2: [aliases], normalised alias -> normalised User Email */
+  GHashTable *aliases;    /* R2: [aliases], normalised alias -> normalised User Email */
   /* [profile NAME], in file order, and the built-in defaults */
   GPtrArray *profiles;
   kith_profile defaults;
@@ -100,14 +99,14 @@ typedef struct {
   gboolean enrich_enabled;
   kith_enrich_mode enrich[KITH_FIELD_COUNT];
   kith_enrich_mode persona, department, seniority; /* off = never */
-  gboolean enrich_email_on_bounce; /* Email = on_bounce (R44) */
+  gboolean enrich_email_on_bounce;                 /* Email = on_bounce (R44) */
   /* [filters] */
-  char **exclude_domains;     /* normalised */
-  GHashTable *exclude_addresses; /* normalised address set */
-  GPtrArray *exclude_local_parts; /* GPatternSpec*, on the lower-cased local part */
+  char **exclude_domains;              /* normalised */
+  GHashTable *exclude_addresses;       /* normalised address set */
+  GPtrArray *exclude_local_parts;      /* GPatternSpec*, on the lower-cased local part */
   GPtrArray *exclude_local_part_texts; /* the same as written, lower case, for kith config */
-  char **exclude_subjects;    /* case-folded */
-  GHashTable *personal_domains; /* normalised domain set */
+  char **exclude_subjects;             /* case-folded */
+  GHashTable *personal_domains;        /* normalised domain set */
   kith_salesforce_config salesforce;
   GPtrArray *sources; /* kith_source_config*, in file order */
   kith_serve_config serve;

@@ -56,9 +56,8 @@ void kith_activity_free(kith_activity *a)
   g_free(a);
 }
 
-gboolean kith_activity_add_participant(kith_activity *a, const char *raw_address,
-                                       const char *name, kith_part_role role,
-                                       kith_cutype cutype)
+gboolean kith_activity_add_participant(kith_activity *a, const char *raw_address, const char *name,
+                                       kith_part_role role, kith_cutype cutype)
 {
   g_return_val_if_fail(a != NULL, FALSE);
   g_autofree char *email = kith_address_normalize(raw_address, NULL);

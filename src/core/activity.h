@@ -22,16 +22,16 @@ void kith_participant_free(gpointer participant);
 
 typedef struct {
   kith_activity_kind kind;
-  char *id;       /* Message-ID (without <>) or UID; derived when absent */
-  gint64 time;    /* Date / DTSTART as Unix seconds, UTC; 0 when unknown */
-  char *subject;  /* decoded; "" when none */
-  gboolean automatic; /* R10: auto-submitted, bulk, list, auto-reply, out of office */
-  gboolean cancelled; /* R10: STATUS:CANCELLED or METHOD:CANCEL */
+  char *id;                /* Message-ID (without <>) or UID; derived when absent */
+  gint64 time;             /* Date / DTSTART as Unix seconds, UTC; 0 when unknown */
+  char *subject;           /* decoded; "" when none */
+  gboolean automatic;      /* R10: auto-submitted, bulk, list, auto-reply, out of office */
+  gboolean cancelled;      /* R10: STATUS:CANCELLED or METHOD:CANCEL */
   GPtrArray *participants; /* kith_participant*, contract order, each address once */
   /* Email only: the text the sender wrote (text/plain, else HTML as text).
    * Handed to signature extraction, never stored. NULL otherwise. */
   char *sender_text;
-  char *origin;   /* where it came from, for messages: "FILE", "FILE:LINE" */
+  char *origin; /* where it came from, for messages: "FILE", "FILE:LINE" */
   /* Email only: the values of its Authentication-Results headers, topmost
    * first (R12 reads them); NULL when it has none. */
   GPtrArray *auth_results;
@@ -59,8 +59,5 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_activity, kith_activity_free)
  * wins, CONTRACT.md section 3). RAW_ADDRESS is normalised with
  * kith_address_normalize(); returns FALSE (and adds nothing) when it is not
  * a usable address. NAME may be NULL. */
-gboolean kith_activity_add_participant(kith_activity *activity,
-                                       const char *raw_address,
-                                       const char *name,
-                                       kith_part_role role,
-                                       kith_cutype cutype);
+gboolean kith_activity_add_participant(kith_activity *activity, const char *raw_address,
+                                       const char *name, kith_part_role role, kith_cutype cutype);

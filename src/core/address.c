@@ -22,8 +22,8 @@ char *kith_domain_normalize(const char *raw)
   if (!g_utf8_validate(d, -1, NULL))
     return NULL;
   for (const char *p = d; *p; p++)
-    if (g_ascii_isspace(*p) || *p == '@' || *p == '<' || *p == '>' || *p == ',' ||
-        *p == ';' || *p == '"' || *p == '/' || *p == '\\')
+    if (g_ascii_isspace(*p) || *p == '@' || *p == '<' || *p == '>' || *p == ',' || *p == ';' ||
+        *p == '"' || *p == '/' || *p == '\\')
       return NULL;
   gboolean plain = TRUE;
   for (const char *p = d; *p && plain; p++)

@@ -2,7 +2,7 @@
 #include "core/field.h"
 
 static const char *const field_names[KITH_FIELD_COUNT] = {
-    "FirstName", "LastName", "Title", "Phone", "Department",
+    "FirstName",    "LastName",   "Title",          "Phone",       "Department",
     "Seniority__c", "Persona__c", "MailingCountry", "MailingState"};
 
 const char *kith_field_name(kith_field field)

@@ -53,9 +53,12 @@ static const char *const activity_kind_names[KITH_ACTIVITY_KIND_COUNT] = {
 };
 
 static const char *const part_role_names[KITH_PART_ROLE_COUNT] = {
-    [KITH_PART_FROM] = "from", [KITH_PART_TO] = "to",
-    [KITH_PART_CC] = "cc",     [KITH_PART_BCC] = "bcc",
-    [KITH_PART_ORGANIZER] = "organizer", [KITH_PART_ATTENDEE] = "attendee",
+    [KITH_PART_FROM] = "from",
+    [KITH_PART_TO] = "to",
+    [KITH_PART_CC] = "cc",
+    [KITH_PART_BCC] = "bcc",
+    [KITH_PART_ORGANIZER] = "organizer",
+    [KITH_PART_ATTENDEE] = "attendee",
 };
 
 static const char *const cutype_names[KITH_CUTYPE_COUNT] = {
@@ -66,10 +69,8 @@ static const char *const cutype_names[KITH_CUTYPE_COUNT] = {
 };
 
 static const char *const source_type_names[KITH_SOURCE_TYPE_COUNT] = {
-    [KITH_SOURCE_FILES] = "files",
-    [KITH_SOURCE_IMAP] = "imap",
-    [KITH_SOURCE_CALDAV] = "caldav",
-    [KITH_SOURCE_GOOGLE] = "google",
+    [KITH_SOURCE_FILES] = "files",         [KITH_SOURCE_IMAP] = "imap",
+    [KITH_SOURCE_CALDAV] = "caldav",       [KITH_SOURCE_GOOGLE] = "google",
     [KITH_SOURCE_MICROSOFT] = "microsoft",
 };
 
@@ -85,19 +86,19 @@ static int find(const char *const *table, int n, const char *name)
 }
 
 /* Each vocabulary's pair of functions over its table. */
-#define KITH_VOCAB(type, prefix, table, count)                                                    \
-  const char *prefix##_name(type value)                                                           \
-  {                                                                                               \
-    g_return_val_if_fail((int)value >= 0 && (int)value < (count), "?");                          \
-    return table[value];                                                                          \
-  }                                                                                               \
-  gboolean prefix##_from_name(const char *name, type *out)                                        \
-  {                                                                                               \
-    int i = find(table, (count), name);                                                           \
-    if (i < 0)                                                                                    \
-      return FALSE;                                                                               \
-    *out = (type)i;                                                                               \
-    return TRUE;                                                                                  \
+#define KITH_VOCAB(type, prefix, table, count)                                                     \
+  const char *prefix##_name(type value)                                                            \
+  {                                                                                                \
+    g_return_val_if_fail((int)value >= 0 && (int)value < (count), "?");                            \
+    return table[value];                                                                           \
+  }                                                                                                \
+  gboolean prefix##_from_name(const char *name, type *out)                                         \
+  {                                                                                                \
+    int i = find(table, (count), name);                                                            \
+    if (i < 0)                                                                                     \
+      return FALSE;                                                                                \
+    *out = (type)i;                                                                                \
+    return TRUE;                                                                                   \
   }
 
 KITH_VOCAB(kith_op, kith_op, op_names, KITH_OP_COUNT)

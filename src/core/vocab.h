@@ -117,10 +117,10 @@ gboolean kith_cutype_from_word(const char *word, kith_cutype *out);
 /* A [source NAME]'s type: where `kith serve` (and `kith ingest --source
  * NAME`) reads. */
 typedef enum {
-  KITH_SOURCE_FILES,  /* a file or folder: .eml, mbox, Maildir, .ics, .jsonl */
-  KITH_SOURCE_IMAP,   /* an IMAP mailbox */
-  KITH_SOURCE_CALDAV, /* CalDAV calendars */
-  KITH_SOURCE_GOOGLE, /* Google Workspace: every User's Gmail and Calendar (service account) */
+  KITH_SOURCE_FILES,     /* a file or folder: .eml, mbox, Maildir, .ics, .jsonl */
+  KITH_SOURCE_IMAP,      /* an IMAP mailbox */
+  KITH_SOURCE_CALDAV,    /* CalDAV calendars */
+  KITH_SOURCE_GOOGLE,    /* Google Workspace: every User's Gmail and Calendar (service account) */
   KITH_SOURCE_MICROSOFT, /* Microsoft 365: every User's mail and calendar (Graph, as an app) */
 } kith_source_type;
 #define KITH_SOURCE_TYPE_COUNT (KITH_SOURCE_MICROSOFT + 1) /* the number of values */

@@ -20,15 +20,40 @@ static const char *const system_words[] = {"notes", "mail", "exchange", NULL};
 /* Words of a team or role mailbox ("Contoso Alerts", "Customer Service").
  * The weak ones are also surnames (Steve Jobs), so they count only when a
  * strong one is there too or every word is a role word. */
-static const char *const role_strong[] = {
-    "team", "support", "sales", "info", "alert", "alerts", "notification",
-    "notifications", "billing", "accounts", "payable", "receivable", "noreply",
-    "no-reply", "donotreply", "do-not-reply", "admin", "helpdesk", "newsletter",
-    "marketing", "hr", "careers", "customer", "customers", "feedback", "announcement",
-    "announcements", "relations", "resources", "committee", NULL};
-static const char *const role_weak[] = {"service", "services", "desk", "office", "jobs",
-                                        "contact", "hello", "security", "orders", "the",
-                                        "general", "human", "public", NULL};
+static const char *const role_strong[] = {"team",
+                                          "support",
+                                          "sales",
+                                          "info",
+                                          "alert",
+                                          "alerts",
+                                          "notification",
+                                          "notifications",
+                                          "billing",
+                                          "accounts",
+                                          "payable",
+                                          "receivable",
+                                          "noreply",
+                                          "no-reply",
+                                          "donotreply",
+                                          "do-not-reply",
+                                          "admin",
+                                          "helpdesk",
+                                          "newsletter",
+                                          "marketing",
+                                          "hr",
+                                          "careers",
+                                          "customer",
+                                          "customers",
+                                          "feedback",
+                                          "announcement",
+                                          "announcements",
+                                          "relations",
+                                          "resources",
+                                          "committee",
+                                          NULL};
+static const char *const role_weak[] = {"service", "services", "desk",     "office", "jobs",
+                                        "contact", "hello",    "security", "orders", "the",
+                                        "general", "human",    "public",   NULL};
 
 static gboolean in_list(const char *const *list, const char *word)
 {
@@ -148,10 +173,8 @@ static gboolean is_trimmed(gunichar c)
   case G_UNICODE_INITIAL_PUNCTUATION:
   case G_UNICODE_FINAL_PUNCTUATION:
   case G_UNICODE_OTHER_PUNCTUATION:
-  case G_UNICODE_FORMAT: /* zero-width joiners in emoji sequences */
-    return TRUE;
-  default:
-    return c >= 0x1F000 || (c >= 0x2600 && c <= 0x27BF) || (c >= 0xFE00 && c <= 0xFE0F);
+  case G_UNICODE_FORMAT: /* zero-width joiners in emoji sequences */ return TRUE;
+  default: return c >= 0x1F000 || (c >= 0x2600 && c <= 0x27BF) || (c >= 0xFE00 && c <= 0xFE0F);
   }
 }
 
@@ -356,8 +379,7 @@ static char *recase_word(const char *word)
 
 /* Joins WORDS[FROM..TO) with spaces; in LastName particles before the final
  * word are lower-cased when re-casing ("VAN DER BERG" -> "van der Berg"). */
-static char *join_words(GPtrArray *words, guint from, guint to, gboolean recase,
-                        gboolean is_last)
+static char *join_words(GPtrArray *words, guint from, guint to, gboolean recase, gboolean is_last)
 {
   GString *out = g_string_new(NULL);
   for (guint i = from; i < to; i++) {
@@ -723,8 +745,7 @@ static void cached_name_free(gpointer p)
 
 static GPrivate cache_key = G_PRIVATE_INIT((GDestroyNotify)g_hash_table_unref);
 
-gboolean kith_name_parse(const char *display, const char *email,
-                         char **out_first, char **out_last)
+gboolean kith_name_parse(const char *display, const char *email, char **out_first, char **out_last)
 {
   g_return_val_if_fail(out_first != NULL && out_last != NULL, FALSE);
   *out_first = NULL;

@@ -7,8 +7,7 @@
  * lets a display name that is just the address give no name. Sets *OUT_FIRST
  * and *OUT_LAST to newly allocated strings, or NULL when the name gives none.
  * Returns TRUE when at least a FirstName was found. */
-gboolean kith_name_parse(const char *display, const char *email,
-                         char **out_first, char **out_last);
+gboolean kith_name_parse(const char *display, const char *email, char **out_first, char **out_last);
 
 /* R4, R5: when every word of *FIRST and *LAST (either may point to NULL) is
  * in capitals, replaces both with R4's capitalisation ("MARY", "DI STEFANO"

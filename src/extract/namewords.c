@@ -6,7 +6,7 @@
 #include <string.h>
 
 typedef struct {
-  GHashTable *particles;  /* lower-case word -> itself */
+  GHashTable *particles; /* lower-case word -> itself */
   GHashTable *honorifics;
 } name_words;
 

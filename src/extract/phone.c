@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#define MAX_RAW 80     /* a phone number as written, label and extension aside */
-#define MAX_DIGITS 17  /* E.164 allows 15; room for a trunk "0" and "00" */
+#define MAX_RAW 80    /* a phone number as written, label and extension aside */
+#define MAX_DIGITS 17 /* E.164 allows 15; room for a trunk "0" and "00" */
 
 /* One region of data/calling_codes.tsv. */
 typedef struct {
@@ -300,8 +300,7 @@ static gboolean read_digits(const char *raw, char *digits, gboolean *plus)
       *plus = TRUE;
     } else if (c == '(' && p[1] == '0' && p[2] == ')' && n > 0) {
       p += 2; /* "+44 (0)20 ...": a written trunk prefix is not part of the number */
-    } else if (c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' ||
-               c == '\t') {
+    } else if (c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == '\t') {
       continue;
     } else if (c >= 0x80) {
       /* No-break and thin spaces, dashes: separators people paste. */
@@ -425,20 +424,21 @@ static kith_phone_kind label_kind(const char *text)
   g_autofree char *spaced = g_strdelimit(g_utf8_casefold(text, -1), ":.,;()[]/|-", ' ');
   guint n = kith_sigtext_split(spaced, 0, w, 8);
   kith_phone_kind kind = KITH_PHONE_NONE;
-  static const char *const fax[] = {"fax", "f", "fx", "facsimile", "telefax", "telecopie",
-                                    "télécopie", "faks", NULL};
-  static const char *const direct[] = {"direct", "d", "dd", "ddi", "dir", "durchwahl", "directo",
-                                       "diretto", "direkt", NULL};
-  static const char *const mobile[] = {"mobile", "mob", "m", "cell", "cellular", "c", "handy",
-                                       "mobil", "portable", "móvil", "movil", "cel", "cellulare",
-                                       "celular", "gsm", "mobiel", "mobiltelefon", "kom",
-                                       "komórka", "mobilný", "mobilní", NULL};
-  static const char *const main[] = {"main", "switchboard", "zentrale", "standard", "hq",
-                                     "toll", "free", NULL};
-  static const char *const office[] = {"tel", "telephone", "phone", "ph", "p", "t", "o",
-                                       "office", "work", "w", "voice", "telefon", "telefono",
-                                       "téléphone", "tél", "tlf", "tfn", "puhelin", "biz", "ofc",
-                                       "off", "b", "fon", "fono", "tfno", "telf", "tf", NULL};
+  static const char *const fax[] = {"fax",       "f",         "fx",   "facsimile", "telefax",
+                                    "telecopie", "télécopie", "faks", NULL};
+  static const char *const direct[] = {"direct",    "d",       "dd",      "ddi",    "dir",
+                                       "durchwahl", "directo", "diretto", "direkt", NULL};
+  static const char *const mobile[] = {
+      "mobile",       "mob",   "m",       "cell",    "cellular",  "c",       "handy", "mobil",
+      "portable",     "móvil", "movil",   "cel",     "cellulare", "celular", "gsm",   "mobiel",
+      "mobiltelefon", "kom",   "komórka", "mobilný", "mobilní",   NULL};
+  static const char *const main[] = {"main", "switchboard", "zentrale", "standard",
+                                     "hq",   "toll",        "free",     NULL};
+  static const char *const office[] = {"tel",      "telephone", "phone", "ph",  "p",     "t",
+                                       "o",        "office",    "work",  "w",   "voice", "telefon",
+                                       "telefono", "téléphone", "tél",   "tlf", "tfn",   "puhelin",
+                                       "biz",      "ofc",       "off",   "b",   "fon",   "fono",
+                                       "tfno",     "telf",      "tf",    NULL};
   /* One table, word -> kind; a word in two lists keeps the first. */
   static GHashTable *labels;
   if (g_once_init_enter(&labels)) {

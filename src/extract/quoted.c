@@ -39,10 +39,10 @@ static kith_quoted_name *name_new(kith_quoted_source source, char *email, char *
 
 typedef struct {
   GPtrArray *names;
-  guint count[3];         /* names kept per source, for KITH_QUOTED_MAX */
-  guint fields;           /* header fields read, for FIELDS_MAX */
-  gboolean forward_seen;  /* a "Forwarded by" line was read */
-  gboolean quote_seen;    /* a quoted header or quoted line came before */
+  guint count[3];        /* names kept per source, for KITH_QUOTED_MAX */
+  guint fields;          /* header fields read, for FIELDS_MAX */
+  gboolean forward_seen; /* a "Forwarded by" line was read */
+  gboolean quote_seen;   /* a quoted header or quoted line came before */
 } reader;
 
 static void keep(reader *r, kith_quoted_name *n)
@@ -99,9 +99,9 @@ static key_kind field_key(const char *line, gsize len, gsize *value)
   static const struct {
     const char *key;
     key_kind kind;
-  } keys[] = {{"from", KEY_SENDER},   {"sent by", KEY_SENDER}, {"to", KEY_LIST},
-              {"cc", KEY_LIST},       {"bcc", KEY_LIST},       {"reply-to", KEY_LIST},
-              {"date", KEY_HEADER},   {"sent", KEY_HEADER},    {"subject", KEY_HEADER}};
+  } keys[] = {{"from", KEY_SENDER}, {"sent by", KEY_SENDER}, {"to", KEY_LIST},
+              {"cc", KEY_LIST},     {"bcc", KEY_LIST},       {"reply-to", KEY_LIST},
+              {"date", KEY_HEADER}, {"sent", KEY_HEADER},    {"subject", KEY_HEADER}};
   for (gsize j = 0; j < G_N_ELEMENTS(keys); j++)
     if (strlen(keys[j].key) == k && g_ascii_strncasecmp(line, keys[j].key, k) == 0)
       return keys[j].kind;

@@ -7,19 +7,19 @@
 
 #define MAX_TEXT (256 * 1024) /* bytes of a body read; signatures sit early or at the end */
 #define MAX_LINES 4000
-#define MAX_LINE 1000         /* bytes kept of one line */
-#define DISCLAIMER_MIN 120    /* characters of a paragraph to count as a legal notice */
-#define FOLD_BUF 256          /* short lines are folded on the stack */
+#define MAX_LINE 1000      /* bytes kept of one line */
+#define DISCLAIMER_MIN 120 /* characters of a paragraph to count as a legal notice */
+#define FOLD_BUF 256       /* short lines are folded on the stack */
 
 /* Phrases looked for in every line. Most lines hold none: the first four
  * bytes of each phrase, hashed into a small bit set, tell where one may
  * start, and only there are the phrases compared. */
 #define MAX_PHRASES 250
 typedef struct {
-  GPtrArray *list;            /* casefolded phrases, as read */
-  guint32 head[MAX_PHRASES];  /* their first four bytes */
-  guint8 bits[8192];          /* bit hash4(head) for each phrase */
-  gboolean slow;              /* a phrase under four bytes, or too many: plain strstr */
+  GPtrArray *list;           /* casefolded phrases, as read */
+  guint32 head[MAX_PHRASES]; /* their first four bytes */
+  guint8 bits[8192];         /* bit hash4(head) for each phrase */
+  gboolean slow;             /* a phrase under four bytes, or too many: plain strstr */
 } phrases;
 
 /* g_ascii_tolower, inline: it is called for nearly every byte read. */
@@ -87,13 +87,13 @@ static gboolean phrases_in(const phrases *p, const char *folded)
 
 /* The shipped markers (data/sig_quote_markers.tsv), casefolded, read once. */
 typedef struct {
-  GPtrArray *verbs;      /* quote-header verbs ("wrote", "schrieb") */
-  GHashTable *from_keys; /* first key of a header block ("from", "von") */
-  GHashTable *keys;      /* its other keys ("sent", "subject") */
-  phrases *separators;   /* "original message", "forwarded by" */
-  GPtrArray *sent_from;  /* "sent from my", "von meinem" */
-  guint32 sent_heads[64];  /* the first four bytes of each sent_from prefix */
-  guint n_sent_heads;      /* 0: a prefix is short, or too many; no shortcut */
+  GPtrArray *verbs;       /* quote-header verbs ("wrote", "schrieb") */
+  GHashTable *from_keys;  /* first key of a header block ("from", "von") */
+  GHashTable *keys;       /* its other keys ("sent", "subject") */
+  phrases *separators;    /* "original message", "forwarded by" */
+  GPtrArray *sent_from;   /* "sent from my", "von meinem" */
+  guint32 sent_heads[64]; /* the first four bytes of each sent_from prefix */
+  guint n_sent_heads;     /* 0: a prefix is short, or too many; no shortcut */
   phrases *disclaimers;
 } markers;
 
@@ -185,8 +185,8 @@ static const char *line_at(GPtrArray *lines, guint i)
 static void split_lines(char *buf, GPtrArray *lines)
 {
   /* 1: a line ends here; 2: a byte to be changed. */
-  static const guint8 kind[256] = {['\0'] = 1, ['\n'] = 1,  ['\t'] = 2,
-                                   ['\r'] = 2, ['\x01'] = 2, [0xC2] = 2};
+  static const guint8 kind[256] = {
+      ['\0'] = 1, ['\n'] = 1, ['\t'] = 2, ['\r'] = 2, ['\x01'] = 2, [0xC2] = 2};
   char *p = buf;
   while (*p && lines->len < MAX_LINES) {
     char *e = p;

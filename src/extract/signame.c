@@ -15,9 +15,8 @@ static gboolean is_honorific(const char *key)
 
 static gboolean is_suffix(const char *key)
 {
-  static const char *const s[] = {"phd", "mba", "cfa", "cpa", "jr", "sr", "ii", "iii", "iv",
-                                  "md", "esq", "pe", "pmp", "msc", "bsc", "ma", "llm", "cfp",
-                                  NULL};
+  static const char *const s[] = {"phd", "mba", "cfa", "cpa", "jr",  "sr", "ii",  "iii", "iv", "md",
+                                  "esq", "pe",  "pmp", "msc", "bsc", "ma", "llm", "cfp", NULL};
   static GHashTable *set;
   return kith_sigtext_in_set(&set, s, key);
 }
@@ -104,8 +103,7 @@ static void spec_from_email(kith_signame_spec *s, const char *email)
 
 /* Matches the words of a name at W[AT...]; returns how many words it took.
  * One wanted word may be written as several ("devries": "de Vries"). */
-guint kith_signame_match_words(const kith_sigword *w, guint n, guint at, char **want,
-                               guint n_want)
+guint kith_signame_match_words(const kith_sigword *w, guint n, guint at, char **want, guint n_want)
 {
   if (at + n_want <= n) {
     guint i = 0;
@@ -153,7 +151,6 @@ gboolean kith_signame_run_ends(const kith_sigword *w, guint n, guint k)
   gsize len = strlen(w[k - 1].text);
   return w[k - 1].text[len - 1] == ',' || is_suffix(w[k].key) || kith_sigtext_starts_sep(w[k].text);
 }
-
 
 /* Does LINE (words W) begin with the sender's name? Fills HIT. */
 gboolean kith_signame_match(const kith_signame_spec *s, const char *line, const kith_sigword *w,

@@ -48,8 +48,7 @@ gboolean kith_signame_may_match(const kith_signame_spec *s, const char *line);
 
 /* How many words of W from FROM match the folded words WANT, one wanted
  * word possibly written as several ("devries": "de Vries"); 0 when not. */
-guint kith_signame_match_words(const kith_sigword *w, guint n, guint at, char **want,
-                               guint n_want);
+guint kith_signame_match_words(const kith_sigword *w, guint n, guint at, char **want, guint n_want);
 
 /* How many name words W holds from FROM (at most 4); a word ending in ","
  * ends the run. PARTICLE_FIRST lets it start with "van", "de"... */

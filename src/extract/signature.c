@@ -104,9 +104,9 @@ static char *join_words(const kith_sigword *w, guint at, guint n)
 }
 
 typedef struct {
-  gint line;     /* index of the name line in the own text, -1 when none */
-  gsize rest;    /* byte offset in that line after the name */
-  char *first;   /* the name as the line writes it */
+  gint line;   /* index of the name line in the own text, -1 when none */
+  gsize rest;  /* byte offset in that line after the name */
+  char *first; /* the name as the line writes it */
   char *last;
 } anchor;
 
@@ -264,8 +264,8 @@ static gboolean find_first_name_line(GPtrArray *own, const kith_signame_spec *s,
     const char *line = line_at(own, i);
     kith_sigword w[4];
     guint n = kith_sigtext_split(line, strspn(line, " -"), w, 4);
-    gboolean ok =
-        n == s->n_first && kith_signame_match_words(w, n, 0, (char **)s->first, s->n_first) == n;
+    gboolean ok = n == s->n_first &&
+                  kith_signame_match_words(w, n, 0, (char **)s->first, s->n_first) == n;
     kith_sigtext_clear(w, n);
     if (!ok)
       continue;

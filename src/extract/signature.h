@@ -16,8 +16,7 @@ typedef struct {
  * EMAIL is the sender's normalised address; FIRST and LAST (may be NULL) the
  * name the display name gave, used to anchor the block. Returns a new
  * kith_signature with the fields found (all NULL when none), never NULL. */
-kith_signature *kith_signature_extract(const char *text, const char *email,
-                                       const char *first, const char *last);
+kith_signature *kith_signature_extract(const char *text, const char *email, const char *first,
+                                       const char *last);
 void kith_signature_free(kith_signature *sig);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_signature, kith_signature_free)
-

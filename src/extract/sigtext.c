@@ -106,11 +106,12 @@ gboolean kith_sigtext_starts_sep(const char *s)
 /* Legal forms and institutions that end or mark an organisation's name. The
  * short ones count only as the last word ("Acme SA", not "SA office"). */
 static const char *const COMPANY_WORDS[] = {
-    "inc", "ltd", "llc", "llp", "gmbh", "corp", "corporation", "plc", "sarl", "company",
-    "limited", "holdings", "incorporated", "university", "universitat", "universite",
-    "universidad", "universita", "college", "school", "institute", NULL};
-static const char *const COMPANY_LAST[] = {"co", "ag", "sa", "sas", "spa", "srl", "bv", "nv",
-                                           "oy", "ab", "as", "aps", "kg", "lp", "pty", "gbr",
+    "inc",          "ltd",        "llc",         "llp",        "gmbh",        "corp",
+    "corporation",  "plc",        "sarl",        "company",    "limited",     "holdings",
+    "incorporated", "university", "universitat", "universite", "universidad", "universita",
+    "college",      "school",     "institute",   NULL};
+static const char *const COMPANY_LAST[] = {"co",  "ag", "sa",  "sas", "spa", "srl",   "bv",  "nv",
+                                           "oy",  "ab", "as",  "aps", "kg",  "lp",    "pty", "gbr",
                                            "ohg", "se", "kft", "sro", "zoo", "group", NULL};
 
 gboolean kith_sigtext_company_like(const char *part, const char *org)
@@ -156,7 +157,7 @@ static char *strip_parens(const char *s)
 static gsize sep_len(const char *p)
 {
   static const char *const seps[] = {"\xe2\x80\x93", "\xe2\x80\x94", "\xe2\x80\xa2",
-                                     "\xc2\xb7", "\xe2\x80\xa2", NULL};
+                                     "\xc2\xb7",     "\xe2\x80\xa2", NULL};
   if (*p && strchr(",;:|-/&*~ ", *p))
     return 1;
   if ((guchar)*p != 0xE2 && (guchar)*p != 0xC2)
@@ -194,8 +195,7 @@ char *kith_sigtext_trim_punct(char *s)
  * R5 keeps a Title as written, so it must be text. */
 char *kith_sigtext_clean_title(const char *raw, const char *org)
 {
-  if (!raw || strlen(raw) > 300 || strpbrk(raw, "@<>") || strstr(raw, "://") ||
-      strstr(raw, "www."))
+  if (!raw || strlen(raw) > 300 || strpbrk(raw, "@<>") || strstr(raw, "://") || strstr(raw, "www."))
     return NULL;
   g_autofree char *s = strip_parens(raw);
   kith_sigtext_trim_punct(s);
@@ -257,9 +257,9 @@ char *kith_sigtext_clean_title(const char *raw, const char *org)
     words += *p == ' ';
   }
   /* A title of one part was read as such already: it is that part. */
-  gboolean reads = taken == 1 ? senior
-                              : kith_title_is_title(NULL, title) &&
-                                    !kith_sigtext_company_like(title, org);
+  gboolean reads = taken == 1
+                       ? senior
+                       : kith_title_is_title(NULL, title) && !kith_sigtext_company_like(title, org);
   if (!*title || strlen(title) > MAX_TITLE_LEN || digits > 4 || words > 12 || !reads) {
     g_free(title);
     return NULL;

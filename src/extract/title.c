@@ -6,10 +6,10 @@
 
 #include <string.h>
 
-#define MAX_TITLE 256  /* bytes of a title read; titles are short */
+#define MAX_TITLE 256 /* bytes of a title read; titles are short */
 #define MAX_TOKENS 40
-#define MAX_PATTERN 8  /* words in one pattern */
-#define MAX_GAP 3      /* words a "..." may skip */
+#define MAX_PATTERN 8 /* words in one pattern */
+#define MAX_GAP 3     /* words a "..." may skip */
 #define MAX_RULES_FILE (4 * 1024 * 1024)
 
 typedef enum { FIELD_SENIORITY, FIELD_DEPARTMENT } rule_field;
@@ -30,8 +30,8 @@ typedef struct {
 } persona_rule;
 
 struct kith_title_rules {
-  GPtrArray *rules;       /* title_rule, file order */
-  GHashTable *by_first;   /* exact first word -> GPtrArray of title_rule (borrowed) */
+  GPtrArray *rules;     /* title_rule, file order */
+  GHashTable *by_first; /* exact first word -> GPtrArray of title_rule (borrowed) */
   /* Rules whose first word has a '*' (borrowed), by the byte a word they
    * match must start with ("leiter*": 'l') or end with ("*leiter": 'r');
    * the others (a lone "*") in wild_other. A title's word is tried only
@@ -39,14 +39,15 @@ struct kith_title_rules {
   GPtrArray *wild_prefix[256];
   GPtrArray *wild_suffix[256];
   GPtrArray *wild_other;
-  GPtrArray *personas;    /* persona_rule */
+  GPtrArray *personas; /* persona_rule */
 };
 
-static const char *const SENIORITIES[] = {"C-Level", "VP", "Director", "Manager",
-                                          "Individual Contributor", NULL};
-static const char *const DEPARTMENTS[] = {
-    "Executive", "Sales", "Marketing", "Customer Success", "Engineering", "IT", "Product",
-    "Data", "Finance", "Legal", "HR", "Operations", "Procurement", "Other", NULL};
+static const char *const SENIORITIES[] = {
+    "C-Level", "VP", "Director", "Manager", "Individual Contributor", NULL};
+static const char *const DEPARTMENTS[] = {"Executive",   "Sales", "Marketing", "Customer Success",
+                                          "Engineering", "IT",    "Product",   "Data",
+                                          "Finance",     "Legal", "HR",        "Operations",
+                                          "Procurement", "Other", NULL};
 
 static gboolean in_set(const char *const *set, const char *v)
 {
@@ -321,8 +322,8 @@ typedef struct {
 static void consider(title_match *m, const title_rule *r, char **words, guint n, guint at)
 {
   const title_rule *cur = m->best[r->field];
-  if (cur && (cur->priority > r->priority ||
-              (cur->priority == r->priority && cur->order <= r->order)))
+  if (cur &&
+      (cur->priority > r->priority || (cur->priority == r->priority && cur->order <= r->order)))
     return;
   if (match_at(r, 0, words, n, at))
     m->best[r->field] = r;
@@ -393,8 +394,7 @@ void kith_title_classify(const kith_title_rules *rules, const char *title, char 
   match_title(rules, title, &m);
   const char *sen = m.best[FIELD_SENIORITY] ? m.best[FIELD_SENIORITY]->value : NULL;
   /* A line that is no title ("Head Office") says no department either. */
-  const char *dep =
-      sen && m.best[FIELD_DEPARTMENT] ? m.best[FIELD_DEPARTMENT]->value : NULL;
+  const char *dep = sen && m.best[FIELD_DEPARTMENT] ? m.best[FIELD_DEPARTMENT]->value : NULL;
   if (!sen && m.best[FIELD_SENIORITY] == NULL && m.best[FIELD_DEPARTMENT])
     dep = m.best[FIELD_DEPARTMENT]->value; /* "Sales" alone still says the department */
   const char *persona = NULL;

@@ -14,9 +14,8 @@ void kith_title_rules_free(kith_title_rules *rules);
 
 /* Classifies TITLE. Each out value is a newly allocated string from the
  * documented value sets, or NULL when the title does not say. */
-void kith_title_classify(const kith_title_rules *rules, const char *title,
-                         char **out_department, char **out_seniority,
-                         char **out_persona);
+void kith_title_classify(const kith_title_rules *rules, const char *title, char **out_department,
+                         char **out_seniority, char **out_persona);
 
 /* TRUE when TEXT reads as a job title under RULES (NULL: the default
  * rules): some seniority rule matches it. Signatures use it to tell a title

@@ -25,7 +25,7 @@ typedef struct {
   kith_decider decider;
   const kith_title_rules *titles;
   kith_ingest_result *result;
-  GError *error; /* a store failure: stops the capture */
+  GError *error;        /* a store failure: stops the capture */
   GError *cursor_error; /* a live source's cursor could not be read: stops it too */
   guint in_batch;
   const kith_ingest_report *report; /* may be NULL */
@@ -351,8 +351,8 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
     a->subject = g_strdup("");
   }
   gint64 seq = 0;
-  if (!kith_state_activity_insert(c->store, a, skip ? "skipped" : "pending",
-                                  kith_reason_name(skip), &seq, &c->error))
+  if (!kith_state_activity_insert(c->store, a, skip ? "skipped" : "pending", kith_reason_name(skip),
+                                  &seq, &c->error))
     return FALSE;
   if (seq == 0) {
     /* R10: ingested before. Counted in the summary, never logged again, so
@@ -374,15 +374,17 @@ static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, kith_reason ski
   const prepared *pr = a->prepared;
   guint n = a->participants->len;
   if (skip) {
-    g_autofree char *why = g_strdup_printf("skipped: the %s '%s' %s (R10)",
-                                           kith_activity_kind_name(a->kind), a->subject,
-                                           skip == KITH_REASON_AUTOMATIC ? "was sent automatically"
-                                           : skip == KITH_REASON_CANCELLED ? "was cancelled"
-                                           : skip == KITH_REASON_NO_USERS
-                                               ? "has no CRM User among its participants"
-                                               : "matches exclude_subjects");
-    kith_decision x = {.action = KITH_ACTION_ACTIVITY_SKIPPED, .reason = skip, .rule = "R10",
-                       .activity_id = a->id, .detail = why};
+    g_autofree char *why = g_strdup_printf(
+        "skipped: the %s '%s' %s (R10)", kith_activity_kind_name(a->kind), a->subject,
+        skip == KITH_REASON_AUTOMATIC   ? "was sent automatically"
+        : skip == KITH_REASON_CANCELLED ? "was cancelled"
+        : skip == KITH_REASON_NO_USERS  ? "has no CRM User among its participants"
+                                        : "matches exclude_subjects");
+    kith_decision x = {.action = KITH_ACTION_ACTIVITY_SKIPPED,
+                       .reason = skip,
+                       .rule = "R10",
+                       .activity_id = a->id,
+                       .detail = why};
     if (!kith_decider_emit(d, &x, &c->error))
       return FALSE;
   } else if (!a->unauthenticated) { /* R12: forged mail is no observation */
@@ -575,7 +577,9 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   /* The store is this ingest's until it returns, but for a live source's
    * waits on its server (store_pause). */
   kith_store_lock(store);
-  ingest_ctx c = {.store = store, .result = result, .report = report,
+  ingest_ctx c = {.store = store,
+                  .result = result,
+                  .report = report,
                   .started = g_get_monotonic_time(),
                   .obs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, person_obs_free)};
   kith_record_decider_init(&c.decider, store, config);
@@ -603,8 +607,11 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     }
     if (source) {
       source_cursor sc = {store, source->name, &c};
-      kith_source_cursor cursor = {.get = cursor_get, .set = cursor_set, .clear = cursor_clear,
-                                   .flush = cursor_flush, .users = cursor_users,
+      kith_source_cursor cursor = {.get = cursor_get,
+                                   .set = cursor_set,
+                                   .clear = cursor_clear,
+                                   .flush = cursor_flush,
+                                   .users = cursor_users,
                                    .user_data = &sc};
       ok = kith_source_capture(&cursor, source, &sink, &result->capture, &c.error);
       store_resume(&c);
@@ -633,8 +640,8 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   g_autofree char *after_id = g_strdup("");
   guint done = 0;
   while (ok) {
-    g_autoptr(GPtrArray) page = kith_state_pending_page(store, &after_time, &after_id, 1024,
-                                                        &c.error);
+    g_autoptr(GPtrArray)
+        page = kith_state_pending_page(store, &after_time, &after_id, 1024, &c.error);
     if (!page) {
       ok = FALSE;
       break;
@@ -697,4 +704,3 @@ static gboolean retain(kith_store *store, const kith_config *config, GError **er
   return kith_privacy_purge_expired(store, cutoff, &n, error) &&
          kith_store_meta_set(store, "retention_day", today, error);
 }
-

@@ -10,9 +10,9 @@ typedef struct {
   kith_capture_stats capture;
   guint new_activities;
   guint duplicates;
-  GHashTable *counts; /* decisions: "action" or "action/reason" -> count */
-  guint decided;      /* activities decided */
-  double capture_seconds; /* reading, parsing and storing the activities */
+  GHashTable *counts;                       /* decisions: "action" or "action/reason" -> count */
+  guint decided;                            /* activities decided */
+  double capture_seconds;                   /* reading, parsing and storing the activities */
   double decide_seconds, median_us, p99_us; /* time spent deciding, per activity */
 } kith_ingest_result;
 

@@ -26,13 +26,20 @@ static kith_op queued_op(const kith_decision *x)
 static gboolean queue(kith_store *s, const kith_decision *x, kith_op op, const char *object_id,
                       GError **error)
 {
-  kith_outbox_entry e = {
-      .op = op, .activity_id = (char *)x->activity_id, .email = (char *)x->email,
-      .object_id = (char *)object_id, .account_id = (char *)x->account_id,
-      .opportunity_id = (char *)x->opportunity_id, .contact_id = (char *)x->contact_id,
-      .owner_id = (char *)x->owner_id, .field = (char *)x->field, .value = (char *)x->value,
-      .old_value = (char *)x->old_value, .obs_time = x->obs_time, .rule = (char *)x->rule,
-      .detail = (char *)x->detail};
+  kith_outbox_entry e = {.op = op,
+                         .activity_id = (char *)x->activity_id,
+                         .email = (char *)x->email,
+                         .object_id = (char *)object_id,
+                         .account_id = (char *)x->account_id,
+                         .opportunity_id = (char *)x->opportunity_id,
+                         .contact_id = (char *)x->contact_id,
+                         .owner_id = (char *)x->owner_id,
+                         .field = (char *)x->field,
+                         .value = (char *)x->value,
+                         .old_value = (char *)x->old_value,
+                         .obs_time = x->obs_time,
+                         .rule = (char *)x->rule,
+                         .detail = (char *)x->detail};
   if (op == KITH_OP_FIELD_UPDATE)
     return kith_outbox_set_field(s, &e, error);
   return kith_outbox_add(s, &e, error);
@@ -56,15 +63,15 @@ static gboolean act(kith_store *s, const kith_decision *x, char **id, GError **e
   if (x->cancel_queued && !kith_outbox_cancel_object(s, x->object_id, error))
     return FALSE;
   /* field_updated's Reason is the field's API name (section 6). */
-  const char *reason =
-      x->action == KITH_ACTION_FIELD_UPDATED ? x->field : kith_reason_name(x->reason);
-  kith_log_entry entry = {x->activity_id, x->email, kith_action_name(x->action), reason,
-                          x->object_id,   x->rule,  x->detail};
+  const char *reason = x->action == KITH_ACTION_FIELD_UPDATED ? x->field
+                                                              : kith_reason_name(x->reason);
+  kith_log_entry entry = {x->activity_id, x->email,     kith_action_name(x->action),
+                          reason,         x->object_id, x->rule,
+                          x->detail};
   return kith_state_log(s, &entry, error);
 }
 
-gboolean kith_record_decision(const kith_decision *x, char **id_out, gpointer store,
-                              GError **error)
+gboolean kith_record_decision(const kith_decision *x, char **id_out, gpointer store, GError **error)
 {
   kith_store *s = store;
   g_autofree char *id = NULL;

@@ -38,8 +38,8 @@ static kith_review_item *open_item(kith_store *s, gint64 id, GError **error)
   if (a == KITH_LOOKUP_ERROR)
     return NULL;
   if (a == KITH_LOOKUP_NONE) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_NOT_FOUND, "review: %" G_GINT64_FORMAT
-                ": no such item", id);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_NOT_FOUND,
+                "review: %" G_GINT64_FORMAT ": no such item", id);
     return NULL;
   }
   if (it->state == KITH_REVIEW_OPEN)
@@ -51,8 +51,9 @@ static kith_review_item *open_item(kith_store *s, gint64 id, GError **error)
                     ? "the contact is gone, being removed, or its address suppressed"
                     : "the address has a contact or a lead by now, or is suppressed");
   else
-    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED, "review: %" G_GINT64_FORMAT
-                ": %s already (%s)", id, kith_review_state_name(it->state), it->decision);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED,
+                "review: %" G_GINT64_FORMAT ": %s already (%s)", id,
+                kith_review_state_name(it->state), it->decision);
   kith_review_item_free(it);
   return NULL;
 }
@@ -77,20 +78,25 @@ static gboolean accept_merge(kith_store *s, const kith_review_item *it, const ch
   if (a == KITH_LOOKUP_ERROR)
     return FALSE;
   if (a == KITH_LOOKUP_NONE) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_NOT_FOUND, "review: %" G_GINT64_FORMAT
-                ": %s: no such contact", it->id, target);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_NOT_FOUND,
+                "review: %" G_GINT64_FORMAT ": %s: no such contact", it->id, target);
     return FALSE;
   }
-  g_autofree char *why = g_strdup_printf(
-      "linked: an administrator accepted %s as another address of contact %s (review item %"
-      G_GINT64_FORMAT "); no second contact is made (R43)",
-      it->email, target, it->id);
+  g_autofree char *why = g_strdup_printf("linked: an administrator accepted %s as another address "
+                                         "of contact %s (review item %" G_GINT64_FORMAT
+                                         "); no second contact is made (R43)",
+                                         it->email, target, it->id);
   out->contact_id = g_strdup(target);
   out->decision = g_strdup_printf("merge %s", target);
   out->sentence = g_strdup_printf("%s is another address of contact %s; its activities are "
-                                  "linked there", it->email, target);
-  kith_decision x = {.action = KITH_ACTION_CONTACT_LINKED, .rule = "R43", .activity_id = it->activity_id,
-                     .email = it->email, .object_type = "Contact", .object_id = target,
+                                  "linked there",
+                                  it->email, target);
+  kith_decision x = {.action = KITH_ACTION_CONTACT_LINKED,
+                     .rule = "R43",
+                     .activity_id = it->activity_id,
+                     .email = it->email,
+                     .object_type = "Contact",
+                     .object_id = target,
                      .detail = why};
   return record(s, &x, error) && kith_review_link_address(s, it->email, target, error);
 }
@@ -117,24 +123,27 @@ static gboolean accept_create(kith_store *s, const kith_config *config, const ki
   kith_contact_ref c = {0};
   kith_lookup_answer a = kith_lookup_contact_by_email(s, it->email, &c, error);
   if (a == KITH_LOOKUP_FOUND)
-    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED, "review: %" G_GINT64_FORMAT
-                ": %s already is contact %s (R20)", it->id, it->email, c.id);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED,
+                "review: %" G_GINT64_FORMAT ": %s already is contact %s (R20)", it->id, it->email,
+                c.id);
   kith_contact_ref_clear(&c);
   if (a != KITH_LOOKUP_NONE)
     return FALSE;
   const char *first = choice->first_name && *choice->first_name ? choice->first_name
-                      : it->first_name;
+                                                                : it->first_name;
   const char *last = choice->last_name && *choice->last_name ? choice->last_name : it->last_name;
   if (!first || !*first || !last || !*last) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "review: %" G_GINT64_FORMAT
-                ": %s's %s not known: give the name to create it with", it->id, it->email,
-                !first || !*first ? (!last || !*last ? "FirstName and LastName are" : "FirstName is")
-                                  : "LastName is");
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE,
+                "review: %" G_GINT64_FORMAT ": %s's %s not known: give the name to create it with",
+                it->id, it->email,
+                !first || !*first
+                    ? (!last || !*last ? "FirstName and LastName are" : "FirstName is")
+                    : "LastName is");
     return FALSE;
   }
   if (!*it->account_id) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED, "review: %" G_GINT64_FORMAT
-                ": no Account is known for %s", it->id, it->email);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED,
+                "review: %" G_GINT64_FORMAT ": no Account is known for %s", it->id, it->email);
     return FALSE;
   }
   g_autofree char *owner = NULL;
@@ -183,8 +192,12 @@ static gboolean accept_keep(kith_store *s, const kith_review_item *it, kith_revi
   out->contact_id = g_strdup(it->contact_id);
   out->decision = g_strdup_printf("keep %s", it->contact_id);
   out->sentence = g_strdup_printf("contact %s (%s) is kept", it->contact_id, it->email);
-  kith_decision x = {.action = KITH_ACTION_CONTACT_LINKED, .rule = "R29", .activity_id = it->activity_id,
-                     .email = it->email, .object_id = it->contact_id, .detail = why};
+  kith_decision x = {.action = KITH_ACTION_CONTACT_LINKED,
+                     .rule = "R29",
+                     .activity_id = it->activity_id,
+                     .email = it->email,
+                     .object_id = it->contact_id,
+                     .detail = why};
   return record(s, &x, error);
 }
 
@@ -204,7 +217,8 @@ static gboolean accept_item(kith_store *s, const kith_config *config, const kith
     if (merge || choice->create || named) {
       g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED,
                   "review: %" G_GINT64_FORMAT ": a contact made from many participants is kept "
-                  "or rejected; it takes no merge, create or name", it->id);
+                  "or rejected; it takes no merge, create or name",
+                  it->id);
       return FALSE;
     }
     return accept_keep(s, it, out, error);
@@ -258,16 +272,20 @@ static gboolean reject_item(kith_store *s, const kith_config *config, const kith
   out->decision = g_strdup("suppress");
   out->sentence = g_strdup_printf("%s is suppressed: kith will not create a contact for it",
                                   it->email);
-  kith_decision x = {.action = KITH_ACTION_SKIPPED, .reason = KITH_REASON_SUPPRESSED, .rule = "R50",
-                     .email = it->email, .detail = why, .suppress = TRUE};
+  kith_decision x = {.action = KITH_ACTION_SKIPPED,
+                     .reason = KITH_REASON_SUPPRESSED,
+                     .rule = "R50",
+                     .email = it->email,
+                     .detail = why,
+                     .suppress = TRUE};
   return record(s, &x, error);
 }
 
 /* ---- the transaction --------------------------------------------------------------- */
 
-typedef gboolean (*decide_fn)(kith_store *s, const kith_config *config,
-                              const kith_review_item *it, const kith_review_choice *choice,
-                              kith_review_outcome *out, GError **error);
+typedef gboolean (*decide_fn)(kith_store *s, const kith_config *config, const kith_review_item *it,
+                              const kith_review_choice *choice, kith_review_outcome *out,
+                              GError **error);
 
 static gboolean accept_fn(kith_store *s, const kith_config *config, const kith_review_item *it,
                           const kith_review_choice *choice, kith_review_outcome *out,

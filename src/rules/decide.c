@@ -64,8 +64,7 @@ static GPtrArray *matching_accounts(kith_decider *d, const char *domain, GError 
  * the User's own Email after that. */
 #define USER_CACHE_MAX 16384
 
-static gboolean user_entry(kith_decider *d, const char *email, const char **entry,
-                           GError **error);
+static gboolean user_entry(kith_decider *d, const char *email, const char **entry, GError **error);
 static gboolean queued_account_name(kith_decider *d, const char *email, const char *account_id,
                                     const char *id, GError **error);
 static kith_lookup_answer alias_user(kith_decider *d, const char *email, char **id,
@@ -210,8 +209,12 @@ gboolean kith_rules_learn_aliases(kith_decider *d, const kith_activity *a, char 
     g_autofree char *why = g_strdup_printf(
         "learned: %s, named '%s %s' on an activity, is another address of User %s (R2)", p->email,
         firsts[i], lasts[i], user + 1);
-    kith_decision x = {.action = KITH_ACTION_ALIAS_LEARNED, .rule = "R2", .activity_id = a->id,
-                       .email = p->email, .object_id = user + 1, .detail = why};
+    kith_decision x = {.action = KITH_ACTION_ALIAS_LEARNED,
+                       .rule = "R2",
+                       .activity_id = a->id,
+                       .email = p->email,
+                       .object_id = user + 1,
+                       .detail = why};
     if (!kith_decider_emit(d, &x, error))
       return FALSE;
     g_hash_table_remove(d->users, p->email); /* looked up again, now as an alias */
@@ -406,8 +409,8 @@ static gboolean need_observation(kith_decider *d, const char *email, const char 
 }
 
 gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **required,
-                                 const kith_participant *shown, gboolean *known,
-                                 char **missing, GError **error)
+                                 const kith_participant *shown, gboolean *known, char **missing,
+                                 GError **error)
 {
   g_autoptr(GString) miss = g_string_new(NULL);
   const char *base[] = {"FirstName", "LastName"};
@@ -433,8 +436,7 @@ static gboolean relation(kith_decider *d, const char *account_id, const char *us
                          GError **error)
 {
   kith_lookup_answer (*const asks[])(kith_store *, const char *, const char *, GError **) = {
-      kith_lookup_account_owned_by, kith_lookup_user_owns_opportunity_on,
-      kith_lookup_user_on_team};
+      kith_lookup_account_owned_by, kith_lookup_user_owns_opportunity_on, kith_lookup_user_on_team};
   *rel = -1;
   for (int i = 0; i < (int)G_N_ELEMENTS(asks); i++) {
     kith_lookup_answer r = asks[i](d->store, account_id, user_id, error);
@@ -450,8 +452,7 @@ static gboolean relation(kith_decider *d, const char *account_id, const char *us
 
 gboolean kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrArray *users,
                                    gboolean require_user, const char **account_out,
-                                   kith_activity_user **user_out, int *relation_out,
-                                   GError **error)
+                                   kith_activity_user **user_out, int *relation_out, GError **error)
 {
   const kith_account_match *best = NULL;
   kith_activity_user *best_user = NULL;
@@ -500,9 +501,15 @@ char *kith_rules_queue_contact(kith_decider *d, const kith_stored_activity *a, c
                                const char *account_id, const char *owner_id, const char *rule,
                                const char *why, GError **error)
 {
-  kith_decision x = {.action = KITH_ACTION_CONTACT_CREATED, .rule = rule, .activity_id = a->id,
-                     .email = email, .object_type = "Contact", .account_id = account_id,
-                     .owner_id = owner_id, .value = d->config->lead_source, .detail = why};
+  kith_decision x = {.action = KITH_ACTION_CONTACT_CREATED,
+                     .rule = rule,
+                     .activity_id = a->id,
+                     .email = email,
+                     .object_type = "Contact",
+                     .account_id = account_id,
+                     .owner_id = owner_id,
+                     .value = d->config->lead_source,
+                     .detail = why};
   char *id = kith_decider_emit_new(d, &x, error);
   if (id && !queued_account_name(d, email, account_id, id, error))
     g_clear_pointer(&id, g_free);
@@ -543,8 +550,12 @@ static const kith_participant *sender(const kith_stored_activity *a);
 static gboolean skip(kith_decider *d, const kith_stored_activity *a, kith_person_state *ps,
                      kith_reason reason, const char *rule, const char *detail, GError **error)
 {
-  kith_decision x = {.action = KITH_ACTION_SKIPPED, .reason = reason, .rule = rule, .activity_id = a->id,
-                     .email = ps->p->email, .detail = detail};
+  kith_decision x = {.action = KITH_ACTION_SKIPPED,
+                     .reason = reason,
+                     .rule = rule,
+                     .activity_id = a->id,
+                     .email = ps->p->email,
+                     .detail = detail};
   ps->logged = reason;
   return kith_decider_emit(d, &x, error);
 }
@@ -565,9 +576,13 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
         c.queued ? "linked: %s's contact %s is already queued for creation (R27)"
                  : "linked: %s already is contact %s (R20)",
         email, c.id);
-    kith_decision x = {.action = KITH_ACTION_CONTACT_LINKED, .rule = c.queued ? "R27" : "R20",
-                       .activity_id = a->id, .email = email, .object_type = "Contact",
-                       .object_id = c.id, .detail = why};
+    kith_decision x = {.action = KITH_ACTION_CONTACT_LINKED,
+                       .rule = c.queued ? "R27" : "R20",
+                       .activity_id = a->id,
+                       .email = email,
+                       .object_type = "Contact",
+                       .object_id = c.id,
+                       .detail = why};
     gboolean ok = kith_decider_emit(d, &x, error) &&
                   (c.queued || kith_rules_enrich(d, email, c.id, c.created_by_kith, error));
     kith_contact_ref_clear(&c);
@@ -579,8 +594,12 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
   if (found == KITH_LOOKUP_FOUND) {
     g_autofree char *why = g_strdup_printf("linked: %s is lead %s, so no contact is made (R21)",
                                            email, ps->lead_id);
-    kith_decision x = {.action = KITH_ACTION_LEAD_LINKED, .rule = "R21", .activity_id = a->id,
-                       .email = email, .object_type = "Lead", .object_id = ps->lead_id,
+    kith_decision x = {.action = KITH_ACTION_LEAD_LINKED,
+                       .rule = "R21",
+                       .activity_id = a->id,
+                       .email = email,
+                       .object_type = "Lead",
+                       .object_id = ps->lead_id,
                        .detail = why};
     return kith_decider_emit(d, &x, error);
   }
@@ -592,9 +611,9 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
   }
   if (!creator) {
     g_autofree char *all = users_list(users, FALSE);
-    g_autofree char *why = g_strdup_printf(
-        "not created: contact creation is off in the profile of every user on the activity (%s) (R22)",
-        all);
+    g_autofree char *why = g_strdup_printf("not created: contact creation is off in the profile of "
+                                           "every user on the activity (%s) (R22)",
+                                           all);
     return skip(d, a, ps, KITH_REASON_CONTACT_CREATION_OFF, "R22", why, error);
   }
   g_autofree char *missing = NULL;
@@ -669,7 +688,8 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
   const char *owner = who->active ? who->user_id : d->config->integration_user;
   g_autofree char *why = g_strdup_printf(
       "created on %s (%s) because %s %s (R24); owner %s%s (R26)", name, account, who->email,
-      relation_words(rel), owner, who->active ? "" : ", the integration user, as the user is inactive");
+      relation_words(rel), owner,
+      who->active ? "" : ", the integration user, as the user is inactive");
   g_autofree char *id = kith_rules_queue_contact(d, a, email, account, owner, "R25", why, error);
   if (!id)
     return FALSE;
@@ -797,8 +817,7 @@ static gboolean observed_name(kith_decider *d, const char *email, char **first, 
 {
   if (kith_state_observation(d->store, email, "FirstName", first, NULL, error) ==
           KITH_LOOKUP_ERROR ||
-      kith_state_observation(d->store, email, "LastName", last, NULL, error) ==
-          KITH_LOOKUP_ERROR) {
+      kith_state_observation(d->store, email, "LastName", last, NULL, error) == KITH_LOOKUP_ERROR) {
     g_clear_pointer(first, g_free);
     return FALSE;
   }
@@ -881,10 +900,17 @@ gboolean kith_rules_same_person(kith_decider *d, const kith_stored_activity *a,
         "Email: contact %s's address %s bounced at %s, after the last activity naming it, and "
         "%s with the same name now writes from %s (R44)",
         same->id, same->email, when, first ? first : "", email);
-    kith_decision x = {.action = KITH_ACTION_FIELD_UPDATED, .rule = "R44",
-                       .activity_id = a->id, .email = email, .object_type = "Contact",
-                       .object_id = same->id, .contact_id = same->id, .field = "Email",
-                       .value = email, .old_value = same->email, .obs_time = a->time,
+    kith_decision x = {.action = KITH_ACTION_FIELD_UPDATED,
+                       .rule = "R44",
+                       .activity_id = a->id,
+                       .email = email,
+                       .object_type = "Contact",
+                       .object_id = same->id,
+                       .contact_id = same->id,
+                       .field = "Email",
+                       .value = email,
+                       .old_value = same->email,
+                       .obs_time = a->time,
                        .detail = why};
     return kith_decider_emit(d, &x, error); /* linked to the contact too */
   }
@@ -892,9 +918,14 @@ gboolean kith_rules_same_person(kith_decider *d, const kith_stored_activity *a,
       "not created: contact %s on account %s has the same name (%s %s) at %s; %s is listed as "
       "an alternate address (R43)",
       same->id, account_id, first ? first : "", last, same->email, email);
-  kith_decision x = {.action = KITH_ACTION_SKIPPED, .reason = KITH_REASON_SAME_PERSON, .rule = "R43",
-                     .activity_id = a->id, .email = email, .object_type = "Contact",
-                     .object_id = same->id, .detail = why};
+  kith_decision x = {.action = KITH_ACTION_SKIPPED,
+                     .reason = KITH_REASON_SAME_PERSON,
+                     .rule = "R43",
+                     .activity_id = a->id,
+                     .email = email,
+                     .object_type = "Contact",
+                     .object_id = same->id,
+                     .detail = why};
   ps->logged = KITH_REASON_SAME_PERSON;
   return kith_decider_emit(d, &x, error); /* linked to the contact too */
 }

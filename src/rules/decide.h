@@ -9,12 +9,12 @@
 /* One decision about a person or a role, with its "why". The engagement log
  * and kith explain are built from these. */
 typedef struct {
-  kith_action action;   /* CONTRACT.md section 6; contact_created, ocr_created,
+  kith_action action; /* CONTRACT.md section 6; contact_created, ocr_created,
                            field_updated, contact_deleted and contact_removed are
                            queued and logged when sync applies them. NONE: only what
                            the flags below say */
-  kith_reason reason;   /* for skips and links; field_updated's Reason is its field */
-  const char *rule;     /* "R24" */
+  kith_reason reason; /* for skips and links; field_updated's Reason is its field */
+  const char *rule;   /* "R24" */
   const char *activity_id;
   const char *email;
   const char *object_type; /* "Contact" or "Lead" for links */
@@ -27,7 +27,7 @@ typedef struct {
   const char *value;
   const char *old_value;
   gint64 obs_time;
-  const char *detail;   /* one plain sentence */
+  const char *detail;     /* one plain sentence */
   gboolean field_source;  /* R39: OBS_TIME is now the observation FIELD of CONTACT_ID
                              was last written from */
   gboolean cancel_queued; /* contact_removed (R50): the contact is only queued, so its
@@ -49,18 +49,18 @@ typedef struct {
   const kith_config *config;
   kith_decision_fn record; /* where decisions go, with record_data */
   gpointer record_data;
-  GHashTable *counts; /* "action" or "action/reason" -> count (GUINT_TO_POINTER) */
-  GHashTable *users;  /* address -> its User look-up, for this decider's life: every
+  GHashTable *counts;        /* "action" or "action/reason" -> count (GUINT_TO_POINTER) */
+  GHashTable *users;         /* address -> its User look-up, for this decider's life: every
                          participant of every activity is asked about, and Users do
                          not change while activities are decided */
-  GHashTable *people; /* address -> what R11 says of it (before CUTYPE); the same
+  GHashTable *people;        /* address -> what R11 says of it (before CUTYPE); the same
                          addresses are asked about again and again */
-  GHashTable *user_names; /* R2: folded "first last" -> '1' or '0' (active) and the
+  GHashTable *user_names;    /* R2: folded "first last" -> '1' or '0' (active) and the
                              User's Id, "" when two Users share it; made on first use */
   GHashTable *account_names; /* R43: account Id -> (name key -> kith_account_person*),
                                 read once an ingest, kept up to date as contacts are queued */
   guint account_names_size;  /* entries in all of them, bounded */
-  GHashTable *domains; /* R3: domain -> its matching accounts (GPtrArray of
+  GHashTable *domains;       /* R3: domain -> its matching accounts (GPtrArray of
                           kith_account_match*), for this decider's life: Accounts
                           do not change while activities are decided */
   /* R28: the sender of the activity last asked about (its Id in conv_id):
@@ -135,13 +135,13 @@ gboolean kith_rules_enrich(kith_decider *d, const char *email, const char *conta
 /* A participant as the rules see it during one activity. */
 typedef struct {
   const kith_participant *p;
-  kith_reason skip;     /* R11 reason, or NONE */
-  char *contact_id;     /* its contact (queued ones too), or NULL */
+  kith_reason skip; /* R11 reason, or NONE */
+  char *contact_id; /* its contact (queued ones too), or NULL */
   char *contact_account;
-  char *lead_id;        /* an unconverted Lead has the address */
-  GPtrArray *matches;   /* R3 matching accounts (kith_account_match*) */
-  char *account_id;     /* the account R24's tie-breaks choose (for R30 grouping) */
-  kith_reason logged;   /* the skip reason already logged for it, or NONE */
+  char *lead_id;      /* an unconverted Lead has the address */
+  GPtrArray *matches; /* R3 matching accounts (kith_account_match*) */
+  char *account_id;   /* the account R24's tie-breaks choose (for R30 grouping) */
+  kith_reason logged; /* the skip reason already logged for it, or NONE */
 } kith_person_state;
 
 /* R24: among MATCHES, *ACCOUNT_OUT is the account a user of USERS
@@ -159,8 +159,8 @@ gboolean kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrArra
  * R12's forged mail is no observation, yet R22 judges it as though it
  * were. FALSE with ERROR when the store fails. */
 gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **required,
-                                 const kith_participant *shown, gboolean *known,
-                                 char **missing, GError **error);
+                                 const kith_participant *shown, gboolean *known, char **missing,
+                                 GError **error);
 
 /* R25: queues a contact for EMAIL on ACCOUNT_ID owned by OWNER_ID; returns
  * its Id (newly allocated). */

@@ -50,28 +50,35 @@ static gboolean enrich_field(kith_decider *d, const char *email, const char *con
     return FALSE;
   if (strcmp(current, value) == 0) {
     /* Already so: only the observation it is now written from. */
-    kith_decision x = {.contact_id = contact_id, .field = field, .obs_time = time,
-                       .field_source = TRUE};
+    kith_decision x = {
+        .contact_id = contact_id, .field = field, .obs_time = time, .field_source = TRUE};
     return kith_decider_emit(d, &x, error);
   }
   if (mode == KITH_ENRICH_IF_EMPTY && *current)
     return TRUE;
   const char *rule = by_kith ? "R37" : "R38";
   g_autofree char *why = g_strdup_printf(
-      by_kith ? "%s: '%s' becomes '%s', newer mail shows it (R37)"
-              : mode == KITH_ENRICH_IF_EMPTY ? "%s: the empty field '%s' becomes '%s' (if_empty, R38)"
-                                             : "%s: '%s' becomes '%s' (always, R38)",
+      by_kith                        ? "%s: '%s' becomes '%s', newer mail shows it (R37)"
+      : mode == KITH_ENRICH_IF_EMPTY ? "%s: the empty field '%s' becomes '%s' (if_empty, R38)"
+                                     : "%s: '%s' becomes '%s' (always, R38)",
       field, current, value);
-  kith_decision x = {.action = KITH_ACTION_FIELD_UPDATED, .rule = rule,
-                     .activity_id = shown_by, .email = email, .object_id = contact_id,
-                     .contact_id = contact_id, .field = field, .value = value,
-                     .old_value = current, .obs_time = time, .detail = why,
+  kith_decision x = {.action = KITH_ACTION_FIELD_UPDATED,
+                     .rule = rule,
+                     .activity_id = shown_by,
+                     .email = email,
+                     .object_id = contact_id,
+                     .contact_id = contact_id,
+                     .field = field,
+                     .value = value,
+                     .old_value = current,
+                     .obs_time = time,
+                     .detail = why,
                      .field_source = TRUE};
   return kith_decider_emit(d, &x, error);
 }
 
-gboolean kith_rules_enrich(kith_decider *d, const char *email,
-                           const char *contact_id, gboolean by_kith, GError **error)
+gboolean kith_rules_enrich(kith_decider *d, const char *email, const char *contact_id,
+                           gboolean by_kith, GError **error)
 {
   /* Every field's newest observation in one look-up: most people show a
    * name and nothing else, so most fields have none. */

@@ -57,7 +57,8 @@ static gboolean dedup_group(const char *email, GPtrArray *ids, GArray *by_kith, 
       g_hash_table_add(has, g_strdup(opp));
       c->stats->roles_moved++;
       g_autofree char *why = g_strdup_printf(
-          "role on %s moved from duplicate %s to the surviving contact %s (R42)", opp, dup, survivor);
+          "role on %s moved from duplicate %s to the surviving contact %s (R42)", opp, dup,
+          survivor);
       tell(c, "move_role", email, opp, why);
       if (c->dry_run)
         continue;
@@ -65,22 +66,31 @@ static gboolean dedup_group(const char *email, GPtrArray *ids, GArray *by_kith, 
       g_autofree char *role = NULL;
       if (kith_lookup_role_value(s, opp, dup, &role, error) == KITH_LOOKUP_ERROR)
         return FALSE;
-      kith_decision x = {.action = KITH_ACTION_OCR_CREATED, .rule = "R42", .email = email,
-                         .opportunity_id = opp, .contact_id = survivor,
-                         .value = role ? role : "", .detail = why};
+      kith_decision x = {.action = KITH_ACTION_OCR_CREATED,
+                         .rule = "R42",
+                         .email = email,
+                         .opportunity_id = opp,
+                         .contact_id = survivor,
+                         .value = role ? role : "",
+                         .detail = why};
       g_autofree char *role_id = kith_decider_emit_new(c->d, &x, error);
       if (!role_id)
         return FALSE;
     }
     c->stats->deleted++;
     g_autofree char *why = g_strdup_printf(
-        "deleted: a duplicate of %s for %s, which survives as the earliest created (R40, R41)", survivor,
-        email);
+        "deleted: a duplicate of %s for %s, which survives as the earliest created (R40, R41)",
+        survivor, email);
     tell(c, "delete", email, dup, why);
     if (c->dry_run)
       continue;
-    kith_decision x = {.action = KITH_ACTION_CONTACT_DELETED, .rule = "R41", .email = email,
-                       .object_id = dup, .contact_id = dup, .value = survivor, .detail = why};
+    kith_decision x = {.action = KITH_ACTION_CONTACT_DELETED,
+                       .rule = "R41",
+                       .email = email,
+                       .object_id = dup,
+                       .contact_id = dup,
+                       .value = survivor,
+                       .detail = why};
     if (!kith_decider_emit(c->d, &x, error))
       return FALSE;
   }
@@ -120,8 +130,13 @@ gboolean kith_rules_remove(kith_decider *d, const char *id, gboolean allow_recre
       allow_recreate ? "; the address may be created again" : "; the address is suppressed");
   /* Not in the CRM yet (QUEUED): the queued creation and all that hangs on
    * it are cancelled instead. */
-  kith_decision x = {.action = KITH_ACTION_CONTACT_REMOVED, .rule = "R50", .email = email, .object_id = id,
-                     .contact_id = id, .detail = why, .cancel_queued = queued,
+  kith_decision x = {.action = KITH_ACTION_CONTACT_REMOVED,
+                     .rule = "R50",
+                     .email = email,
+                     .object_id = id,
+                     .contact_id = id,
+                     .detail = why,
+                     .cancel_queued = queued,
                      .suppress = !allow_recreate};
   if (!kith_decider_emit(d, &x, error))
     return FALSE;

@@ -5,9 +5,9 @@
 #include "rules/decide.h"
 
 typedef struct {
-  guint groups;   /* addresses with two or more contacts */
-  guint deleted;  /* kith-created duplicates queued for deletion */
-  guint kept;     /* duplicates not created by kith, never deleted (R41) */
+  guint groups;  /* addresses with two or more contacts */
+  guint deleted; /* kith-created duplicates queued for deletion */
+  guint kept;    /* duplicates not created by kith, never deleted (R41) */
   guint roles_moved;
 } kith_dedup_stats;
 

@@ -42,8 +42,9 @@ static anchored *pick(GArray *cands, GPtrArray *users)
 
 /* R28: *OUT says whether ACCOUNT is left out of R30-R34 (the activity is no
  * conversation with it, and the profile asks for one). */
-static gboolean left_out(kith_decider *d, const kith_stored_activity *a, const kith_profile *profile,
-                         const char *account, gboolean *out, GError **error)
+static gboolean left_out(kith_decider *d, const kith_stored_activity *a,
+                         const kith_profile *profile, const char *account, gboolean *out,
+                         GError **error)
 {
   gboolean yes = TRUE;
   if (profile->conversation_only && !kith_rules_conversation(d, a, account, &yes, error))
@@ -132,8 +133,12 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
         g_autofree char *why = g_strdup_printf(
             "no role on %s (%s): %s has no contact and none can be made (%s) (R31)", opp_name,
             opp->id, ps->p->email, missing && *missing ? missing : kith_reason_name(reason));
-        kith_decision x = {.action = KITH_ACTION_SKIPPED, .reason = reason, .rule = "R31",
-                           .activity_id = a->id, .email = ps->p->email, .detail = why};
+        kith_decision x = {.action = KITH_ACTION_SKIPPED,
+                           .reason = reason,
+                           .rule = "R31",
+                           .activity_id = a->id,
+                           .email = ps->p->email,
+                           .detail = why};
         ps->logged = reason;
         if (!kith_decider_emit(d, &x, error))
           return FALSE;
@@ -156,7 +161,8 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
           "created on account %s to take a role on %s (%s) (R31); owner %s, the activity's first "
           "user%s",
           account, opp_name, opp->id, owner, first->active ? "" : " being inactive");
-      ps->contact_id = kith_rules_queue_contact(d, a, ps->p->email, account, owner, "R31", why, error);
+      ps->contact_id = kith_rules_queue_contact(d, a, ps->p->email, account, owner, "R31", why,
+                                                error);
       if (!ps->contact_id)
         return FALSE;
       ps->contact_account = g_strdup(account);
@@ -170,9 +176,13 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
   role:;
     g_autofree char *why = g_strdup_printf("added as a contact role on %s (%s) because %s (%s)",
                                            opp_name, opp->id, because, rule);
-    kith_decision x = {.action = KITH_ACTION_OCR_CREATED, .rule = rule, .activity_id = a->id,
-                       .email = ps->p->email, .opportunity_id = opp->id,
-                       .contact_id = ps->contact_id, .value = first->profile->ocr_role,
+    kith_decision x = {.action = KITH_ACTION_OCR_CREATED,
+                       .rule = rule,
+                       .activity_id = a->id,
+                       .email = ps->p->email,
+                       .opportunity_id = opp->id,
+                       .contact_id = ps->contact_id,
+                       .value = first->profile->ocr_role,
                        .detail = why};
     g_autofree char *role_id = kith_decider_emit_new(d, &x, error);
     if (!role_id)
@@ -278,8 +288,8 @@ gboolean kith_rules_ocr(kith_decider *d, const kith_stored_activity *a, GPtrArra
   /* Group the participants left after R10-R11 by their account, in order,
    * leaving out the accounts the activity is no conversation with (R28). */
   g_autoptr(GPtrArray) accounts = g_ptr_array_new();
-  g_autoptr(GHashTable) groups =
-      g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+  g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                                       (GDestroyNotify)g_ptr_array_unref);
   for (guint i = 0; i < people->len; i++) {
     kith_person_state *ps = g_ptr_array_index(people, i);
     gboolean out = FALSE;

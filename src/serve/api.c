@@ -102,13 +102,24 @@ char *kith_api_hide_passwords(const char *text)
 static void count_request(kith_api *api, const char *path, unsigned code)
 {
   /* Paths are counted by route, never by what a caller typed. */
-  static const char *const routes[] = {"/api/v1/status",  "/api/v1/counts",     "/api/v1/log",
-                                       "/api/v1/explain", "/api/v1/created",    "/api/v1/alternates",
-                                       "/api/v1/config",  "/api/v1/remove",     "/api/v1/dedup",
-                                       "/api/v1/sync",    "/api/v1/remove_activity",
-                                       "/api/v1/unsuppress", "/metrics",        "/",
-                                       "/api/v1/review",  "/api/v1/review/accept",
-                                       "/api/v1/review/reject", NULL};
+  static const char *const routes[] = {"/api/v1/status",
+                                       "/api/v1/counts",
+                                       "/api/v1/log",
+                                       "/api/v1/explain",
+                                       "/api/v1/created",
+                                       "/api/v1/alternates",
+                                       "/api/v1/config",
+                                       "/api/v1/remove",
+                                       "/api/v1/dedup",
+                                       "/api/v1/sync",
+                                       "/api/v1/remove_activity",
+                                       "/api/v1/unsuppress",
+                                       "/metrics",
+                                       "/",
+                                       "/api/v1/review",
+                                       "/api/v1/review/accept",
+                                       "/api/v1/review/reject",
+                                       NULL};
   const char *route = g_str_has_prefix(path, "/static/") ? "/static" : "other";
   for (const char *const *r = routes; *r; r++)
     if (strcmp(path, *r) == 0)
@@ -124,8 +135,8 @@ static enum MHD_Result reply(kith_api *api, struct MHD_Connection *c, const char
                              unsigned code, const char *type, const void *data, gsize len,
                              const char *disposition)
 {
-  struct MHD_Response *r =
-      MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data,
+                                                           MHD_RESPMEM_MUST_COPY);
   MHD_add_response_header(r, "Content-Type", type);
   MHD_add_response_header(r, "Cache-Control", "no-store");
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -235,11 +246,11 @@ static enum MHD_Result serve_static(kith_api *api, struct MHD_Connection *c, con
   g_autoptr(GBytes) bytes = kith_resource_lookup(res);
   if (!bytes)
     return reply_error(api, c, path, 404, "no such page");
-  const char *type = g_str_has_suffix(name, ".html") ? "text/html; charset=utf-8"
+  const char *type = g_str_has_suffix(name, ".html")  ? "text/html; charset=utf-8"
                      : g_str_has_suffix(name, ".css") ? "text/css; charset=utf-8"
                      : g_str_has_suffix(name, ".js")  ? "text/javascript; charset=utf-8"
                      : g_str_has_suffix(name, ".svg") ? "image/svg+xml"
-                                                       : "application/octet-stream";
+                                                      : "application/octet-stream";
   gsize len = 0;
   const void *data = g_bytes_get_data(bytes, &len);
   return reply(api, c, path, 200, type, data, len, NULL);
@@ -326,13 +337,14 @@ static json_t *remove_contact(kith_api *api, json_t *body, unsigned *code)
   g_autoptr(GError) e = NULL;
   g_autofree char *email = NULL;
   gboolean ok = kith_store_begin(api->ctx.store, &e) &&
-                kith_rules_remove(&d, id, allow, &email, &e) && kith_store_commit(api->ctx.store, &e);
+                kith_rules_remove(&d, id, allow, &email, &e) &&
+                kith_store_commit(api->ctx.store, &e);
   kith_decider_clear(&d);
   if (!ok) {
     kith_store_rollback(api->ctx.store);
     *code = g_error_matches(e, KITH_ERROR, KITH_ERROR_NOT_FOUND) ? 404
             : g_error_matches(e, KITH_ERROR, KITH_ERROR_REFUSED) ? 409
-                                                                  : 500;
+                                                                 : 500;
     return json_pack("{s:s}", "error", e ? e->message : "failed");
   }
   return json_pack("{s:b, s:s, s:s, s:b}", "ok", TRUE, "contact_id", id, "email", email,
@@ -375,8 +387,8 @@ static json_t *remove_activity(kith_api *api, json_t *body, unsigned *code)
       ok = kith_rules_remove(&d, id, allow, &email, &e);
     }
     if (ok)
-      json_array_append_new(removed, json_pack("{s:s, s:s}", "contact_id", id, "email",
-                                               email ? email : ""));
+      json_array_append_new(removed,
+                            json_pack("{s:s, s:s}", "contact_id", id, "email", email ? email : ""));
   }
   ok = ok && (dry_run || kith_store_commit(s, &e));
   kith_decider_clear(&d);
@@ -412,8 +424,9 @@ static json_t *unsuppress(kith_api *api, json_t *body, unsigned *code)
     return json_pack("{s:s}", "error", "that address is not suppressed");
   }
   if (api->ctx.log_admin)
-    api->ctx.log_admin("unsuppress", json_pack("{s:s, s:s}", "email", email, "message",
-                                               "may be created again (R50 suppression lifted)"),
+    api->ctx.log_admin("unsuppress",
+                       json_pack("{s:s, s:s}", "email", email, "message",
+                                 "may be created again (R50 suppression lifted)"),
                        api->ctx.user_data);
   return json_pack("{s:b, s:s, s:b}", "ok", TRUE, "email", email, "suppressed", FALSE);
 }
@@ -495,9 +508,10 @@ static enum MHD_Result alternates(kith_api *api, struct MHD_Connection *c, const
    * keeps the report's columns). */
   size_t i;
   json_t *row;
-  json_array_foreach(rows, i, row) {
-    g_autofree char *name =
-        kith_report_record_name(s, json_string_value(json_object_get(row, "AccountId")), &e);
+  json_array_foreach(rows, i, row)
+  {
+    g_autofree char *name = kith_report_record_name(
+        s, json_string_value(json_object_get(row, "AccountId")), &e);
     if (!name) {
       ok = FALSE;
       break;
@@ -524,20 +538,22 @@ static void metrics(kith_api *api, kith_store *s, GString *out)
   const char *state;
   json_t *v;
   json_object_foreach(json_object_get(m, "activities"), state, v)
-    g_string_append_printf(out, "kith_activities_total{state=\"%s\"} %" JSON_INTEGER_FORMAT "\n",
-                           state, json_integer_value(v));
+      g_string_append_printf(out, "kith_activities_total{state=\"%s\"} %" JSON_INTEGER_FORMAT "\n",
+                             state, json_integer_value(v));
   g_string_append(out, "# HELP kith_decisions_total Engagement log entries, by action and reason.\n"
                        "# TYPE kith_decisions_total counter\n");
   size_t i;
-  json_array_foreach(json_object_get(m, "decisions"), i, v)
-    g_string_append_printf(out, "kith_decisions_total{action=\"%s\",reason=\"%s\"} %" JSON_INTEGER_FORMAT "\n",
-                           json_string_value(json_object_get(v, "action")),
-                           json_string_value(json_object_get(v, "reason")),
-                           json_integer_value(json_object_get(v, "count")));
+  json_array_foreach(json_object_get(m, "decisions"), i, v) g_string_append_printf(
+      out, "kith_decisions_total{action=\"%s\",reason=\"%s\"} %" JSON_INTEGER_FORMAT "\n",
+      json_string_value(json_object_get(v, "action")),
+      json_string_value(json_object_get(v, "reason")),
+      json_integer_value(json_object_get(v, "count")));
   json_decref(m);
   json_t *t = kith_report_totals(s);
-  g_string_append_printf(out, "# HELP kith_outbox_depth Changes waiting for sync.\n"
-                              "# TYPE kith_outbox_depth gauge\nkith_outbox_depth %" JSON_INTEGER_FORMAT "\n",
+  g_string_append_printf(out,
+                         "# HELP kith_outbox_depth Changes waiting for sync.\n"
+                         "# TYPE kith_outbox_depth gauge\nkith_outbox_depth %" JSON_INTEGER_FORMAT
+                         "\n",
                          json_integer_value(json_object_get(t, "outbox_depth")));
   json_decref(t);
   if (api->ctx.add_metrics)
@@ -684,8 +700,8 @@ static gboolean refuse_early(kith_api *api, struct MHD_Connection *c, const char
 {
   const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
   const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-  const char *length =
-      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_CONTENT_LENGTH);
   gboolean get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
   gboolean is_static = strcmp(url, "/") == 0 || g_str_has_prefix(url, "/static/");
   gsize query = 0;
@@ -700,8 +716,8 @@ static gboolean refuse_early(kith_api *api, struct MHD_Connection *c, const char
   else if (is_static)
     return FALSE;
   else if (!authorised(api, c))
-    *result =
-        reply_error(api, c, url, 401, "a valid token is needed (Authorization: Bearer TOKEN)");
+    *result = reply_error(api, c, url, 401,
+                          "a valid token is needed (Authorization: Bearer TOKEN)");
   else if (post && (!type || !g_str_has_prefix(type, "application/json")))
     *result = reply_error(api, c, url, 415, "a POST body must be application/json");
   else if (post && length && g_ascii_strtoull(length, NULL, 10) > MAX_BODY)
@@ -804,8 +820,10 @@ kith_api *kith_api_start(const kith_api_context *ctx, const char *listen, gboole
                          GError **error)
 {
   if (!ctx->token || strlen(ctx->token) < KITH_API_TOKEN_MIN) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE, "the API token is too short (at least %d "
-                "characters)", KITH_API_TOKEN_MIN);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE,
+                "the API token is too short (at least %d "
+                "characters)",
+                KITH_API_TOKEN_MIN);
     return NULL;
   }
   const char *colon = strrchr(listen, ':');
@@ -858,7 +876,8 @@ kith_api *kith_api_start(const kith_api_context *ctx, const char *listen, gboole
       MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT, MAX_PER_IP,
       MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S, MHD_OPTION_END);
   if (!api->daemon) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "[serve] listen: cannot listen on %s", listen);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "[serve] listen: cannot listen on %s",
+                listen);
     kith_api_stop(api);
     return NULL;
   }

@@ -15,9 +15,9 @@
  * Handlers run on one thread per connection, several at once. */
 typedef struct {
   kith_store *store;
-  GMutex *lock;            /* held around every use of STORE, never across network I/O */
+  GMutex *lock; /* held around every use of STORE, never across network I/O */
   const kith_config *config;
-  const char *token;       /* the API token, at least KITH_API_TOKEN_MIN characters */
+  const char *token; /* the API token, at least KITH_API_TOKEN_MIN characters */
   /* Host names served besides the listen address ([serve] allowed_hosts):
    * NULL-terminated, or NULL for none. "NAME" matches on any port,
    * "NAME:PORT" on that port only. */

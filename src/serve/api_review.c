@@ -6,13 +6,13 @@
 
 static json_t *item_json(const kith_review_item *it)
 {
-  json_t *j = json_pack(
-      "{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-      (json_int_t)it->id, "kind", kith_review_kind_name(it->kind), "state",
-      kith_review_state_name(it->state), "email", it->email, "first_name", it->first_name,
-      "last_name", it->last_name, "account_id", it->account_id, "account_name", it->account_name,
-      "contact_id", it->contact_id, "contact_name", it->contact_name, "activity_id",
-      it->activity_id, "subject", it->subject, "seen", it->seen, "found", it->created_at);
+  json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+                        "id", (json_int_t)it->id, "kind", kith_review_kind_name(it->kind), "state",
+                        kith_review_state_name(it->state), "email", it->email, "first_name",
+                        it->first_name, "last_name", it->last_name, "account_id", it->account_id,
+                        "account_name", it->account_name, "contact_id", it->contact_id,
+                        "contact_name", it->contact_name, "activity_id", it->activity_id, "subject",
+                        it->subject, "seen", it->seen, "found", it->created_at);
   json_object_set_new(j, "participants",
                       it->participants ? json_integer(it->participants) : json_null());
   json_object_set_new(j, "decided_at", *it->decided_at ? json_string(it->decided_at) : json_null());
@@ -74,7 +74,7 @@ json_t *kith_api_review_decide(kith_store *s, const kith_config *config, gboolea
     *code = g_error_matches(e, KITH_ERROR, KITH_ERROR_NOT_FOUND) ? 404
             : g_error_matches(e, KITH_ERROR, KITH_ERROR_REFUSED) ? 409
             : g_error_matches(e, KITH_ERROR, KITH_ERROR_USAGE)   ? 400
-                                                                  : 500;
+                                                                 : 500;
     return json_pack("{s:s}", "error", *code == 500 ? "the store failed" : e->message);
   }
   json_t *j = json_pack("{s:b, s:I, s:s, s:s, s:s?, s:s, s:s, s:b}", "ok", TRUE, "id",

@@ -86,8 +86,8 @@ static json_t *run_sync(service *svc)
   json_t *r = json_pack("{s:s, s:b, s:s, s:i, s:i, s:i, s:i, s:i, s:i}", "time", now, "ok", ok,
                         "message", message, "contacts_created", st.contacts_created,
                         "contacts_linked", st.contacts_linked, "roles_created", st.roles_created,
-                        "fields_updated", st.fields_updated, "contacts_deleted", st.contacts_deleted,
-                        "contacts_removed", st.contacts_removed);
+                        "fields_updated", st.fields_updated, "contacts_deleted",
+                        st.contacts_deleted, "contacts_removed", st.contacts_removed);
   g_mutex_lock(&svc->state_lock);
   if (ok)
     svc->syncs_ok++;
@@ -120,8 +120,7 @@ static void scan_source(service *svc, const kith_source_config *src)
   kith_ingest_result r;
   g_autoptr(GError) error = NULL;
   g_mutex_lock(&svc->work);
-  gboolean ok = kith_ingest_source(svc->store, svc->config, src, &capture_report, &r,
-                                   &error);
+  gboolean ok = kith_ingest_source(svc->store, svc->config, src, &capture_report, &r, &error);
   g_mutex_unlock(&svc->work);
   svc->scans++;
   g_autofree char *now = kith_time_now();
@@ -282,8 +281,8 @@ static void watch_sources(service *svc)
                           : g_file_monitor_file(f, G_FILE_MONITOR_NONE, NULL, &error);
     if (!m) {
       g_autofree char *message = kith_api_hide_passwords(error->message);
-      log_event("warning", "watch", json_pack("{s:s, s:s}", "source", src->name, "message",
-                                              message));
+      log_event("warning", "watch",
+                json_pack("{s:s, s:s}", "source", src->name, "message", message));
       continue;
     }
     g_object_set_data_full(G_OBJECT(m), "kith-source", g_strdup(src->name), g_free);
@@ -295,7 +294,8 @@ static void watch_sources(service *svc)
 static gboolean on_signal(gpointer data)
 {
   service *svc = data;
-  log_event("info", "stopping", json_pack("{s:s}", "message", "signal received; finishing the work in hand"));
+  log_event("info", "stopping",
+            json_pack("{s:s}", "message", "signal received; finishing the work in hand"));
   g_main_loop_quit(svc->loop);
   return G_SOURCE_REMOVE;
 }
@@ -309,14 +309,15 @@ static void add_status(json_t *status, gpointer data)
   g_autofree char *started = kith_time_format(svc->started);
   json_object_set_new(status, "started", json_string(started));
   json_object_set_new(status, "uptime_s", json_integer(kith_time_now_unix() - svc->started));
-  json_object_set_new(status, "last_sync", svc->last_sync ? json_deep_copy(svc->last_sync) : json_null());
+  json_object_set_new(status, "last_sync",
+                      svc->last_sync ? json_deep_copy(svc->last_sync) : json_null());
   json_object_set_new(status, "last_ingest",
                       svc->last_ingest ? json_deep_copy(svc->last_ingest) : json_null());
   json_t *sources = json_array();
   for (guint i = 0; i < svc->config->sources->len; i++) {
     const kith_source_config *src = g_ptr_array_index(svc->config->sources, i);
     json_array_append_new(sources, json_pack("{s:s, s:s}", "name", src->name, "type",
-                                                    kith_source_type_name(src->type)));
+                                             kith_source_type_name(src->type)));
   }
   json_object_set_new(status, "sources", sources);
 }
@@ -334,13 +335,14 @@ static void log_admin(const char *event, json_t *fields, gpointer data)
 static void add_metrics(GString *out, gpointer data)
 {
   service *svc = data;
-  g_string_append_printf(out,
-                         "# HELP kith_syncs_total Syncs run by the service, by result.\n"
-                         "# TYPE kith_syncs_total counter\n"
-                         "kith_syncs_total{result=\"ok\"} %u\nkith_syncs_total{result=\"failed\"} %u\n"
-                         "# HELP kith_uptime_seconds Seconds since the service started.\n"
-                         "# TYPE kith_uptime_seconds gauge\nkith_uptime_seconds %" G_GINT64_FORMAT "\n",
-                         svc->syncs_ok, svc->syncs_failed, kith_time_now_unix() - svc->started);
+  g_string_append_printf(
+      out,
+      "# HELP kith_syncs_total Syncs run by the service, by result.\n"
+      "# TYPE kith_syncs_total counter\n"
+      "kith_syncs_total{result=\"ok\"} %u\nkith_syncs_total{result=\"failed\"} %u\n"
+      "# HELP kith_uptime_seconds Seconds since the service started.\n"
+      "# TYPE kith_uptime_seconds gauge\nkith_uptime_seconds %" G_GINT64_FORMAT "\n",
+      svc->syncs_ok, svc->syncs_failed, kith_time_now_unix() - svc->started);
 }
 
 /* ---- the files: the token, the store's modes ------------------------------------ */

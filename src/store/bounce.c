@@ -59,7 +59,7 @@ gboolean kith_state_bounce_note(kith_store *s, const kith_activity *a, GError **
 }
 
 kith_lookup_answer kith_state_bounced(kith_store *s, const char *email, gint64 *time_out,
-                                     char **activity_id_out, GError **error)
+                                      char **activity_id_out, GError **error)
 {
   g_return_val_if_fail(email != NULL, KITH_LOOKUP_ERROR);
   if (time_out)
@@ -73,8 +73,9 @@ kith_lookup_answer kith_state_bounced(kith_store *s, const char *email, gint64 *
       "SELECT b.time, b.activity_id FROM bounce b WHERE b.email = ?1 AND NOT EXISTS("
       "SELECT 1 FROM participant p JOIN activity a ON a.seq = p.activity"
       " WHERE p.email = ?1 AND p.role = ?2 AND a.kind = ?3 AND a.time > b.time"
-      " AND (a.flags & " G_STRINGIFY(KITH_ACTIVITY_FLAG_UNAUTHENTICATED) ") = 0"
-      " AND (a.reason IS NULL OR a.reason <> 'automatic'))",
+      " AND (a.flags & " G_STRINGIFY(
+          KITH_ACTIVITY_FLAG_UNAUTHENTICATED) ") = 0"
+                                              " AND (a.reason IS NULL OR a.reason <> 'automatic'))",
       error);
   if (!st)
     return KITH_LOOKUP_ERROR;

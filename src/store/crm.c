@@ -13,37 +13,53 @@
 #define MAX_FIELD (1024 * 1024) /* one CSV field */
 #define MAX_COLUMNS 4096        /* columns of one row */
 
-static const kith_crm_column user_cols[] = {
-    {"Id", KITH_COL_TEXT}, {"FirstName", KITH_COL_TEXT}, {"LastName", KITH_COL_TEXT},
-    {"Email", KITH_COL_EMAIL}, {"IsActive", KITH_COL_BOOL}};
-static const kith_crm_column account_cols[] = {
-    {"Id", KITH_COL_TEXT}, {"Name", KITH_COL_TEXT}, {"Website", KITH_COL_TEXT},
-    {"Secondary_Domains__c", KITH_COL_TEXT}, {"OwnerId", KITH_COL_TEXT}};
-static const kith_crm_column team_cols[] = {
-    {"Id", KITH_COL_TEXT}, {"AccountId", KITH_COL_TEXT}, {"UserId", KITH_COL_TEXT},
-    {"TeamMemberRole", KITH_COL_TEXT}};
-static const kith_crm_column contact_cols[] = {
-    {"Id", KITH_COL_TEXT},          {"AccountId", KITH_COL_TEXT},
-    {"FirstName", KITH_COL_TEXT},   {"LastName", KITH_COL_TEXT},
-    {"Email", KITH_COL_EMAIL},      {"Title", KITH_COL_TEXT},
-    {"Phone", KITH_COL_TEXT},       {"Department", KITH_COL_TEXT},
-    {"Seniority__c", KITH_COL_TEXT}, {"Persona__c", KITH_COL_TEXT},
-    {"MailingCountry", KITH_COL_TEXT}, {"MailingState", KITH_COL_TEXT},
-    {"OwnerId", KITH_COL_TEXT},     {"LeadSource", KITH_COL_TEXT},
-    {"Created_By_Kith__c", KITH_COL_BOOL}, {"CreatedDate", KITH_COL_TIME}};
+static const kith_crm_column user_cols[] = {{"Id", KITH_COL_TEXT},
+                                            {"FirstName", KITH_COL_TEXT},
+                                            {"LastName", KITH_COL_TEXT},
+                                            {"Email", KITH_COL_EMAIL},
+                                            {"IsActive", KITH_COL_BOOL}};
+static const kith_crm_column account_cols[] = {{"Id", KITH_COL_TEXT},
+                                               {"Name", KITH_COL_TEXT},
+                                               {"Website", KITH_COL_TEXT},
+                                               {"Secondary_Domains__c", KITH_COL_TEXT},
+                                               {"OwnerId", KITH_COL_TEXT}};
+static const kith_crm_column team_cols[] = {{"Id", KITH_COL_TEXT},
+                                            {"AccountId", KITH_COL_TEXT},
+                                            {"UserId", KITH_COL_TEXT},
+                                            {"TeamMemberRole", KITH_COL_TEXT}};
+static const kith_crm_column contact_cols[] = {{"Id", KITH_COL_TEXT},
+                                               {"AccountId", KITH_COL_TEXT},
+                                               {"FirstName", KITH_COL_TEXT},
+                                               {"LastName", KITH_COL_TEXT},
+                                               {"Email", KITH_COL_EMAIL},
+                                               {"Title", KITH_COL_TEXT},
+                                               {"Phone", KITH_COL_TEXT},
+                                               {"Department", KITH_COL_TEXT},
+                                               {"Seniority__c", KITH_COL_TEXT},
+                                               {"Persona__c", KITH_COL_TEXT},
+                                               {"MailingCountry", KITH_COL_TEXT},
+                                               {"MailingState", KITH_COL_TEXT},
+                                               {"OwnerId", KITH_COL_TEXT},
+                                               {"LeadSource", KITH_COL_TEXT},
+                                               {"Created_By_Kith__c", KITH_COL_BOOL},
+                                               {"CreatedDate", KITH_COL_TIME}};
 static const kith_crm_column lead_cols[] = {
-    {"Id", KITH_COL_TEXT}, {"FirstName", KITH_COL_TEXT}, {"LastName", KITH_COL_TEXT},
-    {"Email", KITH_COL_EMAIL}, {"Company", KITH_COL_TEXT}, {"OwnerId", KITH_COL_TEXT},
+    {"Id", KITH_COL_TEXT},         {"FirstName", KITH_COL_TEXT}, {"LastName", KITH_COL_TEXT},
+    {"Email", KITH_COL_EMAIL},     {"Company", KITH_COL_TEXT},   {"OwnerId", KITH_COL_TEXT},
     {"IsConverted", KITH_COL_BOOL}};
 static const kith_crm_column opp_cols[] = {
-    {"Id", KITH_COL_TEXT}, {"AccountId", KITH_COL_TEXT}, {"Name", KITH_COL_TEXT},
-    {"OwnerId", KITH_COL_TEXT}, {"StageName", KITH_COL_TEXT}, {"IsClosed", KITH_COL_BOOL},
+    {"Id", KITH_COL_TEXT},         {"AccountId", KITH_COL_TEXT}, {"Name", KITH_COL_TEXT},
+    {"OwnerId", KITH_COL_TEXT},    {"StageName", KITH_COL_TEXT}, {"IsClosed", KITH_COL_BOOL},
     {"CreatedDate", KITH_COL_TIME}};
 static const kith_crm_column role_cols[] = {
-    {"Id", KITH_COL_TEXT}, {"OpportunityId", KITH_COL_TEXT}, {"ContactId", KITH_COL_TEXT},
-    {"Role", KITH_COL_TEXT}, {"IsPrimary", KITH_COL_BOOL}, {"Created_By_Kith__c", KITH_COL_BOOL}};
+    {"Id", KITH_COL_TEXT},        {"OpportunityId", KITH_COL_TEXT},
+    {"ContactId", KITH_COL_TEXT}, {"Role", KITH_COL_TEXT},
+    {"IsPrimary", KITH_COL_BOOL}, {"Created_By_Kith__c", KITH_COL_BOOL}};
 
-#define OBJ(n, p, c) {n, p, c, G_N_ELEMENTS(c)}
+#define OBJ(n, p, c)                                                                               \
+  {                                                                                                \
+    n, p, c, G_N_ELEMENTS(c)                                                                       \
+  }
 static const kith_crm_object objects[] = {
     OBJ("User", "005", user_cols),
     OBJ("Account", "001", account_cols),
@@ -80,14 +96,14 @@ typedef struct {
   kith_row_error_fn on_row_error;
   gpointer user_data;
   kith_import_stats *stats;
-  GError *fatal;        /* set when the whole import must stop */
-  guint line;           /* current physical line */
-  guint record_line;    /* line where the current record started */
+  GError *fatal;     /* set when the whole import must stop */
+  guint line;        /* current physical line */
+  guint record_line; /* line where the current record started */
   /* The current record's fields, each NUL-terminated, one after the other
    * in one buffer reused for every record: no allocation per field. */
   char *rec;
   gsize rec_len, rec_cap;
-  guint *field_off;     /* MAX_COLUMNS offsets into rec */
+  guint *field_off; /* MAX_COLUMNS offsets into rec */
   guint n_fields;
   gboolean too_wide;
   gboolean too_long;
@@ -100,7 +116,7 @@ typedef struct {
    * once a batch. A held record keeps its buffer, which its bound values
    * point into, until the batch is written. */
   sqlite3_stmt *batch;
-  int row_params;       /* parameters of one record in the upsert */
+  int row_params; /* parameters of one record in the upsert */
   guint n_held;
   struct {
     char *buf;
@@ -163,8 +179,8 @@ static void read_header(import_ctx *c)
 {
   const kith_crm_object *o = c->object;
   if (c->too_wide || c->too_long) {
-    g_set_error(&c->fatal, KITH_ERROR, KITH_ERROR_PARSE, "%s:%u: the header has more than %d columns",
-                c->path, c->record_line, MAX_COLUMNS);
+    g_set_error(&c->fatal, KITH_ERROR, KITH_ERROR_PARSE,
+                "%s:%u: the header has more than %d columns", c->path, c->record_line, MAX_COLUMNS);
     return;
   }
   c->header_len = c->n_fields;
@@ -215,9 +231,8 @@ static void read_header(import_ctx *c)
     if (c->col_index[i] >= 0)
       continue;
     gboolean active = strcmp(o->name, "User") == 0 && strcmp(o->columns[i].name, "IsActive") == 0;
-    g_autofree char *why = g_strdup_printf(
-        "warning: no %s column: %s", o->columns[i].name,
-        active ? "every user is active" : "imported as empty");
+    g_autofree char *why = g_strdup_printf("warning: no %s column: %s", o->columns[i].name,
+                                           active ? "every user is active" : "imported as empty");
     c->on_row_error(c->path, why, c->user_data);
   }
 }
@@ -225,15 +240,17 @@ static void read_header(import_ctx *c)
 static gboolean write_account_domains(kith_store *store, const char *id, const char *website,
                                       const char *secondary, GError **err)
 {
-  sqlite3_stmt *del = kith_store_stmt(store, "DELETE FROM account_domain WHERE account_id = ?", err);
+  sqlite3_stmt *del = kith_store_stmt(store, "DELETE FROM account_domain WHERE account_id = ?",
+                                      err);
   if (!del)
     return FALSE;
   sqlite3_bind_text(del, 1, id, -1, SQLITE_TRANSIENT);
   if (!kith_store_step_done(store, del, err))
     return FALSE;
   sqlite3_stmt *ins = kith_store_stmt(
-      store, "INSERT INTO account_domain(domain, account_id, is_primary) VALUES(?, ?, ?)"
-             " ON CONFLICT DO UPDATE SET is_primary = max(is_primary, excluded.is_primary)",
+      store,
+      "INSERT INTO account_domain(domain, account_id, is_primary) VALUES(?, ?, ?)"
+      " ON CONFLICT DO UPDATE SET is_primary = max(is_primary, excluded.is_primary)",
       err);
   if (!ins)
     return FALSE;
@@ -309,7 +326,8 @@ static gboolean bind_record(sqlite3_stmt *st, int base, const kith_crm_object *o
     switch (o->columns[i].type) {
     case KITH_COL_BOOL:
       if (!parse_bool(v, &flag)) {
-        *why = g_strdup_printf("%s: '%s' is not a boolean (true, false, 1 or 0)", o->columns[i].name, v);
+        *why = g_strdup_printf("%s: '%s' is not a boolean (true, false, 1 or 0)",
+                               o->columns[i].name, v);
         return FALSE;
       }
       sqlite3_bind_int(st, base + i + 1, flag);
@@ -337,8 +355,7 @@ static gboolean bind_record(sqlite3_stmt *st, int base, const kith_crm_object *o
       }
       extra++;
       break;
-    default:
-      sqlite3_bind_text(st, base + i + 1, v, lens[i], SQLITE_STATIC);
+    default: sqlite3_bind_text(st, base + i + 1, v, lens[i], SQLITE_STATIC);
     }
   }
   return TRUE;
@@ -379,7 +396,8 @@ gboolean kith_crm_upsert(kith_store *store, const kith_crm_object *o, const char
   return ok;
 }
 
-gboolean kith_crm_delete(kith_store *store, const kith_crm_object *o, const char *id, GError **error)
+gboolean kith_crm_delete(kith_store *store, const kith_crm_object *o, const char *id,
+                         GError **error)
 {
   g_autofree char *sql = g_strdup_printf("DELETE FROM \"%s\" WHERE Id = ?", o->name);
   sqlite3_stmt *st = kith_store_stmt(store, sql, error);
@@ -553,7 +571,10 @@ static void on_record(int term, void *user)
   c->too_long = FALSE;
 }
 
-static gboolean csv_blank(char ch) { return ch == ' ' || ch == '\t'; }
+static gboolean csv_blank(char ch)
+{
+  return ch == ' ' || ch == '\t';
+}
 
 /* Most lines are whole records without quotes: those are split here with
  * memchr, as libcsv would split them (fields trimmed of spaces and tabs, a
@@ -644,8 +665,9 @@ static GPtrArray *drop_indexes_if_empty(kith_store *store, const kith_crm_object
   if (!*empty)
     return sqls;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-  st = kith_store_stmt(store, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND"
-                              " tbl_name = ? AND sql IS NOT NULL",
+  st = kith_store_stmt(store,
+                       "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND"
+                       " tbl_name = ? AND sql IS NOT NULL",
                        error);
   if (!st)
     return sqls;
@@ -656,7 +678,8 @@ static GPtrArray *drop_indexes_if_empty(kith_store *store, const kith_crm_object
   }
   sqlite3_reset(st);
   for (guint i = 0; i < names->len; i++) {
-    g_autofree char *drop = g_strdup_printf("DROP INDEX \"%s\"", (char *)g_ptr_array_index(names, i));
+    g_autofree char *drop = g_strdup_printf("DROP INDEX \"%s\"",
+                                            (char *)g_ptr_array_index(names, i));
     if (!kith_store_exec(store, drop, error))
       break;
   }
@@ -685,8 +708,13 @@ gboolean kith_crm_import(kith_store *store, const kith_crm_object *object, const
   /* libcsv grows a field's buffer by this much at a time (128 bytes by
    * default: quadratic copying for a field of megabytes). */
   csv_set_blk_size(&parser, 64 * 1024);
-  import_ctx c = {.store = store, .object = object, .path = path, .on_row_error = on_row_error,
-                  .user_data = user_data, .stats = stats, .header_len = -1,
+  import_ctx c = {.store = store,
+                  .object = object,
+                  .path = path,
+                  .on_row_error = on_row_error,
+                  .user_data = user_data,
+                  .stats = stats,
+                  .header_len = -1,
                   .field_off = g_new(guint, MAX_COLUMNS)};
   gboolean ok = kith_store_begin(store, error);
   /* Into an empty table, the secondary indexes are built once at the end,
@@ -713,13 +741,13 @@ gboolean kith_crm_import(kith_store *store, const kith_crm_object *object, const
       n -= 3;
     }
     if (memchr(p, '\0', n)) {
-      g_set_error(&c.fatal, KITH_ERROR, KITH_ERROR_PARSE,
-                  "%s:%u: a NUL byte: not a CSV text file", path, c.line);
+      g_set_error(&c.fatal, KITH_ERROR, KITH_ERROR_PARSE, "%s:%u: a NUL byte: not a CSV text file",
+                  path, c.line);
       break;
     }
     if ((size_t)n > MAX_FIELD * 4) {
-      g_set_error(&c.fatal, KITH_ERROR, KITH_ERROR_PARSE, "%s:%u: line longer than %d bytes",
-                  path, c.line, MAX_FIELD * 4);
+      g_set_error(&c.fatal, KITH_ERROR, KITH_ERROR_PARSE, "%s:%u: line longer than %d bytes", path,
+                  c.line, MAX_FIELD * 4);
       break;
     }
     /* libcsv 3 keeps pstate 0 (ROW_NOT_BEGUN) between records */
@@ -820,9 +848,10 @@ gboolean kith_crm_people_with(kith_store *store, const char *address, kith_crm_p
                               gpointer user_data, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      store, "SELECT 'Contact', Id, AccountId, Created_By_Kith__c FROM Contact WHERE email_key = ?1"
-             " UNION ALL SELECT 'Lead', Id, '', 0 FROM Lead WHERE email_key = ?1 AND IsConverted = 0"
-             " ORDER BY 1, 2",
+      store,
+      "SELECT 'Contact', Id, AccountId, Created_By_Kith__c FROM Contact WHERE email_key = ?1"
+      " UNION ALL SELECT 'Lead', Id, '', 0 FROM Lead WHERE email_key = ?1 AND IsConverted = 0"
+      " ORDER BY 1, 2",
       error);
   if (!st)
     return FALSE;

@@ -47,8 +47,8 @@ gboolean kith_crm_import(kith_store *store, const kith_crm_object *object, const
 /* Upserts one record of OBJECT by Id: VALUES are OBJECT's columns in order
  * (NULL is empty). A bad value sets *WHY (and no ERROR) and writes nothing;
  * a store failure sets ERROR. */
-gboolean kith_crm_upsert(kith_store *store, const kith_crm_object *object, const char *const *values,
-                         char **why, GError **error);
+gboolean kith_crm_upsert(kith_store *store, const kith_crm_object *object,
+                         const char *const *values, char **why, GError **error);
 gboolean kith_crm_delete(kith_store *store, const kith_crm_object *object, const char *id,
                          GError **error);
 

@@ -39,8 +39,8 @@ static const char *contact_value(const kith_new_contact *c, const char *name)
   int f = kith_field_lookup(name);
   if (f >= 0)
     return c->fields[f];
-  static const char *const own[] = {"Id", "AccountId", "Email", "OwnerId", "LeadSource",
-                                    "CreatedDate"};
+  static const char *const own[] = {"Id",      "AccountId",  "Email",
+                                    "OwnerId", "LeadSource", "CreatedDate"};
   const char *const values[] = {c->id,       c->account_id,  c->email,
                                 c->owner_id, c->lead_source, c->created_date};
   for (guint i = 0; i < G_N_ELEMENTS(own); i++)
@@ -73,8 +73,9 @@ gboolean kith_crmw_insert_role(kith_store *s, const char *id, const char *opport
                                const char *contact_id, const char *role, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "INSERT INTO OpportunityContactRole(Id, OpportunityId, ContactId, Role, IsPrimary,"
-         " Created_By_Kith__c) VALUES(?, ?, ?, ?, 0, 1)",
+      s,
+      "INSERT INTO OpportunityContactRole(Id, OpportunityId, ContactId, Role, IsPrimary,"
+      " Created_By_Kith__c) VALUES(?, ?, ?, ?, 0, 1)",
       error);
   if (!st)
     return FALSE;
@@ -85,8 +86,8 @@ gboolean kith_crmw_insert_role(kith_store *s, const char *id, const char *opport
   return kith_store_step_done(s, st, error);
 }
 
-gboolean kith_crmw_update_field(kith_store *s, const char *id, const char *field,
-                                const char *value, char **old, GError **error)
+gboolean kith_crmw_update_field(kith_store *s, const char *id, const char *field, const char *value,
+                                char **old, GError **error)
 {
   gboolean email = strcmp(field, "Email") == 0; /* R44 */
   g_return_val_if_fail(email || kith_field_lookup(field) >= 0, FALSE);
@@ -104,7 +105,7 @@ gboolean kith_crmw_update_field(kith_store *s, const char *id, const char *field
   sqlite3_reset(st);
   /* An Email keeps its look-up key (R1) in step with it. */
   g_autofree char *set = email ? g_strdup("UPDATE Contact SET Email = ?1, email_key = lower(?1)"
-                                         " WHERE Id = ?2")
+                                          " WHERE Id = ?2")
                                : g_strdup_printf("UPDATE Contact SET %s = ?1 WHERE Id = ?2", field);
   st = kith_store_stmt(s, set, error);
   if (!st)
@@ -114,8 +115,7 @@ gboolean kith_crmw_update_field(kith_store *s, const char *id, const char *field
   return kith_store_step_done(s, st, error);
 }
 
-gboolean kith_crmw_delete_contact(kith_store *s, const char *id, gboolean *existed,
-                                  GError **error)
+gboolean kith_crmw_delete_contact(kith_store *s, const char *id, gboolean *existed, GError **error)
 {
   sqlite3_stmt *roles = kith_store_stmt(s, "DELETE FROM OpportunityContactRole WHERE ContactId = ?",
                                         error);
@@ -201,7 +201,8 @@ gboolean kith_crmw_alias(kith_store *s, const char *queued, const char *actual, 
                          GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "INSERT OR REPLACE INTO id_alias(queued_id, actual_id, object_type) VALUES(?, ?, ?)", error);
+      s, "INSERT OR REPLACE INTO id_alias(queued_id, actual_id, object_type) VALUES(?, ?, ?)",
+      error);
   if (!st)
     return FALSE;
   bind(st, 1, queued);

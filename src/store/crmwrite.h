@@ -12,11 +12,10 @@ gboolean kith_crmw_insert_contact(kith_store *s, const kith_new_contact *c, GErr
 gboolean kith_crmw_insert_role(kith_store *s, const char *id, const char *opportunity_id,
                                const char *contact_id, const char *role, GError **error);
 /* Sets FIELD (a kith_field API name) of contact ID; *OLD gets the value it had. */
-gboolean kith_crmw_update_field(kith_store *s, const char *id, const char *field,
-                                const char *value, char **old, GError **error);
+gboolean kith_crmw_update_field(kith_store *s, const char *id, const char *field, const char *value,
+                                char **old, GError **error);
 /* Deletes contact ID and every role on it; FALSE with no error when absent. */
-gboolean kith_crmw_delete_contact(kith_store *s, const char *id, gboolean *existed,
-                                  GError **error);
+gboolean kith_crmw_delete_contact(kith_store *s, const char *id, gboolean *existed, GError **error);
 
 /* R61: the Contact (or, failing that, unconverted Lead) with ADDRESS in the
  * CRM now: found with *ID (newly allocated) and *TYPE "Contact" or "Lead",

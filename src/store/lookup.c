@@ -13,7 +13,7 @@
  * every pending entry each time (the outbox grows through a long ingest).
  * Its ops are parameters ?7 and ?8, which bind_ops() binds. */
 #define NOT_GOING(col)                                                                             \
-  " NOT EXISTS (SELECT 1 FROM outbox g WHERE g.object_id = " col " AND g.op IN"                  \
+  " NOT EXISTS (SELECT 1 FROM outbox g WHERE g.object_id = " col " AND g.op IN"                    \
   " (?7, ?8) AND g.state = 'pending')"
 
 /* Binds the outbox ops the look-ups name: NOT_GOING's, and QUEUED (the op
@@ -84,11 +84,11 @@ static gboolean contact_pick_better(const contact_pick *b, gboolean queued, gboo
 kith_lookup_answer kith_lookup_contact_by_email(kith_store *s, const char *address,
                                                 kith_contact_ref *out, GError **error)
 {
-  sqlite3_stmt *st = q(s,
-      "SELECT Id, AccountId, Created_By_Kith__c, 0, created_ts"
-      " FROM Contact WHERE email_key = ?1 AND" NOT_GOING("Contact.Id")
-      " UNION ALL SELECT object_id, account_id, 1, 1, NULL FROM outbox"
-      " WHERE email = ?1 AND op = ?9 AND state = 'pending'");
+  sqlite3_stmt *st = q(
+      s, "SELECT Id, AccountId, Created_By_Kith__c, 0, created_ts"
+         " FROM Contact WHERE email_key = ?1 AND" NOT_GOING(
+             "Contact.Id") " UNION ALL SELECT object_id, account_id, 1, 1, NULL FROM outbox"
+                           " WHERE email = ?1 AND op = ?9 AND state = 'pending'");
   if (!st)
     return KITH_LOOKUP_ERROR;
   bind(st, 1, address);
@@ -104,8 +104,12 @@ kith_lookup_answer kith_lookup_contact_by_email(kith_store *s, const char *addre
       continue;
     g_free(b.id);
     g_free(b.account_id);
-    b = (contact_pick){.set = TRUE, .queued = queued, .has_ts = has_ts, .ts = ts,
-                       .id = g_strdup(id), .account_id = g_strdup(kith_store_col(st, 1)),
+    b = (contact_pick){.set = TRUE,
+                       .queued = queued,
+                       .has_ts = has_ts,
+                       .ts = ts,
+                       .id = g_strdup(id),
+                       .account_id = g_strdup(kith_store_col(st, 1)),
                        .by_kith = sqlite3_column_int(st, 2) != 0};
   }
   if (r == KITH_LOOKUP_ERROR) {
@@ -129,11 +133,11 @@ kith_lookup_answer kith_lookup_contact_by_email(kith_store *s, const char *addre
 kith_lookup_answer kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_ref *out,
                                              char **email, GError **error)
 {
-  sqlite3_stmt *st = q(s,
-      "SELECT Id, AccountId, Created_By_Kith__c, 0, email_key FROM Contact WHERE Id = ?1"
-      " AND" NOT_GOING("Contact.Id")
-      " UNION ALL SELECT object_id, account_id, 1, 1, email FROM outbox"
-      " WHERE object_id = ?1 AND op = ?9 AND state = 'pending'");
+  sqlite3_stmt *st = q(
+      s, "SELECT Id, AccountId, Created_By_Kith__c, 0, email_key FROM Contact WHERE Id = ?1"
+         " AND" NOT_GOING(
+             "Contact.Id") " UNION ALL SELECT object_id, account_id, 1, 1, email FROM outbox"
+                           " WHERE object_id = ?1 AND op = ?9 AND state = 'pending'");
   if (!st)
     return KITH_LOOKUP_ERROR;
   bind(st, 1, id);
@@ -321,7 +325,7 @@ GPtrArray *kith_lookup_open_opportunities(kith_store *s, const char *account_id,
     o->id = g_strdup(kith_store_col(st, 0));
     o->owner_id = g_strdup(kith_store_col(st, 1));
     o->created = sqlite3_column_type(st, 2) == SQLITE_NULL ? G_MININT64
-                                                             : sqlite3_column_int64(st, 2);
+                                                           : sqlite3_column_int64(st, 2);
     g_ptr_array_add(out, o);
   }
   if (r == KITH_LOOKUP_ERROR) {
@@ -341,11 +345,12 @@ kith_lookup_answer kith_lookup_role_exists(kith_store *s, const char *opportunit
   g_autofree char *cid = kith_crmw_resolve(s, contact_id, &type, error);
   if (!cid)
     return KITH_LOOKUP_ERROR;
-  sqlite3_stmt *st = q(s,
-      "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId = ?2"
-      " AND" NOT_GOING("OpportunityContactRole.ContactId")
-      " UNION ALL SELECT 1 FROM outbox WHERE op = ?9 AND state = 'pending'"
-      " AND opportunity_id = ?1 AND contact_id IN (?2, ?3) LIMIT 1");
+  sqlite3_stmt *st = q(
+      s, "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId = ?2"
+         " AND" NOT_GOING("OpportunityContactRole.ContactId") " UNION ALL SELECT 1 FROM outbox "
+                                                              "WHERE op = ?9 AND state = 'pending'"
+                                                              " AND opportunity_id = ?1 AND "
+                                                              "contact_id IN (?2, ?3) LIMIT 1");
   bind_ops(st, KITH_OP_ROLE_CREATE);
   bind(st, 1, opportunity_id);
   bind(st, 2, cid);
@@ -356,11 +361,11 @@ kith_lookup_answer kith_lookup_role_exists(kith_store *s, const char *opportunit
 kith_lookup_answer kith_lookup_opportunity_has_role(kith_store *s, const char *opportunity_id,
                                                     GError **error)
 {
-  sqlite3_stmt *st = q(s,
-      "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND"
-      NOT_GOING("OpportunityContactRole.ContactId")
-      " UNION ALL SELECT 1 FROM outbox WHERE op = ?9 AND state = 'pending'"
-      " AND opportunity_id = ?1 LIMIT 1");
+  sqlite3_stmt *st = q(
+      s, "SELECT 1 FROM OpportunityContactRole WHERE OpportunityId = ?1 AND" NOT_GOING(
+             "OpportunityContactRole.ContactId") " UNION ALL SELECT 1 FROM outbox WHERE op = ?9 "
+                                                 "AND state = 'pending'"
+                                                 " AND opportunity_id = ?1 LIMIT 1");
   bind_ops(st, KITH_OP_ROLE_CREATE);
   bind(st, 1, opportunity_id);
   return one_row(s, st, error);
@@ -369,10 +374,10 @@ kith_lookup_answer kith_lookup_opportunity_has_role(kith_store *s, const char *o
 GPtrArray *kith_lookup_contact_roles(kith_store *s, const char *contact_id, GError **error)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-  sqlite3_stmt *st = q(s,
-      "SELECT OpportunityId FROM OpportunityContactRole WHERE ContactId = ?1"
-      " UNION SELECT opportunity_id FROM outbox WHERE op = ?2 AND state = 'pending'"
-      " AND contact_id = ?1 ORDER BY 1");
+  sqlite3_stmt *st = q(
+      s, "SELECT OpportunityId FROM OpportunityContactRole WHERE ContactId = ?1"
+         " UNION SELECT opportunity_id FROM outbox WHERE op = ?2 AND state = 'pending'"
+         " AND contact_id = ?1 ORDER BY 1");
   bind(st, 1, contact_id);
   bind(st, 2, kith_op_name(KITH_OP_ROLE_CREATE));
   kith_lookup_answer r;
@@ -390,10 +395,10 @@ kith_lookup_answer kith_lookup_role_value(kith_store *s, const char *opportunity
                                           const char *contact_id, char **role, GError **error)
 {
   *role = NULL;
-  sqlite3_stmt *st = q(s,
-      "SELECT Role FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId = ?2"
-      " UNION ALL SELECT value FROM outbox WHERE op = ?3 AND state = 'pending'"
-      " AND opportunity_id = ?1 AND contact_id = ?2 LIMIT 1");
+  sqlite3_stmt *st = q(
+      s, "SELECT Role FROM OpportunityContactRole WHERE OpportunityId = ?1 AND ContactId = ?2"
+         " UNION ALL SELECT value FROM outbox WHERE op = ?3 AND state = 'pending'"
+         " AND opportunity_id = ?1 AND contact_id = ?2 LIMIT 1");
   bind(st, 1, opportunity_id);
   bind(st, 2, contact_id);
   bind(st, 3, kith_op_name(KITH_OP_ROLE_CREATE));
@@ -466,9 +471,10 @@ gboolean kith_lookup_each_duplicate_group(kith_store *s, kith_duplicate_fn fn, g
   const char *sql =
       "SELECT email_key, Id, Created_By_Kith__c FROM Contact WHERE email_key IN"
       " (SELECT email_key FROM Contact WHERE email_key IS NOT NULL AND email_key <> ''"
-      "  AND" NOT_GOING("Contact.Id") " GROUP BY email_key HAVING count(*) > 1)"
-      " AND" NOT_GOING("Contact.Id")
-      " ORDER BY email_key, created_ts IS NULL, created_ts, Id";
+      "  AND" NOT_GOING(
+          "Contact.Id") " GROUP BY email_key HAVING count(*) > 1)"
+                        " AND" NOT_GOING(
+                            "Contact.Id") " ORDER BY email_key, created_ts IS NULL, created_ts, Id";
   if (sqlite3_prepare_v2(kith_store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
     return kith_store_fail(s, error, "dedup");
   bind_ops(st, KITH_OP_CONTACT_DELETE);

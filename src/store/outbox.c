@@ -3,8 +3,8 @@
 
 #include "util/timeutil.h"
 
-#define COLUMNS                                                                                   \
-  "seq, op, activity_id, email, object_id, account_id, opportunity_id, contact_id, owner_id,"     \
+#define COLUMNS                                                                                    \
+  "seq, op, activity_id, email, object_id, account_id, opportunity_id, contact_id, owner_id,"      \
   " field, value, old_value, obs_time, rule, detail, sent_at IS NOT NULL"
 
 void kith_outbox_entry_free(kith_outbox_entry *e)
@@ -36,8 +36,9 @@ static void bind(sqlite3_stmt *st, int i, const char *v)
 
 static char *col(sqlite3_stmt *st, int i)
 {
-  return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL
-                                                   : g_strdup((const char *)sqlite3_column_text(st, i));
+  return sqlite3_column_type(st, i) == SQLITE_NULL
+             ? NULL
+             : g_strdup((const char *)sqlite3_column_text(st, i));
 }
 
 static kith_outbox_entry *read_entry(sqlite3_stmt *st)
@@ -66,9 +67,10 @@ static kith_outbox_entry *read_entry(sqlite3_stmt *st)
 gboolean kith_outbox_add(kith_store *s, const kith_outbox_entry *e, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "INSERT INTO outbox(op, activity_id, email, object_id, account_id, opportunity_id,"
-         " contact_id, owner_id, field, value, old_value, obs_time, rule, detail, queued_at)"
-         " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      s,
+      "INSERT INTO outbox(op, activity_id, email, object_id, account_id, opportunity_id,"
+      " contact_id, owner_id, field, value, old_value, obs_time, rule, detail, queued_at)"
+      " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       error);
   if (!st)
     return FALSE;
@@ -94,8 +96,9 @@ gboolean kith_outbox_add(kith_store *s, const kith_outbox_entry *e, GError **err
 gboolean kith_outbox_set_field(kith_store *s, const kith_outbox_entry *e, GError **error)
 {
   sqlite3_stmt *up = kith_store_stmt(
-      s, "UPDATE outbox SET value = ?, obs_time = ?, activity_id = ?, rule = ?, detail = ?"
-         " WHERE op = ? AND state = 'pending' AND contact_id = ? AND field = ?",
+      s,
+      "UPDATE outbox SET value = ?, obs_time = ?, activity_id = ?, rule = ?, detail = ?"
+      " WHERE op = ? AND state = 'pending' AND contact_id = ? AND field = ?",
       error);
   if (!up)
     return FALSE;
@@ -152,8 +155,9 @@ gboolean kith_outbox_mark(kith_store *s, gint64 seq, const char *state, const ch
 gboolean kith_outbox_cancel_object(kith_store *s, const char *object_id, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "UPDATE outbox SET state = 'cancelled', done_at = ? WHERE state = 'pending' AND"
-         " (object_id = ?2 OR contact_id = ?2)",
+      s,
+      "UPDATE outbox SET state = 'cancelled', done_at = ? WHERE state = 'pending' AND"
+      " (object_id = ?2 OR contact_id = ?2)",
       error);
   if (!st)
     return FALSE;
@@ -165,7 +169,8 @@ gboolean kith_outbox_cancel_object(kith_store *s, const char *object_id, GError 
 
 gint64 kith_outbox_depth(kith_store *s)
 {
-  sqlite3_stmt *st = kith_store_stmt(s, "SELECT count(*) FROM outbox WHERE state = 'pending'", NULL);
+  sqlite3_stmt *st = kith_store_stmt(s, "SELECT count(*) FROM outbox WHERE state = 'pending'",
+                                     NULL);
   if (!st)
     return -1;
   gint64 n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
@@ -175,10 +180,10 @@ gint64 kith_outbox_depth(kith_store *s)
 
 kith_outbox_entry *kith_outbox_find_create(kith_store *s, const char *object_id)
 {
-  sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT " COLUMNS " FROM outbox WHERE op = ? AND object_id = ?"
-         " ORDER BY seq DESC LIMIT 1",
-      NULL);
+  sqlite3_stmt *st = kith_store_stmt(s,
+                                     "SELECT " COLUMNS " FROM outbox WHERE op = ? AND object_id = ?"
+                                     " ORDER BY seq DESC LIMIT 1",
+                                     NULL);
   if (!st)
     return NULL;
   bind(st, 1, kith_op_name(KITH_OP_CONTACT_CREATE));

@@ -22,11 +22,10 @@ static char *col_or_null(sqlite3_stmt *st, int col)
   return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(st, col));
 }
 
-gboolean kith_person_users_each(kith_store *s, kith_user_fn fn, gpointer user_data,
-                                GError **error)
+gboolean kith_person_users_each(kith_store *s, kith_user_fn fn, gpointer user_data, GError **error)
 {
-  sqlite3_stmt *st =
-      kith_store_stmt(s, "SELECT Id, FirstName, LastName, IsActive FROM \"User\" ORDER BY Id", error);
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT Id, FirstName, LastName, IsActive FROM \"User\" ORDER BY Id", error);
   if (!st)
     return FALSE;
   GError *local = NULL;
@@ -40,13 +39,13 @@ gboolean kith_person_users_each(kith_store *s, kith_user_fn fn, gpointer user_da
   return TRUE;
 }
 
-gboolean kith_person_learned_alias(kith_store *s, const char *email, char **user_id,
-                                   GError **error)
+gboolean kith_person_learned_alias(kith_store *s, const char *email, char **user_id, GError **error)
 {
   *user_id = NULL;
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT object_id FROM engagement_log WHERE email = ?1 AND action = ?2"
-         " ORDER BY seq DESC LIMIT 1",
+      s,
+      "SELECT object_id FROM engagement_log WHERE email = ?1 AND action = ?2"
+      " ORDER BY seq DESC LIMIT 1",
       error);
   if (!st)
     return FALSE;
@@ -88,8 +87,8 @@ void kith_account_person_free(gpointer p)
 /* The newest observation of FIELD for EMAIL, or NULL. */
 static char *observed(kith_store *s, const char *email, const char *field, GError **error)
 {
-  sqlite3_stmt *st =
-      kith_store_stmt(s, "SELECT value FROM observation WHERE email = ? AND field = ?", error);
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT value FROM observation WHERE email = ? AND field = ?", error);
   if (!st)
     return NULL;
   sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
@@ -106,10 +105,11 @@ GPtrArray *kith_person_account_contacts(kith_store *s, const char *account_id, G
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(kith_account_person_free);
   /* Contacts queued for deletion or removal are as good as gone. */
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT Id, email_key, FirstName, LastName, Created_By_Kith__c FROM Contact c"
-         " WHERE AccountId = ?1 AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.object_id = c.Id"
-         " AND o.op IN (?2, ?3) AND o.state = 'pending')"
-         " ORDER BY Id",
+      s,
+      "SELECT Id, email_key, FirstName, LastName, Created_By_Kith__c FROM Contact c"
+      " WHERE AccountId = ?1 AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.object_id = c.Id"
+      " AND o.op IN (?2, ?3) AND o.state = 'pending')"
+      " ORDER BY Id",
       error);
   if (!st)
     return NULL;
@@ -130,8 +130,9 @@ GPtrArray *kith_person_account_contacts(kith_store *s, const char *account_id, G
     g_propagate_error(error, local);
     return NULL;
   }
-  st = kith_store_stmt(s, "SELECT object_id, email FROM outbox WHERE op = ?2"
-                          " AND state = 'pending' AND account_id = ?1 ORDER BY object_id",
+  st = kith_store_stmt(s,
+                       "SELECT object_id, email FROM outbox WHERE op = ?2"
+                       " AND state = 'pending' AND account_id = ?1 ORDER BY object_id",
                        error);
   if (!st)
     return NULL;
@@ -169,8 +170,9 @@ GPtrArray *kith_person_account_contacts(kith_store *s, const char *account_id, G
 gboolean kith_person_last_seen(kith_store *s, const char *email, gint64 *time, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT max(a.time) FROM participant p JOIN activity a ON a.seq = p.activity"
-         " WHERE p.email = ?",
+      s,
+      "SELECT max(a.time) FROM participant p JOIN activity a ON a.seq = p.activity"
+      " WHERE p.email = ?",
       error);
   if (!st)
     return FALSE;

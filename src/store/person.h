@@ -10,8 +10,7 @@
 /* R2: calls FN for every User, in Id order. */
 typedef void (*kith_user_fn)(const char *id, const char *first_name, const char *last_name,
                              gboolean active, gpointer user_data);
-gboolean kith_person_users_each(kith_store *s, kith_user_fn fn, gpointer user_data,
-                                GError **error);
+gboolean kith_person_users_each(kith_store *s, kith_user_fn fn, gpointer user_data, GError **error);
 
 /* R2: the Id of the User EMAIL was learned to be an alias of (an
  * alias_learned row of the log): TRUE and *USER_ID (newly allocated), or

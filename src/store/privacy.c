@@ -28,18 +28,16 @@ gboolean kith_privacy_purge_address(kith_store *s, const char *email, kith_purge
   if (!kith_store_begin(s, error))
     return FALSE;
   gboolean ok =
-         run(s, "DELETE FROM observation WHERE email = ?1", email, 0, &out->observations,
-             error) &&
-         run(s, "DELETE FROM observation_log WHERE email = ?1", email, 0, &out->observations,
-             error) &&
-         run(s, "DELETE FROM participant WHERE email = ?1", email, 0, &out->participants, error) &&
-         run(s, "DELETE FROM engagement_log WHERE email = ?1", email, 0, &out->log_rows, error) &&
-         run(s, "DELETE FROM activity_link WHERE email = ?1", email, 0, &out->links, error) &&
-         /* R45: a bounce is a fact observed about the address; counted so. */
-         run(s, "DELETE FROM bounce WHERE email = ?1", email, 0, &out->observations, error) &&
-         /* The review queue's item about it (docs/review.md), a view of its log rows. */
-         run(s, "DELETE FROM review WHERE email = ?1", email, 0, &out->log_rows, error) &&
-         kith_store_commit(s, error);
+      run(s, "DELETE FROM observation WHERE email = ?1", email, 0, &out->observations, error) &&
+      run(s, "DELETE FROM observation_log WHERE email = ?1", email, 0, &out->observations, error) &&
+      run(s, "DELETE FROM participant WHERE email = ?1", email, 0, &out->participants, error) &&
+      run(s, "DELETE FROM engagement_log WHERE email = ?1", email, 0, &out->log_rows, error) &&
+      run(s, "DELETE FROM activity_link WHERE email = ?1", email, 0, &out->links, error) &&
+      /* R45: a bounce is a fact observed about the address; counted so. */
+      run(s, "DELETE FROM bounce WHERE email = ?1", email, 0, &out->observations, error) &&
+      /* The review queue's item about it (docs/review.md), a view of its log rows. */
+      run(s, "DELETE FROM review WHERE email = ?1", email, 0, &out->log_rows, error) &&
+      kith_store_commit(s, error);
   if (!ok)
     kith_store_rollback(s);
   return ok;
@@ -59,22 +57,22 @@ gboolean kith_privacy_purge_expired(kith_store *s, gint64 cutoff, kith_purge_cou
   g_autofree char *iso = kith_time_format(cutoff);
   if (!kith_store_begin(s, error))
     return FALSE;
-  gboolean ok =
-         run(s, "DELETE FROM observation WHERE time < ?2 AND NOT " KNOWN("observation.email"),
-             NULL, cutoff, &out->observations, error) &&
-         run(s,
-             "UPDATE participant SET name = NULL, first_name = NULL, last_name = NULL"
-             " WHERE (name IS NOT NULL OR first_name IS NOT NULL OR last_name IS NOT NULL)"
-             " AND activity IN (SELECT seq FROM activity WHERE time < ?2)"
-             " AND NOT " KNOWN("participant.email"),
-             NULL, cutoff, &out->participants, error) &&
-         run(s,
-             "UPDATE engagement_log SET detail = NULL WHERE detail IS NOT NULL AND time < ?1"
-             " AND email IS NOT NULL AND email <> '' AND NOT " KNOWN("engagement_log.email"),
-             iso, 0, &out->log_rows, error) &&
-         run(s, "DELETE FROM bounce WHERE time < ?2 AND NOT " KNOWN("bounce.email"), NULL, cutoff,
-             &out->observations, error) &&
-         kith_store_commit(s, error);
+  gboolean ok = run(s,
+                    "DELETE FROM observation WHERE time < ?2 AND NOT " KNOWN("observation.email"),
+                    NULL, cutoff, &out->observations, error) &&
+                run(s,
+                    "UPDATE participant SET name = NULL, first_name = NULL, last_name = NULL"
+                    " WHERE (name IS NOT NULL OR first_name IS NOT NULL OR last_name IS NOT NULL)"
+                    " AND activity IN (SELECT seq FROM activity WHERE time < ?2)"
+                    " AND NOT " KNOWN("participant.email"),
+                    NULL, cutoff, &out->participants, error) &&
+                run(s,
+                    "UPDATE engagement_log SET detail = NULL WHERE detail IS NOT NULL AND time < ?1"
+                    " AND email IS NOT NULL AND email <> '' AND NOT " KNOWN("engagement_log.email"),
+                    iso, 0, &out->log_rows, error) &&
+                run(s, "DELETE FROM bounce WHERE time < ?2 AND NOT " KNOWN("bounce.email"), NULL,
+                    cutoff, &out->observations, error) &&
+                kith_store_commit(s, error);
   if (!ok)
     kith_store_rollback(s);
   return ok;

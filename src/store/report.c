@@ -43,12 +43,13 @@ static char *name_of(kith_store *s, const char *sql, const char *id, GError **er
 
 json_t *kith_report_totals(kith_store *s)
 {
-  return json_pack("{s:I, s:I, s:I, s:I}", "activities",
-                   (json_int_t)scalar(s, "SELECT count(*) FROM activity"), "activities_skipped",
-                   (json_int_t)scalar(s, "SELECT count(*) FROM activity WHERE state = 'skipped'"),
-                   "contacts_created",
-                   (json_int_t)scalar(s, "SELECT count(*) FROM Contact WHERE Created_By_Kith__c = 1"),
-                   "outbox_depth", (json_int_t)kith_outbox_depth(s));
+  return json_pack(
+      "{s:I, s:I, s:I, s:I}", "activities", (json_int_t)scalar(s, "SELECT count(*) FROM activity"),
+      "activities_skipped",
+      (json_int_t)scalar(s, "SELECT count(*) FROM activity WHERE state = 'skipped'"),
+      "contacts_created",
+      (json_int_t)scalar(s, "SELECT count(*) FROM Contact WHERE Created_By_Kith__c = 1"),
+      "outbox_depth", (json_int_t)kith_outbox_depth(s));
 }
 
 static const kith_action day_actions[] = {KITH_ACTION_CONTACT_CREATED, KITH_ACTION_CONTACT_LINKED,
@@ -72,8 +73,9 @@ json_t *kith_report_counts(kith_store *s, int days, gint64 now)
     g_hash_table_insert(index, date, day);
   }
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT substr(time, 1, 10), action, count(*) FROM engagement_log WHERE time >= ?"
-         " GROUP BY 1, 2",
+      s,
+      "SELECT substr(time, 1, 10), action, count(*) FROM engagement_log WHERE time >= ?"
+      " GROUP BY 1, 2",
       NULL);
   json_t *reasons = json_object();
   if (st) {
@@ -89,8 +91,9 @@ json_t *kith_report_counts(kith_store *s, int days, gint64 now)
   /* People skipped (R11, R12, R20-R29, R43) apart from activities skipped
    * whole (R10): an activity skipped is not a person kith left out. */
   json_t *activity_reasons = json_object();
-  st = kith_store_stmt(s, "SELECT action, reason, count(*) FROM engagement_log WHERE time >= ? AND"
-                          " action IN (?, ?) GROUP BY 1, 2 ORDER BY 3 DESC",
+  st = kith_store_stmt(s,
+                       "SELECT action, reason, count(*) FROM engagement_log WHERE time >= ? AND"
+                       " action IN (?, ?) GROUP BY 1, 2 ORDER BY 3 DESC",
                        NULL);
   if (st) {
     sqlite3_bind_text(st, 1, since, -1, SQLITE_TRANSIENT);
@@ -118,9 +121,9 @@ static json_t *log_entry(sqlite3_stmt *st)
                    kith_store_col(st, 8));
 }
 
-#define LOG_FILTER                                                                                \
-  " FROM engagement_log WHERE (?1 = '' OR email = ?1) AND (?2 = '' OR action = ?2) AND"           \
-  " (?3 = '' OR reason = ?3) AND (?4 = '' OR instr(email, ?4) > 0 OR instr(object_id, ?4) > 0 OR" \
+#define LOG_FILTER                                                                                 \
+  " FROM engagement_log WHERE (?1 = '' OR email = ?1) AND (?2 = '' OR action = ?2) AND"            \
+  " (?3 = '' OR reason = ?3) AND (?4 = '' OR instr(email, ?4) > 0 OR instr(object_id, ?4) > 0 OR"  \
   " instr(activity_id, ?4) > 0 OR instr(lower(detail), lower(?4)) > 0)"
 
 json_t *kith_report_log(kith_store *s, const char *email, const char *action, const char *reason,
@@ -139,8 +142,9 @@ json_t *kith_report_log(kith_store *s, const char *email, const char *action, co
     total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
   }
-  st = kith_store_stmt(s, "SELECT seq, time, activity_id, email, action, reason, object_id, rule,"
-                          " detail" LOG_FILTER " ORDER BY seq DESC LIMIT ?5 OFFSET ?6",
+  st = kith_store_stmt(s,
+                       "SELECT seq, time, activity_id, email, action, reason, object_id, rule,"
+                       " detail" LOG_FILTER " ORDER BY seq DESC LIMIT ?5 OFFSET ?6",
                        NULL);
   if (st) {
     for (int i = 0; i < 4; i++)
@@ -189,22 +193,22 @@ static gboolean add_decision(const char *time, const kith_log_entry *e, gpointer
     json_decref(activity);
     return FALSE;
   }
-  json_array_append_new(
-      c->list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "time", time,
-                         "activity_id", e->activity_id, "email", e->email, "action", e->action,
-                         "reason", e->reason, "object_id", e->object_id, "rule", e->rule, "detail",
-                         e->detail, "detail_named", named, "activity",
-                         activity ? activity : json_null()));
+  json_array_append_new(c->list,
+                        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "time",
+                                  time, "activity_id", e->activity_id, "email", e->email, "action",
+                                  e->action, "reason", e->reason, "object_id", e->object_id, "rule",
+                                  e->rule, "detail", e->detail, "detail_named", named, "activity",
+                                  activity ? activity : json_null()));
   return TRUE;
 }
 
 static gboolean add_queued(const kith_outbox_entry *e, const char *state, gpointer data)
 {
   if (strcmp(state, "pending") == 0)
-    json_array_append_new(data, json_pack("{s:s, s:s, s:s, s:s}", "op", kith_op_name(e->op), "object_id",
-                                          e->object_id ? e->object_id : "", "rule",
-                                          e->rule ? e->rule : "", "detail",
-                                          e->detail ? e->detail : ""));
+    json_array_append_new(data,
+                          json_pack("{s:s, s:s, s:s, s:s}", "op", kith_op_name(e->op), "object_id",
+                                    e->object_id ? e->object_id : "", "rule",
+                                    e->rule ? e->rule : "", "detail", e->detail ? e->detail : ""));
   return TRUE;
 }
 
@@ -255,20 +259,19 @@ json_t *kith_report_explain(kith_store *s, const char *email, GError **error)
 
 /* ---- evidence ------------------------------------------------------------------ */
 
-kith_lookup_answer kith_report_activity(kith_store *s, const char *id, json_t **out,
-                                        GError **error)
+kith_lookup_answer kith_report_activity(kith_store *s, const char *id, json_t **out, GError **error)
 {
   *out = NULL;
-  sqlite3_stmt *st =
-      kith_store_stmt(s, "SELECT kind, time, subject FROM activity WHERE id = ?", error);
+  sqlite3_stmt *st = kith_store_stmt(s, "SELECT kind, time, subject FROM activity WHERE id = ?",
+                                     error);
   if (!st)
     return KITH_LOOKUP_ERROR;
   sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
     g_autofree char *when = kith_time_format(sqlite3_column_int64(st, 1));
-    *out = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "kind", kith_store_col(st, 0), "time",
-                     when, "subject", kith_store_col(st, 2));
+    *out = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "kind", kith_store_col(st, 0), "time", when,
+                     "subject", kith_store_col(st, 2));
   }
   sqlite3_reset(st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -283,15 +286,16 @@ kith_lookup_answer kith_report_activity(kith_store *s, const char *id, json_t **
  * meeting's CN) when it gave a full name or this one, else from the
  * sender's signature (R4), else from a quoted header; every other field
  * only from the sender's signature (R5). NULL with ERROR on a failed read. */
-static const char *source_of(kith_store *s, const char *email, const char *field,
-                             const char *value, const char *activity_id, GError **error)
+static const char *source_of(kith_store *s, const char *email, const char *field, const char *value,
+                             const char *activity_id, GError **error)
 {
   gboolean name = strcmp(field, "FirstName") == 0 || strcmp(field, "LastName") == 0;
   if (!name)
     return "signature";
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT p.role, p.first_name, p.last_name FROM participant p JOIN activity a"
-         " ON a.seq = p.activity WHERE a.id = ? AND p.email = ? ORDER BY p.pos LIMIT 1",
+      s,
+      "SELECT p.role, p.first_name, p.last_name FROM participant p JOIN activity a"
+      " ON a.seq = p.activity WHERE a.id = ? AND p.email = ? ORDER BY p.pos LIMIT 1",
       error);
   if (!st)
     return NULL;
@@ -321,8 +325,8 @@ kith_lookup_answer kith_report_evidence(kith_store *s, const char *email, const 
   *out = NULL;
   g_autofree char *seen = NULL, *activity_id = NULL;
   gint64 time = 0;
-  kith_lookup_answer found =
-      kith_state_observation_full(s, email, field, &seen, &time, &activity_id, error);
+  kith_lookup_answer found = kith_state_observation_full(s, email, field, &seen, &time,
+                                                         &activity_id, error);
   if (found != KITH_LOOKUP_FOUND)
     return found;
   if (value && strcmp(seen, value) != 0)
@@ -345,8 +349,8 @@ kith_lookup_answer kith_report_evidence(kith_store *s, const char *email, const 
 }
 
 /* Each field kith observes, as its Contact column, in kith_field order. */
-#define PERSON_FIELDS                                                                      \
-  "c.FirstName, c.LastName, c.Title, c.Phone, c.Department, c.Seniority__c, c.Persona__c," \
+#define PERSON_FIELDS                                                                              \
+  "c.FirstName, c.LastName, c.Title, c.Phone, c.Department, c.Seniority__c, c.Persona__c,"         \
   " c.MailingCountry, c.MailingState"
 G_STATIC_ASSERT(KITH_FIELD_COUNT == 9);
 
@@ -361,12 +365,13 @@ static json_t *person_json(kith_store *s, const char *email, char **row, GError 
     if (!*value)
       continue;
     json_t *ev = NULL;
-    if (kith_report_evidence(s, email, kith_field_name(f), value, &ev, error) == KITH_LOOKUP_ERROR) {
+    if (kith_report_evidence(s, email, kith_field_name(f), value, &ev, error) ==
+        KITH_LOOKUP_ERROR) {
       json_decref(fields);
       return NULL;
     }
-    json_array_append_new(fields, json_pack("{s:s, s:s, s:o}", "field", kith_field_name(f),
-                                            "value", value, "evidence", ev ? ev : json_null()));
+    json_array_append_new(fields, json_pack("{s:s, s:s, s:o}", "field", kith_field_name(f), "value",
+                                            value, "evidence", ev ? ev : json_null()));
   }
   json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "type", row[0], "id", row[1],
                         "account_id", row[2], contact ? "account_name" : "company", row[3],
@@ -382,15 +387,16 @@ json_t *kith_report_people(kith_store *s, const char *email, GError **error)
   /* The evidence look-ups use statements of their own, so the rows are
    * read first and explained after. */
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT 'Contact', c.Id, c.AccountId, ifnull(a.Name, ''), c.OwnerId,"
-         " trim(ifnull(u.FirstName, '') || ' ' || ifnull(u.LastName, '')), c.Created_By_Kith__c,"
-         " ifnull(c.CreatedDate, ''), " PERSON_FIELDS " FROM Contact c"
-         " LEFT JOIN Account a ON a.Id = c.AccountId LEFT JOIN \"User\" u ON u.Id = c.OwnerId"
-         " WHERE c.email_key = ?1"
-         " UNION ALL SELECT 'Lead', c.Id, '', ifnull(c.Company, ''), c.OwnerId,"
-         " trim(ifnull(u.FirstName, '') || ' ' || ifnull(u.LastName, '')), 0, '', c.FirstName,"
-         " c.LastName, '', '', '', '', '', '', '' FROM Lead c LEFT JOIN \"User\" u"
-         " ON u.Id = c.OwnerId WHERE c.email_key = ?1 AND c.IsConverted = 0 ORDER BY 1, 2",
+      s,
+      "SELECT 'Contact', c.Id, c.AccountId, ifnull(a.Name, ''), c.OwnerId,"
+      " trim(ifnull(u.FirstName, '') || ' ' || ifnull(u.LastName, '')), c.Created_By_Kith__c,"
+      " ifnull(c.CreatedDate, ''), " PERSON_FIELDS " FROM Contact c"
+      " LEFT JOIN Account a ON a.Id = c.AccountId LEFT JOIN \"User\" u ON u.Id = c.OwnerId"
+      " WHERE c.email_key = ?1"
+      " UNION ALL SELECT 'Lead', c.Id, '', ifnull(c.Company, ''), c.OwnerId,"
+      " trim(ifnull(u.FirstName, '') || ' ' || ifnull(u.LastName, '')), 0, '', c.FirstName,"
+      " c.LastName, '', '', '', '', '', '', '' FROM Lead c LEFT JOIN \"User\" u"
+      " ON u.Id = c.OwnerId WHERE c.email_key = ?1 AND c.IsConverted = 0 ORDER BY 1, 2",
       error);
   if (!st)
     return NULL;
@@ -426,13 +432,14 @@ GPtrArray *kith_report_created_from(kith_store *s, const char *activity_id, GErr
   /* Created and synced (the log's contact_created, R25/R31), or still
    * queued; either way not already on its way out. */
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT Id FROM (SELECT c.Id, c.created_ts AS t FROM Contact c WHERE c.Created_By_Kith__c = 1"
-         " AND c.Id IN (SELECT object_id FROM engagement_log WHERE activity_id = ?1"
-         " AND action = 'contact_created')"
-         " UNION SELECT o.object_id, NULL FROM outbox o WHERE o.activity_id = ?1"
-         " AND o.op = 'contact_create' AND o.state = 'pending')"
-         " WHERE Id NOT IN (SELECT object_id FROM outbox WHERE op = 'contact_remove'"
-         " AND state = 'pending') ORDER BY t IS NULL, t, Id",
+      s,
+      "SELECT Id FROM (SELECT c.Id, c.created_ts AS t FROM Contact c WHERE c.Created_By_Kith__c = 1"
+      " AND c.Id IN (SELECT object_id FROM engagement_log WHERE activity_id = ?1"
+      " AND action = 'contact_created')"
+      " UNION SELECT o.object_id, NULL FROM outbox o WHERE o.activity_id = ?1"
+      " AND o.op = 'contact_create' AND o.state = 'pending')"
+      " WHERE Id NOT IN (SELECT object_id FROM outbox WHERE op = 'contact_remove'"
+      " AND state = 'pending') ORDER BY t IS NULL, t, Id",
       error);
   if (!st)
     return NULL;
@@ -455,8 +462,10 @@ char *kith_report_record_name(kith_store *s, const char *id, GError **error)
   if (g_str_has_prefix(id, "001"))
     return name_of(s, "SELECT ifnull(Name, '') FROM Account WHERE Id = ?", id, error);
   if (g_str_has_prefix(id, "005"))
-    return name_of(s, "SELECT trim(ifnull(FirstName, '') || ' ' || ifnull(LastName, ''))"
-                      " FROM \"User\" WHERE Id = ?", id, error);
+    return name_of(s,
+                   "SELECT trim(ifnull(FirstName, '') || ' ' || ifnull(LastName, ''))"
+                   " FROM \"User\" WHERE Id = ?",
+                   id, error);
   return g_strdup("");
 }
 
@@ -532,11 +541,12 @@ json_t *kith_report_created(kith_store *s)
   /* Names beside the Ids: an administrator knows accounts and owners by name. */
   size_t i;
   json_t *c;
-  json_array_foreach(list, i, c) {
+  json_array_foreach(list, i, c)
+  {
     g_autofree char *account = kith_report_record_name(
         s, json_string_value(json_object_get(c, "AccountId")), NULL);
-    g_autofree char *owner =
-        kith_report_record_name(s, json_string_value(json_object_get(c, "OwnerId")), NULL);
+    g_autofree char *owner = kith_report_record_name(
+        s, json_string_value(json_object_get(c, "OwnerId")), NULL);
     /* A name that cannot be read shows as none: the Ids beside stay exact. */
     json_object_set_new(c, "AccountName", json_string(account ? account : ""));
     json_object_set_new(c, "OwnerName", json_string(owner ? owner : ""));
@@ -551,10 +561,9 @@ json_t *kith_report_metrics(kith_store *s)
       s, "SELECT action, reason, count(*) FROM engagement_log GROUP BY 1, 2 ORDER BY 1, 2", NULL);
   if (st) {
     while (sqlite3_step(st) == SQLITE_ROW)
-      json_array_append_new(decisions,
-                            json_pack("{s:s, s:s, s:I}", "action", kith_store_col(st, 0), "reason",
-                                      kith_store_col(st, 1), "count",
-                                      (json_int_t)sqlite3_column_int64(st, 2)));
+      json_array_append_new(decisions, json_pack("{s:s, s:s, s:I}", "action", kith_store_col(st, 0),
+                                                 "reason", kith_store_col(st, 1), "count",
+                                                 (json_int_t)sqlite3_column_int64(st, 2)));
     sqlite3_reset(st);
   }
   st = kith_store_stmt(s, "SELECT state, count(*) FROM activity GROUP BY 1", NULL);

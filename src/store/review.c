@@ -114,11 +114,12 @@ static gboolean add_item(kith_store *s, kith_review_kind kind, const char *email
   /* A later decision about an open item brings it up to date; a closed one
    * stays as it was decided. */
   sqlite3_stmt *st = kith_store_stmt(
-      s, "INSERT INTO review(kind, email, activity_id, account_id, contact_id, participants,"
-         " created_at) VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, email) DO UPDATE SET"
-         " activity_id = excluded.activity_id, account_id = excluded.account_id,"
-         " contact_id = excluded.contact_id, participants = excluded.participants"
-         " WHERE state = 'open'",
+      s,
+      "INSERT INTO review(kind, email, activity_id, account_id, contact_id, participants,"
+      " created_at) VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, email) DO UPDATE SET"
+      " activity_id = excluded.activity_id, account_id = excluded.account_id,"
+      " contact_id = excluded.contact_id, participants = excluded.participants"
+      " WHERE state = 'open'",
       error);
   if (!st)
     return FALSE;
@@ -209,12 +210,13 @@ static gboolean refresh_log(kith_store *s, gint64 from, gint64 to, GError **erro
 {
   /* R43: the contact's account is the CRM's, or the queued create's. */
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT l.activity_id, l.email, l.reason, l.object_id,"
-         " coalesce((SELECT AccountId FROM Contact WHERE Id = l.object_id),"
-         "          (SELECT account_id FROM outbox WHERE object_id = l.object_id"
-         "           AND op = 'contact_create' ORDER BY seq DESC LIMIT 1)), 0"
-         " FROM engagement_log l WHERE l.seq > ? AND l.seq <= ? AND l.action = 'skipped'"
-         " AND l.reason IN ('same_person', 'missing_field') ORDER BY l.seq",
+      s,
+      "SELECT l.activity_id, l.email, l.reason, l.object_id,"
+      " coalesce((SELECT AccountId FROM Contact WHERE Id = l.object_id),"
+      "          (SELECT account_id FROM outbox WHERE object_id = l.object_id"
+      "           AND op = 'contact_create' ORDER BY seq DESC LIMIT 1)), 0"
+      " FROM engagement_log l WHERE l.seq > ? AND l.seq <= ? AND l.action = 'skipped'"
+      " AND l.reason IN ('same_person', 'missing_field') ORDER BY l.seq",
       error);
   if (!st)
     return FALSE;
@@ -226,8 +228,8 @@ static gboolean refresh_log(kith_store *s, gint64 from, gint64 to, GError **erro
   for (guint i = 0; i < rows->len; i++) {
     const found_row *f = g_ptr_array_index(rows, i);
     if (strcmp(f->reason, "same_person") == 0) {
-      if (!add_item(s, KITH_REVIEW_ALTERNATE, f->email, f->activity_id, f->account_id,
-                    f->object_id, 0, error))
+      if (!add_item(s, KITH_REVIEW_ALTERNATE, f->email, f->activity_id, f->account_id, f->object_id,
+                    0, error))
         return FALSE;
       continue;
     }
@@ -259,11 +261,12 @@ static gboolean refresh_outbox(kith_store *s, gint64 from, gint64 to, int partic
     return TRUE;
   /* Contacts the rules queued (R25, R31), not those a person asked for. */
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT o.activity_id, o.email, '', o.object_id, o.account_id,"
-         " (SELECT count(*) FROM participant p WHERE p.activity = a.seq) AS n"
-         " FROM outbox o JOIN activity a ON a.id = o.activity_id"
-         " WHERE o.seq > ? AND o.seq <= ? AND o.op = 'contact_create'"
-         " AND o.rule IN ('R25', 'R31') AND n > ? ORDER BY o.seq",
+      s,
+      "SELECT o.activity_id, o.email, '', o.object_id, o.account_id,"
+      " (SELECT count(*) FROM participant p WHERE p.activity = a.seq) AS n"
+      " FROM outbox o JOIN activity a ON a.id = o.activity_id"
+      " WHERE o.seq > ? AND o.seq <= ? AND o.op = 'contact_create'"
+      " AND o.rule IN ('R25', 'R31') AND n > ? ORDER BY o.seq",
       error);
   if (!st)
     return FALSE;
@@ -307,9 +310,7 @@ kith_lookup_answer kith_review_behind(kith_store *s, GError **error)
       !meta_int(s, "review_log_seq", &log_from, error) ||
       !meta_int(s, "review_outbox_seq", &outbox_from, error))
     return KITH_LOOKUP_ERROR;
-  return log_to > log_from || outbox_to > outbox_from
-             ? KITH_LOOKUP_FOUND
-             : KITH_LOOKUP_NONE;
+  return log_to > log_from || outbox_to > outbox_from ? KITH_LOOKUP_FOUND : KITH_LOOKUP_NONE;
 }
 
 /* ---- reading -------------------------------------------------------------------- */
@@ -319,37 +320,37 @@ kith_lookup_answer kith_review_behind(kith_store *s, GError **error)
  * address; an alternate or a missing name is still no Contact's, Lead's or
  * queued contact's address (nor an R44 address change); a contact made
  * from many participants is still there, kith's, and not being removed. */
-#define ITEM_SELECT                                                                               \
-  "SELECT r.id, r.kind, r.state, r.email, r.account_id,"                                          \
-  " (SELECT Name FROM Account WHERE Id = r.account_id), r.cid,"                                   \
-  " coalesce((SELECT trim(coalesce(FirstName, '') || ' ' || coalesce(LastName, ''))"             \
+#define ITEM_SELECT                                                                                \
+  "SELECT r.id, r.kind, r.state, r.email, r.account_id,"                                           \
+  " (SELECT Name FROM Account WHERE Id = r.account_id), r.cid,"                                    \
+  " coalesce((SELECT trim(coalesce(FirstName, '') || ' ' || coalesce(LastName, ''))"               \
   "           FROM Contact WHERE Id = r.cid),"                                                     \
-  "          (SELECT trim(coalesce((SELECT value FROM observation WHERE email = o.email"          \
+  "          (SELECT trim(coalesce((SELECT value FROM observation WHERE email = o.email"           \
   "                                 AND field = 'FirstName'), '') || ' ' ||"                       \
-  "                       coalesce((SELECT value FROM observation WHERE email = o.email"          \
+  "                       coalesce((SELECT value FROM observation WHERE email = o.email"           \
   "                                 AND field = 'LastName'), ''))"                                 \
-  "           FROM outbox o WHERE o.object_id = r.cid AND o.op = 'contact_create'"                \
+  "           FROM outbox o WHERE o.object_id = r.cid AND o.op = 'contact_create'"                 \
   "           ORDER BY o.seq DESC LIMIT 1), ''),"                                                  \
-  " r.activity_id, (SELECT subject FROM activity WHERE id = r.activity_id), r.participants,"      \
-  " (SELECT max(a.time) FROM participant p JOIN activity a ON a.seq = p.activity"                \
+  " r.activity_id, (SELECT subject FROM activity WHERE id = r.activity_id), r.participants,"       \
+  " (SELECT max(a.time) FROM participant p JOIN activity a ON a.seq = p.activity"                  \
   "  WHERE p.email = r.email),"                                                                    \
-  " (SELECT value FROM observation WHERE email = r.email AND field = 'FirstName'),"               \
-  " (SELECT value FROM observation WHERE email = r.email AND field = 'LastName'),"                \
+  " (SELECT value FROM observation WHERE email = r.email AND field = 'FirstName'),"                \
+  " (SELECT value FROM observation WHERE email = r.email AND field = 'LastName'),"                 \
   " r.created_at, r.decided_at, r.decision,"                                                       \
-  " CASE WHEN EXISTS(SELECT 1 FROM suppression WHERE email = r.email) THEN 0"                     \
+  " CASE WHEN EXISTS(SELECT 1 FROM suppression WHERE email = r.email) THEN 0"                      \
   "  WHEN r.kind = 'many_participants' THEN"                                                       \
-  "   (EXISTS(SELECT 1 FROM Contact WHERE Id = r.cid AND Created_By_Kith__c = 1)"                 \
-  "    OR EXISTS(SELECT 1 FROM outbox WHERE object_id = r.cid AND op = 'contact_create'"          \
+  "   (EXISTS(SELECT 1 FROM Contact WHERE Id = r.cid AND Created_By_Kith__c = 1)"                  \
+  "    OR EXISTS(SELECT 1 FROM outbox WHERE object_id = r.cid AND op = 'contact_create'"           \
   "              AND state = 'pending'))"                                                          \
-  "   AND NOT EXISTS(SELECT 1 FROM outbox WHERE object_id = r.cid"                                \
-  "                  AND op IN ('contact_delete', 'contact_remove') AND state = 'pending')"       \
-  "  ELSE NOT EXISTS(SELECT 1 FROM Contact WHERE email_key = r.email)"                            \
-  "   AND NOT EXISTS(SELECT 1 FROM Lead WHERE email_key = r.email AND IsConverted = 0)"           \
-  "   AND NOT EXISTS(SELECT 1 FROM outbox WHERE email = r.email"                                  \
-  "                  AND op IN ('contact_create', 'field_update') AND state = 'pending'"          \
+  "   AND NOT EXISTS(SELECT 1 FROM outbox WHERE object_id = r.cid"                                 \
+  "                  AND op IN ('contact_delete', 'contact_remove') AND state = 'pending')"        \
+  "  ELSE NOT EXISTS(SELECT 1 FROM Contact WHERE email_key = r.email)"                             \
+  "   AND NOT EXISTS(SELECT 1 FROM Lead WHERE email_key = r.email AND IsConverted = 0)"            \
+  "   AND NOT EXISTS(SELECT 1 FROM outbox WHERE email = r.email"                                   \
+  "                  AND op IN ('contact_create', 'field_update') AND state = 'pending'"           \
   "                  AND (op = 'contact_create' OR field = 'Email'))"                              \
   " END AS applies"                                                                                \
-  " FROM (SELECT *, coalesce((SELECT actual_id FROM id_alias WHERE queued_id = contact_id),"     \
+  " FROM (SELECT *, coalesce((SELECT actual_id FROM id_alias WHERE queued_id = contact_id),"       \
   "                          contact_id) AS cid FROM review) r"
 
 static kith_review_item *item_from(sqlite3_stmt *st)
@@ -370,8 +371,9 @@ static kith_review_item *item_from(sqlite3_stmt *st)
   it->activity_id = g_strdup(kith_store_col(st, 8));
   it->subject = g_strdup(kith_store_col(st, 9));
   it->participants = sqlite3_column_int64(st, 10);
-  it->seen = sqlite3_column_type(st, 11) == SQLITE_NULL ? g_strdup("")
-                                                         : kith_time_format(sqlite3_column_int64(st, 11));
+  it->seen = sqlite3_column_type(st, 11) == SQLITE_NULL
+                 ? g_strdup("")
+                 : kith_time_format(sqlite3_column_int64(st, 11));
   it->first_name = col_or_null(st, 12);
   it->last_name = col_or_null(st, 13);
   it->created_at = g_strdup(kith_store_col(st, 14));
@@ -382,10 +384,11 @@ static kith_review_item *item_from(sqlite3_stmt *st)
 
 GPtrArray *kith_review_list(kith_store *s, gboolean all, GError **error)
 {
-  sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT * FROM (" ITEM_SELECT " WHERE ?1 OR r.state = 'open') WHERE ?1 OR applies"
-         " ORDER BY id",
-      error);
+  sqlite3_stmt *st = kith_store_stmt(s,
+                                     "SELECT * FROM (" ITEM_SELECT
+                                     " WHERE ?1 OR r.state = 'open') WHERE ?1 OR applies"
+                                     " ORDER BY id",
+                                     error);
   if (!st)
     return NULL;
   sqlite3_bind_int(st, 1, all ? 1 : 0);
@@ -400,8 +403,7 @@ GPtrArray *kith_review_list(kith_store *s, gboolean all, GError **error)
   return g_steal_pointer(&out);
 }
 
-kith_lookup_answer kith_review_get(kith_store *s, gint64 id, kith_review_item **out,
-                                   GError **error)
+kith_lookup_answer kith_review_get(kith_store *s, gint64 id, kith_review_item **out, GError **error)
 {
   *out = NULL;
   sqlite3_stmt *st = kith_store_stmt(s, ITEM_SELECT " WHERE r.id = ?", error);
@@ -417,12 +419,13 @@ kith_lookup_answer kith_review_get(kith_store *s, gint64 id, kith_review_item **
 
 /* ---- writing ---------------------------------------------------------------------- */
 
-gboolean kith_review_close(kith_store *s, gint64 id, kith_review_state state,
-                           const char *decision, GError **error)
+gboolean kith_review_close(kith_store *s, gint64 id, kith_review_state state, const char *decision,
+                           GError **error)
 {
   g_return_val_if_fail(state == KITH_REVIEW_ACCEPTED || state == KITH_REVIEW_REJECTED, FALSE);
   sqlite3_stmt *st = kith_store_stmt(
-      s, "UPDATE review SET state = ?, decision = ?, decided_at = ? WHERE id = ? AND state = 'open'",
+      s,
+      "UPDATE review SET state = ?, decision = ?, decided_at = ? WHERE id = ? AND state = 'open'",
       error);
   if (!st)
     return FALSE;
@@ -439,11 +442,12 @@ gboolean kith_review_link_address(kith_store *s, const char *email, const char *
 {
   /* Every activity naming the address, decided or skipped for a person. */
   sqlite3_stmt *st = kith_store_stmt(
-      s, "INSERT INTO activity_link(activity_id, email, object_type, object_id)"
-         " SELECT DISTINCT a.id, p.email, 'Contact', ?2 FROM participant p"
-         " JOIN activity a ON a.seq = p.activity WHERE p.email = ?1 AND a.state = 'decided'"
-         " ON CONFLICT DO UPDATE SET object_type = excluded.object_type,"
-         " object_id = excluded.object_id",
+      s,
+      "INSERT INTO activity_link(activity_id, email, object_type, object_id)"
+      " SELECT DISTINCT a.id, p.email, 'Contact', ?2 FROM participant p"
+      " JOIN activity a ON a.seq = p.activity WHERE p.email = ?1 AND a.state = 'decided'"
+      " ON CONFLICT DO UPDATE SET object_type = excluded.object_type,"
+      " object_id = excluded.object_id",
       error);
   if (!st)
     return FALSE;
@@ -457,8 +461,9 @@ kith_lookup_answer kith_review_account_owner(kith_store *s, const char *account_
 {
   *owner = NULL;
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT a.OwnerId, coalesce(u.IsActive, 0) FROM Account a"
-         " LEFT JOIN \"User\" u ON u.Id = a.OwnerId WHERE a.Id = ? AND coalesce(a.OwnerId, '') <> ''",
+      s,
+      "SELECT a.OwnerId, coalesce(u.IsActive, 0) FROM Account a"
+      " LEFT JOIN \"User\" u ON u.Id = a.OwnerId WHERE a.Id = ? AND coalesce(a.OwnerId, '') <> ''",
       error);
   if (!st)
     return KITH_LOOKUP_ERROR;

@@ -32,18 +32,18 @@ typedef struct {
   kith_review_kind kind;
   kith_review_state state;
   char *email;
-  char *first_name;   /* the newest observed, or NULL */
+  char *first_name; /* the newest observed, or NULL */
   char *last_name;
-  char *account_id;   /* the Account found (its contact's, or the domain's) */
+  char *account_id; /* the Account found (its contact's, or the domain's) */
   char *account_name;
   char *contact_id;   /* alternate: the contact R43 found; many: the contact made */
   char *contact_name; /* its FirstName LastName, "" when not known */
   char *activity_id;  /* the activity of the decision */
   char *subject;
   gint64 participants; /* the activity's distinct addresses */
-  char *seen;         /* the time of the latest activity naming the address, or "" */
-  char *created_at;   /* when the item was found */
-  char *decided_at;   /* accepted or rejected: when, and what was done */
+  char *seen;          /* the time of the latest activity naming the address, or "" */
+  char *created_at;    /* when the item was found */
+  char *decided_at;    /* accepted or rejected: when, and what was done */
   char *decision;
 } kith_review_item;
 
@@ -71,8 +71,8 @@ kith_lookup_answer kith_review_get(kith_store *s, gint64 id, kith_review_item **
 
 /* Records what was done about open item ID: STATE accepted or rejected,
  * DECISION a few words ("merge 003...", "create 003...", "keep", ...). */
-gboolean kith_review_close(kith_store *s, gint64 id, kith_review_state state,
-                           const char *decision, GError **error);
+gboolean kith_review_close(kith_store *s, gint64 id, kith_review_state state, const char *decision,
+                           GError **error);
 
 /* Links every activity that named EMAIL to contact CONTACT_ID (an address
  * accepted as another address of that contact). */

@@ -98,9 +98,8 @@ static const char migration_1[] =
 /* 2: an outbox entry sent to a remote CRM whose reply has not been
  * recorded yet (a crash in between is reconciled at the next sync); the
  * remote CRM's own Id of a record kith queued. */
-static const char migration_2[] =
-    "ALTER TABLE outbox ADD COLUMN sent_at TEXT;"
-    "ALTER TABLE outbox ADD COLUMN remote_id TEXT;";
+static const char migration_2[] = "ALTER TABLE outbox ADD COLUMN sent_at TEXT;"
+                                  "ALTER TABLE outbox ADD COLUMN remote_id TEXT;";
 
 /* 3: what live sources have read (IMAP UIDVALIDITY and last UID, CalDAV
  * sync tokens: any key per source), and the files a watched folder has
@@ -160,8 +159,7 @@ static const char migration_7[] =
 
 /* 8: R43 asks, for an account, which contacts are queued for it: without an
  * index that read the whole outbox once per account an ingest met. */
-static const char migration_8[] =
-    "CREATE INDEX outbox_account ON outbox(account_id, op, state);";
+static const char migration_8[] = "CREATE INDEX outbox_account ON outbox(account_id, op, state);";
 
 /* 9: the review queue (docs/review.md): decisions a person should look at,
  * found in the log and the outbox after the rows last read (meta keys

@@ -9,24 +9,24 @@ const char *kith_schema_migration(int version);
  * that makes each one when it is missing. Every writing open runs it too,
  * so a store left without one by a crash gets it back. */
 #define KITH_SCHEMA_DEFERRED_INDEX_NAME "participant_email"
-#define KITH_SCHEMA_DEFERRED_INDEX                                                               \
+#define KITH_SCHEMA_DEFERRED_INDEX                                                                 \
   "CREATE INDEX IF NOT EXISTS participant_email ON participant(email)"
 
 /* How a newer observation replaces the one kept for an address's field
  * (R37-R39): a later time, or at the same time the greater activity Id, so
  * the order of ingestion never matters. Follows an INSERT into observation. */
-#define KITH_SCHEMA_OBSERVATION_UPSERT                                                           \
+#define KITH_SCHEMA_OBSERVATION_UPSERT                                                             \
   " ON CONFLICT(email, field) DO UPDATE SET value = excluded.value, time = excluded.time,"         \
-  " activity_id = excluded.activity_id"                                                          \
-  " WHERE excluded.time > observation.time OR (excluded.time = observation.time AND"              \
+  " activity_id = excluded.activity_id"                                                            \
+  " WHERE excluded.time > observation.time OR (excluded.time = observation.time AND"               \
   " excluded.activity_id > observation.activity_id)"
 
 /* Keeps what observation_log holds in observation (each only if newer than
  * the one kept) and empties the log. In key order, so that every page of
  * observation is written once. Every writing open runs it when the log is
  * not empty: a capture that stopped before its end leaves nothing unkept. */
-#define KITH_SCHEMA_OBSERVATION_MERGE                                                            \
-  "INSERT INTO observation(email, field, value, time, activity_id)"                               \
-  " SELECT email, field, value, time, activity_id FROM observation_log WHERE true"                \
-  " ORDER BY email, field" KITH_SCHEMA_OBSERVATION_UPSERT ";"                                     \
+#define KITH_SCHEMA_OBSERVATION_MERGE                                                              \
+  "INSERT INTO observation(email, field, value, time, activity_id)"                                \
+  " SELECT email, field, value, time, activity_id FROM observation_log WHERE true"                 \
+  " ORDER BY email, field" KITH_SCHEMA_OBSERVATION_UPSERT ";"                                      \
   "DELETE FROM observation_log;"

@@ -10,10 +10,10 @@
 
 #include <string.h>
 
-#define STMT(var, sql)                                                                            \
-  sqlite3_stmt *var = kith_store_stmt(s, sql, error);                                             \
-  if (!var)                                                                                       \
-    return FALSE
+#define STMT(var, sql)                                                                             \
+  sqlite3_stmt *var = kith_store_stmt(s, sql, error);                                              \
+  if (!var)                                                                                        \
+  return FALSE
 
 static void bind_text(sqlite3_stmt *st, int i, const char *v)
 {
@@ -145,8 +145,10 @@ GPtrArray *kith_state_pending_page(kith_store *s, gint64 *time, char **id, guint
                                    GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "SELECT id, time FROM activity WHERE state = 'pending' AND (time, id) > (?, ?)"
-         " ORDER BY time, id LIMIT ?", error);
+      s,
+      "SELECT id, time FROM activity WHERE state = 'pending' AND (time, id) > (?, ?)"
+      " ORDER BY time, id LIMIT ?",
+      error);
   if (!st)
     return NULL;
   sqlite3_bind_int64(st, 1, *time);
@@ -196,8 +198,9 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
   sqlite3_reset(st);
   a->participants = g_ptr_array_new_with_free_func(kith_participant_free);
   sqlite3_stmt *pt = kith_store_stmt(
-      s, "SELECT email, name, role, cutype, first_name, last_name FROM participant"
-         " WHERE activity = ? ORDER BY pos",
+      s,
+      "SELECT email, name, role, cutype, first_name, last_name FROM participant"
+      " WHERE activity = ? ORDER BY pos",
       error);
   if (!pt) {
     kith_stored_activity_free(a);
@@ -212,8 +215,10 @@ kith_stored_activity *kith_state_activity_load(kith_store *s, const char *id, GE
     p->name = sqlite3_column_type(pt, 1) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(pt, 1));
     p->role = role_parse(kith_store_col(pt, 2));
     p->cutype = cutype_parse(kith_store_col(pt, 3));
-    p->first_name = sqlite3_column_type(pt, 4) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(pt, 4));
-    p->last_name = sqlite3_column_type(pt, 5) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(pt, 5));
+    p->first_name = sqlite3_column_type(pt, 4) == SQLITE_NULL ? NULL
+                                                              : g_strdup(kith_store_col(pt, 4));
+    p->last_name = sqlite3_column_type(pt, 5) == SQLITE_NULL ? NULL
+                                                             : g_strdup(kith_store_col(pt, 5));
     g_ptr_array_add(a->participants, p);
   }
   sqlite3_reset(pt);
@@ -245,14 +250,13 @@ static gboolean step_observation(kith_store *s, sqlite3_stmt *st, const char *em
   return step_then_unbind(s, st, error);
 }
 
-gboolean kith_state_observe(kith_store *s, const char *email, const char *field,
-                            const char *value, gint64 time, const char *activity_id,
-                            GError **error)
+gboolean kith_state_observe(kith_store *s, const char *email, const char *field, const char *value,
+                            gint64 time, const char *activity_id, GError **error)
 {
   if (!value || !*value)
     return TRUE; /* showing no value is not an observation */
-  STMT(st, "INSERT INTO observation(email, field, value, time, activity_id) VALUES(?, ?, ?, ?, ?)"
-           KITH_SCHEMA_OBSERVATION_UPSERT);
+  STMT(st, "INSERT INTO observation(email, field, value, time, activity_id) VALUES(?, ?, ?, ?, "
+           "?)" KITH_SCHEMA_OBSERVATION_UPSERT);
   return step_observation(s, st, email, field, value, time, activity_id, error);
 }
 
@@ -272,9 +276,9 @@ gboolean kith_state_observations_merge(kith_store *s, GError **error)
   return kith_store_exec_sorted(s, KITH_SCHEMA_OBSERVATION_MERGE, error);
 }
 
-kith_lookup_answer kith_state_observation_full(kith_store *s, const char *email,
-                                               const char *field, char **value, gint64 *time,
-                                               char **activity_id, GError **error)
+kith_lookup_answer kith_state_observation_full(kith_store *s, const char *email, const char *field,
+                                               char **value, gint64 *time, char **activity_id,
+                                               GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
       s, "SELECT value, time, activity_id FROM observation WHERE email = ? AND field = ?", error);
@@ -352,8 +356,8 @@ gboolean kith_state_observations(kith_store *s, const char *email, char **values
   return kith_state_observations_full(s, email, values, times, NULL, error);
 }
 
-kith_lookup_answer kith_state_field_source(kith_store *s, const char *contact_id,
-                                           const char *field, gint64 *time, GError **error)
+kith_lookup_answer kith_state_field_source(kith_store *s, const char *contact_id, const char *field,
+                                           gint64 *time, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
       s, "SELECT time FROM field_source WHERE contact_id = ? AND field = ?", error);
@@ -487,8 +491,9 @@ gboolean kith_state_unsuppress(kith_store *s, const char *email, gboolean *was, 
 char *kith_state_new_id(kith_store *s, const char *prefix, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
-      s, "INSERT INTO id_counter(prefix, next) VALUES(?, 2) ON CONFLICT DO UPDATE SET"
-         " next = next + 1 RETURNING next - 1",
+      s,
+      "INSERT INTO id_counter(prefix, next) VALUES(?, 2) ON CONFLICT DO UPDATE SET"
+      " next = next + 1 RETURNING next - 1",
       error);
   if (!st)
     return NULL;
@@ -505,8 +510,9 @@ char *kith_state_new_id(kith_store *s, const char *prefix, GError **error)
     char *id = kith_sfid_make(prefix, (guint64)serial);
     /* An imported record could hold the same Id: never reuse one. */
     sqlite3_stmt *used = kith_store_stmt(
-        s, "SELECT 1 FROM Contact WHERE Id = ?1 UNION ALL SELECT 1 FROM OpportunityContactRole"
-           " WHERE Id = ?1 UNION ALL SELECT 1 FROM outbox WHERE object_id = ?1",
+        s,
+        "SELECT 1 FROM Contact WHERE Id = ?1 UNION ALL SELECT 1 FROM OpportunityContactRole"
+        " WHERE Id = ?1 UNION ALL SELECT 1 FROM outbox WHERE object_id = ?1",
         error);
     if (!used) {
       g_free(id);
@@ -545,8 +551,8 @@ kith_lookup_answer kith_state_source_get(kith_store *s, const char *source, cons
                                          char **value, GError **error)
 {
   *value = NULL;
-  sqlite3_stmt *st = kith_store_stmt(s, "SELECT value FROM source_state WHERE source = ? AND key = ?",
-                                     error);
+  sqlite3_stmt *st = kith_store_stmt(
+      s, "SELECT value FROM source_state WHERE source = ? AND key = ?", error);
   if (!st)
     return KITH_LOOKUP_ERROR;
   bind_text(st, 1, source);
@@ -578,8 +584,8 @@ gboolean kith_state_source_clear(kith_store *s, const char *source, const char *
   return kith_store_step_done(s, st, error);
 }
 
-kith_lookup_answer kith_state_file_seen(kith_store *s, const char *path, gint64 size,
-                                        gint64 mtime, GError **error)
+kith_lookup_answer kith_state_file_seen(kith_store *s, const char *path, gint64 size, gint64 mtime,
+                                        GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
       s, "SELECT 1 FROM source_file WHERE path = ? AND size = ? AND mtime = ?", error);

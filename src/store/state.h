@@ -22,9 +22,8 @@ gboolean kith_state_activity_set_state(kith_store *s, const char *id, const char
 
 /* Records VALUE for FIELD of EMAIL at TIME unless a newer one is kept (ties
  * broken by activity Id, so the order of ingestion never matters). */
-gboolean kith_state_observe(kith_store *s, const char *email, const char *field,
-                            const char *value, gint64 time, const char *activity_id,
-                            GError **error);
+gboolean kith_state_observe(kith_store *s, const char *email, const char *field, const char *value,
+                            gint64 time, const char *activity_id, GError **error);
 /* The same, appended to observation_log for kith_state_observations_merge
  * to keep: for a long capture, whose observations are merged once at its end. */
 gboolean kith_state_observe_later(kith_store *s, const char *email, const char *field,

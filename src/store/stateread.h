@@ -15,7 +15,7 @@ typedef struct {
   char *subject;
   char *origin;
   gboolean unauthenticated; /* R12 */
-  GPtrArray *participants; /* kith_participant* in contract order, with the
+  GPtrArray *participants;  /* kith_participant* in contract order, with the
                               names the display name gave (R4) */
 } kith_stored_activity;
 
@@ -51,9 +51,9 @@ gboolean kith_state_observation_newer(gint64 time, const char *activity_id, gint
 kith_lookup_answer kith_state_observation(kith_store *s, const char *email, const char *field,
                                           char **value, gint64 *time, GError **error);
 /* The same, with the Id of the activity that showed it (newly allocated). */
-kith_lookup_answer kith_state_observation_full(kith_store *s, const char *email,
-                                               const char *field, char **value, gint64 *time,
-                                               char **activity_id, GError **error);
+kith_lookup_answer kith_state_observation_full(kith_store *s, const char *email, const char *field,
+                                               char **value, gint64 *time, char **activity_id,
+                                               GError **error);
 
 /* Every field's newest observation for EMAIL in one look-up: VALUES[f] and
  * TIMES[f] by kith_field (values newly allocated; NULL where none). FALSE
@@ -68,8 +68,8 @@ gboolean kith_state_observations_full(kith_store *s, const char *email, char **v
 /* R39: the time of the observation a contact's field was last written from:
  * found (*TIME), none (a value imported from the CRM, older than every
  * one), or an error. */
-kith_lookup_answer kith_state_field_source(kith_store *s, const char *contact_id,
-                                           const char *field, gint64 *time, GError **error);
+kith_lookup_answer kith_state_field_source(kith_store *s, const char *contact_id, const char *field,
+                                           gint64 *time, GError **error);
 
 /* ---- suppression, bounces, activities by address -------------------------- */
 
@@ -84,7 +84,7 @@ kith_lookup_answer kith_state_is_suppressed(kith_store *s, const char *email, GE
  * *ACTIVITY_ID_OUT (each may be NULL; the Id newly allocated) say when and
  * which notification. This is what R44 asks. (store/bounce.c) */
 kith_lookup_answer kith_state_bounced(kith_store *store, const char *email, gint64 *time_out,
-                                     char **activity_id_out, GError **error);
+                                      char **activity_id_out, GError **error);
 
 /* Calls FN for every activity that named EMAIL, oldest first. */
 typedef gboolean (*kith_activity_row_fn)(const char *id, const char *kind, gint64 time,
@@ -100,5 +100,5 @@ gboolean kith_state_activities_for(kith_store *s, const char *email, kith_activi
 kith_lookup_answer kith_state_source_get(kith_store *s, const char *source, const char *key,
                                          char **value, GError **error);
 /* Whether PATH was read before with this SIZE and MTIME. */
-kith_lookup_answer kith_state_file_seen(kith_store *s, const char *path, gint64 size,
-                                        gint64 mtime, GError **error);
+kith_lookup_answer kith_state_file_seen(kith_store *s, const char *path, gint64 size, gint64 mtime,
+                                        GError **error);

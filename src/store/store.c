@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #define KITH_APPLICATION_ID 0x6B697468 /* "kith" */
-#define CACHE_KIB 16000      /* SQLite's page cache */
-#define SORT_CACHE_KIB 2000 /* the same while a whole table is sorted */
+#define CACHE_KIB 16000                /* SQLite's page cache */
+#define SORT_CACHE_KIB 2000            /* the same while a whole table is sorted */
 
 struct kith_store {
   sqlite3 *db;
@@ -29,7 +29,10 @@ struct kith_store {
   GMutex *lock;     /* kith_store_share: NULL while the store is one thread's */
 };
 
-static void stmt_finalize(gpointer p) { sqlite3_finalize(p); }
+static void stmt_finalize(gpointer p)
+{
+  sqlite3_finalize(p);
+}
 
 gboolean kith_store_fail(kith_store *store, GError **error, const char *what)
 {
@@ -78,10 +81,11 @@ gboolean kith_store_exec_sorted(kith_store *store, const char *sql, GError **err
 {
   /* One helper thread sorts beside this one (the capture's other cores are
    * idle by then): a fifth off the merge of a long capture's observations. */
-  gboolean ok = kith_store_exec(store,
-                                "PRAGMA cache_size = -" G_STRINGIFY(SORT_CACHE_KIB) ";"
-                                "PRAGMA threads = 1",
-                                error) &&
+  gboolean ok = kith_store_exec(
+                    store,
+                    "PRAGMA cache_size = -" G_STRINGIFY(SORT_CACHE_KIB) ";"
+                                                                        "PRAGMA threads = 1",
+                    error) &&
                 kith_store_exec(store, sql, error);
   /* The usual cache back whatever happened. */
   return kith_store_exec(store, "PRAGMA threads = 0; PRAGMA cache_size = -" G_STRINGIFY(CACHE_KIB),
@@ -108,8 +112,8 @@ static gboolean migrate(kith_store *store, GError **error)
   int app = pragma_int(store, "PRAGMA application_id");
   int tables = pragma_int(store, "SELECT count(*) FROM sqlite_master");
   if (version < 0 || app < 0 || tables < 0) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: not a kith store (%s)",
-                store->path, sqlite3_errmsg(store->db));
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: not a kith store (%s)", store->path,
+                sqlite3_errmsg(store->db));
     return FALSE;
   }
   if (tables > 0 && app != KITH_APPLICATION_ID) {
@@ -125,8 +129,8 @@ static gboolean migrate(kith_store *store, GError **error)
   }
   for (int v = version + 1; v <= KITH_SCHEMA_VERSION; v++) {
     const char *sql = kith_schema_migration(v);
-    g_autofree char *bump = g_strdup_printf(
-        "PRAGMA application_id = %d; PRAGMA user_version = %d;", KITH_APPLICATION_ID, v);
+    g_autofree char *bump = g_strdup_printf("PRAGMA application_id = %d; PRAGMA user_version = %d;",
+                                            KITH_APPLICATION_ID, v);
     if (!kith_store_exec(store, "BEGIN IMMEDIATE", error))
       return FALSE;
     if (!kith_store_exec(store, sql, error) || !kith_store_exec(store, bump, error)) {
@@ -196,13 +200,15 @@ kith_store *kith_store_open(const char *path, kith_store_mode mode, GError **err
     kith_store_close(store);
     return NULL;
   }
-  if (mode == KITH_STORE_READ && !memory && pragma_int(store, "SELECT count(*) FROM sqlite_master") < 0) {
+  if (mode == KITH_STORE_READ && !memory &&
+      pragma_int(store, "SELECT count(*) FROM sqlite_master") < 0) {
     /* In a folder kith may not write to, SQLite cannot make the WAL index
      * file a reader needs: read the file as it stands instead. */
     sqlite3_close(store->db);
     store->db = NULL;
     g_autofree char *uri = g_strdup_printf("file:%s?immutable=1", path);
-    if (sqlite3_open_v2(uri, &store->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+    if (sqlite3_open_v2(uri, &store->db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
       kith_store_fail(store, error, "cannot open");
       kith_store_close(store);
@@ -216,11 +222,12 @@ kith_store *kith_store_open(const char *path, kith_store_mode mode, GError **err
     kith_store_close(store);
     return NULL;
   }
-  if (!kith_store_exec(store,
-                       "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;"
-                       "PRAGMA cache_size = -" G_STRINGIFY(CACHE_KIB) ";"
-                       "PRAGMA wal_autocheckpoint = 16384;",
-                       error)) {
+  if (!kith_store_exec(
+          store,
+          "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;"
+          "PRAGMA cache_size = -" G_STRINGIFY(CACHE_KIB) ";"
+                                                         "PRAGMA wal_autocheckpoint = 16384;",
+          error)) {
     kith_store_close(store);
     return NULL;
   }
@@ -236,8 +243,7 @@ kith_store *kith_store_open(const char *path, kith_store_mode mode, GError **err
       kith_store_close(store);
       return NULL;
     }
-  } else if (!migrate(store, error) ||
-             !kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, error) ||
+  } else if (!migrate(store, error) || !kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, error) ||
              (pragma_int(store, "SELECT EXISTS(SELECT 1 FROM observation_log)") == 1 &&
               !kith_store_exec(store, "BEGIN IMMEDIATE;" KITH_SCHEMA_OBSERVATION_MERGE "COMMIT",
                                error))) {
@@ -259,9 +265,15 @@ void kith_store_close(kith_store *store)
   g_free(store);
 }
 
-const char *kith_store_path(kith_store *store) { return store->path; }
+const char *kith_store_path(kith_store *store)
+{
+  return store->path;
+}
 
-sqlite3 *kith_store_db(kith_store *store) { return store->db; }
+sqlite3 *kith_store_db(kith_store *store)
+{
+  return store->db;
+}
 
 sqlite3_stmt *kith_store_stmt(kith_store *store, const char *sql, GError **error)
 {
@@ -359,12 +371,12 @@ kith_lookup_answer kith_store_meta_get(kith_store *store, const char *key, char 
   return a;
 }
 
-gboolean kith_store_meta_set(kith_store *store, const char *key, const char *value,
-                             GError **error)
+gboolean kith_store_meta_set(kith_store *store, const char *key, const char *value, GError **error)
 {
-  sqlite3_stmt *st = kith_store_stmt(
-      store, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      error);
+  sqlite3_stmt *st = kith_store_stmt(store,
+                                     "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) "
+                                     "DO UPDATE SET value = excluded.value",
+                                     error);
   if (!st)
     return FALSE;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);

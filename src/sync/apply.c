@@ -130,7 +130,7 @@ static gboolean log_it(applier *a, const kith_outbox_entry *e, kith_action actio
                        const char *detail, GError **error)
 {
   kith_log_entry entry = {e->activity_id, e->email, kith_action_name(action), reason, object_id,
-                          rule, detail};
+                          rule,           detail};
   return kith_state_log(a->store, &entry, error);
 }
 
@@ -146,9 +146,9 @@ static gboolean fail_item(applier *a, const kith_sync_item *it, GError **error)
 {
   const kith_outbox_entry *e = it->e;
   const char *code = it->code ? it->code : "ERROR";
-  g_autofree char *why =
-      g_strdup_printf("%s refused %s %s: %s: %s", a->b->name, kith_op_name(e->op), e->email ? e->email : e->object_id,
-                      code, it->message ? it->message : "no message");
+  g_autofree char *why = g_strdup_printf("%s refused %s %s: %s: %s", a->b->name,
+                                         kith_op_name(e->op), e->email ? e->email : e->object_id,
+                                         code, it->message ? it->message : "no message");
   a->stats->dropped++;
   return log_it(a, e, KITH_ACTION_SYNC_FAILED, code, e->object_id, e->rule, why, error) &&
          kith_outbox_mark(a->store, e->seq, "failed", why, error);
@@ -168,8 +168,8 @@ static gboolean person_is_ours(const kith_outbox_entry *e, const kith_sync_perso
     return strcmp(p->kith_id, e->object_id) == 0;
   if (strcmp(p->id, e->object_id) == 0)
     return TRUE;
-  gboolean same_account =
-      !p->account_id || g_strcmp0(p->account_id, e->account_id ? e->account_id : "") == 0;
+  gboolean same_account = !p->account_id ||
+                          g_strcmp0(p->account_id, e->account_id ? e->account_id : "") == 0;
   return e->sent && p->by_kith && same_account;
 }
 
@@ -183,8 +183,12 @@ static gboolean record_contact(applier *a, const kith_sync_item *it, gboolean he
     return FALSE;
   if (there == KITH_LOOKUP_NONE) {
     g_autofree char *now = kith_time_now();
-    kith_new_contact c = {.id = it->id, .account_id = e->account_id, .email = e->email,
-                          .owner_id = it->owner, .lead_source = e->value, .created_date = now};
+    kith_new_contact c = {.id = it->id,
+                          .account_id = e->account_id,
+                          .email = e->email,
+                          .owner_id = it->owner,
+                          .lead_source = e->value,
+                          .created_date = now};
     for (int f = 0; f < KITH_FIELD_COUNT; f++)
       c.fields[f] = it->values[f];
     if (!kith_crmw_insert_contact(a->store, &c, error))
@@ -204,7 +208,8 @@ static gboolean record_contact(applier *a, const kith_sync_item *it, gboolean he
                              e->detail ? e->detail : "", e->detail ? "; " : "", e->owner_id,
                              it->owner);
   a->stats->contacts_created++;
-  return log_it(a, e, KITH_ACTION_CONTACT_CREATED, NULL, it->id, e->rule, detail ? detail : e->detail, error) &&
+  return log_it(a, e, KITH_ACTION_CONTACT_CREATED, NULL, it->id, e->rule,
+                detail ? detail : e->detail, error) &&
          kith_outbox_mark(a->store, e->seq, "done", NULL, error);
 }
 
@@ -228,8 +233,7 @@ static gboolean settle_existing(applier *a, kith_sync_item *it, const kith_sync_
   return kith_crmw_alias(a->store, e->object_id, p->id, p->type, error) &&
          kith_state_relink(a->store, e->object_id, p->type, p->id, error) &&
          log_it(a, e, lead ? KITH_ACTION_LEAD_LINKED : KITH_ACTION_CONTACT_LINKED,
-                kith_reason_name(KITH_REASON_EXISTS_AT_SYNC), p->id, "R61", why,
-                error) &&
+                kith_reason_name(KITH_REASON_EXISTS_AT_SYNC), p->id, "R61", why, error) &&
          kith_outbox_mark(a->store, e->seq, "done", NULL, error);
 }
 
@@ -269,8 +273,8 @@ static gboolean reown(applier *a, kith_sync_item *it)
 
 static gboolean plan_contacts(applier *a, GPtrArray *batch, GPtrArray *send, GError **error)
 {
-  g_autoptr(GHashTable) people =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, kith_sync_person_free);
+  g_autoptr(GHashTable)
+      people = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, kith_sync_person_free);
   if (!a->b->people(a->b, batch, people, error) || !step_begin(a, error))
     return FALSE;
   gboolean ok = TRUE;
@@ -351,8 +355,8 @@ static gboolean plan_roles(applier *a, GPtrArray *batch, GPtrArray *send, GError
   let_go(a);
   if (!resolved)
     return FALSE;
-  g_autoptr(GHashTable) held =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, kith_sync_role_free);
+  g_autoptr(GHashTable)
+      held = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, kith_sync_role_free);
   if (!a->b->roles(a->b, items, held, error) || !step_begin(a, error))
     return FALSE;
   g_autoptr(GHashTable) planned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -388,8 +392,9 @@ static gboolean record_update(applier *a, const kith_sync_item *it, GError **err
   if (!kith_crmw_update_field(a->store, it->target, e->field, e->value, &old, error))
     return FALSE;
   a->stats->fields_updated++;
-  g_autofree char *why = e->detail ? g_strdup(e->detail)
-                                   : g_strdup_printf("%s: '%s' becomes '%s'", e->field, old, e->value);
+  g_autofree char *why = e->detail
+                             ? g_strdup(e->detail)
+                             : g_strdup_printf("%s: '%s' becomes '%s'", e->field, old, e->value);
   return log_it(a, e, KITH_ACTION_FIELD_UPDATED, e->field, it->target, e->rule, why, error) &&
          kith_outbox_mark(a->store, e->seq, "done", NULL, error);
 }
@@ -403,8 +408,9 @@ static gboolean plan_updates(applier *a, GPtrArray *batch, GPtrArray *send, GErr
     const kith_outbox_entry *e = g_ptr_array_index(batch, i);
     const char *type = NULL;
     g_autofree char *contact = kith_crmw_resolve(a->store, e->contact_id, &type, error);
-    kith_lookup_answer there = !contact                   ? KITH_LOOKUP_ERROR
-                               : strcmp(type, "Lead") == 0 ? KITH_LOOKUP_NONE
+    kith_lookup_answer there = !contact ? KITH_LOOKUP_ERROR
+                               : strcmp(type, "Lead") == 0
+                                   ? KITH_LOOKUP_NONE
                                    : kith_crmw_contact_exists(a->store, contact, error);
     if (there == KITH_LOOKUP_ERROR) {
       ok = FALSE;
@@ -432,8 +438,8 @@ static gboolean record_delete(applier *a, const kith_sync_item *it, GError **err
     a->stats->contacts_removed++;
   else
     a->stats->contacts_deleted++;
-  return log_it(a, e, removal ? KITH_ACTION_CONTACT_REMOVED : KITH_ACTION_CONTACT_DELETED, NULL, it->target, e->rule,
-                e->detail, error) &&
+  return log_it(a, e, removal ? KITH_ACTION_CONTACT_REMOVED : KITH_ACTION_CONTACT_DELETED, NULL,
+                it->target, e->rule, e->detail, error) &&
          kith_outbox_mark(a->store, e->seq, "done", NULL, error);
 }
 
@@ -457,16 +463,11 @@ static gboolean plan_deletes(applier *a, GPtrArray *batch, GPtrArray *send, GErr
 static gboolean record(applier *a, const kith_sync_item *it, GError **error)
 {
   switch (it->kind) {
-  case KITH_SYNC_CONTACT:
-    return record_contact(a, it, FALSE, error);
-  case KITH_SYNC_ROLE:
-    return record_role(a, it, error);
-  case KITH_SYNC_UPDATE:
-    return record_update(a, it, error);
-  case KITH_SYNC_DELETE:
-    return record_delete(a, it, error);
-  default:
-    g_assert_not_reached();
+  case KITH_SYNC_CONTACT: return record_contact(a, it, FALSE, error);
+  case KITH_SYNC_ROLE: return record_role(a, it, error);
+  case KITH_SYNC_UPDATE: return record_update(a, it, error);
+  case KITH_SYNC_DELETE: return record_delete(a, it, error);
+  default: g_assert_not_reached();
   }
 }
 
@@ -491,8 +492,8 @@ static gboolean settle_duplicate(applier *a, kith_sync_item *it, GError **error)
 {
   g_autoptr(GPtrArray) one = g_ptr_array_new();
   g_ptr_array_add(one, (gpointer)it->e);
-  g_autoptr(GHashTable) people =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, kith_sync_person_free);
+  g_autoptr(GHashTable)
+      people = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, kith_sync_person_free);
   if (!a->b->people(a->b, one, people, error) || !step_begin(a, error))
     return FALSE;
   g_autofree char *key = g_utf8_strdown(it->e->email, -1);
@@ -549,8 +550,7 @@ static gboolean send_items(applier *a, kith_sync_kind kind, GPtrArray *send, GEr
         }
         ok = fail_item(a, it, error);
         break;
-      default:
-        ok = fail_item(a, it, error);
+      default: ok = fail_item(a, it, error);
       }
     }
     if (!step_end(a, ok, error))
@@ -566,8 +566,9 @@ static gboolean send_items(applier *a, kith_sync_kind kind, GPtrArray *send, GEr
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
                 "%s: %s %s (outbox entry %" G_GINT64_FORMAT "): gave up after %u tries: %s: %s;"
                 " it stays queued for the next sync",
-                a->b->name, kith_op_name(stuck->e->op), stuck->e->email ? stuck->e->email : stuck->e->object_id,
-                stuck->e->seq, stuck->tries, stuck->code ? stuck->code : "ERROR",
+                a->b->name, kith_op_name(stuck->e->op),
+                stuck->e->email ? stuck->e->email : stuck->e->object_id, stuck->e->seq,
+                stuck->tries, stuck->code ? stuck->code : "ERROR",
                 stuck->message ? stuck->message : "no message");
     return FALSE;
   }
@@ -581,22 +582,15 @@ static gboolean apply_kind(applier *a, kith_sync_kind kind, GPtrArray *batch, GE
   g_autoptr(GPtrArray) send = g_ptr_array_new_with_free_func(item_free);
   gboolean ok;
   switch (kind) {
-  case KITH_SYNC_CONTACT:
-    ok = plan_contacts(a, batch, send, error);
-    break;
-  case KITH_SYNC_ROLE:
-    ok = plan_roles(a, batch, send, error);
-    break;
-  case KITH_SYNC_UPDATE:
-    ok = plan_updates(a, batch, send, error);
-    break;
-  case KITH_SYNC_DELETE:
-    ok = plan_deletes(a, batch, send, error);
-    break;
+  case KITH_SYNC_CONTACT: ok = plan_contacts(a, batch, send, error); break;
+  case KITH_SYNC_ROLE: ok = plan_roles(a, batch, send, error); break;
+  case KITH_SYNC_UPDATE: ok = plan_updates(a, batch, send, error); break;
+  case KITH_SYNC_DELETE: ok = plan_deletes(a, batch, send, error); break;
   default: /* an operation this kith does not know: kept visible, not applied */
     ok = step_begin(a, error) &&
-         step_end(a, kith_outbox_mark(a->store, ((kith_outbox_entry *)batch->pdata[0])->seq,
-                                      "failed", "unknown operation", error),
+         step_end(a,
+                  kith_outbox_mark(a->store, ((kith_outbox_entry *)batch->pdata[0])->seq, "failed",
+                                   "unknown operation", error),
                   error);
     break;
   }

@@ -17,22 +17,22 @@ typedef enum {
 
 /* What the CRM said about one record of a write. */
 typedef enum {
-  KITH_WRITE_PENDING,   /* not answered yet */
-  KITH_WRITE_DONE,      /* written; a deletion of a record already gone counts too */
-  KITH_WRITE_TRANSIENT, /* refused for now (a lock, a busy server): send again later */
+  KITH_WRITE_PENDING,        /* not answered yet */
+  KITH_WRITE_DONE,           /* written; a deletion of a record already gone counts too */
+  KITH_WRITE_TRANSIENT,      /* refused for now (a lock, a busy server): send again later */
   KITH_WRITE_INACTIVE_OWNER, /* R26: the owner was deactivated meanwhile */
-  KITH_WRITE_DUPLICATE, /* the CRM's duplicate rule found the person (R61) */
-  KITH_WRITE_FINAL,     /* refused for good (validation, required field, ...) */
+  KITH_WRITE_DUPLICATE,      /* the CRM's duplicate rule found the person (R61) */
+  KITH_WRITE_FINAL,          /* refused for good (validation, required field, ...) */
 } kith_write_status;
 
 /* One entry the applier sends, with what it sends and what came back. */
 typedef struct {
   const kith_outbox_entry *e; /* borrowed from the batch */
   kith_sync_kind kind;
-  char *target; /* roles, updates: the contact's CRM Id; deletes: the record's */
-  char *owner;  /* contacts: the owner at sync (R26) */
-  gboolean reowned; /* contacts: R26 gave the integration user instead */
-  gboolean lead;    /* roles: the contact became a Lead (R61) */
+  char *target;                   /* roles, updates: the contact's CRM Id; deletes: the record's */
+  char *owner;                    /* contacts: the owner at sync (R26) */
+  gboolean reowned;               /* contacts: R26 gave the integration user instead */
+  gboolean lead;                  /* roles: the contact became a Lead (R61) */
   char *values[KITH_FIELD_COUNT]; /* contacts: the newest observations (R25) */
   gint64 times[KITH_FIELD_COUNT];
   kith_write_status status;

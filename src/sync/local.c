@@ -65,7 +65,7 @@ static gboolean local_write(kith_sync_backend *b, kith_sync_kind kind, GPtrArray
   for (guint i = 0; i < items->len; i++) {
     kith_sync_item *it = g_ptr_array_index(items, i);
     const char *id = kind == KITH_SYNC_CONTACT || kind == KITH_SYNC_ROLE ? it->e->object_id
-                                                                        : it->target;
+                                                                         : it->target;
     kith_sync_item_answer(it, KITH_WRITE_DONE, id, NULL, NULL);
   }
   return TRUE;

@@ -56,7 +56,8 @@ gboolean kith_sf_mirror_record(sf_sync *x, const kith_crm_object *o, json_t *rec
 {
   char *vals[32] = {0};
   for (guint i = 0; i < o->n_columns; i++)
-    vals[i] = kith_sf_json_value_text(json_object_get(rec, kith_sf_org_field(x->sf, o->columns[i].name)));
+    vals[i] = kith_sf_json_value_text(
+        json_object_get(rec, kith_sf_org_field(x->sf, o->columns[i].name)));
   gboolean ok = TRUE;
   if (strcmp(o->name, "Lead") == 0 && strcmp(vals[6], "true") == 0) {
     ok = kith_crm_delete(x->store, o, vals[0], error); /* converted: no longer a Lead for R21 */
@@ -94,8 +95,7 @@ gboolean kith_sf_mirror_records(sf_sync *x, const kith_crm_object *o, GPtrArray 
  * (a JSON array) as it comes. */
 typedef gboolean (*page_fn)(sf_sync *x, json_t *records, gpointer data, GError **error);
 
-static gboolean query_pages(sf_sync *x, const char *soql, page_fn fn, gpointer data,
-                            GError **error)
+static gboolean query_pages(sf_sync *x, const char *soql, page_fn fn, gpointer data, GError **error)
 {
   g_autofree char *path = kith_sf_query_path(x, soql);
   while (path) {
@@ -123,7 +123,8 @@ static gboolean page_records(sf_sync *x, json_t *records, gpointer data, GError 
   each_record *each = data;
   size_t i;
   json_t *rec;
-  json_array_foreach(records, i, rec) {
+  json_array_foreach(records, i, rec)
+  {
     if (!each->fn(x, rec, each->data, error))
       return FALSE;
   }
@@ -155,7 +156,8 @@ static gboolean refresh_page(sf_sync *x, json_t *records, gpointer data, GError 
   refresh_state *r = data;
   size_t i;
   json_t *rec;
-  json_array_foreach(records, i, rec) {
+  json_array_foreach(records, i, rec)
+  {
     gint64 t;
     if (kith_time_parse(json_string_value(json_object_get(rec, "SystemModstamp")), &t) &&
         t > r->newest)
@@ -163,7 +165,8 @@ static gboolean refresh_page(sf_sync *x, json_t *records, gpointer data, GError 
   }
   kith_store_lock(x->store);
   gboolean ok = kith_store_begin(x->store, error);
-  json_array_foreach(records, i, rec) {
+  json_array_foreach(records, i, rec)
+  {
     if (ok)
       ok = kith_sf_mirror_record(x, r->object, rec, error);
   }
@@ -193,7 +196,8 @@ static gboolean refresh_object(sf_sync *x, const kith_crm_object *o, GError **er
   g_autofree char *deleted_since = NULL;
   kith_store_lock(x->store);
   gboolean read = kith_store_meta_get(x->store, key, &last, error) != KITH_LOOKUP_ERROR &&
-                  kith_store_meta_get(x->store, del_key, &deleted_since, error) != KITH_LOOKUP_ERROR;
+                  kith_store_meta_get(x->store, del_key, &deleted_since, error) !=
+                      KITH_LOOKUP_ERROR;
   kith_store_unlock(x->store);
   if (!read) /* never a first load in place of an update: that would read the mirror anew */
     return FALSE;
@@ -218,7 +222,8 @@ static gboolean refresh_object(sf_sync *x, const kith_crm_object *o, GError **er
   if (last && deleted_since && kith_time_parse(deleted_since, &since_t)) {
     g_autofree char *start = kith_http_escape(deleted_since);
     g_autofree char *end = kith_http_escape(until);
-    g_autofree char *rest = g_strdup_printf("/sobjects/%s/deleted/?start=%s&end=%s", o->name, start, end);
+    g_autofree char *rest = g_strdup_printf("/sobjects/%s/deleted/?start=%s&end=%s", o->name, start,
+                                            end);
     g_autofree char *path = kith_sf_path(x->client, rest);
     reply = kith_sf_call(x->client, "GET", path, NULL, error);
     if (!reply)
@@ -228,7 +233,8 @@ static gboolean refresh_object(sf_sync *x, const kith_crm_object *o, GError **er
   gboolean ok = kith_store_begin(x->store, error);
   size_t i;
   json_t *d;
-  json_array_foreach(json_object_get(reply, "deletedRecords"), i, d) {
+  json_array_foreach(json_object_get(reply, "deletedRecords"), i, d)
+  {
     const char *id = json_string_value(json_object_get(d, "id"));
     if (ok && id)
       ok = strcmp(o->name, "Contact") == 0 ? kith_crmw_delete_contact(x->store, id, NULL, error)
@@ -247,8 +253,8 @@ static gboolean refresh_object(sf_sync *x, const kith_crm_object *o, GError **er
 
 static gboolean refresh_mirror(sf_sync *x, GError **error)
 {
-  static const char *const order[] = {"User", "Account", "AccountTeamMember", "Contact", "Lead",
-                                      "Opportunity", "OpportunityContactRole"};
+  static const char *const order[] = {"User", "Account",     "AccountTeamMember",     "Contact",
+                                      "Lead", "Opportunity", "OpportunityContactRole"};
   for (guint i = 0; i < G_N_ELEMENTS(order); i++)
     if (!refresh_object(x, kith_crm_object_lookup(order[i]), error)) {
       g_prefix_error(error, "refreshing %s: ", order[i]);
@@ -276,7 +282,8 @@ static gboolean org_has_field(sf_sync *x, const char *object, const char *field,
     size_t i;
     json_t *f;
     *out = FALSE;
-    json_array_foreach(json_object_get(reply, "fields"), i, f) {
+    json_array_foreach(json_object_get(reply, "fields"), i, f)
+    {
       const char *name = json_string_value(json_object_get(f, "name"));
       if (name && g_ascii_strcasecmp(name, field) == 0)
         *out = TRUE;
@@ -318,12 +325,11 @@ static gboolean learn_kith_id(sf_sync *x, GError **error)
            field);
     return TRUE;
   }
-  g_autofree char *why =
-      !*field ? g_strdup("kith.conf names no kith_id_field")
-              : g_strdup_printf("the org has no %s on %s", field,
-                                contact ? "OpportunityContactRole"
-                                : role  ? "Contact"
-                                        : "Contact or OpportunityContactRole");
+  g_autofree char *why = !*field ? g_strdup("kith.conf names no kith_id_field")
+                                 : g_strdup_printf("the org has no %s on %s", field,
+                                                   contact ? "OpportunityContactRole"
+                                                   : role  ? "Contact"
+                                                           : "Contact or OpportunityContactRole");
   g_snprintf(x->stats->note, sizeof x->stats->note,
              "salesforce: %s: before a create whose reply was lost is sent again, kith looks up "
              "%s (R60)",
@@ -339,7 +345,10 @@ gboolean kith_sync_salesforce(kith_store *store, const kith_config *config, kith
 {
   g_autoptr(kith_sf_client) client = kith_sf_client_new(&config->salesforce);
   kith_sync_stats unused = {0};
-  sf_sync x = {.store = store, .config = config, .sf = &config->salesforce, .client = client,
+  sf_sync x = {.store = store,
+               .config = config,
+               .sf = &config->salesforce,
+               .client = client,
                .stats = stats ? stats : &unused};
   kith_sf_backend_init(&x);
   if (!kith_sf_authenticate(client, error) || !learn_kith_id(&x, error) ||

@@ -100,8 +100,9 @@ gboolean kith_sf_authenticate(kith_sf_client *c, GError **error)
   const kith_salesforce_config *sf = c->sf;
   g_autoptr(GString) form = g_string_new(NULL);
   if (*sf->private_key) {
-    g_autofree char *jwt = kith_jwt_assertion(sf->private_key, sf->client_id, sf->user, sf->login_url,
-                                              g_get_real_time() / G_USEC_PER_SEC, error);
+    g_autofree char *jwt = kith_jwt_assertion(sf->private_key, sf->client_id, sf->user,
+                                              sf->login_url, g_get_real_time() / G_USEC_PER_SEC,
+                                              error);
     if (!jwt)
       return FALSE;
     g_string_append_printf(form, "grant_type=%s&assertion=%s",
@@ -139,7 +140,8 @@ gboolean kith_sf_authenticate(kith_sf_client *c, GError **error)
   const char *instance = json_string_value(json_object_get(j, "instance_url"));
   if (!token) {
     json_decref(j);
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "salesforce: the login reply has no access_token");
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+                "salesforce: the login reply has no access_token");
     return FALSE;
   }
   g_free(c->token);
@@ -203,10 +205,11 @@ json_t *kith_sf_call(kith_sf_client *c, const char *method, const char *path, js
                      GError **error)
 {
   if (kith_sf_limit_reached(c)) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
-                "salesforce: paused: the org has used %" G_GINT64_FORMAT " of its %" G_GINT64_FORMAT
-                " daily API calls and kith keeps %d in reserve; what is not done waits for the next sync",
-                c->api_used, c->api_limit, c->sf->api_reserve);
+    g_set_error(
+        error, KITH_ERROR, KITH_ERROR_FAILED,
+        "salesforce: paused: the org has used %" G_GINT64_FORMAT " of its %" G_GINT64_FORMAT
+        " daily API calls and kith keeps %d in reserve; what is not done waits for the next sync",
+        c->api_used, c->api_limit, c->sf->api_reserve);
     return NULL;
   }
   c->maybe_applied = FALSE;
@@ -250,8 +253,8 @@ json_t *kith_sf_call(kith_sf_client *c, const char *method, const char *path, js
       json_t *j = r.body->len ? json_loads((const char *)r.body->data, 0, NULL) : json_null();
       kith_http_response_clear(&r);
       if (!j)
-        g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "salesforce: %s %s: the reply is not JSON",
-                    method, shown);
+        g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+                    "salesforce: %s %s: the reply is not JSON", method, shown);
       return j;
     }
     g_free(last);
@@ -273,7 +276,8 @@ json_t *kith_sf_call(kith_sf_client *c, const char *method, const char *path, js
       return NULL;
     }
     if (!again) {
-      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "salesforce: %s %s: %s", method, shown, last);
+      g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "salesforce: %s %s: %s", method, shown,
+                  last);
       return NULL;
     }
     if (attempt < c->sf->max_retries)

@@ -126,8 +126,8 @@ static gboolean sf_people(kith_sync_backend *b, GPtrArray *entries, GHashTable *
     g_ptr_array_add(emails, ((kith_outbox_entry *)g_ptr_array_index(entries, i))->email);
   g_autofree char *fields = kith_sf_select_list(x->sf, kith_crm_object_lookup("Contact"));
   g_autofree char *kith_id = kith_id_column(x, "Contact");
-  g_autofree char *contacts =
-      g_strdup_printf("SELECT %s%s FROM Contact WHERE Email IN (", fields, kith_id);
+  g_autofree char *contacts = g_strdup_printf("SELECT %s%s FROM Contact WHERE Email IN (", fields,
+                                              kith_id);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
   look_up look = {people, records};
   return query_each(x, contacts, ") ORDER BY CreatedDate, Id", emails, collect_person, &look,
@@ -173,8 +173,8 @@ static gboolean sf_roles(kith_sync_backend *b, GPtrArray *items, GHashTable *rol
 /* ---- writes ---------------------------------------------------------------------- */
 
 static const char *const TRANSIENT[] = {
-    "UNABLE_TO_LOCK_ROW", "REQUEST_RUNNING_TOO_LONG", "SERVER_UNAVAILABLE", "UNKNOWN_EXCEPTION",
-    "REQUEST_LIMIT_EXCEEDED",
+    "UNABLE_TO_LOCK_ROW", "REQUEST_RUNNING_TOO_LONG", "SERVER_UNAVAILABLE",
+    "UNKNOWN_EXCEPTION",  "REQUEST_LIMIT_EXCEEDED",
 };
 
 /* Sorts one record's result by what retrying can mend (docs/salesforce.md). */
@@ -203,7 +203,8 @@ static void answer(kith_sync_item *it, json_t *res, gboolean deleting)
     status = KITH_WRITE_INACTIVE_OWNER;
   else if (g_strcmp0(code, "DUPLICATES_DETECTED") == 0)
     status = KITH_WRITE_DUPLICATE;
-  else if (deleting && (g_strcmp0(code, "ENTITY_IS_DELETED") == 0 || g_strcmp0(code, "NOT_FOUND") == 0))
+  else if (deleting &&
+           (g_strcmp0(code, "ENTITY_IS_DELETED") == 0 || g_strcmp0(code, "NOT_FOUND") == 0))
     status = KITH_WRITE_DONE; /* already gone (deleted before a lost reply, or by someone) */
   kith_sync_item_answer(it, status, status == KITH_WRITE_DONE ? it->target : NULL, code, msg);
 }
@@ -238,7 +239,8 @@ static json_t *contact_record(sf_sync *x, const kith_sync_item *it)
   json_object_set_new(r, "Email", json_string(e->email));
   for (int f = 0; f < KITH_FIELD_COUNT; f++)
     if (it->values[f])
-      json_object_set_new(r, kith_sf_org_field(x->sf, kith_field_name(f)), json_string(it->values[f]));
+      json_object_set_new(r, kith_sf_org_field(x->sf, kith_field_name(f)),
+                          json_string(it->values[f]));
   if (it->owner && *it->owner)
     json_object_set_new(r, "OwnerId", json_string(it->owner));
   json_object_set_new(r, "LeadSource", json_string(e->value ? e->value : ""));
@@ -278,16 +280,17 @@ static gboolean collect_kith_id(sf_sync *x, json_t *rec, gpointer data, GError *
 
 /* R60: what the org holds of ITEMS' creates, by the outbox Id kith wrote on
  * them in FIELD. Found: done, with the org's Id. Not found: MISSING. */
-static gboolean settle_by_kith_id(sf_sync *x, const char *type, const char *field,
-                                  GPtrArray *items, kith_write_status missing, const char *code,
-                                  const char *why, GError **error)
+static gboolean settle_by_kith_id(sf_sync *x, const char *type, const char *field, GPtrArray *items,
+                                  kith_write_status missing, const char *code, const char *why,
+                                  GError **error)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new();
   for (guint i = 0; i < items->len; i++)
     g_ptr_array_add(ids, ((kith_sync_item *)g_ptr_array_index(items, i))->e->object_id);
   g_autoptr(GHashTable) held = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   kith_id_look look = {field, held};
-  g_autofree char *soql = g_strdup_printf("SELECT Id, %s FROM %s WHERE %s IN (", field, type, field);
+  g_autofree char *soql = g_strdup_printf("SELECT Id, %s FROM %s WHERE %s IN (", field, type,
+                                          field);
   if (!query_each(x, soql, ")", ids, collect_kith_id, &look, error))
     return FALSE;
   for (guint i = 0; i < items->len; i++) {
@@ -345,7 +348,8 @@ static gboolean settle_contacts_by_email(sf_sync *x, GPtrArray *items, kith_writ
   for (guint i = 0; i < items->len; i++) {
     kith_sync_item *it = g_ptr_array_index(items, i);
     g_autofree char *email = g_utf8_strdown(it->e->email, -1);
-    g_autofree char *key = g_strconcat(email, "|", it->e->account_id ? it->e->account_id : "", NULL);
+    g_autofree char *key = g_strconcat(email, "|", it->e->account_id ? it->e->account_id : "",
+                                       NULL);
     const char *id = g_hash_table_lookup(ours, key);
     if (id)
       kith_sync_item_answer(it, KITH_WRITE_DONE, id, NULL, NULL);
@@ -382,8 +386,9 @@ static gboolean settle_roles_by_pair(sf_sync *x, GPtrArray *items, kith_write_st
   for (guint i = 0; i < items->len; i++)
     g_ptr_array_add(opps, ((kith_sync_item *)g_ptr_array_index(items, i))->e->opportunity_id);
   g_autoptr(GHashTable) held = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  if (!query_each(x, "SELECT Id, OpportunityId, ContactId FROM OpportunityContactRole"
-                     " WHERE OpportunityId IN (",
+  if (!query_each(x,
+                  "SELECT Id, OpportunityId, ContactId FROM OpportunityContactRole"
+                  " WHERE OpportunityId IN (",
                   ") ORDER BY Id", opps, collect_pair, held, error))
     return FALSE;
   for (guint i = 0; i < items->len; i++) {
@@ -441,7 +446,8 @@ static gboolean create(sf_sync *x, const char *type, GPtrArray *items, GError **
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
   for (guint i = 0; i < items->len; i++) {
     const kith_sync_item *it = g_ptr_array_index(items, i);
-    g_ptr_array_add(records, strcmp(type, "Contact") == 0 ? contact_record(x, it) : role_record(x, it));
+    g_ptr_array_add(records,
+                    strcmp(type, "Contact") == 0 ? contact_record(x, it) : role_record(x, it));
   }
   g_autofree char *path = kith_sf_path(x->client, "/composite/sobjects");
   json_t *body = collection(records);
@@ -459,7 +465,8 @@ static gboolean create(sf_sync *x, const char *type, GPtrArray *items, GError **
       g_propagate_error(error, lost);
       return FALSE;
     }
-    gboolean ok = settle_lost(x, type, items, KITH_WRITE_TRANSIENT, "NO_REPLY", lost->message, error);
+    gboolean ok = settle_lost(x, type, items, KITH_WRITE_TRANSIENT, "NO_REPLY", lost->message,
+                              error);
     g_error_free(lost);
     return ok;
   }
@@ -528,7 +535,8 @@ static gboolean delete_all(sf_sync *x, GPtrArray *items, GError **error)
     g_autoptr(GString) list = g_string_new(NULL);
     guint to = from;
     while (to < items->len) {
-      g_autofree char *esc = kith_http_escape(((kith_sync_item *)g_ptr_array_index(items, to))->target);
+      g_autofree char *esc = kith_http_escape(
+          ((kith_sync_item *)g_ptr_array_index(items, to))->target);
       if (to > from && strlen(prefix) + list->len + 1 + strlen(esc) > KITH_SF_MAX_URI)
         break;
       g_string_append_printf(list, "%s%s", to > from ? "," : "", esc);
@@ -556,17 +564,10 @@ static gboolean sf_write(kith_sync_backend *b, kith_sync_kind kind, GPtrArray *i
       g_ptr_array_add(part, g_ptr_array_index(items, i));
     gboolean ok;
     switch (kind) {
-    case KITH_SYNC_CONTACT:
-      ok = create(x, "Contact", part, error);
-      break;
-    case KITH_SYNC_ROLE:
-      ok = create(x, "OpportunityContactRole", part, error);
-      break;
-    case KITH_SYNC_UPDATE:
-      ok = update(x, part, error);
-      break;
-    default:
-      ok = delete_all(x, part, error);
+    case KITH_SYNC_CONTACT: ok = create(x, "Contact", part, error); break;
+    case KITH_SYNC_ROLE: ok = create(x, "OpportunityContactRole", part, error); break;
+    case KITH_SYNC_UPDATE: ok = update(x, part, error); break;
+    default: ok = delete_all(x, part, error);
     }
     if (!ok)
       return FALSE;
@@ -595,7 +596,8 @@ void kith_sf_backend_init(sf_sync *x)
 {
   x->base.name = "Salesforce";
   x->base.local = FALSE;
-  x->base.batch_size = x->sf->batch_size > 0 ? MIN(x->sf->batch_size, MAX_COLLECTION) : MAX_COLLECTION;
+  x->base.batch_size = x->sf->batch_size > 0 ? MIN(x->sf->batch_size, MAX_COLLECTION)
+                                             : MAX_COLLECTION;
   x->base.people = sf_people;
   x->base.roles = sf_roles;
   x->base.write = sf_write;

@@ -1,4 +1,4 @@
 /* error.c - kith's GError domain. */
 #include "util/error.h"
 
-G_DEFINE_QUARK(kith-error-quark, kith_error)
+G_DEFINE_QUARK(kith - error - quark, kith_error)

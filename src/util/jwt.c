@@ -76,7 +76,8 @@ char *kith_jwt_sign(const char *pem, const char *what, const json_t *header_extr
   g_autofree char *s64 = sign(key, input);
   EVP_PKEY_free(key);
   if (!s64) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: cannot sign with this key (RS256)", what);
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: cannot sign with this key (RS256)",
+                what);
     return NULL;
   }
   return g_strconcat(input, ".", s64, NULL);

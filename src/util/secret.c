@@ -15,8 +15,8 @@ char *kith_secret_read(const char *path, GError **error)
   }
   if ((st.st_mode & 077) != 0) {
     g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
-                "%s: a secret file must be readable by its owner only (chmod 600), it is %03o", path,
-                (unsigned)(st.st_mode & 0777));
+                "%s: a secret file must be readable by its owner only (chmod 600), it is %03o",
+                path, (unsigned)(st.st_mode & 0777));
     return NULL;
   }
   if (st.st_size > 64 * 1024) {

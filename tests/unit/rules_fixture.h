@@ -21,21 +21,21 @@
 #include <string.h>
 
 /* The [org] group most tests start from: corp.example is internal. */
-#define FX_ORG                                                                                    \
-  "[org]\n"                                                                                       \
-  "internal_domains = corp.example\n"                                                             \
-  "integration_user = 005INTEGRATION\n"                                                           \
+#define FX_ORG                                                                                     \
+  "[org]\n"                                                                                        \
+  "internal_domains = corp.example\n"                                                              \
+  "integration_user = 005INTEGRATION\n"                                                            \
   "lead_source = kith-test\n"
 
 /* Every test sees the same "now", so CreatedDate and log times are stable. */
 #define FX_NOW "2026-02-01T12:00:00Z"
 
 /* The users most tests import: Ann, Bob and Cal active, Ivy inactive. */
-#define FX_USERS                                                                                  \
-  "Id,FirstName,LastName,Email,IsActive\n"                                                        \
-  "005ANN,Ann,Lee,ann@corp.example,true\n"                                                        \
-  "005BOB,Bob,Roy,bob@corp.example,true\n"                                                        \
-  "005CAL,Cal,Ng,cal@corp.example,true\n"                                                         \
+#define FX_USERS                                                                                   \
+  "Id,FirstName,LastName,Email,IsActive\n"                                                         \
+  "005ANN,Ann,Lee,ann@corp.example,true\n"                                                         \
+  "005BOB,Bob,Roy,bob@corp.example,true\n"                                                         \
+  "005CAL,Cal,Ng,cal@corp.example,true\n"                                                          \
   "005IVY,Ivy,Old,ivy@corp.example,false\n"
 
 typedef struct {
@@ -144,9 +144,9 @@ static inline kith_activity *fx_activity_v(kith_activity_kind kind, const char *
   gboolean first = TRUE;
   const char *spec;
   while ((spec = va_arg(ap, const char *))) {
-    kith_part_role role = kind == KITH_ACTIVITY_EMAIL ? (first ? KITH_PART_FROM : KITH_PART_TO)
-                                                      : (first ? KITH_PART_ORGANIZER
-                                                               : KITH_PART_ATTENDEE);
+    kith_part_role role = kind == KITH_ACTIVITY_EMAIL
+                              ? (first ? KITH_PART_FROM : KITH_PART_TO)
+                              : (first ? KITH_PART_ORGANIZER : KITH_PART_ATTENDEE);
     fx_person(a, spec, role);
     first = FALSE;
   }
@@ -197,8 +197,8 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
   g_assert_true(kith_rules_activity_skip(&f->d, a, &reason, &error));
   const char *skip = kith_reason_name(reason);
   gint64 seq = 0;
-  g_assert_true(kith_state_activity_insert(f->store, a, skip ? "skipped" : "pending", skip, &seq,
-                                           &error));
+  g_assert_true(
+      kith_state_activity_insert(f->store, a, skip ? "skipped" : "pending", skip, &seq, &error));
   g_assert_no_error(error);
   if (seq == 0)
     skip = "duplicate_activity"; /* R10: counted, never logged again (section 6) */
@@ -207,8 +207,11 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
   g_assert_no_error(error);
   if (seq == 0) {
   } else if (skip) {
-    kith_decision x = {.action = KITH_ACTION_ACTIVITY_SKIPPED, .reason = reason, .rule = "R10",
-                       .activity_id = a->id, .detail = "skipped"};
+    kith_decision x = {.action = KITH_ACTION_ACTIVITY_SKIPPED,
+                       .reason = reason,
+                       .rule = "R10",
+                       .activity_id = a->id,
+                       .detail = "skipped"};
     g_assert_true(kith_decider_emit(&f->d, &x, &error));
   } else {
     gint sender = -1;
@@ -225,22 +228,22 @@ static inline const char *fx_capture(fx *f, kith_activity *a)
       const kith_quoted_name *q = lasts[i] ? NULL : kith_quoted_for(quoted, i);
       g_assert_true(kith_state_observe(f->store, p->email, "FirstName",
                                        q ? q->first_name : firsts[i], a->time, a->id, &error));
-      g_assert_true(kith_state_observe(f->store, p->email, "LastName",
-                                       q ? q->last_name : lasts[i], a->time, a->id, &error));
+      g_assert_true(kith_state_observe(f->store, p->email, "LastName", q ? q->last_name : lasts[i],
+                                       a->time, a->id, &error));
     }
     for (guint k = 0; k < quoted->len; k++) {
       const kith_quoted_name *q = g_ptr_array_index(quoted, k);
       kith_reason why = KITH_REASON_NONE;
       if (q->participant >= 0)
         continue;
-      g_assert_true(kith_rules_participant_skip(&f->d, q->email, KITH_CUTYPE_PERSON, &why, NULL,
-                                                &error));
+      g_assert_true(
+          kith_rules_participant_skip(&f->d, q->email, KITH_CUTYPE_PERSON, &why, NULL, &error));
       if (why)
         continue;
       g_assert_true(kith_state_observe(f->store, q->email, "FirstName", q->first_name, a->time,
                                        a->id, &error));
-      g_assert_true(kith_state_observe(f->store, q->email, "LastName", q->last_name, a->time,
-                                       a->id, &error));
+      g_assert_true(
+          kith_state_observe(f->store, q->email, "LastName", q->last_name, a->time, a->id, &error));
     }
   }
   for (guint i = 0; i < n; i++) {
@@ -504,25 +507,25 @@ static inline char *fx_link(fx *f, const char *activity_id, const char *email)
 
 /* Records that pass the contract only after a fix: the test stays green but
  * is reported as incomplete, naming the bug. */
-#define FX_EXPECT_STR(got, want, what)                                                            \
-  do {                                                                                            \
-    if (g_strcmp0((got), (want)) != 0) {                                                          \
-      g_autofree char *fx_msg_ = g_strdup_printf("BUG: %s: expected '%s', got '%s'", (what),     \
-                                                 (want), (got) ? (got) : "(null)");               \
-      g_test_incomplete(fx_msg_);                                                                 \
-      return;                                                                                     \
-    }                                                                                             \
+#define FX_EXPECT_STR(got, want, what)                                                             \
+  do {                                                                                             \
+    if (g_strcmp0((got), (want)) != 0) {                                                           \
+      g_autofree char *fx_msg_ = g_strdup_printf("BUG: %s: expected '%s', got '%s'", (what),       \
+                                                 (want), (got) ? (got) : "(null)");                \
+      g_test_incomplete(fx_msg_);                                                                  \
+      return;                                                                                      \
+    }                                                                                              \
   } while (0)
 
-#define FX_EXPECT_UINT(got, want, what)                                                           \
-  do {                                                                                            \
-    guint fx_got_ = (got), fx_want_ = (want);                                                     \
-    if (fx_got_ != fx_want_) {                                                                    \
-      g_autofree char *fx_msg_ =                                                                  \
-          g_strdup_printf("BUG: %s: expected %u, got %u", (what), fx_want_, fx_got_);             \
-      g_test_incomplete(fx_msg_);                                                                 \
-      return;                                                                                     \
-    }                                                                                             \
+#define FX_EXPECT_UINT(got, want, what)                                                            \
+  do {                                                                                             \
+    guint fx_got_ = (got), fx_want_ = (want);                                                      \
+    if (fx_got_ != fx_want_) {                                                                     \
+      g_autofree char *fx_msg_ = g_strdup_printf("BUG: %s: expected %u, got %u", (what), fx_want_, \
+                                                 fx_got_);                                         \
+      g_test_incomplete(fx_msg_);                                                                  \
+      return;                                                                                      \
+    }                                                                                              \
   } while (0)
 
 /* Sets up the fixed clock; call first in main. */

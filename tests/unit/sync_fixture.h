@@ -1,13 +1,14 @@
 /* sync_fixture.h - the small organisation and look-ups the sync, dedup and removal tests share. */
 #pragma once
 #include "rules_fixture.h"
-#define ACME_OWNED_BY_ANN                                                                         \
-  "Id,Name,Website,Secondary_Domains__c,OwnerId\n"                                                \
+#define ACME_OWNED_BY_ANN                                                                          \
+  "Id,Name,Website,Secondary_Domains__c,OwnerId\n"                                                 \
   "001ACME,Acme,acme.com,,005ANN\n"
 
 #define OCR_CONF FX_ORG "[profile Sales]\nusers = *\nocr = on\nocr_role = Influencer\n"
 
-#define CONTACT_HEADER "Id,AccountId,FirstName,LastName,Email,OwnerId,Created_By_Kith__c,CreatedDate\n"
+#define CONTACT_HEADER                                                                             \
+  "Id,AccountId,FirstName,LastName,Email,OwnerId,Created_By_Kith__c,CreatedDate\n"
 #define ROLES_HEADER "Id,OpportunityId,ContactId,Role,IsPrimary,Created_By_Kith__c\n"
 
 static inline fx *org(const char *conf)

@@ -210,8 +210,8 @@ static void test_domain_r3_libpsl_cases(void)
       pass += check_suffix(f[1], strcmp(f[3], "null") == 0, misses);
     }
   }
-  g_test_message("libpsl cases: %u/%u agree, %u over-long labels refused;%s", pass, total,
-                 refused, misses->str);
+  g_test_message("libpsl cases: %u/%u agree, %u over-long labels refused;%s", pass, total, refused,
+                 misses->str);
   g_assert_cmpuint(refused, ==, 4);
   g_assert_cmpuint(pass, ==, total);
 }
@@ -238,7 +238,8 @@ static const char *validity_reason(const char *addr, const char *diag, gboolean 
       return "kept: the domain's trailing dot is dropped";
     if (g_str_has_prefix(diag, "ISEMAIL_ERR_DOT_"))
       return "kept: a dot opening or closing the local part (seen in real mail)";
-    if (g_str_has_prefix(diag, "ISEMAIL_ERR_EXPECTING_") || g_str_has_prefix(diag, "ISEMAIL_ERR_UNCLOSED") ||
+    if (g_str_has_prefix(diag, "ISEMAIL_ERR_EXPECTING_") ||
+        g_str_has_prefix(diag, "ISEMAIL_ERR_UNCLOSED") ||
         g_str_has_prefix(diag, "ISEMAIL_ERR_ATEXT_AFTER_"))
       return "kept: the local part's quoting and comments are not checked";
     return NULL;
@@ -270,10 +271,12 @@ static void test_address_r1_validity_vectors(void)
   json_t *root = json_load_file(path, JSON_ALLOW_NUL, &jerr);
   g_assert_nonnull(root);
   guint agree = 0, total = 0;
-  g_autoptr(GHashTable) reasons = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_gstring);
+  g_autoptr(GHashTable)
+      reasons = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_gstring);
   size_t i;
   json_t *item;
-  json_array_foreach(root, i, item) {
+  json_array_foreach(root, i, item)
+  {
     json_t *a = json_object_get(item, "address");
     const char *addr = json_string_value(a);
     gboolean valid = json_is_true(json_object_get(item, "valid"));

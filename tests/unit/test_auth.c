@@ -27,8 +27,7 @@ static void test_r12_dmarc_fail_is_unauthenticated(void)
 
 static void test_r12_dmarc_pass_is_authenticated(void)
 {
-  const char *h[] = {"mx.corp.example; spf=fail; dkim=fail; dmarc=pass header.from=acme.com",
-                     NULL};
+  const char *h[] = {"mx.corp.example; spf=fail; dkim=fail; dmarc=pass header.from=acme.com", NULL};
   g_assert_false(judge("mx.corp.example", h));
 }
 
@@ -81,7 +80,8 @@ static void test_r12_no_header_is_not_unauthenticated(void)
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/auth/r12_dmarc_fail_is_unauthenticated", test_r12_dmarc_fail_is_unauthenticated);
+  g_test_add_func("/auth/r12_dmarc_fail_is_unauthenticated",
+                  test_r12_dmarc_fail_is_unauthenticated);
   g_test_add_func("/auth/r12_dmarc_pass_is_authenticated", test_r12_dmarc_pass_is_authenticated);
   g_test_add_func("/auth/r12_no_dmarc_needs_spf_or_dkim_pass",
                   test_r12_no_dmarc_needs_spf_or_dkim_pass);

@@ -70,9 +70,8 @@ static kith_activity *parse(const char *text, gsize len, gboolean all, const cha
   g_byte_array_append(b, (const guint8 *)text, len);
   g_autofree char *why = NULL;
   kith_mime_keep_all_headers(all);
-  kith_activity *a = kith_mime_parse_bytes(b->data, b->len, "t.mbox:1",
-                                           own_domain ? outside_only : NULL, (gpointer)own_domain,
-                                           &why);
+  kith_activity *a = kith_mime_parse_bytes(
+      b->data, b->len, "t.mbox:1", own_domain ? outside_only : NULL, (gpointer)own_domain, &why);
   kith_mime_keep_all_headers(FALSE);
   g_assert_null(why);
   g_assert_nonnull(a);
@@ -134,8 +133,8 @@ static void test_bounce_r45_failed_recipient_marked(void)
 
 static void test_bounce_r45_delayed_is_no_bounce(void)
 {
-  static const char *const not_failed[] = {"delayed", "delivered", "relayed", "expanded",
-                                           "failedx", ""};
+  static const char *const not_failed[] = {"delayed",  "delivered", "relayed",
+                                           "expanded", "failedx",   ""};
   for (guint i = 0; i < G_N_ELEMENTS(not_failed); i++) {
     g_autofree char *text = g_strdup_printf("Reporting-MTA: dns; mx.example\n\n"
                                             "Final-Recipient: rfc822; jane@acme.com\n"
@@ -178,15 +177,15 @@ static void test_bounce_r45_notification_is_automatic(void)
 static void test_bounce_r45_own_server_notification_read(void)
 {
   /* The type on a folded line of its own, too. */
-  g_autofree char *folded =
-      replaced(dsn_two, "Content-Type: multipart/report", "Content-Type:\n multipart/report");
+  g_autofree char *folded = replaced(dsn_two, "Content-Type: multipart/report",
+                                     "Content-Type:\n multipart/report");
   const char *texts[] = {dsn_two, folded};
   for (guint t = 0; t < G_N_ELEMENTS(texts); t++) {
     for (int all = 0; all <= 1; all++) {
       for (int own = 0; own <= 1; own++) {
         g_test_message("text %u, all headers %d, own domain %d", t, all, own);
-        g_autoptr(kith_activity) a =
-            parse(texts[t], strlen(texts[t]), all, own ? "mx.corp.example" : NULL);
+        g_autoptr(kith_activity)
+            a = parse(texts[t], strlen(texts[t]), all, own ? "mx.corp.example" : NULL);
         g_autofree char *got = bounced_text(a->bounced);
         g_assert_cmpstr(got, ==, "jane@acme.com\n");
         g_assert_true(a->automatic);
@@ -406,8 +405,9 @@ static void test_bounce_r45_later_mail_unbounces(void)
   g_autoptr(GError) e = NULL;
   g_assert_true(kith_state_bounce_clear_if_older(s, "jane@acme.com", 0, &e));
   sqlite3_stmt *st = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(kith_store_db(s), "SELECT count(*) FROM bounce", -1, &st,
-                                     NULL), ==, SQLITE_OK);
+  g_assert_cmpint(
+      sqlite3_prepare_v2(kith_store_db(s), "SELECT count(*) FROM bounce", -1, &st, NULL), ==,
+      SQLITE_OK);
   g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
   g_assert_cmpint(sqlite3_column_int(st, 0), ==, 0);
   sqlite3_finalize(st);

@@ -52,13 +52,15 @@ static void test_caldav_multiget_reply_prefixes_and_entities(void)
       "<d:propstat><d:prop><d:displayname>ignored</d:displayname></d:prop>"
       "<d:status>HTTP/1.1 404 Not Found</d:status></d:propstat></d:response>"
       "<d:response><d:href>/c/2.ics</d:href><d:propstat><d:prop>"
-      "<cal:calendar-data><![CDATA[BEGIN:VCALENDAR\r\nX:<b>\r\nEND:VCALENDAR\r\n]]></cal:calendar-data>"
+      "<cal:calendar-data><![CDATA[BEGIN:VCALENDAR\r\nX:<b>\r\nEND:VCALENDAR\r\n]]></"
+      "cal:calendar-data>"
       "</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"
       "</d:multistatus>");
   g_assert_cmpuint(ms->responses->len, ==, 2);
   g_assert_cmpstr(nth(ms, 0)->etag, ==, "\"x\"");
   /* XML makes every CRLF a LF (XML 1.0 section 2.11); libical reads either */
-  g_assert_cmpstr(nth(ms, 0)->calendar_data, ==, "BEGIN:VCALENDAR\nSUMMARY:Q&A <1>\nEND:VCALENDAR\n");
+  g_assert_cmpstr(nth(ms, 0)->calendar_data, ==,
+                  "BEGIN:VCALENDAR\nSUMMARY:Q&A <1>\nEND:VCALENDAR\n");
   g_assert_null(nth(ms, 0)->displayname);
   g_assert_nonnull(strstr(nth(ms, 1)->calendar_data, "X:<b>"));
   g_assert_null(ms->sync_token);
@@ -81,7 +83,8 @@ static void test_caldav_discovery_properties(void)
       "<status>HTTP/1.1 200 OK</status></propstat></response>"
       "<response><href>/cal/ann/tasks/</href><propstat><prop>"
       "<resourcetype><collection/><C:calendar/></resourcetype>"
-      "<C:supported-calendar-component-set><C:comp name=\"VTODO\"/></C:supported-calendar-component-set>"
+      "<C:supported-calendar-component-set><C:comp "
+      "name=\"VTODO\"/></C:supported-calendar-component-set>"
       "</prop><status>HTTP/1.1 200 OK</status></propstat></response>"
       "</multistatus>");
   g_assert_cmpuint(ms->responses->len, ==, 3);
@@ -132,8 +135,8 @@ static char *all_text(const kith_dav_multistatus *ms)
   GString *s = g_string_new(ms->sync_token);
   for (guint i = 0; i < ms->responses->len; i++) {
     const kith_dav_response *r = nth(ms, i);
-    const char *parts[] = {r->href, r->etag, r->calendar_data, r->displayname, r->sync_token,
-                           r->principal, r->home};
+    const char *parts[] = {r->href,       r->etag,      r->calendar_data, r->displayname,
+                           r->sync_token, r->principal, r->home};
     for (guint k = 0; k < G_N_ELEMENTS(parts); k++)
       if (parts[k])
         g_string_append(s, parts[k]);
@@ -176,7 +179,8 @@ static void test_caldav_entity_expansion_bounded(void)
 {
   GString *x = g_string_new("<?xml version=\"1.0\"?>\n<!DOCTYPE multistatus [<!ENTITY a0 \"lol\">");
   for (int i = 1; i < 10; i++)
-    g_string_append_printf(x, "<!ENTITY a%d \"&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;\">",
+    g_string_append_printf(x,
+                           "<!ENTITY a%d \"&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;\">",
                            i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
   g_string_append(x, "]><multistatus xmlns=\"DAV:\"><response><href>/a.ics</href><propstat><prop>"
                      "<displayname>&a9;</displayname></prop><status>HTTP/1.1 200 OK</status>"

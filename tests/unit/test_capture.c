@@ -195,7 +195,7 @@ static kith_activity *message_activity(const char *text)
 }
 
 #define HDRS                                                                                       \
-  "Message-ID: <t@acme.com>\nDate: Mon, 02 Mar 2026 09:00:00 +0000\n"                             \
+  "Message-ID: <t@acme.com>\nDate: Mon, 02 Mar 2026 09:00:00 +0000\n"                              \
   "From: Jane Doe <jane@acme.com>\nTo: Ann Lee <ann@corp.example>\n"
 
 /* ---- email ---- */
@@ -315,24 +315,35 @@ static void test_capture_r10_automatic_headers(void)
 static void test_capture_r10_automatic_subjects(void)
 {
   static const char *const yes[] = {
-      "Automatic reply: Proposal", "AUTOMATIC REPLY: x", "  Auto: back on Monday",
-      "Out of Office: Jane Doe", "Out of office AutoReply: Proposal",
-      "Abwesenheitsnotiz: Angebot", "Automatische Antwort: Angebot",
-      "R\u00e9ponse automatique : Proposition", "RE\u0301PONSE AUTOMATIQUE: x",
-      "Respuesta autom\u00e1tica: Propuesta", "Resposta autom\u00e1tica: Proposta",
-      "Risposta automatica: Proposta", "Automatisch antwoord: Voorstel", "Afwezig: Voorstel",
+      "Automatic reply: Proposal",
+      "AUTOMATIC REPLY: x",
+      "  Auto: back on Monday",
+      "Out of Office: Jane Doe",
+      "Out of office AutoReply: Proposal",
+      "Abwesenheitsnotiz: Angebot",
+      "Automatische Antwort: Angebot",
+      "R\u00e9ponse automatique : Proposition",
+      "RE\u0301PONSE AUTOMATIQUE: x",
+      "Respuesta autom\u00e1tica: Propuesta",
+      "Resposta autom\u00e1tica: Proposta",
+      "Risposta automatica: Proposta",
+      "Automatisch antwoord: Voorstel",
+      "Afwezig: Voorstel",
   };
-  static const char *const no[] = {"Proposal", "Re: Automatic reply: Proposal",
-                                   "Automation roadmap", "About our Out of Office policy",
-                                   "", "Autonomous driving"};
+  static const char *const no[] = {"Proposal",
+                                   "Re: Automatic reply: Proposal",
+                                   "Automation roadmap",
+                                   "About our Out of Office policy",
+                                   "",
+                                   "Autonomous driving"};
   for (gsize i = 0; i < G_N_ELEMENTS(yes); i++) {
     if (!kith_automatic_subject(yes[i]))
       g_error("not automatic: %s", yes[i]);
   }
   for (gsize i = 0; i < G_N_ELEMENTS(no); i++)
     g_assert_false(kith_automatic_subject(no[i]));
-  g_autoptr(kith_activity) a =
-      message_activity(HDRS "Subject: =?UTF-8?Q?R=C3=A9ponse_automatique=3A?= Proposal\n\nx\n");
+  g_autoptr(kith_activity)
+      a = message_activity(HDRS "Subject: =?UTF-8?Q?R=C3=A9ponse_automatique=3A?= Proposal\n\nx\n");
   g_assert_true(a->automatic);
 }
 
@@ -392,7 +403,8 @@ static void test_capture_walk_order_and_ignored(void)
   write_file(dir, "a.eml", "Message-ID: <a@x>\nFrom: a@acme.com\n\na\n", -1);
   write_file(dir, "notes.txt", "not mail\n", -1);
   write_file(dir, ".DS_Store", "\0\0\0\1Bud1", 9);
-  write_file(dir, "c-old-mailbox", "From x@y Mon Mar  2 09:00:00 2026\nMessage-ID: <c@x>\n\nc\n", -1);
+  write_file(dir, "c-old-mailbox", "From x@y Mon Mar  2 09:00:00 2026\nMessage-ID: <c@x>\n\nc\n",
+             -1);
   write_file(sub, "m.jsonl", "{\"type\":\"email\",\"id\":\"j@x\"}\n", -1);
   kith_capture_stats st = {0};
   g_autoptr(collected) c = capture(dir, &st);
@@ -412,7 +424,8 @@ static void test_capture_walk_order_and_ignored(void)
   g_autofree char *notes = g_build_filename(dir, "notes.txt", NULL);
   g_autoptr(collected) n = capture(notes, &st);
   g_assert_cmpuint(n->errors->len, ==, 1);
-  g_autofree char *want = g_strdup_printf("%s|not an email, mbox, Maildir, .ics or .jsonl file", notes);
+  g_autofree char *want = g_strdup_printf("%s|not an email, mbox, Maildir, .ics or .jsonl file",
+                                          notes);
   g_assert_cmpstr(error_at(n, 0), ==, want);
 
   /* A path that does not exist. */
@@ -493,18 +506,22 @@ static void test_capture_email_bad_input(void)
   g_string_append(big, "\n\nbody\n");
   write_file(dir, "a-big-header.eml", big->str, big->len);
   g_string_free(big, TRUE);
-  write_file(dir, "b-truncated.eml",
-             HDRS "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhel", -1);
+  write_file(
+      dir, "b-truncated.eml",
+      HDRS "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhel", -1);
   write_file(dir, "c-bad-utf8.eml",
              "Message-ID: <u@y>\nFrom: J\xfcrgen M\xfcller <j@acme.com>\nTo: k@acme.com\n"
-             "Subject: Gr\xfc\xdf" "e \xc3\x28\n\nBody \xe9t\xe9\n", -1);
+             "Subject: Gr\xfc\xdf"
+             "e \xc3\x28\n\nBody \xe9t\xe9\n",
+             -1);
   static const char nul[] = "Message-ID: <n@y>\nTo: jane@acme.com\nSubject: a\0b\n\nbo\0dy\n";
   write_file(dir, "d-nul.eml", nul, sizeof nul - 1);
   write_file(dir, "e-empty.eml", "", 0);
   write_file(dir, "f-binary.eml", "\x01\x02\x03\xff\xfe", 5);
   GString *deep = g_string_new(HDRS "Content-Type: multipart/mixed; boundary=b0\n\n");
   for (int i = 0; i < 3000; i++)
-    g_string_append_printf(deep, "--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n", i, i + 1);
+    g_string_append_printf(deep, "--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n", i,
+                           i + 1);
   g_string_append(deep, "--b3000\nContent-Type: text/plain\n\ndeep\n");
   write_file(dir, "g-deep.eml", deep->str, deep->len);
   g_string_free(deep, TRUE);
@@ -612,7 +629,8 @@ static void test_capture_ics_bad_input(void)
   kith_ical_read_buffer(nul, sizeof nul - 1, "nul.ics", &s);
   GString *lng = g_string_new("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nDESCRIPTION:a");
   for (int i = 0; i < 16000; i++)
-    g_string_append(lng, "\n aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    g_string_append(lng,
+                    "\n aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
   g_string_append(lng, "\nEND:VEVENT\nEND:VCALENDAR\n");
   kith_ical_read_buffer(lng->str, lng->len, "long.ics", &s);
   g_string_free(lng, TRUE);
@@ -758,7 +776,8 @@ static GPtrArray *stalwart_expected(json_t *root)
   for (gsize r = 0; r < G_N_ELEMENTS(roles); r++) {
     size_t i;
     json_t *h;
-    json_array_foreach(headers, i, h) {
+    json_array_foreach(headers, i, h)
+    {
       json_t *name = json_object_get(h, "name");
       if (!json_is_string(name) || g_ascii_strcasecmp(json_string_value(name), roles[r]) != 0)
         continue;
@@ -769,14 +788,17 @@ static GPtrArray *stalwart_expected(json_t *root)
         list = json_object_get(addr, "Group"); /* flattened below when it has members */
       size_t j;
       json_t *item;
-      json_array_foreach(list, j, item) {
+      json_array_foreach(list, j, item)
+      {
         json_t *members = json_object_get(item, "addresses");
         json_t *one = json_object_get(item, "address");
         if (members) {
           size_t k;
           json_t *m;
-          json_array_foreach(members, k, m) {
-            g_autofree char *norm = kith_address_normalize(json_string_value(json_object_get(m, "address")), NULL);
+          json_array_foreach(members, k, m)
+          {
+            g_autofree char *norm = kith_address_normalize(
+                json_string_value(json_object_get(m, "address")), NULL);
             if (norm && g_hash_table_add(seen, g_strdup(norm)))
               g_ptr_array_add(out, g_strdup_printf("%s %s", roles[r], norm));
           }
@@ -869,7 +891,8 @@ static void jcal_events(json_t *comp, GPtrArray *counts, GHashTable *uids)
     const char *uid = NULL;
     size_t i;
     json_t *p;
-    json_array_foreach(props, i, p) {
+    json_array_foreach(props, i, p)
+    {
       const char *name = json_string_value(json_array_get(p, 0));
       const char *value = json_string_value(json_array_get(p, 3));
       if (name && value && strcmp(name, "uid") == 0)
@@ -877,7 +900,8 @@ static void jcal_events(json_t *comp, GPtrArray *counts, GHashTable *uids)
     }
     /* the organizer first, then the attendees */
     for (int pass = 0; pass < 2; pass++)
-      json_array_foreach(props, i, p) {
+      json_array_foreach(props, i, p)
+      {
         const char *name = json_string_value(json_array_get(p, 0));
         const char *value = json_string_value(json_array_get(p, 3));
         if (!name || !value || strcmp(name, pass ? "attendee" : "organizer") != 0)
@@ -1082,8 +1106,8 @@ static char *parsed_text(const char *text, gsize len, gboolean all, const char *
   g_byte_array_append(b, (const guint8 *)text, len);
   g_autofree char *why = NULL;
   kith_mime_keep_all_headers(all);
-  kith_activity *a = kith_mime_parse_bytes(b->data, b->len, "t:1", own ? own_domain : NULL, (gpointer)own,
-                                           &why);
+  kith_activity *a = kith_mime_parse_bytes(b->data, b->len, "t:1", own ? own_domain : NULL,
+                                           (gpointer)own, &why);
   kith_mime_keep_all_headers(FALSE);
   g_byte_array_unref(b);
   char *out = a ? activity_text(a) : g_strdup_printf("error %s", why ? why : "");
@@ -1095,8 +1119,8 @@ static char *parsed_text(const char *text, gsize len, gboolean all, const char *
  * message as the org's own too. */
 static char *from_domain(const char *text)
 {
-  g_autoptr(GRegex) re = g_regex_new("^From:[^\\n]*@([A-Za-z0-9.-]+)", G_REGEX_MULTILINE | G_REGEX_CASELESS,
-                                     0, NULL);
+  g_autoptr(GRegex) re = g_regex_new("^From:[^\\n]*@([A-Za-z0-9.-]+)",
+                                     G_REGEX_MULTILINE | G_REGEX_CASELESS, 0, NULL);
   g_autoptr(GMatchInfo) m = NULL;
   if (!g_regex_match(re, text, 0, &m))
     return NULL;
@@ -1145,7 +1169,8 @@ static void test_capture_email_kept_headers_change_nothing(void)
       "From: a@x.example\r\nTo: b@y.example\r\nAuto-Submitted: auto-replied\r\n"
       "Precedence: bulk\r\nList-Id: <l.x>\r\nMessage-ID: <d9@x>\r\nMIME-Version: 1.0\r\n"
       "Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\n"
-      "Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+      "Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: "
+      "quoted-printable\r\n"
       "\r\nGr=FC=DFe\r\n-- \r\nAnn\r\n--b--\r\n",
   };
   for (guint i = 0; i < G_N_ELEMENTS(odd); i++) {
@@ -1281,9 +1306,9 @@ static void test_capture_mbox_split_blocks_and_long_lines(void)
 /* ---- the parse pool: worker threads change nothing but the speed ---- */
 
 typedef struct {
-  GPtrArray *seq;  /* "A id prepared" or "E where|why", in delivery order */
+  GPtrArray *seq; /* "A id prepared" or "E where|why", in delivery order */
   guint stop_after;
-  guint prepared;  /* activities that arrived with the prepare step done */
+  guint prepared; /* activities that arrived with the prepare step done */
 } ordered;
 
 static void pool_prepare(kith_activity *a, gpointer data)
@@ -1297,7 +1322,8 @@ static gboolean pool_on_activity(kith_activity *a, gpointer data)
 {
   ordered *o = data;
   o->prepared += a->prepared != NULL;
-  g_ptr_array_add(o->seq, g_strdup_printf("A %s %s", a->id, a->prepared ? (char *)a->prepared : "-"));
+  g_ptr_array_add(o->seq,
+                  g_strdup_printf("A %s %s", a->id, a->prepared ? (char *)a->prepared : "-"));
   return o->stop_after == 0 || o->seq->len < o->stop_after;
 }
 
@@ -1355,7 +1381,8 @@ static void test_capture_pool_frees_as_it_goes(void)
   GByteArray *block = g_byte_array_new();
   g_byte_array_append(block, (const guint8 *)text->str, text->len);
   guint seen = 0, most = 0;
-  kith_capture_sink sink = {.on_activity = count_activity, .on_error = ignore_error, .user_data = &seen};
+  kith_capture_sink sink = {
+      .on_activity = count_activity, .on_error = ignore_error, .user_data = &seen};
   g_setenv("KITH_CAPTURE_THREADS", "2", TRUE);
   kith_pool *pool = kith_pool_new(&sink);
   for (guint i = 0; i < n; i++) {
@@ -1463,7 +1490,8 @@ int main(int argc, char **argv)
   g_test_add_func("/capture/mbox/messages", test_capture_mbox_messages);
   g_test_add_func("/capture/maildir", test_capture_maildir);
   g_test_add_func("/capture/walk/order_and_ignored", test_capture_walk_order_and_ignored);
-  g_test_add_func("/capture/walk/symlink_loop_reported_once", test_capture_symlink_loop_reported_once);
+  g_test_add_func("/capture/walk/symlink_loop_reported_once",
+                  test_capture_symlink_loop_reported_once);
   g_test_add_func("/capture/walk/unreadable_file", test_capture_unreadable_file);
   g_test_add_func("/capture/walk/stop", test_capture_stop);
   g_test_add_func("/capture/ics/meetings", test_capture_ics_meetings);

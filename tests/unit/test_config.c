@@ -73,14 +73,15 @@ static void test_config_defaults(void)
   for (int f = 0; f < KITH_FIELD_COUNT; f++)
     g_assert_cmpint(c->enrich[f], ==, KITH_ENRICH_NEVER);
   /* R11's builtin personal domains, at least these. */
-  const char *must[] = {"gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com",
-                        "live.com", "icloud.com", "me.com", "aol.com", "proton.me",
-                        "protonmail.com", "gmx.com", "mail.com"};
+  const char *must[] = {"gmail.com",   "googlemail.com", "yahoo.com",      "hotmail.com",
+                        "outlook.com", "live.com",       "icloud.com",     "me.com",
+                        "aol.com",     "proton.me",      "protonmail.com", "gmx.com",
+                        "mail.com"};
   for (guint i = 0; i < G_N_ELEMENTS(must); i++)
     g_assert_true(kith_config_is_personal_domain(c, must[i]));
-  const char *roles[] = {"noreply@a.com", "no-reply@a.com", "donotreply@a.com",
+  const char *roles[] = {"noreply@a.com",      "no-reply@a.com",      "donotreply@a.com",
                          "do-not-reply@a.com", "mailer-daemon@a.com", "postmaster@a.com",
-                         "bounces+x@a.com", "Bounce@a.com"};
+                         "bounces+x@a.com",    "Bounce@a.com"};
   for (guint i = 0; i < G_N_ELEMENTS(roles); i++) {
     g_autofree char *lower = g_ascii_strdown(roles[i], -1);
     g_assert_true(kith_config_is_role_address(c, lower));
@@ -185,13 +186,14 @@ static void test_config_salesforce_kith_id_field(void)
 static void test_config_team_sources(void)
 {
   g_autoptr(GError) e = NULL;
-  g_autoptr(kith_config) c = load(
-      "[source ws]\ntype = google\nkey_file = /etc/kith/sa.json\ndomains = Corp.Example, eu.corp.example\n"
-      "users = *\nexclude_users = CEO@corp.example\nstart_date = 2026-01-01\n\n"
-      "[source m365]\ntype = microsoft\ntenant = corp.onmicrosoft.com\nclient_id = 5e6f\n"
-      "certificate_file = /etc/kith/graph.pem\ndomains = corp.example\n"
-      "users = Ann@corp.example\nmail_folders = inbox, archive\n",
-      &e);
+  g_autoptr(kith_config)
+      c = load("[source ws]\ntype = google\nkey_file = /etc/kith/sa.json\ndomains = Corp.Example, "
+               "eu.corp.example\n"
+               "users = *\nexclude_users = CEO@corp.example\nstart_date = 2026-01-01\n\n"
+               "[source m365]\ntype = microsoft\ntenant = corp.onmicrosoft.com\nclient_id = 5e6f\n"
+               "certificate_file = /etc/kith/graph.pem\ndomains = corp.example\n"
+               "users = Ann@corp.example\nmail_folders = inbox, archive\n",
+               &e);
   g_assert_no_error(e);
   const kith_source_config *ws = kith_config_source(c, "ws");
   g_assert_cmpint(ws->type, ==, KITH_SOURCE_GOOGLE);
@@ -208,7 +210,8 @@ static void test_config_team_sources(void)
   g_autofree char *text = kith_config_describe(c);
   g_assert_nonnull(strstr(text, "[source ws]\ntype = google\nkey_file = /etc/kith/sa.json\n"
                                 "domains = corp.example, eu.corp.example\n"));
-  g_assert_nonnull(strstr(text, "[source m365]\ntype = microsoft\ntenant = corp.onmicrosoft.com\n"));
+  g_assert_nonnull(
+      strstr(text, "[source m365]\ntype = microsoft\ntenant = corp.onmicrosoft.com\n"));
   expect_error("[source ws]\ntype = google\ndomains = corp.example\n", "[source ws] key_file");
   expect_error("[source ws]\ntype = google\nkey_file = /k.json\n", "[source ws] domains");
   expect_error("[source ws]\ntype = google\nkey_file = /k.json\ndomains = corp.example\n"
@@ -256,7 +259,8 @@ int main(int argc, char **argv)
   g_test_add_func("/config/url_password_refused", test_config_url_password_refused);
   g_test_add_func("/config/team_sources", test_config_team_sources);
   g_test_add_func("/config/defaults_r11_builtin_lists", test_config_defaults);
-  g_test_add_func("/config/personal_domains_none_and_list", test_config_personal_domains_none_and_list);
+  g_test_add_func("/config/personal_domains_none_and_list",
+                  test_config_personal_domains_none_and_list);
   g_test_add_func("/config/refuses_unknown_and_bad", test_config_refuses_unknown_and_bad);
   g_test_add_func("/config/salesforce_kith_id_field", test_config_salesforce_kith_id_field);
   return g_test_run();

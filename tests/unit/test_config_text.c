@@ -21,12 +21,12 @@ static kith_config *load(const char *text, GError **error)
 static void test_config_trailing_comments(void)
 {
   g_autoptr(GError) e = NULL;
-  g_autoptr(kith_config) c =
-      load("[org]\ninternal_domains = corp.example   # our domains\n"
-           "integration_user = 005000000000000AAA ; the integration user\n"
-           "[serve]\nlisten = 127.0.0.1:9000\t# the console\ntoken_file = /srv/kith/token # 0600\n"
-           "[profile Sales]\nusers = *\nocr = on # roles too\nocr_role = Decision#Maker\n",
-           &e);
+  g_autoptr(kith_config) c = load(
+      "[org]\ninternal_domains = corp.example   # our domains\n"
+      "integration_user = 005000000000000AAA ; the integration user\n"
+      "[serve]\nlisten = 127.0.0.1:9000\t# the console\ntoken_file = /srv/kith/token # 0600\n"
+      "[profile Sales]\nusers = *\nocr = on # roles too\nocr_role = Decision#Maker\n",
+      &e);
   g_assert_no_error(e);
   g_assert_cmpstr(c->internal_domains[0], ==, "corp.example");
   g_assert_cmpstr(c->integration_user, ==, "005000000000000AAA");
@@ -44,7 +44,8 @@ static void test_config_bad_line_named(void)
   g_autoptr(kith_config) c = load("[org]\ninternal_domains = corp.example\nthis is wrong\n", &e);
   g_assert_null(c);
   g_assert_error(e, KITH_ERROR, KITH_ERROR_USAGE);
-  g_assert_nonnull(strstr(e->message, "kith.conf: [org] line 3: 'this is wrong' is not KEY = VALUE"));
+  g_assert_nonnull(
+      strstr(e->message, "kith.conf: [org] line 3: 'this is wrong' is not KEY = VALUE"));
   g_clear_error(&e);
   g_autoptr(kith_config) d = load("[org\ninternal_domains = corp.example\n", &e);
   g_assert_null(d);
@@ -56,10 +57,10 @@ static void test_config_bad_line_named(void)
 static void test_config_describe_lists(void)
 {
   g_autoptr(GError) e = NULL;
-  g_autoptr(kith_config) c =
-      load("[profile All]\nusers = *\n[filters]\nexclude_local_parts = NoReply*, *-bounces\n"
-           "personal_domains = gmail.com, web.de\n",
-           &e);
+  g_autoptr(kith_config)
+      c = load("[profile All]\nusers = *\n[filters]\nexclude_local_parts = NoReply*, *-bounces\n"
+               "personal_domains = gmail.com, web.de\n",
+               &e);
   g_assert_no_error(e);
   g_autofree char *text = kith_config_describe(c);
   g_assert_nonnull(strstr(text, "exclude_local_parts = noreply*, *-bounces\n"));

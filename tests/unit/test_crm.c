@@ -81,16 +81,18 @@ static void test_import_any_column_order_and_unknown_columns(fixture *f, gconstp
   g_assert_no_error(e);
   g_assert_cmpuint(st.rows, ==, 1);
   g_autoptr(GPtrArray) rows = rows_of(f, "User");
-  g_assert_cmpstr(g_ptr_array_index(rows, 0), ==, "005000000000001AAA|Ann|Lee|ann@corp.example|true");
+  g_assert_cmpstr(g_ptr_array_index(rows, 0), ==,
+                  "005000000000001AAA|Ann|Lee|ann@corp.example|true");
 }
 
 static void test_import_bom_crlf_quoted_newline(fixture *f, gconstpointer d)
 {
   kith_import_stats st = {0};
-  g_assert_true(import(f, "Account",
-                       "\xEF\xBB\xBFId,Name,Website\r\n"
-                       "001000000000001AAA,\"Acme, \"\"the\"\"\nCompany\",https://www.Acme.com/about\r\n",
-                       &st, NULL));
+  g_assert_true(
+      import(f, "Account",
+             "\xEF\xBB\xBFId,Name,Website\r\n"
+             "001000000000001AAA,\"Acme, \"\"the\"\"\nCompany\",https://www.Acme.com/about\r\n",
+             &st, NULL));
   g_assert_cmpuint(st.rows, ==, 1);
   g_autoptr(GPtrArray) rows = rows_of(f, "Account");
   g_assert_cmpstr(g_ptr_array_index(rows, 0), ==,
@@ -192,7 +194,8 @@ static void test_export_sorted_by_id_booleans(fixture *f, gconstpointer d)
                        "00K000000000001AAA,006B,003B,Decision Maker,false,TRUE\n",
                        NULL, NULL));
   g_autoptr(GPtrArray) rows = rows_of(f, "OpportunityContactRole");
-  g_assert_cmpstr(g_ptr_array_index(rows, 0), ==, "00K000000000001AAA|006B|003B|Decision Maker|false|true");
+  g_assert_cmpstr(g_ptr_array_index(rows, 0), ==,
+                  "00K000000000001AAA|006B|003B|Decision Maker|false|true");
   g_assert_cmpstr(g_ptr_array_index(rows, 1), ==, "00K000000000002AAA|006A|003A||true|false");
 }
 
@@ -298,14 +301,16 @@ static void test_import_email_key_r1_normalised(fixture *f, gconstpointer d)
                        "Id,Email\n"
                        "003000000000001AAA,Ann.Lee@Example.COM\n"
                        "003000000000002AAA,\" <mailto:ann.lee@example.com.> \"\n"
-                       "003000000000003AAA,Bob@B\xC3\xBC" "cher.example\n"
+                       "003000000000003AAA,Bob@B\xC3\xBC"
+                       "cher.example\n"
                        "003000000000004AAA,not an address\n",
                        NULL, NULL));
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
   g_assert_true(kith_crm_people_with(f->store, "ann.lee@example.com", count_person, ids, NULL));
   g_assert_cmpuint(ids->len, ==, 2);
   g_ptr_array_set_size(ids, 0);
-  g_assert_true(kith_crm_people_with(f->store, "bob@xn--bcher-kva.example", count_person, ids, NULL));
+  g_assert_true(
+      kith_crm_people_with(f->store, "bob@xn--bcher-kva.example", count_person, ids, NULL));
   g_assert_cmpuint(ids->len, ==, 1);
   g_ptr_array_set_size(ids, 0);
   g_assert_true(kith_crm_people_with(f->store, "not an address", count_person, ids, NULL));
@@ -365,16 +370,19 @@ int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
 #define ADD(name, fn) g_test_add("/crm/" name, fixture, NULL, setup, fn, teardown)
-  ADD("import_any_column_order_and_unknown_columns", test_import_any_column_order_and_unknown_columns);
+  ADD("import_any_column_order_and_unknown_columns",
+      test_import_any_column_order_and_unknown_columns);
   ADD("import_bom_crlf_quoted_newline", test_import_bom_crlf_quoted_newline);
   ADD("import_bad_rows_reported_good_rows_kept", test_import_bad_rows_reported_good_rows_kept);
   ADD("import_duplicate_ids_last_wins", test_import_duplicate_ids_last_wins);
-  ADD("import_duplicate_ids_last_wins_across_batches", test_import_duplicate_ids_last_wins_across_batches);
+  ADD("import_duplicate_ids_last_wins_across_batches",
+      test_import_duplicate_ids_last_wins_across_batches);
   ADD("import_not_csv_changes_nothing", test_import_not_csv_changes_nothing);
   ADD("export_sorted_by_id_booleans", test_export_sorted_by_id_booleans);
   ADD("import_bad_created_date", test_import_bad_created_date);
   ADD("import_plain_lines_split_like_libcsv", test_import_plain_lines_split_like_libcsv);
-  ADD("import_line_numbers_across_multiline_records", test_import_line_numbers_across_multiline_records);
+  ADD("import_line_numbers_across_multiline_records",
+      test_import_line_numbers_across_multiline_records);
   ADD("import_utf8_checked_in_known_columns_only", test_import_utf8_checked_in_known_columns_only);
   ADD("import_email_key_r1_normalised", test_import_email_key_r1_normalised);
   ADD("import_record_too_long", test_import_record_too_long);

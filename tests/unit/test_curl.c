@@ -8,8 +8,8 @@
 typedef struct {
   GSocketListener *listener;
   guint16 port;
-  gsize reply_len;  /* bytes of body the server sends */
-  char *request;    /* what it received, for the test to read */
+  gsize reply_len; /* bytes of body the server sends */
+  char *request;   /* what it received, for the test to read */
   GThread *thread;
 } server;
 
@@ -67,10 +67,8 @@ static void server_stop(server *s)
   g_free(s);
 }
 
-static const kith_curl_setup SETUP = {.protocols = "http,https",
-                                      .tls_verify = TRUE,
-                                      .connect_timeout_s = 5,
-                                      .timeout_s = 10};
+static const kith_curl_setup SETUP = {
+    .protocols = "http,https", .tls_verify = TRUE, .connect_timeout_s = 5, .timeout_s = 10};
 
 static CURLcode get(guint16 port, GByteArray *body, gsize max, char **why)
 {
@@ -109,8 +107,8 @@ static void test_curl_body_over_cap_fails(void)
 static void test_curl_refused_connection_one_line(void)
 {
   /* A port nothing listens on: bound for a moment, then let go. */
-  g_autoptr(GSocket) sock = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                         G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GSocket)
+      sock = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) addr = g_inet_socket_address_new(lo, 0);
   g_assert_true(g_socket_bind(sock, addr, FALSE, NULL));

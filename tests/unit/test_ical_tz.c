@@ -8,12 +8,13 @@
 
 /* Every hostile case runs in a child that is killed after this long, so
  * that a regression fails the test instead of hanging the suite. */
-#define GUARD_USEC (60 * G_USEC_PER_SEC) /* a hang, not a speed: sanitizers on a loaded machine are slow */
+#define GUARD_USEC                                                                                 \
+  (60 * G_USEC_PER_SEC) /* a hang, not a speed: sanitizers on a loaded machine are slow */
 
-#define WINTER_10_UTC G_GINT64_CONSTANT(1767261600) /* 2026-01-01T10:00:00Z */
-#define WINTER_09_UTC G_GINT64_CONSTANT(1767258000) /* 2026-01-01T09:00:00Z */
+#define WINTER_10_UTC G_GINT64_CONSTANT(1767261600)   /* 2026-01-01T10:00:00Z */
+#define WINTER_09_UTC G_GINT64_CONSTANT(1767258000)   /* 2026-01-01T09:00:00Z */
 #define WINTER_0430_UTC G_GINT64_CONSTANT(1767241800) /* 2026-01-01T04:30:00Z */
-#define SUMMER_08_UTC G_GINT64_CONSTANT(1782892800) /* 2026-07-01T08:00:00Z */
+#define SUMMER_08_UTC G_GINT64_CONSTANT(1782892800)   /* 2026-07-01T08:00:00Z */
 
 /* ---- helpers ---- */
 
@@ -83,9 +84,9 @@ static const char *error_at(seen *s, guint i)
 static char *observance(const char *kind, const char *dtstart, const char *rrule, const char *from,
                         const char *to)
 {
-  return g_strdup_printf("BEGIN:%s\r\nDTSTART:%s\r\n%s%s%sTZOFFSETFROM:%s\r\nTZOFFSETTO:%s\r\nEND:%s\r\n",
-                         kind, dtstart, rrule ? "RRULE:" : "", rrule ? rrule : "", rrule ? "\r\n" : "",
-                         from, to, kind);
+  return g_strdup_printf(
+      "BEGIN:%s\r\nDTSTART:%s\r\n%s%s%sTZOFFSETFROM:%s\r\nTZOFFSETTO:%s\r\nEND:%s\r\n", kind,
+      dtstart, rrule ? "RRULE:" : "", rrule ? rrule : "", rrule ? "\r\n" : "", from, to, kind);
 }
 
 /* A VTIMEZONE named TZID made of OBSERVANCES; NULL: no VTIMEZONE at all. */
@@ -126,10 +127,10 @@ static char *two_rules(const char *start, const char *rrule)
 /* Outlook's own W. Europe zone: DTSTART in 1601, the Windows epoch. */
 static char *outlook_observances(void)
 {
-  g_autofree char *st = observance("STANDARD", "16011028T030000", "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
-                                   "+0200", "+0100");
-  g_autofree char *dl = observance("DAYLIGHT", "16010325T020000", "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
-                                   "+0100", "+0200");
+  g_autofree char *st = observance("STANDARD", "16011028T030000",
+                                   "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10", "+0200", "+0100");
+  g_autofree char *dl = observance("DAYLIGHT", "16010325T020000",
+                                   "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3", "+0100", "+0200");
   return g_strconcat(st, dl, NULL);
 }
 
@@ -146,14 +147,16 @@ static gboolean guarded(void)
 
 /* The file's zone TZID was refused for WHY: the one event is captured, its
  * 10:00 read as UTC, and the file reported once. */
-static void assert_read_as_utc(const char *name, const char *text, const char *tzid, const char *why)
+static void assert_read_as_utc(const char *name, const char *text, const char *tzid,
+                               const char *why)
 {
   g_autoptr(seen) s = read_ics(name, text);
   g_assert_cmpuint(s->ids->len, ==, 1);
   g_assert_cmpstr(g_ptr_array_index(s->ids, 0), ==, "ev-1");
   g_assert_cmpint(time_at(s, 0), ==, WINTER_10_UTC);
   g_assert_cmpuint(s->errors->len, ==, 1);
-  g_autofree char *want = g_strdup_printf("%s|VTIMEZONE %s: %s; times read as UTC", name, tzid, why);
+  g_autofree char *want = g_strdup_printf("%s|VTIMEZONE %s: %s; times read as UTC", name, tzid,
+                                          why);
   g_assert_cmpstr(error_at(s, 0), ==, want);
 }
 
@@ -183,7 +186,8 @@ static void test_ical_tz_rules_other_than_yearly_refused(void)
 {
   if (!guarded())
     return;
-  static const char *const freqs[] = {"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY"};
+  static const char *const freqs[] = {"SECONDLY", "MINUTELY", "HOURLY",
+                                      "DAILY",    "WEEKLY",   "MONTHLY"};
   for (gsize i = 0; i < G_N_ELEMENTS(freqs); i++) {
     g_autofree char *rule = g_strdup_printf("FREQ=%s;BYMONTHDAY=20;BYDAY=1SU", freqs[i]);
     g_autofree char *obs = two_rules("19000101T000000", rule);
@@ -213,11 +217,12 @@ static void test_ical_tz_count_and_until_checked(void)
 {
   if (!guarded())
     return;
-  g_autofree char *count = two_rules("19700101T000000", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;COUNT=100000");
+  g_autofree char *count = two_rules("19700101T000000",
+                                     "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;COUNT=100000");
   g_autofree char *text = calendar("Count", count, "20260101T100000");
   assert_read_as_utc("count.ics", text, "Count", "RRULE COUNT=100000 is not within 1-1000");
-  g_autofree char *until =
-      two_rules("19700101T000000", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;UNTIL=30000101T000000Z");
+  g_autofree char *until = two_rules("19700101T000000",
+                                     "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;UNTIL=30000101T000000Z");
   g_autofree char *text2 = calendar("Until", until, "20260101T100000");
   assert_read_as_utc("until.ics", text2, "Until", "RRULE UNTIL year 3000 is outside 1601-2100");
 }
@@ -263,8 +268,9 @@ static void test_ical_tz_too_many_rdates_refused(void)
   g_string_free(obs, TRUE);
   assert_read_as_utc("rdates.ics", text, "Rdates", "more than 1000 RDATE values");
   /* An RDATE outside the years is refused like a DTSTART. */
-  g_autofree char *one = g_strdup("BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nRDATE:99990101T000000\r\n"
-                                  "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:STANDARD\r\n");
+  g_autofree char *one = g_strdup(
+      "BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nRDATE:99990101T000000\r\n"
+      "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:STANDARD\r\n");
   g_autofree char *text2 = calendar("Far", one, "20260101T100000");
   assert_read_as_utc("rdate.ics", text2, "Far", "RDATE year 9999 is outside 1601-2100");
 }
@@ -292,7 +298,8 @@ static void test_ical_tz_rule_shapes_refused(void)
       {"FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU,-1SA", "RRULE BYDAY has 2 values, not one"},
       {"FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;BYHOUR=1,2", "RRULE BYHOUR has 2 values, not one"},
       {"FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;BYMINUTE=0,30", "RRULE BYMINUTE has 2 values, not one"},
-      {"FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;BYSETPOS=1", "RRULE BYYEARDAY, BYWEEKNO or BYSETPOS is not read"},
+      {"FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;BYSETPOS=1",
+       "RRULE BYYEARDAY, BYWEEKNO or BYSETPOS is not read"},
       {"FREQ=YEARLY;BYYEARDAY=100", "RRULE BYYEARDAY, BYWEEKNO or BYSETPOS is not read"},
       {"FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO", "RRULE BYYEARDAY, BYWEEKNO or BYSETPOS is not read"},
   };
@@ -333,8 +340,10 @@ static void test_ical_tz_real_zones_honoured(void)
        "FREQ=YEARLY;BYMINUTE=0;BYHOUR=2;BYDAY=-1SU;BYMONTH=3;UNTIL=20991231T000000Z"},
   };
   for (gsize i = 0; i < G_N_ELEMENTS(shapes); i++) {
-    g_autofree char *st = observance("STANDARD", "19700922T030000", shapes[i].std_rule, "+0200", "+0100");
-    g_autofree char *dl = observance("DAYLIGHT", "19700322T020000", shapes[i].dst_rule, "+0100", "+0200");
+    g_autofree char *st = observance("STANDARD", "19700922T030000", shapes[i].std_rule, "+0200",
+                                     "+0100");
+    g_autofree char *dl = observance("DAYLIGHT", "19700322T020000", shapes[i].dst_rule, "+0100",
+                                     "+0200");
     g_autofree char *obs = g_strconcat(st, dl, NULL);
     g_autofree char *text = calendar("Kith Test Time", obs, "20260101T100000");
     g_autoptr(seen) s = read_ics("shapes.ics", text);
@@ -450,7 +459,8 @@ static void test_ical_tz_same_zone_in_many_calendars_costs_once(void)
   for (guint i = 0; i < calendars; i++) {
     g_autofree char *uid = g_strdup_printf("ev-%u", i);
     g_autofree char *event = event_text(uid, "W. Europe Standard Time", "20260701T100000");
-    g_string_append_printf(t, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n%s%sEND:VCALENDAR\r\n", zone, event);
+    g_string_append_printf(t, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n%s%sEND:VCALENDAR\r\n", zone,
+                           event);
   }
   g_autoptr(seen) s = read_ics("invites.ics", t->str);
   g_string_free(t, TRUE);
@@ -513,21 +523,28 @@ static void test_ical_tz_event_recurrence_not_expanded(void)
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/ical/tz/minutely_from_1900_read_as_utc", test_ical_tz_minutely_from_1900_read_as_utc);
-  g_test_add_func("/ical/tz/hourly_from_1601_read_as_utc", test_ical_tz_hourly_from_1601_read_as_utc);
-  g_test_add_func("/ical/tz/rules_other_than_yearly_refused", test_ical_tz_rules_other_than_yearly_refused);
-  g_test_add_func("/ical/tz/dtstart_outside_years_refused", test_ical_tz_dtstart_outside_years_refused);
+  g_test_add_func("/ical/tz/minutely_from_1900_read_as_utc",
+                  test_ical_tz_minutely_from_1900_read_as_utc);
+  g_test_add_func("/ical/tz/hourly_from_1601_read_as_utc",
+                  test_ical_tz_hourly_from_1601_read_as_utc);
+  g_test_add_func("/ical/tz/rules_other_than_yearly_refused",
+                  test_ical_tz_rules_other_than_yearly_refused);
+  g_test_add_func("/ical/tz/dtstart_outside_years_refused",
+                  test_ical_tz_dtstart_outside_years_refused);
   g_test_add_func("/ical/tz/count_and_until_checked", test_ical_tz_count_and_until_checked);
-  g_test_add_func("/ical/tz/too_many_observances_refused", test_ical_tz_too_many_observances_refused);
+  g_test_add_func("/ical/tz/too_many_observances_refused",
+                  test_ical_tz_too_many_observances_refused);
   g_test_add_func("/ical/tz/too_many_rdates_refused", test_ical_tz_too_many_rdates_refused);
   g_test_add_func("/ical/tz/rule_shapes_refused", test_ical_tz_rule_shapes_refused);
   g_test_add_func("/ical/tz/real_zones_honoured", test_ical_tz_real_zones_honoured);
-  g_test_add_func("/ical/tz/olson_name_uses_builtin_zone", test_ical_tz_olson_name_uses_builtin_zone);
+  g_test_add_func("/ical/tz/olson_name_uses_builtin_zone",
+                  test_ical_tz_olson_name_uses_builtin_zone);
   g_test_add_func("/ical/tz/tzid_never_opens_a_path", test_ical_tz_tzid_never_opens_a_path);
   g_test_add_func("/ical/tz/file_budget", test_ical_tz_file_budget);
   g_test_add_func("/ical/tz/same_zone_in_many_calendars_costs_once",
                   test_ical_tz_same_zone_in_many_calendars_costs_once);
   g_test_add_func("/ical/tz/far_future_time_read_as_utc", test_ical_tz_far_future_time_read_as_utc);
-  g_test_add_func("/ical/tz/event_recurrence_not_expanded", test_ical_tz_event_recurrence_not_expanded);
+  g_test_add_func("/ical/tz/event_recurrence_not_expanded",
+                  test_ical_tz_event_recurrence_not_expanded);
   return g_test_run();
 }

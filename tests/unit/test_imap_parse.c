@@ -114,15 +114,18 @@ static char *section_of(const char *bodystructure, char **boundary)
 
 #define PLAIN "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 12 1 NIL NIL NIL NIL)"
 #define HTML "(\"TEXT\" \"HTML\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 30 2 NIL NIL NIL NIL)"
-#define PDF "(\"APPLICATION\" \"PDF\" (\"NAME\" \"a.pdf\") NIL NIL \"BASE64\" 9000 NIL " \
-            "(\"ATTACHMENT\" (\"FILENAME\" \"a.pdf\")) NIL NIL)"
-#define PLAIN_ATTACHED "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 5 1 NIL " \
-                       "(\"ATTACHMENT\" (\"FILENAME\" \"notes.txt\")) NIL NIL)"
+#define PDF                                                                                        \
+  "(\"APPLICATION\" \"PDF\" (\"NAME\" \"a.pdf\") NIL NIL \"BASE64\" 9000 NIL "                     \
+  "(\"ATTACHMENT\" (\"FILENAME\" \"a.pdf\")) NIL NIL)"
+#define PLAIN_ATTACHED                                                                             \
+  "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 5 1 NIL "                                              \
+  "(\"ATTACHMENT\" (\"FILENAME\" \"notes.txt\")) NIL NIL)"
 
 static void test_imap_section_single_part_is_text(void)
 {
   g_autofree char *b = NULL;
-  g_autofree char *s = section_of("(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 5 1)", &b);
+  g_autofree char *s = section_of(
+      "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 5 1)", &b);
   g_assert_cmpstr(s, ==, "TEXT");
   g_assert_null(b);
   g_autofree char *h = section_of(HTML, NULL);
@@ -132,7 +135,8 @@ static void test_imap_section_single_part_is_text(void)
 static void test_imap_section_alternative_prefers_plain(void)
 {
   g_autofree char *b = NULL;
-  g_autofree char *s = section_of("(" HTML " " PLAIN " \"ALTERNATIVE\" (\"BOUNDARY\" \"alt1\") NIL NIL)", &b);
+  g_autofree char *s = section_of(
+      "(" HTML " " PLAIN " \"ALTERNATIVE\" (\"BOUNDARY\" \"alt1\") NIL NIL)", &b);
   g_assert_cmpstr(s, ==, "2");
   g_assert_cmpstr(b, ==, "alt1");
 }
@@ -149,9 +153,11 @@ static void test_imap_section_nested_mixed(void)
 
 static void test_imap_section_skips_attachments(void)
 {
-  g_autofree char *s = section_of("(" PDF " " PLAIN_ATTACHED " " HTML " \"MIXED\" (\"BOUNDARY\" \"x\"))", NULL);
+  g_autofree char *s = section_of(
+      "(" PDF " " PLAIN_ATTACHED " " HTML " \"MIXED\" (\"BOUNDARY\" \"x\"))", NULL);
   g_assert_cmpstr(s, ==, "3"); /* the attached text/plain is not the sender's */
-  g_autofree char *none = section_of("(" PDF " " PLAIN_ATTACHED " \"MIXED\" (\"BOUNDARY\" \"x\"))", NULL);
+  g_autofree char *none = section_of("(" PDF " " PLAIN_ATTACHED " \"MIXED\" (\"BOUNDARY\" \"x\"))",
+                                     NULL);
   g_assert_null(none);
   g_autofree char *single = section_of(PLAIN_ATTACHED, NULL);
   g_assert_null(single);
@@ -256,12 +262,14 @@ int main(int argc, char **argv)
   g_test_add_func("/imap/frame/literal_kept_whole", test_imap_frame_literal_kept_whole);
   g_test_add_func("/imap/frame/incomplete_needs_more", test_imap_frame_incomplete_needs_more);
   g_test_add_func("/imap/frame/two_literals", test_imap_frame_two_literals);
-  g_test_add_func("/imap/frame/oversized_literal_refused", test_imap_frame_oversized_literal_refused);
+  g_test_add_func("/imap/frame/oversized_literal_refused",
+                  test_imap_frame_oversized_literal_refused);
   g_test_add_func("/imap/parse/fetch_items", test_imap_parse_fetch_items);
   g_test_add_func("/imap/parse/malformed_refused", test_imap_parse_malformed_refused);
   g_test_add_func("/imap/parse/depth_bounded", test_imap_parse_depth_bounded);
   g_test_add_func("/imap/section/single_part_is_text", test_imap_section_single_part_is_text);
-  g_test_add_func("/imap/section/alternative_prefers_plain", test_imap_section_alternative_prefers_plain);
+  g_test_add_func("/imap/section/alternative_prefers_plain",
+                  test_imap_section_alternative_prefers_plain);
   g_test_add_func("/imap/section/nested_mixed", test_imap_section_nested_mixed);
   g_test_add_func("/imap/section/skips_attachments", test_imap_section_skips_attachments);
   g_test_add_func("/imap/section/forwarded_message_not_entered",

@@ -97,7 +97,8 @@ static void test_jwt_signature_verifies(fx *f, gconstpointer data)
   g_autofree guchar *sig = g_base64_decode(padded->str, &siglen);
   EVP_MD_CTX *md = EVP_MD_CTX_new();
   g_assert_cmpint(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, f->key), ==, 1);
-  g_assert_cmpint(EVP_DigestVerify(md, sig, siglen, (const guchar *)jwt, (gsize)(dot - jwt)), ==, 1);
+  g_assert_cmpint(EVP_DigestVerify(md, sig, siglen, (const guchar *)jwt, (gsize)(dot - jwt)), ==,
+                  1);
   EVP_MD_CTX_free(md);
 }
 

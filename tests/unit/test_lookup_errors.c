@@ -46,8 +46,8 @@ static gboolean decide_pending(fx *f, GError **error)
 {
   g_autoptr(GPtrArray) pending = kith_state_pending_activities(f->store, NULL);
   for (guint i = 0; i < pending->len; i++) {
-    g_autoptr(kith_stored_activity) a =
-        kith_state_activity_load(f->store, g_ptr_array_index(pending, i), error);
+    g_autoptr(kith_stored_activity)
+        a = kith_state_activity_load(f->store, g_ptr_array_index(pending, i), error);
     if (!a || !kith_rules_decide(&f->d, a, error))
       return FALSE;
   }
@@ -58,8 +58,9 @@ static gboolean decide_pending(fx *f, GError **error)
 static void test_rules_contact_lookup_error_is_no_duplicate(void)
 {
   g_autoptr(fx) f = org();
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
-                          "003JANE,001ACME,Jane,Doe,jane@acme.com,false\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+            "003JANE,001ACME,Jane,Doe,jane@acme.com,false\n");
   capture_only(f);
   kith_store_fail_reads(f->store, "FROM Contact WHERE email_key = ?1");
   g_autoptr(GError) error = NULL;
@@ -74,8 +75,9 @@ static void test_rules_contact_lookup_error_is_no_duplicate(void)
 static void test_rules_lead_lookup_error_is_no_contact(void)
 {
   g_autoptr(fx) f = org();
-  fx_import(f, "Lead", "Id,FirstName,LastName,Email,Company,IsConverted\n"
-                       "00QJANE,Jane,Doe,jane@acme.com,Acme,false\n");
+  fx_import(f, "Lead",
+            "Id,FirstName,LastName,Email,Company,IsConverted\n"
+            "00QJANE,Jane,Doe,jane@acme.com,Acme,false\n");
   capture_only(f);
   kith_store_fail_reads(f->store, "FROM Lead WHERE email_key");
   g_autoptr(GError) error = NULL;
@@ -93,8 +95,9 @@ static void test_sync_r61_lookup_error_creates_nothing(void)
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", NULL));
   /* Meanwhile somebody typed Jane in; sync cannot read the Contacts. */
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
-                          "003JANE,001ACME,Jane,Doe,jane@acme.com,false\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+            "003JANE,001ACME,Jane,Doe,jane@acme.com,false\n");
   kith_store_fail_reads(f->store, "FROM Contact WHERE email_key = ? ORDER BY created_ts");
   g_autoptr(GError) error = NULL;
   kith_sync_stats st = {0};
@@ -109,13 +112,13 @@ static void test_sync_r61_lookup_error_creates_nothing(void)
 
 /* ---- kith ingest: a failed read stops it, and it stores nothing half-done ---- */
 
-#define JANE_MAIL                                                                                 \
-  "From: Ann Lee <ann@corp.example>\r\n"                                                          \
-  "To: Jane Doe <jane@acme.com>\r\n"                                                              \
-  "Subject: Hello\r\n"                                                                            \
-  "Date: Mon, 05 Jan 2026 09:00:00 +0000\r\n"                                                     \
-  "Message-ID: <hello-1@corp.example>\r\n"                                                        \
-  "\r\n"                                                                                          \
+#define JANE_MAIL                                                                                  \
+  "From: Ann Lee <ann@corp.example>\r\n"                                                           \
+  "To: Jane Doe <jane@acme.com>\r\n"                                                               \
+  "Subject: Hello\r\n"                                                                             \
+  "Date: Mon, 05 Jan 2026 09:00:00 +0000\r\n"                                                      \
+  "Message-ID: <hello-1@corp.example>\r\n"                                                         \
+  "\r\n"                                                                                           \
   "Hi Jane\r\n"
 
 /* The entries waiting in the outbox. */
@@ -250,8 +253,9 @@ static void test_rules_participants_read_error_decides_nothing(void)
 static void test_rules_r39_field_source_read_error_queues_no_update(void)
 {
   g_autoptr(fx) f = org();
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Title,Created_By_Kith__c\n"
-                          "003JANE,001ACME,Jane,Doe,jane@acme.com,Engineer,true\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Title,Created_By_Kith__c\n"
+            "003JANE,001ACME,Jane,Doe,jane@acme.com,Engineer,true\n");
   fx_observe(f, "e0", "2026-01-04T09:00:00Z", "jane@acme.com", "Title", "CTO");
   capture_only(f);
   kith_store_fail_reads(f->store, "FROM field_source WHERE contact_id");
@@ -274,12 +278,15 @@ static void test_rules_r30_role_read_error_queues_no_role(void)
   g_autoptr(fx) f = fx_new(FX_ORG "[profile Sales]\nusers = *\nocr = on\n");
   fx_import(f, "User", FX_USERS);
   fx_import(f, "Account", ACME);
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
-                          "003JANE,001ACME,Jane,Doe,jane@acme.com,false\n");
-  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed\n"
-                              "006A1,001ACME,Deal,005ANN,Open,false\n");
-  fx_import(f, "OpportunityContactRole", "Id,OpportunityId,ContactId,Role\n"
-                                         "00KJ1,006A1,003JANE,Decision Maker\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+            "003JANE,001ACME,Jane,Doe,jane@acme.com,false\n");
+  fx_import(f, "Opportunity",
+            "Id,AccountId,Name,OwnerId,StageName,IsClosed\n"
+            "006A1,001ACME,Deal,005ANN,Open,false\n");
+  fx_import(f, "OpportunityContactRole",
+            "Id,OpportunityId,ContactId,Role\n"
+            "00KJ1,006A1,003JANE,Decision Maker\n");
   capture_only(f);
   kith_store_fail_reads(f->store, "FROM OpportunityContactRole WHERE OpportunityId = ?1 AND"
                                   " ContactId");
@@ -322,13 +329,16 @@ static void test_sync_r30_role_read_error_makes_no_second_role(void)
     g_autoptr(fx) f = fx_new(FX_ORG "[profile Sales]\nusers = *\nocr = on\n");
     fx_import(f, "User", FX_USERS);
     fx_import(f, "Account", ACME);
-    fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
-                            "003JANE,001ACME,Jane,Doe,jane@acme.com,false\n"
-                            "003MIKE,001ACME,Mike,Moe,mike@acme.com,false\n");
-    fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed\n"
-                                "006A1,001ACME,Deal,005ANN,Open,false\n");
-    fx_import(f, "OpportunityContactRole", "Id,OpportunityId,ContactId,Role\n"
-                                           "00KJ1,006A1,003JANE,Decision Maker\n");
+    fx_import(f, "Contact",
+              "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+              "003JANE,001ACME,Jane,Doe,jane@acme.com,false\n"
+              "003MIKE,001ACME,Mike,Moe,mike@acme.com,false\n");
+    fx_import(f, "Opportunity",
+              "Id,AccountId,Name,OwnerId,StageName,IsClosed\n"
+              "006A1,001ACME,Deal,005ANN,Open,false\n");
+    fx_import(f, "OpportunityContactRole",
+              "Id,OpportunityId,ContactId,Role\n"
+              "00KJ1,006A1,003JANE,Decision Maker\n");
     fx_ingest(f, fx_meeting("uid-1", "2026-01-05T09:00:00Z", "Review", "ann@corp.example",
                             "Jane Doe <jane@acme.com>", "Mike Moe <mike@acme.com>", NULL));
     g_assert_cmpuint(queued(f), ==, 1); /* Mike's role (R30) */
@@ -355,13 +365,15 @@ static void test_meta_read_error_is_not_unset(void)
   g_autoptr(GError) error = NULL;
   g_assert_true(kith_store_meta_set(f->store, "review_log_seq", "7", &error));
   g_autofree char *v = NULL;
-  g_assert_cmpint(kith_store_meta_get(f->store, "review_log_seq", &v, &error), ==, KITH_LOOKUP_FOUND);
+  g_assert_cmpint(kith_store_meta_get(f->store, "review_log_seq", &v, &error), ==,
+                  KITH_LOOKUP_FOUND);
   g_assert_cmpstr(v, ==, "7");
   g_clear_pointer(&v, g_free);
   g_assert_cmpint(kith_store_meta_get(f->store, "no such key", &v, &error), ==, KITH_LOOKUP_NONE);
   g_assert_null(v);
   kith_store_fail_reads(f->store, "FROM meta WHERE key");
-  g_assert_cmpint(kith_store_meta_get(f->store, "review_log_seq", &v, &error), ==, KITH_LOOKUP_ERROR);
+  g_assert_cmpint(kith_store_meta_get(f->store, "review_log_seq", &v, &error), ==,
+                  KITH_LOOKUP_ERROR);
   g_assert_nonnull(error);
   g_assert_null(v);
   g_clear_error(&error);

@@ -4,12 +4,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-static const char *const head =
-    "From: Jane Doe <jane@acme.com>\n"
-    "To: Ann Lee <ann.lee@corp.example>\n"
-    "Subject: hello\n"
-    "Date: Mon, 7 Dec 2026 10:00:00 +0000\n"
-    "Message-ID: <m1@acme.com>\n";
+static const char *const head = "From: Jane Doe <jane@acme.com>\n"
+                                "To: Ann Lee <ann.lee@corp.example>\n"
+                                "Subject: hello\n"
+                                "Date: Mon, 7 Dec 2026 10:00:00 +0000\n"
+                                "Message-ID: <m1@acme.com>\n";
 
 /* The security review's input: `a:` 45,000 times, folded into lines of 900
  * characters. */
@@ -194,7 +193,8 @@ int main(int argc, char **argv)
   g_test_add_func("/mime/bound/shallow_groups_kept", test_shallow_groups_kept);
   g_test_add_func("/mime/bound/groups_inside_open_quote_or_angle",
                   test_groups_inside_open_quote_or_angle);
-  g_test_add_func("/mime/bound/too_many_header_fields_refused", test_too_many_header_fields_refused);
+  g_test_add_func("/mime/bound/too_many_header_fields_refused",
+                  test_too_many_header_fields_refused);
   g_test_add_func("/mime/bound/huge_header_block_refused", test_huge_header_block_refused);
   g_test_add_func("/mime/bound/many_part_fields_headers_only", test_many_part_fields_headers_only);
   return g_test_run();

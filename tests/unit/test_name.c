@@ -180,8 +180,7 @@ static void test_name_r4_particles_same_in_display_name_and_signature(void)
                {"Dr. Maria dos Santos", "maria.dossantos@contoso.com", "Maria", "dos Santos"}};
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     check_mail(cases[i].name, cases[i].email, cases[i].first, cases[i].last);
-    g_autofree char *text =
-        g_strdup_printf("Hi,\n\nThanks,\n%s\nHead of Sales\n", cases[i].name);
+    g_autofree char *text = g_strdup_printf("Hi,\n\nThanks,\n%s\nHead of Sales\n", cases[i].name);
     g_autoptr(kith_signature) sig = kith_signature_extract(text, cases[i].email, NULL, NULL);
     g_assert_cmpstr(sig->first_name, ==, cases[i].first);
     g_assert_cmpstr(sig->last_name, ==, cases[i].last);
@@ -283,7 +282,9 @@ static void test_name_r4_symbols_and_limits(void)
   /* invalid UTF-8 in: valid UTF-8 out, never a broken sequence */
   g_autofree char *f = NULL;
   g_autofree char *l = NULL;
-  g_assert_true(kith_name_parse("Jos\xe9 Garc\xed" "a", NULL, &f, &l));
+  g_assert_true(kith_name_parse("Jos\xe9 Garc\xed"
+                                "a",
+                                NULL, &f, &l));
   g_assert_true(g_utf8_validate(f, -1, NULL) && g_utf8_validate(l, -1, NULL));
   /* the input cap: 1024 bytes at most */
   g_autofree char *pad = g_strnfill(1024 - strlen("Jane Doe"), ' ');
@@ -317,7 +318,8 @@ static void test_name_r4_address_list_names(void)
     kith_test_no_corpus("KITH_SHARED is not set");
     return;
   }
-  g_autofree char *path = g_build_filename(root, "corpora", "addresses", "address-lists.json", NULL);
+  g_autofree char *path = g_build_filename(root, "corpora", "addresses", "address-lists.json",
+                                           NULL);
   json_t *cases = json_load_file(path, 0, NULL);
   if (!cases) {
     kith_test_no_corpus("address corpus is missing");
@@ -326,8 +328,10 @@ static void test_name_r4_address_list_names(void)
   guint names = 0, parsed = 0;
   size_t i, j;
   json_t *c, *e;
-  json_array_foreach(cases, i, c) {
-    json_array_foreach(json_object_get(c, "expected"), j, e) {
+  json_array_foreach(cases, i, c)
+  {
+    json_array_foreach(json_object_get(c, "expected"), j, e)
+    {
       const char *name = json_string_value(json_object_get(e, "name"));
       const char *addr = json_string_value(json_object_get(e, "address"));
       if (!name)
@@ -360,22 +364,83 @@ static void test_name_r4_address_list_names(void)
 /* Titles, post-nominals and generational suffixes the sources drop but R4
  * does not know (CONTRACT.md R4 lists only Mr, Ms, Mrs, Dr, Prof and Jr,
  * Sr, II, III, PhD, MD, MBA), written without periods. */
-static const char *const other_titles[] = {
-    "miss", "mister", "rev", "reverend", "father", "sir", "hon", "rt", "the", "her", "honour",
-    "lord", "king", "senator", "congressman", "congresswoman", "representative", "state",
-    "mayor", "secretary", "cardinal", "of", "judge", "magistrate", "magistrate-judge",
-    "mag-judge", "us", "lt", "gen", "ltgen", "ltgov", "herr", "frau", "hr", "fr", "tuan",
-    "attorney", "atty", "at", "law", "esq", "realtor", "gri", "trustee", "architect", "aia",
-    "aia-csi", "csi", "dds", "do", "dc", "cpa", "bsn", "rn", "lncc", "clu", "cfp", "lutc", "qc",
-    "mp", "msced", "mdsc", "iv", "v", "vi", "i", "senior", "junior", NULL};
-static const char *const r4_titles[] = {"mr", "ms", "mrs", "dr", "prof", "jr", "sr", "ii",
-                                        "iii", "phd", "md", "mba", NULL};
+static const char *const other_titles[] = {"miss",
+                                           "mister",
+                                           "rev",
+                                           "reverend",
+                                           "father",
+                                           "sir",
+                                           "hon",
+                                           "rt",
+                                           "the",
+                                           "her",
+                                           "honour",
+                                           "lord",
+                                           "king",
+                                           "senator",
+                                           "congressman",
+                                           "congresswoman",
+                                           "representative",
+                                           "state",
+                                           "mayor",
+                                           "secretary",
+                                           "cardinal",
+                                           "of",
+                                           "judge",
+                                           "magistrate",
+                                           "magistrate-judge",
+                                           "mag-judge",
+                                           "us",
+                                           "lt",
+                                           "gen",
+                                           "ltgen",
+                                           "ltgov",
+                                           "herr",
+                                           "frau",
+                                           "hr",
+                                           "fr",
+                                           "tuan",
+                                           "attorney",
+                                           "atty",
+                                           "at",
+                                           "law",
+                                           "esq",
+                                           "realtor",
+                                           "gri",
+                                           "trustee",
+                                           "architect",
+                                           "aia",
+                                           "aia-csi",
+                                           "csi",
+                                           "dds",
+                                           "do",
+                                           "dc",
+                                           "cpa",
+                                           "bsn",
+                                           "rn",
+                                           "lncc",
+                                           "clu",
+                                           "cfp",
+                                           "lutc",
+                                           "qc",
+                                           "mp",
+                                           "msced",
+                                           "mdsc",
+                                           "iv",
+                                           "v",
+                                           "vi",
+                                           "i",
+                                           "senior",
+                                           "junior",
+                                           NULL};
+static const char *const r4_titles[] = {"mr", "ms",  "mrs", "dr", "prof", "jr", "sr",
+                                        "ii", "iii", "phd", "md", "mba",  NULL};
 static const char *const r4_particles[] = {"van", "von", "de", "da", "del", "der",
                                            "di",  "du",  "la", "le", NULL};
 /* Surname prefixes of other languages that R4 does not chain. */
-static const char *const other_particles[] = {"dos", "do", "das", "den", "ter", "ten", "al",
-                                              "el", "st", "mac", "mc", "o", "dela", "bin",
-                                              "ibn", NULL};
+static const char *const other_particles[] = {"dos",  "do",  "das", "den", "ter", "ten",
+                                              "al",   "el",  "st",  "mac", "mc",  "o",
+                                              "dela", "bin", "ibn", NULL};
 
 static gboolean listed(const char *const *list, const char *word)
 {
@@ -639,11 +704,11 @@ static void test_name_r4_corpus(void)
       t->decided++;
       t->decided_pass += pass;
       if (g_getenv("KITH_TEST_LIST_DECIDED"))
-        g_test_message("decided otherwise (%s): %s: '%s' -> '%s' / '%s', source '%s' / '%s'",
-                       why, f[0], input, first ? first : "", last ? last : "", want_first,
-                       want_last);
-      g_hash_table_insert(reasons, (gpointer)why,
-                          GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(reasons, why)) + 1));
+        g_test_message("decided otherwise (%s): %s: '%s' -> '%s' / '%s', source '%s' / '%s'", why,
+                       f[0], input, first ? first : "", last ? last : "", want_first, want_last);
+      g_hash_table_insert(
+          reasons, (gpointer)why,
+          GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(reasons, why)) + 1));
       continue;
     }
     t->fitting++;
@@ -712,8 +777,8 @@ static void test_name_r4_exchange_x500_path(void)
   check("Kitchen, Louise </O=ENRON/OU=NA/CN=RECIPIENTS/CN=LKITCHEN>", "Louise", "Kitchen");
   check("Bland Jr., Ted C. </O=ENRON/OU=NA/CN=RECIPIENTS/CN=TBLAND>", "Ted", "Bland");
   check("Taylor, Mark E (Legal) </O=ENRON/OU=NA/CN=RECIPIENTS/CN=MTAYLO1>", "Mark", "Taylor");
-  check("Jeff McMahon - President & COO </O=ENRON/OU=NA/CN=RECIPIENTS/CN=MBX_ANNCJMCMAHON>",
-        "Jeff", "McMahon");
+  check("Jeff McMahon - President & COO </O=ENRON/OU=NA/CN=RECIPIENTS/CN=MBX_ANNCJMCMAHON>", "Jeff",
+        "McMahon");
   check("Palmer, B. Scott </O=ENRON/OU=NA/CN=RECIPIENTS/CN=Spalmer>", "B. Scott", "Palmer");
   /* an address or markup in brackets is still no name */
   check("Jane Doe <jane@contoso.com>", NULL, NULL);
@@ -939,8 +1004,7 @@ int main(int argc, char **argv)
   g_test_add_func("/name/r4_lotus_notes_path", test_name_r4_lotus_notes_path);
   g_test_add_func("/name/r4_exchange_x500_path", test_name_r4_exchange_x500_path);
   g_test_add_func("/name/r4_trailing_code_dropped", test_name_r4_trailing_code_dropped);
-  g_test_add_func("/name/r4_notes_local_part_is_no_name",
-                  test_name_r4_notes_local_part_is_no_name);
+  g_test_add_func("/name/r4_notes_local_part_is_no_name", test_name_r4_notes_local_part_is_no_name);
   g_test_add_func("/name/r4_notes_domain_dropped", test_name_r4_notes_domain_dropped);
   g_test_add_func("/name/r4_generational_words", test_name_r4_generational_words);
   g_test_add_func("/name/r4_initial_then_given_name", test_name_r4_initial_then_given_name);

@@ -1,19 +1,18 @@
 /* test_ocr.c - Opportunity Contact Roles from who meets whom (R30-R35). */
 #include "rules_fixture.h"
 
-#define OCR_CONF(extra)                                                                           \
-  FX_ORG "[profile Sales]\nusers = *\nocr = on\nocr_role = Influencer\n" extra
+#define OCR_CONF(extra) FX_ORG "[profile Sales]\nusers = *\nocr = on\nocr_role = Influencer\n" extra
 
-#define ACCOUNTS                                                                                  \
-  "Id,Name,Website,Secondary_Domains__c,OwnerId\n"                                                \
-  "001ACME,Acme,acme.com,,005ANN\n"                                                               \
-  "001BETA,Beta,beta.example,,005ANN\n"                                                           \
+#define ACCOUNTS                                                                                   \
+  "Id,Name,Website,Secondary_Domains__c,OwnerId\n"                                                 \
+  "001ACME,Acme,acme.com,,005ANN\n"                                                                \
+  "001BETA,Beta,beta.example,,005ANN\n"                                                            \
   "001ELSE,Else,else.example,,005BOB\n"
 
-#define CONTACTS                                                                                  \
-  "Id,AccountId,FirstName,LastName,Email,OwnerId,Created_By_Kith__c,CreatedDate\n"                \
-  "003JANE,001ACME,Jane,Doe,jane@acme.com,005ANN,false,2025-01-01T00:00:00Z\n"                    \
-  "003LISA,001ACME,Lisa,Lo,lisa@acme.com,005ANN,false,2025-01-01T00:00:00Z\n"                     \
+#define CONTACTS                                                                                   \
+  "Id,AccountId,FirstName,LastName,Email,OwnerId,Created_By_Kith__c,CreatedDate\n"                 \
+  "003JANE,001ACME,Jane,Doe,jane@acme.com,005ANN,false,2025-01-01T00:00:00Z\n"                     \
+  "003LISA,001ACME,Lisa,Lo,lisa@acme.com,005ANN,false,2025-01-01T00:00:00Z\n"                      \
   "003MIKE,001ACME,Mike,Moe,mike@acme.com,005ANN,false,2025-01-01T00:00:00Z\n"
 
 /* Acme's one open deal, Bob's. */
@@ -57,8 +56,8 @@ static gboolean has_role(fx *f, const char *opportunity_id, const char *email)
 
 static void test_ocr_r30_standard_roles_for_the_others(void)
 {
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
-                            "00KJ1,006A1,003JANE,Decision Maker,true,false\n");
+  g_autoptr(fx)
+      f = ocr_org(OCR_CONF(""), DEAL_A1, "00KJ1,006A1,003JANE,Decision Maker,true,false\n");
   fx_ingest(f, fx_meeting("uid-1", "2026-01-05T09:00:00Z", "Review", "Ann Lee <ann@corp.example>",
                           "Jane Doe <jane@acme.com>", "Mike Moe <mike@acme.com>",
                           "Pat New <pat@acme.com>", "Zed Zu <zed@beta.example>", NULL));
@@ -79,8 +78,7 @@ static void test_ocr_r30_standard_roles_for_the_others(void)
 
 static void test_ocr_r30_ocr_off_makes_no_roles(void)
 {
-  g_autoptr(fx) f = ocr_org(FX_ORG, DEAL_A1,
-                            "00KJ1,006A1,003JANE,,false,false\n");
+  g_autoptr(fx) f = ocr_org(FX_ORG, DEAL_A1, "00KJ1,006A1,003JANE,,false,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Pat New <pat@acme.com>", NULL));
   fx_sync(f);
@@ -117,10 +115,10 @@ static void test_ocr_r30_anchor_must_be_contact_on_the_account(void)
 {
   /* Jane has a role on Acme's deal but is a contact on another account:
    * she does not anchor it. */
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
-                            "00KJ1,006A1,003JANE,,false,false\n");
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,OwnerId,Created_By_Kith__c\n"
-                          "003JANE,001ELSE,Jane,Doe,jane@acme.com,005BOB,false\n");
+  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1, "00KJ1,006A1,003JANE,,false,false\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,OwnerId,Created_By_Kith__c\n"
+            "003JANE,001ELSE,Jane,Doe,jane@acme.com,005BOB,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Pat New <pat@acme.com>", NULL));
   fx_sync(f);
@@ -130,10 +128,10 @@ static void test_ocr_r30_anchor_must_be_contact_on_the_account(void)
 
 static void test_ocr_r30_lead_gets_no_role(void)
 {
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
-                            "00KJ1,006A1,003JANE,,false,false\n");
-  fx_import(f, "Lead", "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
-                       "00QLEE,Lee,Ray,lee@acme.com,Acme,005BOB,false\n");
+  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1, "00KJ1,006A1,003JANE,,false,false\n");
+  fx_import(f, "Lead",
+            "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
+            "00QLEE,Lee,Ray,lee@acme.com,Acme,005BOB,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Lee Ray <lee@acme.com>",
                         "Pat New <pat@acme.com>", NULL));
@@ -146,10 +144,9 @@ static void test_ocr_r30_lead_gets_no_role(void)
 
 static void test_ocr_r30_closed_opportunity_never(void)
 {
-  g_autoptr(fx) f = ocr_org(
-      OCR_CONF("first_ocr = on\nnew_ocr = on\nmulti_opportunity = on\n"),
-      "006AX,001ACME,Old deal,005ANN,Closed Won,true,2025-06-01T00:00:00Z\n",
-      "00KJ1,006AX,003JANE,,false,false\n");
+  g_autoptr(fx) f = ocr_org(OCR_CONF("first_ocr = on\nnew_ocr = on\nmulti_opportunity = on\n"),
+                            "006AX,001ACME,Old deal,005ANN,Closed Won,true,2025-06-01T00:00:00Z\n",
+                            "00KJ1,006AX,003JANE,,false,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Pat New <pat@acme.com>",
                         "Mike Moe <mike@acme.com>", NULL));
@@ -160,8 +157,7 @@ static void test_ocr_r30_closed_opportunity_never(void)
 
 static void test_ocr_r30_second_activity_adds_nothing_twice(void)
 {
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
-                            "00KJ1,006A1,003JANE,,false,false\n");
+  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1, "00KJ1,006A1,003JANE,,false,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Pat New <pat@acme.com>", NULL));
   /* Before and after the sync, the same people meet again. */
@@ -179,10 +175,10 @@ static void test_ocr_r30_second_activity_adds_nothing_twice(void)
 
 static void test_ocr_r31_contact_on_other_account_keeps_contact(void)
 {
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
-                            "00KM1,006A1,003MIKE,,false,false\n");
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,OwnerId,Created_By_Kith__c\n"
-                          "003JANE,001ELSE,Jane,Doe,jane@acme.com,005BOB,false\n");
+  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1, "00KM1,006A1,003MIKE,,false,false\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,OwnerId,Created_By_Kith__c\n"
+            "003JANE,001ELSE,Jane,Doe,jane@acme.com,005BOB,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Mike Moe <mike@acme.com>", NULL));
   fx_sync(f);
@@ -197,12 +193,14 @@ static fx *r31_org(const char *from, const char *extra_user)
 {
   fx *f = fx_new(OCR_CONF(""));
   fx_import(f, "User", FX_USERS);
-  fx_import(f, "Account", "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
-                          "001ACME,Acme,acme.com,,005BOB\n");
+  fx_import(f, "Account",
+            "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
+            "001ACME,Acme,acme.com,,005BOB\n");
   fx_import(f, "Contact", CONTACTS);
   fx_import(f, "Opportunity", OPPS_HEADER DEAL_A1);
   fx_import(f, "OpportunityContactRole", ROLES_HEADER "00KJ1,006A1,003JANE,,false,false\n");
-  fx_import(f, "AccountTeamMember", "Id,AccountId,UserId,TeamMemberRole\n01MANN,001ACME,005ANN,x\n");
+  fx_import(f, "AccountTeamMember",
+            "Id,AccountId,UserId,TeamMemberRole\n01MANN,001ACME,005ANN,x\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", from, extra_user,
                         "Jane Doe <jane@acme.com>", "Pat New <pat@acme.com>", NULL));
   fx_sync(f);
@@ -245,8 +243,7 @@ static void test_ocr_r31_r26_owner_is_kept(void)
 
 static void test_ocr_r31_r22_still_applies(void)
 {
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
-                            "00KJ1,006A1,003JANE,,false,false\n");
+  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1, "00KJ1,006A1,003JANE,,false,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Pat <pat@acme.com>", NULL));
   fx_sync(f);
@@ -344,8 +341,8 @@ static void test_ocr_r32_tie_lowest_id(void)
 {
   const char *same = "006A2,001ACME,Two,005CAL,Open,false,2025-08-01T00:00:00Z\n"
                      "006A1,001ACME,One,005BOB,Open,false,2025-08-01T00:00:00Z\n";
-  g_autofree char *got =
-      tie_winner(same, "Ann Lee <ann@corp.example>", "Zed Zu <zed@beta.example>");
+  g_autofree char *got = tie_winner(same, "Ann Lee <ann@corp.example>",
+                                    "Zed Zu <zed@beta.example>");
   g_assert_cmpstr(got, ==, "006A1");
 }
 
@@ -474,8 +471,8 @@ static void test_ocr_r34_only_opportunity_with_a_role_is_not_first(void)
 
 static void test_ocr_r35_created_role_fields(void)
 {
-  g_autoptr(fx) f = ocr_org(OCR_CONF(""), DEAL_A1,
-                            "00KJ1,006A1,003JANE,Decision Maker,true,false\n");
+  g_autoptr(fx)
+      f = ocr_org(OCR_CONF(""), DEAL_A1, "00KJ1,006A1,003JANE,Decision Maker,true,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Mike Moe <mike@acme.com>", NULL));
   fx_sync(f);

@@ -4,9 +4,9 @@
 #include "store/bounce.h"
 #include "store/person.h"
 
-#define ACCOUNTS                                                                                  \
-  "Id,Name,Website,Secondary_Domains__c,OwnerId\n"                                                \
-  "001ACME,Acme,acme.com,,005ANN\n"                                                               \
+#define ACCOUNTS                                                                                   \
+  "Id,Name,Website,Secondary_Domains__c,OwnerId\n"                                                 \
+  "001ACME,Acme,acme.com,,005ANN\n"                                                                \
   "001FAB,Fabrikam,fabrikam.com,,005ANN\n"
 
 static fx *org(const char *conf)
@@ -43,9 +43,9 @@ static void test_rules_r2_alias_learned_from_display_name(void)
 {
   g_autoptr(fx) f = org(NULL);
   /* The real-mail case: mail to a User's other address, under their name. */
-  g_assert_null(fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi",
-                                      "Jane Doe <jane@acme.com>",
-                                      "Ann Lee <alee@corp.example>", NULL)));
+  g_assert_null(
+      fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Jane Doe <jane@acme.com>",
+                            "Ann Lee <alee@corp.example>", NULL)));
   g_assert_cmpuint(fx_log_count(f, "alee@corp.example", "alias_learned", NULL), ==, 1);
   g_autofree char *user = fx_log_object(f, "alee@corp.example", "alias_learned", NULL);
   g_assert_cmpstr(user, ==, "005ANN");
@@ -62,8 +62,9 @@ static void test_rules_r2_alias_learned_from_display_name(void)
 static void test_rules_r2_alias_needs_one_active_user(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "User", "Id,FirstName,LastName,Email,IsActive\n"
-                       "005BO2,Bob,Roy,bob.roy@corp.example,true\n");
+  fx_import(f, "User",
+            "Id,FirstName,LastName,Email,IsActive\n"
+            "005BO2,Bob,Roy,bob.roy@corp.example,true\n");
   /* Two Users are called Bob Roy; Ivy Old is inactive; nobody is Zed Zed. */
   const char *names[] = {"Bob Roy <broy@corp.example>", "Ivy Old <iold@corp.example>",
                          "Zed Zed <zz@corp.example>"};
@@ -79,10 +80,10 @@ static void test_rules_r2_alias_needs_one_active_user(void)
 static void test_rules_r2_learning_off(void)
 {
   g_autoptr(fx) f = org(FX_ORG "learn_aliases = off\n");
-  g_assert_cmpstr(fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi",
-                                        "Jane Doe <jane@acme.com>",
-                                        "Ann Lee <alee@corp.example>", NULL)),
-                  ==, "no_users");
+  g_assert_cmpstr(
+      fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Jane Doe <jane@acme.com>",
+                            "Ann Lee <alee@corp.example>", NULL)),
+      ==, "no_users");
 }
 
 /* A learned name is compared in any case and without accents; an
@@ -90,11 +91,12 @@ static void test_rules_r2_learning_off(void)
 static void test_rules_r2_alias_name_folded_and_internal_only(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "User", "Id,FirstName,LastName,Email,IsActive\n"
-                       "005ZOE,Zoë,Ångström,zoe@corp.example,true\n");
-  g_assert_null(fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi",
-                                      "Jane Doe <jane@acme.com>",
-                                      "ZOE ANGSTROM <z.angstrom@corp.example>", NULL)));
+  fx_import(f, "User",
+            "Id,FirstName,LastName,Email,IsActive\n"
+            "005ZOE,Zoë,Ångström,zoe@corp.example,true\n");
+  g_assert_null(
+      fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Jane Doe <jane@acme.com>",
+                            "ZOE ANGSTROM <z.angstrom@corp.example>", NULL)));
   g_assert_cmpuint(fx_log_count(f, "z.angstrom@corp.example", "alias_learned", NULL), ==, 1);
   fx_ingest(f, fx_email("e2", "2026-01-05T10:00:00Z", "Hi", "Jane Doe <jane@acme.com>",
                         "Ann Lee <ann.lee@gmail.com>", "Ann Lee <ann@corp.example>", NULL));
@@ -107,9 +109,9 @@ static void test_rules_r28_third_party_sender_creates_nobody(void)
 {
   g_autoptr(fx) f = org(NULL);
   /* A recruiter (no Account) writes to Ann, copying Jane of Acme. */
-  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Candidates",
-                        "Rex Cruit <rex@recruit.example>", "Ann Lee <ann@corp.example>",
-                        "Jane Doe <jane@acme.com>", NULL));
+  fx_ingest(f,
+            fx_email("e1", "2026-01-05T09:00:00Z", "Candidates", "Rex Cruit <rex@recruit.example>",
+                     "Ann Lee <ann@corp.example>", "Jane Doe <jane@acme.com>", NULL));
   g_assert_cmpuint(fx_log_count(f, "jane@acme.com", "skipped", "not_conversation"), ==, 1);
   g_autofree char *rule = fx_log_rule(f, "jane@acme.com", "skipped", "not_conversation");
   g_assert_cmpstr(rule, ==, "R28");
@@ -138,11 +140,12 @@ static void test_rules_r28_sender_at_the_account_or_internal(void)
 static void test_rules_r28_linking_still_happens(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
-                          "003JOE,001ACME,Joe,Ray,joe@acme.com,false\n");
-  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Candidates",
-                        "Rex Cruit <rex@recruit.example>", "Ann Lee <ann@corp.example>",
-                        "Joe Ray <joe@acme.com>", NULL));
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+            "003JOE,001ACME,Joe,Ray,joe@acme.com,false\n");
+  fx_ingest(f,
+            fx_email("e1", "2026-01-05T09:00:00Z", "Candidates", "Rex Cruit <rex@recruit.example>",
+                     "Ann Lee <ann@corp.example>", "Joe Ray <joe@acme.com>", NULL));
   g_autofree char *link = fx_link(f, "e1", "joe@acme.com");
   g_assert_cmpstr(link, ==, "Contact:003JOE");
 }
@@ -150,9 +153,9 @@ static void test_rules_r28_linking_still_happens(void)
 static void test_rules_r28_off_creates_as_before(void)
 {
   g_autoptr(fx) f = org(FX_ORG "[profile All]\nusers = *\nconversation_only = off\n");
-  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Candidates",
-                        "Rex Cruit <rex@recruit.example>", "Ann Lee <ann@corp.example>",
-                        "Jane Doe <jane@acme.com>", NULL));
+  fx_ingest(f,
+            fx_email("e1", "2026-01-05T09:00:00Z", "Candidates", "Rex Cruit <rex@recruit.example>",
+                     "Ann Lee <ann@corp.example>", "Jane Doe <jane@acme.com>", NULL));
   fx_sync(f);
   g_assert_cmpuint(fx_count(f, "Contact", "Email", "jane@acme.com"), ==, 1);
 }
@@ -161,9 +164,9 @@ static void test_rules_r28_off_creates_as_before(void)
 static void test_rules_r28_meeting_organizer_is_the_sender(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_ingest(f, fx_meeting("m1", "2026-01-05T09:00:00Z", "Webinar",
-                          "Vera Vendor <vera@vendor.example>", "Ann Lee <ann@corp.example>",
-                          "Jane Doe <jane@acme.com>", NULL));
+  fx_ingest(f,
+            fx_meeting("m1", "2026-01-05T09:00:00Z", "Webinar", "Vera Vendor <vera@vendor.example>",
+                       "Ann Lee <ann@corp.example>", "Jane Doe <jane@acme.com>", NULL));
   g_assert_cmpuint(fx_log_count(f, "jane@acme.com", "skipped", "not_conversation"), ==, 1);
   fx_ingest(f, fx_meeting("m2", "2026-01-06T09:00:00Z", "Review", "Ann Lee <ann@corp.example>",
                           "Jane Doe <jane@acme.com>", NULL));
@@ -176,8 +179,9 @@ static void test_rules_r28_meeting_organizer_is_the_sender(void)
 static void test_rules_r29_too_many_participants(void)
 {
   g_autoptr(fx) f = org(FX_ORG "[profile All]\nusers = *\nmax_participants = 5\n");
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
-                          "003SAL,001FAB,Sally,Fab,sally@fabrikam.com,false\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+            "003SAL,001FAB,Sally,Fab,sally@fabrikam.com,false\n");
   /* Six addresses (Ann and five at Fabrikam): more than five. */
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Briefing", "Ann Lee <ann@corp.example>",
                         "A One <a1@fabrikam.com>", "B Two <b2@fabrikam.com>",
@@ -228,8 +232,9 @@ static void test_rules_r29_default_fifty(void)
 static void test_rules_r43_same_name_same_account(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
-                          "003ROS,001ACME,Rosalind,Franklin,rosalind.franklin@acme.com,false\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+            "003ROS,001ACME,Rosalind,Franklin,rosalind.franklin@acme.com,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Rosalind Franklin <rfranklin@acme.com>", NULL));
   g_assert_cmpuint(fx_log_count(f, "rfranklin@acme.com", "skipped", "same_person"), ==, 1);
@@ -255,8 +260,9 @@ static gboolean count_alternate(const char *const *v, gpointer user_data)
 static void test_rules_r43_alternates_listed(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
-                          "003ROS,001ACME,Rosalind,Franklin,rosalind.franklin@acme.com,false\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+            "003ROS,001ACME,Rosalind,Franklin,rosalind.franklin@acme.com,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Rosalind Franklin <rfranklin@acme.com>", NULL));
   fx_ingest(f, fx_email("e2", "2026-01-07T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
@@ -273,10 +279,11 @@ static void test_rules_r43_alternates_listed(void)
 static void test_rules_r43_initials_case_accents(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
-                          "003MAR,001ACME,Mary,Rembert,mary.rembert@acme.com,false\n"
-                          "003DAV,001ACME,David,Follett,dfollett@acme.com,false\n"
-                          "003JOS,001ACME,José,Núñez,jnunez@acme.com,false\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+            "003MAR,001ACME,Mary,Rembert,mary.rembert@acme.com,false\n"
+            "003DAV,001ACME,David,Follett,dfollett@acme.com,false\n"
+            "003JOS,001ACME,José,Núñez,jnunez@acme.com,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Mary S. Rembert <msr@acme.com>", "Follett, B. David <bdf@acme.com>",
                         "JOSE NUNEZ <jose.nunez@acme.com>", NULL));
@@ -293,8 +300,8 @@ static void test_rules_r43_queued_and_other_account(void)
   fx_capture(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                          "Lise Meitner <lise.meitner@acme.com>", NULL));
   fx_capture(f, fx_email("e2", "2026-01-06T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
-                         "Lise Meitner <lmeitner@acme.com>",
-                         "Lise Meitner <lise@fabrikam.com>", NULL));
+                         "Lise Meitner <lmeitner@acme.com>", "Lise Meitner <lise@fabrikam.com>",
+                         NULL));
   fx_decide(f);
   g_assert_cmpuint(fx_log_count(f, "lmeitner@acme.com", "skipped", "same_person"), ==, 1);
   fx_sync(f);
@@ -368,11 +375,14 @@ static void test_rules_r44_others_only_on_bounce(void)
 int main(int argc, char **argv)
 {
   fx_init(&argc, &argv);
-  g_test_add_func("/rules/r2/configured_alias_is_the_user", test_rules_r2_configured_alias_is_the_user);
-  g_test_add_func("/rules/r2/alias_of_no_user_is_ignored", test_rules_r2_alias_of_no_user_is_ignored);
+  g_test_add_func("/rules/r2/configured_alias_is_the_user",
+                  test_rules_r2_configured_alias_is_the_user);
+  g_test_add_func("/rules/r2/alias_of_no_user_is_ignored",
+                  test_rules_r2_alias_of_no_user_is_ignored);
   g_test_add_func("/rules/r2/alias_learned_from_display_name",
                   test_rules_r2_alias_learned_from_display_name);
-  g_test_add_func("/rules/r2/alias_needs_one_active_user", test_rules_r2_alias_needs_one_active_user);
+  g_test_add_func("/rules/r2/alias_needs_one_active_user",
+                  test_rules_r2_alias_needs_one_active_user);
   g_test_add_func("/rules/r2/learning_off", test_rules_r2_learning_off);
   g_test_add_func("/rules/r2/alias_name_folded_and_internal_only",
                   test_rules_r2_alias_name_folded_and_internal_only);
@@ -391,7 +401,8 @@ int main(int argc, char **argv)
   g_test_add_func("/rules/r43/alternates_listed", test_rules_r43_alternates_listed);
   g_test_add_func("/rules/r43/initials_case_accents", test_rules_r43_initials_case_accents);
   g_test_add_func("/rules/r43/queued_and_other_account", test_rules_r43_queued_and_other_account);
-  g_test_add_func("/rules/r44/kith_contact_follows_bounce", test_rules_r44_kith_contact_follows_bounce);
+  g_test_add_func("/rules/r44/kith_contact_follows_bounce",
+                  test_rules_r44_kith_contact_follows_bounce);
   g_test_add_func("/rules/r44/bounce_before_last_activity",
                   test_rules_r44_bounce_before_last_activity);
   g_test_add_func("/rules/r44/others_only_on_bounce", test_rules_r44_others_only_on_bounce);

@@ -82,8 +82,9 @@ static char *digits_of(const char *s)
 static void test_phone_r5_libphonenumber_examples(void)
 {
   const char *shared = g_getenv("KITH_SHARED");
-  g_autofree char *path =
-      shared ? g_build_filename(shared, "corpora", "phone", "example_numbers.tsv", NULL) : NULL;
+  g_autofree char *path = shared ? g_build_filename(shared, "corpora", "phone",
+                                                    "example_numbers.tsv", NULL)
+                                 : NULL;
   g_autofree char *text = NULL;
   if (!path || !g_file_get_contents(path, &text, NULL, NULL)) {
     kith_test_no_corpus("KITH_SHARED corpora/phone not available");
@@ -126,11 +127,10 @@ static void test_phone_r5_libphonenumber_examples(void)
         g_test_message("national %s %s -> %s", region, national, got2 ? got2 : "(null)");
     }
   }
-  g_test_message("example numbers: %u; international %u/%u; region %u/%u; national %u/%u",
-                 total, intl_ok, total, region_ok, region_total, nat_ok, nat_total);
+  g_test_message("example numbers: %u; international %u/%u; region %u/%u; national %u/%u", total,
+                 intl_ok, total, region_ok, region_total, nat_ok, nat_total);
   g_printerr("# phone examples: international %.1f%%, region %.1f%%, national %.1f%%\n",
-             100.0 * intl_ok / total, 100.0 * region_ok / region_total,
-             100.0 * nat_ok / nat_total);
+             100.0 * intl_ok / total, 100.0 * region_ok / region_total, 100.0 * nat_ok / nat_total);
   g_assert_cmpuint(total, >, 1000);
   g_assert_cmpfloat(100.0 * intl_ok / total, >=, 97.0);
   g_assert_cmpfloat(100.0 * region_ok / region_total, >=, 95.0);

@@ -43,17 +43,16 @@ static void test_quoted_r4_lotus_list_over_folded_lines(void)
 
 static void test_quoted_r4_outlook_and_reply_headers(void)
 {
-  g_autofree char *got = read_all(
-      "Thanks.\n"
-      "-----Original Message-----\n"
-      "From: Doe, Jane [mailto:Jane.Doe@Contoso.example]\n"
-      "Sent: Monday, May 07, 2001 10:49 AM\n"
-      "To: Roy, Bob; Smith, Al <al.smith@contoso.example>\n"
-      "Cc: 'Eve Adams' <eadams@contoso.example>\n"
-      "Subject: RE: terms\n"
-      "\n"
-      "> From: \"Mark Ortiz\" <mortiz@fabrikam.example>\n"
-      "> Sent by: Lee Park <lpark@fabrikam.example>\n");
+  g_autofree char *got = read_all("Thanks.\n"
+                                  "-----Original Message-----\n"
+                                  "From: Doe, Jane [mailto:Jane.Doe@Contoso.example]\n"
+                                  "Sent: Monday, May 07, 2001 10:49 AM\n"
+                                  "To: Roy, Bob; Smith, Al <al.smith@contoso.example>\n"
+                                  "Cc: 'Eve Adams' <eadams@contoso.example>\n"
+                                  "Subject: RE: terms\n"
+                                  "\n"
+                                  "> From: \"Mark Ortiz\" <mortiz@fabrikam.example>\n"
+                                  "> Sent by: Lee Park <lpark@fabrikam.example>\n");
   /* Outlook's lists are split at semicolons: their names hold commas. */
   g_assert_cmpstr(got, ==,
                   "header jane.doe@contoso.example Jane Doe\n"
@@ -146,8 +145,8 @@ static char *tie(const char *text, gboolean signed_, ...)
 {
   va_list ap;
   va_start(ap, signed_);
-  g_autoptr(kith_activity) a = fx_activity_v(KITH_ACTIVITY_EMAIL, "m1", "2026-01-05T09:00:00Z",
-                                             "Hi", ap);
+  g_autoptr(kith_activity)
+      a = fx_activity_v(KITH_ACTIVITY_EMAIL, "m1", "2026-01-05T09:00:00Z", "Hi", ap);
   va_end(ap);
   a->sender_text = g_strdup(text);
   guint n = a->participants->len;
@@ -160,10 +159,10 @@ static char *tie(const char *text, gboolean signed_, ...)
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
   for (guint k = 0; k < names->len; k++) {
     const kith_quoted_name *q = g_ptr_array_index(names, k);
-    g_assert_true(q->participant < 0 ||
-                  strcmp(((kith_participant *)g_ptr_array_index(a->participants,
-                                                                 q->participant))->email,
-                         q->email) == 0);
+    g_assert_true(
+        q->participant < 0 ||
+        strcmp(((kith_participant *)g_ptr_array_index(a->participants, q->participant))->email,
+               q->email) == 0);
     g_ptr_array_add(lines, g_strdup_printf("%s %s %s", q->first_name, q->last_name, q->email));
   }
   for (guint i = 0; i < n; i++) {
@@ -283,8 +282,8 @@ static void test_quoted_r4_notes_name_must_be_unambiguous(void)
 
 static void test_quoted_r4_only_an_emails_own_text(void)
 {
-  g_autoptr(kith_activity) a = fx_email("m1", "2026-01-05T09:00:00Z", "Hi",
-                                        "Ann Lee <ann@corp.example>", NULL);
+  g_autoptr(kith_activity)
+      a = fx_email("m1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>", NULL);
   a->sender_text = g_strdup("From: \"Dan Watkiss\" <dwatkiss@fabrikam.example>\n");
   char *none[2] = {NULL, NULL};
   a->automatic = TRUE; /* R10: automatic mail is no one's word */
@@ -303,8 +302,9 @@ static fx *org(void)
 {
   fx *f = fx_new(FX_ORG);
   fx_import(f, "User", FX_USERS);
-  fx_import(f, "Account", "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
-                          "001LAW,Law,https://lawfirm.example,,005ANN\n");
+  fx_import(f, "Account",
+            "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
+            "001LAW,Law,https://lawfirm.example,,005ANN\n");
   return f;
 }
 

@@ -15,11 +15,11 @@ static kith_dedup_stats dedup(fx *f)
 static void test_r40_survivor_earliest_created(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Contact", CONTACT_HEADER
-            "003A,001ACME,Jane,Doe,jane@acme.com,005ANN,true,2025-05-01T00:00:00Z\n"
-            "003B,001ACME,Jane,Doe,Jane@Acme.com,005ANN,true,2025-03-01T00:00:00Z\n"
-            "003C,001ACME,Jane,Doe,JANE@acme.com,005ANN,true,2025-04-01T00:00:00Z\n"
-            "003D,001ACME,Joe,Ray,joe@acme.com,005ANN,true,2025-04-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            CONTACT_HEADER "003A,001ACME,Jane,Doe,jane@acme.com,005ANN,true,2025-05-01T00:00:00Z\n"
+                           "003B,001ACME,Jane,Doe,Jane@Acme.com,005ANN,true,2025-03-01T00:00:00Z\n"
+                           "003C,001ACME,Jane,Doe,JANE@acme.com,005ANN,true,2025-04-01T00:00:00Z\n"
+                           "003D,001ACME,Joe,Ray,joe@acme.com,005ANN,true,2025-04-01T00:00:00Z\n");
   kith_dedup_stats s = dedup(f);
   g_assert_cmpuint(s.groups, ==, 1);
   g_assert_cmpuint(s.deleted, ==, 2);
@@ -39,7 +39,8 @@ static void test_r40_survivor_earliest_created(void)
 static void test_r40_tie_lowest_id(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003Y,001ACME,Jane,Doe,jane@acme.com,005ANN,true,2025-03-01T00:00:00Z\n"
             "003X,001ACME,Jane,Doe,jane@acme.com,005ANN,true,2025-03-01T00:00:00Z\n");
   dedup(f);
@@ -52,7 +53,8 @@ static void test_r41_non_kith_never_deleted(void)
 {
   g_autoptr(fx) f = org(NULL);
   /* A kith contact survives (earliest); two hand-made ones stay too. */
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003K,001ACME,Jane,Doe,jane@acme.com,005ANN,true,2025-01-01T00:00:00Z\n"
             "003H,001ACME,Jane,Doe,jane@acme.com,005BOB,false,2025-02-01T00:00:00Z\n"
             "003I,001ACME,Jane,Doe,jane@acme.com,005BOB,false,2025-03-01T00:00:00Z\n");
@@ -67,20 +69,22 @@ static void test_r41_non_kith_never_deleted(void)
 static void test_r42_roles_move_to_survivor(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                              "006O1,001ACME,One,005ANN,Open,false,2025-06-01T00:00:00Z\n"
-                              "006O2,001ACME,Two,005ANN,Open,false,2025-06-01T00:00:00Z\n"
-                              "006O3,001ACME,Three,005ANN,Open,false,2025-06-01T00:00:00Z\n");
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Opportunity",
+            "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+            "006O1,001ACME,One,005ANN,Open,false,2025-06-01T00:00:00Z\n"
+            "006O2,001ACME,Two,005ANN,Open,false,2025-06-01T00:00:00Z\n"
+            "006O3,001ACME,Three,005ANN,Open,false,2025-06-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003S,001ACME,Jane,Doe,jane@acme.com,005BOB,false,2025-01-01T00:00:00Z\n"
             "003D1,001ACME,Jane,Doe,jane@acme.com,005ANN,true,2025-02-01T00:00:00Z\n"
             "003D2,001ACME,Jane,Doe,jane@acme.com,005ANN,true,2025-03-01T00:00:00Z\n");
-  fx_import(f, "OpportunityContactRole", ROLES_HEADER
-            "00KS1,006O1,003S,Buyer,true,false\n"
-            "00KD11,006O1,003D1,Influencer,false,true\n"
-            "00KD12,006O2,003D1,Champion,false,true\n"
-            "00KD22,006O2,003D2,Influencer,false,true\n"
-            "00KD23,006O3,003D2,Evaluator,false,true\n");
+  fx_import(f, "OpportunityContactRole",
+            ROLES_HEADER "00KS1,006O1,003S,Buyer,true,false\n"
+                         "00KD11,006O1,003D1,Influencer,false,true\n"
+                         "00KD12,006O2,003D1,Champion,false,true\n"
+                         "00KD22,006O2,003D2,Influencer,false,true\n"
+                         "00KD23,006O3,003D2,Evaluator,false,true\n");
   kith_dedup_stats s = dedup(f);
   g_assert_cmpuint(s.deleted, ==, 2);
   g_assert_cmpuint(s.roles_moved, ==, 2);
@@ -105,9 +109,11 @@ static void test_r42_roles_move_to_survivor(void)
 static void test_r42_role_on_closed_opportunity_moves(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                              "006WON,001ACME,Won,005ANN,Closed Won,true,2025-06-01T00:00:00Z\n");
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Opportunity",
+            "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+            "006WON,001ACME,Won,005ANN,Closed Won,true,2025-06-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003S,001ACME,Jane,Doe,jane@acme.com,005BOB,false,2025-01-01T00:00:00Z\n"
             "003D1,001ACME,Jane,Doe,jane@acme.com,005ANN,true,2025-02-01T00:00:00Z\n");
   fx_import(f, "OpportunityContactRole", ROLES_HEADER "00KD1,006WON,003D1,Champion,false,true\n");
@@ -122,7 +128,8 @@ static void test_r42_role_on_closed_opportunity_moves(void)
 static void test_r42_links_move_to_survivor(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003S,001ACME,Jane,Doe,jane@acme.com,005BOB,false,2025-01-01T00:00:00Z\n"
             "003D1,001ACME,Jane,Doe,jane@acme.com,005ANN,true,2025-02-01T00:00:00Z\n");
   /* An activity an earlier run linked to the duplicate. */
@@ -137,9 +144,11 @@ static void test_r42_links_move_to_survivor(void)
 static void test_r42_dedup_twice_is_safe(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                              "006O2,001ACME,Two,005ANN,Open,false,2025-06-01T00:00:00Z\n");
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Opportunity",
+            "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+            "006O2,001ACME,Two,005ANN,Open,false,2025-06-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003S,001ACME,Jane,Doe,jane@acme.com,005BOB,false,2025-01-01T00:00:00Z\n"
             "003D1,001ACME,Jane,Doe,jane@acme.com,005ANN,true,2025-02-01T00:00:00Z\n");
   fx_import(f, "OpportunityContactRole", ROLES_HEADER "00KD12,006O2,003D1,Champion,false,true\n");
@@ -169,7 +178,8 @@ static void test_r42_dedup_twice_is_safe(void)
 static void test_r40_dry_run_queues_nothing(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003S,001ACME,Jane,Doe,jane@acme.com,005BOB,false,2025-01-01T00:00:00Z\n"
             "003D1,001ACME,Jane,Doe,jane@acme.com,005ANN,true,2025-02-01T00:00:00Z\n");
   g_autoptr(GError) error = NULL;

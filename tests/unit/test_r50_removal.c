@@ -7,9 +7,11 @@
 static fx *pat_created(char **pat_id)
 {
   fx *f = org(OCR_CONF);
-  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                              "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Opportunity",
+            "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+            "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003JANE,001ACME,Jane,Doe,jane@acme.com,005ANN,false,2025-01-01T00:00:00Z\n");
   fx_import(f, "OpportunityContactRole", ROLES_HEADER "00KJ1,006A1,003JANE,,false,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",

@@ -25,7 +25,8 @@ static void test_reply_r5_own_text_languages(void)
       {"Ok.\n\nOn Tue, Mar 3, 2026 at 9:00 AM Ann Lee <\nann@x.com> wrote:\n> hi\n", "Ok.\n"},
       {"Ok.\n\n-----Original Message-----\nFrom: Ann\nSent: Tuesday\nTo: Bo\nSubject: Hi\n\nhi\n",
        "Ok.\n"},
-      {"Ok.\n\n________________________________\nVon: Ann <a@x.com>\nGesendet: Dienstag\nAn: Bo\n\nhi\n",
+      {"Ok.\n\n________________________________\nVon: Ann <a@x.com>\nGesendet: Dienstag\nAn: "
+       "Bo\n\nhi\n",
        "Ok.\n\n________________________________\n"},
       {"Ok.\n\nSent from my iPhone\n", "Ok.\n"},
       {"On the surface, this looks odd.\nOn average it works.\n",
@@ -72,8 +73,7 @@ static char *squash_ws(const char *s)
 static void test_reply_r5_crisp_own_text(void)
 {
   const char *shared = shared_dir();
-  g_autofree char *base =
-      shared ? g_build_filename(shared, "corpora", "signatures", NULL) : NULL;
+  g_autofree char *base = shared ? g_build_filename(shared, "corpora", "signatures", NULL) : NULL;
   g_autofree char *exp_path = base ? g_build_filename(base, "crisp-expected.json", NULL) : NULL;
   json_t *all = exp_path ? json_load_file(exp_path, 0, NULL) : NULL;
   if (!all) {
@@ -83,7 +83,8 @@ static void test_reply_r5_crisp_own_text(void)
   guint total = 0, ok = 0, whole_total = 0, whole_ok = 0;
   size_t i;
   json_t *e;
-  json_array_foreach(all, i, e) {
+  json_array_foreach(all, i, e)
+  {
     const char *fixture = json_string_value(json_object_get(e, "fixture"));
     g_autofree char *path = g_build_filename(base, "crisp", "fixtures", fixture, NULL);
     g_autofree char *text = NULL;
@@ -93,7 +94,8 @@ static void test_reply_r5_crisp_own_text(void)
     g_autofree char *o = squash_ws(own);
     size_t j;
     json_t *c;
-    json_array_foreach(json_object_get(e, "checks"), j, c) {
+    json_array_foreach(json_object_get(e, "checks"), j, c)
+    {
       const char *check = json_string_value(json_object_get(c, "check"));
       json_t *idx = json_object_get(c, "index");
       if ((g_strcmp0(check, "fragment_text") == 0 && json_integer_value(idx) == 0) ||

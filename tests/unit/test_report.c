@@ -12,9 +12,11 @@
 static fx *org(void)
 {
   fx *f = fx_new(FX_ORG "[profile Sales]\nusers = *\nconversation_only = off\n");
-  fx_import(f, "User", "Id,FirstName,LastName,Email,IsActive\n" ANN_ID ",Ann,Lee,ann@corp.example,true\n");
-  fx_import(f, "Account", "Id,Name,Website,Secondary_Domains__c,OwnerId\n" ACME_ID ",Acme,acme.com,,"
-                          ANN_ID "\n");
+  fx_import(f, "User",
+            "Id,FirstName,LastName,Email,IsActive\n" ANN_ID ",Ann,Lee,ann@corp.example,true\n");
+  fx_import(f, "Account",
+            "Id,Name,Website,Secondary_Domains__c,OwnerId\n" ACME_ID ",Acme,acme.com,," ANN_ID
+            "\n");
   return f;
 }
 
@@ -27,9 +29,8 @@ static json_t *field_of(json_t *person, const char *name)
 {
   size_t i;
   json_t *f;
-  json_array_foreach(json_object_get(person, "fields"), i, f)
-    if (g_strcmp0(str(f, "field"), name) == 0)
-      return f;
+  json_array_foreach(json_object_get(person, "fields"), i,
+                     f) if (g_strcmp0(str(f, "field"), name) == 0) return f;
   return NULL;
 }
 
@@ -113,12 +114,14 @@ static void test_report_people_names_and_fields(void)
 static void test_report_name_ids(void)
 {
   g_autoptr(fx) f = org();
-  g_autofree char *named = kith_report_name_ids(
-      f->store, "on Acme (" ACME_ID ") because ann owns " ACME_ID "; owner " ANN_ID
-                " (R26); 005000000000009AAA is no User", NULL);
+  g_autofree char *named = kith_report_name_ids(f->store,
+                                                "on Acme (" ACME_ID ") because ann owns " ACME_ID
+                                                "; owner " ANN_ID
+                                                " (R26); 005000000000009AAA is no User",
+                                                NULL);
   g_assert_cmpstr(named, ==,
-                  "on Acme (" ACME_ID ") because ann owns Acme (" ACME_ID "); owner Ann Lee (" ANN_ID
-                  ") (R26); 005000000000009AAA is no User");
+                  "on Acme (" ACME_ID ") because ann owns Acme (" ACME_ID
+                  "); owner Ann Lee (" ANN_ID ") (R26); 005000000000009AAA is no User");
   g_autofree char *none = kith_report_name_ids(f->store, NULL, NULL);
   g_assert_cmpstr(none, ==, "");
 }

@@ -13,10 +13,12 @@ static kith_store *store_new(void)
   kith_store *s = kith_store_open(":memory:", KITH_STORE_CREATE, &e);
   g_assert_no_error(e);
   g_assert_true(kith_store_exec(
-      s, "INSERT INTO Account(Id, Name, Website, OwnerId) VALUES('001A', 'Acme', 'acme.com', '005A');"
-         "INSERT INTO account_domain VALUES('acme.com', '001A', 1);"
-         "INSERT INTO Contact(Id, AccountId, FirstName, LastName, Email, email_key, Created_By_Kith__c)"
-         " VALUES('003A', '001A', 'Jane', 'Doe', 'jane@acme.com', 'jane@acme.com', 1);",
+      s,
+      "INSERT INTO Account(Id, Name, Website, OwnerId) VALUES('001A', 'Acme', 'acme.com', '005A');"
+      "INSERT INTO account_domain VALUES('acme.com', '001A', 1);"
+      "INSERT INTO Contact(Id, AccountId, FirstName, LastName, Email, email_key, "
+      "Created_By_Kith__c)"
+      " VALUES('003A', '001A', 'Jane', 'Doe', 'jane@acme.com', 'jane@acme.com', 1);",
       &e));
   return s;
 }
@@ -25,8 +27,13 @@ static void skip_row(kith_store *s, const char *activity, const char *email, con
                      const char *object_id, const char *rule)
 {
   g_autoptr(GError) e = NULL;
-  kith_log_entry x = {.activity_id = activity, .email = email, .action = "skipped",
-                      .reason = reason, .object_id = object_id, .rule = rule, .detail = "test"};
+  kith_log_entry x = {.activity_id = activity,
+                      .email = email,
+                      .action = "skipped",
+                      .reason = reason,
+                      .object_id = object_id,
+                      .rule = rule,
+                      .detail = "test"};
   g_assert_true(kith_state_log(s, &x, &e));
   g_assert_no_error(e);
 }
@@ -76,7 +83,8 @@ static void test_review_r22_missing_name_at_an_account(void)
   skip_row(s, "m1", "ola@tailspin.example", "missing_field", NULL, "R22");
   g_assert_true(kith_state_observe(s, "leo@acme.com", "FirstName", "Leo", 1, "m0", &e));
   g_assert_true(kith_state_observe(s, "leo@acme.com", "LastName", "Park", 1, "m0", &e));
-  skip_row(s, "m1", "leo@acme.com", "missing_field", NULL, "R22"); /* a required field, not a name */
+  skip_row(s, "m1", "leo@acme.com", "missing_field", NULL,
+           "R22"); /* a required field, not a name */
   g_autoptr(GPtrArray) items = list(s, FALSE);
   g_assert_cmpuint(items->len, ==, 1);
   g_assert_cmpint(at(items, 0)->kind, ==, KITH_REVIEW_MISSING_NAME);
@@ -96,10 +104,11 @@ static void test_review_decided_stays_settled_leaves(void)
   g_assert_cmpuint(items->len, ==, 2);
   g_assert_true(kith_review_close(s, at(items, 0)->id, KITH_REVIEW_REJECTED, "suppress", &e));
   skip_row(s, "m2", "jdoe@acme.com", "same_person", "003A", "R43");
-  g_assert_true(kith_store_exec(
-      s, "INSERT INTO Contact(Id, AccountId, Email, email_key) VALUES('003K', '001A',"
-         " 'kim@acme.com', 'kim@acme.com')",
-      &e));
+  g_assert_true(
+      kith_store_exec(s,
+                      "INSERT INTO Contact(Id, AccountId, Email, email_key) VALUES('003K', '001A',"
+                      " 'kim@acme.com', 'kim@acme.com')",
+                      &e));
   g_autoptr(GPtrArray) open = list(s, FALSE);
   g_assert_cmpuint(open->len, ==, 0);
   g_autoptr(GPtrArray) all = list(s, TRUE);
@@ -117,21 +126,25 @@ static void test_review_many_participants(void)
   g_autoptr(kith_store) s = store_new();
   g_autoptr(GError) e = NULL;
   g_assert_true(kith_store_exec(
-      s, "INSERT INTO activity(seq, id, kind, time, state, ingested_at) VALUES"
-         " (1, 'big', 'email', 1, 'decided', 'x'), (2, 'small', 'email', 1, 'decided', 'x');"
-         "INSERT INTO participant(activity, pos, email, role, cutype) VALUES"
-         " (1, 0, 'a@corp.example', 'from', 'person'), (1, 1, 'b@acme.com', 'to', 'person'),"
-         " (1, 2, 'c@acme.com', 'to', 'person'), (1, 3, 'd@acme.com', 'cc', 'person'),"
-         " (2, 0, 'a@corp.example', 'from', 'person'), (2, 1, 'e@acme.com', 'to', 'person');",
+      s,
+      "INSERT INTO activity(seq, id, kind, time, state, ingested_at) VALUES"
+      " (1, 'big', 'email', 1, 'decided', 'x'), (2, 'small', 'email', 1, 'decided', 'x');"
+      "INSERT INTO participant(activity, pos, email, role, cutype) VALUES"
+      " (1, 0, 'a@corp.example', 'from', 'person'), (1, 1, 'b@acme.com', 'to', 'person'),"
+      " (1, 2, 'c@acme.com', 'to', 'person'), (1, 3, 'd@acme.com', 'cc', 'person'),"
+      " (2, 0, 'a@corp.example', 'from', 'person'), (2, 1, 'e@acme.com', 'to', 'person');",
       &e));
   g_assert_no_error(e);
   const char *rows[][4] = {{"big", "b@acme.com", "003B", "R25"},
                            {"big", "c@acme.com", "003C", "R43"},
                            {"small", "e@acme.com", "003E", "R25"}};
   for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
-    kith_outbox_entry x = {.op = KITH_OP_CONTACT_CREATE, .activity_id = (char *)rows[i][0],
-                           .email = (char *)rows[i][1], .object_id = (char *)rows[i][2],
-                           .account_id = "001A", .rule = (char *)rows[i][3]};
+    kith_outbox_entry x = {.op = KITH_OP_CONTACT_CREATE,
+                           .activity_id = (char *)rows[i][0],
+                           .email = (char *)rows[i][1],
+                           .object_id = (char *)rows[i][2],
+                           .account_id = "001A",
+                           .rule = (char *)rows[i][3]};
     g_assert_true(kith_outbox_add(s, &x, &e));
   }
   g_autoptr(GPtrArray) items = list(s, FALSE);
@@ -163,7 +176,8 @@ int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/review/r43_alternate_once", test_review_r43_alternate_once);
-  g_test_add_func("/review/r22_missing_name_at_an_account", test_review_r22_missing_name_at_an_account);
+  g_test_add_func("/review/r22_missing_name_at_an_account",
+                  test_review_r22_missing_name_at_an_account);
   g_test_add_func("/review/decided_stays_settled_leaves", test_review_decided_stays_settled_leaves);
   g_test_add_func("/review/many_participants", test_review_many_participants);
   g_test_add_func("/review/failed_read_is_an_error", test_review_failed_read_is_an_error);

@@ -2,8 +2,8 @@
 #include "capture/jsonl.h"
 #include "rules_fixture.h"
 
-#define ACME_OWNED_BY_ANN                                                                         \
-  "Id,Name,Website,Secondary_Domains__c,OwnerId\n"                                                \
+#define ACME_OWNED_BY_ANN                                                                          \
+  "Id,Name,Website,Secondary_Domains__c,OwnerId\n"                                                 \
   "001ACME,Acme,https://www.Acme.com/about,,005ANN\n"
 
 /* The usual organisation: the four users and Acme, owned by Ann. */
@@ -22,7 +22,8 @@ static guint outbox_ops(fx *f, const char *op)
   g_assert_no_error(error);
   guint n = 0;
   for (guint i = 0; i < pending->len; i++)
-    if (!op || strcmp(kith_op_name(((kith_outbox_entry *)g_ptr_array_index(pending, i))->op), op) == 0)
+    if (!op ||
+        strcmp(kith_op_name(((kith_outbox_entry *)g_ptr_array_index(pending, i))->op), op) == 0)
       n++;
   return n;
 }
@@ -47,10 +48,12 @@ static void test_rules_r2_user_address_is_internal_and_a_user(void)
 {
   g_autoptr(fx) f = org(NULL);
   /* A User outside internal_domains: still internal, and one of the users. */
-  fx_import(f, "User", "Id,FirstName,LastName,Email,IsActive\n"
-                       "005MAX,Max,Free,Max@Freelance.example,true\n");
-  fx_import(f, "AccountTeamMember", "Id,AccountId,UserId,TeamMemberRole\n"
-                                    "01MMAX,001ACME,005MAX,Sales\n");
+  fx_import(f, "User",
+            "Id,FirstName,LastName,Email,IsActive\n"
+            "005MAX,Max,Free,Max@Freelance.example,true\n");
+  fx_import(f, "AccountTeamMember",
+            "Id,AccountId,UserId,TeamMemberRole\n"
+            "01MMAX,001ACME,005MAX,Sales\n");
   const char *skip = fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi",
                                            "Max Free <max@freelance.example>",
                                            "Jane Doe <jane@acme.com>", NULL));
@@ -64,10 +67,9 @@ static void test_rules_r2_user_address_is_internal_and_a_user(void)
 static void test_rules_r2_users_in_participant_order_inactive_included(void)
 {
   g_autoptr(fx) f = org(NULL);
-  g_autoptr(kith_activity) a =
-      fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Jane Doe <jane@acme.com>",
-               "Bob Roy <bob@corp.example>", "pat@corp.example", "Ivy Old <ivy@corp.example>",
-               "Ann Lee <Ann@Corp.Example>", NULL);
+  g_autoptr(kith_activity) a = fx_email(
+      "e1", "2026-01-05T09:00:00Z", "Hi", "Jane Doe <jane@acme.com>", "Bob Roy <bob@corp.example>",
+      "pat@corp.example", "Ivy Old <ivy@corp.example>", "Ann Lee <Ann@Corp.Example>", NULL);
   g_autoptr(GPtrArray) users = kith_rules_activity_users(&f->d, a->participants, NULL);
   g_assert_cmpuint(users->len, ==, 3);
   const char *want[] = {"005BOB", "005IVY", "005ANN"};
@@ -95,9 +97,10 @@ static void test_rules_r3_most_specific_domain_wins(void)
 {
   g_autoptr(fx) f = org(NULL);
   /* Acme Europe has eu.acme.com as a secondary domain; Ann owns both. */
-  fx_import(f, "Account", "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
-                          "001EU,Acme Europe,,\"eu.acme.com; acme-eu.example\",005ANN\n"
-                          "001ZED,Zed,zed.example,,005BOB\n");
+  fx_import(f, "Account",
+            "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
+            "001EU,Acme Europe,,\"eu.acme.com; acme-eu.example\",005ANN\n"
+            "001ZED,Zed,zed.example,,005BOB\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@fr.eu.acme.com>", "Joe Ray <joe@acme.com>",
                         "Eva Lind <eva@acme-eu.example>", NULL));
@@ -114,8 +117,9 @@ static void test_rules_r3_most_specific_domain_even_without_user(void)
 {
   g_autoptr(fx) f = org(NULL);
   /* The most specific match (Bob's) decides, though Ann owns the parent's. */
-  fx_import(f, "Account", "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
-                          "001EU,Acme Europe,eu.acme.com,,005BOB\n");
+  fx_import(f, "Account",
+            "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
+            "001EU,Acme Europe,eu.acme.com,,005BOB\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@eu.acme.com>", NULL));
   g_assert_cmpuint(fx_log_count(f, "jane@eu.acme.com", "skipped", "user_not_on_account"), ==, 1);
@@ -126,9 +130,10 @@ static void test_rules_r3_most_specific_domain_even_without_user(void)
 static void test_rules_r3_public_suffix_never_matches(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Account", "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
-                          "001UK,Bad Data,https://co.uk,com,005ANN\n"
-                          "001EXUK,Example UK,www.example.co.uk,,005ANN\n");
+  fx_import(f, "Account",
+            "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
+            "001UK,Bad Data,https://co.uk,com,005ANN\n"
+            "001EXUK,Example UK,www.example.co.uk,,005ANN\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@foo.co.uk>", "Joe Ray <joe@sales.example.co.uk>",
                         "Sam Lo <sam@other.com>", NULL));
@@ -180,13 +185,13 @@ static void test_rules_r10_out_of_office_subject_skipped(void)
 static void test_rules_r10_subject_filtered(void)
 {
   g_autoptr(fx) f = org(FX_ORG "[filters]\nexclude_subjects = personal, confidential\n");
-  g_assert_cmpstr(fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Strictly CONFIDENTIAL: plan",
-                                        "Ann Lee <ann@corp.example>", "Jane Doe <jane@acme.com>",
-                                        NULL)),
-                  ==, "subject_filtered");
-  g_assert_null(fx_ingest(f, fx_email("e2", "2026-01-06T09:00:00Z", "Pricing",
-                                      "Ann Lee <ann@corp.example>", "Joe Ray <joe@acme.com>",
-                                      NULL)));
+  g_assert_cmpstr(
+      fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Strictly CONFIDENTIAL: plan",
+                            "Ann Lee <ann@corp.example>", "Jane Doe <jane@acme.com>", NULL)),
+      ==, "subject_filtered");
+  g_assert_null(
+      fx_ingest(f, fx_email("e2", "2026-01-06T09:00:00Z", "Pricing", "Ann Lee <ann@corp.example>",
+                            "Joe Ray <joe@acme.com>", NULL)));
   g_assert_cmpuint(fx_log_count(f, "", "activity_skipped", "subject_filtered"), ==, 1);
   fx_sync(f);
   g_assert_cmpuint(fx_count(f, "Contact", "Email", "jane@acme.com"), ==, 0);
@@ -208,10 +213,10 @@ static void test_rules_r10_no_users_skipped(void)
 {
   g_autoptr(fx) f = org(NULL);
   /* pat is internal by domain but not a User: no users at all. */
-  g_assert_cmpstr(fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi",
-                                        "Jane Doe <jane@acme.com>", "Pat Poe <pat@corp.example>",
-                                        NULL)),
-                  ==, "no_users");
+  g_assert_cmpstr(
+      fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Jane Doe <jane@acme.com>",
+                            "Pat Poe <pat@corp.example>", NULL)),
+      ==, "no_users");
   g_assert_cmpuint(fx_log_count(f, "", "activity_skipped", "no_users"), ==, 1);
   g_assert_cmpint(kith_outbox_depth(f->store), ==, 0);
 }
@@ -219,24 +224,24 @@ static void test_rules_r10_no_users_skipped(void)
 static void test_rules_r10_inactive_user_is_still_a_user(void)
 {
   g_autoptr(fx) f = org(NULL);
-  g_assert_null(fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi",
-                                      "Jane Doe <jane@acme.com>", "Ivy Old <ivy@corp.example>",
-                                      NULL)));
+  g_assert_null(
+      fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Jane Doe <jane@acme.com>",
+                            "Ivy Old <ivy@corp.example>", NULL)));
   g_assert_cmpuint(fx_log_count(f, "ivy@corp.example", "skipped", "internal"), ==, 1);
 }
 
 static void test_rules_r10_duplicate_activity_skipped(void)
 {
   g_autoptr(fx) f = org(NULL);
-  g_assert_null(fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi",
-                                      "Ann Lee <ann@corp.example>", "Jane Doe <jane@acme.com>",
-                                      NULL)));
+  g_assert_null(
+      fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
+                            "Jane Doe <jane@acme.com>", NULL)));
   gint64 depth = kith_outbox_depth(f->store);
   guint logged = fx_log_count(f, NULL, NULL, NULL);
-  g_assert_cmpstr(fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi",
-                                        "Ann Lee <ann@corp.example>", "Jane Doe <jane@acme.com>",
-                                        "Joe Ray <joe@acme.com>", NULL)),
-                  ==, "duplicate_activity");
+  g_assert_cmpstr(
+      fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
+                            "Jane Doe <jane@acme.com>", "Joe Ray <joe@acme.com>", NULL)),
+      ==, "duplicate_activity");
   g_assert_cmpint(kith_outbox_depth(f->store), ==, depth);
   /* Section 6: an activity ingested before is not logged again. */
   g_assert_cmpuint(fx_log_count(f, NULL, NULL, NULL), ==, logged);
@@ -336,13 +341,13 @@ static void test_rules_r11_precedence_order(void)
 static void test_rules_r11_builtin_personal_domains(void)
 {
   g_autoptr(fx) f = org(NULL);
-  const char *domains[] = {"gmail.com", "googlemail.com", "yahoo.com", "hotmail.com",
-                           "outlook.com", "live.com", "icloud.com", "me.com", "aol.com",
-                           "proton.me", "protonmail.com", "gmx.com", "mail.com"};
+  const char *domains[] = {"gmail.com",   "googlemail.com", "yahoo.com",      "hotmail.com",
+                           "outlook.com", "live.com",       "icloud.com",     "me.com",
+                           "aol.com",     "proton.me",      "protonmail.com", "gmx.com",
+                           "mail.com"};
   for (guint i = 0; i < G_N_ELEMENTS(domains); i++) {
     g_autofree char *addr = g_strdup_printf("someone@%s", domains[i]);
-    g_assert_cmpstr(fx_skip(f, addr, KITH_CUTYPE_PERSON), ==,
-                    "personal_domain");
+    g_assert_cmpstr(fx_skip(f, addr, KITH_CUTYPE_PERSON), ==, "personal_domain");
   }
 }
 
@@ -355,8 +360,7 @@ static void test_rules_r11_personal_domains_none_and_replaced(void)
   {
     g_autoptr(fx) f = org(FX_ORG "[filters]\npersonal_domains = x.example\n");
     g_assert_null(fx_skip(f, "joe@gmail.com", KITH_CUTYPE_PERSON));
-    g_assert_cmpstr(fx_skip(f, "joe@x.example", KITH_CUTYPE_PERSON),
-                    ==, "personal_domain");
+    g_assert_cmpstr(fx_skip(f, "joe@x.example", KITH_CUTYPE_PERSON), ==, "personal_domain");
   }
 }
 
@@ -379,8 +383,9 @@ static void test_rules_r11_logged_with_rule(void)
 static void test_rules_r20_existing_contact_on_any_account_linked(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c,CreatedDate\n"
-                          "003JANE,001ELSE,Jane,Doe,Jane.Doe@ACME.com,false,2025-01-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c,CreatedDate\n"
+            "003JANE,001ELSE,Jane,Doe,Jane.Doe@ACME.com,false,2025-01-01T00:00:00Z\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane.doe@acme.com>", NULL));
   g_assert_cmpuint(fx_log_count(f, "jane.doe@acme.com", "contact_linked", NULL), ==, 1);
@@ -396,8 +401,9 @@ static void test_rules_r20_existing_contact_on_any_account_linked(void)
 static void test_rules_r21_unconverted_lead_linked(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Lead", "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
-                       "00QJANE,Jane,Doe,jane@acme.com,Acme,005BOB,false\n");
+  fx_import(f, "Lead",
+            "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
+            "00QJANE,Jane,Doe,jane@acme.com,Acme,005BOB,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", NULL));
   g_assert_cmpuint(fx_log_count(f, "jane@acme.com", "lead_linked", NULL), ==, 1);
@@ -412,8 +418,9 @@ static void test_rules_r21_unconverted_lead_linked(void)
 static void test_rules_r21_converted_lead_ignored(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Lead", "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
-                       "00QJANE,Jane,Doe,jane@acme.com,Acme,005BOB,TRUE\n");
+  fx_import(f, "Lead",
+            "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
+            "00QJANE,Jane,Doe,jane@acme.com,Acme,005BOB,TRUE\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", NULL));
   g_assert_cmpuint(fx_log_count(f, "jane@acme.com", "lead_linked", NULL), ==, 0);
@@ -426,8 +433,9 @@ static void test_rules_r21_converted_lead_ignored(void)
 static void test_rules_r22_contact_creation_off(void)
 {
   g_autoptr(fx) f = org(FX_ORG "[profile Quiet]\nusers = *\ncontact_creation = off\n");
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
-                          "003JOE,001ACME,Joe,Ray,joe@acme.com,false\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+            "003JOE,001ACME,Joe,Ray,joe@acme.com,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Bob Roy <bob@corp.example>", "Jane Doe <jane@acme.com>",
                         "Joe Ray <joe@acme.com>", NULL));
@@ -452,9 +460,11 @@ static void test_rules_r22_contact_creation_off_before_missing_field(void)
 static void test_rules_r22_one_user_with_creation_is_enough(void)
 {
   /* Ann owns Acme but may not create; Bob, on its team, may. */
-  g_autoptr(fx) f = org(FX_ORG "[profile Quiet]\nusers = ann@corp.example\ncontact_creation = off\n");
-  fx_import(f, "AccountTeamMember", "Id,AccountId,UserId,TeamMemberRole\n"
-                                    "01MBOB,001ACME,005BOB,Sales\n");
+  g_autoptr(fx)
+      f = org(FX_ORG "[profile Quiet]\nusers = ann@corp.example\ncontact_creation = off\n");
+  fx_import(f, "AccountTeamMember",
+            "Id,AccountId,UserId,TeamMemberRole\n"
+            "01MBOB,001ACME,005BOB,Sales\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Bob Roy <bob@corp.example>", "Jane Doe <jane@acme.com>", NULL));
   fx_sync(f);
@@ -486,7 +496,8 @@ static void test_rules_r22_missing_field_before_no_account(void)
 
 static void test_rules_r22_required_fields(void)
 {
-  g_autoptr(fx) f = org(FX_ORG "[profile Sales]\nusers = *\nrequired_fields = Title, Email, Phone\n");
+  g_autoptr(fx)
+      f = org(FX_ORG "[profile Sales]\nusers = *\nrequired_fields = Title, Email, Phone\n");
   fx_capture(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Jane Doe <jane@acme.com>",
                          "Ann Lee <ann@corp.example>", "Joe Ray <joe@acme.com>", NULL));
   fx_observe(f, "e1", "2026-01-05T09:00:00Z", "jane@acme.com", "Title", "CTO");
@@ -514,8 +525,9 @@ static void test_rules_r22_required_fields_of_first_creating_user(void)
   {
     /* Bob (defaults: nothing required) comes first among the creators. */
     g_autoptr(fx) f = org(conf);
-    fx_import(f, "AccountTeamMember", "Id,AccountId,UserId,TeamMemberRole\n"
-                                      "01MBOB,001ACME,005BOB,Sales\n");
+    fx_import(f, "AccountTeamMember",
+              "Id,AccountId,UserId,TeamMemberRole\n"
+              "01MBOB,001ACME,005BOB,Sales\n");
     fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Cal Ng <cal@corp.example>",
                           "Bob Roy <bob@corp.example>", "Ann Lee <ann@corp.example>",
                           "Jane Doe <jane@acme.com>", NULL));
@@ -552,14 +564,17 @@ static void test_rules_r24_user_not_on_account(void)
 static void test_rules_r24_owner_opportunity_owner_or_team(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Account", "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
-                          "001OPP,Opp Co,opp.example,,005ANN\n"
-                          "001TEAM,Team Co,team.example,,005ANN\n");
+  fx_import(f, "Account",
+            "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
+            "001OPP,Opp Co,opp.example,,005ANN\n"
+            "001TEAM,Team Co,team.example,,005ANN\n");
   /* A closed opportunity counts too. */
-  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                              "006OPP,001OPP,Deal,005CAL,Closed Won,true,2025-01-01T00:00:00Z\n");
-  fx_import(f, "AccountTeamMember", "Id,AccountId,UserId,TeamMemberRole\n"
-                                    "01MCAL,001TEAM,005CAL,Sales\n");
+  fx_import(f, "Opportunity",
+            "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+            "006OPP,001OPP,Deal,005CAL,Closed Won,true,2025-01-01T00:00:00Z\n");
+  fx_import(f, "AccountTeamMember",
+            "Id,AccountId,UserId,TeamMemberRole\n"
+            "01MCAL,001TEAM,005CAL,Sales\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Cal Ng <cal@corp.example>",
                         "Olga Ode <olga@opp.example>", "Tim Tam <tim@team.example>",
                         "Jane Doe <jane@acme.com>", NULL));
@@ -574,8 +589,9 @@ static void test_rules_r24_owner_opportunity_owner_or_team(void)
 static void test_rules_r24_first_qualifying_user_in_order_owns(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "AccountTeamMember", "Id,AccountId,UserId,TeamMemberRole\n"
-                                    "01MBOB,001ACME,005BOB,Sales\n");
+  fx_import(f, "AccountTeamMember",
+            "Id,AccountId,UserId,TeamMemberRole\n"
+            "01MBOB,001ACME,005BOB,Sales\n");
   /* Cal has no relation, Bob is on the team, Ann owns: Bob comes first. */
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Cal Ng <cal@corp.example>",
                         "Bob Roy <bob@corp.example>", "Ann Lee <ann@corp.example>",
@@ -587,9 +603,11 @@ static void test_rules_r24_first_qualifying_user_in_order_owns(void)
 
 static void test_rules_r24_user_without_creation_not_considered(void)
 {
-  g_autoptr(fx) f = org(FX_ORG "[profile Quiet]\nusers = ann@corp.example\ncontact_creation = off\n");
-  fx_import(f, "AccountTeamMember", "Id,AccountId,UserId,TeamMemberRole\n"
-                                    "01MBOB,001ACME,005BOB,Sales\n");
+  g_autoptr(fx)
+      f = org(FX_ORG "[profile Quiet]\nusers = ann@corp.example\ncontact_creation = off\n");
+  fx_import(f, "AccountTeamMember",
+            "Id,AccountId,UserId,TeamMemberRole\n"
+            "01MBOB,001ACME,005BOB,Sales\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Bob Roy <bob@corp.example>", NULL));
   fx_sync(f);
@@ -606,8 +624,8 @@ static char *account_for_jane(const char *accounts_csv, const char *extra_object
   fx_import(f, "Account", accounts_csv);
   if (extra_object)
     fx_import(f, extra_object, extra_csv);
-  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", from, "Jane Doe <jane@acme.com>",
-                        NULL));
+  fx_ingest(f,
+            fx_email("e1", "2026-01-05T09:00:00Z", "Hi", from, "Jane Doe <jane@acme.com>", NULL));
   fx_sync(f);
   return fx_contact(f, "jane@acme.com", "AccountId");
 }
@@ -635,11 +653,13 @@ static void test_rules_r24_owner_before_opportunity_before_team(void)
     g_autoptr(fx) f = fx_new(FX_ORG);
     fx_import(f, "User", FX_USERS);
     fx_import(f, "Account", accounts);
-    fx_import(f, "Account", "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
-                            "001A3,Acme Three,acme.com,,005ANN\n");
+    fx_import(f, "Account",
+              "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
+              "001A3,Acme Three,acme.com,,005ANN\n");
     fx_import(f, "AccountTeamMember", "Id,AccountId,UserId,TeamMemberRole\n01M1,001A1,005ANN,x\n");
-    fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                                "006A2,001A2,Deal,005ANN,Open,false,2025-01-01T00:00:00Z\n");
+    fx_import(f, "Opportunity",
+              "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+              "006A2,001A2,Deal,005ANN,Open,false,2025-01-01T00:00:00Z\n");
     fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                           "Jane Doe <jane@acme.com>", NULL));
     fx_sync(f);
@@ -652,8 +672,9 @@ static void test_rules_r24_owner_before_opportunity_before_team(void)
     fx_import(f, "User", FX_USERS);
     fx_import(f, "Account", accounts);
     fx_import(f, "AccountTeamMember", "Id,AccountId,UserId,TeamMemberRole\n01M1,001A1,005ANN,x\n");
-    fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                                "006A2,001A2,Deal,005ANN,Open,false,2025-01-01T00:00:00Z\n");
+    fx_import(f, "Opportunity",
+              "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+              "006A2,001A2,Deal,005ANN,Open,false,2025-01-01T00:00:00Z\n");
     fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                           "Jane Doe <jane@acme.com>", NULL));
     fx_sync(f);
@@ -664,12 +685,11 @@ static void test_rules_r24_owner_before_opportunity_before_team(void)
 
 static void test_rules_r24_lowest_id_breaks_ties(void)
 {
-  g_autofree char *got = account_for_jane(
-      "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
-      "001B,Acme B,acme.com,,005ANN\n"
-      "001C,Acme C,acme.com,,005ANN\n"
-      "001A,Acme A,acme.com,,005BOB\n",
-      NULL, NULL, "Ann Lee <ann@corp.example>");
+  g_autofree char *got = account_for_jane("Id,Name,Website,Secondary_Domains__c,OwnerId\n"
+                                          "001B,Acme B,acme.com,,005ANN\n"
+                                          "001C,Acme C,acme.com,,005ANN\n"
+                                          "001A,Acme A,acme.com,,005BOB\n",
+                                          NULL, NULL, "Ann Lee <ann@corp.example>");
   /* 001A is lowest but Ann has no relation to it; of the rest 001B. */
   g_assert_cmpstr(got, ==, "001B");
 }
@@ -681,12 +701,14 @@ static void test_rules_r24_that_user_is_first_qualifying_per_account(void)
    * "team" (Cal's relation), A2 as "opportunity": A2 wins, owned by Ann. */
   g_autoptr(fx) f = fx_new(FX_ORG);
   fx_import(f, "User", FX_USERS);
-  fx_import(f, "Account", "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
-                          "001A1,Acme One,acme.com,,005ANN\n"
-                          "001A2,Acme Two,acme.com,,005BOB\n");
+  fx_import(f, "Account",
+            "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
+            "001A1,Acme One,acme.com,,005ANN\n"
+            "001A2,Acme Two,acme.com,,005BOB\n");
   fx_import(f, "AccountTeamMember", "Id,AccountId,UserId,TeamMemberRole\n01M1,001A1,005CAL,x\n");
-  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                              "006A2,001A2,Deal,005ANN,Open,false,2025-01-01T00:00:00Z\n");
+  fx_import(f, "Opportunity",
+            "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+            "006A2,001A2,Deal,005ANN,Open,false,2025-01-01T00:00:00Z\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Cal Ng <cal@corp.example>",
                         "Ann Lee <ann@corp.example>", "Jane Doe <jane@acme.com>", NULL));
   fx_sync(f);
@@ -719,13 +741,20 @@ static void test_rules_r25_created_fields(void)
   g_assert_cmpuint(rows->len, ==, 1);
   char **r = g_ptr_array_index(rows, 0);
   const char *want[][2] = {
-      {"AccountId", "001ACME"},        {"FirstName", "Jane"},
-      {"LastName", "Doe"},             {"Email", "jane@acme.com"},
-      {"Title", "VP Engineering"},     {"Phone", "+1 617 555 0100"},
-      {"Department", "Engineering"},   {"Seniority__c", "VP"},
-      {"Persona__c", "Technical Buyer"}, {"MailingCountry", "United States"},
-      {"MailingState", "MA"},          {"OwnerId", "005ANN"},
-      {"LeadSource", "kith-test"},     {"Created_By_Kith__c", "true"},
+      {"AccountId", "001ACME"},
+      {"FirstName", "Jane"},
+      {"LastName", "Doe"},
+      {"Email", "jane@acme.com"},
+      {"Title", "VP Engineering"},
+      {"Phone", "+1 617 555 0100"},
+      {"Department", "Engineering"},
+      {"Seniority__c", "VP"},
+      {"Persona__c", "Technical Buyer"},
+      {"MailingCountry", "United States"},
+      {"MailingState", "MA"},
+      {"OwnerId", "005ANN"},
+      {"LeadSource", "kith-test"},
+      {"Created_By_Kith__c", "true"},
       {"CreatedDate", FX_NOW},
   };
   for (guint i = 0; i < G_N_ELEMENTS(want); i++)
@@ -753,8 +782,9 @@ static void test_rules_r25_default_lead_source(void)
 static void test_rules_r26_inactive_user_gives_integration_user(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Account", "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
-                          "001BETA,Beta,beta.example,,005IVY\n");
+  fx_import(f, "Account",
+            "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
+            "001BETA,Beta,beta.example,,005IVY\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ivy Old <ivy@corp.example>",
                         "Ann Lee <ann@corp.example>", "Ben Bo <ben@beta.example>",
                         "Jane Doe <jane@acme.com>", NULL));
@@ -847,8 +877,8 @@ static void test_rules_r37_kith_contact_updated_from_newer(void)
 static void test_rules_r37_no_value_is_not_an_observation(void)
 {
   g_autoptr(fx) f = org(NULL);
-  const sighting a = {"e1", "2026-01-05T09:00:00Z", "Jane Doe", "Engineer", "+1 617 555 0100",
-                      NULL};
+  const sighting a = {"e1",       "2026-01-05T09:00:00Z", "Jane Doe",
+                      "Engineer", "+1 617 555 0100",      NULL};
   see(f, &a, TRUE);
   fx_sync(f);
   /* A newer mail with no signature and no display name shows nothing. */
@@ -926,8 +956,8 @@ static void test_rules_r39_order_does_not_change_kith_contact(void)
   g_assert_cmpstr(batch, ==, first);
 }
 
-#define JANE_IMPORTED                                                                             \
-  "Id,AccountId,FirstName,LastName,Email,Title,Phone,OwnerId,Created_By_Kith__c,CreatedDate\n"    \
+#define JANE_IMPORTED                                                                              \
+  "Id,AccountId,FirstName,LastName,Email,Title,Phone,OwnerId,Created_By_Kith__c,CreatedDate\n"     \
   "003JANE,001ACME,Jane,Doe,jane@acme.com,VP Sales,,005BOB,false,2025-01-01T00:00:00Z\n"
 
 static void test_rules_r39_order_does_not_change_enriched_contact(void)
@@ -988,10 +1018,11 @@ static void test_rules_r38_always_if_empty_never(void)
 {
   g_autoptr(fx) f = org(FX_ORG "[enrichment]\nenabled = on\nTitle = always\nPhone = if_empty\n"
                                "MailingState = if_empty\nMailingCountry = never\n");
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Title,Phone,MailingCountry,"
-                          "MailingState,OwnerId,Created_By_Kith__c,CreatedDate\n"
-                          "003JANE,001ACME,Jane,Doe,jane@acme.com,VP Sales,,Germany,Bavaria,005BOB,"
-                          "false,2025-01-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Title,Phone,MailingCountry,"
+            "MailingState,OwnerId,Created_By_Kith__c,CreatedDate\n"
+            "003JANE,001ACME,Jane,Doe,jane@acme.com,VP Sales,,Germany,Bavaria,005BOB,"
+            "false,2025-01-01T00:00:00Z\n");
   fx_capture(f, fx_email("e1", "2026-01-10T09:00:00Z", "Hi", "Janet Doe <jane@acme.com>",
                          "Ann Lee <ann@corp.example>", NULL));
   fx_observe(f, "e1", "2026-01-10T09:00:00Z", "jane@acme.com", "Title", "CTO");
@@ -1000,8 +1031,10 @@ static void test_rules_r38_always_if_empty_never(void)
   fx_observe(f, "e1", "2026-01-10T09:00:00Z", "jane@acme.com", "MailingState", "Hessen");
   fx_decide(f);
   fx_sync(f);
-  const char *want[][2] = {{"Title", "CTO"},           {"Phone", "+49 89 1234567"},
-                           {"MailingCountry", "Germany"}, {"MailingState", "Bavaria"},
+  const char *want[][2] = {{"Title", "CTO"},
+                           {"Phone", "+49 89 1234567"},
+                           {"MailingCountry", "Germany"},
+                           {"MailingState", "Bavaria"},
                            {"FirstName", "Jane"}};
   for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
     g_autofree char *got = fx_contact(f, "jane@acme.com", want[i][0]);
@@ -1035,10 +1068,11 @@ static void classify_fields(const char *enrichment, char **persona, char **depar
 {
   g_autofree char *conf = g_strdup_printf(FX_ORG "[enrichment]\n%s", enrichment);
   g_autoptr(fx) f = org(conf);
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Department,Seniority__c,"
-                          "Persona__c,OwnerId,Created_By_Kith__c,CreatedDate\n"
-                          "003JANE,001ACME,Jane,Doe,jane@acme.com,Sales,,Buyer,005BOB,false,"
-                          "2025-01-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Department,Seniority__c,"
+            "Persona__c,OwnerId,Created_By_Kith__c,CreatedDate\n"
+            "003JANE,001ACME,Jane,Doe,jane@acme.com,Sales,,Buyer,005BOB,false,"
+            "2025-01-01T00:00:00Z\n");
   fx_capture(f, fx_email("e1", "2026-01-10T09:00:00Z", "Hi", "Jane Doe <jane@acme.com>",
                          "Ann Lee <ann@corp.example>", NULL));
   fx_observe(f, "e1", "2026-01-10T09:00:00Z", "jane@acme.com", "Persona__c", "Technical");
@@ -1094,10 +1128,11 @@ static void test_rules_r39_owner_account_email_never_changed(void)
 {
   g_autoptr(fx) f = org(FX_ORG "[enrichment]\nenabled = on\nFirstName = always\nLastName = always\n"
                                "Title = always\nPhone = always\n");
-  fx_import(f, "Contact", "Id,AccountId,FirstName,LastName,Email,Title,OwnerId,Created_By_Kith__c,"
-                          "CreatedDate\n"
-                          "003JANE,001ELSE,Jane,Doe,Jane.Doe@ACME.com,VP,005BOB,false,"
-                          "2025-01-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Title,OwnerId,Created_By_Kith__c,"
+            "CreatedDate\n"
+            "003JANE,001ELSE,Jane,Doe,Jane.Doe@ACME.com,VP,005BOB,false,"
+            "2025-01-01T00:00:00Z\n");
   fx_capture(f, fx_email("e1", "2026-01-10T09:00:00Z", "Hi", "Janet Roe <jane.doe@acme.com>",
                          "Ann Lee <ann@corp.example>", NULL));
   fx_observe(f, "e1", "2026-01-10T09:00:00Z", "jane.doe@acme.com", "Title", "CTO");
@@ -1118,8 +1153,9 @@ static void test_rules_r39_owner_account_email_never_changed(void)
 static void test_rules_r39_kith_contact_owner_and_account_kept(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "AccountTeamMember", "Id,AccountId,UserId,TeamMemberRole\n"
-                                    "01MBOB,001ACME,005BOB,Sales\n");
+  fx_import(f, "AccountTeamMember",
+            "Id,AccountId,UserId,TeamMemberRole\n"
+            "01MBOB,001ACME,005BOB,Sales\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", NULL));
   fx_sync(f);

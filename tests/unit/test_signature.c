@@ -11,7 +11,7 @@ typedef struct {
   const char *field;
   guint expected; /* cases where a value was expected */
   guint correct;
-  guint wrong;    /* a value, but not an expected one (incl. where none was expected) */
+  guint wrong; /* a value, but not an expected one (incl. where none was expected) */
 } score;
 
 static double precision(const score *s)
@@ -54,8 +54,7 @@ static const char *shared_dir(void)
 }
 
 static void expect_sig(const char *text, const char *email, const char *first, const char *last,
-                       const char *title, const char *phone, const char *country,
-                       const char *state)
+                       const char *title, const char *phone, const char *country, const char *state)
 {
   g_autoptr(kith_signature) sig = kith_signature_extract(text, email, first, last);
   g_assert_cmpstr(sig->title, ==, title);
@@ -108,8 +107,8 @@ static void test_signature_r5_no_name_line_no_title(void)
 {
   expect_sig("Hi,\n\nBest,\nBob Stone\nVP Sales\n+1 (415) 555-0100\n", "olivia.wright@contoso.com",
              "Olivia", "Wright", NULL, NULL, NULL, NULL);
-  expect_sig("Hi,\n\nBest,\nOlivia\n\nBob Stone\nVP Sales\n", "olivia.wright@contoso.com",
-             "Olivia", "Wright", NULL, NULL, NULL, NULL);
+  expect_sig("Hi,\n\nBest,\nOlivia\n\nBob Stone\nVP Sales\n", "olivia.wright@contoso.com", "Olivia",
+             "Wright", NULL, NULL, NULL, NULL);
   expect_sig("Hi,\n\nBest,\nOlivia\n+44 20 7946 0958\n", "olivia.wright@contoso.com", "Olivia",
              "Wright", NULL, NULL, NULL, NULL);
   /* The first name alone, right above a title line, is the sender's. */
@@ -119,8 +118,8 @@ static void test_signature_r5_no_name_line_no_title(void)
   expect_sig("", "a@b.com", "A", "B", NULL, NULL, NULL, NULL);
   expect_sig(NULL, "a@b.com", "A", "B", NULL, NULL, NULL, NULL);
   /* A "-- " block without the name still gives a phone and a place. */
-  expect_sig("Hi,\n\n-- \nContoso Ltd\nT: 020 7946 0958\n", "sales@contoso.co.uk", NULL, NULL,
-             NULL, "+44 20 7946 0958", "United Kingdom", NULL);
+  expect_sig("Hi,\n\n-- \nContoso Ltd\nT: 020 7946 0958\n", "sales@contoso.co.uk", NULL, NULL, NULL,
+             "+44 20 7946 0958", "United Kingdom", NULL);
 }
 
 static void test_signature_r5_quoted_text_is_not_the_senders(void)
@@ -128,11 +127,12 @@ static void test_signature_r5_quoted_text_is_not_the_senders(void)
   expect_sig("Sounds good.\n\nOn Mon, Mar 2, 2026 at 10:00 AM Olivia Wright "
              "<olivia.wright@contoso.com> wrote:\n> Best,\n> Olivia Wright\n> VP Sales\n",
              "olivia.wright@contoso.com", "Olivia", "Wright", NULL, NULL, NULL, NULL);
-  expect_sig("Gerne.\n\nMit freundlichen Grüßen\nJonas Becker\nVertriebsleiter\nTel.: 030 12345678\n"
-             "10115 Berlin, Germany\n\nAm 03.03.2026 um 09:00 schrieb Ann Lee <ann.lee@corp.example>:\n"
-             "> Ann Lee\n> Account Executive\n> +1 (628) 555-0100\n",
-             "jonas.becker@umbrella.de", "Jonas", "Becker", "Vertriebsleiter", "+49 30 12345678",
-             "Germany", NULL);
+  expect_sig(
+      "Gerne.\n\nMit freundlichen Grüßen\nJonas Becker\nVertriebsleiter\nTel.: 030 12345678\n"
+      "10115 Berlin, Germany\n\nAm 03.03.2026 um 09:00 schrieb Ann Lee <ann.lee@corp.example>:\n"
+      "> Ann Lee\n> Account Executive\n> +1 (628) 555-0100\n",
+      "jonas.becker@umbrella.de", "Jonas", "Becker", "Vertriebsleiter", "+49 30 12345678",
+      "Germany", NULL);
   expect_sig("Merci.\n\nCordialement,\nMarie Dubois\nDirectrice Marketing\nTél. : 01 42 68 53 00\n"
              "Fax : 01 42 68 53 01\n\n-----Message d'origine-----\nDe : Ann Lee\nEnvoyé : mardi\n"
              "À : Marie\nObjet : RE\n\nAnn Lee\nVP Sales\n",
@@ -179,8 +179,8 @@ static void test_signature_r5_one_of_two_surnames(void)
              "lrivera@endesa.es", "Luis", "Rivera Novo", "Director General de Planificacion",
              "+34 915 66 86 15", "Spain", NULL);
   /* The first name alone is no match. */
-  expect_sig("Hi,\n\nLuis Perez\nDirector General\n", "lrivera@endesa.es", "Luis",
-             "Rivera Novo", NULL, NULL, NULL, NULL);
+  expect_sig("Hi,\n\nLuis Perez\nDirector General\n", "lrivera@endesa.es", "Luis", "Rivera Novo",
+             NULL, NULL, NULL, NULL);
 }
 
 /* Two people sign together: the sender's full name after the other's. */
@@ -205,9 +205,9 @@ static void test_signature_r4_name_when_display_gave_none(void)
       "Hi,\n\nBest,\nOlivia Wright\nHead of Operations\n", "ow@contoso.com", NULL, NULL);
   g_assert_cmpstr(b->first_name, ==, "Olivia");
   g_assert_cmpstr(b->last_name, ==, "Wright");
-  g_autoptr(kith_signature) c = kith_signature_extract(
-      "Hi,\n\nBest,\nOlivia Wright\nHead of Operations\n", "olivia.wright@contoso.com", "Olivia",
-      "Wright");
+  g_autoptr(kith_signature)
+      c = kith_signature_extract("Hi,\n\nBest,\nOlivia Wright\nHead of Operations\n",
+                                 "olivia.wright@contoso.com", "Olivia", "Wright");
   g_assert_null(c->first_name); /* the display name already gave it */
   g_assert_cmpstr(c->title, ==, "Head of Operations");
   g_autoptr(kith_signature) d = kith_signature_extract(
@@ -250,8 +250,8 @@ static void test_signature_r5_name_after_two_blank_lines(void)
   static const char *const gaps[] = {"", "\n", "\n\n", "\n\n\n"};
   for (guint i = 0; i < G_N_ELEMENTS(gaps); i++) {
     g_autofree char *text = g_strdup_printf(body, gaps[i]);
-    g_autoptr(kith_signature) sig =
-        kith_signature_extract(text, "rembm@andrews-kurth.com", NULL, NULL);
+    g_autoptr(kith_signature)
+        sig = kith_signature_extract(text, "rembm@andrews-kurth.com", NULL, NULL);
     g_assert_cmpstr(sig->first_name, ==, i < 3 ? "Mary" : NULL);
     g_assert_cmpstr(sig->last_name, ==, i < 3 ? "Rembert" : NULL);
     g_assert_cmpstr(sig->phone, ==, i < 3 ? "+1 214 659 4437" : NULL);
@@ -259,8 +259,8 @@ static void test_signature_r5_name_after_two_blank_lines(void)
   /* after a "-- " line likewise */
   expect_sig_name("Hi,\n\n-- \n\n\nOlivia Wright\nHead of Operations\n", "ow1@contoso.com", NULL,
                   "Olivia", "Wright", "Head of Operations");
-  expect_sig_name("Hi,\n\n-- \n\n\n\nOlivia Wright\nHead of Operations\n", "ow1@contoso.com",
-                  NULL, NULL, NULL, NULL);
+  expect_sig_name("Hi,\n\n-- \n\n\n\nOlivia Wright\nHead of Operations\n", "ow1@contoso.com", NULL,
+                  NULL, NULL, NULL);
 }
 
 /* R5: a name line in capitals is re-cased as R4 says; a Title is kept as
@@ -271,8 +271,8 @@ static void test_signature_r5_name_in_capitals(void)
                   "rembm@andrews-kurth.com", NULL, "Mary", "Rembert", "VICE PRESIDENT");
   expect_sig_name("Thank you,\n\nMURIEL McFARLING\n", "mcfam@andrews-kurth.com", NULL, "Muriel",
                   "McFarling", NULL);
-  expect_sig_name("Hi,\n\nBest,\nOLIVIA WRIGHT\nHEAD OF OPERATIONS\n",
-                  "olivia.wright@contoso.com", NULL, "Olivia", "Wright", "HEAD OF OPERATIONS");
+  expect_sig_name("Hi,\n\nBest,\nOLIVIA WRIGHT\nHEAD OF OPERATIONS\n", "olivia.wright@contoso.com",
+                  NULL, "Olivia", "Wright", "HEAD OF OPERATIONS");
   expect_sig_name("Hi,\n\nBest,\nOLIVIA WRIGHT\nHead of Operations\n", "olivia@contoso.com",
                   "Olivia", "Olivia", "Wright", "Head of Operations");
   expect_sig_name("Hi,\n\nBest,\nLUCA DI STEFANO\n", "luca.distefano@contoso.it", NULL, "Luca",
@@ -287,8 +287,8 @@ static void test_signature_r5_name_in_capitals(void)
 static void test_signature_r5_labelled_set(void)
 {
   const char *src = g_getenv("KITH_SOURCE_DIR");
-  g_autofree char *path =
-      g_build_filename(src ? src : ".", "tests", "data", "signatures", "generated.jsonl", NULL);
+  g_autofree char *path = g_build_filename(src ? src : ".", "tests", "data", "signatures",
+                                           "generated.jsonl", NULL);
   g_autofree char *text = NULL;
   if (!g_file_get_contents(path, &text, NULL, NULL)) {
     g_test_skip("tests/data/signatures/generated.jsonl not found (KITH_SOURCE_DIR)");
@@ -303,11 +303,11 @@ static void test_signature_r5_labelled_set(void)
     json_t *c = json_loads(*l, 0, NULL);
     g_assert_nonnull(c);
     json_t *exp = json_object_get(c, "expect");
-    g_autoptr(kith_signature) sig = kith_signature_extract(
-        json_string_value(json_object_get(c, "text")),
-        json_string_value(json_object_get(c, "email")),
-        json_string_value(json_object_get(c, "display_first")),
-        json_string_value(json_object_get(c, "display_last")));
+    g_autoptr(kith_signature)
+        sig = kith_signature_extract(json_string_value(json_object_get(c, "text")),
+                                     json_string_value(json_object_get(c, "email")),
+                                     json_string_value(json_object_get(c, "display_first")),
+                                     json_string_value(json_object_get(c, "display_last")));
     const char *want[5] = {json_string_value(json_object_get(exp, "title")),
                            json_string_value(json_object_get(exp, "phone")),
                            json_string_value(json_object_get(exp, "country")),
@@ -442,8 +442,8 @@ static GHashTable *load_r5_classes(void)
 {
   GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   const char *src = g_getenv("KITH_SOURCE_DIR");
-  g_autofree char *path =
-      g_build_filename(src ? src : ".", "tests", "data", "signatures", "quagga_r5.tsv", NULL);
+  g_autofree char *path = g_build_filename(src ? src : ".", "tests", "data", "signatures",
+                                           "quagga_r5.tsv", NULL);
   g_autofree char *text = NULL;
   g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
@@ -496,8 +496,9 @@ static void report_reasons(const char *field, GHashTable *reasons)
 static void test_signature_r5_quagga_enron(void)
 {
   const char *shared = shared_dir();
-  g_autofree char *root =
-      shared ? g_build_filename(shared, "corpora", "signatures", "quagga-enron", NULL) : NULL;
+  g_autofree char *root = shared ? g_build_filename(shared, "corpora", "signatures", "quagga-enron",
+                                                    NULL)
+                                 : NULL;
   if (!root || !g_file_test(root, G_FILE_TEST_IS_DIR)) {
     kith_test_no_corpus("KITH_SHARED corpora/signatures/quagga-enron not available");
     return;
@@ -507,10 +508,10 @@ static void test_signature_r5_quagga_enron(void)
   /* The same over the labels R5 lets kith take: the sender's own signature,
    * a job title. The others are counted by reason. */
   score r5[] = {{"Title"}, {"Phone"}, {NULL}};
-  g_autoptr(GHashTable) title_reasons =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) phone_reasons =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable)
+      title_reasons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable)
+      phone_reasons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   /* MailingState against the labelled address of the sender's own signature
    * ("Houston, TX 77002", "Houston, Texas 77002"), where one is labelled and
    * the signature's Name span holds the sender's last name. */
@@ -543,7 +544,8 @@ static void test_signature_r5_quagga_enron(void)
       json_int_t zs = -1, ze = -1;
       size_t i;
       json_t *d;
-      json_array_foreach(dens, i, d) {
+      json_array_foreach(dens, i, d)
+      {
         if (g_strcmp0(json_string_value(json_object_get(d, "type")), "Body") == 0) {
           json_int_t st = json_integer_value(json_object_get(d, "start"));
           if (zs < 0 || st < zs) {
@@ -556,7 +558,8 @@ static void test_signature_r5_quagga_enron(void)
       g_autoptr(GPtrArray) names = g_ptr_array_new();
       g_autoptr(GPtrArray) addresses = g_ptr_array_new();
       g_autoptr(GPtrArray) phones = g_ptr_array_new();
-      json_array_foreach(dens, i, d) {
+      json_array_foreach(dens, i, d)
+      {
         const char *type = json_string_value(json_object_get(d, "type"));
         json_int_t st = json_integer_value(json_object_get(d, "start"));
         if (st < zs || st >= ze)
@@ -597,10 +600,9 @@ static void test_signature_r5_quagga_enron(void)
       if (senders && addresses->len == 1) {
         g_autoptr(GMatchInfo) mi = NULL;
         if (g_regex_match(st_re, g_ptr_array_index(addresses, 0), 0, &mi)) {
-          static const char *const full[][2] = {{"Texas", "TX"},   {"California", "CA"},
-                                                {"Illinois", "IL"}, {"Alberta", "AB"},
-                                                {"Oregon", "OR"},  {"Georgia", "GA"},
-                                                {"New York", "NY"}};
+          static const char *const full[][2] = {
+              {"Texas", "TX"},  {"California", "CA"}, {"Illinois", "IL"}, {"Alberta", "AB"},
+              {"Oregon", "OR"}, {"Georgia", "GA"},    {"New York", "NY"}};
           g_autofree char *st = g_match_info_fetch(mi, 1);
           const char *want = st;
           for (guint k = 0; k < G_N_ELEMENTS(full); k++)
@@ -653,8 +655,9 @@ static void test_signature_r5_quagga_enron(void)
 static void test_signature_r5_talon(void)
 {
   const char *shared = shared_dir();
-  g_autofree char *dir =
-      shared ? g_build_filename(shared, "corpora", "signatures", "talon", "stripped", NULL) : NULL;
+  g_autofree char *dir = shared ? g_build_filename(shared, "corpora", "signatures", "talon",
+                                                   "stripped", NULL)
+                                : NULL;
   if (!dir || !g_file_test(dir, G_FILE_TEST_IS_DIR)) {
     kith_test_no_corpus("KITH_SHARED corpora/signatures/talon not available");
     return;
@@ -720,23 +723,25 @@ static void assert_sig_printable(const kith_signature *sig)
  * escapes (CSI, OSC, their C1 forms) and control characters never stay. */
 static void test_signature_r5_fields_lose_escapes(void)
 {
-  g_autoptr(kith_signature) a = kith_signature_extract(
-      "Hi,\n\nBest,\nOlivia Wright\nHead of Operations\x1b[31m\xc2\x9b" "1m\nContoso Ltd\n"
-      "+44 20 7946 0958\x1b[0m\nLondon, UK\x1b]0;owned\x07\n",
-      "olivia.wright@contoso.com", "Olivia", "Wright");
+  g_autoptr(kith_signature)
+      a = kith_signature_extract("Hi,\n\nBest,\nOlivia Wright\nHead of Operations\x1b[31m\xc2\x9b"
+                                 "1m\nContoso Ltd\n"
+                                 "+44 20 7946 0958\x1b[0m\nLondon, UK\x1b]0;owned\x07\n",
+                                 "olivia.wright@contoso.com", "Olivia", "Wright");
   g_assert_cmpstr(a->title, ==, "Head of Operations");
   g_assert_cmpstr(a->phone, ==, "+44 20 7946 0958");
   g_assert_cmpstr(a->country, ==, "United Kingdom");
   assert_sig_printable(a);
-  g_autoptr(kith_signature) b = kith_signature_extract(
-      "Hi,\n\nBest,\nOlivia Wright\nHead of\x02Operations \xc2\x9b" "31m\n",
-      "olivia.wright@contoso.com", "Olivia", "Wright");
+  g_autoptr(kith_signature)
+      b = kith_signature_extract("Hi,\n\nBest,\nOlivia Wright\nHead of\x02Operations \xc2\x9b"
+                                 "31m\n",
+                                 "olivia.wright@contoso.com", "Olivia", "Wright");
   g_assert_cmpstr(b->title, ==, "Head of Operations");
   assert_sig_printable(b);
   /* the name the signature gives, when the display name gave none */
-  g_autoptr(kith_signature) c = kith_signature_extract(
-      "Hi,\n\nBest,\nOlivia\x07 Wright\nHead of Operations\n", "olivia.wright@contoso.com",
-      NULL, NULL);
+  g_autoptr(kith_signature)
+      c = kith_signature_extract("Hi,\n\nBest,\nOlivia\x07 Wright\nHead of Operations\n",
+                                 "olivia.wright@contoso.com", NULL, NULL);
   g_assert_cmpstr(c->first_name, ==, "Olivia");
   g_assert_cmpstr(c->last_name, ==, "Wright");
   g_assert_cmpstr(c->title, ==, "Head of Operations");
@@ -750,13 +755,13 @@ static void test_signature_r5_markup_is_no_title(void)
       "Hi,\n\nBest,\nOlivia Wright\n<b>Head of Operations</b>\nContoso Ltd\n",
       "olivia.wright@contoso.com", "Olivia", "Wright");
   g_assert_null(a->title);
-  g_autoptr(kith_signature) b = kith_signature_extract(
-      "Hi,\n\nBest,\nOlivia Wright, <script>Head of Operations\n",
-      "olivia.wright@contoso.com", "Olivia", "Wright");
+  g_autoptr(kith_signature)
+      b = kith_signature_extract("Hi,\n\nBest,\nOlivia Wright, <script>Head of Operations\n",
+                                 "olivia.wright@contoso.com", "Olivia", "Wright");
   g_assert_null(b->title);
-  g_autoptr(kith_signature) c = kith_signature_extract(
-      "Hi,\n\nBest,\nOlivia Wright\nHead of Operations > EMEA\n", "olivia.wright@contoso.com",
-      "Olivia", "Wright");
+  g_autoptr(kith_signature)
+      c = kith_signature_extract("Hi,\n\nBest,\nOlivia Wright\nHead of Operations > EMEA\n",
+                                 "olivia.wright@contoso.com", "Olivia", "Wright");
   g_assert_null(c->title);
 }
 

@@ -111,8 +111,8 @@ static void test_observation_keeps_newest_whatever_the_order(void)
   g_assert_true(kith_state_observe(s, "a@acme.com", "Title", "", 300, "m3", NULL));
   g_autofree char *v = NULL;
   gint64 t = 0;
-  g_assert_cmpint(kith_state_observation(s, "a@acme.com", "Title", &v, &t, NULL),
-                  ==, KITH_LOOKUP_FOUND);
+  g_assert_cmpint(kith_state_observation(s, "a@acme.com", "Title", &v, &t, NULL), ==,
+                  KITH_LOOKUP_FOUND);
   g_assert_cmpstr(v, ==, "Director");
   g_assert_cmpint(t, ==, 200);
   kith_store_close(s);
@@ -128,10 +128,14 @@ static void test_observation_log_merges_as_kept(void)
     gint64 time;
     const char *activity;
   } seen[] = {
-      {"b@acme.com", "Title", "Analyst", 100, "m1"}, {"a@acme.com", "Title", "CTO", 300, "m3"},
-      {"a@acme.com", "Title", "VP", 200, "m2"},      {"a@acme.com", "Phone", "+1 617 555 0100", 50, "m0"},
-      {"b@acme.com", "Title", "Director", 100, "m9"}, {"b@acme.com", "Title", "Intern", 100, "m5"},
-      {"c@acme.com", "Title", "Engineer", 10, "m7"},  {"a@acme.com", "Title", "", 400, "m4"},
+      {"b@acme.com", "Title", "Analyst", 100, "m1"},
+      {"a@acme.com", "Title", "CTO", 300, "m3"},
+      {"a@acme.com", "Title", "VP", 200, "m2"},
+      {"a@acme.com", "Phone", "+1 617 555 0100", 50, "m0"},
+      {"b@acme.com", "Title", "Director", 100, "m9"},
+      {"b@acme.com", "Title", "Intern", 100, "m5"},
+      {"c@acme.com", "Title", "Engineer", 10, "m7"},
+      {"a@acme.com", "Title", "", 400, "m4"},
   };
   kith_store *direct = kith_store_open(":memory:", KITH_STORE_CREATE, NULL);
   kith_store *logged = kith_store_open(":memory:", KITH_STORE_CREATE, NULL);
@@ -145,27 +149,31 @@ static void test_observation_log_merges_as_kept(void)
                                            seen[i].time, seen[i].activity, NULL));
   }
   g_autofree char *before = NULL;
-  g_assert_cmpint(kith_state_observation(logged, "b@acme.com", "Title", &before, NULL, NULL),
-                  ==, KITH_LOOKUP_NONE);
+  g_assert_cmpint(kith_state_observation(logged, "b@acme.com", "Title", &before, NULL, NULL), ==,
+                  KITH_LOOKUP_NONE);
   g_autoptr(GError) e = NULL;
   g_assert_true(kith_state_observations_merge(logged, &e));
   g_assert_no_error(e);
-  static const char *const keys[][2] = {{"a@acme.com", "Title"}, {"a@acme.com", "Phone"},
-                                        {"b@acme.com", "Title"}, {"c@acme.com", "Title"}};
+  static const char *const keys[][2] = {{"a@acme.com", "Title"},
+                                        {"a@acme.com", "Phone"},
+                                        {"b@acme.com", "Title"},
+                                        {"c@acme.com", "Title"}};
   for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
     g_autofree char *v1 = NULL, *v2 = NULL, *a1 = NULL, *a2 = NULL;
     gint64 t1 = 0, t2 = 0;
-    g_assert_cmpint(kith_state_observation_full(direct, keys[i][0], keys[i][1], &v1, &t1, &a1, NULL),
-                    ==, KITH_LOOKUP_FOUND);
-    g_assert_cmpint(kith_state_observation_full(logged, keys[i][0], keys[i][1], &v2, &t2, &a2, NULL),
-                    ==, KITH_LOOKUP_FOUND);
+    g_assert_cmpint(
+        kith_state_observation_full(direct, keys[i][0], keys[i][1], &v1, &t1, &a1, NULL), ==,
+        KITH_LOOKUP_FOUND);
+    g_assert_cmpint(
+        kith_state_observation_full(logged, keys[i][0], keys[i][1], &v2, &t2, &a2, NULL), ==,
+        KITH_LOOKUP_FOUND);
     g_assert_cmpstr(v2, ==, v1);
     g_assert_cmpint(t2, ==, t1);
     g_assert_cmpstr(a2, ==, a1);
   }
   g_autofree char *b = NULL;
-  g_assert_cmpint(kith_state_observation(logged, "b@acme.com", "Title", &b, NULL, NULL),
-                  ==, KITH_LOOKUP_FOUND);
+  g_assert_cmpint(kith_state_observation(logged, "b@acme.com", "Title", &b, NULL, NULL), ==,
+                  KITH_LOOKUP_FOUND);
   g_assert_cmpstr(b, ==, "Director");
   /* the log is empty after the merge: merging again changes nothing */
   g_assert_true(kith_state_observations_merge(logged, &e));
@@ -185,23 +193,23 @@ static void test_observation_log_merged_at_open(void)
   /* A reading open leaves the log as it is... */
   s = kith_store_open(path, KITH_STORE_READ, NULL);
   g_autofree char *v = NULL;
-  g_assert_cmpint(kith_state_observation(s, "jane@acme.com", "Title", &v, NULL, NULL),
-                  ==, KITH_LOOKUP_NONE);
+  g_assert_cmpint(kith_state_observation(s, "jane@acme.com", "Title", &v, NULL, NULL), ==,
+                  KITH_LOOKUP_NONE);
   kith_store_close(s);
   /* ...a writing one merges it. */
   s = kith_store_open(path, KITH_STORE_WRITE, NULL);
   g_assert_nonnull(s);
   kith_store_close(s);
   s = kith_store_open(path, KITH_STORE_READ, NULL);
-  g_assert_cmpint(kith_state_observation(s, "jane@acme.com", "Title", &v, NULL, NULL),
-                  ==, KITH_LOOKUP_FOUND);
+  g_assert_cmpint(kith_state_observation(s, "jane@acme.com", "Title", &v, NULL, NULL), ==,
+                  KITH_LOOKUP_FOUND);
   g_assert_cmpstr(v, ==, "CTO");
   kith_store_close(s);
   sqlite3 *db = NULL;
   g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
   sqlite3_stmt *st = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT count(*) FROM observation_log", -1, &st, NULL),
-                  ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT count(*) FROM observation_log", -1, &st, NULL), ==,
+                  SQLITE_OK);
   g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
   g_assert_cmpint(sqlite3_column_int(st, 0), ==, 0);
   sqlite3_finalize(st);
@@ -211,9 +219,10 @@ static void test_observation_log_merged_at_open(void)
 /* The fast path for CRM times agrees with GLib's ISO 8601 parser. */
 static void test_time_parse_forms(void)
 {
-  const char *forms[] = {"2026-01-31T09:00:00Z", "2025-12-01T09:00:00.000+0000",
+  const char *forms[] = {"2026-01-31T09:00:00Z",      "2025-12-01T09:00:00.000+0000",
                          "2024-02-29T23:59:59+00:00", "1999-12-31T00:00:00Z",
-                         "2026-03-01T10:00:00+01:00", "2026-03-01", "2026-03-01T10:00:00"};
+                         "2026-03-01T10:00:00+01:00", "2026-03-01",
+                         "2026-03-01T10:00:00"};
   for (guint i = 0; i < G_N_ELEMENTS(forms); i++) {
     gint64 t = 0;
     g_assert_true(kith_time_parse(forms[i], &t));
@@ -236,7 +245,8 @@ static gboolean has_object(const char *path, const char *type, const char *name)
   g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
   sqlite3_stmt *st = NULL;
   g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?",
-                                     -1, &st, NULL), ==, SQLITE_OK);
+                                     -1, &st, NULL),
+                  ==, SQLITE_OK);
   sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
   gboolean found = sqlite3_step(st) == SQLITE_ROW;
@@ -326,12 +336,14 @@ int main(int argc, char **argv)
   g_test_add_func("/store/missing_file_needs_init", test_store_missing_file_needs_init);
   g_test_add_func("/store/refuses_non_store", test_store_refuses_non_store);
   g_test_add_func("/store/refuses_newer_schema", test_store_refuses_newer_schema);
-  g_test_add_func("/store/deferred_index_rebuilt_at_open", test_store_deferred_index_rebuilt_at_open);
+  g_test_add_func("/store/deferred_index_rebuilt_at_open",
+                  test_store_deferred_index_rebuilt_at_open);
   g_test_add_func("/store/migration_4_keeps_activities", test_store_migration_4_keeps_activities);
   g_test_add_func("/store/new_ids_have_salesforce_shape", test_store_new_ids_have_salesforce_shape);
   g_test_add_func("/store/sfid_checksum", test_sfid_checksum);
   g_test_add_func("/store/time_parse_forms", test_time_parse_forms);
-  g_test_add_func("/store/r39_observation_keeps_newest", test_observation_keeps_newest_whatever_the_order);
+  g_test_add_func("/store/r39_observation_keeps_newest",
+                  test_observation_keeps_newest_whatever_the_order);
   g_test_add_func("/store/observation_log_merges_as_kept", test_observation_log_merges_as_kept);
   g_test_add_func("/store/observation_log_merged_at_open", test_observation_log_merged_at_open);
   return g_test_run();

@@ -20,10 +20,12 @@ static void test_sync_r60_nothing_changes_before_sync(void)
 static void test_sync_r60_twice_does_nothing_twice(void)
 {
   g_autoptr(fx) f = org(OCR_CONF);
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003JANE,001ACME,Jane,Doe,jane@acme.com,005ANN,true,2025-01-01T00:00:00Z\n");
-  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                              "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
+  fx_import(f, "Opportunity",
+            "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+            "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
   fx_import(f, "OpportunityContactRole", ROLES_HEADER "00KJ1,006A1,003JANE,,false,false\n");
   fx_capture(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Jane Doe <jane@acme.com>",
                          "Ann Lee <ann@corp.example>", "Pat New <pat@acme.com>", NULL));
@@ -54,7 +56,8 @@ static void test_sync_r60_failure_part_way_then_rerun_finishes(void)
   g_assert_nonnull(quinn);
   /* Someone takes Quinn's Id meanwhile: creating Quinn must fail. */
   g_autofree char *csv = g_strdup_printf(CONTACT_HEADER "%s,001ACME,Blo,Cker,blocker@else.example,"
-                                         "005ANN,false,2025-01-01T00:00:00Z\n", quinn);
+                                                        "005ANN,false,2025-01-01T00:00:00Z\n",
+                                         quinn);
   fx_import(f, "Contact", csv);
   g_autoptr(GError) error = NULL;
   kith_sync_stats s = {0};
@@ -63,8 +66,11 @@ static void test_sync_r60_failure_part_way_then_rerun_finishes(void)
   g_assert_cmpint(kith_outbox_depth(f->store), >=, 1);
   g_assert_cmpuint(fx_count(f, "Contact", "Email", "quinn@acme.com"), ==, 0);
   /* The blocker goes away; the rerun finishes the job, once. */
-  g_assert_cmpint(sqlite3_exec(kith_store_db(f->store), "DELETE FROM Contact WHERE Email ="
-                               " 'blocker@else.example'", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_exec(kith_store_db(f->store),
+                               "DELETE FROM Contact WHERE Email ="
+                               " 'blocker@else.example'",
+                               NULL, NULL, NULL),
+                  ==, SQLITE_OK);
   fx_sync(f);
   fx_sync(f);
   g_assert_cmpuint(fx_count(f, "Contact", "Email", "pat@acme.com"), ==, 1);
@@ -87,15 +93,18 @@ static gboolean detail_has_r26(const char *time, const kith_log_entry *e, gpoint
 static void test_sync_r26_owner_deactivated_before_sync(void)
 {
   g_autoptr(fx) f = org(OCR_CONF);
-  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                              "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Opportunity",
+            "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+            "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003JANE,001ACME,Jane,Doe,jane@acme.com,005ANN,false,2025-01-01T00:00:00Z\n");
   fx_import(f, "OpportunityContactRole", ROLES_HEADER "00KJ1,006A1,003JANE,,false,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Pat New <pat@acme.com>", NULL));
   /* Ann leaves the company between ingest and sync. */
-  fx_import(f, "User", "Id,FirstName,LastName,Email,IsActive\n005ANN,Ann,Lee,ann@corp.example,false\n");
+  fx_import(f, "User",
+            "Id,FirstName,LastName,Email,IsActive\n005ANN,Ann,Lee,ann@corp.example,false\n");
   kith_sync_stats s = fx_sync(f);
   g_assert_cmpuint(s.contacts_created, ==, 1);
   g_autofree char *owner = fx_contact(f, "pat@acme.com", "OwnerId");
@@ -124,9 +133,11 @@ static void test_sync_r26_active_owner_kept(void)
 static void test_sync_r61_contact_typed_in_before_sync(void)
 {
   g_autoptr(fx) f = org(OCR_CONF);
-  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                              "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Opportunity",
+            "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+            "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003JANE,001ACME,Jane,Doe,jane@acme.com,005ANN,false,2025-01-01T00:00:00Z\n");
   fx_import(f, "OpportunityContactRole", ROLES_HEADER "00KJ1,006A1,003JANE,,false,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
@@ -137,7 +148,8 @@ static void test_sync_r61_contact_typed_in_before_sync(void)
   g_autofree char *queued = queued_id(f, "pat@acme.com");
   g_assert_nonnull(queued);
   /* A person types Pat in between ingest and sync. */
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003TYPED,001ACME,Pat,New,Pat@Acme.com,005BOB,false,2026-01-06T00:00:00Z\n");
   kith_sync_stats s = fx_sync(f);
   g_assert_cmpuint(s.contacts_created, ==, 0);
@@ -166,15 +178,18 @@ static void test_sync_r61_contact_typed_in_before_sync(void)
 static void test_sync_r61_lead_typed_in_before_sync(void)
 {
   g_autoptr(fx) f = org(OCR_CONF);
-  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                              "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Opportunity",
+            "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+            "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003JANE,001ACME,Jane,Doe,jane@acme.com,005ANN,false,2025-01-01T00:00:00Z\n");
   fx_import(f, "OpportunityContactRole", ROLES_HEADER "00KJ1,006A1,003JANE,,false,false\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Jane Doe <jane@acme.com>", "Pat New <pat@acme.com>", NULL));
-  fx_import(f, "Lead", "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
-                       "00QPAT,Pat,New,pat@acme.com,Acme,005BOB,false\n");
+  fx_import(f, "Lead",
+            "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
+            "00QPAT,Pat,New,pat@acme.com,Acme,005BOB,false\n");
   kith_sync_stats s = fx_sync(f);
   g_assert_cmpuint(s.contacts_created, ==, 0);
   g_assert_cmpuint(fx_count(f, "Contact", "Email", "pat@acme.com"), ==, 0);
@@ -193,8 +208,9 @@ static void test_sync_r61_converted_lead_does_not_stop_creation(void)
   g_autoptr(fx) f = org(NULL);
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
                         "Pat New <pat@acme.com>", NULL));
-  fx_import(f, "Lead", "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
-                       "00QPAT,Pat,New,pat@acme.com,Acme,005BOB,true\n");
+  fx_import(f, "Lead",
+            "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
+            "00QPAT,Pat,New,pat@acme.com,Acme,005BOB,true\n");
   kith_sync_stats s = fx_sync(f);
   g_assert_cmpuint(s.contacts_created, ==, 1);
   g_assert_cmpuint(fx_count(f, "Contact", "Email", "pat@acme.com"), ==, 1);
@@ -205,11 +221,12 @@ static void test_sync_r61_converted_lead_does_not_stop_creation(void)
 static void test_sync_log_decisions_at_ingest_changes_at_sync(void)
 {
   g_autoptr(fx) f = org(NULL);
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003JOE,001ACME,Joe,Ray,joe@acme.com,005ANN,false,2025-01-01T00:00:00Z\n");
   fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
-                        "Jane Doe <jane@acme.com>", "Joe Ray <joe@acme.com>",
-                        "Sam <sam@gmail.com>", NULL));
+                        "Jane Doe <jane@acme.com>", "Joe Ray <joe@acme.com>", "Sam <sam@gmail.com>",
+                        NULL));
   /* Skips and links at ingest; creation only once sync applies it. */
   g_assert_cmpuint(fx_log_count(f, "sam@gmail.com", "skipped", "personal_domain"), ==, 1);
   g_assert_cmpuint(fx_log_count(f, "joe@acme.com", "contact_linked", NULL), ==, 1);
@@ -250,16 +267,29 @@ static void test_sync_log_activity_skipped_has_empty_email(void)
   g_assert_cmpstr(g_ptr_array_index(lines, 0), ==, "e1||activity_skipped|automatic||R10");
 }
 
-static const char *const actions[] = {"contact_created", "contact_linked", "lead_linked",
-                                      "skipped", "ocr_created", "field_updated",
-                                      "contact_deleted", "contact_removed", "activity_skipped",
-                                      "alias_learned"};
+static const char *const actions[] = {
+    "contact_created", "contact_linked",  "lead_linked",     "skipped",          "ocr_created",
+    "field_updated",   "contact_deleted", "contact_removed", "activity_skipped", "alias_learned"};
 /* Section 6's reasons, exactly. */
-static const char *const reasons[] = {
-    "internal", "filtered", "personal_domain", "role_address", "resource", "suppressed",
-    "missing_field", "no_account", "user_not_on_account", "contact_creation_off",
-    "not_conversation", "too_many_participants", "unauthenticated", "same_person", "automatic",
-    "subject_filtered", "cancelled", "no_users", "exists_at_sync"};
+static const char *const reasons[] = {"internal",
+                                      "filtered",
+                                      "personal_domain",
+                                      "role_address",
+                                      "resource",
+                                      "suppressed",
+                                      "missing_field",
+                                      "no_account",
+                                      "user_not_on_account",
+                                      "contact_creation_off",
+                                      "not_conversation",
+                                      "too_many_participants",
+                                      "unauthenticated",
+                                      "same_person",
+                                      "automatic",
+                                      "subject_filtered",
+                                      "cancelled",
+                                      "no_users",
+                                      "exists_at_sync"};
 
 static gboolean in_list(const char *s, const char *const *list, guint n)
 {
@@ -305,20 +335,23 @@ static void test_sync_log_rows_well_formed(void)
 {
   g_autoptr(fx) f = org(OCR_CONF "[enrichment]\nenabled = on\nTitle = always\n"
                                  "[filters]\nexclude_subjects = personal\n");
-  fx_import(f, "Opportunity", "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
-                              "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
-  fx_import(f, "Contact", CONTACT_HEADER
+  fx_import(f, "Opportunity",
+            "Id,AccountId,Name,OwnerId,StageName,IsClosed,CreatedDate\n"
+            "006A1,001ACME,Deal,005ANN,Open,false,2025-06-01T00:00:00Z\n");
+  fx_import(f, "Contact",
+            CONTACT_HEADER
             "003JANE,001ACME,Jane,Doe,jane@acme.com,005ANN,false,2025-01-01T00:00:00Z\n"
             "003DUP1,001ACME,Dup,One,dup@acme.com,005ANN,false,2025-01-01T00:00:00Z\n"
             "003DUP2,001ACME,Dup,One,dup@acme.com,005ANN,true,2025-02-01T00:00:00Z\n");
   fx_import(f, "OpportunityContactRole", ROLES_HEADER "00KJ1,006A1,003JANE,,false,false\n");
-  fx_import(f, "Lead", "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
-                       "00QLEE,Lee,Ray,lee@acme.com,Acme,005BOB,false\n");
+  fx_import(f, "Lead",
+            "Id,FirstName,LastName,Email,Company,OwnerId,IsConverted\n"
+            "00QLEE,Lee,Ray,lee@acme.com,Acme,005BOB,false\n");
   fx_capture(f, fx_meeting("uid-1", "2026-01-05T09:00:00Z", "Review", "Ann Lee <ann@corp.example>",
                            "Jane Doe <jane@acme.com>", "Pat New <pat@acme.com>",
                            "Lee Ray <lee@acme.com>", "room:Room <room@acme.com>",
-                           "noreply@acme.com", "Sam Lo <sam@nowhere.example>",
-                           "Kim <kim@acme.com>", "Joe <joe@gmail.com>", NULL));
+                           "noreply@acme.com", "Sam Lo <sam@nowhere.example>", "Kim <kim@acme.com>",
+                           "Joe <joe@gmail.com>", NULL));
   fx_observe(f, "uid-1", "2026-01-05T09:00:00Z", "jane@acme.com", "Title", "CTO");
   fx_decide(f);
   fx_ingest(f, fx_email("e2", "2026-01-06T09:00:00Z", "personal", "Ann Lee <ann@corp.example>",
@@ -336,9 +369,9 @@ static void test_sync_log_rows_well_formed(void)
   g_assert_cmpuint(c.rows, >=, 12);
   g_hash_table_unref(c.created);
   /* Every action of section 6 that this run makes is there. */
-  const char *seen[] = {"contact_created", "contact_linked", "lead_linked", "skipped",
-                        "ocr_created", "field_updated", "contact_deleted", "contact_removed",
-                        "activity_skipped"};
+  const char *seen[] = {"contact_created", "contact_linked",  "lead_linked",
+                        "skipped",         "ocr_created",     "field_updated",
+                        "contact_deleted", "contact_removed", "activity_skipped"};
   for (guint i = 0; i < G_N_ELEMENTS(seen); i++)
     if (fx_log_count(f, NULL, seen[i], NULL) == 0)
       g_error("no %s row in the log", seen[i]);
@@ -376,7 +409,8 @@ static void test_sync_log_for_one_address(void)
 int main(int argc, char **argv)
 {
   fx_init(&argc, &argv);
-  g_test_add_func("/sync/r60/nothing_changes_before_sync", test_sync_r60_nothing_changes_before_sync);
+  g_test_add_func("/sync/r60/nothing_changes_before_sync",
+                  test_sync_r60_nothing_changes_before_sync);
   g_test_add_func("/sync/r60/twice_does_nothing_twice", test_sync_r60_twice_does_nothing_twice);
   g_test_add_func("/sync/r60/failure_part_way_then_rerun_finishes",
                   test_sync_r60_failure_part_way_then_rerun_finishes);

@@ -29,18 +29,31 @@ static void test_text_escape_sequences_removed(void)
   clean("Head of Operations\x1b[1;31m", 256, "Head of Operations");
   clean("\x1b]0;owned\x07Jane", 256, "Jane");
   clean("\x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\", 256, "link");
-  clean("\x1b" "cReset", 256, "Reset");
+  clean("\x1b"
+        "cReset",
+        256, "Reset");
   clean("\x1b(BText", 256, "Text");
-  clean("\xc2\x9b" "31mRed", 256, "Red");
-  clean("\xc2\x9d" "0;x\xc2\x9cok", 256, "ok");
+  clean("\xc2\x9b"
+        "31mRed",
+        256, "Red");
+  clean("\xc2\x9d"
+        "0;x\xc2\x9cok",
+        256, "ok");
   clean("\x1bP1$r\x1b\\Ok", 256, "Ok");
-  clean("\xc2\x9f" "apc\xc2\x9c" "Ok", 256, "Ok");
+  clean("\xc2\x9f"
+        "apc\xc2\x9c"
+        "Ok",
+        256, "Ok");
   /* cut short at the end: the rest is the sequence's */
   clean("VP\x1b[3", 256, "VP");
   clean("VP\x1b]0;evil", 256, "VP");
   clean("VP\x1b", 256, "VP");
   /* a CSI stops at the first byte that cannot be in it */
-  clean("a\x1b[3\xc3\xa9" "b", 256, "a\xc3\xa9" "b");
+  clean("a\x1b[3\xc3\xa9"
+        "b",
+        256,
+        "a\xc3\xa9"
+        "b");
   /* an escape between words joins nothing and splits nothing */
   clean("Sales \x1b[1mDirector", 256, "Sales Director");
 }
@@ -48,12 +61,22 @@ static void test_text_escape_sequences_removed(void)
 /* Other controls are white space; runs of white space are one space. */
 static void test_text_controls_are_space(void)
 {
-  clean("Sales\x01" "Director", 256, "Sales Director");
-  clean("a\x7f" "b", 256, "a b");
-  clean("a\xc2\x85" "b", 256, "a b");   /* NEL */
-  clean("a\xc2\x80\xc2\x94" "b", 256, "a b");
+  clean("Sales\x01"
+        "Director",
+        256, "Sales Director");
+  clean("a\x7f"
+        "b",
+        256, "a b");
+  clean("a\xc2\x85"
+        "b",
+        256, "a b"); /* NEL */
+  clean("a\xc2\x80\xc2\x94"
+        "b",
+        256, "a b");
   clean("  Jane\t\r\n  Doe \x0b", 256, "Jane Doe");
-  clean("Jane\xc2\xa0\xe2\x80\xa8" "Doe", 256, "Jane Doe"); /* no-break space, line separator */
+  clean("Jane\xc2\xa0\xe2\x80\xa8"
+        "Doe",
+        256, "Jane Doe"); /* no-break space, line separator */
   clean("\x01\x02\x1b[0m ", 256, "");
   clean(NULL, 256, "");
   clean("Zo\xc3\xab \xe6\x9d\x8e", 256, "Zo\xc3\xab \xe6\x9d\x8e");
@@ -80,9 +103,13 @@ static void test_text_utf8_and_bounds(void)
 /* The capture's cleaner is this one: ids, subjects and names lose escapes too. */
 static void test_text_capture_clean_text_uses_it(void)
 {
-  g_autofree char *subject = kith_capture_clean_text("Re: \x1b[2J\x1b[Hpricing\xc2\x9b" "5m", 4096);
+  g_autofree char *subject = kith_capture_clean_text("Re: \x1b[2J\x1b[Hpricing\xc2\x9b"
+                                                     "5m",
+                                                     4096);
   g_assert_cmpstr(subject, ==, "Re: pricing");
-  g_autofree char *id = kith_capture_clean_text(" uid\x01" "1 ", 998);
+  g_autofree char *id = kith_capture_clean_text(" uid\x01"
+                                                "1 ",
+                                                998);
   g_assert_cmpstr(id, ==, "uid 1");
   g_autofree char *none = kith_capture_clean_text(NULL, 10);
   g_assert_cmpstr(none, ==, "");
@@ -98,7 +125,8 @@ static void test_text_printable(void)
   const char *plain = "Jane Doe";
   g_assert_true(kith_text_printable(&copy, plain, KITH_TEXT_BREAKS_AS_SPACES) == plain);
   g_assert_null(copy);
-  const char *shown = kith_text_printable(&copy, "a\x1b[31mb\tc\r\nd\xc2\x9b", KITH_TEXT_BREAKS_KEPT);
+  const char *shown = kith_text_printable(&copy, "a\x1b[31mb\tc\r\nd\xc2\x9b",
+                                          KITH_TEXT_BREAKS_KEPT);
   g_assert_cmpstr(shown, ==, "a\xef\xbf\xbd[31mb\tc\r\nd\xef\xbf\xbd");
   g_assert_true(shown == copy);
   g_clear_pointer(&copy, g_free);

@@ -169,7 +169,8 @@ static void test_title_r5_labelled_titles(void)
     score_add(&dep, f[1], d);
     score_add(&sen, f[2], s);
     score_add(&per, f[3], p);
-    if (g_test_verbose() && (g_strcmp0(*f[1] ? f[1] : NULL, d) || g_strcmp0(*f[2] ? f[2] : NULL, s)))
+    if (g_test_verbose() &&
+        (g_strcmp0(*f[1] ? f[1] : NULL, d) || g_strcmp0(*f[2] ? f[2] : NULL, s)))
       g_test_message("%s: want %s/%s got %s/%s", f[0], f[1], f[2], d ? d : "-", s ? s : "-");
   }
   g_printerr("# own titles (%u): Department P %.1f%% R %.1f%%; Seniority P %.1f%% R %.1f%%; "
@@ -223,7 +224,8 @@ static void test_title_r5_enron_positions(void)
     kith_title_classify(NULL, f[3], &d, &s, NULL);
     score_add(&dep, wf[0], d);
     score_add(&sen, wf[1], s);
-    if (g_test_verbose() && (g_strcmp0(*wf[0] ? wf[0] : NULL, d) || g_strcmp0(*wf[1] ? wf[1] : NULL, s)))
+    if (g_test_verbose() &&
+        (g_strcmp0(*wf[0] ? wf[0] : NULL, d) || g_strcmp0(*wf[1] ? wf[1] : NULL, s)))
       g_test_message("%s: want %s/%s got %s/%s", f[3], wf[0], wf[1], d ? d : "-", s ? s : "-");
   }
   g_printerr("# enron positions (%u): Department P %.1f%% R %.1f%%; Seniority P %.1f%% R %.1f%%\n",
@@ -240,8 +242,9 @@ static void test_title_r5_enron_positions(void)
 static void test_title_r5_ipod_vocabulary(void)
 {
   const char *shared = g_getenv("KITH_SHARED");
-  g_autofree char *path =
-      shared ? g_build_filename(shared, "corpora", "titles", "ipod_gazetteer.csv", NULL) : NULL;
+  g_autofree char *path = shared ? g_build_filename(shared, "corpora", "titles",
+                                                    "ipod_gazetteer.csv", NULL)
+                                 : NULL;
   g_autofree char *text = NULL;
   if (!path || !g_file_get_contents(path, &text, NULL, NULL)) {
     kith_test_no_corpus("corpora/titles not available");
@@ -264,8 +267,8 @@ static void test_title_r5_ipod_vocabulary(void)
         g_test_message("not a title word, taken as one: %s", f[0]);
     }
   }
-  g_printerr("# ipod words: RES taken as titles %u/%u; LOC/O taken as titles %u/%u\n", res_hit,
-             res, other_hit, other);
+  g_printerr("# ipod words: RES taken as titles %u/%u; LOC/O taken as titles %u/%u\n", res_hit, res,
+             other_hit, other);
   g_assert_cmpuint(res_hit * 100, >=, res * 50);
   g_assert_cmpuint(other_hit * 100, <=, other * 5);
 }

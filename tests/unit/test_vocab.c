@@ -33,7 +33,7 @@ static void check_table(const char *what, name_fn name, from_fn from, int first,
   g_assert_cmpint(unused, ==, -1);
 }
 
-#define CHECK(what, prefix, type, first, count)                                                   \
+#define CHECK(what, prefix, type, first, count)                                                    \
   check_table(what, (name_fn)prefix##_name, (from_fn)prefix##_from_name, first, count)
 
 static void test_vocab_names_distinct_and_round_trip(void)
@@ -57,8 +57,8 @@ static void test_vocab_cutype_words(void)
   static const struct {
     const char *word;
     kith_cutype want;
-  } cases[] = {{"ROOM", KITH_CUTYPE_ROOM},          {"room", KITH_CUTYPE_ROOM},
-               {"Resource", KITH_CUTYPE_RESOURCE},  {"GROUP", KITH_CUTYPE_GROUP},
+  } cases[] = {{"ROOM", KITH_CUTYPE_ROOM},         {"room", KITH_CUTYPE_ROOM},
+               {"Resource", KITH_CUTYPE_RESOURCE}, {"GROUP", KITH_CUTYPE_GROUP},
                {"INDIVIDUAL", KITH_CUTYPE_PERSON}, {"unknown", KITH_CUTYPE_PERSON},
                {"person", KITH_CUTYPE_PERSON}};
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -142,7 +142,8 @@ static void test_vocab_contract_section_6_lists(void)
   g_autoptr(GPtrArray) actions = quoted_words(s6, "Action is one of", "Reason (for the skips)");
   same_words("action", actions, (name_fn)kith_action_name, KITH_ACTION_NONE + 1, KITH_ACTION_COUNT,
              "sync_failed");
-  g_autoptr(GPtrArray) reasons = quoted_words(s6, "Reason (for the skips) is one of", "; for `field_updated`");
+  g_autoptr(GPtrArray)
+      reasons = quoted_words(s6, "Reason (for the skips) is one of", "; for `field_updated`");
   same_words("reason", reasons, (name_fn)kith_reason_name, KITH_REASON_NONE + 1, KITH_REASON_COUNT,
              NULL);
   g_autoptr(GPtrArray) kinds = quoted_words(text, "An attendee's `kind` is", "like iCalendar");

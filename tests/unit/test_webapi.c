@@ -28,7 +28,8 @@ static void test_webapi_throttled(void)
       {403, "{\"error\":{\"code\":403,\"errors\":[{\"reason\":\"rateLimitExceeded\"}]}}", TRUE},
       {403, "{\"error\":{\"code\":403,\"errors\":[{\"reason\":\"userRateLimitExceeded\"}]}}", TRUE},
       {403, "{\"error\":{\"code\":403,\"errors\":[{\"reason\":\"dailyLimitExceeded\"}]}}", FALSE},
-      {403, "{\"error\":{\"code\":\"ErrorAccessDenied\",\"message\":\"Access is denied.\"}}", FALSE},
+      {403, "{\"error\":{\"code\":\"ErrorAccessDenied\",\"message\":\"Access is denied.\"}}",
+       FALSE},
       {404, NULL, FALSE},
       {410, NULL, FALSE},
       {200, "{}", FALSE},
@@ -64,14 +65,18 @@ static void test_webapi_error_text(void)
       400, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid email or User ID\"}", -1);
   g_autofree char *a = kith_webapi_error_text(&oauth);
   g_assert_cmpstr(a, ==, "400 invalid_grant: Invalid email or User ID");
-  g_auto(kith_webapi_reply) google = reply(
-      400, "{\"error\":{\"code\":400,\"message\":\"Mail service not enabled\",\"errors\":"
-           "[{\"reason\":\"failedPrecondition\"}]}}", -1);
+  g_auto(kith_webapi_reply)
+      google = reply(400,
+                     "{\"error\":{\"code\":400,\"message\":\"Mail service not enabled\",\"errors\":"
+                     "[{\"reason\":\"failedPrecondition\"}]}}",
+                     -1);
   g_autofree char *b = kith_webapi_error_text(&google);
   g_assert_cmpstr(b, ==, "400 Mail service not enabled (failedPrecondition)");
   g_auto(kith_webapi_reply) graph = reply(
-      404, "{\"error\":{\"code\":\"MailboxNotEnabledForRESTAPI\",\"message\":\"The mailbox is "
-           "either inactive.\"}}", -1);
+      404,
+      "{\"error\":{\"code\":\"MailboxNotEnabledForRESTAPI\",\"message\":\"The mailbox is "
+      "either inactive.\"}}",
+      -1);
   g_autofree char *c = kith_webapi_error_text(&graph);
   g_assert_cmpstr(c, ==, "404 The mailbox is either inactive. (MailboxNotEnabledForRESTAPI)");
   g_auto(kith_webapi_reply) bare = reply(502, NULL, -1);
