@@ -7,6 +7,7 @@ PACKAGES=(
   libglib2.0-dev libgmime-3.0-dev libical-dev libpsl-dev libidn2-dev
   libsqlite3-dev libjansson-dev libcsv-dev libcurl4-openssl-dev
   libmicrohttpd-dev libssl-dev openssl libxml2-dev
+  clang-format
 )
 
 missing=()
