@@ -7,21 +7,6 @@
 
 #include <string.h>
 
-/* Steps ST: TRUE with a row, FALSE at the end (*ERROR unset) or on an error
- * (*ERROR set); the statement is reset unless it stopped at a row. */
-static gboolean row(kith_store *s, sqlite3_stmt *st, GError **error)
-{
-  kith_lookup_answer r = kith_store_step_row(s, st, error);
-  if (r == KITH_LOOKUP_NONE)
-    sqlite3_reset(st);
-  return r == KITH_LOOKUP_FOUND;
-}
-
-static char *col_or_null(sqlite3_stmt *st, int col)
-{
-  return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(st, col));
-}
-
 gboolean kith_person_users_each(kith_store *s, kith_user_fn fn, gpointer user_data, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(
@@ -29,7 +14,7 @@ gboolean kith_person_users_each(kith_store *s, kith_user_fn fn, gpointer user_da
   if (!st)
     return FALSE;
   GError *local = NULL;
-  while (row(s, st, &local))
+  while (kith_store_row(s, st, &local))
     fn(kith_store_col(st, 0), kith_store_col(st, 1), kith_store_col(st, 2),
        sqlite3_column_int(st, 3) != 0, user_data);
   if (local) {
@@ -51,7 +36,7 @@ gboolean kith_person_learned_alias(kith_store *s, const char *email, char **user
     return FALSE;
   sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, kith_action_name(KITH_ACTION_ALIAS_LEARNED), -1, SQLITE_STATIC);
-  if (!row(s, st, error))
+  if (!kith_store_row(s, st, error))
     return FALSE;
   *user_id = g_strdup(kith_store_col(st, 0));
   sqlite3_reset(st);
@@ -65,7 +50,7 @@ gboolean kith_person_user_email(kith_store *s, const char *user_id, char **email
   if (!st)
     return FALSE;
   sqlite3_bind_text(st, 1, user_id, -1, SQLITE_TRANSIENT);
-  if (!row(s, st, error))
+  if (!kith_store_row(s, st, error))
     return FALSE;
   *email = g_strdup(kith_store_col(st, 0));
   sqlite3_reset(st);
@@ -93,7 +78,7 @@ static char *observed(kith_store *s, const char *email, const char *field, GErro
     return NULL;
   sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
-  if (!row(s, st, error))
+  if (!kith_store_row(s, st, error))
     return NULL;
   char *v = g_strdup(kith_store_col(st, 0));
   sqlite3_reset(st);
@@ -117,12 +102,12 @@ GPtrArray *kith_person_account_contacts(kith_store *s, const char *account_id, G
   sqlite3_bind_text(st, 2, kith_op_name(KITH_OP_CONTACT_DELETE), -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, kith_op_name(KITH_OP_CONTACT_REMOVE), -1, SQLITE_STATIC);
   GError *local = NULL;
-  while (row(s, st, &local)) {
+  while (kith_store_row(s, st, &local)) {
     kith_account_person *c = g_new0(kith_account_person, 1);
     c->id = g_strdup(kith_store_col(st, 0));
     c->email = g_strdup(kith_store_col(st, 1));
-    c->first_name = col_or_null(st, 2);
-    c->last_name = col_or_null(st, 3);
+    c->first_name = kith_store_col_dup(st, 2);
+    c->last_name = kith_store_col_dup(st, 3);
     c->created_by_kith = sqlite3_column_int(st, 4) != 0;
     g_ptr_array_add(out, c);
   }
@@ -139,7 +124,7 @@ GPtrArray *kith_person_account_contacts(kith_store *s, const char *account_id, G
   sqlite3_bind_text(st, 1, account_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, kith_op_name(KITH_OP_CONTACT_CREATE), -1, SQLITE_STATIC);
   g_autoptr(GPtrArray) queued = g_ptr_array_new_with_free_func(kith_account_person_free);
-  while (row(s, st, &local)) {
+  while (kith_store_row(s, st, &local)) {
     kith_account_person *c = g_new0(kith_account_person, 1);
     c->id = g_strdup(kith_store_col(st, 0));
     c->email = g_strdup(kith_store_col(st, 1));
@@ -177,7 +162,7 @@ gboolean kith_person_last_seen(kith_store *s, const char *email, gint64 *time, G
   if (!st)
     return FALSE;
   sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
-  if (!row(s, st, error))
+  if (!kith_store_row(s, st, error))
     return FALSE;
   gboolean any = sqlite3_column_type(st, 0) != SQLITE_NULL;
   *time = sqlite3_column_int64(st, 0);
@@ -218,7 +203,7 @@ gboolean kith_person_alternates_each(kith_store *s, kith_alternate_fn fn, gpoint
   sqlite3_bind_text(st, 3, kith_reason_name(KITH_REASON_SAME_PERSON), -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 4, kith_op_name(KITH_OP_FIELD_UPDATE), -1, SQLITE_STATIC);
   GError *local = NULL;
-  while (row(s, st, &local)) {
+  while (kith_store_row(s, st, &local)) {
     g_autofree char *seen = sqlite3_column_type(st, 5) == SQLITE_NULL
                                 ? g_strdup("")
                                 : kith_time_format(sqlite3_column_int64(st, 5));

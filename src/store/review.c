@@ -56,20 +56,6 @@ void kith_review_item_free(gpointer p)
   g_free(it);
 }
 
-/* Steps ST: TRUE at a row; FALSE at the end or on an error (*ERROR set). */
-static gboolean row(kith_store *s, sqlite3_stmt *st, GError **error)
-{
-  kith_lookup_answer r = kith_store_step_row(s, st, error);
-  if (r == KITH_LOOKUP_NONE)
-    sqlite3_reset(st);
-  return r == KITH_LOOKUP_FOUND;
-}
-
-static char *col_or_null(sqlite3_stmt *st, int col)
-{
-  return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(st, col));
-}
-
 static void bind(sqlite3_stmt *st, int i, const char *v)
 {
   if (v)
@@ -100,7 +86,7 @@ static gboolean meta_set_int(kith_store *s, const char *key, gint64 v, GError **
 static gboolean max_seq(kith_store *s, const char *sql, gint64 *out, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(s, sql, error);
-  if (!st || !row(s, st, error))
+  if (!st || !kith_store_row(s, st, error))
     return FALSE;
   *out = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
@@ -143,7 +129,7 @@ static gboolean has_name(kith_store *s, const char *email, GError **error)
   if (!st)
     return FALSE;
   bind(st, 1, email);
-  if (!row(s, st, error))
+  if (!kith_store_row(s, st, error))
     return FALSE;
   gboolean both = sqlite3_column_int(st, 0) == 2;
   sqlite3_reset(st);
@@ -189,13 +175,13 @@ static GPtrArray *read_rows(kith_store *s, sqlite3_stmt *st, GError **error)
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(found_row_free);
   GError *local = NULL;
-  while (row(s, st, &local)) {
+  while (kith_store_row(s, st, &local)) {
     found_row *f = g_new0(found_row, 1);
-    f->activity_id = col_or_null(st, 0);
+    f->activity_id = kith_store_col_dup(st, 0);
     f->email = g_strdup(kith_store_col(st, 1));
     f->reason = g_strdup(kith_store_col(st, 2));
-    f->object_id = col_or_null(st, 3);
-    f->account_id = col_or_null(st, 4);
+    f->object_id = kith_store_col_dup(st, 3);
+    f->account_id = kith_store_col_dup(st, 4);
     f->participants = sqlite3_column_int64(st, 5);
     g_ptr_array_add(out, f);
   }
@@ -374,8 +360,8 @@ static kith_review_item *item_from(sqlite3_stmt *st)
   it->seen = sqlite3_column_type(st, 11) == SQLITE_NULL
                  ? g_strdup("")
                  : kith_time_format(sqlite3_column_int64(st, 11));
-  it->first_name = col_or_null(st, 12);
-  it->last_name = col_or_null(st, 13);
+  it->first_name = kith_store_col_dup(st, 12);
+  it->last_name = kith_store_col_dup(st, 13);
   it->created_at = g_strdup(kith_store_col(st, 14));
   it->decided_at = g_strdup(kith_store_col(st, 15));
   it->decision = g_strdup(kith_store_col(st, 16));
@@ -394,7 +380,7 @@ GPtrArray *kith_review_list(kith_store *s, gboolean all, GError **error)
   sqlite3_bind_int(st, 1, all ? 1 : 0);
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(kith_review_item_free);
   GError *local = NULL;
-  while (row(s, st, &local))
+  while (kith_store_row(s, st, &local))
     g_ptr_array_add(out, item_from(st));
   if (local) {
     g_propagate_error(error, local);

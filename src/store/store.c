@@ -383,3 +383,16 @@ gboolean kith_store_meta_set(kith_store *store, const char *key, const char *val
   sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
   return kith_store_step_done(store, st, error);
 }
+
+gboolean kith_store_row(kith_store *store, sqlite3_stmt *st, GError **error)
+{
+  kith_lookup_answer r = kith_store_step_row(store, st, error);
+  if (r == KITH_LOOKUP_NONE)
+    sqlite3_reset(st);
+  return r == KITH_LOOKUP_FOUND;
+}
+
+char *kith_store_col_dup(sqlite3_stmt *st, int col)
+{
+  return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : g_strdup(kith_store_col(st, col));
+}

@@ -54,6 +54,8 @@ gboolean kith_store_exec_sorted(kith_store *store, const char *sql, GError **err
 gboolean kith_store_fail(kith_store *store, GError **error, const char *what);
 /* Column text as a borrowed string, "" for NULL. */
 const char *kith_store_col(sqlite3_stmt *st, int col);
+/* Column COL as a new string, NULL when the value is NULL. */
+char *kith_store_col_dup(sqlite3_stmt *st, int col);
 /* Runs a statement that returns no rows to completion. */
 gboolean kith_store_step_done(kith_store *store, sqlite3_stmt *st, GError **error);
 
@@ -69,6 +71,9 @@ typedef enum {
 /* Steps ST: KITH_LOOKUP_FOUND at a row, KITH_LOOKUP_NONE at the end, and
  * KITH_LOOKUP_ERROR (ERROR set, ST reset) when the step fails. */
 kith_lookup_answer kith_store_step_row(kith_store *store, sqlite3_stmt *st, GError **error);
+/* Steps ST: TRUE at a row; FALSE at the end (ST reset, *ERROR unset) or on
+ * an error (*ERROR set). */
+gboolean kith_store_row(kith_store *store, sqlite3_stmt *st, GError **error);
 
 /* For tests: kith_store_step_row fails, as a read of a corrupt or locked
  * file would, for every statement whose SQL contains SQL_PART (NULL: none). */
