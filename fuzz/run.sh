@@ -65,7 +65,7 @@ fi
 cmake --build "$BUILD" -j2 --target kith_core >"$BUILD/kith_core.build.log" 2>&1 ||
   { tail -40 "$BUILD/kith_core.build.log" >&2; exit 1; }
 
-PKGS="glib-2.0 gio-2.0 gmime-3.0 libical libpsl libidn2 sqlite3 jansson libcurl libcrypto libmicrohttpd"
+PKGS="glib-2.0 gio-2.0 gmime-3.0 libical libpsl libidn2 sqlite3 jansson libcurl libcrypto libmicrohttpd libxml-2.0"
 BIN=$BUILD/fuzz_$NAME
 # shellcheck disable=SC2046,SC2086
 "$CC" -std=c11 -g -O1 $SAN -fsanitize=fuzzer -D_GNU_SOURCE \
