@@ -27,20 +27,21 @@ static gboolean skipped_labels(json_t *label_ids)
 /* The header block a format=metadata reply lists, as RFC 5322 text. */
 static GByteArray *header_block(json_t *headers)
 {
-  GByteArray *out = g_byte_array_new();
+  g_autoptr(GString) s = g_string_new(NULL);
   size_t i;
   json_t *h;
   json_array_foreach(headers, i, h)
   {
     const char *name = json_string_value(json_object_get(h, "name"));
     const char *value = json_string_value(json_object_get(h, "value"));
-    if (!name || !value || strpbrk(name, ":\r\n"))
+    if (!name || !value || strpbrk(name, ":\r\n "))
       continue;
-    g_autofree char *line = g_strdup_printf("%s: %s\r\n", name, value);
-    g_byte_array_append(out, (const guint8 *)line, (guint)strlen(line));
+    g_string_append_printf(s, "%s: ", name);
+    kith_team_append_clean(s, value); /* a CR or LF in a value would begin a field of its own */
+    g_string_append(s, "\r\n");
   }
-  g_byte_array_append(out, (const guint8 *)"\r\n", 2);
-  return out;
+  g_string_append(s, "\r\n");
+  return g_bytes_unref_to_array(g_string_free_to_bytes(g_steal_pointer(&s)));
 }
 
 /* base64url (padded or not) to bytes; NULL when it is not that. */

@@ -214,12 +214,6 @@ static const char *str(json_t *obj, const char *key)
 }
 
 /* TEXT with line breaks made spaces, for a header line. */
-static void append_clean(GString *s, const char *text)
-{
-  for (const char *p = text; p && *p; p++)
-    g_string_append_c(s, *p == '\r' || *p == '\n' ? ' ' : *p);
-}
-
 /* "Name" <address> for each recipient of LIST: a Graph recipient array, or
  * one recipient. */
 static void append_people(GString *s, const char *field, json_t *list)
@@ -245,7 +239,7 @@ static void append_people(GString *s, const char *field, json_t *list)
       g_string_append(s, "\" ");
     }
     g_string_append_c(s, '<');
-    append_clean(s, addr ? addr : "");
+    kith_team_append_clean(s, addr ? addr : "");
     g_string_append_c(s, '>');
   }
   g_string_append(s, "\r\n");
@@ -281,11 +275,11 @@ static GByteArray *header_block(json_t *msg)
     g_string_append_printf(s, "Date: %s\r\n", date);
   if (str(msg, "internetMessageId")) {
     g_string_append(s, "Message-ID: ");
-    append_clean(s, str(msg, "internetMessageId"));
+    kith_team_append_clean(s, str(msg, "internetMessageId"));
     g_string_append(s, "\r\n");
   }
   g_string_append(s, "Subject: ");
-  append_clean(s, str(msg, "subject"));
+  kith_team_append_clean(s, str(msg, "subject"));
   g_string_append(s, "\r\n");
   size_t i;
   json_t *h;
@@ -302,7 +296,7 @@ static GByteArray *header_block(json_t *msg)
     if (dup)
       continue;
     g_string_append_printf(s, "%s: ", name);
-    append_clean(s, value);
+    kith_team_append_clean(s, value);
     g_string_append(s, "\r\n");
   }
   g_string_append(s, "\r\n");

@@ -52,3 +52,9 @@ gboolean kith_team_header_kept(const char *name)
       return TRUE;
   return FALSE;
 }
+
+void kith_team_append_clean(GString *s, const char *text)
+{
+  for (const char *p = text; p && *p; p++)
+    g_string_append_c(s, *p == '\r' || *p == '\n' ? ' ' : *p);
+}
