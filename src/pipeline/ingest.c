@@ -300,7 +300,9 @@ static void store_pause(ingest_ctx *c)
 {
   if (c->paused)
     return;
-  if (!c->error && !commit_batch(c, FALSE))
+  /* never let the lock go with a transaction open: after a failure the
+   * batch is given up now, as the end of the ingest would */
+  if (c->error || !commit_batch(c, FALSE))
     kith_store_rollback(c->store);
   kith_store_unlock(c->store);
   c->paused = TRUE;
