@@ -89,6 +89,8 @@ static int find(const char *const *table, int n, const char *name)
 #define KITH_VOCAB(type, prefix, table, count)                                                     \
   const char *prefix##_name(type value)                                                            \
   {                                                                                                \
+    if ((int)value == (count)) /* the sentinel for a stored word this kith does not know */        \
+      return "unknown";                                                                            \
     g_return_val_if_fail((int)value >= 0 && (int)value < (count), "?");                            \
     return table[value];                                                                           \
   }                                                                                                \

@@ -5,7 +5,9 @@
 
 /* Each vocabulary has kith_X_name(), the word stored and printed (never
  * NULL for a valid value), and kith_X_from_name(), which sets *OUT and
- * returns TRUE for a word of the table, exact case, else FALSE. */
+ * returns TRUE for a word of the table, exact case, else FALSE. The value
+ * KITH_X_COUNT stands for a stored word this kith does not know (an outbox
+ * entry written by a later version): its name is "unknown". */
 
 /* A queued CRM change in the outbox (R60). */
 typedef enum {
