@@ -49,7 +49,38 @@ typedef struct {
    * are let go meanwhile (store_pause), and taken again when the capture
    * next hands something over (store_resume). */
   gboolean paused;
+  /* The activities this capture stored as pending, as the decisions will
+   * want them (kith_state_activity_as_stored), by Id: decided from memory
+   * rather than read back from the store. Bounded by HELD_MAX_BYTES; past
+   * it, the rest are read back as before. */
+  GHashTable *held;
+  gsize held_bytes;
 } ingest_ctx;
+
+/* About 50,000 activities of four participants. */
+#define HELD_MAX_BYTES (32u << 20)
+
+static gsize held_size(const kith_stored_activity *a)
+{
+  gsize n = sizeof *a + 64 + strlen(a->id) * 2 + strlen(a->subject) +
+            (a->origin ? strlen(a->origin) : 0) + a->participants->len * sizeof(gpointer);
+  for (guint i = 0; i < a->participants->len; i++) {
+    const kith_participant *p = g_ptr_array_index(a->participants, i);
+    n += sizeof *p + 48 + strlen(p->email) + (p->name ? strlen(p->name) : 0) +
+         (p->first_name ? strlen(p->first_name) : 0) + (p->last_name ? strlen(p->last_name) : 0);
+  }
+  return n;
+}
+
+/* Keeps A, stored as pending with the names FIRSTS/LASTS, for its decision. */
+static void hold(ingest_ctx *c, const kith_activity *a, char **firsts, char **lasts)
+{
+  if (c->held_bytes >= HELD_MAX_BYTES)
+    return;
+  kith_stored_activity *s = kith_state_activity_as_stored(a, firsts, lasts);
+  c->held_bytes += held_size(s);
+  g_hash_table_replace(c->held, s->id, s);
+}
 
 typedef struct {
   char *value; /* NULL: not seen in this batch */
@@ -366,8 +397,11 @@ static gboolean on_activity(kith_activity *a, gpointer user_data)
   /* R45: who a notification says bounced, and who wrote again since. */
   if (!kith_state_bounce_note(c->store, a, &c->error))
     return FALSE;
-  return kith_state_participants_add(c->store, seq, a, pr->firsts, pr->lasts, &c->error) &&
-         ingest_activity(c, a, skip);
+  if (!kith_state_participants_add(c->store, seq, a, pr->firsts, pr->lasts, &c->error))
+    return FALSE;
+  if (!skip)
+    hold(c, a, pr->firsts, pr->lasts);
+  return ingest_activity(c, a, skip);
 }
 
 static gboolean ingest_activity(ingest_ctx *c, kith_activity *a, kith_reason skip)
@@ -583,7 +617,9 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
                   .result = result,
                   .report = report,
                   .started = g_get_monotonic_time(),
-                  .obs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, person_obs_free)};
+                  .obs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, person_obs_free),
+                  .held = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                                (GDestroyNotify)kith_stored_activity_free)};
   kith_record_decider_init(&c.decider, store, config);
   c.activities_before = kith_state_activities_stored(store);
   kith_title_rules *custom = NULL;
@@ -592,6 +628,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     if (!custom) {
       kith_decider_clear(&c.decider);
       g_hash_table_unref(c.obs);
+      g_hash_table_unref(c.held);
       kith_store_unlock(store);
       return FALSE;
     }
@@ -635,13 +672,17 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   }
   /* Decide in time order, so the first activity that names someone is the
    * one that creates them, whatever order the files came in; a page of Ids
-   * at a time, so memory does not grow with the mailbox. */
+   * at a time, so memory does not grow with the mailbox. Those decided are
+   * marked so at each commit, in one statement (kith_state_decided_through). */
   ok = ok && kith_store_begin(store, &c.error);
   latency took = {0};
   gint64 decide_start = g_get_monotonic_time(), after_time = G_MININT64;
   g_autofree char *after_id = g_strdup("");
   guint done = 0;
+  gboolean unmarked = FALSE; /* decided, not yet marked so */
   while (ok) {
+    gint64 page_time = after_time;
+    g_autofree char *page_id = g_strdup(after_id);
     g_autoptr(GPtrArray)
         page = kith_state_pending_page(store, &after_time, &after_id, 1024, &c.error);
     if (!page) {
@@ -653,15 +694,29 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     for (guint i = 0; ok && i < page->len; i++) {
       const char *id = g_ptr_array_index(page, i);
       gint64 t0 = g_get_monotonic_time();
-      g_autoptr(kith_stored_activity) a = kith_state_activity_load(store, id, &c.error);
-      ok = a && kith_rules_decide(&c.decider, a, &c.error) &&
-           kith_state_activity_set_state(store, id, "decided", NULL, &c.error);
+      kith_stored_activity *a = NULL;
+      if (!g_hash_table_steal_extended(c.held, id, NULL, (gpointer *)&a))
+        a = kith_state_activity_load(store, id, &c.error);
+      ok = a && kith_rules_decide(&c.decider, a, &c.error);
+      if (a) {
+        page_time = a->time;
+        g_free(page_id);
+        page_id = g_strdup(a->id);
+      }
+      kith_stored_activity_free(a);
+      unmarked = TRUE;
       latency_add(&took, g_get_monotonic_time() - t0);
-      if (ok && ++c.in_batch >= COMMIT_EVERY)
-        ok = commit_batch(&c, TRUE);
+      if (ok && ++c.in_batch >= COMMIT_EVERY) {
+        ok = kith_state_decided_through(store, page_time, page_id, &c.error) &&
+             commit_batch(&c, TRUE);
+        unmarked = FALSE;
+      }
       if (ok && (++done & 255) == 0)
         progress(&c, "decide", done, FALSE);
     }
+    if (ok && unmarked)
+      ok = kith_state_decided_through(store, page_time, page_id, &c.error);
+    unmarked = FALSE;
   }
   if (ok) {
     ok = commit_batch(&c, FALSE) && retain(store, config, &c.error);
@@ -685,6 +740,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   result->counts = g_steal_pointer(&c.decider.counts);
   kith_decider_clear(&c.decider);
   g_hash_table_unref(c.obs);
+  g_hash_table_unref(c.held);
   kith_title_rules_free(custom);
   kith_store_unlock(store);
   return ok;

@@ -134,6 +134,41 @@ gboolean kith_state_activity_set_state(kith_store *s, const char *id, const char
   return kith_store_step_done(s, st, error);
 }
 
+gboolean kith_state_decided_through(kith_store *s, gint64 time, const char *id, GError **error)
+{
+  STMT(st, "UPDATE activity SET state = 'decided', reason = NULL"
+           " WHERE state = 'pending' AND (time, id) <= (?, ?)");
+  sqlite3_bind_int64(st, 1, time);
+  bind_text(st, 2, id);
+  return kith_store_step_done(s, st, error);
+}
+
+kith_stored_activity *kith_state_activity_as_stored(const kith_activity *a, char **firsts,
+                                                    char **lasts)
+{
+  kith_stored_activity *out = g_new0(kith_stored_activity, 1);
+  out->id = g_strdup(a->id);
+  out->kind = g_strdup(kith_activity_kind_name(a->kind));
+  out->time = a->time;
+  out->subject = g_strdup(a->subject ? a->subject : "");
+  out->origin = g_strdup(a->origin);
+  out->unauthenticated = a->unauthenticated;
+  out->participants = g_ptr_array_new_full(a->participants->len, kith_participant_free);
+  for (guint i = 0; i < a->participants->len; i++) {
+    const kith_participant *p = g_ptr_array_index(a->participants, i);
+    kith_participant *q = g_new0(kith_participant, 1);
+    q->email = g_strdup(p->email);
+    q->domain = strrchr(q->email, '@') ? strrchr(q->email, '@') + 1 : q->email;
+    q->name = g_strdup(p->name);
+    q->role = p->role;
+    q->cutype = p->cutype;
+    q->first_name = g_strdup(firsts ? firsts[i] : NULL);
+    q->last_name = g_strdup(lasts ? lasts[i] : NULL);
+    g_ptr_array_add(out->participants, q);
+  }
+  return out;
+}
+
 GPtrArray *kith_state_pending_activities(kith_store *s, GError **error)
 {
   gint64 time = G_MININT64;

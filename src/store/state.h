@@ -17,6 +17,15 @@ gboolean kith_state_participants_add(kith_store *s, gint64 seq, const kith_activ
                                      char **firsts, char **lasts, GError **error);
 gboolean kith_state_activity_set_state(kith_store *s, const char *id, const char *state,
                                        const char *reason, GError **error);
+/* Marks "decided" every pending activity at or before (TIME, ID) in the
+ * order kith_state_pending_page gives them: for a caller that decided
+ * them all in that order, one statement where one a row would do. */
+gboolean kith_state_decided_through(kith_store *s, gint64 time, const char *id, GError **error);
+/* What kith_state_activity_load would read back of A once stored with the
+ * names FIRSTS/LASTS (may be NULL): kept in memory by a caller that decides
+ * it in the same run, so that it need not be read again. */
+kith_stored_activity *kith_state_activity_as_stored(const kith_activity *a, char **firsts,
+                                                    char **lasts);
 
 /* ---- observations (R37-R39) ----------------------------------------------- */
 

@@ -25,9 +25,59 @@ struct kith_store {
     const char *sql;
     sqlite3_stmt *st;
   } recent[256];
-  char *fail_reads; /* kith_store_fail_reads, for tests */
-  GMutex *lock;     /* kith_store_share: NULL while the store is one thread's */
+  char *fail_reads;    /* kith_store_fail_reads, for tests */
+  GMutex *lock;        /* kith_store_share: NULL while the store is one thread's */
+  GHashTable *profile; /* KITH_SQL_PROFILE: statement text -> sql_cost */
 };
+
+/* KITH_SQL_PROFILE=FILE, a developer's aid (docs/benchmarks.md): every
+ * statement's runs and time, summed by its text and written to FILE, the
+ * costliest first, when the store is closed. */
+typedef struct {
+  guint64 runs, ns;
+} sql_cost;
+
+static int profile_statement(unsigned type, void *ctx, void *p, void *x)
+{
+  kith_store *store = ctx;
+  if (type != SQLITE_TRACE_PROFILE)
+    return 0;
+  const char *sql = sqlite3_sql(p);
+  sql_cost *c = g_hash_table_lookup(store->profile, sql);
+  if (!c) {
+    c = g_new0(sql_cost, 1);
+    g_hash_table_insert(store->profile, g_strdup(sql ? sql : "?"), c);
+  }
+  c->runs++;
+  c->ns += *(sqlite3_int64 *)x;
+  return 0;
+}
+
+static gint by_cost(gconstpointer a, gconstpointer b, gpointer profile)
+{
+  const sql_cost *x = g_hash_table_lookup(profile, *(char *const *)a);
+  const sql_cost *y = g_hash_table_lookup(profile, *(char *const *)b);
+  return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : 0;
+}
+
+static void profile_write(kith_store *store)
+{
+  const char *path = g_getenv("KITH_SQL_PROFILE");
+  FILE *f = path ? fopen(path, "a") : NULL;
+  if (!f)
+    return;
+  guint n = 0;
+  g_autofree gpointer *sqls = g_hash_table_get_keys_as_array(store->profile, &n);
+  g_qsort_with_data(sqls, (gint)n, sizeof *sqls, by_cost, store->profile);
+  fprintf(f, "# %s: ms, runs, us/run, statement\n", store->path);
+  for (guint i = 0; i < n; i++) {
+    const sql_cost *c = g_hash_table_lookup(store->profile, sqls[i]);
+    g_autofree char *flat = g_strdelimit(g_strndup(sqls[i], 160), "\n\t", ' ');
+    fprintf(f, "%9.1f %9" G_GUINT64_FORMAT " %8.2f  %s\n", c->ns / 1e6, c->runs,
+            c->ns / 1e3 / (double)c->runs, flat);
+  }
+  fclose(f);
+}
 
 static void stmt_finalize(gpointer p)
 {
@@ -216,6 +266,10 @@ kith_store *kith_store_open(const char *path, kith_store_mode mode, GError **err
     }
   }
   sqlite3_busy_timeout(store->db, 10000);
+  if (g_getenv("KITH_SQL_PROFILE")) {
+    store->profile = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    sqlite3_trace_v2(store->db, SQLITE_TRACE_PROFILE, profile_statement, store);
+  }
   sqlite3_extended_result_codes(store->db, 1);
   if (mode != KITH_STORE_READ && !memory &&
       !kith_store_exec(store, "PRAGMA journal_mode = WAL", error)) {
@@ -258,6 +312,10 @@ void kith_store_close(kith_store *store)
   if (!store)
     return;
   g_clear_pointer(&store->stmts, g_hash_table_destroy);
+  if (store->profile) {
+    profile_write(store);
+    g_hash_table_destroy(store->profile);
+  }
   if (store->db)
     sqlite3_close(store->db);
   g_free(store->path);
