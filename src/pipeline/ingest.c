@@ -346,6 +346,8 @@ static gboolean store_resume(ingest_ctx *c)
   if (c->paused) {
     kith_store_lock(c->store);
     c->paused = FALSE;
+    /* sync or an import may have changed the CRM's records meanwhile */
+    kith_decider_forget_crm(&c->decider);
     if (!c->error)
       kith_store_begin(c->store, &c->error);
   }

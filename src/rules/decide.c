@@ -27,6 +27,10 @@ void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *co
   d->conv_accounts = NULL;
   d->domains = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                      (GDestroyNotify)g_ptr_array_unref);
+  d->relations = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  d->mirror = kith_mirror_cache_new();
+  d->opportunities = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify)g_ptr_array_unref);
 }
 
 void kith_decider_clear(kith_decider *d)
@@ -39,6 +43,17 @@ void kith_decider_clear(kith_decider *d)
   g_clear_pointer(&d->conv_id, g_free);
   g_clear_pointer(&d->conv_accounts, g_ptr_array_unref);
   g_clear_pointer(&d->domains, g_hash_table_unref);
+  g_clear_pointer(&d->relations, g_hash_table_unref);
+  g_clear_pointer(&d->opportunities, g_hash_table_unref);
+  g_clear_pointer(&d->mirror, kith_mirror_cache_free);
+}
+
+void kith_decider_forget_crm(kith_decider *d)
+{
+  g_hash_table_remove_all(d->domains);
+  g_hash_table_remove_all(d->relations);
+  g_hash_table_remove_all(d->opportunities);
+  kith_mirror_cache_clear(d->mirror);
 }
 
 #define DOMAIN_CACHE_MAX 16384
@@ -430,11 +445,20 @@ gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **requ
   return TRUE;
 }
 
+#define RELATION_CACHE_MAX 65536
+
 /* The best relation USER has to ACCOUNT (R24), in *REL: 0 owner, 1 an
- * opportunity's owner, 2 on the team, -1 none. */
+ * opportunity's owner, 2 on the team, -1 none. Asked once a decider for
+ * each pair: the same users meet the same accounts again and again. */
 static gboolean relation(kith_decider *d, const char *account_id, const char *user_id, int *rel,
                          GError **error)
 {
+  g_autofree char *key = g_strconcat(account_id, "\x1f", user_id, NULL);
+  gpointer hit = g_hash_table_lookup(d->relations, key);
+  if (hit) {
+    *rel = GPOINTER_TO_INT(hit) - 1;
+    return TRUE;
+  }
   kith_lookup_answer (*const asks[])(kith_store *, const char *, const char *, GError **) = {
       kith_lookup_account_owned_by, kith_lookup_user_owns_opportunity_on, kith_lookup_user_on_team};
   *rel = -1;
@@ -447,7 +471,26 @@ static gboolean relation(kith_decider *d, const char *account_id, const char *us
       break;
     }
   }
+  if (g_hash_table_size(d->relations) >= RELATION_CACHE_MAX)
+    g_hash_table_remove_all(d->relations);
+  g_hash_table_insert(d->relations, g_steal_pointer(&key), GINT_TO_POINTER(*rel + 1));
   return TRUE;
+}
+
+#define OPPORTUNITY_CACHE_MAX 16384
+
+GPtrArray *kith_rules_open_opportunities(kith_decider *d, const char *account_id, GError **error)
+{
+  GPtrArray *open = g_hash_table_lookup(d->opportunities, account_id);
+  if (!open) {
+    open = kith_lookup_open_opportunities(d->store, account_id, error);
+    if (!open)
+      return NULL;
+    if (g_hash_table_size(d->opportunities) >= OPPORTUNITY_CACHE_MAX)
+      g_hash_table_remove_all(d->opportunities);
+    g_hash_table_insert(d->opportunities, g_strdup(account_id), open);
+  }
+  return g_ptr_array_ref(open);
 }
 
 gboolean kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrArray *users,
@@ -566,7 +609,8 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
 {
   const char *email = ps->p->email;
   kith_contact_ref c = {0};
-  kith_lookup_answer found = kith_lookup_contact_by_email(d->store, email, &c, error);
+  kith_lookup_answer found = kith_lookup_contact_by_email_cached(d->store, d->mirror, email, &c,
+                                                                 error);
   if (found == KITH_LOOKUP_ERROR)
     return FALSE; /* never "no contact": that would queue a duplicate */
   if (found == KITH_LOOKUP_FOUND) {
@@ -588,7 +632,7 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
     kith_contact_ref_clear(&c);
     return ok;
   }
-  found = kith_lookup_lead_by_email(d->store, email, &ps->lead_id, error);
+  found = kith_lookup_lead_by_email_cached(d->store, d->mirror, email, &ps->lead_id, error);
   if (found == KITH_LOOKUP_ERROR)
     return FALSE;
   if (found == KITH_LOOKUP_FOUND) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "store/lookup.h"
 #include "store/stateread.h"
 
 /* One decision about a person or a role, with its "why". The engagement log
@@ -63,6 +64,12 @@ typedef struct {
   GHashTable *domains;       /* R3: domain -> its matching accounts (GPtrArray of
                           kith_account_match*), for this decider's life: Accounts
                           do not change while activities are decided */
+  GHashTable *relations;     /* R24: "account\x1fuser" -> the relation + 1 (GINT_TO_POINTER),
+                                for this decider's life: the CRM's records do not change
+                                while activities are decided */
+  kith_mirror_cache *mirror; /* R20, R21: the mirror's contacts and leads by address, likewise */
+  GHashTable *opportunities; /* R30: account Id -> its open opportunities (GPtrArray of
+                                kith_opportunity*), likewise */
   /* R28: the sender of the activity last asked about (its Id in conv_id):
    * internal, or the accounts its domain matches. */
   char *conv_id;
@@ -113,6 +120,10 @@ gboolean kith_rules_activity_skip(kith_decider *d, const kith_activity *a, kith_
  * then says so in a few words (newly allocated). */
 gboolean kith_rules_unauthenticated(const kith_config *config, GPtrArray *headers, char **why);
 
+/* Drops what the decider remembers of the CRM's records: they may have
+ * changed (the store was let go a while, and sync or an import may have run). */
+void kith_decider_forget_crm(kith_decider *d);
+
 /* Drops what the decider remembers of an address (its suppression changed). */
 void kith_decider_forget(kith_decider *d, const char *email);
 
@@ -148,6 +159,10 @@ typedef struct {
  * qualifies for, by the contract's preferences (NULL when none); *USER_OUT
  * is that user. With REQUIRE_USER FALSE and no such user, a primary-domain
  * match first, then the lowest Id. FALSE with ERROR when the store fails. */
+/* R30: the open opportunities of ACCOUNT_ID, looked up once a decider. A new
+ * reference (read only), or NULL with ERROR. */
+GPtrArray *kith_rules_open_opportunities(kith_decider *d, const char *account_id, GError **error);
+
 gboolean kith_rules_choose_account(kith_decider *d, GPtrArray *matches, GPtrArray *users,
                                    gboolean require_user, const char **account_out,
                                    kith_activity_user **user_out, int *relation_out,

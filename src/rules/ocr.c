@@ -75,7 +75,7 @@ static gboolean first_ocr_target(kith_decider *d, const kith_stored_activity *a,
         return FALSE;
       if (out)
         continue;
-      g_autoptr(GPtrArray) open = kith_lookup_open_opportunities(d->store, am->account_id, error);
+      g_autoptr(GPtrArray) open = kith_rules_open_opportunities(d, am->account_id, error);
       if (!open)
         return FALSE;
       n += open->len;
@@ -102,8 +102,8 @@ static gboolean add_roles(kith_decider *d, const kith_stored_activity *a, GPtrAr
     return FALSE;
   for (guint i = 0; i < group->len; i++) {
     kith_person_state *ps = g_ptr_array_index(group, i);
-    if (!ps->lead_id &&
-        kith_lookup_lead_by_email(d->store, ps->p->email, &ps->lead_id, error) == KITH_LOOKUP_ERROR)
+    if (!ps->lead_id && kith_lookup_lead_by_email_cached(d->store, d->mirror, ps->p->email,
+                                                         &ps->lead_id, error) == KITH_LOOKUP_ERROR)
       return FALSE;
     if (ps->lead_id)
       continue; /* never a role for an address that is a Lead, even one with a contact too */
@@ -196,7 +196,7 @@ static gboolean decide_account(kith_decider *d, const kith_stored_activity *a, G
                                GError **error)
 {
   const kith_profile *profile = ((kith_activity_user *)g_ptr_array_index(users, 0))->profile;
-  g_autoptr(GPtrArray) open = kith_lookup_open_opportunities(d->store, account, error);
+  g_autoptr(GPtrArray) open = kith_rules_open_opportunities(d, account, error);
   if (!open)
     return FALSE;
   if (open->len == 0)

@@ -81,43 +81,171 @@ static gboolean contact_pick_better(const contact_pick *b, gboolean queued, gboo
   return strcmp(id, b->id) < 0;
 }
 
+/* What the mirror's Contact and Lead tables hold for an address. */
+typedef struct {
+  char *id, *account_id;
+  gboolean by_kith, has_ts;
+  gint64 ts;
+} mirror_contact;
+
+typedef struct {
+  GArray *contacts; /* mirror_contact */
+  char *lead_id;    /* the lowest unconverted Lead's Id, or NULL */
+} mirror_entry;
+
+struct kith_mirror_cache {
+  GHashTable *entries; /* address -> mirror_entry* */
+};
+
+#define MIRROR_CACHE_MAX 65536
+
+static void mirror_contact_clear(gpointer p)
+{
+  mirror_contact *m = p;
+  g_free(m->id);
+  g_free(m->account_id);
+}
+
+static void mirror_entry_free(gpointer p)
+{
+  mirror_entry *e = p;
+  g_array_unref(e->contacts);
+  g_free(e->lead_id);
+  g_free(e);
+}
+
+kith_mirror_cache *kith_mirror_cache_new(void)
+{
+  kith_mirror_cache *c = g_new0(kith_mirror_cache, 1);
+  c->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, mirror_entry_free);
+  return c;
+}
+
+void kith_mirror_cache_clear(kith_mirror_cache *c)
+{
+  if (c)
+    g_hash_table_remove_all(c->entries);
+}
+
+void kith_mirror_cache_free(kith_mirror_cache *c)
+{
+  if (!c)
+    return;
+  g_hash_table_unref(c->entries);
+  g_free(c);
+}
+
+/* The mirror's rows for ADDRESS: from CACHE when it has them, else read
+ * (and kept there when CACHE is not NULL). NULL with ERROR when the store
+ * fails; otherwise owned by CACHE, or by the caller when CACHE is NULL. */
+static mirror_entry *mirror_read(kith_store *s, kith_mirror_cache *cache, const char *address,
+                                 GError **error)
+{
+  mirror_entry *e = cache ? g_hash_table_lookup(cache->entries, address) : NULL;
+  if (e)
+    return e;
+  e = g_new0(mirror_entry, 1);
+  e->contacts = g_array_new(FALSE, FALSE, sizeof(mirror_contact));
+  g_array_set_clear_func(e->contacts, mirror_contact_clear);
+  sqlite3_stmt *st = q(
+      s, "SELECT Id, AccountId, Created_By_Kith__c, created_ts FROM Contact WHERE email_key = ?");
+  bind(st, 1, address);
+  kith_lookup_answer r;
+  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
+    mirror_contact m = {.id = g_strdup(kith_store_col(st, 0)),
+                        .account_id = g_strdup(kith_store_col(st, 1)),
+                        .by_kith = sqlite3_column_int(st, 2) != 0,
+                        .has_ts = sqlite3_column_type(st, 3) != SQLITE_NULL,
+                        .ts = sqlite3_column_int64(st, 3)};
+    g_array_append_val(e->contacts, m);
+  }
+  if (r != KITH_LOOKUP_ERROR) {
+    sqlite3_reset(st);
+    /* The lowest Id, chosen here: no temporary b-tree for an ORDER BY. */
+    st = q(s, "SELECT Id FROM Lead WHERE email_key = ? AND IsConverted = 0");
+    bind(st, 1, address);
+    while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
+      const char *v = kith_store_col(st, 0);
+      if (!e->lead_id || strcmp(v, e->lead_id) < 0) {
+        g_free(e->lead_id);
+        e->lead_id = g_strdup(v);
+      }
+    }
+    if (r != KITH_LOOKUP_ERROR)
+      sqlite3_reset(st);
+  }
+  if (r == KITH_LOOKUP_ERROR) {
+    mirror_entry_free(e);
+    return NULL;
+  }
+  if (cache) {
+    if (g_hash_table_size(cache->entries) >= MIRROR_CACHE_MAX)
+      g_hash_table_remove_all(cache->entries);
+    g_hash_table_insert(cache->entries, g_strdup(address), e);
+  }
+  return e;
+}
+
+static void pick(contact_pick *b, gboolean queued, gboolean has_ts, gint64 ts, const char *id,
+                 const char *account_id, gboolean by_kith)
+{
+  if (!contact_pick_better(b, queued, has_ts, ts, id))
+    return;
+  g_free(b->id);
+  g_free(b->account_id);
+  *b = (contact_pick){.set = TRUE,
+                      .queued = queued,
+                      .has_ts = has_ts,
+                      .ts = ts,
+                      .id = g_strdup(id),
+                      .account_id = g_strdup(account_id),
+                      .by_kith = by_kith};
+}
+
 kith_lookup_answer kith_lookup_contact_by_email(kith_store *s, const char *address,
                                                 kith_contact_ref *out, GError **error)
 {
-  sqlite3_stmt *st = q(
-      s, "SELECT Id, AccountId, Created_By_Kith__c, 0, created_ts"
-         " FROM Contact WHERE email_key = ?1 AND" NOT_GOING(
-             "Contact.Id") " UNION ALL SELECT object_id, account_id, 1, 1, NULL FROM outbox"
-                           " WHERE email = ?1 AND op = ?9 AND state = 'pending'");
-  if (!st)
+  return kith_lookup_contact_by_email_cached(s, NULL, address, out, error);
+}
+
+kith_lookup_answer kith_lookup_contact_by_email_cached(kith_store *s, kith_mirror_cache *cache,
+                                                       const char *address, kith_contact_ref *out,
+                                                       GError **error)
+{
+  mirror_entry *e = mirror_read(s, cache, address, error);
+  if (!e)
     return KITH_LOOKUP_ERROR;
-  bind(st, 1, address);
-  bind_ops(st, KITH_OP_CONTACT_CREATE);
   contact_pick b = {0};
-  kith_lookup_answer r;
-  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
-    const char *id = kith_store_col(st, 0);
-    gboolean queued = sqlite3_column_int(st, 3) != 0;
-    gboolean has_ts = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    gint64 ts = has_ts ? sqlite3_column_int64(st, 4) : 0;
-    if (!contact_pick_better(&b, queued, has_ts, ts, id))
-      continue;
-    g_free(b.id);
-    g_free(b.account_id);
-    b = (contact_pick){.set = TRUE,
-                       .queued = queued,
-                       .has_ts = has_ts,
-                       .ts = ts,
-                       .id = g_strdup(id),
-                       .account_id = g_strdup(kith_store_col(st, 1)),
-                       .by_kith = sqlite3_column_int(st, 2) != 0};
+  kith_lookup_answer r = KITH_LOOKUP_NONE;
+  /* The mirror's contacts but those a queued delete or removal takes away. */
+  for (guint i = 0; r != KITH_LOOKUP_ERROR && i < e->contacts->len; i++) {
+    const mirror_contact *m = &g_array_index(e->contacts, mirror_contact, i);
+    sqlite3_stmt *st = q(s, "SELECT 1 FROM outbox WHERE object_id = ?1 AND op IN (?7, ?8)"
+                            " AND state = 'pending' LIMIT 1");
+    bind(st, 1, m->id);
+    bind_ops(st, KITH_OP_CONTACT_CREATE);
+    r = one_row(s, st, error);
+    if (r == KITH_LOOKUP_NONE)
+      pick(&b, FALSE, m->has_ts, m->ts, m->id, m->account_id, m->by_kith);
   }
+  /* And the contacts queued for creation. */
+  if (r != KITH_LOOKUP_ERROR) {
+    sqlite3_stmt *st = q(s, "SELECT object_id, account_id FROM outbox"
+                            " WHERE email = ?1 AND op = ?9 AND state = 'pending'");
+    bind(st, 1, address);
+    bind_ops(st, KITH_OP_CONTACT_CREATE);
+    while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND)
+      pick(&b, TRUE, FALSE, 0, kith_store_col(st, 0), kith_store_col(st, 1), TRUE);
+    if (r != KITH_LOOKUP_ERROR)
+      sqlite3_reset(st);
+  }
+  if (!cache)
+    mirror_entry_free(e);
   if (r == KITH_LOOKUP_ERROR) {
     g_free(b.id);
     g_free(b.account_id);
     return KITH_LOOKUP_ERROR;
   }
-  sqlite3_reset(st);
   if (b.set && out) {
     out->id = b.id;
     out->account_id = b.account_id;
@@ -162,23 +290,19 @@ kith_lookup_answer kith_lookup_contact_by_id(kith_store *s, const char *id, kith
 kith_lookup_answer kith_lookup_lead_by_email(kith_store *s, const char *address, char **out,
                                              GError **error)
 {
+  return kith_lookup_lead_by_email_cached(s, NULL, address, out, error);
+}
+
+kith_lookup_answer kith_lookup_lead_by_email_cached(kith_store *s, kith_mirror_cache *cache,
+                                                    const char *address, char **out, GError **error)
+{
   *out = NULL;
-  /* The lowest Id, chosen here: no temporary b-tree for an ORDER BY. */
-  sqlite3_stmt *st = q(s, "SELECT Id FROM Lead WHERE email_key = ? AND IsConverted = 0");
-  bind(st, 1, address);
-  g_autofree char *id = NULL;
-  kith_lookup_answer r;
-  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
-    const char *v = kith_store_col(st, 0);
-    if (!id || strcmp(v, id) < 0) {
-      g_free(id);
-      id = g_strdup(v);
-    }
-  }
-  if (r == KITH_LOOKUP_ERROR)
-    return r;
-  sqlite3_reset(st);
-  *out = g_steal_pointer(&id);
+  mirror_entry *e = mirror_read(s, cache, address, error);
+  if (!e)
+    return KITH_LOOKUP_ERROR;
+  *out = g_strdup(e->lead_id);
+  if (!cache)
+    mirror_entry_free(e);
   return *out ? KITH_LOOKUP_FOUND : KITH_LOOKUP_NONE;
 }
 

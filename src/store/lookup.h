@@ -17,6 +17,22 @@ void kith_contact_ref_clear(kith_contact_ref *c);
 /* R20/R27: the contact with ADDRESS (the earliest, then lowest Id). */
 kith_lookup_answer kith_lookup_contact_by_email(kith_store *s, const char *address,
                                                 kith_contact_ref *out, GError **error);
+/* What the mirror's Contact and Lead tables hold, by address, for a caller
+ * that asks about the same addresses again and again while the mirror
+ * cannot change (one ingest's decisions: only sync and crm import write
+ * it). Bounded; clear it when the mirror may have changed. */
+typedef struct kith_mirror_cache kith_mirror_cache;
+kith_mirror_cache *kith_mirror_cache_new(void);
+void kith_mirror_cache_clear(kith_mirror_cache *c);
+void kith_mirror_cache_free(kith_mirror_cache *c);
+/* kith_lookup_contact_by_email and kith_lookup_lead_by_email reading the
+ * mirror through CACHE (NULL: straight from the store). The outbox, which
+ * changes as decisions are made, is always read afresh. */
+kith_lookup_answer kith_lookup_contact_by_email_cached(kith_store *s, kith_mirror_cache *cache,
+                                                       const char *address, kith_contact_ref *out,
+                                                       GError **error);
+kith_lookup_answer kith_lookup_lead_by_email_cached(kith_store *s, kith_mirror_cache *cache,
+                                                    const char *address, char **id, GError **error);
 /* A contact by Id (queued ones too). */
 kith_lookup_answer kith_lookup_contact_by_id(kith_store *s, const char *id, kith_contact_ref *out,
                                              char **email, GError **error);

@@ -54,21 +54,29 @@ static gboolean decide_pending(fx *f, GError **error)
   return TRUE;
 }
 
-/* R20: a failed contact look-up must not read as "no contact". */
-static void test_rules_contact_lookup_error_is_no_duplicate(void)
+/* R20: a failed contact look-up must not read as "no contact": neither
+ * the mirror's half nor the queued creates' half. */
+static void contact_lookup_error_is_no_duplicate(const char *failing)
 {
   g_autoptr(fx) f = org();
   fx_import(f, "Contact",
             "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
             "003JANE,001ACME,Jane,Doe,jane@acme.com,false\n");
   capture_only(f);
-  kith_store_fail_reads(f->store, "FROM Contact WHERE email_key = ?1");
+  kith_store_fail_reads(f->store, failing);
   g_autoptr(GError) error = NULL;
   g_assert_false(decide_pending(f, &error));
   g_assert_nonnull(error);
   g_assert_cmpuint(fx_log_count(f, "jane@acme.com", "contact_created", NULL), ==, 0);
   g_autoptr(GPtrArray) queued = kith_outbox_pending(f->store, 100, NULL);
   g_assert_cmpuint(queued->len, ==, 0);
+}
+
+static void test_rules_contact_lookup_error_is_no_duplicate(void)
+{
+  contact_lookup_error_is_no_duplicate("FROM Contact WHERE email_key = ?");
+  contact_lookup_error_is_no_duplicate("FROM outbox WHERE object_id = ?1 AND op IN");
+  contact_lookup_error_is_no_duplicate("FROM outbox WHERE email = ?1 AND op = ?9");
 }
 
 /* R21: nor a failed lead look-up as "no lead". */
