@@ -31,19 +31,20 @@ count() {
   esac
 }
 
-# measure NAME CMD... : runs CMD once; sets M_SECS (wall, ns clock), M_RSS_MB
-# (peak resident set of the command and its children, from GNU time) and
-# M_STATUS. Output of CMD goes to $BENCH_WORK/NAME.out (or $MEASURE_STDOUT) and NAME.err.
+# measure NAME CMD... : runs CMD once; sets M_SECS (wall, ns clock), M_CPU
+# (user + system seconds), M_RSS_MB (peak resident set of the command and its
+# children, from GNU time) and M_STATUS. Output of CMD goes to $BENCH_WORK/NAME.out (or $MEASURE_STDOUT) and NAME.err.
 measure() {
   local name=$1; shift
   local tf="$BENCH_WORK/$name.time"
   local t0 t1
   t0=$(date +%s%N)
-  /usr/bin/time -f "%M %x" -o "$tf" "$@" >"${MEASURE_STDOUT:-$BENCH_WORK/$name.out}" 2>"$BENCH_WORK/$name.err"
+  /usr/bin/time -f "%M %x %U %S" -o "$tf" "$@" >"${MEASURE_STDOUT:-$BENCH_WORK/$name.out}" 2>"$BENCH_WORK/$name.err"
   M_STATUS=$?
   t1=$(date +%s%N)
   M_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
   M_RSS_MB=$(awk 'NF >= 2 && $1 ~ /^[0-9]+$/ { v = $1 } END { printf "%.1f", v / 1024 }' "$tf")
+  M_CPU=$(awk 'NF >= 4 && $1 ~ /^[0-9]+$/ { v = $3 + $4 } END { printf "%.3f", v }' "$tf")
   if [ "$M_STATUS" != 0 ]; then
     echo "bench: $name exited with status $M_STATUS; last lines of its stderr:" >&2
     tail -n 5 "$BENCH_WORK/$name.err" >&2
@@ -55,15 +56,17 @@ measure() {
 # and the largest peak RSS (a shared machine only ever adds time).
 best_of() {
   local n=$1 name=$2; shift 2
-  local best="" rss=0 status=0 i
+  local best="" cpu="" rss=0 status=0 i
   for ((i = 0; i < n; i++)); do
     if declare -F "reset_$name" >/dev/null; then "reset_$name"; fi
     measure "$name" "$@"
     [ "$M_STATUS" = 0 ] || status=$M_STATUS
-    best=$(awk -v a="$best" -v b="$M_SECS" 'BEGIN { print (a == "" || b < a) ? b : a }')
+    if [ -z "$best" ] || awk -v a="$M_SECS" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+      best=$M_SECS cpu=$M_CPU
+    fi
     rss=$(awk -v a="$rss" -v b="$M_RSS_MB" 'BEGIN { print (b > a) ? b : a }')
   done
-  M_SECS=$best M_RSS_MB=$rss M_STATUS=$status
+  M_SECS=$best M_CPU=$cpu M_RSS_MB=$rss M_STATUS=$status
 }
 
 # per N SECS -> N/SECS with no decimals
@@ -87,18 +90,22 @@ crm_dir() {
 
 OBJECTS="User Account AccountTeamMember Contact Lead Opportunity OpportunityContactRole"
 
-# crm_store CONTACTS -> a store holding the whole generated CRM, made once and
-# copied for every timed run so that each run starts from the same state.
+# crm_store CONTACTS [users] -> a store holding the whole generated CRM (or
+# with "users" only its Users), made once and copied for every timed run so
+# that each run starts from the same state.
 crm_store() {
-  local contacts=$1 dir db
+  local contacts=$1 dir db objects=$OBJECTS
   dir=$(crm_dir "$contacts")
   db="$BENCH_WORK/store-crm-$contacts.db"
+  if [ "${2:-full}" = users ]; then
+    objects=User db="$BENCH_WORK/store-crm-$contacts-users.db"
+  fi
   if [ ! -f "$db" ]; then
     echo "bench: importing the CRM into $db" >&2
     rm -f "$db.tmp" "$db.tmp-wal" "$db.tmp-shm"
     "$KITH" --db "$db.tmp" init >/dev/null || die "kith init failed"
     local o
-    for o in $OBJECTS; do
+    for o in $objects; do
       "$KITH" --db "$db.tmp" crm import "$o" "$dir/$o.csv" 2>>"$BENCH_WORK/crm-store.err" ||
         die "kith crm import $o failed: $(tail -n 1 "$BENCH_WORK/crm-store.err")"
     done
@@ -108,10 +115,10 @@ crm_store() {
   echo "$db"
 }
 
-# fresh_store CONTACTS NAME -> a private copy of the imported CRM store
+# fresh_store CONTACTS NAME [users] -> a private copy of the imported CRM store
 fresh_store() {
   local src dst="$BENCH_WORK/$2.db"
-  src=$(crm_store "$1")
+  src=$(crm_store "$1" "${3:-full}")
   rm -f "$dst" "$dst-wal" "$dst-shm"
   cp "$src" "$dst"
   # the copy's dirty pages are written out now, not during the timing after it
