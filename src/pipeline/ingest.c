@@ -677,6 +677,8 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
    * at a time, so memory does not grow with the mailbox. Those decided are
    * marked so at each commit, in one statement (kith_state_decided_through). */
   ok = ok && kith_store_begin(store, &c.error);
+  /* what the decider kept while capturing may be older than the capture */
+  kith_decider_forget_crm(&c.decider);
   latency took = {0};
   gint64 decide_start = g_get_monotonic_time(), after_time = G_MININT64;
   g_autofree char *after_id = g_strdup("");

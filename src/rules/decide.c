@@ -2,6 +2,7 @@
  * (R20-R27), and handing the decisions on to be stored. */
 #include "rules/decide.h"
 
+#include "core/field.h"
 #include "store/lookup.h"
 #include "store/person.h"
 #include "util/text.h"
@@ -29,6 +30,7 @@ void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *co
                                      (GDestroyNotify)g_ptr_array_unref);
   d->relations = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   d->mirror = kith_mirror_cache_new();
+  d->observed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   d->opportunities = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify)g_ptr_array_unref);
 }
@@ -46,6 +48,7 @@ void kith_decider_clear(kith_decider *d)
   g_clear_pointer(&d->relations, g_hash_table_unref);
   g_clear_pointer(&d->opportunities, g_hash_table_unref);
   g_clear_pointer(&d->mirror, kith_mirror_cache_free);
+  g_clear_pointer(&d->observed, g_hash_table_unref);
 }
 
 void kith_decider_forget_crm(kith_decider *d)
@@ -54,6 +57,7 @@ void kith_decider_forget_crm(kith_decider *d)
   g_hash_table_remove_all(d->relations);
   g_hash_table_remove_all(d->opportunities);
   kith_mirror_cache_clear(d->mirror);
+  g_hash_table_remove_all(d->observed);
 }
 
 #define DOMAIN_CACHE_MAX 16384
@@ -413,14 +417,25 @@ static const char *skip_sentence(kith_reason reason)
 
 /* ---- R22-R26 ----------------------------------------------------------------- */
 
+#define OBSERVED_CACHE_MAX 65536
+
 /* Adds FIELD to MISS unless EMAIL has an observation of it. */
 static gboolean need_observation(kith_decider *d, const char *email, const char *field,
                                  GString *miss, GError **error)
 {
-  kith_lookup_answer seen = kith_state_observation(d->store, email, field, NULL, NULL, error);
-  if (seen == KITH_LOOKUP_NONE)
+  guint32 fields = GPOINTER_TO_UINT(g_hash_table_lookup(d->observed, email));
+  if (!fields) {
+    if (!kith_state_observed_fields(d->store, email, &fields, error))
+      return FALSE;
+    fields |= 1u << 31;
+    if (g_hash_table_size(d->observed) >= OBSERVED_CACHE_MAX)
+      g_hash_table_remove_all(d->observed);
+    g_hash_table_insert(d->observed, g_strdup(email), GUINT_TO_POINTER(fields));
+  }
+  int f = kith_field_lookup(field);
+  if (f < 0 || !(fields & (1u << f)))
     g_string_append_printf(miss, "%s%s", miss->len ? ", " : "", field);
-  return seen != KITH_LOOKUP_ERROR;
+  return TRUE;
 }
 
 gboolean kith_rules_fields_known(kith_decider *d, const char *email, char **required,

@@ -68,6 +68,9 @@ typedef struct {
                                 for this decider's life: the CRM's records do not change
                                 while activities are decided */
   kith_mirror_cache *mirror; /* R20, R21: the mirror's contacts and leads by address, likewise */
+  GHashTable *observed;      /* R22: address -> the fields it has observations of, as
+                                kith_state_observed_fields gives them, with bit 31 set
+                                (GUINT_TO_POINTER); made afresh for each decision phase */
   GHashTable *opportunities; /* R30: account Id -> its open opportunities (GPtrArray of
                                 kith_opportunity*), likewise */
   /* R28: the sender of the activity last asked about (its Id in conv_id):
@@ -120,8 +123,9 @@ gboolean kith_rules_activity_skip(kith_decider *d, const kith_activity *a, kith_
  * then says so in a few words (newly allocated). */
 gboolean kith_rules_unauthenticated(const kith_config *config, GPtrArray *headers, char **why);
 
-/* Drops what the decider remembers of the CRM's records: they may have
- * changed (the store was let go a while, and sync or an import may have run). */
+/* Drops what the decider remembers of the CRM's records and of the
+ * observations: they may have changed (the store was let go a while, and
+ * sync or an import may have run; a capture wrote observations). */
 void kith_decider_forget_crm(kith_decider *d);
 
 /* Drops what the decider remembers of an address (its suppression changed). */

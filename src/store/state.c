@@ -340,6 +340,24 @@ kith_lookup_answer kith_state_observation(kith_store *s, const char *email, cons
   return kith_state_observation_full(s, email, field, value, time, NULL, error);
 }
 
+G_STATIC_ASSERT(KITH_FIELD_COUNT < 31); /* kith_state_observed_fields' bits, and one to spare */
+
+gboolean kith_state_observed_fields(kith_store *s, const char *email, guint32 *fields,
+                                    GError **error)
+{
+  *fields = 0;
+  STMT(st, "SELECT field FROM observation WHERE email = ?");
+  bind_text(st, 1, email);
+  kith_lookup_answer r;
+  while ((r = kith_store_step_row(s, st, error)) == KITH_LOOKUP_FOUND) {
+    int f = kith_field_lookup(kith_store_col(st, 0));
+    if (f >= 0)
+      *fields |= 1u << f;
+  }
+  sqlite3_reset(st);
+  return r != KITH_LOOKUP_ERROR;
+}
+
 static void observations_clear(char **values, gint64 *times, char **activity_ids)
 {
   for (int f = 0; f < KITH_FIELD_COUNT; f++) {

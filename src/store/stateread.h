@@ -55,6 +55,11 @@ kith_lookup_answer kith_state_observation_full(kith_store *s, const char *email,
                                                char **value, gint64 *time, char **activity_id,
                                                GError **error);
 
+/* Which fields EMAIL has an observation of: bit 1 << f of *FIELDS for each
+ * kith_field f. FALSE with ERROR when the store fails. */
+gboolean kith_state_observed_fields(kith_store *s, const char *email, guint32 *fields,
+                                    GError **error);
+
 /* Every field's newest observation for EMAIL in one look-up: VALUES[f] and
  * TIMES[f] by kith_field (values newly allocated; NULL where none). FALSE
  * with ERROR when the store fails (then every value is NULL). */

@@ -236,7 +236,7 @@ static void test_ingest_r3_account_lookup_error_stops(void)
 static void test_ingest_r22_observation_read_error_stops(void)
 {
   g_autoptr(fx) f = org();
-  kith_store_fail_reads(f->store, "FROM observation WHERE email = ? AND field = ?");
+  kith_store_fail_reads(f->store, "SELECT field FROM observation WHERE email = ?");
   assert_ingest_stops(f, FALSE);
   g_assert_cmpuint(fx_log_count(f, "jane@acme.com", "skipped", "missing_field"), ==, 0);
   g_assert_cmpuint(queued(f), ==, 1); /* Jane's contact, once readable */
