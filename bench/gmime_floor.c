@@ -51,9 +51,11 @@ static void find_text(GMimeObject *parent, GMimeObject *part, gpointer user_data
   text_parts *t = user_data;
   if (!GMIME_IS_TEXT_PART(part))
     return;
-  if (!t->plain && g_mime_content_type_is_type(g_mime_object_get_content_type(part), "text", "plain"))
+  if (!t->plain &&
+      g_mime_content_type_is_type(g_mime_object_get_content_type(part), "text", "plain"))
     t->plain = GMIME_TEXT_PART(part);
-  else if (!t->html && g_mime_content_type_is_type(g_mime_object_get_content_type(part), "text", "html"))
+  else if (!t->html &&
+           g_mime_content_type_is_type(g_mime_object_get_content_type(part), "text", "html"))
     t->html = GMIME_TEXT_PART(part);
 }
 
