@@ -12,8 +12,9 @@
 typedef struct {
   kith_action action; /* CONTRACT.md section 6; contact_created, ocr_created,
                            field_updated, contact_deleted and contact_removed are
-                           queued and logged when sync applies them. NONE: only what
-                           the flags below say */
+                           queued and logged when sync applies them, but for a
+                           contact_removed with cancel_queued, logged at once.
+                           NONE: only what the flags below say */
   kith_reason reason; /* for skips and links; field_updated's Reason is its field */
   const char *rule;   /* "R24" */
   const char *activity_id;

@@ -24,10 +24,12 @@
 typedef struct {
   const kith_config *config;
   kith_store *store;
-  /* The store's lock (kith_store_share): taken for one transaction or one
-   * read at a time, by the work and the API's writes, never held across
-   * network I/O, so the console's API answers while a sync or a scan waits
-   * on a server. */
+  /* The store's lock (kith_store_share): the API takes it for one read or
+   * one transaction; the work holds it while it works on the store (an
+   * ingest for its whole run, in batches of transactions) but lets it go
+   * whenever it waits on a server (a sync's requests, a live source's
+   * fetches: store_pause in pipeline/ingest.c), so the console's API
+   * answers meanwhile. */
   GMutex lock;
   GMutex work;       /* one piece of work at a time: a sync, a scan, the dedup */
   GMutex state_lock; /* LAST_* and the counters, which the API's status reads: never
