@@ -51,6 +51,18 @@ TITLES = ["VP Sales", "Chief Financial Officer", "Head of Procurement", "Senior 
           "Director of IT", "Marketing Manager", "Legal Counsel", "Operations Lead"]
 
 EPOCH = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+# Everything happens before this: mail dated in the future is taken as sent
+# now (R13), so a corpus reaching past the day it runs would differ from run
+# to run. A large corpus has its mail and meetings closer together instead.
+END = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+def steps(n, lo, hi):
+    """The range of random steps (minutes) for N items from EPOCH: LO..HI,
+    scaled down when N average steps would pass END."""
+    room = (END - EPOCH).total_seconds() / 60
+    f = min(1.0, room / (n * (lo + hi) / 2)) if n else 1.0
+    return max(1, int(lo * f)), max(2, int(hi * f))
 
 
 def slug(s):
@@ -215,8 +227,9 @@ def main():
 
     emails = []
     t = EPOCH
+    step_lo, step_hi = steps(a.emails, 20, 300)
     for i in range(a.emails):
-        t += timedelta(minutes=rnd.randrange(20, 300))
+        t += timedelta(minutes=rnd.randrange(step_lo, step_hi))
         ai = rnd.randrange(len(domains))
         user = users[rnd.randrange(len(users))]
         kind = rnd.random()
@@ -299,6 +312,8 @@ def main():
     # --- meetings ----------------------------------------------------------
     per_file = 10
     mt = EPOCH + timedelta(hours=3)
+    meet_lo, meet_hi = steps(a.meetings, 5 * 60, 40 * 60)
+    meet_scaled = (meet_lo, meet_hi) != (5 * 60, 40 * 60)
     cal = None
     for m in range(a.meetings):
         if m % per_file == 0:
@@ -307,7 +322,10 @@ def main():
                 cal.close()
             cal = open(os.path.join(out, "mail/cal", f"week-{m // per_file}.ics"), "w", encoding="utf-8", newline="")
             cal.write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kith tests//gen_corpus//EN\r\n")
-        mt += timedelta(hours=rnd.randrange(5, 40))
+        if meet_scaled:
+            mt += timedelta(minutes=rnd.randrange(meet_lo, meet_hi))
+        else:
+            mt += timedelta(hours=rnd.randrange(5, 40))
         ai = rnd.randrange(len(domains))
         user = users[rnd.randrange(len(users))]
         lines = ["BEGIN:VEVENT", f"UID:meet-{m:04d}@cal.corp.example",
