@@ -677,6 +677,10 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
    * at a time, so memory does not grow with the mailbox. Those decided are
    * marked so at each commit, in one statement (kith_state_decided_through). */
   ok = ok && kith_store_begin(store, &c.error);
+  /* A capture large against the store (index_dropped) is decided without
+   * the indexes no decision reads, built once after. */
+  if (ok && c.index_dropped)
+    ok = kith_store_exec(store, KITH_SCHEMA_DECISION_INDEXES_DROP, &c.error);
   /* what the decider kept while capturing may be older than the capture */
   kith_decider_forget_crm(&c.decider);
   latency took = {0};
@@ -723,7 +727,10 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     unmarked = FALSE;
   }
   if (ok) {
-    ok = commit_batch(&c, FALSE) && retain(store, config, &c.error);
+    ok = commit_batch(&c, FALSE) &&
+         (!c.index_dropped ||
+          kith_store_exec_sorted(store, KITH_SCHEMA_DECISION_INDEXES, &c.error)) &&
+         retain(store, config, &c.error);
     progress(&c, "decide", done, TRUE);
   }
   result->decided = took.n;
@@ -735,9 +742,9 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
     kith_store_rollback(store);
     if (c.error)
       g_propagate_error(error, c.error);
-    /* Best effort: the next writing open builds it otherwise. */
+    /* Best effort: the next writing open builds them otherwise. */
     if (c.index_dropped)
-      kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, NULL);
+      kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX ";" KITH_SCHEMA_DECISION_INDEXES, NULL);
     if (c.long_capture)
       kith_state_observations_merge(store, NULL);
   }

@@ -12,6 +12,16 @@ const char *kith_schema_migration(int version);
 #define KITH_SCHEMA_DEFERRED_INDEX                                                                 \
   "CREATE INDEX IF NOT EXISTS participant_email ON participant(email)"
 
+/* The indexes no decision reads (kith explain's and dedup's look-ups by
+ * record), which a long ingest's decisions need not keep up to date row by
+ * row: dropped for them and built once after. A writing open builds any
+ * that is missing (a run stopped between). */
+#define KITH_SCHEMA_DECISION_INDEXES_DROP                                                          \
+  "DROP INDEX IF EXISTS link_object; DROP INDEX IF EXISTS log_activity"
+#define KITH_SCHEMA_DECISION_INDEXES                                                               \
+  "CREATE INDEX IF NOT EXISTS link_object ON activity_link(object_id);"                            \
+  "CREATE INDEX IF NOT EXISTS log_activity ON engagement_log(activity_id)"
+
 /* How a newer observation replaces the one kept for an address's field
  * (R37-R39): a later time, or at the same time the greater activity Id, so
  * the order of ingestion never matters. Follows an INSERT into observation. */

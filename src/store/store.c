@@ -298,6 +298,7 @@ kith_store *kith_store_open(const char *path, kith_store_mode mode, GError **err
       return NULL;
     }
   } else if (!migrate(store, error) || !kith_store_exec(store, KITH_SCHEMA_DEFERRED_INDEX, error) ||
+             !kith_store_exec(store, KITH_SCHEMA_DECISION_INDEXES, error) ||
              (pragma_int(store, "SELECT EXISTS(SELECT 1 FROM observation_log)") == 1 &&
               !kith_store_exec(store, "BEGIN IMMEDIATE;" KITH_SCHEMA_OBSERVATION_MERGE "COMMIT",
                                error))) {
