@@ -1,6 +1,7 @@
 /* gmail.c - one User's Gmail: the window listed once, then users.history.list from the kept historyId. */
 #include "capture/google.h"
 
+#include "capture/automatic.h"
 #include "capture/mime.h"
 #include "capture/team.h"
 #include "util/error.h"
@@ -62,12 +63,14 @@ static guchar *b64url_decode(const char *text, gsize *len)
 }
 
 /* "&metadataHeaders=From&..." for the header fields kith reads of a
- * message (kith_team_header_names): nothing else of a colleague's message
- * leaves Google. */
+ * message (kith_team_header_names, then R10's): nothing else of a
+ * colleague's message leaves Google. */
 static char *metadata_headers(void)
 {
   GString *s = g_string_new(NULL);
   for (const char *const *h = kith_team_header_names; *h; h++)
+    g_string_append_printf(s, "&metadataHeaders=%s", *h);
+  for (const char *const *h = kith_automatic_header_names; *h; h++)
     g_string_append_printf(s, "&metadataHeaders=%s", *h);
   return g_string_free(s, FALSE);
 }

@@ -40,17 +40,22 @@ GPtrArray *kith_team_users(const kith_source_cursor *cursor, const kith_source_c
 }
 
 const char *const kith_team_header_names[] = {
-    "From", "Sender", "To", "Cc", "Bcc", "Date", "Message-ID", "Subject",
-    "Authentication-Results", /* R12 */
-    /* R10: kith_automatic_header_names */
-    "Auto-Submitted", "Precedence", "List-Id", "X-Autoreply", "X-Autorespond", NULL};
+    "From",       "Sender",  "To",
+    "Cc",         "Bcc",     "Date",
+    "Message-ID", "Subject", "Authentication-Results", /* R12 */
+    NULL};
 
-gboolean kith_team_header_kept(const char *name)
+static gboolean listed(const char *const *names, const char *name)
 {
-  for (const char *const *h = kith_team_header_names; *h; h++)
+  for (const char *const *h = names; *h; h++)
     if (g_ascii_strcasecmp(name, *h) == 0)
       return TRUE;
   return FALSE;
+}
+
+gboolean kith_team_header_kept(const char *name)
+{
+  return listed(kith_team_header_names, name) || listed(kith_automatic_header_names, name);
 }
 
 void kith_team_append_clean(GString *s, const char *text)
