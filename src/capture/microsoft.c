@@ -248,16 +248,8 @@ static void append_people(GString *s, const char *field, json_t *list)
 /* An RFC 5322 date from Graph's UTC time; "" when it is none. */
 static char *mail_date(const char *iso)
 {
-  static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   gint64 t;
-  if (!iso || !kith_time_parse(iso, &t))
-    return g_strdup("");
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(t);
-  return g_strdup_printf("%d %s %d %02d:%02d:%02d +0000", g_date_time_get_day_of_month(dt),
-                         months[g_date_time_get_month(dt) - 1], g_date_time_get_year(dt),
-                         g_date_time_get_hour(dt), g_date_time_get_minute(dt),
-                         g_date_time_get_second(dt));
+  return iso && kith_time_parse(iso, &t) ? kith_time_format_mail(t) : g_strdup("");
 }
 
 /* The header block of a message from what $select gave: the address and
