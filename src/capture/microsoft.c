@@ -5,6 +5,7 @@
 #include "capture/source.h"
 #include "capture/team.h"
 #include "capture/webapi.h"
+#include "core/address.h"
 #include "util/error.h"
 #include "util/jwt.h"
 #include "util/secret.h"
@@ -305,8 +306,9 @@ static gboolean on_message(ms *m, json_t *msg, GError **error)
     return TRUE;
   g_autofree char *where = g_strdup_printf("%s: message %s", m->user, id);
   const char *from = str(json_object_get(json_object_get(msg, "from"), "emailAddress"), "address");
-  const char *at = from ? strrchr(from, '@') : NULL;
-  g_autofree char *domain = at ? g_ascii_strdown(at + 1, -1) : NULL;
+  /* R1: the sender's domain as every address is read, lower case, IDNA. */
+  g_autofree char *sender = from ? kith_address_normalize(from, NULL) : NULL;
+  const char *domain = sender ? kith_address_domain(sender) : NULL;
   gboolean outside = domain && !kith_team_internal(m->src, domain) &&
                      (!m->sink->body_wanted || m->sink->body_wanted(domain, m->sink->user_data));
   g_autoptr(GByteArray) bytes = NULL;

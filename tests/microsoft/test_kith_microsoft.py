@@ -147,14 +147,15 @@ class MicrosoftSourceTest(unittest.TestCase):
         self.graph.stop()
         self.dir.cleanup()
 
-    def write_conf(self, credential=None, extra=""):
+    def write_conf(self, credential=None, extra="", domains="corp.example"):
         credential = credential or "certificate_file = %s" % self.graph.pem
         with open(self.conf, "w") as f:
             f.write("[org]\ninternal_domains = corp.example\n"
                     "integration_user = 005000000000001AAA\n\n"
                     "[source m365]\ntype = microsoft\ntenant = %s\nclient_id = %s\n%s\n"
-                    "domains = corp.example\nstart_date = %s\n%s"
-                    % (TENANT, CLIENT, credential, days_ago(30).strftime("%Y-%m-%d"), extra))
+                    "domains = %s\nstart_date = %s\n%s"
+                    % (TENANT, CLIENT, credential, domains, days_ago(30).strftime("%Y-%m-%d"),
+                       extra))
 
     def kith(self, *args, check=True):
         env = dict(os.environ, KITH_MICROSOFT_BASE_URL=self.graph.url)
@@ -239,6 +240,24 @@ class MicrosoftSourceTest(unittest.TestCase):
         deltas = [p for p in paths if "/messages/delta" in p]
         self.assertTrue(deltas and all("$select=" in p for p in deltas), deltas)
         self.assertFalse([p for p in deltas if "body" in p.split("$select=")[1].split("&")[0]])
+
+    def test_sender_domain_normalised_r1(self):
+        # R1: the sender's domain is read as every address is, lower case and
+        # IDNA: a colleague at B\u00dcCHER.example is the team's own, read by
+        # the header only, like one at Corp.Example.
+        self.write_conf(domains="corp.example, b\u00fccher.example")
+        self.graph.mail("ann.lee@corp.example", message(
+            "m5@corp.example", "Bob Stone <Bob.Stone@CORP.Example>",
+            "Ann Lee <ann.lee@corp.example>", "Notes", "Internal.\r\n", days=1))
+        self.graph.mail("ann.lee@corp.example", message(
+            "m6@bucher.example", "Kai Berg <Kai@B\u00dcCHER.Example>",
+            "Ann Lee <ann.lee@corp.example>", "Buch", "Hallo.\r\n", days=1))
+        self.graph.requests()
+        self.ingest()
+        self.assertIn("m6@bucher.example", self.activities())
+        self.assertIn("m5@corp.example", self.activities())
+        values = [q["path"] for q in self.graph.requests() if q["path"].endswith("/$value")]
+        self.assertEqual(len(values), 2, values)  # Jane's and Max's only
 
     def test_incremental_pass_asks_one_question_per_user_and_folder(self):
         self.ingest()
