@@ -2,7 +2,6 @@
 #include "capture/google.h"
 
 #include "capture/mime.h"
-#include "capture/source.h"
 #include "util/error.h"
 
 #include <gmime/gmime.h>
@@ -69,9 +68,8 @@ gboolean kith_google_batch(kith_google *g, const char *const *paths, guint n,
                            i + 1, paths[i]);
   g_string_append(body, "--" BOUNDARY "--\r\n");
   static const char *const headers[] = {"Content-Type: multipart/mixed; boundary=" BOUNDARY, NULL};
-  kith_source_flush(g->cursor);
   g_auto(kith_webapi_reply) r = {0};
-  gboolean sent = kith_webapi_post(g->api, &g->auth, g->batch_url, headers, body->str, &r, error);
+  gboolean sent = kith_team_post(&g->team, g->batch_url, headers, body->str, &r, error);
   g_string_free(body, TRUE);
   if (!sent)
     return FALSE;
