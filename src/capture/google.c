@@ -12,7 +12,8 @@
 #define TOKEN_URL "https://oauth2.googleapis.com/token"
 #define GMAIL_ROOT "https://gmail.googleapis.com"
 #define CALENDAR_URL "https://www.googleapis.com/calendar/v3"
-/* For tests only: one local server stands in for all three (docs/sources.md). */
+/* For tests only, on loopback only: one local server stands in for all three
+ * (docs/sources.md). */
 #define BASE_URL_ENV "KITH_GOOGLE_BASE_URL"
 /* A JWT grant lives at most an hour (Google refuses longer). */
 #define ASSERTION_LIFETIME_S 3600
@@ -107,8 +108,13 @@ gboolean kith_google_capture(const kith_source_cursor *cursor, const kith_source
   kith_team_init(&g.team, "google", cursor, src, sink, stats);
   g.team.auth.renew = renew_token;
   g.team.auth.user_data = &g;
-  const char *base = g_getenv(BASE_URL_ENV);
-  if (base && *base) {
+  g_autofree char *base = NULL;
+  g_autoptr(GError) local = NULL;
+  if (!kith_team_base_url(BASE_URL_ENV, &base, &local)) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);
+    return FALSE;
+  }
+  if (base) {
     g.token_url = g_strconcat(base, "/token", NULL);
     g.gmail_root = g_strdup(base);
     g.calendar_url = g_strconcat(base, "/calendar/v3", NULL);

@@ -14,7 +14,8 @@
 
 #define LOGIN_URL "https://login.microsoftonline.com"
 #define GRAPH_URL "https://graph.microsoft.com/v1.0"
-/* For tests only: one local server stands in for both (docs/sources.md). */
+/* For tests only, on loopback only: one local server stands in for both
+ * (docs/sources.md). */
 #define BASE_URL_ENV "KITH_MICROSOFT_BASE_URL"
 #define ASSERTION_LIFETIME_S 600
 /* What kith asks of a message: the addresses, the dates, and the header
@@ -410,11 +411,15 @@ gboolean kith_microsoft_capture(const kith_source_cursor *cursor, const kith_sou
   kith_team_init(&m.team, "microsoft", cursor, src, sink, stats);
   m.team.auth.renew = renew_token;
   m.team.auth.user_data = &m;
-  const char *base = g_getenv(BASE_URL_ENV);
+  g_autofree char *base = NULL;
+  g_autoptr(GError) local = NULL;
+  if (!kith_team_base_url(BASE_URL_ENV, &base, &local)) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);
+    return FALSE;
+  }
   g_autofree char *tenant = g_uri_escape_string(src->tenant, NULL, FALSE);
-  m.token_url = g_strdup_printf("%s/%s/oauth2/v2.0/token", base && *base ? base : LOGIN_URL,
-                                tenant);
-  m.graph_url = base && *base ? g_strconcat(base, "/v1.0", NULL) : g_strdup(GRAPH_URL);
+  m.token_url = g_strdup_printf("%s/%s/oauth2/v2.0/token", base ? base : LOGIN_URL, tenant);
+  m.graph_url = base ? g_strconcat(base, "/v1.0", NULL) : g_strdup(GRAPH_URL);
   gboolean ok = read_credentials(&m, error) &&
                 kith_team_run(&m.team, KITH_TEAM_TOKEN_PER_APP, read_user, &m, error);
   kith_team_clear(&m.team);

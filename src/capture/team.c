@@ -125,6 +125,33 @@ gboolean kith_team_post(kith_team *t, const char *url, const char *const *header
   return kith_webapi_post(t->api, &t->auth, url, headers, body, out, error);
 }
 
+gboolean kith_team_base_url(const char *env, char **out, GError **error)
+{
+  *out = NULL;
+  const char *value = g_getenv(env);
+  if (!value || !*value)
+    return TRUE;
+  g_autoptr(GUri) uri = g_uri_parse(value, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri ? g_uri_get_scheme(uri) : NULL;
+  const char *host = uri ? g_uri_get_host(uri) : NULL;
+  gboolean web = scheme && (g_ascii_strcasecmp(scheme, "http") == 0 ||
+                            g_ascii_strcasecmp(scheme, "https") == 0);
+  gboolean loopback = host && (strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0 ||
+                               g_ascii_strcasecmp(host, "localhost") == 0);
+  if (!web || !loopback || g_uri_get_userinfo(uri)) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED,
+                "%s: '%s' is not on loopback (http(s) to 127.0.0.1, ::1 or localhost); it is "
+                "for a test server only",
+                env, value);
+    return FALSE;
+  }
+  *out = g_strdup(value);
+  gsize n = strlen(*out);
+  while (n && (*out)[n - 1] == '/')
+    (*out)[--n] = '\0';
+  return TRUE;
+}
+
 gboolean kith_team_run(kith_team *t, kith_team_token token, kith_team_read_fn read_user,
                        gpointer data, GError **error)
 {

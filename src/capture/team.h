@@ -42,6 +42,14 @@ void kith_team_init(kith_team *t, const char *provider, const kith_source_cursor
 /* Frees what T holds (its client and token), not T. */
 void kith_team_clear(kith_team *t);
 
+/* The base URL a test server stands at, from the environment variable ENV
+ * (KITH_GOOGLE_BASE_URL, KITH_MICROSOFT_BASE_URL) without a trailing
+ * slash: *OUT is NULL when ENV is unset or empty. Honoured only on
+ * loopback (http or https, host 127.0.0.1, ::1 or localhost): anywhere
+ * else FALSE with ERROR ("ENV: 'URL' is not on loopback ..."), since the
+ * source's credentials would go there. */
+gboolean kith_team_base_url(const char *env, char **out, GError **error);
+
 /* Reads every User of kith_team_users with READ_USER, one after another,
  * until the sink says stop. One User's failure (no mailbox, access
  * denied, a reply kith cannot use) is reported through the sink as

@@ -176,8 +176,9 @@ class GoogleSourceTest(unittest.TestCase):
                     "start_date = %s\n%s"
                     % (self.google.key_file, days_ago(30).strftime("%Y-%m-%d"), extra))
 
-    def kith(self, *args, check=True):
+    def kith(self, *args, check=True, env_extra=None):
         env = dict(os.environ, KITH_GOOGLE_BASE_URL=self.google.url)
+        env.update(env_extra or {})
         env.pop("KITH_DB", None)
         env.pop("KITH_CONFIG", None)
         r = subprocess.run([KITH, "--db", self.db, "--config", self.conf] + list(args),
@@ -458,6 +459,18 @@ class GoogleSourceTest(unittest.TestCase):
         lines = r.stderr.strip().splitlines()
         self.assertEqual(len(lines), 1, r.stderr)
         self.assertTrue(lines[0].startswith("kith: source team: key_file: "), lines[0])
+        self.assertEqual(self.google.requests(), [])
+
+    def test_base_url_only_on_loopback(self):
+        # The test server's base URL is refused anywhere but loopback: the
+        # signed grant and the mail would go there.
+        r = self.kith("ingest", "--source", "team", check=False,
+                      env_extra={"KITH_GOOGLE_BASE_URL": "https://google.example.net:8443"})
+        self.assertEqual(r.returncode, 1, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertRegex(lines[0], r"^kith: source team: KITH_GOOGLE_BASE_URL: "
+                                   r"'https://google.example.net:8443' is not on loopback")
         self.assertEqual(self.google.requests(), [])
 
     def test_serve_reads_the_source_each_scan_interval(self):

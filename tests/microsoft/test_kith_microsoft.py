@@ -157,8 +157,9 @@ class MicrosoftSourceTest(unittest.TestCase):
                     % (TENANT, CLIENT, credential, domains, days_ago(30).strftime("%Y-%m-%d"),
                        extra))
 
-    def kith(self, *args, check=True):
+    def kith(self, *args, check=True, env_extra=None):
         env = dict(os.environ, KITH_MICROSOFT_BASE_URL=self.graph.url)
+        env.update(env_extra or {})
         env.pop("KITH_DB", None)
         env.pop("KITH_CONFIG", None)
         r = subprocess.run([KITH, "--db", self.db, "--config", self.conf] + list(args),
@@ -319,6 +320,18 @@ class MicrosoftSourceTest(unittest.TestCase):
         r = self.ingest()
         self.assertEqual(self.counts(r), (5, 0))
         self.assertNotIn("ApplicationThrottled", r.stderr)
+
+    def test_base_url_only_on_loopback(self):
+        # The test server's base URL is refused anywhere but loopback: the
+        # app's token would go there.
+        r = self.kith("ingest", "--source", "m365", check=False,
+                      env_extra={"KITH_MICROSOFT_BASE_URL": "http://graph.example.net"})
+        self.assertEqual(r.returncode, 1, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertRegex(lines[0], r"^kith: source m365: KITH_MICROSOFT_BASE_URL: "
+                                   r"'http://graph.example.net' is not on loopback")
+        self.assertEqual(self.graph.requests(), [])
 
     def test_config_needs_one_credential(self):
         self.write_conf("certificate_file = %s\nclient_secret_file = %s"
