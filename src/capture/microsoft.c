@@ -323,11 +323,22 @@ static gboolean read_folder(ms *m, const char *folder, GError **error)
 
 /* ---- calendar ---- */
 
+/* An event's identity, its iCalendar UID: Graph's uid, the same for a
+ * series and every occurrence of it, as Google's iCalUID and a VEVENT's
+ * UID are; so a recurring meeting is one activity whichever source reads
+ * it (R10). iCalUId, which differs per occurrence, only when uid is
+ * missing. */
+static const char *event_uid(json_t *ev)
+{
+  const char *uid = str(ev, "uid");
+  return uid && *uid ? uid : str(ev, "iCalUId");
+}
+
 /* R11: an attendee of type resource (a room, equipment) is a resource. */
 static gboolean on_event(ms *m, json_t *ev, GError **error)
 {
   (void)error;
-  const char *uid = str(ev, "iCalUId");
+  const char *uid = event_uid(ev);
   json_t *mine = json_object_get(ev, "responseStatus");
   /* An event the calendar's User declined says nothing of whom they met. */
   if (!uid || !*uid || g_strcmp0(str(mine, "response"), "declined") == 0)

@@ -345,6 +345,23 @@ class GoogleSourceTest(unittest.TestCase):
         new, seen = self.counts(r)
         self.assertEqual((new, seen), (6, 2))
 
+    def test_recurring_meeting_is_one_activity_by_its_series_uid(self):
+        # With singleEvents every occurrence comes on its own, all with the
+        # series' iCalUID, as Graph's uid and a VEVENT's UID: one activity
+        # per series, the same id from every source (R10).
+        ann = {"email": "ann.lee@corp.example", "name": "Ann Lee"}
+        self.google.events("bob.stone@corp.example", [
+            event("weekly@corp.example", "Globex weekly", 15, ann, [
+                {"email": "bob.stone@corp.example", "response": "accepted"},
+                {"email": "max@globex.com", "name": "Max Power", "response": "accepted"}],
+                recurrence="RRULE:FREQ=WEEKLY;COUNT=3")])
+        r = self.ingest(check=False)
+        self.assertEqual(self.counts(r), (6, 2))  # three occurrences: one new, two duplicates
+        self.assertIn("weekly@corp.example", self.activities())
+        with sqlite3.connect(self.db) as c:
+            ids = [r[0] for r in c.execute("SELECT id FROM activity WHERE kind = 'meeting'")]
+        self.assertEqual(sorted(ids), ["ev1@corp.example", "weekly@corp.example"])
+
     def test_token_expiry_renews_the_token(self):
         self.ingest(check=False)
         self.google.requests()

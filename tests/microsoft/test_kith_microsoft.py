@@ -58,11 +58,14 @@ def message(mid, frm, to, subject, body, days=2):
             % (mid, days_ago(days).strftime("%a, %d %b %Y %H:%M:%S +0000"), frm, to, subject, body))
 
 
-def event(uid, summary, days, organizer, attendees):
+def event(uid, summary, days, organizer, attendees, recurrence=None):
     start = days_ago(days).replace(microsecond=0)
-    return {"uid": uid, "summary": summary, "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "organizer": organizer, "attendees": attendees}
+    out = {"uid": uid, "summary": summary, "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+           "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+           "organizer": organizer, "attendees": attendees}
+    if recurrence:
+        out["recurrence"] = recurrence
+    return out
 
 
 class Graph:
@@ -259,6 +262,23 @@ class MicrosoftSourceTest(unittest.TestCase):
         self.assertIn("m5@corp.example", self.activities())
         values = [q["path"] for q in self.graph.requests() if q["path"].endswith("/$value")]
         self.assertEqual(len(values), 2, values)  # Jane's and Max's only
+
+    def test_recurring_meeting_is_one_activity_by_its_series_uid(self):
+        # Graph's iCalUId differs per occurrence; the series' uid is what
+        # Google's iCalUID and a CalDAV or .ics VEVENT's UID are: one
+        # activity per series, the same id from every source (R10).
+        ann = {"email": "ann.lee@corp.example", "name": "Ann Lee"}
+        self.graph.admin("events", {"user": "bob.stone@corp.example", "events": [
+            event("weekly@corp.example", "Globex weekly", 15, ann, [
+                {"email": "bob.stone@corp.example", "response": "accepted"},
+                {"email": "max@globex.com", "name": "Max Power", "response": "accepted"}],
+                recurrence="RRULE:FREQ=WEEKLY;COUNT=3")]})
+        r = self.ingest()
+        self.assertEqual(self.counts(r), (6, 2))  # three occurrences: one new, two duplicates
+        self.assertIn("weekly@corp.example", self.activities())
+        with sqlite3.connect(self.db) as c:
+            n = c.execute("SELECT count(*) FROM activity WHERE kind = 'meeting'").fetchone()[0]
+        self.assertEqual(n, 2)  # ev1 and the series
 
     def test_incremental_pass_asks_one_question_per_user_and_folder(self):
         self.ingest()
