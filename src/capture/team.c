@@ -152,6 +152,13 @@ gboolean kith_team_base_url(const char *env, char **out, GError **error)
   return TRUE;
 }
 
+/* Progress: one more User done (or the count of them known). */
+static void moved_on(kith_team *t)
+{
+  if (t->sink->progress)
+    t->sink->progress(t->sink->user_data);
+}
+
 gboolean kith_team_run(kith_team *t, kith_team_token token, kith_team_read_fn read_user,
                        gpointer data, GError **error)
 {
@@ -171,12 +178,17 @@ gboolean kith_team_run(kith_team *t, kith_team_token token, kith_team_read_fn re
       return FALSE;
     }
   }
-  for (guint i = 0; i < users->len && !t->stopped && !t->fatal; i++) {
+  t->stats->users_total = users->len;
+  t->stats->users_done = 0;
+  moved_on(t);
+  for (guint i = 0; i < users->len && !t->stopped && !t->fatal; i++, moved_on(t)) {
     t->user = g_ptr_array_index(users, i);
     if (token == KITH_TEAM_TOKEN_PER_USER)
       g_clear_pointer(&t->auth.token, g_free); /* a token acts for one User */
     g_autoptr(GError) local = NULL;
-    if (read_user(data, &local))
+    gboolean read = read_user(data, &local);
+    t->stats->users_done++;
+    if (read)
       continue;
     if (t->fatal)
       break;

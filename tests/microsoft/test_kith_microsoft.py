@@ -353,6 +353,91 @@ class MicrosoftSourceTest(unittest.TestCase):
                                    r"'http://graph.example.net' is not on loopback")
         self.assertEqual(self.graph.requests(), [])
 
+    # -- progress on a long first pass
+
+    def test_progress_is_not_printed_when_stderr_is_not_a_terminal(self):
+        r = self.ingest()
+        self.assertNotIn("\r", r.stderr)
+        self.assertNotIn("users", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 2, r.stderr)  # Carl's and Fay's
+
+    def test_progress_on_a_terminal_rewrites_one_line(self):
+        import pty
+        master, slave = pty.openpty()
+        env = dict(os.environ, KITH_MICROSOFT_BASE_URL=self.graph.url)
+        env.pop("KITH_DB", None)
+        env.pop("KITH_CONFIG", None)
+        proc = subprocess.Popen([KITH, "--db", self.db, "--config", self.conf, "ingest",
+                                 "--source", "m365"], stdout=subprocess.PIPE, stderr=slave,
+                                env=env)
+        os.close(slave)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        proc.communicate(timeout=120)
+        os.close(master)
+        text = out.decode()
+        self.assertIn("\rkith: capture: 0/4 users, ", text)
+        self.assertRegex(text, r"\rkith: capture: 1/4 users, \d+ messages and events, \d+ "
+                               r"activities, [0-9.]+s, about \d+s left")
+        self.assertRegex(text, r"\rkith: capture: 4/4 users, \d+ messages and events, 5 "
+                               r"activities, [0-9.]+s\r?\n")
+
+    def test_progress_in_the_console_status(self):
+        self.graph.admin("settings", {"latency": 0.15})
+        token_file = os.path.join(self.tmp, "token")
+        with open(self.conf, "a") as f:
+            f.write("\n[serve]\nlisten = 127.0.0.1:0\ntoken_file = %s\nscan_interval = 3600\n"
+                    % token_file)
+        env = dict(os.environ, KITH_MICROSOFT_BASE_URL=self.graph.url)
+        log_path = os.path.join(self.tmp, "serve.log")
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen([KITH, "--db", self.db, "--config", self.conf, "serve"],
+                                    stdout=subprocess.DEVNULL, stderr=log, env=env)
+        seen = []
+        try:
+            port = None
+            for _ in range(200):
+                with open(log_path) as f:
+                    started = [json.loads(l) for l in f if '"event":"started"' in l]
+                if started and os.path.exists(token_file):
+                    port = started[0]["port"]
+                    break
+                time.sleep(0.05)
+            self.assertIsNotNone(port)
+            token = read(token_file)
+            done = False
+            for _ in range(600):
+                req = urllib.request.Request("http://127.0.0.1:%d/api/v1/status" % port,
+                                             headers={"Authorization": "Bearer " + token})
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    status = json.loads(r.read())
+                self.assertIn("progress", status)
+                if status["progress"]:
+                    seen.append(status["progress"])
+                if seen and status["last_ingest"]:
+                    done = status["progress"] is None
+                    break
+                time.sleep(0.05)
+            self.assertTrue(done, seen)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(30), 0)
+        capture = [p for p in seen if p["phase"] == "capture"]
+        self.assertTrue(capture, seen)
+        self.assertTrue(all(p["source"] == "m365" and p["users_total"] == 4 for p in capture),
+                        capture)
+        midway = [p for p in capture if 0 < p["users_done"] < 4]
+        self.assertTrue(midway, capture)
+        self.assertTrue(all(isinstance(p["eta_seconds"], int) for p in midway), midway)
+        self.assertTrue(all(isinstance(p["messages"], int) for p in capture), capture)
+
     def test_config_needs_one_credential(self):
         self.write_conf("certificate_file = %s\nclient_secret_file = %s"
                         % (self.graph.pem, self.graph.secret_file))
