@@ -34,9 +34,10 @@ static void print_progress(const kith_ingest_progress *p, gpointer user_data)
           : s >= 60 ? g_strdup_printf(", about %um%02us left", s / 60, s % 60)
                     : g_strdup_printf(", about %us left", s);
   }
-  fprintf(stderr, "\rkith: %s: %u/%u users, %u messages and events, %u activities, %.1fs%s%s",
+  /* The line is cleared first (EL, erase to its end): it grows and shrinks. */
+  fprintf(stderr, "\r\033[Kkith: %s: %u/%u users, %u messages and events, %u activities, %.1fs%s%s",
           p->phase, p->users_done, p->users_total, p->files, p->done, p->seconds, eta ? eta : "",
-          p->last ? "\n" : "   ");
+          p->last ? "\n" : "");
 }
 
 const kith_ingest_report kith_cmd_ingest_report = {print_error, print_progress, NULL};

@@ -383,10 +383,10 @@ class MicrosoftSourceTest(unittest.TestCase):
         proc.communicate(timeout=120)
         os.close(master)
         text = out.decode()
-        self.assertIn("\rkith: capture: 0/4 users, ", text)
-        self.assertRegex(text, r"\rkith: capture: 1/4 users, \d+ messages and events, \d+ "
+        self.assertIn("\r\x1b[Kkith: capture: 0/4 users, ", text)
+        self.assertRegex(text, r"\r\x1b\[Kkith: capture: 1/4 users, \d+ messages and events, \d+ "
                                r"activities, [0-9.]+s, about \d+s left")
-        self.assertRegex(text, r"\rkith: capture: 4/4 users, \d+ messages and events, 5 "
+        self.assertRegex(text, r"\r\x1b\[Kkith: capture: 4/4 users, \d+ messages and events, 5 "
                                r"activities, [0-9.]+s\r?\n")
 
     def test_progress_in_the_console_status(self):
