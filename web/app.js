@@ -438,7 +438,36 @@
           plural(status.last_ingest.errors, 'error', 'errors'), ')'] : null,
         src.length ? [' · sources: ', src.map((x) => `${x.name} (${x.type})`).join(', ')] : null);
 
-      view.append(cards,
+      // A scan under way (a team source's long first pass): its Users done of
+      // those to read, what was read so far and the time left, read again
+      // every two seconds until the scan is over.
+      const scan = h('p', { class: 'muted', role: 'status', testid: 'scan-progress' });
+      const fillScan = (p) => {
+        clear(scan);
+        if (!p) return;
+        const left = p.eta_seconds == null ? ''
+          : p.eta_seconds >= 120 ? `, about ${Math.round(p.eta_seconds / 60)} min left`
+            : `, about ${p.eta_seconds} s left`;
+        scan.append(p.users_total
+          ? `Reading ${p.source}: ${fmtNumber(p.users_done)} of ${plural(p.users_total, 'user', 'users')}, `
+            + `${fmtNumber(p.messages)} messages and events${left}`
+          : `Reading ${p.source}: ${plural(p.activities, 'activity', 'activities')}`);
+      };
+      const followScan = (p) => {
+        fillScan(p);
+        if (!p) return;
+        setTimeout(async () => {
+          if (!view.isConnected) return;
+          try {
+            followScan((await getJSON('/api/v1/status')).progress);
+          } catch (e) {
+            fillScan(null);
+          }
+        }, 2000);
+      };
+      followScan(status.progress);
+
+      view.append(cards, scan,
         h('section', { class: 'panel', 'aria-labelledby': 'chart-title' },
           h('h2', { id: 'chart-title' }, `The last ${CHART_DAYS} days`),
           chart(Array.isArray(counts.days) ? counts.days : [])),

@@ -25,6 +25,9 @@ typedef struct {
   guint activities; /* activities handed to the callback */
   guint unchanged;  /* files want_file skipped */
   guint64 bytes;    /* bytes of input read */
+  /* A team source's Users: how many it reads this run, and how many of
+   * them are done (read, or skipped after an error); 0 of 0 otherwise. */
+  guint users_total, users_done;
 } kith_capture_stats;
 
 /* Optional: asked before a file is read (FALSE skips it, e.g. unchanged since
@@ -45,14 +48,19 @@ typedef void (*kith_capture_prepare_fn)(kith_activity *activity, gpointer user_d
  * domain asked about and reads the body after all when they differ. */
 typedef gboolean (*kith_capture_body_fn)(const char *sender_domain, gpointer user_data);
 
+/* Optional: told that a long reading moved on where no activity shows it
+ * (a team source's User done), so that progress can be reported. */
+typedef void (*kith_capture_progress_fn)(gpointer user_data);
+
 typedef struct {
   kith_activity_fn on_activity;
   kith_capture_error_fn on_error;
   gpointer user_data;
-  kith_capture_file_fn want_file;   /* may be NULL */
-  kith_capture_file_fn file_read;   /* may be NULL */
-  kith_capture_prepare_fn prepare;  /* may be NULL */
-  kith_capture_body_fn body_wanted; /* may be NULL: every body is read */
+  kith_capture_file_fn want_file;    /* may be NULL */
+  kith_capture_file_fn file_read;    /* may be NULL */
+  kith_capture_prepare_fn prepare;   /* may be NULL */
+  kith_capture_body_fn body_wanted;  /* may be NULL: every body is read */
+  kith_capture_progress_fn progress; /* may be NULL */
 } kith_capture_sink;
 
 /* Captures every path: files by kind, folders walked recursively in name

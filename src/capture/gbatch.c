@@ -2,7 +2,6 @@
 #include "capture/google.h"
 
 #include "capture/mime.h"
-#include "capture/source.h"
 #include "util/error.h"
 
 #include <gmime/gmime.h>
@@ -30,19 +29,15 @@ static void read_inner(const char *data, gsize len, kith_webapi_reply *out)
       break;
     }
     if (n > 12 && g_ascii_strncasecmp(p, "Retry-After:", 12) == 0) {
-      g_autofree char *v = g_strstrip(g_strndup(p + 12, n - 12));
-      out->retry_after = g_ascii_strtoll(v, NULL, 10);
+      g_autofree char *v = g_strndup(p + 12, n - 12);
+      out->retry_after = kith_webapi_retry_after(v);
     }
     p = nl ? nl + 1 : end;
   }
   g_byte_array_append(out->body, (const guint8 *)p, (guint)(end - p));
   g_byte_array_append(out->body, (const guint8 *)"", 1);
   g_byte_array_set_size(out->body, out->body->len - 1);
-  json_t *j = json_loadb((const char *)out->body->data, out->body->len, 0, NULL);
-  if (json_is_object(j))
-    out->json = j;
-  else
-    json_decref(j);
+  kith_webapi_reply_read_json(out);
 }
 
 /* The bytes of PART's content, decoded. */
@@ -73,9 +68,8 @@ gboolean kith_google_batch(kith_google *g, const char *const *paths, guint n,
                            i + 1, paths[i]);
   g_string_append(body, "--" BOUNDARY "--\r\n");
   static const char *const headers[] = {"Content-Type: multipart/mixed; boundary=" BOUNDARY, NULL};
-  kith_source_flush(g->cursor);
   g_auto(kith_webapi_reply) r = {0};
-  gboolean sent = kith_webapi_post(g->api, &g->auth, g->batch_url, headers, body->str, &r, error);
+  gboolean sent = kith_team_post(&g->team, g->batch_url, headers, body->str, &r, error);
   g_string_free(body, TRUE);
   if (!sent)
     return FALSE;

@@ -95,8 +95,8 @@ static list_result list_events(kith_google *g, const char *sync_token, GError **
   if (sync_token) {
     g_autofree char *st = g_uri_escape_string(sync_token, NULL, FALSE);
     since = g_strconcat("&syncToken=", st, NULL);
-  } else if (g->start) {
-    g_autofree char *t = kith_time_format(g->start);
+  } else if (g->team.start) {
+    g_autofree char *t = kith_time_format(g->team.start);
     g_autofree char *et = g_uri_escape_string(t, NULL, FALSE);
     since = g_strconcat("&timeMin=", et, NULL);
   } else {
@@ -108,7 +108,7 @@ static list_result list_events(kith_google *g, const char *sync_token, GError **
         "%s/calendars/primary/events?singleEvents=true&maxResults=%d%s%s%s", g->calendar_url,
         KITH_GOOGLE_EVENT_PAGE, since, pt ? "&pageToken=" : "", pt ? pt : "");
     g_auto(kith_webapi_reply) r = {0};
-    if (!kith_google_get(g, url, &r, error))
+    if (!kith_team_get(&g->team, url, NULL, &r, error))
       return LIST_FAILED;
     if (r.status == 410 && sync_token)
       return LIST_GONE;
@@ -122,8 +122,8 @@ static list_result list_events(kith_google *g, const char *sync_token, GError **
     json_array_foreach(json_object_get(r.json, "items"), i, ev)
     {
       g_autoptr(kith_activity) a = event_activity(ev);
-      g->stats->files++;
-      if (a && !kith_google_deliver(g, a))
+      g->team.stats->files++;
+      if (a && !kith_team_deliver(&g->team, a))
         return LIST_OK;
     }
     g_free(page);
@@ -132,14 +132,14 @@ static list_result list_events(kith_google *g, const char *sync_token, GError **
       next_sync = g_strdup(str(r.json, "nextSyncToken"));
   } while (page && *page);
   if (next_sync && g_strcmp0(next_sync, sync_token) != 0 &&
-      !kith_google_cursor_set(g, SYNC_KEY, next_sync))
+      !kith_team_cursor_set(&g->team, SYNC_KEY, next_sync))
     return LIST_FAILED;
   return LIST_OK;
 }
 
 gboolean kith_gcal_read(kith_google *g, GError **error)
 {
-  g_autofree char *token = kith_google_cursor_get(g, SYNC_KEY);
+  g_autofree char *token = kith_team_cursor_get(&g->team, SYNC_KEY);
   list_result r = list_events(g, token, error);
   /* 410 Gone: Google forgot the sync token; the window again (R10 knows
    * the meetings seen before by their UID). */

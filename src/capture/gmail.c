@@ -1,6 +1,7 @@
 /* gmail.c - one User's Gmail: the window listed once, then users.history.list from the kept historyId. */
 #include "capture/google.h"
 
+#include "capture/automatic.h"
 #include "capture/mime.h"
 #include "capture/team.h"
 #include "util/error.h"
@@ -62,12 +63,14 @@ static guchar *b64url_decode(const char *text, gsize *len)
 }
 
 /* "&metadataHeaders=From&..." for the header fields kith reads of a
- * message (kith_team_header_names): nothing else of a colleague's message
- * leaves Google. */
+ * message (kith_team_header_names, then R10's): nothing else of a
+ * colleague's message leaves Google. */
 static char *metadata_headers(void)
 {
   GString *s = g_string_new(NULL);
   for (const char *const *h = kith_team_header_names; *h; h++)
+    g_string_append_printf(s, "&metadataHeaders=%s", *h);
+  for (const char *const *h = kith_automatic_header_names; *h; h++)
     g_string_append_printf(s, "&metadataHeaders=%s", *h);
   return g_string_free(s, FALSE);
 }
@@ -92,7 +95,8 @@ static fetch_result reply_result(kith_google *g, const char *id, kith_webapi_rep
   if (r->status == 200 && r->json)
     return FETCH_OK;
   g_autofree char *why = kith_webapi_error_text(r);
-  g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: gmail message %s: %s", g->user, id, why);
+  g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "%s: gmail message %s: %s", g->team.user, id,
+              why);
   return FETCH_FAILED;
 }
 
@@ -106,24 +110,26 @@ static fetch_result on_metadata(kith_google *g, const char *id, kith_webapi_repl
   fetch_result res = reply_result(g, id, meta, error);
   if (res != FETCH_OK || skipped_labels(json_object_get(meta->json, "labelIds")))
     return res;
-  g_autofree char *where = g_strdup_printf("%s: gmail message %s", g->user, id);
-  g->stats->files++;
+  g_autofree char *where = g_strdup_printf("%s: gmail message %s", g->team.user, id);
+  g->team.stats->files++;
   g_autoptr(GByteArray)
       head = header_block(json_object_get(json_object_get(meta->json, "payload"), "headers"));
-  g->stats->bytes += head->len;
+  g->team.stats->bytes += head->len;
   g_autofree char *why = NULL;
   g_autoptr(kith_activity)
       a = kith_mime_parse_bytes(head->data, head->len, where, NULL, NULL, &why);
   if (!a) {
-    kith_google_report(g, where, why);
+    kith_team_report(&g->team, where, why);
     return FETCH_OK;
   }
   const kith_participant *from = a->participants->len ? g_ptr_array_index(a->participants, 0)
                                                       : NULL;
-  *outside = from && from->role == KITH_PART_FROM && !kith_team_internal(g->src, from->domain) &&
-             (!g->sink->body_wanted || g->sink->body_wanted(from->domain, g->sink->user_data));
+  *outside = from && from->role == KITH_PART_FROM &&
+             !kith_team_internal(g->team.src, from->domain) &&
+             (!g->team.sink->body_wanted ||
+              g->team.sink->body_wanted(from->domain, g->team.sink->user_data));
   if (!*outside)
-    kith_google_deliver(g, a);
+    kith_team_deliver(&g->team, a);
   return FETCH_OK;
 }
 
@@ -133,21 +139,21 @@ static fetch_result on_raw(kith_google *g, const char *id, kith_webapi_reply *fu
   fetch_result res = reply_result(g, id, full, error);
   if (res != FETCH_OK)
     return res;
-  g_autofree char *where = g_strdup_printf("%s: gmail message %s", g->user, id);
+  g_autofree char *where = g_strdup_printf("%s: gmail message %s", g->team.user, id);
   const char *raw = json_string_value(json_object_get(full->json, "raw"));
   gsize len = 0;
   g_autofree guchar *bytes = raw ? b64url_decode(raw, &len) : NULL;
   if (!bytes) {
-    kith_google_report(g, where, "the raw message is not base64url");
+    kith_team_report(&g->team, where, "the raw message is not base64url");
     return FETCH_OK;
   }
-  g->stats->bytes += len;
+  g->team.stats->bytes += len;
   g_autofree char *why = NULL;
   g_autoptr(kith_activity) whole = kith_mime_parse_bytes(bytes, len, where, NULL, NULL, &why);
   if (!whole)
-    kith_google_report(g, where, why);
+    kith_team_report(&g->team, where, why);
   else
-    kith_google_deliver(g, whole);
+    kith_team_deliver(&g->team, whole);
   return FETCH_OK;
 }
 
@@ -157,7 +163,7 @@ static gboolean get_one(kith_google *g, const char *id, const char *format, kith
 {
   g_autofree char *path = message_path(id, format);
   g_autofree char *url = g_strconcat(g->gmail_root, path, NULL);
-  return kith_google_get(g, url, out, error);
+  return kith_team_get(&g->team, url, NULL, out, error);
 }
 
 static void clear_replies(kith_webapi_reply *replies, guint n)
@@ -197,13 +203,13 @@ static gboolean fetch_all(kith_google *g, GPtrArray *ids, GError **error)
 {
   kith_webapi_reply replies[KITH_GOOGLE_BATCH];
   char *outside_ids[KITH_GOOGLE_BATCH];
-  for (guint start = 0; start < ids->len && !g->stopped; start += KITH_GOOGLE_BATCH) {
+  for (guint start = 0; start < ids->len && !g->team.stopped; start += KITH_GOOGLE_BATCH) {
     guint n = MIN(KITH_GOOGLE_BATCH, ids->len - start), n_out = 0;
     char **chunk = (char **)ids->pdata + start;
     if (!get_batch(g, chunk, n, "metadata", replies, error))
       return FALSE;
     gboolean ok = TRUE;
-    for (guint i = 0; ok && i < n && !g->stopped; i++) {
+    for (guint i = 0; ok && i < n && !g->team.stopped; i++) {
       gboolean outside = FALSE;
       ok = on_metadata(g, chunk[i], &replies[i], &outside, error) != FETCH_FAILED;
       if (outside)
@@ -212,11 +218,11 @@ static gboolean fetch_all(kith_google *g, GPtrArray *ids, GError **error)
     clear_replies(replies, n);
     if (!ok)
       return FALSE;
-    if (!n_out || g->stopped)
+    if (!n_out || g->team.stopped)
       continue;
     if (!get_batch(g, outside_ids, n_out, "raw", replies, error))
       return FALSE;
-    for (guint i = 0; ok && i < n_out && !g->stopped; i++)
+    for (guint i = 0; ok && i < n_out && !g->team.stopped; i++)
       ok = on_raw(g, outside_ids[i], &replies[i], error) != FETCH_FAILED;
     clear_replies(replies, n_out);
     if (!ok)
@@ -242,7 +248,8 @@ static gboolean full_sync(kith_google *g, GError **error)
 {
   g_autofree char *url = g_strdup_printf("%s/users/me/profile", g->gmail_url);
   g_auto(kith_webapi_reply) profile = {0};
-  if (!kith_google_get(g, url, &profile, error) || !page_ok(g, "profile", &profile, error))
+  if (!kith_team_get(&g->team, url, NULL, &profile, error) ||
+      !page_ok(g, "profile", &profile, error))
     return FALSE;
   const char *history_id = json_string_value(json_object_get(profile.json, "historyId"));
   if (!history_id) {
@@ -254,15 +261,16 @@ static gboolean full_sync(kith_google *g, GError **error)
   g_autofree char *page = NULL;
   /* Gmail's after: takes Unix seconds; a day earlier, as Gmail's dates
    * are its own time zone's, and start_date is applied to Date: after. */
-  g_autofree char *q = g->start ? g_strdup_printf("&q=after%%3A%" G_GINT64_FORMAT, g->start - 86400)
-                                : g_strdup("");
+  g_autofree char *q = g->team.start
+                           ? g_strdup_printf("&q=after%%3A%" G_GINT64_FORMAT, g->team.start - 86400)
+                           : g_strdup("");
   do {
     g_autofree char *pt = page ? g_uri_escape_string(page, NULL, FALSE) : NULL;
     g_free(url);
     url = g_strdup_printf("%s/users/me/messages?maxResults=%d%s%s%s", g->gmail_url,
                           KITH_GOOGLE_PAGE, q, pt ? "&pageToken=" : "", pt ? pt : "");
     g_auto(kith_webapi_reply) r = {0};
-    if (!kith_google_get(g, url, &r, error) || !page_ok(g, "messages.list", &r, error))
+    if (!kith_team_get(&g->team, url, NULL, &r, error) || !page_ok(g, "messages.list", &r, error))
       return FALSE;
     size_t i;
     json_t *m;
@@ -281,7 +289,8 @@ static gboolean full_sync(kith_google *g, GError **error)
     ids->pdata[i] = ids->pdata[ids->len - 1 - i];
     ids->pdata[ids->len - 1 - i] = t;
   }
-  return fetch_all(g, ids, error) && (g->stopped || kith_google_cursor_set(g, HISTORY_KEY, keep));
+  return fetch_all(g, ids, error) &&
+         (g->team.stopped || kith_team_cursor_set(&g->team, HISTORY_KEY, keep));
 }
 
 /* What was added since HISTORY_ID. *EXPIRED when Gmail no longer keeps it
@@ -299,7 +308,7 @@ static gboolean history_sync(kith_google *g, const char *history_id, gboolean *e
         "%s/users/me/history?startHistoryId=%s&historyTypes=messageAdded&maxResults=%d%s%s",
         g->gmail_url, start, KITH_GOOGLE_PAGE, pt ? "&pageToken=" : "", pt ? pt : "");
     g_auto(kith_webapi_reply) r = {0};
-    if (!kith_google_get(g, url, &r, error))
+    if (!kith_team_get(&g->team, url, NULL, &r, error))
       return FALSE;
     if (r.status == 404) {
       *expired = TRUE;
@@ -333,17 +342,17 @@ static gboolean history_sync(kith_google *g, const char *history_id, gboolean *e
   } while (page && *page);
   if (!fetch_all(g, ids, error))
     return FALSE;
-  if (g->stopped)
+  if (g->team.stopped)
     return TRUE;
   /* Nothing new: the history id stays as it is, and nothing is written. */
   if (!latest || strcmp(latest, history_id) == 0)
     return TRUE;
-  return kith_google_cursor_set(g, HISTORY_KEY, latest);
+  return kith_team_cursor_set(&g->team, HISTORY_KEY, latest);
 }
 
 gboolean kith_gmail_read(kith_google *g, GError **error)
 {
-  g_autofree char *history_id = kith_google_cursor_get(g, HISTORY_KEY);
+  g_autofree char *history_id = kith_team_cursor_get(&g->team, HISTORY_KEY);
   if (!history_id)
     return full_sync(g, error);
   gboolean expired = FALSE;

@@ -1,7 +1,6 @@
 /* google.c - the Google Workspace source: the service account, its tokens, the Users read. */
 #include "capture/google.h"
 
-#include "capture/source.h"
 #include "capture/team.h"
 #include "util/error.h"
 #include "util/jwt.h"
@@ -13,48 +12,16 @@
 #define TOKEN_URL "https://oauth2.googleapis.com/token"
 #define GMAIL_ROOT "https://gmail.googleapis.com"
 #define CALENDAR_URL "https://www.googleapis.com/calendar/v3"
-/* For tests only: one local server stands in for all three (docs/sources.md). */
+/* For tests only, on loopback only: one local server stands in for all three
+ * (docs/sources.md). */
 #define BASE_URL_ENV "KITH_GOOGLE_BASE_URL"
 /* A JWT grant lives at most an hour (Google refuses longer). */
 #define ASSERTION_LIFETIME_S 3600
 
-void kith_google_report(kith_google *g, const char *where, const char *why)
-{
-  g->stats->errors++;
-  g->sink->on_error(where, why, g->sink->user_data);
-}
-
-gboolean kith_google_deliver(kith_google *g, kith_activity *a)
-{
-  if (g->start && a->time && a->time < g->start)
-    return TRUE; /* older than start_date */
-  g->stats->activities++;
-  if (!g->sink->on_activity(a, g->sink->user_data))
-    g->stopped = TRUE;
-  return !g->stopped;
-}
-
-static char *cursor_key(kith_google *g, const char *key)
-{
-  return g_strdup_printf("google.%s.%s", g->user, key);
-}
-
-char *kith_google_cursor_get(kith_google *g, const char *key)
-{
-  g_autofree char *k = cursor_key(g, key);
-  return g->cursor->get(k, g->cursor->user_data);
-}
-
-gboolean kith_google_cursor_set(kith_google *g, const char *key, const char *value)
-{
-  g_autofree char *k = cursor_key(g, key);
-  return g->cursor->set(k, value, g->cursor->user_data, &g->fatal);
-}
-
 /* The service account's key file: client_email, private_key and its id. */
 static gboolean read_key(kith_google *g, GError **error)
 {
-  const kith_source_config *src = g->src;
+  const kith_source_config *src = g->team.src;
   g_autoptr(GError) local = NULL;
   g_autofree char *text = kith_secret_read(src->key_file, &local);
   if (!text) {
@@ -98,28 +65,22 @@ static gboolean renew_token(kith_webapi_auth *auth, GError **error)
   kith_google *g = auth->user_data;
   gint64 now = g_get_real_time() / G_USEC_PER_SEC;
   json_t *claims = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "iss", g->client_email, "sub",
-                             g->user, "scope", KITH_GOOGLE_SCOPES, "aud", g->token_url, "iat",
+                             g->team.user, "scope", KITH_GOOGLE_SCOPES, "aud", g->token_url, "iat",
                              (json_int_t)now, "exp", (json_int_t)(now + ASSERTION_LIFETIME_S));
   json_t *header = g->key_id ? json_pack("{s:s}", "kid", g->key_id) : NULL;
-  g_autofree char *jwt = kith_jwt_sign(g->pem, g->src->key_file, header, claims, error);
+  g_autofree char *jwt = kith_jwt_sign(g->pem, g->team.src->key_file, header, claims, error);
   json_decref(claims);
   json_decref(header);
   if (!jwt)
     return FALSE;
   g_autofree char *body = g_strconcat(
       "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=", jwt, NULL);
-  return kith_webapi_token(g->api, g->token_url, body, auth, error);
-}
-
-gboolean kith_google_get(kith_google *g, const char *url, kith_webapi_reply *out, GError **error)
-{
-  kith_source_flush(g->cursor); /* nothing is held while Google answers */
-  return kith_webapi_get(g->api, &g->auth, url, NULL, out, error);
+  return kith_webapi_token(g->team.api, g->token_url, body, auth, error);
 }
 
 static void google_clear(kith_google *g)
 {
-  kith_webapi_free(g->api);
+  kith_team_clear(&g->team);
   if (g->pem)
     memset(g->pem, 0, strlen(g->pem));
   g_free(g->pem);
@@ -130,20 +91,30 @@ static void google_clear(kith_google *g)
   g_free(g->gmail_root);
   g_free(g->batch_url);
   g_free(g->calendar_url);
-  g_free(g->auth.token);
+}
+
+/* One User: their mail, then their calendar. */
+static gboolean read_user(gpointer data, GError **error)
+{
+  kith_google *g = data;
+  return kith_gmail_read(g, error) && (g->team.stopped || kith_gcal_read(g, error));
 }
 
 gboolean kith_google_capture(const kith_source_cursor *cursor, const kith_source_config *src,
                              const kith_capture_sink *sink, kith_capture_stats *stats,
                              GError **error)
 {
-  kith_google g = {.src = src, .cursor = cursor, .sink = sink, .stats = stats};
-  g.auth.renew = renew_token;
-  g.auth.user_data = &g;
-  if (src->start_date && *src->start_date)
-    kith_time_parse(src->start_date, &g.start);
-  const char *base = g_getenv(BASE_URL_ENV);
-  if (base && *base) {
+  kith_google g = {0};
+  kith_team_init(&g.team, "google", cursor, src, sink, stats);
+  g.team.auth.renew = renew_token;
+  g.team.auth.user_data = &g;
+  g_autofree char *base = NULL;
+  g_autoptr(GError) local = NULL;
+  if (!kith_team_base_url(BASE_URL_ENV, &base, &local)) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);
+    return FALSE;
+  }
+  if (base) {
     g.token_url = g_strconcat(base, "/token", NULL);
     g.gmail_root = g_strdup(base);
     g.calendar_url = g_strconcat(base, "/calendar/v3", NULL);
@@ -153,34 +124,8 @@ gboolean kith_google_capture(const kith_source_cursor *cursor, const kith_source
   }
   g.gmail_url = g_strconcat(g.gmail_root, "/gmail/v1", NULL);
   g.batch_url = g_strconcat(g.gmail_root, "/batch/gmail/v1", NULL);
-  g_autoptr(GPtrArray) users = NULL;
-  gboolean ok = read_key(&g, error) && (users = kith_team_users(cursor, src, error));
-  if (ok)
-    g.api = kith_webapi_new(src);
-  for (guint i = 0; ok && users && i < users->len && !g.stopped && !g.fatal; i++) {
-    g.user = g_ptr_array_index(users, i);
-    g_clear_pointer(&g.auth.token, g_free); /* a token acts for one User */
-    g_autoptr(GError) local = NULL;
-    /* One User's failure is that User's: reported, and the others are read. */
-    if (!kith_gmail_read(&g, &local) || (!g.stopped && !kith_gcal_read(&g, &local))) {
-      if (g.fatal)
-        break;
-      if (g.auth.client_refused) {
-        /* The service account or its delegation, not this User: one line. */
-        g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name,
-                    local->message);
-        ok = FALSE;
-        break;
-      }
-      g_autofree char *where = g_strdup_printf("source %s: %s", src->name, g.user);
-      g_autofree char *why = g_strdup_printf("%s; this User is skipped", local->message);
-      kith_google_report(&g, where, why);
-    }
-  }
-  if (g.fatal) {
-    g_propagate_prefixed_error(error, g.fatal, "source %s: ", src->name);
-    ok = FALSE;
-  }
+  gboolean ok = read_key(&g, error) &&
+                kith_team_run(&g.team, KITH_TEAM_TOKEN_PER_USER, read_user, &g, error);
   google_clear(&g);
   return ok;
 }

@@ -5,7 +5,7 @@
 
 #include "capture/capture.h"
 #include "capture/cursor.h"
-#include "capture/webapi.h"
+#include "capture/team.h"
 #include "config/config.h"
 
 /* The scopes kith asks for on behalf of each User, the narrowest that do:
@@ -38,30 +38,14 @@ gboolean kith_google_capture(const kith_source_cursor *cursor, const kith_source
 /* ---- shared by google.c, gmail.c and gcal.c ---- */
 
 typedef struct {
-  const kith_source_config *src;
-  const kith_source_cursor *cursor;
-  const kith_capture_sink *sink;
-  kith_capture_stats *stats;
-  kith_webapi *api;
+  kith_team team;     /* the Users, the token acting for the current one, the cursors */
   char *pem;          /* the service account's private key */
   char *client_email; /* the JWT's iss */
   char *key_id;       /* the JWT header's kid; may be NULL */
   char *token_url, *gmail_url, *calendar_url;
   char *gmail_root; /* scheme and host of the Gmail API: batch paths start after it */
   char *batch_url;  /* where a batch of Gmail calls is sent */
-  gint64 start;     /* start_date as Unix seconds; 0 for everything */
-  gboolean stopped; /* the sink said stop */
-  GError *fatal;    /* the source cannot go on (a cursor not written) */
-  /* the User being read, and a token acting for them */
-  const char *user;
-  kith_webapi_auth auth;
 } kith_google;
-
-/* GET URL as the current User: the access token is got or renewed as
- * needed (once more on a 401), and throttling is waited out. OUT holds
- * whatever status came back; FALSE with ERROR when no usable reply came
- * (no token, no connection, still throttled after every try). */
-gboolean kith_google_get(kith_google *g, const char *url, kith_webapi_reply *out, GError **error);
 
 /* Sends the N GET calls PATHS (paths on the Gmail API's host,
  * "/gmail/v1/users/me/messages/ID?...") as one batch request, and fills
@@ -70,18 +54,6 @@ gboolean kith_google_get(kith_google *g, const char *url, kith_webapi_reply *out
  * tried again alone. FALSE with ERROR when the batch itself fails. */
 gboolean kith_google_batch(kith_google *g, const char *const *paths, guint n,
                            kith_webapi_reply *replies, GError **error);
-
-/* Keeps VALUE for the current User's KEY ("gmail.history_id"); FALSE (and
- * G->fatal set) when the store cannot keep it. */
-gboolean kith_google_cursor_set(kith_google *g, const char *key, const char *value);
-/* The value kept for the current User's KEY, or NULL. */
-char *kith_google_cursor_get(kith_google *g, const char *key);
-
-/* Hands A to the sink unless it is older than start_date; FALSE when the
- * sink said stop. */
-gboolean kith_google_deliver(kith_google *g, kith_activity *a);
-/* Reports WHY about WHERE through the sink. */
-void kith_google_report(kith_google *g, const char *where, const char *why);
 
 /* The passes over one User's data; FALSE with ERROR ends that User's
  * reading (what was handed over before stays). */

@@ -2,9 +2,9 @@
 #include "capture/microsoft.h"
 
 #include "capture/mime.h"
-#include "capture/source.h"
 #include "capture/team.h"
 #include "capture/webapi.h"
+#include "core/address.h"
 #include "util/error.h"
 #include "util/jwt.h"
 #include "util/secret.h"
@@ -14,7 +14,8 @@
 
 #define LOGIN_URL "https://login.microsoftonline.com"
 #define GRAPH_URL "https://graph.microsoft.com/v1.0"
-/* For tests only: one local server stands in for both (docs/sources.md). */
+/* For tests only, on loopback only: one local server stands in for both
+ * (docs/sources.md). */
 #define BASE_URL_ENV "KITH_MICROSOFT_BASE_URL"
 #define ASSERTION_LIFETIME_S 600
 /* What kith asks of a message: the addresses, the dates, and the header
@@ -24,59 +25,22 @@
   "sentDateTime,receivedDateTime,internetMessageHeaders"
 
 typedef struct {
-  const kith_source_config *src;
-  const kith_source_cursor *cursor;
-  const kith_capture_sink *sink;
-  kith_capture_stats *stats;
-  kith_webapi *api;
-  kith_webapi_auth auth;
+  kith_team team; /* the Users, the app's token, the cursors */
   char *token_url, *graph_url;
   char *secret; /* the client secret, or NULL */
   char *pem;    /* the private key and certificate, or NULL */
   char *x5t;
-  gint64 start;
-  gboolean stopped;
-  GError *fatal;
-  const char *user; /* the User being read */
 } ms;
 
 static const char *const page_headers[] = {
     "Prefer: odata.maxpagesize=" G_STRINGIFY(KITH_GRAPH_PAGE) ", outlook.timezone=\"UTC\"", NULL};
-
-static void report(ms *m, const char *where, const char *why)
-{
-  m->stats->errors++;
-  m->sink->on_error(where, why, m->sink->user_data);
-}
-
-static gboolean deliver(ms *m, kith_activity *a)
-{
-  if (m->start && a->time && a->time < m->start)
-    return TRUE;
-  m->stats->activities++;
-  if (!m->sink->on_activity(a, m->sink->user_data))
-    m->stopped = TRUE;
-  return !m->stopped;
-}
-
-static char *cursor_get(ms *m, const char *key)
-{
-  g_autofree char *k = g_strdup_printf("microsoft.%s.%s", m->user, key);
-  return m->cursor->get(k, m->cursor->user_data);
-}
-
-static gboolean cursor_set(ms *m, const char *key, const char *value)
-{
-  g_autofree char *k = g_strdup_printf("microsoft.%s.%s", m->user, key);
-  return m->cursor->set(k, value, m->cursor->user_data, &m->fatal);
-}
 
 /* ---- the token: client credentials, with a certificate or a secret ---- */
 
 static gboolean renew_token(kith_webapi_auth *auth, GError **error)
 {
   ms *m = auth->user_data;
-  const kith_source_config *src = m->src;
+  const kith_source_config *src = m->team.src;
   g_autofree char *id = g_uri_escape_string(src->client_id, NULL, FALSE);
   GString *form = g_string_new(NULL);
   g_string_append_printf(form,
@@ -107,14 +71,14 @@ static gboolean renew_token(kith_webapi_auth *auth, GError **error)
     g_string_append_printf(form, "&client_secret=%s", secret);
   }
   g_autofree char *body = g_string_free(form, FALSE);
-  gboolean ok = kith_webapi_token(m->api, m->token_url, body, auth, error);
+  gboolean ok = kith_webapi_token(m->team.api, m->token_url, body, auth, error);
   memset(body, 0, strlen(body));
   return ok;
 }
 
 static gboolean read_credentials(ms *m, GError **error)
 {
-  const kith_source_config *src = m->src;
+  const kith_source_config *src = m->team.src;
   gboolean cert = *src->certificate_file != '\0';
   const char *key = cert ? "certificate_file" : "client_secret_file";
   g_autoptr(GError) local = NULL;
@@ -138,14 +102,6 @@ static gboolean read_credentials(ms *m, GError **error)
   return TRUE;
 }
 
-/* GET URL with the app's token: see kith_webapi_get. */
-static gboolean ms_get(ms *m, const char *url, const char *const *headers, kith_webapi_reply *out,
-                       GError **error)
-{
-  kith_source_flush(m->cursor); /* nothing is held while Graph answers */
-  return kith_webapi_get(m->api, &m->auth, url, headers, out, error);
-}
-
 /* ---- following a delta round ---- */
 
 /* A link Graph gave back, followed only on Graph itself: the token goes
@@ -167,7 +123,7 @@ static round_result delta_round(ms *m, const char *what, const char *first, gboo
   g_autofree char *url = g_strdup(first);
   for (;;) {
     g_auto(kith_webapi_reply) r = {0};
-    if (!ms_get(m, url, page_headers, &r, error))
+    if (!kith_team_get(&m->team, url, page_headers, &r, error))
       return ROUND_FAILED;
     if (r.status == 410 && resumed)
       return ROUND_GONE; /* syncStateNotFound: the round again */
@@ -182,10 +138,10 @@ static round_result delta_round(ms *m, const char *what, const char *first, gboo
     {
       if (json_object_get(item, "@removed"))
         continue; /* a deletion needs nothing: an activity is a fact that happened */
-      m->stats->files++;
+      m->team.stats->files++;
       if (!fn(m, item, error))
         return ROUND_FAILED;
-      if (m->stopped)
+      if (m->team.stopped)
         return ROUND_OK;
     }
     const char *next = json_string_value(json_object_get(r.json, "@odata.nextLink"));
@@ -196,7 +152,7 @@ static round_result delta_round(ms *m, const char *what, const char *first, gboo
       continue;
     }
     if (delta && own_link(m, delta)) {
-      if (g_strcmp0(delta, first) != 0 && !cursor_set(m, key, delta))
+      if (g_strcmp0(delta, first) != 0 && !kith_team_cursor_set(&m->team, key, delta))
         return ROUND_FAILED;
       return ROUND_OK;
     }
@@ -248,16 +204,8 @@ static void append_people(GString *s, const char *field, json_t *list)
 /* An RFC 5322 date from Graph's UTC time; "" when it is none. */
 static char *mail_date(const char *iso)
 {
-  static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   gint64 t;
-  if (!iso || !kith_time_parse(iso, &t))
-    return g_strdup("");
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(t);
-  return g_strdup_printf("%d %s %d %02d:%02d:%02d +0000", g_date_time_get_day_of_month(dt),
-                         months[g_date_time_get_month(dt) - 1], g_date_time_get_year(dt),
-                         g_date_time_get_hour(dt), g_date_time_get_minute(dt),
-                         g_date_time_get_second(dt));
+  return iso && kith_time_parse(iso, &t) ? kith_time_format_mail(t) : g_strdup("");
 }
 
 /* The header block of a message from what $select gave: the address and
@@ -311,20 +259,22 @@ static gboolean on_message(ms *m, json_t *msg, GError **error)
   const char *id = str(msg, "id");
   if (!id)
     return TRUE;
-  g_autofree char *where = g_strdup_printf("%s: message %s", m->user, id);
+  g_autofree char *where = g_strdup_printf("%s: message %s", m->team.user, id);
   const char *from = str(json_object_get(json_object_get(msg, "from"), "emailAddress"), "address");
-  const char *at = from ? strrchr(from, '@') : NULL;
-  g_autofree char *domain = at ? g_ascii_strdown(at + 1, -1) : NULL;
-  gboolean outside = domain && !kith_team_internal(m->src, domain) &&
-                     (!m->sink->body_wanted || m->sink->body_wanted(domain, m->sink->user_data));
+  /* R1: the sender's domain as every address is read, lower case, IDNA. */
+  g_autofree char *sender = from ? kith_address_normalize(from, NULL) : NULL;
+  const char *domain = sender ? kith_address_domain(sender) : NULL;
+  gboolean outside = domain && !kith_team_internal(m->team.src, domain) &&
+                     (!m->team.sink->body_wanted ||
+                      m->team.sink->body_wanted(domain, m->team.sink->user_data));
   g_autoptr(GByteArray) bytes = NULL;
   if (outside) {
-    g_autofree char *uid = g_uri_escape_string(m->user, "@", FALSE);
+    g_autofree char *uid = g_uri_escape_string(m->team.user, "@", FALSE);
     g_autofree char *mid = g_uri_escape_string(id, NULL, FALSE);
     g_autofree char *url = g_strdup_printf("%s/users/%s/messages/%s/$value", m->graph_url, uid,
                                            mid);
     g_auto(kith_webapi_reply) r = {0};
-    if (!ms_get(m, url, NULL, &r, error))
+    if (!kith_team_get(&m->team, url, NULL, &r, error))
       return FALSE;
     if (r.status == 404)
       return TRUE; /* deleted since */
@@ -337,27 +287,27 @@ static gboolean on_message(ms *m, json_t *msg, GError **error)
   } else {
     bytes = header_block(msg);
   }
-  m->stats->bytes += bytes->len;
+  m->team.stats->bytes += bytes->len;
   g_autofree char *why = NULL;
   g_autoptr(kith_activity)
       a = kith_mime_parse_bytes(bytes->data, bytes->len, where, NULL, NULL, &why);
   if (!a)
-    report(m, where, why);
+    kith_team_report(&m->team, where, why);
   else
-    deliver(m, a);
+    kith_team_deliver(&m->team, a);
   return TRUE;
 }
 
 static gboolean read_folder(ms *m, const char *folder, GError **error)
 {
   g_autofree char *key = g_strdup_printf("mail.%s.delta", folder);
-  g_autofree char *kept = cursor_get(m, key);
+  g_autofree char *kept = kith_team_cursor_get(&m->team, key);
   g_autofree char *what = g_strdup_printf("mail folder %s", folder);
-  g_autofree char *uid = g_uri_escape_string(m->user, "@", FALSE);
+  g_autofree char *uid = g_uri_escape_string(m->team.user, "@", FALSE);
   g_autofree char *fid = g_uri_escape_string(folder, NULL, FALSE);
   g_autofree char *filter = NULL;
-  if (m->start) {
-    g_autofree char *t = kith_time_format(m->start);
+  if (m->team.start) {
+    g_autofree char *t = kith_time_format(m->team.start);
     filter = g_strdup_printf("&$filter=receivedDateTime%%20ge%%20%s", t);
   }
   g_autofree char *first = g_strdup_printf("%s/users/%s/mailFolders/%s/messages/delta?$select=%s%s",
@@ -373,11 +323,22 @@ static gboolean read_folder(ms *m, const char *folder, GError **error)
 
 /* ---- calendar ---- */
 
+/* An event's identity, its iCalendar UID: Graph's uid, the same for a
+ * series and every occurrence of it, as Google's iCalUID and a VEVENT's
+ * UID are; so a recurring meeting is one activity whichever source reads
+ * it (R10). iCalUId, which differs per occurrence, only when uid is
+ * missing. */
+static const char *event_uid(json_t *ev)
+{
+  const char *uid = str(ev, "uid");
+  return uid && *uid ? uid : str(ev, "iCalUId");
+}
+
 /* R11: an attendee of type resource (a room, equipment) is a resource. */
 static gboolean on_event(ms *m, json_t *ev, GError **error)
 {
   (void)error;
-  const char *uid = str(ev, "iCalUId");
+  const char *uid = event_uid(ev);
   json_t *mine = json_object_get(ev, "responseStatus");
   /* An event the calendar's User declined says nothing of whom they met. */
   if (!uid || !*uid || g_strcmp0(str(mine, "response"), "declined") == 0)
@@ -404,23 +365,23 @@ static gboolean on_event(ms *m, json_t *ev, GError **error)
           a, str(ea, "address"), str(ea, "name"), KITH_PART_ATTENDEE,
           g_strcmp0(str(at, "type"), "resource") == 0 ? KITH_CUTYPE_RESOURCE : KITH_CUTYPE_PERSON);
   }
-  deliver(m, a);
+  kith_team_deliver(&m->team, a);
   return TRUE;
 }
 
 static gboolean read_calendar(ms *m, GError **error)
 {
   gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-  g_autofree char *kept = cursor_get(m, "calendar.delta");
-  g_autofree char *until_text = cursor_get(m, "calendar.until");
+  g_autofree char *kept = kith_team_cursor_get(&m->team, "calendar.delta");
+  g_autofree char *until_text = kith_team_cursor_get(&m->team, "calendar.until");
   gint64 until = until_text ? g_ascii_strtoll(until_text, NULL, 10) : 0;
   /* The window's end comes near: a new round over a window moved on. */
   if (kept && until - now < (gint64)KITH_GRAPH_WINDOW_MARGIN * 86400)
     g_clear_pointer(&kept, g_free);
-  gint64 from = m->start ? m->start : now - 365 * 86400;
+  gint64 from = m->team.start ? m->team.start : now - 365 * 86400;
   gint64 to = now + (gint64)KITH_GRAPH_WINDOW_DAYS * 86400;
   g_autofree char *f = kith_time_format(from), *t = kith_time_format(to);
-  g_autofree char *uid = g_uri_escape_string(m->user, "@", FALSE);
+  g_autofree char *uid = g_uri_escape_string(m->team.user, "@", FALSE);
   g_autofree char *first = g_strdup_printf("%s/users/%s/calendarView/delta?startDateTime=%s"
                                            "&endDateTime=%s",
                                            m->graph_url, uid, f, t);
@@ -430,9 +391,9 @@ static gboolean read_calendar(ms *m, GError **error)
     g_clear_pointer(&kept, g_free);
     r = delta_round(m, "calendar", first, FALSE, "calendar.delta", on_event, error);
   }
-  if (r == ROUND_OK && !kept && !m->stopped) {
+  if (r == ROUND_OK && !kept && !m->team.stopped) {
     g_autofree char *end = g_strdup_printf("%" G_GINT64_FORMAT, to);
-    if (!cursor_set(m, "calendar.until", end))
+    if (!kith_team_cursor_set(&m->team, "calendar.until", end))
       return FALSE;
   }
   return r == ROUND_OK;
@@ -440,61 +401,39 @@ static gboolean read_calendar(ms *m, GError **error)
 
 /* ---- the source ---- */
 
-static gboolean read_user(ms *m, GError **error)
+/* One User: each mail folder, then the calendar. */
+static gboolean read_user(gpointer data, GError **error)
 {
+  ms *m = data;
   static const char *const default_folders[] = {"inbox", "sentitems", NULL};
-  const char *const *folders = m->src->folders[0] ? (const char *const *)m->src->folders
-                                                  : default_folders;
-  for (const char *const *f = folders; *f && !m->stopped; f++)
+  const char *const *folders = m->team.src->folders[0] ? (const char *const *)m->team.src->folders
+                                                       : default_folders;
+  for (const char *const *f = folders; *f && !m->team.stopped; f++)
     if (!read_folder(m, *f, error))
       return FALSE;
-  return m->stopped || read_calendar(m, error);
+  return m->team.stopped || read_calendar(m, error);
 }
 
 gboolean kith_microsoft_capture(const kith_source_cursor *cursor, const kith_source_config *src,
                                 const kith_capture_sink *sink, kith_capture_stats *stats,
                                 GError **error)
 {
-  ms m = {.src = src, .cursor = cursor, .sink = sink, .stats = stats};
-  m.auth.renew = renew_token;
-  m.auth.user_data = &m;
-  if (src->start_date && *src->start_date)
-    kith_time_parse(src->start_date, &m.start);
-  const char *base = g_getenv(BASE_URL_ENV);
+  ms m = {0};
+  kith_team_init(&m.team, "microsoft", cursor, src, sink, stats);
+  m.team.auth.renew = renew_token;
+  m.team.auth.user_data = &m;
+  g_autofree char *base = NULL;
+  g_autoptr(GError) local = NULL;
+  if (!kith_team_base_url(BASE_URL_ENV, &base, &local)) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, local->message);
+    return FALSE;
+  }
   g_autofree char *tenant = g_uri_escape_string(src->tenant, NULL, FALSE);
-  m.token_url = g_strdup_printf("%s/%s/oauth2/v2.0/token", base && *base ? base : LOGIN_URL,
-                                tenant);
-  m.graph_url = base && *base ? g_strconcat(base, "/v1.0", NULL) : g_strdup(GRAPH_URL);
-  g_autoptr(GPtrArray) users = NULL;
-  gboolean ok = read_credentials(&m, error) && (users = kith_team_users(cursor, src, error));
-  if (ok)
-    m.api = kith_webapi_new(src);
-  /* One token for the app serves every mailbox: one the tenant refuses
-   * (wrong secret, unknown certificate) stops the source, not one User. */
-  g_autoptr(GError) refused = NULL;
-  if (ok && users->len)
-    kith_source_flush(cursor);
-  if (ok && users->len && !renew_token(&m.auth, &refused)) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_FAILED, "source %s: %s", src->name, refused->message);
-    ok = FALSE;
-  }
-  for (guint i = 0; ok && i < users->len && !m.stopped && !m.fatal; i++) {
-    m.user = g_ptr_array_index(users, i);
-    g_autoptr(GError) local = NULL;
-    if (!read_user(&m, &local)) {
-      if (m.fatal)
-        break;
-      g_autofree char *where = g_strdup_printf("source %s: %s", src->name, m.user);
-      g_autofree char *why = g_strdup_printf("%s; this User is skipped", local->message);
-      report(&m, where, why);
-    }
-  }
-  if (m.fatal) {
-    g_propagate_prefixed_error(error, m.fatal, "source %s: ", src->name);
-    ok = FALSE;
-  }
-  kith_webapi_free(m.api);
-  g_free(m.auth.token);
+  m.token_url = g_strdup_printf("%s/%s/oauth2/v2.0/token", base ? base : LOGIN_URL, tenant);
+  m.graph_url = base ? g_strconcat(base, "/v1.0", NULL) : g_strdup(GRAPH_URL);
+  gboolean ok = read_credentials(&m, error) &&
+                kith_team_run(&m.team, KITH_TEAM_TOKEN_PER_APP, read_user, &m, error);
+  kith_team_clear(&m.team);
   g_free(m.token_url);
   g_free(m.graph_url);
   if (m.secret)

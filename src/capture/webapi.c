@@ -48,6 +48,34 @@ void kith_webapi_free(kith_webapi *w)
   g_free(w);
 }
 
+gint64 kith_webapi_retry_after(const char *value)
+{
+  g_autofree char *v = g_strstrip(g_strdup(value ? value : ""));
+  char *end = NULL;
+  gint64 s = g_ascii_strtoll(v, &end, 10);
+  if (end != v && *end == '\0')
+    return s >= 0 ? s : -1;
+  if (!*v)
+    return -1;
+  /* An HTTP date (RFC 9110 10.2.3): the wait is until then. */
+  time_t t = curl_getdate(v, NULL);
+  if (t < 0)
+    return -1;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  return MAX(0, (gint64)t - g_date_time_to_unix(now));
+}
+
+void kith_webapi_reply_read_json(kith_webapi_reply *r)
+{
+  json_decref(r->json);
+  r->json = NULL;
+  json_t *j = r->body ? json_loadb((const char *)r->body->data, r->body->len, 0, NULL) : NULL;
+  if (json_is_object(j))
+    r->json = j;
+  else
+    json_decref(j);
+}
+
 static size_t on_header(char *data, size_t size, size_t n, void *user)
 {
   kith_webapi_reply *r = user;
@@ -59,18 +87,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *user)
   }
   static const char name[] = "retry-after:";
   if (len > sizeof name && g_ascii_strncasecmp(data, name, sizeof name - 1) == 0) {
-    g_autofree char *v = g_strstrip(g_strndup(data + sizeof name - 1, len - (sizeof name - 1)));
-    char *end = NULL;
-    gint64 s = g_ascii_strtoll(v, &end, 10);
-    if (end != v && *end == '\0' && s >= 0)
-      r->retry_after = s;
-    else if (*v) {
-      /* An HTTP date (RFC 9110 10.2.3): the wait is until then. */
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-      time_t t = curl_getdate(v, NULL);
-      if (t >= 0)
-        r->retry_after = MAX(0, (gint64)t - g_date_time_to_unix(now));
-    }
+    g_autofree char *v = g_strndup(data + sizeof name - 1, len - (sizeof name - 1));
+    r->retry_after = kith_webapi_retry_after(v);
   }
   return len;
 }
@@ -116,11 +134,7 @@ gboolean kith_webapi_send(kith_webapi *w, const char *method, const char *url, c
     return FALSE;
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
-  json_t *j = json_loadb((const char *)out->body->data, out->body->len, 0, NULL);
-  if (json_is_object(j))
-    out->json = j;
-  else
-    json_decref(j);
+  kith_webapi_reply_read_json(out);
   return TRUE;
 }
 

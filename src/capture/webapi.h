@@ -25,6 +25,12 @@ typedef struct {
 } kith_webapi_reply;
 
 void kith_webapi_reply_clear(kith_webapi_reply *r);
+/* Sets R->json from R->body: the body parsed when it is a JSON object (an
+ * answer, or an error reply kith_webapi_error_text reads), else NULL. */
+void kith_webapi_reply_read_json(kith_webapi_reply *r);
+/* The seconds a Retry-After VALUE asks to wait: delay-seconds, or an HTTP
+ * date (RFC 9110 10.2.3) from now, at least 0; -1 when it is neither. */
+gint64 kith_webapi_retry_after(const char *value);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(kith_webapi_reply, kith_webapi_reply_clear)
 
 typedef struct kith_webapi kith_webapi;

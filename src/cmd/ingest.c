@@ -11,15 +11,33 @@ static void print_error(const char *where, const char *why, gpointer user_data)
   kith_cmd_error("%s: %s", where, why);
 }
 
-static void print_progress(const char *phase, guint files, guint done, double secs, gboolean last,
-                           gpointer user_data)
+/* One line rewritten in place, and only on a terminal: a log or a pipe
+ * gets the summary alone. A team source's line says the Users done of
+ * those to read, the messages and events read so far and the time left. */
+static void print_progress(const kith_ingest_progress *p, gpointer user_data)
 {
   static int tty = -1;
   if (tty < 0)
     tty = isatty(STDERR_FILENO);
-  if (tty)
-    fprintf(stderr, "\rkith: %s: %u files, %u activities, %.0f/s, %.1fs%s", phase, files, done,
-            secs > 0 ? done / secs : 0.0, secs, last ? "\n" : "   ");
+  if (!tty)
+    return;
+  if (!p->users_total || strcmp(p->phase, "capture") != 0) {
+    fprintf(stderr, "\rkith: %s: %u files, %u activities, %.0f/s, %.1fs%s", p->phase, p->files,
+            p->done, p->seconds > 0 ? p->done / p->seconds : 0.0, p->seconds,
+            p->last ? "\n" : "   ");
+    return;
+  }
+  g_autofree char *eta = NULL;
+  if (p->eta_seconds >= 0) {
+    guint s = (guint)(p->eta_seconds + 0.5);
+    eta = s >= 3600 ? g_strdup_printf(", about %uh%02um left", s / 3600, s / 60 % 60)
+          : s >= 60 ? g_strdup_printf(", about %um%02us left", s / 60, s % 60)
+                    : g_strdup_printf(", about %us left", s);
+  }
+  /* The line is cleared first (EL, erase to its end): it grows and shrinks. */
+  fprintf(stderr, "\r\033[Kkith: %s: %u/%u users, %u messages and events, %u activities, %.1fs%s%s",
+          p->phase, p->users_done, p->users_total, p->files, p->done, p->seconds, eta ? eta : "",
+          p->last ? "\n" : "");
 }
 
 const kith_ingest_report kith_cmd_ingest_report = {print_error, print_progress, NULL};

@@ -666,6 +666,60 @@ static gboolean read_salesforce(reader *r, kith_config *c)
   return TRUE;
 }
 
+#define T_FILES (1u << KITH_SOURCE_FILES)
+#define T_IMAP (1u << KITH_SOURCE_IMAP)
+#define T_CALDAV (1u << KITH_SOURCE_CALDAV)
+#define T_GOOGLE (1u << KITH_SOURCE_GOOGLE)
+#define T_MICROSOFT (1u << KITH_SOURCE_MICROSOFT)
+#define T_NET (T_IMAP | T_CALDAV | T_GOOGLE | T_MICROSOFT)
+#define T_TEAM (T_GOOGLE | T_MICROSOFT)
+
+/* Which source types read each key of [source NAME]: a key of another type
+ * is refused, since it would be ignored in silence (docs/sources.md). */
+static const struct {
+  const char *key;
+  unsigned types;
+} source_keys[] = {
+    {"type", T_FILES | T_NET},
+    {"path", T_FILES},
+    {"url", T_IMAP | T_CALDAV},
+    {"user", T_IMAP | T_CALDAV},
+    {"password_file", T_IMAP | T_CALDAV},
+    {"folders", T_IMAP | T_CALDAV},
+    {"calendars", T_IMAP | T_CALDAV},
+    {"start_date", T_NET},
+    {"tls_verify", T_NET},
+    {"ca_file", T_NET},
+    {"key_file", T_GOOGLE},
+    {"domains", T_TEAM},
+    {"users", T_TEAM},
+    {"exclude_users", T_TEAM},
+    {"tenant", T_MICROSOFT},
+    {"client_id", T_MICROSOFT},
+    {"certificate_file", T_MICROSOFT},
+    {"client_secret_file", T_MICROSOFT},
+    {"mail_folders", T_MICROSOFT},
+};
+
+/* FALSE with ERROR when KEY is no key of a source of TYPE (TYPE_NAME). */
+static gboolean source_key_ok(reader *r, const char *group, const char *key, kith_source_type type,
+                              const char *type_name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(source_keys); i++) {
+    if (strcmp(source_keys[i].key, key) != 0)
+      continue;
+    if (source_keys[i].types & (1u << type))
+      return TRUE;
+    g_autoptr(GString) of = g_string_new(NULL);
+    for (int t = 0; t < KITH_SOURCE_TYPE_COUNT; t++)
+      if (source_keys[i].types & (1u << t))
+        g_string_append_printf(of, "%s%s", of->len ? ", " : "", kith_source_type_name(t));
+    return bad(r, group, key, "unknown key for %s %s source (a key of %s sources)",
+               strchr("aeiou", type_name[0]) ? "an" : "a", type_name, of->str);
+  }
+  return bad(r, group, key, "unknown key");
+}
+
 static gboolean read_source(reader *r, kith_config *c, const char *group)
 {
   const char *name = group + strlen("source");
@@ -701,6 +755,8 @@ static gboolean read_source(reader *r, kith_config *c, const char *group)
     return bad(r, group, "type", "'%s' is not files, imap, caldav, google or microsoft", type);
   g_auto(GStrv) keys = g_key_file_get_keys(r->kf, group, NULL, NULL);
   for (char **k = keys; k && *k; k++) {
+    if (!source_key_ok(r, group, *k, src->type, kith_source_type_name(src->type)))
+      return FALSE;
     if (strcmp(*k, "type") == 0)
       continue;
     if (strcmp(*k, "path") == 0) {

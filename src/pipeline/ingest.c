@@ -109,8 +109,26 @@ static void progress(ingest_ctx *c, const char *phase, guint done, gboolean last
 {
   if (!c->report || !c->report->on_progress)
     return;
-  double secs = (g_get_monotonic_time() - c->started) / 1e6;
-  c->report->on_progress(phase, c->result->capture.files, done, secs, last, c->report->user_data);
+  const kith_capture_stats *st = &c->result->capture;
+  kith_ingest_progress p = {.phase = phase,
+                            .files = st->files,
+                            .done = done,
+                            .seconds = (g_get_monotonic_time() - c->started) / 1e6,
+                            .last = last,
+                            .users_done = st->users_done,
+                            .users_total = st->users_total,
+                            .eta_seconds = -1};
+  /* The Users left at the pace of those done: the first pass's long part. */
+  if (!last && strcmp(phase, "capture") == 0 && p.users_done && p.users_done <= p.users_total)
+    p.eta_seconds = p.seconds / p.users_done * (p.users_total - p.users_done);
+  c->report->on_progress(&p, c->report->user_data);
+}
+
+/* A capture's reading moved on (a team source's User done). */
+static void capture_moved_on(gpointer user_data)
+{
+  ingest_ctx *c = user_data;
+  progress(c, "capture", c->result->new_activities, FALSE);
 }
 
 /* An input kith cannot read, or a warning about one. */
@@ -640,7 +658,11 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   if (ok) {
     /* Every body is read (body_wanted NULL): prepare looks for names in
      * the team's own mail too. */
-    kith_capture_sink sink = {on_activity, on_error, &c, NULL, NULL, prepare, NULL};
+    kith_capture_sink sink = {.on_activity = on_activity,
+                              .on_error = on_error,
+                              .user_data = &c,
+                              .prepare = prepare,
+                              .progress = capture_moved_on};
     if (source && source->type == KITH_SOURCE_FILES) {
       /* A watched source: files read before and unchanged since are skipped. */
       sink.want_file = want_file;

@@ -16,14 +16,29 @@ typedef struct {
   double decide_seconds, median_us, p99_us; /* time spent deciding, per activity */
 } kith_ingest_result;
 
+/* Where an ingest got to. */
+typedef struct {
+  const char *phase; /* "capture", "decide" */
+  guint files;       /* files, or a live source's messages and events, read */
+  guint done;        /* activities stored (capture) or decided (decide) */
+  double seconds;    /* since the ingest began */
+  gboolean last;     /* the phase is over */
+  /* A team source's Users (capture): done of total; 0 of 0 otherwise. */
+  guint users_done, users_total;
+  /* The capture's time left, from the Users still to read at the pace of
+   * those done; -1 when it cannot be told (no User done yet, not a team
+   * source, or the phase over). */
+  double eta_seconds;
+} kith_ingest_progress;
+
 /* How an ingest tells what happens as it goes; each may be NULL. on_error:
  * an input that cannot be read ("FILE", "FILE:LINE"), or a warning about
- * one (WHY starts "warning: "). on_progress: now and then, and LAST at the
- * end of each phase ("capture", "decide"). */
+ * one (WHY starts "warning: "). on_progress: now and then (every 256
+ * activities, each team source's User done), and LAST at the end of each
+ * phase. */
 typedef struct {
   void (*on_error)(const char *where, const char *why, gpointer user_data);
-  void (*on_progress)(const char *phase, guint files, guint done, double seconds, gboolean last,
-                      gpointer user_data);
+  void (*on_progress)(const kith_ingest_progress *progress, gpointer user_data);
   gpointer user_data;
 } kith_ingest_report;
 

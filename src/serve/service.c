@@ -38,6 +38,7 @@ typedef struct {
   gint64 started;
   json_t *last_sync;
   json_t *last_ingest;
+  json_t *progress; /* the scan under way, for the console; NULL between scans */
   guint syncs_ok, syncs_failed, scans;
   GPtrArray *monitors;  /* GFileMonitor* of files sources */
   GHashTable *due;      /* names of sources a monitor saw change */
@@ -115,15 +116,39 @@ static void log_capture_error(const char *where, const char *why, gpointer user_
             json_pack("{s:s, s:s}", "where", shown, "message", why));
 }
 
-static const kith_ingest_report capture_report = {log_capture_error, NULL, NULL};
+typedef struct {
+  service *svc;
+  const kith_source_config *src;
+} scan_ctx;
+
+/* Where a scan got to, as the console's status shows it (docs/api.md). */
+static void scan_progress(const kith_ingest_progress *p, gpointer user_data)
+{
+  scan_ctx *sc = user_data;
+  json_t *j = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:f}", "source", sc->src->name, "phase",
+                        p->phase, "users_done", p->users_done, "users_total", p->users_total,
+                        "messages", p->files, "activities", p->done, "seconds", p->seconds);
+  json_object_set_new(j, "eta_seconds",
+                      p->eta_seconds >= 0 ? json_integer((json_int_t)(p->eta_seconds + 0.5))
+                                          : json_null());
+  g_mutex_lock(&sc->svc->state_lock);
+  json_decref(sc->svc->progress);
+  sc->svc->progress = j;
+  g_mutex_unlock(&sc->svc->state_lock);
+}
 
 static void scan_source(service *svc, const kith_source_config *src)
 {
   kith_ingest_result r;
   g_autoptr(GError) error = NULL;
+  scan_ctx sc = {svc, src};
+  const kith_ingest_report report = {log_capture_error, scan_progress, &sc};
   g_mutex_lock(&svc->work);
-  gboolean ok = kith_ingest_source(svc->store, svc->config, src, &capture_report, &r, &error);
+  gboolean ok = kith_ingest_source(svc->store, svc->config, src, &report, &r, &error);
   g_mutex_unlock(&svc->work);
+  g_mutex_lock(&svc->state_lock);
+  g_clear_pointer(&svc->progress, json_decref);
+  g_mutex_unlock(&svc->state_lock);
   svc->scans++;
   g_autofree char *now = kith_time_now();
   json_t *j = json_pack("{s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:o}", "time", now, "source",
@@ -315,6 +340,8 @@ static void add_status(json_t *status, gpointer data)
                       svc->last_sync ? json_deep_copy(svc->last_sync) : json_null());
   json_object_set_new(status, "last_ingest",
                       svc->last_ingest ? json_deep_copy(svc->last_ingest) : json_null());
+  json_object_set_new(status, "progress",
+                      svc->progress ? json_deep_copy(svc->progress) : json_null());
   json_t *sources = json_array();
   for (guint i = 0; i < svc->config->sources->len; i++) {
     const kith_source_config *src = g_ptr_array_index(svc->config->sources, i);
@@ -490,6 +517,7 @@ gboolean kith_service_run(kith_store *store, const kith_config *config, const ch
   g_hash_table_unref(svc.due);
   json_decref(svc.last_sync);
   json_decref(svc.last_ingest);
+  json_decref(svc.progress);
   g_free(svc.last_dedup_day);
   g_main_loop_unref(svc.loop);
   kith_store_share(store, NULL);

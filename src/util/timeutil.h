@@ -1,4 +1,5 @@
-/* timeutil.h - ISO 8601 UTC times, as the contract writes them. */
+/* timeutil.h - ISO 8601 UTC times, as the contract writes them, and the
+ * RFC 5322 date of a mail header. */
 #pragma once
 
 #include <glib.h>
@@ -8,6 +9,10 @@
 gboolean kith_time_parse(const char *text, gint64 *out);
 /* Formats Unix seconds as 2026-01-31T09:00:00Z. */
 char *kith_time_format(gint64 t);
+/* Formats Unix seconds as an RFC 5322 date in UTC, "31 Jan 2026 09:00:00
+ * +0000" (English month names, whatever the locale); "" when T is out of
+ * range. */
+char *kith_time_format_mail(gint64 t);
 /* The current time, formatted; KITH_NOW (ISO 8601) overrides it for tests. */
 char *kith_time_now(void);
 gint64 kith_time_now_unix(void);

@@ -176,8 +176,9 @@ class GoogleSourceTest(unittest.TestCase):
                     "start_date = %s\n%s"
                     % (self.google.key_file, days_ago(30).strftime("%Y-%m-%d"), extra))
 
-    def kith(self, *args, check=True):
+    def kith(self, *args, check=True, env_extra=None):
         env = dict(os.environ, KITH_GOOGLE_BASE_URL=self.google.url)
+        env.update(env_extra or {})
         env.pop("KITH_DB", None)
         env.pop("KITH_CONFIG", None)
         r = subprocess.run([KITH, "--db", self.db, "--config", self.conf] + list(args),
@@ -344,6 +345,23 @@ class GoogleSourceTest(unittest.TestCase):
         new, seen = self.counts(r)
         self.assertEqual((new, seen), (6, 2))
 
+    def test_recurring_meeting_is_one_activity_by_its_series_uid(self):
+        # With singleEvents every occurrence comes on its own, all with the
+        # series' iCalUID, as Graph's uid and a VEVENT's UID: one activity
+        # per series, the same id from every source (R10).
+        ann = {"email": "ann.lee@corp.example", "name": "Ann Lee"}
+        self.google.events("bob.stone@corp.example", [
+            event("weekly@corp.example", "Globex weekly", 15, ann, [
+                {"email": "bob.stone@corp.example", "response": "accepted"},
+                {"email": "max@globex.com", "name": "Max Power", "response": "accepted"}],
+                recurrence="RRULE:FREQ=WEEKLY;COUNT=3")])
+        r = self.ingest(check=False)
+        self.assertEqual(self.counts(r), (6, 2))  # three occurrences: one new, two duplicates
+        self.assertIn("weekly@corp.example", self.activities())
+        with sqlite3.connect(self.db) as c:
+            ids = [r[0] for r in c.execute("SELECT id FROM activity WHERE kind = 'meeting'")]
+        self.assertEqual(sorted(ids), ["ev1@corp.example", "weekly@corp.example"])
+
     def test_token_expiry_renews_the_token(self):
         self.ingest(check=False)
         self.google.requests()
@@ -458,6 +476,18 @@ class GoogleSourceTest(unittest.TestCase):
         lines = r.stderr.strip().splitlines()
         self.assertEqual(len(lines), 1, r.stderr)
         self.assertTrue(lines[0].startswith("kith: source team: key_file: "), lines[0])
+        self.assertEqual(self.google.requests(), [])
+
+    def test_base_url_only_on_loopback(self):
+        # The test server's base URL is refused anywhere but loopback: the
+        # signed grant and the mail would go there.
+        r = self.kith("ingest", "--source", "team", check=False,
+                      env_extra={"KITH_GOOGLE_BASE_URL": "https://google.example.net:8443"})
+        self.assertEqual(r.returncode, 1, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertRegex(lines[0], r"^kith: source team: KITH_GOOGLE_BASE_URL: "
+                                   r"'https://google.example.net:8443' is not on loopback")
         self.assertEqual(self.google.requests(), [])
 
     def test_serve_reads_the_source_each_scan_interval(self):

@@ -363,7 +363,8 @@ def event_json(user, sid, rec, start, base):
             "id": eid, "createdDateTime": graph_time(rec["created"]),
             "lastModifiedDateTime": graph_time(rec["updated"]), "changeKey": "DwAAABYAAA%d" % rec["seq"],
             "categories": [], "originalStartTimeZone": "UTC", "originalEndTimeZone": "UTC",
-            "iCalUId": ev["uid"], "reminderMinutesBeforeStart": 15, "isReminderOn": True,
+            "iCalUId": occurrence_ical_uid(ev["uid"], start) if recurring else ev["uid"],
+            "uid": ev["uid"], "reminderMinutesBeforeStart": 15, "isReminderOn": True,
             "hasAttachments": False, "subject": ev.get("summary", ""), "bodyPreview": "",
             "importance": "normal", "sensitivity": "normal", "isAllDay": False,
             "isCancelled": ev.get("status") == "cancelled", "isOrganizer": is_org, "responseRequested": True,
@@ -387,6 +388,16 @@ def event_json(user, sid, rec, start, base):
                            "emailAddress": {"name": a.get("name") or a["email"], "address": a["email"]}}
                           for a in ev.get("attendees") or []],
             "organizer": {"emailAddress": {"name": org.get("name") or org["email"], "address": org["email"]}}}
+
+
+def occurrence_ical_uid(uid, start):
+    """iCalUId is "different for each occurrence in a recurring series", where
+    uid is "the same for the series master and all of its occurrences" (the
+    event resource's page): the global object id's form, with the
+    occurrence's date in bytes 16-19 as Outlook writes it."""
+    day = datetime.fromtimestamp(start / 1000, tz=timezone.utc)
+    return ("040000008200E00074C5B7101A82E008%04X%02X%02X" % (day.year, day.month, day.day)
+            + hashlib.sha1(uid.encode()).hexdigest().upper()[:40])
 
 
 def occurrence_id(sid, start):

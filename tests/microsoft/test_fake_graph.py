@@ -445,6 +445,8 @@ class FakeGraphTest(unittest.TestCase):
         self.assertEqual([o["start"] for o in occ],
                          [{"dateTime": "2026-03-%02dT09:00:00.0000000" % d, "timeZone": "UTC"} for d in (2, 9, 16)])
         self.assertEqual(len({o["seriesMasterId"] for o in occ}), 1)
+        self.assertEqual({o["uid"] for o in occ}, {"standup@corp.example"})
+        self.assertEqual(len({o["iCalUId"] for o in occ}), 3)  # one per occurrence
         self.assertEqual(occ[0]["attendees"][0]["type"], "optional")
         self.assertEqual(occ[0]["attendees"][0]["status"]["response"], "tentativelyAccepted")
         qbr = next(i for i in items if i["subject"] == "QBR")

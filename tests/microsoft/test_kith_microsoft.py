@@ -58,11 +58,14 @@ def message(mid, frm, to, subject, body, days=2):
             % (mid, days_ago(days).strftime("%a, %d %b %Y %H:%M:%S +0000"), frm, to, subject, body))
 
 
-def event(uid, summary, days, organizer, attendees):
+def event(uid, summary, days, organizer, attendees, recurrence=None):
     start = days_ago(days).replace(microsecond=0)
-    return {"uid": uid, "summary": summary, "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "organizer": organizer, "attendees": attendees}
+    out = {"uid": uid, "summary": summary, "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+           "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+           "organizer": organizer, "attendees": attendees}
+    if recurrence:
+        out["recurrence"] = recurrence
+    return out
 
 
 class Graph:
@@ -147,17 +150,19 @@ class MicrosoftSourceTest(unittest.TestCase):
         self.graph.stop()
         self.dir.cleanup()
 
-    def write_conf(self, credential=None, extra=""):
+    def write_conf(self, credential=None, extra="", domains="corp.example"):
         credential = credential or "certificate_file = %s" % self.graph.pem
         with open(self.conf, "w") as f:
             f.write("[org]\ninternal_domains = corp.example\n"
                     "integration_user = 005000000000001AAA\n\n"
                     "[source m365]\ntype = microsoft\ntenant = %s\nclient_id = %s\n%s\n"
-                    "domains = corp.example\nstart_date = %s\n%s"
-                    % (TENANT, CLIENT, credential, days_ago(30).strftime("%Y-%m-%d"), extra))
+                    "domains = %s\nstart_date = %s\n%s"
+                    % (TENANT, CLIENT, credential, domains, days_ago(30).strftime("%Y-%m-%d"),
+                       extra))
 
-    def kith(self, *args, check=True):
+    def kith(self, *args, check=True, env_extra=None):
         env = dict(os.environ, KITH_MICROSOFT_BASE_URL=self.graph.url)
+        env.update(env_extra or {})
         env.pop("KITH_DB", None)
         env.pop("KITH_CONFIG", None)
         r = subprocess.run([KITH, "--db", self.db, "--config", self.conf] + list(args),
@@ -240,6 +245,41 @@ class MicrosoftSourceTest(unittest.TestCase):
         self.assertTrue(deltas and all("$select=" in p for p in deltas), deltas)
         self.assertFalse([p for p in deltas if "body" in p.split("$select=")[1].split("&")[0]])
 
+    def test_sender_domain_normalised_r1(self):
+        # R1: the sender's domain is read as every address is, lower case and
+        # IDNA: a colleague at B\u00dcCHER.example is the team's own, read by
+        # the header only, like one at Corp.Example.
+        self.write_conf(domains="corp.example, b\u00fccher.example")
+        self.graph.mail("ann.lee@corp.example", message(
+            "m5@corp.example", "Bob Stone <Bob.Stone@CORP.Example>",
+            "Ann Lee <ann.lee@corp.example>", "Notes", "Internal.\r\n", days=1))
+        self.graph.mail("ann.lee@corp.example", message(
+            "m6@bucher.example", "Kai Berg <Kai@B\u00dcCHER.Example>",
+            "Ann Lee <ann.lee@corp.example>", "Buch", "Hallo.\r\n", days=1))
+        self.graph.requests()
+        self.ingest()
+        self.assertIn("m6@bucher.example", self.activities())
+        self.assertIn("m5@corp.example", self.activities())
+        values = [q["path"] for q in self.graph.requests() if q["path"].endswith("/$value")]
+        self.assertEqual(len(values), 2, values)  # Jane's and Max's only
+
+    def test_recurring_meeting_is_one_activity_by_its_series_uid(self):
+        # Graph's iCalUId differs per occurrence; the series' uid is what
+        # Google's iCalUID and a CalDAV or .ics VEVENT's UID are: one
+        # activity per series, the same id from every source (R10).
+        ann = {"email": "ann.lee@corp.example", "name": "Ann Lee"}
+        self.graph.admin("events", {"user": "bob.stone@corp.example", "events": [
+            event("weekly@corp.example", "Globex weekly", 15, ann, [
+                {"email": "bob.stone@corp.example", "response": "accepted"},
+                {"email": "max@globex.com", "name": "Max Power", "response": "accepted"}],
+                recurrence="RRULE:FREQ=WEEKLY;COUNT=3")]})
+        r = self.ingest()
+        self.assertEqual(self.counts(r), (6, 2))  # three occurrences: one new, two duplicates
+        self.assertIn("weekly@corp.example", self.activities())
+        with sqlite3.connect(self.db) as c:
+            n = c.execute("SELECT count(*) FROM activity WHERE kind = 'meeting'").fetchone()[0]
+        self.assertEqual(n, 2)  # ev1 and the series
+
     def test_incremental_pass_asks_one_question_per_user_and_folder(self):
         self.ingest()
         self.graph.requests()
@@ -300,6 +340,103 @@ class MicrosoftSourceTest(unittest.TestCase):
         r = self.ingest()
         self.assertEqual(self.counts(r), (5, 0))
         self.assertNotIn("ApplicationThrottled", r.stderr)
+
+    def test_base_url_only_on_loopback(self):
+        # The test server's base URL is refused anywhere but loopback: the
+        # app's token would go there.
+        r = self.kith("ingest", "--source", "m365", check=False,
+                      env_extra={"KITH_MICROSOFT_BASE_URL": "http://graph.example.net"})
+        self.assertEqual(r.returncode, 1, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertRegex(lines[0], r"^kith: source m365: KITH_MICROSOFT_BASE_URL: "
+                                   r"'http://graph.example.net' is not on loopback")
+        self.assertEqual(self.graph.requests(), [])
+
+    # -- progress on a long first pass
+
+    def test_progress_is_not_printed_when_stderr_is_not_a_terminal(self):
+        r = self.ingest()
+        self.assertNotIn("\r", r.stderr)
+        self.assertNotIn("users", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 2, r.stderr)  # Carl's and Fay's
+
+    def test_progress_on_a_terminal_rewrites_one_line(self):
+        import pty
+        master, slave = pty.openpty()
+        env = dict(os.environ, KITH_MICROSOFT_BASE_URL=self.graph.url)
+        env.pop("KITH_DB", None)
+        env.pop("KITH_CONFIG", None)
+        proc = subprocess.Popen([KITH, "--db", self.db, "--config", self.conf, "ingest",
+                                 "--source", "m365"], stdout=subprocess.PIPE, stderr=slave,
+                                env=env)
+        os.close(slave)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        proc.communicate(timeout=120)
+        os.close(master)
+        text = out.decode()
+        self.assertIn("\r\x1b[Kkith: capture: 0/4 users, ", text)
+        self.assertRegex(text, r"\r\x1b\[Kkith: capture: 1/4 users, \d+ messages and events, \d+ "
+                               r"activities, [0-9.]+s, about \d+s left")
+        self.assertRegex(text, r"\r\x1b\[Kkith: capture: 4/4 users, \d+ messages and events, 5 "
+                               r"activities, [0-9.]+s\r?\n")
+
+    def test_progress_in_the_console_status(self):
+        self.graph.admin("settings", {"latency": 0.15})
+        token_file = os.path.join(self.tmp, "token")
+        with open(self.conf, "a") as f:
+            f.write("\n[serve]\nlisten = 127.0.0.1:0\ntoken_file = %s\nscan_interval = 3600\n"
+                    % token_file)
+        env = dict(os.environ, KITH_MICROSOFT_BASE_URL=self.graph.url)
+        log_path = os.path.join(self.tmp, "serve.log")
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen([KITH, "--db", self.db, "--config", self.conf, "serve"],
+                                    stdout=subprocess.DEVNULL, stderr=log, env=env)
+        seen = []
+        try:
+            port = None
+            for _ in range(200):
+                with open(log_path) as f:
+                    started = [json.loads(l) for l in f if '"event":"started"' in l]
+                if started and os.path.exists(token_file):
+                    port = started[0]["port"]
+                    break
+                time.sleep(0.05)
+            self.assertIsNotNone(port)
+            token = read(token_file)
+            done = False
+            for _ in range(600):
+                req = urllib.request.Request("http://127.0.0.1:%d/api/v1/status" % port,
+                                             headers={"Authorization": "Bearer " + token})
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    status = json.loads(r.read())
+                self.assertIn("progress", status)
+                if status["progress"]:
+                    seen.append(status["progress"])
+                if seen and status["last_ingest"]:
+                    done = status["progress"] is None
+                    break
+                time.sleep(0.05)
+            self.assertTrue(done, seen)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(30), 0)
+        capture = [p for p in seen if p["phase"] == "capture"]
+        self.assertTrue(capture, seen)
+        self.assertTrue(all(p["source"] == "m365" and p["users_total"] == 4 for p in capture),
+                        capture)
+        midway = [p for p in capture if 0 < p["users_done"] < 4]
+        self.assertTrue(midway, capture)
+        self.assertTrue(all(isinstance(p["eta_seconds"], int) for p in midway), midway)
+        self.assertTrue(all(isinstance(p["messages"], int) for p in capture), capture)
 
     def test_config_needs_one_credential(self):
         self.write_conf("certificate_file = %s\nclient_secret_file = %s"

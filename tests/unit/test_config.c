@@ -228,6 +228,44 @@ static void test_config_team_sources(void)
   expect_error("[source x]\ntype = exchange\n", "not files, imap, caldav, google or microsoft");
 }
 
+/* A key of another source type is refused with the line unknown keys get,
+ * naming the types it belongs to: it would otherwise be ignored in silence. */
+static void test_config_source_key_of_another_type_refused(void)
+{
+  expect_error("[source ws]\ntype = google\nkey_file = /k.json\ndomains = corp.example\n"
+               "tenant = corp.onmicrosoft.com\n",
+               "[source ws] tenant: unknown key for a google source (a key of microsoft sources)");
+  expect_error("[source ws]\ntype = google\nkey_file = /k.json\ndomains = corp.example\n"
+               "mail_folders = inbox\n",
+               "[source ws] mail_folders: unknown key for a google source");
+  expect_error("[source m]\ntype = microsoft\ntenant = t\nclient_id = x\ndomains = corp.example\n"
+               "client_secret_file = /s\nkey_file = /k.json\n",
+               "[source m] key_file: unknown key for a microsoft source (a key of google sources)");
+  expect_error("[source m]\ntype = microsoft\ntenant = t\nclient_id = x\ndomains = corp.example\n"
+               "client_secret_file = /s\npassword_file = /p\n",
+               "[source m] password_file: unknown key for a microsoft source (a key of imap, "
+               "caldav sources)");
+  expect_error("[source mail]\ntype = imap\nurl = imaps://imap.corp.example\nuser = ann\n"
+               "password_file = /p\ndomains = corp.example\n",
+               "[source mail] domains: unknown key for an imap source");
+  expect_error("[source files]\npath = /mail\nurl = https://dav.example\n",
+               "[source files] url: unknown key for a files source");
+  expect_error("[source files]\ntype = files\npath = /mail\nstart_date = 2026-01-01\n",
+               "[source files] start_date: unknown key for a files source");
+  expect_error("[source mail]\ntype = imap\nurl = imaps://imap.corp.example\nuser = ann\n"
+               "password_file = /p\ncolour = blue\n",
+               "[source mail] colour: unknown key");
+  g_autoptr(GError) e = NULL;
+  g_autoptr(kith_config) c = load(
+      "[source mail]\ntype = imap\nurl = imaps://imap.corp.example\nuser = ann\n"
+      "password_file = /p\nfolders = INBOX\nstart_date = 2026-01-01\ntls_verify = on\n"
+      "ca_file = /ca.pem\n\n"
+      "[source cal]\ntype = caldav\nurl = https://dav.example\nuser = ann\npassword_file = /p\n"
+      "calendars = Work\n\n[source files]\npath = /mail\n",
+      &e);
+  g_assert_no_error(e);
+}
+
 /* A password in a URL is refused, and the error line never shows it. */
 static void test_config_url_password_refused(void)
 {
@@ -258,6 +296,8 @@ int main(int argc, char **argv)
   g_test_add_func("/config/new_keys_and_defaults", test_config_new_keys_and_defaults);
   g_test_add_func("/config/url_password_refused", test_config_url_password_refused);
   g_test_add_func("/config/team_sources", test_config_team_sources);
+  g_test_add_func("/config/source_key_of_another_type_refused",
+                  test_config_source_key_of_another_type_refused);
   g_test_add_func("/config/defaults_r11_builtin_lists", test_config_defaults);
   g_test_add_func("/config/personal_domains_none_and_list",
                   test_config_personal_domains_none_and_list);

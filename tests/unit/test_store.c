@@ -239,6 +239,18 @@ static void test_time_parse_forms(void)
   g_assert_false(kith_time_parse("yesterday", &t));
 }
 
+/* A mail Date from Unix seconds, and back through kith_time_parse. */
+static void test_time_format_mail(void)
+{
+  gint64 t;
+  g_assert_true(kith_time_parse("2026-01-05T09:07:03Z", &t));
+  g_autofree char *date = kith_time_format_mail(t);
+  g_assert_cmpstr(date, ==, "5 Jan 2026 09:07:03 +0000");
+  g_assert_true(kith_time_parse("2024-12-31T23:59:59Z", &t));
+  g_autofree char *last = kith_time_format_mail(t);
+  g_assert_cmpstr(last, ==, "31 Dec 2024 23:59:59 +0000");
+}
+
 static gboolean has_object(const char *path, const char *type, const char *name)
 {
   sqlite3 *db = NULL;
@@ -342,6 +354,7 @@ int main(int argc, char **argv)
   g_test_add_func("/store/new_ids_have_salesforce_shape", test_store_new_ids_have_salesforce_shape);
   g_test_add_func("/store/sfid_checksum", test_sfid_checksum);
   g_test_add_func("/store/time_parse_forms", test_time_parse_forms);
+  g_test_add_func("/store/time_format_mail", test_time_format_mail);
   g_test_add_func("/store/r39_observation_keeps_newest",
                   test_observation_keeps_newest_whatever_the_order);
   g_test_add_func("/store/observation_log_merges_as_kept", test_observation_log_merges_as_kept);

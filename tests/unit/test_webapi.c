@@ -2,6 +2,7 @@
 #include "capture/automatic.h"
 #include "capture/team.h"
 #include "capture/webapi.h"
+#include "util/timeutil.h"
 
 #include <string.h>
 
@@ -84,6 +85,63 @@ static void test_webapi_error_text(void)
   g_assert_cmpstr(d, ==, "502 server error");
 }
 
+/* Retry-After as seconds or as an HTTP date, the same for a reply and for
+ * one call inside a Gmail batch reply; anything else is no Retry-After. */
+static void test_webapi_retry_after(void)
+{
+  g_assert_cmpint(kith_webapi_retry_after("120"), ==, 120);
+  g_assert_cmpint(kith_webapi_retry_after(" 7\r\n"), ==, 7);
+  g_assert_cmpint(kith_webapi_retry_after("0"), ==, 0);
+  g_assert_cmpint(kith_webapi_retry_after("-3"), ==, -1);
+  g_assert_cmpint(kith_webapi_retry_after(""), ==, -1);
+  g_assert_cmpint(kith_webapi_retry_after("soon"), ==, -1);
+  g_assert_cmpint(kith_webapi_retry_after("12abc"), ==, -1);
+  g_assert_cmpint(kith_webapi_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), ==, 0);
+  g_autofree char *date = kith_time_format_mail(g_get_real_time() / G_USEC_PER_SEC + 90);
+  gint64 wait = kith_webapi_retry_after(date);
+  g_assert_cmpint(wait, >=, 85);
+  g_assert_cmpint(wait, <=, 91);
+}
+
+/* A test server's base URL is honoured on loopback only: anywhere else
+ * the token and the mail would go to a host nobody configured. */
+static void test_webapi_team_base_url_loopback_only(void)
+{
+  static const char *const good[] = {"http://127.0.0.1:8080", "http://[::1]:9000/",
+                                     "http://localhost:1", "https://LOCALHOST/base", NULL};
+  static const char *const bad[] = {"http://example.com",
+                                    "https://127.0.0.1.example.com/",
+                                    "http://localhost@evil.example/",
+                                    "http://127.0.0.2:80",
+                                    "ftp://127.0.0.1/",
+                                    "127.0.0.1:8080",
+                                    "not a url",
+                                    NULL};
+  for (const char *const *u = good; *u; u++) {
+    g_setenv("KITH_TEST_BASE_URL", *u, TRUE);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    g_assert_true(kith_team_base_url("KITH_TEST_BASE_URL", &out, &error));
+    g_assert_no_error(error);
+    g_assert_nonnull(out);
+    g_assert_false(g_str_has_suffix(out, "/"));
+  }
+  for (const char *const *u = bad; *u; u++) {
+    g_setenv("KITH_TEST_BASE_URL", *u, TRUE);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    g_assert_false(kith_team_base_url("KITH_TEST_BASE_URL", &out, &error));
+    g_assert_null(out);
+    g_assert_nonnull(error);
+    g_assert_true(g_str_has_prefix(error->message, "KITH_TEST_BASE_URL: "));
+    g_assert_nonnull(strstr(error->message, "loopback"));
+  }
+  g_unsetenv("KITH_TEST_BASE_URL");
+  g_autofree char *none = NULL;
+  g_assert_true(kith_team_base_url("KITH_TEST_BASE_URL", &none, NULL));
+  g_assert_null(none);
+}
+
 /* Of a colleague's message kith asks for the header fields R10 reads too:
  * none of kith_automatic_header_names may be missing from the team list. */
 static void test_webapi_team_headers_cover_r10(void)
@@ -101,6 +159,8 @@ int main(int argc, char **argv)
   g_test_add_func("/webapi/throttled", test_webapi_throttled);
   g_test_add_func("/webapi/backoff", test_webapi_backoff);
   g_test_add_func("/webapi/error_text", test_webapi_error_text);
+  g_test_add_func("/webapi/retry_after", test_webapi_retry_after);
+  g_test_add_func("/webapi/team_base_url_loopback_only", test_webapi_team_base_url_loopback_only);
   g_test_add_func("/webapi/team_headers_cover_r10", test_webapi_team_headers_cover_r10);
   return g_test_run();
 }
