@@ -151,7 +151,7 @@ kith_stored_activity *kith_state_activity_as_stored(const kith_activity *a, char
   out->kind = g_strdup(kith_activity_kind_name(a->kind));
   out->time = a->time;
   out->subject = g_strdup(a->subject ? a->subject : "");
-  out->origin = g_strdup(a->origin);
+  out->origin = g_strdup(a->origin ? a->origin : ""); /* as kith_store_col reads a NULL */
   out->unauthenticated = a->unauthenticated;
   out->participants = g_ptr_array_new_full(a->participants->len, kith_participant_free);
   for (guint i = 0; i < a->participants->len; i++) {

@@ -341,6 +341,65 @@ static void test_store_migration_4_keeps_activities(void)
   g_assert_true(has_object(path, "table", "observation_log")); /* migration 5 */
 }
 
+/* The activity the ingest keeps in memory for its decision is the one the
+ * store would read back: the same fields, names and NULLs. */
+static void assert_same_activity(const kith_stored_activity *x, const kith_stored_activity *y)
+{
+  g_assert_cmpstr(x->id, ==, y->id);
+  g_assert_cmpstr(x->kind, ==, y->kind);
+  g_assert_cmpint(x->time, ==, y->time);
+  g_assert_cmpstr(x->subject, ==, y->subject);
+  g_assert_cmpstr(x->origin, ==, y->origin);
+  g_assert_cmpint(x->unauthenticated, ==, y->unauthenticated);
+  g_assert_cmpuint(x->participants->len, ==, y->participants->len);
+  for (guint i = 0; i < x->participants->len; i++) {
+    const kith_participant *p = g_ptr_array_index(x->participants, i);
+    const kith_participant *q = g_ptr_array_index(y->participants, i);
+    g_assert_cmpstr(p->email, ==, q->email);
+    g_assert_cmpstr(p->domain, ==, q->domain);
+    g_assert_cmpstr(p->name, ==, q->name);
+    g_assert_cmpint(p->role, ==, q->role);
+    g_assert_cmpint(p->cutype, ==, q->cutype);
+    g_assert_cmpstr(p->first_name, ==, q->first_name);
+    g_assert_cmpstr(p->last_name, ==, q->last_name);
+  }
+}
+
+static void test_activity_as_stored_is_as_read_back(void)
+{
+  g_autoptr(GError) e = NULL;
+  g_autoptr(kith_store) s = kith_store_open(":memory:", KITH_STORE_CREATE, &e);
+  g_assert_no_error(e);
+  for (int round = 0; round < 2; round++) {
+    g_autoptr(kith_activity)
+        a = kith_activity_new(round ? KITH_ACTIVITY_MEETING : KITH_ACTIVITY_EMAIL);
+    a->id = g_strdup(round ? "uid-1@cal" : "m1@acme.com");
+    a->time = 1767600000 + round;
+    g_free(a->subject);
+    a->subject = g_strdup(round ? "" : "Pricing \xc3\xa9t\xc3\xa9");
+    a->origin = round ? NULL : g_strdup("inbox.mbox:12");
+    a->unauthenticated = round == 0;
+    g_assert_true(kith_activity_add_participant(a, "Jane.Doe@Acme.COM", "Jane Doe", KITH_PART_FROM,
+                                                KITH_CUTYPE_PERSON));
+    g_assert_true(
+        kith_activity_add_participant(a, "room@acme.com", NULL, KITH_PART_TO, KITH_CUTYPE_ROOM));
+    g_assert_true(
+        kith_activity_add_participant(a, "bob@corp.example", "", KITH_PART_CC, KITH_CUTYPE_PERSON));
+    char *firsts[] = {"Jane", NULL, NULL, NULL};
+    char *lasts[] = {"Doe", NULL, "", NULL};
+    gint64 seq = 0;
+    g_assert_true(kith_state_activity_insert(s, a, "pending", NULL, &seq, &e));
+    g_assert_cmpint(seq, >, 0);
+    g_assert_true(
+        kith_state_participants_add(s, seq, a, round ? NULL : firsts, round ? NULL : lasts, &e));
+    g_autoptr(kith_stored_activity)
+        kept = kith_state_activity_as_stored(a, round ? NULL : firsts, round ? NULL : lasts);
+    g_autoptr(kith_stored_activity) read = kith_state_activity_load(s, a->id, &e);
+    g_assert_no_error(e);
+    assert_same_activity(kept, read);
+  }
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -359,5 +418,7 @@ int main(int argc, char **argv)
                   test_observation_keeps_newest_whatever_the_order);
   g_test_add_func("/store/observation_log_merges_as_kept", test_observation_log_merges_as_kept);
   g_test_add_func("/store/observation_log_merged_at_open", test_observation_log_merged_at_open);
+  g_test_add_func("/store/activity_as_stored_is_as_read_back",
+                  test_activity_as_stored_is_as_read_back);
   return g_test_run();
 }
