@@ -843,24 +843,3 @@ gboolean kith_crm_export_created(kith_store *store, kith_crm_row_fn row, gpointe
   return export_where(store, kith_crm_object_lookup("Contact"), "WHERE Created_By_Kith__c = 1", row,
                       user_data, error);
 }
-
-gboolean kith_crm_people_with(kith_store *store, const char *address, kith_crm_person_fn fn,
-                              gpointer user_data, GError **error)
-{
-  sqlite3_stmt *st = kith_store_stmt(
-      store,
-      "SELECT 'Contact', Id, AccountId, Created_By_Kith__c FROM Contact WHERE email_key = ?1"
-      " UNION ALL SELECT 'Lead', Id, '', 0 FROM Lead WHERE email_key = ?1 AND IsConverted = 0"
-      " ORDER BY 1, 2",
-      error);
-  if (!st)
-    return FALSE;
-  sqlite3_bind_text(st, 1, address, -1, SQLITE_TRANSIENT);
-  kith_lookup_answer r;
-  while ((r = kith_store_step_row(store, st, error)) == KITH_LOOKUP_FOUND)
-    if (!fn(kith_store_col(st, 0), kith_store_col(st, 1), kith_store_col(st, 2),
-            sqlite3_column_int(st, 3) != 0, user_data))
-      break;
-  sqlite3_reset(st);
-  return r != KITH_LOOKUP_ERROR;
-}

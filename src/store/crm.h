@@ -61,8 +61,3 @@ gboolean kith_crm_export(kith_store *store, const kith_crm_object *object, kith_
 /* Like kith_crm_export for Contact, only the contacts kith created. */
 gboolean kith_crm_export_created(kith_store *store, kith_crm_row_fn row, gpointer user_data,
                                  GError **error);
-/* Every Contact (and Lead) row with ADDRESS, as "Contact"/"Lead", Id, AccountId, by_kith. */
-typedef gboolean (*kith_crm_person_fn)(const char *type, const char *id, const char *account_id,
-                                       gboolean by_kith, gpointer user_data);
-gboolean kith_crm_people_with(kith_store *store, const char *address, kith_crm_person_fn fn,
-                              gpointer user_data, GError **error);
