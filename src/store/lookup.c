@@ -632,7 +632,10 @@ gboolean kith_lookup_each_duplicate_group(kith_store *s, kith_duplicate_fn fn, g
 char *kith_lookup_record_name(kith_store *s, const char *table, const char *id, GError **error)
 {
   const char *sql = g_strcmp0(table, "Account") == 0 ? "SELECT Name FROM Account WHERE Id = ?"
-                                                     : "SELECT Name FROM Opportunity WHERE Id = ?";
+                    : g_strcmp0(table, "User") == 0
+                        ? "SELECT trim(ifnull(FirstName, '') || ' ' || ifnull(LastName, ''))"
+                          " FROM \"User\" WHERE Id = ?"
+                        : "SELECT Name FROM Opportunity WHERE Id = ?";
   sqlite3_stmt *st = q(s, sql);
   bind(st, 1, id);
   char *v = NULL;

@@ -107,6 +107,7 @@ typedef gboolean (*kith_duplicate_fn)(const char *email, GPtrArray *ids, GArray 
 gboolean kith_lookup_each_duplicate_group(kith_store *s, kith_duplicate_fn fn, gpointer user_data,
                                           GError **error);
 
-/* The Name of an Account or Opportunity (for sentences), "" when unknown;
- * NULL with ERROR when the store fails. */
+/* The Name of an Account or Opportunity, or a User's FirstName LastName
+ * (TABLE "Account", "Opportunity" or "User"; for sentences), "" when
+ * unknown; NULL with ERROR when the store fails. */
 char *kith_lookup_record_name(kith_store *s, const char *table, const char *id, GError **error);

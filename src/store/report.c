@@ -2,6 +2,7 @@
 #include "store/report.h"
 
 #include "store/crm.h"
+#include "store/lookup.h"
 #include "store/outbox.h"
 #include "store/state.h"
 #include "core/field.h"
@@ -17,27 +18,6 @@ static gint64 scalar(kith_store *s, const char *sql)
     return -1;
   gint64 v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
   sqlite3_reset(st);
-  return v;
-}
-
-/* The name of the record ID in the one-column query SQL, "" when none;
- * NULL with ERROR on a failed read. */
-static char *name_of(kith_store *s, const char *sql, const char *id, GError **error)
-{
-  if (!id || !*id)
-    return g_strdup("");
-  sqlite3_stmt *st = kith_store_stmt(s, sql, error);
-  if (!st)
-    return NULL;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-  int rc = sqlite3_step(st);
-  char *v = rc == SQLITE_ROW ? g_strdup(kith_store_col(st, 0)) : g_strdup("");
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    g_free(v);
-    kith_store_fail(s, error, "read a record's name");
-    return NULL;
-  }
   return v;
 }
 
@@ -460,12 +440,9 @@ GPtrArray *kith_report_created_from(kith_store *s, const char *activity_id, GErr
 char *kith_report_record_name(kith_store *s, const char *id, GError **error)
 {
   if (g_str_has_prefix(id, "001"))
-    return name_of(s, "SELECT ifnull(Name, '') FROM Account WHERE Id = ?", id, error);
+    return kith_lookup_record_name(s, "Account", id, error);
   if (g_str_has_prefix(id, "005"))
-    return name_of(s,
-                   "SELECT trim(ifnull(FirstName, '') || ' ' || ifnull(LastName, ''))"
-                   " FROM \"User\" WHERE Id = ?",
-                   id, error);
+    return kith_lookup_record_name(s, "User", id, error);
   return g_strdup("");
 }
 

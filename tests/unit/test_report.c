@@ -126,6 +126,26 @@ static void test_report_name_ids(void)
   g_assert_cmpstr(none, ==, "");
 }
 
+/* One Id's name: an Account's Name, a User's FirstName LastName, "" for an
+ * Id of another kind or of no record; a failed read is an error. */
+static void test_report_record_name(void)
+{
+  g_autoptr(fx) f = org();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *account = kith_report_record_name(f->store, ACME_ID, &error);
+  g_autofree char *user = kith_report_record_name(f->store, ANN_ID, &error);
+  g_autofree char *nobody = kith_report_record_name(f->store, "005000000000009AAA", &error);
+  g_autofree char *other = kith_report_record_name(f->store, "003000000000001AAA", &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(account, ==, "Acme");
+  g_assert_cmpstr(user, ==, "Ann Lee");
+  g_assert_cmpstr(nobody, ==, "");
+  g_assert_cmpstr(other, ==, "");
+  kith_store_fail_reads(f->store, "FROM \"User\" WHERE Id");
+  g_assert_null(kith_report_record_name(f->store, ANN_ID, &error));
+  g_assert_nonnull(error);
+}
+
 /* R50: what one activity created, queued or synced, until it is on its way out. */
 static void test_report_created_from_r50(void)
 {
@@ -191,6 +211,7 @@ int main(int argc, char **argv)
   g_test_add_func("/report/evidence/sources", test_report_evidence_sources);
   g_test_add_func("/report/people/names_and_fields", test_report_people_names_and_fields);
   g_test_add_func("/report/name_ids", test_report_name_ids);
+  g_test_add_func("/report/record_name", test_report_record_name);
   g_test_add_func("/report/r50/created_from", test_report_created_from_r50);
   g_test_add_func("/report/last_sync/kept", test_report_last_sync_kept);
   g_test_add_func("/report/counts/people_apart_from_activities",
