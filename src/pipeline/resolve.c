@@ -98,7 +98,7 @@ static gboolean accept_merge(kith_store *s, const kith_review_item *it, const ch
                      .object_type = "Contact",
                      .object_id = target,
                      .detail = why};
-  return record(s, &x, error) && kith_review_link_address(s, it->email, target, error);
+  return record(s, &x, error) && kith_state_link_address(s, it->email, "Contact", target, error);
 }
 
 /* A name given for the address counts as what it shows now: sync writes the

@@ -423,25 +423,6 @@ gboolean kith_review_close(kith_store *s, gint64 id, kith_review_state state, co
   return kith_store_step_done(s, st, error);
 }
 
-gboolean kith_review_link_address(kith_store *s, const char *email, const char *contact_id,
-                                  GError **error)
-{
-  /* Every activity naming the address, decided or skipped for a person. */
-  sqlite3_stmt *st = kith_store_stmt(
-      s,
-      "INSERT INTO activity_link(activity_id, email, object_type, object_id)"
-      " SELECT DISTINCT a.id, p.email, 'Contact', ?2 FROM participant p"
-      " JOIN activity a ON a.seq = p.activity WHERE p.email = ?1 AND a.state = 'decided'"
-      " ON CONFLICT DO UPDATE SET object_type = excluded.object_type,"
-      " object_id = excluded.object_id",
-      error);
-  if (!st)
-    return FALSE;
-  bind(st, 1, email);
-  bind(st, 2, contact_id);
-  return kith_store_step_done(s, st, error);
-}
-
 kith_lookup_answer kith_review_account_owner(kith_store *s, const char *account_id, char **owner,
                                              gboolean *active, GError **error)
 {

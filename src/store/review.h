@@ -74,11 +74,6 @@ kith_lookup_answer kith_review_get(kith_store *s, gint64 id, kith_review_item **
 gboolean kith_review_close(kith_store *s, gint64 id, kith_review_state state, const char *decision,
                            GError **error);
 
-/* Links every activity that named EMAIL to contact CONTACT_ID (an address
- * accepted as another address of that contact). */
-gboolean kith_review_link_address(kith_store *s, const char *email, const char *contact_id,
-                                  GError **error);
-
 /* The OwnerId of ACCOUNT_ID (newly allocated) and whether that User is
  * active; NONE when there is no such Account or it has no owner. */
 kith_lookup_answer kith_review_account_owner(kith_store *s, const char *account_id, char **owner,

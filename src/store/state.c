@@ -449,6 +449,21 @@ gboolean kith_state_link(kith_store *s, const char *activity_id, const char *ema
   return kith_store_step_done(s, st, error);
 }
 
+gboolean kith_state_link_address(kith_store *s, const char *email, const char *object_type,
+                                 const char *object_id, GError **error)
+{
+  /* Every activity naming the address, decided or skipped for a person. */
+  STMT(st, "INSERT INTO activity_link(activity_id, email, object_type, object_id)"
+           " SELECT DISTINCT a.id, p.email, ?2, ?3 FROM participant p"
+           " JOIN activity a ON a.seq = p.activity WHERE p.email = ?1 AND a.state = 'decided'"
+           " ON CONFLICT DO UPDATE SET object_type = excluded.object_type,"
+           " object_id = excluded.object_id");
+  bind_text(st, 1, email);
+  bind_text(st, 2, object_type);
+  bind_text(st, 3, object_id);
+  return kith_store_step_done(s, st, error);
+}
+
 gboolean kith_state_relink(kith_store *s, const char *from_id, const char *to_type,
                            const char *to_id, GError **error)
 {

@@ -49,6 +49,10 @@ gboolean kith_state_set_field_source(kith_store *s, const char *contact_id, cons
 
 gboolean kith_state_link(kith_store *s, const char *activity_id, const char *email,
                          const char *object_type, const char *object_id, GError **error);
+/* Links every decided activity naming EMAIL to the record OBJECT_ID (an
+ * address a person accepted as another address of that contact). */
+gboolean kith_state_link_address(kith_store *s, const char *email, const char *object_type,
+                                 const char *object_id, GError **error);
 /* Points every link to FROM_ID at TO_ID (R42, R61). */
 gboolean kith_state_relink(kith_store *s, const char *from_id, const char *to_type,
                            const char *to_id, GError **error);

@@ -155,6 +155,45 @@ static void test_review_many_participants(void)
   g_assert_true(kith_review_behind(s, &e) == KITH_LOOKUP_NONE);
 }
 
+static gint64 count_of(kith_store *s, const char *sql)
+{
+  g_autoptr(GError) e = NULL;
+  sqlite3_stmt *st = kith_store_stmt(s, sql, &e);
+  g_assert_no_error(e);
+  g_assert_true(kith_store_row(s, st, &e));
+  gint64 n = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return n;
+}
+
+/* An address accepted as another address of a contact: every decided
+ * activity naming it is linked there (the store's one writer of links),
+ * not one still waiting to be decided. */
+static void test_review_link_address_decided_activities(void)
+{
+  g_autoptr(kith_store) s = store_new();
+  g_autoptr(GError) e = NULL;
+  g_assert_true(kith_store_exec(
+      s,
+      "INSERT INTO activity(seq, id, kind, time, state, ingested_at) VALUES"
+      " (1, 'm1', 'email', 1, 'decided', 'x'), (2, 'm2', 'email', 2, 'decided', 'x'),"
+      " (3, 'm3', 'email', 3, 'pending', 'x');"
+      "INSERT INTO participant(activity, pos, email, role, cutype) VALUES"
+      " (1, 0, 'jdoe@acme.com', 'from', 'person'), (2, 0, 'jdoe@acme.com', 'to', 'person'),"
+      " (3, 0, 'jdoe@acme.com', 'from', 'person');"
+      "INSERT INTO activity_link(activity_id, email, object_type, object_id)"
+      " VALUES('m1', 'jdoe@acme.com', 'Contact', '003OLD');",
+      &e));
+  g_assert_no_error(e);
+  g_assert_true(kith_state_link_address(s, "jdoe@acme.com", "Contact", "003A", &e));
+  g_assert_no_error(e);
+  g_assert_cmpint(count_of(s, "SELECT count(*) FROM activity_link WHERE email = 'jdoe@acme.com'"
+                              " AND object_type = 'Contact' AND object_id = '003A'"),
+                  ==, 2);
+  g_assert_cmpint(count_of(s, "SELECT count(*) FROM activity_link WHERE activity_id = 'm3'"), ==,
+                  0);
+}
+
 /* A failed read is an error, never an empty queue. */
 static void test_review_failed_read_is_an_error(void)
 {
@@ -180,6 +219,8 @@ int main(int argc, char **argv)
                   test_review_r22_missing_name_at_an_account);
   g_test_add_func("/review/decided_stays_settled_leaves", test_review_decided_stays_settled_leaves);
   g_test_add_func("/review/many_participants", test_review_many_participants);
+  g_test_add_func("/review/link_address_decided_activities",
+                  test_review_link_address_decided_activities);
   g_test_add_func("/review/failed_read_is_an_error", test_review_failed_read_is_an_error);
   return g_test_run();
 }
