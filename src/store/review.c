@@ -271,32 +271,43 @@ static gboolean refresh_outbox(kith_store *s, gint64 from, gint64 to, int partic
   return TRUE;
 }
 
+/* Where the queue stands: the log and outbox rows read so far (*FROM) and
+ * the last ones written (*TO). */
+typedef struct {
+  gint64 log_from, log_to, outbox_from, outbox_to;
+} position;
+
+static gboolean position_read(kith_store *s, position *p, GError **error)
+{
+  *p = (position){0};
+  return meta_int(s, "review_log_seq", &p->log_from, error) &&
+         meta_int(s, "review_outbox_seq", &p->outbox_from, error) &&
+         max_seq(s, "SELECT coalesce(max(seq), 0) FROM engagement_log", &p->log_to, error) &&
+         max_seq(s, "SELECT coalesce(max(seq), 0) FROM outbox", &p->outbox_to, error);
+}
+
 gboolean kith_review_refresh(kith_store *s, int participants, GError **error)
 {
-  gint64 log_from = 0, outbox_from = 0, log_to = 0, outbox_to = 0;
-  if (!meta_int(s, "review_log_seq", &log_from, error) ||
-      !meta_int(s, "review_outbox_seq", &outbox_from, error) ||
-      !max_seq(s, "SELECT coalesce(max(seq), 0) FROM engagement_log", &log_to, error) ||
-      !max_seq(s, "SELECT coalesce(max(seq), 0) FROM outbox", &outbox_to, error))
+  position p;
+  if (!position_read(s, &p, error))
     return FALSE;
-  if (log_to > log_from && !(refresh_log(s, log_from, log_to, error) &&
-                             meta_set_int(s, "review_log_seq", log_to, error)))
+  if (p.log_to > p.log_from && !(refresh_log(s, p.log_from, p.log_to, error) &&
+                                 meta_set_int(s, "review_log_seq", p.log_to, error)))
     return FALSE;
-  if (outbox_to > outbox_from && !(refresh_outbox(s, outbox_from, outbox_to, participants, error) &&
-                                   meta_set_int(s, "review_outbox_seq", outbox_to, error)))
+  if (p.outbox_to > p.outbox_from &&
+      !(refresh_outbox(s, p.outbox_from, p.outbox_to, participants, error) &&
+        meta_set_int(s, "review_outbox_seq", p.outbox_to, error)))
     return FALSE;
   return TRUE;
 }
 
 kith_lookup_answer kith_review_behind(kith_store *s, GError **error)
 {
-  gint64 log_to = 0, outbox_to = 0, log_from = 0, outbox_from = 0;
-  if (!max_seq(s, "SELECT coalesce(max(seq), 0) FROM engagement_log", &log_to, error) ||
-      !max_seq(s, "SELECT coalesce(max(seq), 0) FROM outbox", &outbox_to, error) ||
-      !meta_int(s, "review_log_seq", &log_from, error) ||
-      !meta_int(s, "review_outbox_seq", &outbox_from, error))
+  position p;
+  if (!position_read(s, &p, error))
     return KITH_LOOKUP_ERROR;
-  return log_to > log_from || outbox_to > outbox_from ? KITH_LOOKUP_FOUND : KITH_LOOKUP_NONE;
+  return p.log_to > p.log_from || p.outbox_to > p.outbox_from ? KITH_LOOKUP_FOUND
+                                                              : KITH_LOOKUP_NONE;
 }
 
 /* ---- reading -------------------------------------------------------------------- */

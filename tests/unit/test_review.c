@@ -147,6 +147,7 @@ static void test_review_many_participants(void)
                            .rule = (char *)rows[i][3]};
     g_assert_true(kith_outbox_add(s, &x, &e));
   }
+  g_assert_true(kith_review_behind(s, &e) == KITH_LOOKUP_FOUND);
   g_autoptr(GPtrArray) items = list(s, FALSE);
   g_assert_cmpuint(items->len, ==, 1);
   g_assert_cmpint(at(items, 0)->kind, ==, KITH_REVIEW_MANY);
