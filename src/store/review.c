@@ -200,7 +200,8 @@ static gboolean refresh_log(kith_store *s, gint64 from, gint64 to, GError **erro
       "SELECT l.activity_id, l.email, l.reason, l.object_id,"
       " coalesce((SELECT AccountId FROM Contact WHERE Id = l.object_id),"
       "          (SELECT account_id FROM outbox WHERE object_id = l.object_id"
-      "           AND op = 'contact_create' ORDER BY seq DESC LIMIT 1)), 0"
+      "           AND op = 'contact_create' ORDER BY seq DESC LIMIT 1), '') AS account,"
+      " 0 AS participants"
       " FROM engagement_log l WHERE l.seq > ? AND l.seq <= ? AND l.action = 'skipped'"
       " AND l.reason IN ('same_person', 'missing_field') ORDER BY l.seq",
       error);

@@ -73,6 +73,19 @@ static void test_review_r43_alternate_once(void)
   g_assert_cmpstr(at(again, 0)->activity_id, ==, "m2");
 }
 
+/* An alternate of a contact neither in the CRM nor queued any more has no
+ * Account to show: AccountId is empty, never "0". */
+static void test_review_r43_no_account_is_empty(void)
+{
+  g_autoptr(kith_store) s = store_new();
+  skip_row(s, "m1", "jdoe@acme.com", "same_person", "003GONE", "R43");
+  g_autoptr(GPtrArray) all = list(s, TRUE);
+  g_assert_cmpuint(all->len, ==, 1);
+  g_assert_cmpstr(at(all, 0)->contact_id, ==, "003GONE");
+  g_assert_cmpstr(at(all, 0)->account_id, ==, "");
+  g_assert_cmpstr(at(all, 0)->account_name, ==, "");
+}
+
 /* R22: a missing name is to review at a domain an Account has, not
  * elsewhere, and not when the name is known by now. */
 static void test_review_r22_missing_name_at_an_account(void)
@@ -216,6 +229,7 @@ int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/review/r43_alternate_once", test_review_r43_alternate_once);
+  g_test_add_func("/review/r43_no_account_is_empty", test_review_r43_no_account_is_empty);
   g_test_add_func("/review/r22_missing_name_at_an_account",
                   test_review_r22_missing_name_at_an_account);
   g_test_add_func("/review/decided_stays_settled_leaves", test_review_decided_stays_settled_leaves);
