@@ -3,6 +3,7 @@
 #include "store/review.h"
 
 #include "core/address.h"
+#include "core/vocab.h"
 #include "store/lookup.h"
 #include "util/timeutil.h"
 
@@ -35,6 +36,16 @@ static gboolean kind_from_name(const char *name, kith_review_kind *out)
   return FALSE;
 }
 
+static gboolean state_from_name(const char *name, kith_review_state *out)
+{
+  for (int k = 0; k < KITH_REVIEW_STATE_COUNT; k++)
+    if (g_strcmp0(name, STATE_NAMES[k]) == 0) {
+      *out = (kith_review_state)k;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 void kith_review_item_free(gpointer p)
 {
   kith_review_item *it = p;
@@ -62,6 +73,37 @@ static void bind(sqlite3_stmt *st, int i, const char *v)
     sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null(st, i);
+}
+
+/* The words of the log, the outbox and the queue that the SQL below names,
+ * bound by name from their one table (core/vocab.h, the kinds and states
+ * above) wherever a statement has them. */
+static void bind_words(sqlite3_stmt *st)
+{
+  const struct {
+    const char *param, *word;
+  } words[] = {
+      {":op_create", kith_op_name(KITH_OP_CONTACT_CREATE)},
+      {":op_update", kith_op_name(KITH_OP_FIELD_UPDATE)},
+      {":op_delete", kith_op_name(KITH_OP_CONTACT_DELETE)},
+      {":op_remove", kith_op_name(KITH_OP_CONTACT_REMOVE)},
+      {":skipped", kith_action_name(KITH_ACTION_SKIPPED)},
+      {":same_person", kith_reason_name(KITH_REASON_SAME_PERSON)},
+      {":missing_field", kith_reason_name(KITH_REASON_MISSING_FIELD)},
+      {":open", kith_review_state_name(KITH_REVIEW_OPEN)},
+      {":many", kith_review_kind_name(KITH_REVIEW_MANY)},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(words); i++) {
+    int at = sqlite3_bind_parameter_index(st, words[i].param);
+    if (at > 0)
+      bind(st, at, words[i].word);
+  }
+}
+
+/* The number V at the named parameter NAME of ST. */
+static void bind_int(sqlite3_stmt *st, const char *name, gint64 v)
+{
+  sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v);
 }
 
 /* ---- refresh ------------------------------------------------------------------ */
@@ -105,11 +147,12 @@ static gboolean add_item(kith_store *s, kith_review_kind kind, const char *email
       " created_at) VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, email) DO UPDATE SET"
       " activity_id = excluded.activity_id, account_id = excluded.account_id,"
       " contact_id = excluded.contact_id, participants = excluded.participants"
-      " WHERE state = 'open'",
+      " WHERE state = :open",
       error);
   if (!st)
     return FALSE;
   g_autofree char *now = kith_time_now();
+  bind_words(st);
   bind(st, 1, kith_review_kind_name(kind));
   bind(st, 2, email);
   bind(st, 3, activity_id);
@@ -200,21 +243,22 @@ static gboolean refresh_log(kith_store *s, gint64 from, gint64 to, GError **erro
       "SELECT l.activity_id, l.email, l.reason, l.object_id,"
       " coalesce((SELECT AccountId FROM Contact WHERE Id = l.object_id),"
       "          (SELECT account_id FROM outbox WHERE object_id = l.object_id"
-      "           AND op = 'contact_create' ORDER BY seq DESC LIMIT 1), '') AS account,"
+      "           AND op = :op_create ORDER BY seq DESC LIMIT 1), '') AS account,"
       " 0 AS participants"
-      " FROM engagement_log l WHERE l.seq > ? AND l.seq <= ? AND l.action = 'skipped'"
-      " AND l.reason IN ('same_person', 'missing_field') ORDER BY l.seq",
+      " FROM engagement_log l WHERE l.seq > :from AND l.seq <= :to AND l.action = :skipped"
+      " AND l.reason IN (:same_person, :missing_field) ORDER BY l.seq",
       error);
   if (!st)
     return FALSE;
-  sqlite3_bind_int64(st, 1, from);
-  sqlite3_bind_int64(st, 2, to);
+  bind_words(st);
+  bind_int(st, ":from", from);
+  bind_int(st, ":to", to);
   g_autoptr(GPtrArray) rows = read_rows(s, st, error);
   if (!rows)
     return FALSE;
   for (guint i = 0; i < rows->len; i++) {
     const found_row *f = g_ptr_array_index(rows, i);
-    if (strcmp(f->reason, "same_person") == 0) {
+    if (strcmp(f->reason, kith_reason_name(KITH_REASON_SAME_PERSON)) == 0) {
       if (!add_item(s, KITH_REVIEW_ALTERNATE, f->email, f->activity_id, f->account_id, f->object_id,
                     0, error))
         return FALSE;
@@ -252,14 +296,15 @@ static gboolean refresh_outbox(kith_store *s, gint64 from, gint64 to, int partic
       "SELECT o.activity_id, o.email, '', o.object_id, o.account_id,"
       " (SELECT count(*) FROM participant p WHERE p.activity = a.seq) AS n"
       " FROM outbox o JOIN activity a ON a.id = o.activity_id"
-      " WHERE o.seq > ? AND o.seq <= ? AND o.op = 'contact_create'"
-      " AND o.rule IN ('R25', 'R31') AND n > ? ORDER BY o.seq",
+      " WHERE o.seq > :from AND o.seq <= :to AND o.op = :op_create"
+      " AND o.rule IN ('R25', 'R31') AND n > :participants ORDER BY o.seq",
       error);
   if (!st)
     return FALSE;
-  sqlite3_bind_int64(st, 1, from);
-  sqlite3_bind_int64(st, 2, to);
-  sqlite3_bind_int(st, 3, participants);
+  bind_words(st);
+  bind_int(st, ":from", from);
+  bind_int(st, ":to", to);
+  bind_int(st, ":participants", participants);
   g_autoptr(GPtrArray) rows = read_rows(s, st, error);
   if (!rows)
     return FALSE;
@@ -327,7 +372,7 @@ kith_lookup_answer kith_review_behind(kith_store *s, GError **error)
   "                                 AND field = 'FirstName'), '') || ' ' ||"                       \
   "                       coalesce((SELECT value FROM observation WHERE email = o.email"           \
   "                                 AND field = 'LastName'), ''))"                                 \
-  "           FROM outbox o WHERE o.object_id = r.cid AND o.op = 'contact_create'"                 \
+  "           FROM outbox o WHERE o.object_id = r.cid AND o.op = :op_create"                       \
   "           ORDER BY o.seq DESC LIMIT 1), ''),"                                                  \
   " r.activity_id, (SELECT subject FROM activity WHERE id = r.activity_id), r.participants,"       \
   " (SELECT max(a.time) FROM participant p JOIN activity a ON a.seq = p.activity"                  \
@@ -336,17 +381,17 @@ kith_lookup_answer kith_review_behind(kith_store *s, GError **error)
   " (SELECT value FROM observation WHERE email = r.email AND field = 'LastName'),"                 \
   " r.created_at, r.decided_at, r.decision,"                                                       \
   " CASE WHEN EXISTS(SELECT 1 FROM suppression WHERE email = r.email) THEN 0"                      \
-  "  WHEN r.kind = 'many_participants' THEN"                                                       \
+  "  WHEN r.kind = :many THEN"                                                                     \
   "   (EXISTS(SELECT 1 FROM Contact WHERE Id = r.cid AND Created_By_Kith__c = 1)"                  \
-  "    OR EXISTS(SELECT 1 FROM outbox WHERE object_id = r.cid AND op = 'contact_create'"           \
+  "    OR EXISTS(SELECT 1 FROM outbox WHERE object_id = r.cid AND op = :op_create"                 \
   "              AND state = 'pending'))"                                                          \
   "   AND NOT EXISTS(SELECT 1 FROM outbox WHERE object_id = r.cid"                                 \
-  "                  AND op IN ('contact_delete', 'contact_remove') AND state = 'pending')"        \
+  "                  AND op IN (:op_delete, :op_remove) AND state = 'pending')"                    \
   "  ELSE NOT EXISTS(SELECT 1 FROM Contact WHERE email_key = r.email)"                             \
   "   AND NOT EXISTS(SELECT 1 FROM Lead WHERE email_key = r.email AND IsConverted = 0)"            \
   "   AND NOT EXISTS(SELECT 1 FROM outbox WHERE email = r.email"                                   \
-  "                  AND op IN ('contact_create', 'field_update') AND state = 'pending'"           \
-  "                  AND (op = 'contact_create' OR field = 'Email'))"                              \
+  "                  AND op IN (:op_create, :op_update) AND state = 'pending'"                     \
+  "                  AND (op = :op_create OR field = 'Email'))"                                    \
   " END AS applies"                                                                                \
   " FROM (SELECT *, coalesce((SELECT actual_id FROM id_alias WHERE queued_id = contact_id),"       \
   "                          contact_id) AS cid FROM review) r"
@@ -356,11 +401,9 @@ static kith_review_item *item_from(sqlite3_stmt *st)
   kith_review_item *it = g_new0(kith_review_item, 1);
   it->id = sqlite3_column_int64(st, 0);
   kind_from_name(kith_store_col(st, 1), &it->kind);
-  const char *state = kith_store_col(st, 2);
-  it->state = strcmp(state, "accepted") == 0   ? KITH_REVIEW_ACCEPTED
-              : strcmp(state, "rejected") == 0 ? KITH_REVIEW_REJECTED
-              : sqlite3_column_int(st, 17)     ? KITH_REVIEW_OPEN
-                                               : KITH_REVIEW_SETTLED;
+  /* An open item that no longer applies reads settled. */
+  if (!state_from_name(kith_store_col(st, 2), &it->state) || it->state == KITH_REVIEW_OPEN)
+    it->state = sqlite3_column_int(st, 17) ? KITH_REVIEW_OPEN : KITH_REVIEW_SETTLED;
   it->email = g_strdup(kith_store_col(st, 3));
   it->account_id = g_strdup(kith_store_col(st, 4));
   it->account_name = g_strdup(kith_store_col(st, 5));
@@ -384,12 +427,13 @@ GPtrArray *kith_review_list(kith_store *s, gboolean all, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(s,
                                      "SELECT * FROM (" ITEM_SELECT
-                                     " WHERE ?1 OR r.state = 'open') WHERE ?1 OR applies"
+                                     " WHERE :all OR r.state = :open) WHERE :all OR applies"
                                      " ORDER BY id",
                                      error);
   if (!st)
     return NULL;
-  sqlite3_bind_int(st, 1, all ? 1 : 0);
+  bind_words(st);
+  bind_int(st, ":all", all ? 1 : 0);
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(kith_review_item_free);
   GError *local = NULL;
   while (kith_store_row(s, st, &local))
@@ -404,10 +448,11 @@ GPtrArray *kith_review_list(kith_store *s, gboolean all, GError **error)
 kith_lookup_answer kith_review_get(kith_store *s, gint64 id, kith_review_item **out, GError **error)
 {
   *out = NULL;
-  sqlite3_stmt *st = kith_store_stmt(s, ITEM_SELECT " WHERE r.id = ?", error);
+  sqlite3_stmt *st = kith_store_stmt(s, ITEM_SELECT " WHERE r.id = :id", error);
   if (!st)
     return KITH_LOOKUP_ERROR;
-  sqlite3_bind_int64(st, 1, id);
+  bind_words(st);
+  bind_int(st, ":id", id);
   kith_lookup_answer a = kith_store_step_row(s, st, error);
   if (a == KITH_LOOKUP_FOUND)
     *out = item_from(st);
@@ -422,12 +467,12 @@ gboolean kith_review_close(kith_store *s, gint64 id, kith_review_state state, co
 {
   g_return_val_if_fail(state == KITH_REVIEW_ACCEPTED || state == KITH_REVIEW_REJECTED, FALSE);
   sqlite3_stmt *st = kith_store_stmt(
-      s,
-      "UPDATE review SET state = ?, decision = ?, decided_at = ? WHERE id = ? AND state = 'open'",
+      s, "UPDATE review SET state = ?, decision = ?, decided_at = ? WHERE id = ? AND state = :open",
       error);
   if (!st)
     return FALSE;
   g_autofree char *now = kith_time_now();
+  bind_words(st);
   bind(st, 1, kith_review_state_name(state));
   bind(st, 2, decision);
   bind(st, 3, now);
