@@ -113,12 +113,8 @@ static gboolean observe_given(kith_store *s, const kith_review_item *it, const c
   return kith_state_observe(s, it->email, field, value, kith_time_now_unix(), source, error);
 }
 
-/* A contact of its own for the address, on the item's account, owned by
- * the Account's owner when active, else [org] integration_user; queued
- * like R25's and logged contact_created when sync makes it. */
-static gboolean accept_create(kith_store *s, const kith_config *config, const kith_review_item *it,
-                              const kith_review_choice *choice, kith_review_outcome *out,
-                              GError **error)
+/* R20, R21: the address has no Contact and no Lead by now. */
+static gboolean no_record_yet(kith_store *s, const kith_review_item *it, GError **error)
 {
   kith_contact_ref c = {0};
   kith_lookup_answer a = kith_lookup_contact_by_email(s, it->email, &c, error);
@@ -128,6 +124,83 @@ static gboolean accept_create(kith_store *s, const kith_config *config, const ki
                 c.id);
   kith_contact_ref_clear(&c);
   if (a != KITH_LOOKUP_NONE)
+    return FALSE;
+  g_autofree char *lead = NULL;
+  a = kith_lookup_lead_by_email(s, it->email, &lead, error);
+  if (a == KITH_LOOKUP_FOUND)
+    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED,
+                "review: %" G_GINT64_FORMAT ": %s already is lead %s (R21)", it->id, it->email,
+                lead);
+  return a == KITH_LOOKUP_NONE;
+}
+
+/* The item's activity, and the address's place in it (borrowed from it). */
+static kith_stored_activity *item_activity(kith_store *s, const kith_review_item *it,
+                                           const kith_participant **p, GError **error)
+{
+  GError *local = NULL;
+  kith_stored_activity *act = kith_state_activity_load(s, it->activity_id, &local);
+  for (guint i = 0; act && i < act->participants->len && !*p; i++) {
+    const kith_participant *x = g_ptr_array_index(act->participants, i);
+    if (strcmp(x->email, it->email) == 0)
+      *p = x;
+  }
+  if (act && *p)
+    return act;
+  if (act || g_error_matches(local, KITH_ERROR, KITH_ERROR_NOT_FOUND)) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED,
+                "review: %" G_GINT64_FORMAT ": activity %s naming %s is no longer stored, so the "
+                "rules cannot be asked about it",
+                it->id, it->activity_id, it->email);
+    g_clear_error(&local);
+  } else {
+    g_propagate_error(error, local);
+  }
+  kith_stored_activity_free(act);
+  return NULL;
+}
+
+/* What R22-R29 and R43 say of a contact for the item's address in its
+ * activity ACT, whose users are USERS, asked as kith_rules_decide asks
+ * them: *OUT says where and whose (borrowing from USERS), or the refusal
+ * is ERROR (REFUSED) with the rules' sentence. */
+static gboolean rules_allow(kith_decider *d, const kith_review_item *it,
+                            const kith_stored_activity *act, GPtrArray *users,
+                            const kith_participant *p, kith_creation *out, GError **error)
+{
+  kith_person_state ps = {.p = p};
+  gboolean ok = kith_rules_creation(d, act, users, &ps, out, error);
+  g_clear_pointer(&ps.matches, g_ptr_array_unref);
+  if (!ok)
+    return FALSE;
+  if (out->reason) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED, "review: %" G_GINT64_FORMAT ": %s", it->id,
+                out->why);
+    return FALSE;
+  }
+  /* R43: one person, one contact. */
+  const kith_account_person *same = NULL;
+  g_autofree char *first = NULL, *last = NULL;
+  if (!kith_rules_same_name(d, it->email, out->account_id, &same, &first, &last, error))
+    return FALSE;
+  if (same) {
+    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED,
+                "review: %" G_GINT64_FORMAT ": not created: contact %s on account %s has the same "
+                "name (%s %s) at %s: one person, one contact (R43)",
+                it->id, same->id, out->account_id, first ? first : "", last, same->email);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* A contact of its own for the address, where and as the rules would make
+ * it (R22-R29, R43): on the Account R24 chooses among the activity's users;
+ * queued like R25's and logged contact_created when sync makes it. */
+static gboolean accept_create(kith_store *s, const kith_config *config, const kith_review_item *it,
+                              const kith_review_choice *choice, kith_review_outcome *out,
+                              GError **error)
+{
+  if (!no_record_yet(s, it, error))
     return FALSE;
   const char *first = choice->first_name && *choice->first_name ? choice->first_name
                                                                 : it->first_name;
@@ -141,43 +214,47 @@ static gboolean accept_create(kith_store *s, const kith_config *config, const ki
                     : "LastName is");
     return FALSE;
   }
-  if (!*it->account_id) {
-    g_set_error(error, KITH_ERROR, KITH_ERROR_REFUSED,
-                "review: %" G_GINT64_FORMAT ": no Account is known for %s", it->id, it->email);
+  const kith_participant *p = NULL;
+  g_autoptr(kith_stored_activity) act = item_activity(s, it, &p, error);
+  if (!act)
     return FALSE;
-  }
-  g_autofree char *owner = NULL;
-  gboolean active = FALSE;
-  if (kith_review_account_owner(s, it->account_id, &owner, &active, error) == KITH_LOOKUP_ERROR)
-    return FALSE;
-  const char *owned_by = owner && active ? owner : config->integration_user;
+  /* The name given is what the address shows now: the rules read it so. */
   if (!observe_given(s, it, "FirstName", choice->first_name, error) ||
       !observe_given(s, it, "LastName", choice->last_name, error))
     return FALSE;
-  gboolean alternate = it->kind == KITH_REVIEW_ALTERNATE;
-  g_autofree char *why = g_strdup_printf(
-      "created on %s (%s) because an administrator accepted %s (review item %" G_GINT64_FORMAT
-      ")%s; owner %s%s",
-      it->account_name, it->account_id, it->email, it->id,
-      alternate ? " as a person of its own, not the contact of the same name (R43)"
-                : " with the name given for it (R22)",
-      owned_by, owner && active ? ", the Account's owner" : ", the integration user");
-  /* The activity of the decision: the contact is linked to it like R25's. */
-  g_autoptr(kith_stored_activity) act = kith_state_activity_load(s, it->activity_id, NULL);
-  kith_stored_activity bare = {.id = it->activity_id};
   kith_decider d;
   kith_record_decider_init(&d, s, config);
-  g_autofree char *id = kith_rules_queue_contact(&d, act ? act : &bare, it->email, it->account_id,
-                                                 owned_by, alternate ? "R43" : "R22", why, error);
+  kith_creation k = {0};
+  g_autofree char *id = NULL;
+  g_autoptr(GPtrArray) users = kith_rules_activity_users(&d, act->participants, error);
+  if (users && rules_allow(&d, it, act, users, p, &k, error)) {
+    g_autofree char *owner = NULL;
+    gboolean active = FALSE;
+    if (kith_review_account_owner(s, k.account_id, &owner, &active, error) != KITH_LOOKUP_ERROR) {
+      const char *owned_by = owner && active ? owner : config->integration_user;
+      gboolean alternate = it->kind == KITH_REVIEW_ALTERNATE;
+      g_autofree char *why = g_strdup_printf(
+          "created on %s (%s) because an administrator accepted %s (review item %" G_GINT64_FORMAT
+          ")%s; owner %s%s",
+          k.account_name, k.account_id, it->email, it->id,
+          alternate ? " as a person of its own, not the contact of the same name (R43)"
+                    : " with the name given for it (R22)",
+          owned_by, owner && active ? ", the Account's owner" : ", the integration user");
+      id = kith_rules_queue_contact(&d, act, it->email, k.account_id, owned_by,
+                                    alternate ? "R43" : "R22", why, error);
+    }
+  }
+  if (id) {
+    out->decision = g_strdup_printf("create %s", id);
+    out->sentence = g_strdup_printf(
+        "contact %s (%s %s, %s) is queued on %s; 'kith sync' creates it", id, first, last,
+        it->email, k.account_id);
+    out->contact_id = g_steal_pointer(&id);
+    out->queued = TRUE;
+  }
+  kith_creation_clear(&k);
   kith_decider_clear(&d);
-  if (!id)
-    return FALSE;
-  out->decision = g_strdup_printf("create %s", id);
-  out->sentence = g_strdup_printf("contact %s (%s %s, %s) is queued on %s; 'kith sync' creates it",
-                                  id, first, last, it->email, it->account_id);
-  out->contact_id = g_steal_pointer(&id);
-  out->queued = TRUE;
-  return TRUE;
+  return out->contact_id != NULL;
 }
 
 /* Many participants accepted: the contact stays, and the log says a person

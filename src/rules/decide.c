@@ -574,7 +574,7 @@ char *kith_rules_queue_contact(kith_decider *d, const kith_stored_activity *a, c
   return id;
 }
 
-static const char *relation_words(int rel)
+const char *kith_rules_relation_words(int rel)
 {
   return rel == 0 ? "owns it" : rel == 1 ? "owns an opportunity on it" : "is on its team";
 }
@@ -662,6 +662,63 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
                        .detail = why};
     return kith_decider_emit(d, &x, error);
   }
+  kith_creation k = {0};
+  if (!kith_rules_creation(d, a, users, ps, &k, error))
+    return FALSE;
+  if (k.reason) {
+    /* For the summary: a missing name at a matching Account is worth a
+     * look; at a domain no Account has it would not have mattered. */
+    if (k.reason == KITH_REASON_MISSING_FIELD && ps->matches && ps->matches->len)
+      count(d, "summary", "missing_field_at_account");
+    gboolean ok = skip(d, a, ps, k.reason, k.rule, k.why, error);
+    kith_creation_clear(&k);
+    return ok;
+  }
+  gboolean handled = FALSE;
+  if (!kith_rules_same_person(d, a, ps, k.account_id, &handled, error)) {
+    kith_creation_clear(&k);
+    return FALSE;
+  }
+  if (handled) {
+    kith_creation_clear(&k);
+    return TRUE;
+  }
+  g_autofree char *why = g_strdup_printf(
+      "created on %s (%s) because %s %s (R24); owner %s%s (R26)", k.account_name, k.account_id,
+      k.user->email, kith_rules_relation_words(k.relation), k.owner_id,
+      k.user->active ? "" : ", the integration user, as the user is inactive");
+  g_autofree char *id = kith_rules_queue_contact(d, a, email, k.account_id, k.owner_id, "R25", why,
+                                                 error);
+  if (id) {
+    ps->contact_id = g_steal_pointer(&id);
+    ps->contact_account = g_strdup(k.account_id);
+  }
+  kith_creation_clear(&k);
+  return ps->contact_id != NULL;
+}
+
+void kith_creation_clear(kith_creation *c)
+{
+  g_clear_pointer(&c->why, g_free);
+  g_clear_pointer(&c->account_name, g_free);
+}
+
+/* C says no: REASON under RULE, with the sentence WHY (taken). */
+static gboolean creation_no(kith_creation *c, kith_reason reason, const char *rule, char *why)
+{
+  c->reason = reason;
+  c->rule = rule;
+  c->why = why;
+  return TRUE;
+}
+
+gboolean kith_rules_creation(kith_decider *d, const kith_stored_activity *a, GPtrArray *users,
+                             kith_person_state *ps, kith_creation *out, GError **error)
+{
+  *out = (kith_creation){.relation = -1};
+  const char *email = ps->p->email;
+  if (!ps->matches && !(ps->matches = matching_accounts(d, ps->p->domain, error)))
+    return FALSE;
   kith_activity_user *creator = NULL;
   for (guint i = 0; i < users->len && !creator; i++) {
     kith_activity_user *u = g_ptr_array_index(users, i);
@@ -670,30 +727,25 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
   }
   if (!creator) {
     g_autofree char *all = users_list(users, FALSE);
-    g_autofree char *why = g_strdup_printf("not created: contact creation is off in the profile of "
-                                           "every user on the activity (%s) (R22)",
-                                           all);
-    return skip(d, a, ps, KITH_REASON_CONTACT_CREATION_OFF, "R22", why, error);
+    return creation_no(out, KITH_REASON_CONTACT_CREATION_OFF, "R22",
+                       g_strdup_printf("not created: contact creation is off in the profile of "
+                                       "every user on the activity (%s) (R22)",
+                                       all));
   }
   g_autofree char *missing = NULL;
   gboolean known = FALSE;
   if (!kith_rules_fields_known(d, email, creator->profile->required_fields,
                                a->unauthenticated ? ps->p : NULL, &known, &missing, error))
     return FALSE;
-  if (!known) {
-    g_autofree char *why = g_strdup_printf("not created: %s's %s %s not known (R22)", email,
-                                           missing, strchr(missing, ',') ? "are" : "is");
-    /* For the summary: a missing name at a matching Account is worth a
-     * look; at a domain no Account has it would not have mattered. */
-    if (ps->matches && ps->matches->len)
-      count(d, "summary", "missing_field_at_account");
-    return skip(d, a, ps, KITH_REASON_MISSING_FIELD, "R22", why, error);
-  }
-  if (ps->matches->len == 0) {
-    g_autofree char *why = g_strdup_printf(
-        "not created: no Account has the domain %s or a parent of it (R23)", ps->p->domain);
-    return skip(d, a, ps, KITH_REASON_NO_ACCOUNT, "R23", why, error);
-  }
+  if (!known)
+    return creation_no(out, KITH_REASON_MISSING_FIELD, "R22",
+                       g_strdup_printf("not created: %s's %s %s not known (R22)", email, missing,
+                                       strchr(missing, ',') ? "are" : "is"));
+  if (ps->matches->len == 0)
+    return creation_no(
+        out, KITH_REASON_NO_ACCOUNT, "R23",
+        g_strdup_printf("not created: no Account has the domain %s or a parent of it (R23)",
+                        ps->p->domain));
   kith_activity_user *who = NULL;
   int rel = -1;
   const char *account = NULL;
@@ -705,19 +757,19 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
     if (!name)
       return FALSE;
     g_autofree char *creators = users_list(users, TRUE);
-    g_autofree char *why = g_strdup_printf(
-        "not created: %s's domain matches %s (%s)%s, but none of %s is its owner, an "
-        "opportunity owner or on its team (R24)",
-        email, name, m->account_id, ps->matches->len > 1 ? " and other accounts" : "", creators);
-    return skip(d, a, ps, KITH_REASON_USER_NOT_ON_ACCOUNT, "R24", why, error);
+    return creation_no(
+        out, KITH_REASON_USER_NOT_ON_ACCOUNT, "R24",
+        g_strdup_printf("not created: %s's domain matches %s (%s)%s, but none of %s is its owner, "
+                        "an opportunity owner or on its team (R24)",
+                        email, name, m->account_id,
+                        ps->matches->len > 1 ? " and other accounts" : "", creators));
   }
-  if (a->unauthenticated) {
-    g_autofree char *why = g_strdup_printf(
-        "not created: the email naming %s failed the org's authentication checks "
-        "(Authentication-Results), so it creates no contact and no role (R12)",
-        email);
-    return skip(d, a, ps, KITH_REASON_UNAUTHENTICATED, "R12", why, error);
-  }
+  if (a->unauthenticated)
+    return creation_no(
+        out, KITH_REASON_UNAUTHENTICATED, "R12",
+        g_strdup_printf("not created: the email naming %s failed the org's authentication checks "
+                        "(Authentication-Results), so it creates no contact and no role (R12)",
+                        email));
   g_autofree char *name = kith_lookup_record_name(d->store, "Account", account, error);
   if (!name)
     return FALSE;
@@ -727,33 +779,24 @@ static gboolean decide_person(kith_decider *d, const kith_stored_activity *a, GP
     return FALSE;
   if (!conversation) {
     const kith_participant *from = sender(a);
-    g_autofree char *why = g_strdup_printf(
-        "not created: the %s was sent by %s, who is neither internal nor at %s (%s), so it is "
-        "no conversation with that account (R28)",
-        a->kind, from ? from->email : "nobody", name, account);
-    return skip(d, a, ps, KITH_REASON_NOT_CONVERSATION, "R28", why, error);
+    return creation_no(
+        out, KITH_REASON_NOT_CONVERSATION, "R28",
+        g_strdup_printf("not created: the %s was sent by %s, who is neither internal nor at %s "
+                        "(%s), so it is no conversation with that account (R28)",
+                        a->kind, from ? from->email : "nobody", name, account));
   }
-  if (kith_rules_too_many(creator->profile, a)) {
-    g_autofree char *why = g_strdup_printf(
-        "not created: the %s names %u addresses, more than max_participants = %d (R29)", a->kind,
-        a->participants->len, creator->profile->max_participants);
-    return skip(d, a, ps, KITH_REASON_TOO_MANY_PARTICIPANTS, "R29", why, error);
-  }
-  gboolean handled = FALSE;
-  if (!kith_rules_same_person(d, a, ps, account, &handled, error))
-    return FALSE;
-  if (handled)
-    return TRUE;
-  const char *owner = who->active ? who->user_id : d->config->integration_user;
-  g_autofree char *why = g_strdup_printf(
-      "created on %s (%s) because %s %s (R24); owner %s%s (R26)", name, account, who->email,
-      relation_words(rel), owner,
-      who->active ? "" : ", the integration user, as the user is inactive");
-  g_autofree char *id = kith_rules_queue_contact(d, a, email, account, owner, "R25", why, error);
-  if (!id)
-    return FALSE;
-  ps->contact_id = g_steal_pointer(&id);
-  ps->contact_account = g_strdup(account);
+  if (kith_rules_too_many(creator->profile, a))
+    return creation_no(
+        out, KITH_REASON_TOO_MANY_PARTICIPANTS, "R29",
+        g_strdup_printf("not created: the %s names %u addresses, more than max_participants = "
+                        "%d (R29)",
+                        a->kind, a->participants->len, creator->profile->max_participants));
+  out->account_id = account;
+  out->account_name = g_steal_pointer(&name);
+  out->user = who;
+  out->relation = rel;
+  /* R26: the user of R24 when that User is active, else integration_user. */
+  out->owner_id = who->active ? who->user_id : d->config->integration_user;
   return TRUE;
 }
 
@@ -924,6 +967,25 @@ static gboolean address_moved(kith_decider *d, const kith_account_person *c, gin
   return !any || *when > seen;
 }
 
+gboolean kith_rules_same_name(kith_decider *d, const char *email, const char *account_id,
+                              const kith_account_person **same, char **first, char **last,
+                              GError **error)
+{
+  *same = NULL;
+  if (!observed_name(d, email, first, last, error))
+    return FALSE;
+  if (!*last)
+    return TRUE;
+  GHashTable *names = account_names(d, account_id, error);
+  if (!names)
+    return FALSE;
+  g_autofree char *key = person_key(*first, *last);
+  const kith_account_person *c = g_hash_table_lookup(names, key);
+  if (c && strcmp(c->email, email) != 0)
+    *same = c;
+  return TRUE;
+}
+
 gboolean kith_rules_same_person(kith_decider *d, const kith_stored_activity *a,
                                 kith_person_state *ps, const char *account_id, gboolean *handled,
                                 GError **error)
@@ -931,16 +993,10 @@ gboolean kith_rules_same_person(kith_decider *d, const kith_stored_activity *a,
   *handled = FALSE;
   const char *email = ps->p->email;
   g_autofree char *first = NULL, *last = NULL;
-  if (!observed_name(d, email, &first, &last, error))
+  const kith_account_person *same = NULL;
+  if (!kith_rules_same_name(d, email, account_id, &same, &first, &last, error))
     return FALSE;
-  if (!last)
-    return TRUE;
-  GHashTable *names = account_names(d, account_id, error);
-  if (!names)
-    return FALSE;
-  g_autofree char *key = person_key(first, last);
-  const kith_account_person *same = g_hash_table_lookup(names, key);
-  if (!same || strcmp(same->email, email) == 0)
+  if (!same)
     return TRUE;
   *handled = TRUE;
   ps->contact_id = g_strdup(same->id);
@@ -989,6 +1045,15 @@ gboolean kith_rules_same_person(kith_decider *d, const kith_stored_activity *a,
   return kith_decider_emit(d, &x, error); /* linked to the contact too */
 }
 
+gboolean kith_rules_participant_account(kith_decider *d, const char *domain, GPtrArray *users,
+                                        GPtrArray **matches, const char **account, GError **error)
+{
+  *account = NULL;
+  *matches = matching_accounts(d, domain, error);
+  return *matches &&
+         kith_rules_choose_account(d, *matches, users, FALSE, account, NULL, NULL, error);
+}
+
 gboolean kith_rules_decide(kith_decider *d, const kith_stored_activity *a, GError **error)
 {
   g_autoptr(GPtrArray) users = kith_rules_activity_users(d, a->participants, error);
@@ -1009,8 +1074,7 @@ gboolean kith_rules_decide(kith_decider *d, const kith_stored_activity *a, GErro
       continue;
     }
     const char *account = NULL;
-    if (!(ps->matches = matching_accounts(d, ps->p->domain, error)) ||
-        !kith_rules_choose_account(d, ps->matches, users, FALSE, &account, NULL, NULL, error))
+    if (!kith_rules_participant_account(d, ps->p->domain, users, &ps->matches, &account, error))
       return FALSE;
     ps->account_id = g_strdup(account);
     if (!decide_person(d, a, users, ps, error))

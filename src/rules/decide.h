@@ -5,6 +5,7 @@
 
 #include "config/config.h"
 #include "store/lookup.h"
+#include "store/person.h"
 #include "store/stateread.h"
 
 /* One decision about a person or a role, with its "why". The engagement log
@@ -188,6 +189,38 @@ char *kith_rules_queue_contact(kith_decider *d, const kith_stored_activity *a, c
                                const char *account_id, const char *owner_id, const char *rule,
                                const char *why, GError **error);
 
+/* R3 and R24's tie-breaks: the Accounts DOMAIN matches (*MATCHES, a new
+ * reference) and the one a participant there is grouped under, for the
+ * activity's USERS (*ACCOUNT, borrowed from *MATCHES; NULL when none
+ * matches). FALSE with ERROR when the store fails. */
+gboolean kith_rules_participant_account(kith_decider *d, const char *domain, GPtrArray *users,
+                                        GPtrArray **matches, const char **account, GError **error);
+
+/* What R22-R29 say of a contact for PS in A (R20 and R21 found no
+ * record): why none is made, or where and whose it is. R43 is asked apart,
+ * just before it is queued (kith_rules_same_person, kith_rules_same_name). */
+typedef struct {
+  kith_reason reason;             /* NONE: it may be made */
+  const char *rule;               /* the skip's rule, "R24" */
+  char *why;                      /* the skip's sentence */
+  const char *account_id;         /* R23, R24: borrowed from PS->matches */
+  char *account_name;             /* its Name */
+  const kith_activity_user *user; /* R24's user, borrowed from USERS */
+  int relation;                   /* R24: 0 its owner, 1 an opportunity's owner, 2 on the team */
+  const char *owner_id;           /* R26: the user when active, else integration_user */
+} kith_creation;
+
+void kith_creation_clear(kith_creation *c);
+
+/* R22-R29, in rule order, for a contact for PS (PS->matches is looked up
+ * when NULL), read the way kith_rules_decide reads them: *OUT (clear it
+ * with kith_creation_clear). FALSE with ERROR when the store fails. */
+gboolean kith_rules_creation(kith_decider *d, const kith_stored_activity *a, GPtrArray *users,
+                             kith_person_state *ps, kith_creation *out, GError **error);
+
+/* R24's words for RELATION ("owns it", ...), for sentences. */
+const char *kith_rules_relation_words(int relation);
+
 /* R28: *YES says whether A is a conversation with ACCOUNT_ID: its sender
  * (From, ORGANIZER, else the first participant) is internal or at that
  * account. FALSE with ERROR when the store fails. */
@@ -205,6 +238,15 @@ gboolean kith_rules_too_many(const kith_profile *profile, const kith_stored_acti
 gboolean kith_rules_same_person(kith_decider *d, const kith_stored_activity *a,
                                 kith_person_state *ps, const char *account_id, gboolean *handled,
                                 GError **error);
+
+/* R43's look-up: a contact on ACCOUNT_ID (or queued for it) with EMAIL's
+ * newest observed name at another address, in *SAME (borrowed from the
+ * decider, valid until its next call; NULL when none). *FIRST and *LAST
+ * are that name (newly allocated; NULL when not known). FALSE with ERROR
+ * when the store fails. */
+gboolean kith_rules_same_name(kith_decider *d, const char *email, const char *account_id,
+                              const kith_account_person **same, char **first, char **last,
+                              GError **error);
 
 /* R30-R35 for one activity. */
 gboolean kith_rules_ocr(kith_decider *d, const kith_stored_activity *a, GPtrArray *users,

@@ -132,18 +132,23 @@ out=$("$KITH" review reject "$cat_id" 2>err)
   ok "sync removes the rejected contact (R50)"
 "$KITH" explain cat.lu@acme.com | grep -q "suppressed" && ok "and its address is suppressed" || fail "cat not suppressed"
 
-# An alternate created as a contact of its own, another rejected.
+# An alternate created as a contact of its own only under another name
+# (R43: one person, one contact), another rejected.
 alt=$(item_id list.csv jane@acme.com)
-out=$("$KITH" review accept "$alt" --create 2>err)
-[ $? = 0 ] && ok "an alternate can be created as a contact of its own" || fail "create jane@: $out $(cat err)"
+"$KITH" review accept "$alt" --create >out 2>err; [ $? = 1 ] && [ ! -s out ] &&
+  grep -q "^kith: review: $alt: not created: contact 003[A-Za-z0-9]* on account 001000000000001AAA has the same name (Jane Doe) at jane.doe@acme.com: one person, one contact (R43)$" err &&
+  ok "R43: an alternate is not created as a second contact under the same name" || fail "create jane@ same name: $(cat out err)"
+out=$("$KITH" review accept "$alt" --create --last-name Dawson 2>err)
+[ $? = 0 ] && ok "an alternate can be created as a contact of its own under its own name" || fail "create jane@: $out $(cat err)"
 rej=$(item_id list.csv j.doe@acme.com)
 "$KITH" review reject "$rej" > out 2>err && grep -q "j.doe@acme.com is suppressed" out &&
   ok "rejecting an alternate suppresses the address" || fail "reject j.doe: $(cat out err)"
 csv log --format csv | grep -q ",,j.doe@acme.com,skipped,suppressed,,R50$" &&
   ok "the rejection is logged skipped, suppressed, R50" || fail "j.doe log"
 "$KITH" sync >/dev/null 2>&1
-[ "$("$KITH" crm export Contact | grep -c ',Jane,Doe,')" = 2 ] &&
-  ok "sync creates the second Jane Doe, at jane@acme.com" || fail "jane@: $("$KITH" crm export Contact)"
+[ "$("$KITH" crm export Contact | grep -c ',Jane,Doe,')" = 1 ] &&
+  "$KITH" crm export Contact | grep -q ',Jane,Dawson,jane@acme.com,' &&
+  ok "sync creates Jane Dawson, at jane@acme.com, and no second Jane Doe" || fail "jane@: $("$KITH" crm export Contact)"
 mail m7 'Mon, 09 Mar 2026 09:00:00 +0000' 'Jane Doe <j.doe@acme.com>' "$ANN"
 mail m8 'Mon, 09 Mar 2026 10:00:00 +0000' 'Leo Park <leo@acme.com>' "$ANN"
 "$KITH" ingest m7.eml m8.eml >/dev/null 2>&1
