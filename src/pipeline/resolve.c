@@ -19,12 +19,49 @@ void kith_review_outcome_clear(kith_review_outcome *out)
   g_clear_pointer(&out->sentence, g_free);
 }
 
+/* kith_review_account_fn: the Account the rules group a missing-name
+ * address under in its activity (R3, R24's tie-breaks for the activity's
+ * users), as kith_rules_decide does. DATA is a kith_decider. */
+static gboolean account_of(const char *email, const char *activity_id, char **account,
+                           gpointer data, GError **error)
+{
+  kith_decider *d = data;
+  *account = NULL;
+  GError *local = NULL;
+  g_autoptr(kith_stored_activity) act = kith_state_activity_load(d->store, activity_id, &local);
+  if (!act && !g_error_matches(local, KITH_ERROR, KITH_ERROR_NOT_FOUND)) {
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  g_clear_error(&local); /* an activity purged since: no users to prefer */
+  g_autoptr(GPtrArray) users = act ? kith_rules_activity_users(d, act->participants, error)
+                                   : g_ptr_array_new();
+  if (!users)
+    return FALSE;
+  const char *at = strrchr(email, '@');
+  g_autoptr(GPtrArray) matches = NULL;
+  const char *chosen = NULL;
+  if (!kith_rules_participant_account(d, at ? at + 1 : "", users, &matches, &chosen, error))
+    return FALSE;
+  *account = g_strdup(chosen);
+  return TRUE;
+}
+
+/* kith_review_refresh with the rules' choice of Account. */
+static gboolean refresh(kith_store *s, const kith_config *config, GError **error)
+{
+  kith_decider d;
+  kith_record_decider_init(&d, s, config);
+  gboolean ok = kith_review_refresh(s, config->review_participants, account_of, &d, error);
+  kith_decider_clear(&d);
+  return ok;
+}
+
 gboolean kith_resolve_refresh(kith_store *store, const kith_config *config, GError **error)
 {
   if (!kith_store_begin(store, error))
     return FALSE;
-  if (kith_review_refresh(store, config->review_participants, error) &&
-      kith_store_commit(store, error))
+  if (refresh(store, config, error) && kith_store_commit(store, error))
     return TRUE;
   kith_store_rollback(store);
   return FALSE;
@@ -194,8 +231,9 @@ static gboolean rules_allow(kith_decider *d, const kith_review_item *it,
 }
 
 /* A contact of its own for the address, where and as the rules would make
- * it (R22-R29, R43): on the Account R24 chooses among the activity's users;
- * queued like R25's and logged contact_created when sync makes it. */
+ * it (R22-R29, R43): on the Account R24 chooses among the activity's users,
+ * owned by that user when active, else integration_user (R26); queued like
+ * R25's and logged contact_created when sync makes it. */
 static gboolean accept_create(kith_store *s, const kith_config *config, const kith_review_item *it,
                               const kith_review_choice *choice, kith_review_outcome *out,
                               GError **error)
@@ -228,21 +266,16 @@ static gboolean accept_create(kith_store *s, const kith_config *config, const ki
   g_autofree char *id = NULL;
   g_autoptr(GPtrArray) users = kith_rules_activity_users(&d, act->participants, error);
   if (users && rules_allow(&d, it, act, users, p, &k, error)) {
-    g_autofree char *owner = NULL;
-    gboolean active = FALSE;
-    if (kith_review_account_owner(s, k.account_id, &owner, &active, error) != KITH_LOOKUP_ERROR) {
-      const char *owned_by = owner && active ? owner : config->integration_user;
-      gboolean alternate = it->kind == KITH_REVIEW_ALTERNATE;
-      g_autofree char *why = g_strdup_printf(
-          "created on %s (%s) because an administrator accepted %s (review item %" G_GINT64_FORMAT
-          ")%s; owner %s%s",
-          k.account_name, k.account_id, it->email, it->id,
-          alternate ? " as a person of its own, not the contact of the same name (R43)"
-                    : " with the name given for it (R22)",
-          owned_by, owner && active ? ", the Account's owner" : ", the integration user");
-      id = kith_rules_queue_contact(&d, act, it->email, k.account_id, owned_by,
-                                    alternate ? "R43" : "R22", why, error);
-    }
+    gboolean alternate = it->kind == KITH_REVIEW_ALTERNATE;
+    g_autofree char *why = g_strdup_printf(
+        "created on %s (%s) because an administrator accepted %s (review item %" G_GINT64_FORMAT
+        ")%s and %s %s (R24); owner %s%s (R26)",
+        k.account_name, k.account_id, it->email, it->id,
+        alternate ? " as a person of its own" : " with the name given for it", k.user->email,
+        kith_rules_relation_words(k.relation), k.owner_id,
+        k.user->active ? "" : ", the integration user, as the user is inactive");
+    id = kith_rules_queue_contact(&d, act, it->email, k.account_id, k.owner_id,
+                                  alternate ? "R43" : "R22", why, error);
   }
   if (id) {
     out->decision = g_strdup_printf("create %s", id);
@@ -386,8 +419,7 @@ static gboolean resolve(kith_store *s, const kith_config *config, gint64 id,
   if (!kith_store_begin(s, error))
     return FALSE;
   g_autoptr(kith_review_item) it = NULL;
-  gboolean ok = kith_review_refresh(s, config->review_participants, error) &&
-                (it = open_item(s, id, error)) != NULL;
+  gboolean ok = refresh(s, config, error) && (it = open_item(s, id, error)) != NULL;
   if (ok) {
     out->email = g_strdup(it->email);
     out->kind = it->kind;

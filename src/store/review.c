@@ -2,7 +2,6 @@
  * and closed; see review.h and docs/review.md. */
 #include "store/review.h"
 
-#include "core/address.h"
 #include "core/vocab.h"
 #include "store/lookup.h"
 #include "util/timeutil.h"
@@ -179,23 +178,6 @@ static gboolean has_name(kith_store *s, const char *email, GError **error)
   return both;
 }
 
-/* R3: the Account a missing-name address is at: a primary-domain match
- * first, then the lowest Id (the matches come lowest Id first). NULL with
- * no error when none matches; NULL with ERROR when the store fails. */
-static char *account_for(kith_store *s, const char *email, GError **error)
-{
-  g_autoptr(GPtrArray) m = kith_lookup_matching_accounts(s, kith_address_domain(email), error);
-  if (!m)
-    return NULL;
-  const kith_account_match *best = NULL;
-  for (guint i = 0; i < m->len; i++) {
-    const kith_account_match *x = g_ptr_array_index(m, i);
-    if (!best || (x->primary && !best->primary))
-      best = x;
-  }
-  return best ? g_strdup(best->account_id) : NULL;
-}
-
 typedef struct {
   char *activity_id, *email, *reason, *object_id, *account_id;
   gint64 participants;
@@ -235,7 +217,8 @@ static GPtrArray *read_rows(kith_store *s, sqlite3_stmt *st, GError **error)
   return g_steal_pointer(&out);
 }
 
-static gboolean refresh_log(kith_store *s, gint64 from, gint64 to, GError **error)
+static gboolean refresh_log(kith_store *s, gint64 from, gint64 to,
+                            kith_review_account_fn account_of, gpointer data, GError **error)
 {
   /* R43: the contact's account is the CRM's, or the queued create's. */
   sqlite3_stmt *st = kith_store_stmt(
@@ -273,11 +256,9 @@ static gboolean refresh_log(kith_store *s, gint64 from, gint64 to, GError **erro
       }
       continue;
     }
-    g_autofree char *account = account_for(s, f->email, &local);
-    if (local) {
-      g_propagate_error(error, local);
+    g_autofree char *account = NULL;
+    if (!account_of(f->email, f->activity_id, &account, data, error))
       return FALSE;
-    }
     if (account &&
         !add_item(s, KITH_REVIEW_MISSING_NAME, f->email, f->activity_id, account, NULL, 0, error))
       return FALSE;
@@ -332,12 +313,13 @@ static gboolean position_read(kith_store *s, position *p, GError **error)
          max_seq(s, "SELECT coalesce(max(seq), 0) FROM outbox", &p->outbox_to, error);
 }
 
-gboolean kith_review_refresh(kith_store *s, int participants, GError **error)
+gboolean kith_review_refresh(kith_store *s, int participants, kith_review_account_fn account_of,
+                             gpointer data, GError **error)
 {
   position p;
   if (!position_read(s, &p, error))
     return FALSE;
-  if (p.log_to > p.log_from && !(refresh_log(s, p.log_from, p.log_to, error) &&
+  if (p.log_to > p.log_from && !(refresh_log(s, p.log_from, p.log_to, account_of, data, error) &&
                                  meta_set_int(s, "review_log_seq", p.log_to, error)))
     return FALSE;
   if (p.outbox_to > p.outbox_from &&
@@ -478,25 +460,4 @@ gboolean kith_review_close(kith_store *s, gint64 id, kith_review_state state, co
   bind(st, 3, now);
   sqlite3_bind_int64(st, 4, id);
   return kith_store_step_done(s, st, error);
-}
-
-kith_lookup_answer kith_review_account_owner(kith_store *s, const char *account_id, char **owner,
-                                             gboolean *active, GError **error)
-{
-  *owner = NULL;
-  sqlite3_stmt *st = kith_store_stmt(
-      s,
-      "SELECT a.OwnerId, coalesce(u.IsActive, 0) FROM Account a"
-      " LEFT JOIN \"User\" u ON u.Id = a.OwnerId WHERE a.Id = ? AND coalesce(a.OwnerId, '') <> ''",
-      error);
-  if (!st)
-    return KITH_LOOKUP_ERROR;
-  bind(st, 1, account_id);
-  kith_lookup_answer a = kith_store_step_row(s, st, error);
-  if (a == KITH_LOOKUP_FOUND) {
-    *owner = g_strdup(kith_store_col(st, 0));
-    *active = sqlite3_column_int(st, 1) != 0;
-  }
-  sqlite3_reset(st);
-  return a;
 }

@@ -50,12 +50,20 @@ typedef struct {
 void kith_review_item_free(gpointer item);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(kith_review_item, kith_review_item_free)
 
+/* The Account a missing-name item is at: the one the rules group EMAIL
+ * under in the activity ACTIVITY_ID (R3, R24's tie-breaks), in *ACCOUNT
+ * (newly allocated), NULL when no Account has its domain. FALSE with ERROR
+ * when the store fails. The rules' own choice, given by the layer above. */
+typedef gboolean (*kith_review_account_fn)(const char *email, const char *activity_id,
+                                           char **account, gpointer data, GError **error);
+
 /* Reads the log rows and outbox entries written since the last call and
  * adds the items they show: same_person skips (alternates), missing_field
- * skips of an address without a name whose domain matches an Account, and
- * contacts queued by R25 or R31 from an activity naming more than
- * PARTICIPANTS addresses (0: none are). Run inside a transaction. */
-gboolean kith_review_refresh(kith_store *s, int participants, GError **error);
+ * skips of an address without a name at an Account (ACCOUNT_OF, with
+ * DATA), and contacts queued by R25 or R31 from an activity naming more
+ * than PARTICIPANTS addresses (0: none are). Run inside a transaction. */
+gboolean kith_review_refresh(kith_store *s, int participants, kith_review_account_fn account_of,
+                             gpointer data, GError **error);
 
 /* Whether kith_review_refresh has log rows or outbox entries to read:
  * FOUND when it has, NONE when not. */
@@ -73,8 +81,3 @@ kith_lookup_answer kith_review_get(kith_store *s, gint64 id, kith_review_item **
  * DECISION a few words ("merge 003...", "create 003...", "keep", ...). */
 gboolean kith_review_close(kith_store *s, gint64 id, kith_review_state state, const char *decision,
                            GError **error);
-
-/* The OwnerId of ACCOUNT_ID (newly allocated) and whether that User is
- * active; NONE when there is no such Account or it has no owner. */
-kith_lookup_answer kith_review_account_owner(kith_store *s, const char *account_id, char **owner,
-                                             gboolean *active, GError **error);

@@ -3,6 +3,7 @@
 #include "rules_fixture.h"
 
 #include "pipeline/ingest.h"
+#include "pipeline/resolve.h"
 #include "store/review.h"
 
 #define ACME "Id,Name,Website,Secondary_Domains__c,OwnerId\n001ACME,Acme,acme.com,,005ANN\n"
@@ -385,7 +386,7 @@ static void test_meta_read_error_is_not_unset(void)
   g_assert_nonnull(error);
   g_assert_null(v);
   g_clear_error(&error);
-  g_assert_false(kith_review_refresh(f->store, 10, &error));
+  g_assert_false(kith_resolve_refresh(f->store, f->config, &error));
   g_assert_nonnull(error);
   kith_store_fail_reads(f->store, NULL);
 }

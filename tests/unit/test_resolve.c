@@ -184,6 +184,55 @@ static void test_resolve_create_missing_name_queued(void)
   g_autofree char *first = fx_contact(f, "kim@acme.com", "FirstName");
   g_assert_cmpstr(account, ==, "001ACME");
   g_assert_cmpstr(first, ==, "Kim");
+  /* R26: the user of R24 (Ann, on the team), not the Account's owner. */
+  g_autofree char *owner = fx_contact(f, "kim@acme.com", "OwnerId");
+  g_assert_cmpstr(owner, ==, "005ANN");
+}
+
+/* R26: the user of R24 is inactive, so the integration user owns it, the
+ * Account's active owner does not. */
+static void test_resolve_r26_inactive_user_gives_integration_user(void)
+{
+  g_autoptr(fx) f = org(NULL);
+  fx_import(f, "AccountTeamMember",
+            "Id,AccountId,UserId,TeamMemberRole\n01MIVY,001TAIL,005IVY,Sales\n");
+  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ivy Old <ivy@corp.example>",
+                        "kim@tailspin.example", NULL));
+  g_autoptr(kith_review_item) it = item_of(f, "kim@tailspin.example");
+  g_autoptr(GError) e = NULL;
+  kith_review_outcome out = {0};
+  kith_review_choice named = {.first_name = "Kim", .last_name = "Novak"};
+  g_assert_true(kith_resolve_accept(f->store, f->config, it->id, &named, &out, &e));
+  g_assert_no_error(e);
+  kith_review_outcome_clear(&out);
+  fx_sync(f);
+  g_autofree char *owner = fx_contact(f, "kim@tailspin.example", "OwnerId");
+  g_assert_cmpstr(owner, ==, "005INTEGRATION");
+}
+
+/* R3, R24: two Accounts have globex.example; the item shows, and the
+ * create uses, the one the rules choose for the activity's users (Ann's),
+ * not simply the lowest Id. */
+static void test_resolve_r24_account_of_the_rules(void)
+{
+  g_autoptr(fx) f = org(NULL);
+  fx_import(f, "Account",
+            "Id,Name,Website,Secondary_Domains__c,OwnerId\n"
+            "001GLOA,Globex East,globex.example,,005BOB\n"
+            "001GLOB,Globex West,globex.example,,005ANN\n");
+  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
+                        "kim@globex.example", NULL));
+  g_autoptr(kith_review_item) it = item_of(f, "kim@globex.example");
+  g_assert_cmpstr(it->account_id, ==, "001GLOB");
+  g_autoptr(GError) e = NULL;
+  kith_review_outcome out = {0};
+  kith_review_choice named = {.first_name = "Kim", .last_name = "Novak"};
+  g_assert_true(kith_resolve_accept(f->store, f->config, it->id, &named, &out, &e));
+  g_assert_no_error(e);
+  kith_review_outcome_clear(&out);
+  fx_sync(f);
+  g_autofree char *account = fx_contact(f, "kim@globex.example", "AccountId");
+  g_assert_cmpstr(account, ==, "001GLOB");
 }
 
 int main(int argc, char **argv)
@@ -197,5 +246,8 @@ int main(int argc, char **argv)
   g_test_add_func("/resolve/r28/create_refused", test_resolve_r28_create_refused);
   g_test_add_func("/resolve/r29/create_refused", test_resolve_r29_create_refused);
   g_test_add_func("/resolve/create_missing_name_queued", test_resolve_create_missing_name_queued);
+  g_test_add_func("/resolve/r26/inactive_user_gives_integration_user",
+                  test_resolve_r26_inactive_user_gives_integration_user);
+  g_test_add_func("/resolve/r24/account_of_the_rules", test_resolve_r24_account_of_the_rules);
   return g_test_run();
 }

@@ -1,6 +1,7 @@
 /* test_review.c - the review queue in the store (store/review.c): what the
  * log and the outbox put in it, read once; decided items stay decided; a
  * failed read is an error, never an empty queue. */
+#include "pipeline/resolve.h"
 #include "store/outbox.h"
 #include "store/review.h"
 #include "store/state.h"
@@ -41,7 +42,9 @@ static void skip_row(kith_store *s, const char *activity, const char *email, con
 static GPtrArray *list(kith_store *s, gboolean all)
 {
   g_autoptr(GError) e = NULL;
-  g_assert_true(kith_review_refresh(s, 3, &e));
+  g_autoptr(kith_config) config = kith_config_new_default();
+  config->review_participants = 3;
+  g_assert_true(kith_resolve_refresh(s, config, &e));
   g_assert_no_error(e);
   GPtrArray *items = kith_review_list(s, all, &e);
   g_assert_no_error(e);
