@@ -8,6 +8,7 @@
 #include "store/outbox.h"
 #include "store/person.h"
 #include "store/report.h"
+#include "store/review.h"
 #include "store/state.h"
 #include "util/timeutil.h"
 
@@ -358,6 +359,21 @@ int kith_cmd_explain(kith_cmd *cmd)
     printf("  suppressed: removed by an administrator, never created again (R50); "
            "'kith unsuppress %s' lifts it\n",
            email);
+  g_autoptr(GPtrArray) reviewed = kith_review_for_email(store, email, &error);
+  if (!reviewed)
+    return kith_cmd_fail(error);
+  for (guint i = 0; i < reviewed->len; i++) {
+    const kith_review_item *it = g_ptr_array_index(reviewed, i);
+    if (it->state == KITH_REVIEW_ACCEPTED || it->state == KITH_REVIEW_REJECTED)
+      printf("  review: item %" G_GINT64_FORMAT " (%s) %s by an administrator at %s: %s\n", it->id,
+             kith_review_kind_name(it->kind), kith_review_state_name(it->state), it->decided_at,
+             it->decision);
+    else
+      printf("  review: item %" G_GINT64_FORMAT " (%s) %s\n", it->id,
+             kith_review_kind_name(it->kind),
+             it->state == KITH_REVIEW_OPEN ? "open, waiting for an administrator ('kith review')"
+                                           : "settled: it no longer applies");
+  }
   explain_ctx ctx = {store, 0, NULL};
   guint seen = 0;
   gint64 bounced_at = 0;

@@ -95,17 +95,13 @@ static kith_review_item *open_item(kith_store *s, gint64 id, GError **error)
   return NULL;
 }
 
-/* A person's decision, stored like the rules' (pipeline/record.h). */
-static gboolean record(kith_store *s, const kith_decision *x, GError **error)
-{
-  return kith_record_decision(x, NULL, s, error);
-}
-
 /* ---- accepting ------------------------------------------------------------------ */
 
-/* R43 accepted: ADDRESS is another address of contact TARGET: every
- * activity naming it is linked there, logged contact_linked at once (a
- * Contact has one Email, so the CRM has nothing to change). */
+/* R43 accepted: the address is another address of contact TARGET: every
+ * activity naming it is linked there. Nothing is logged: R43's own rows
+ * (skipped, same_person) already say which contact took the address, and
+ * the review item keeps who decided (a Contact has one Email, so the CRM
+ * has nothing to change). */
 static gboolean accept_merge(kith_store *s, const kith_review_item *it, const char *target,
                              kith_review_outcome *out, GError **error)
 {
@@ -119,23 +115,12 @@ static gboolean accept_merge(kith_store *s, const kith_review_item *it, const ch
                 "review: %" G_GINT64_FORMAT ": %s: no such contact", it->id, target);
     return FALSE;
   }
-  g_autofree char *why = g_strdup_printf("linked: an administrator accepted %s as another address "
-                                         "of contact %s (review item %" G_GINT64_FORMAT
-                                         "); no second contact is made (R43)",
-                                         it->email, target, it->id);
   out->contact_id = g_strdup(target);
   out->decision = g_strdup_printf("merge %s", target);
   out->sentence = g_strdup_printf("%s is another address of contact %s; its activities are "
                                   "linked there",
                                   it->email, target);
-  kith_decision x = {.action = KITH_ACTION_CONTACT_LINKED,
-                     .rule = "R43",
-                     .activity_id = it->activity_id,
-                     .email = it->email,
-                     .object_type = "Contact",
-                     .object_id = target,
-                     .detail = why};
-  return record(s, &x, error) && kith_state_link_address(s, it->email, "Contact", target, error);
+  return kith_state_link_address(s, it->email, "Contact", target, error);
 }
 
 /* A name given for the address counts as what it shows now: sync writes the
@@ -274,8 +259,7 @@ static gboolean accept_create(kith_store *s, const kith_config *config, const ki
         alternate ? " as a person of its own" : " with the name given for it", k.user->email,
         kith_rules_relation_words(k.relation), k.owner_id,
         k.user->active ? "" : ", the integration user, as the user is inactive");
-    id = kith_rules_queue_contact(&d, act, it->email, k.account_id, k.owner_id,
-                                  alternate ? "R43" : "R22", why, error);
+    id = kith_rules_queue_contact(&d, act, it->email, k.account_id, k.owner_id, "R25", why, error);
   }
   if (id) {
     out->decision = g_strdup_printf("create %s", id);
@@ -290,25 +274,13 @@ static gboolean accept_create(kith_store *s, const kith_config *config, const ki
   return out->contact_id != NULL;
 }
 
-/* Many participants accepted: the contact stays, and the log says a person
- * looked at it. */
-static gboolean accept_keep(kith_store *s, const kith_review_item *it, kith_review_outcome *out,
-                            GError **error)
+/* Many participants accepted: the contact stays. Nothing is logged: the
+ * rules logged its creation, and the review item keeps who decided. */
+static void accept_keep(const kith_review_item *it, kith_review_outcome *out)
 {
-  g_autofree char *why = g_strdup_printf(
-      "kept: an administrator reviewed contact %s, made from an activity naming %" G_GINT64_FORMAT
-      " addresses, and kept it (review item %" G_GINT64_FORMAT ") (R29)",
-      it->contact_id, it->participants, it->id);
   out->contact_id = g_strdup(it->contact_id);
   out->decision = g_strdup_printf("keep %s", it->contact_id);
   out->sentence = g_strdup_printf("contact %s (%s) is kept", it->contact_id, it->email);
-  kith_decision x = {.action = KITH_ACTION_CONTACT_LINKED,
-                     .rule = "R29",
-                     .activity_id = it->activity_id,
-                     .email = it->email,
-                     .object_id = it->contact_id,
-                     .detail = why};
-  return record(s, &x, error);
 }
 
 static gboolean accept_item(kith_store *s, const kith_config *config, const kith_review_item *it,
@@ -331,7 +303,8 @@ static gboolean accept_item(kith_store *s, const kith_config *config, const kith
                   it->id);
       return FALSE;
     }
-    return accept_keep(s, it, out, error);
+    accept_keep(it, out);
+    return TRUE;
   }
   if (it->kind == KITH_REVIEW_ALTERNATE && named && !choice->create) {
     g_set_error(error, KITH_ERROR, KITH_ERROR_USAGE,
@@ -374,21 +347,13 @@ static gboolean reject_item(kith_store *s, const kith_config *config, const kith
     out->queued = !queued;
     return TRUE;
   }
-  g_autofree char *why = g_strdup_printf(
-      "suppressed: an administrator rejected %s (review item %" G_GINT64_FORMAT ", %s), so kith "
-      "creates no contact for it; 'kith unsuppress' lifts it (R50)",
-      it->email, it->id,
-      it->kind == KITH_REVIEW_ALTERNATE ? "an alternate address" : "no name known");
+  /* R50: suppressed, so later mail naming it is skipped suppressed (R11).
+   * Section 6 has no log row for a suppression itself: the review item
+   * keeps who decided, and kith explain shows both. */
   out->decision = g_strdup("suppress");
   out->sentence = g_strdup_printf("%s is suppressed: kith will not create a contact for it",
                                   it->email);
-  kith_decision x = {.action = KITH_ACTION_SKIPPED,
-                     .reason = KITH_REASON_SUPPRESSED,
-                     .rule = "R50",
-                     .email = it->email,
-                     .detail = why,
-                     .suppress = TRUE};
-  return record(s, &x, error);
+  return kith_state_suppress(s, it->email, NULL, error);
 }
 
 /* ---- the transaction --------------------------------------------------------------- */

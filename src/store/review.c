@@ -90,6 +90,7 @@ static void bind_words(sqlite3_stmt *st)
       {":same_person", kith_reason_name(KITH_REASON_SAME_PERSON)},
       {":missing_field", kith_reason_name(KITH_REASON_MISSING_FIELD)},
       {":open", kith_review_state_name(KITH_REVIEW_OPEN)},
+      {":accepted", kith_review_state_name(KITH_REVIEW_ACCEPTED)},
       {":many", kith_review_kind_name(KITH_REVIEW_MANY)},
   };
   for (gsize i = 0; i < G_N_ELEMENTS(words); i++) {
@@ -271,14 +272,18 @@ static gboolean refresh_outbox(kith_store *s, gint64 from, gint64 to, int partic
 {
   if (participants <= 0)
     return TRUE;
-  /* Contacts the rules queued (R25, R31), not those a person asked for. */
+  /* Contacts the rules queued (R25, R31), not those a person asked for by
+   * accepting an item ("create ID", see kith_review_close). */
   sqlite3_stmt *st = kith_store_stmt(
       s,
       "SELECT o.activity_id, o.email, '', o.object_id, o.account_id,"
       " (SELECT count(*) FROM participant p WHERE p.activity = a.seq) AS n"
       " FROM outbox o JOIN activity a ON a.id = o.activity_id"
       " WHERE o.seq > :from AND o.seq <= :to AND o.op = :op_create"
-      " AND o.rule IN ('R25', 'R31') AND n > :participants ORDER BY o.seq",
+      " AND o.rule IN ('R25', 'R31') AND n > :participants"
+      " AND NOT EXISTS(SELECT 1 FROM review r WHERE r.state = :accepted"
+      "                AND r.decision = 'create ' || o.object_id)"
+      " ORDER BY o.seq",
       error);
   if (!st)
     return FALSE;
@@ -416,6 +421,24 @@ GPtrArray *kith_review_list(kith_store *s, gboolean all, GError **error)
     return NULL;
   bind_words(st);
   bind_int(st, ":all", all ? 1 : 0);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(kith_review_item_free);
+  GError *local = NULL;
+  while (kith_store_row(s, st, &local))
+    g_ptr_array_add(out, item_from(st));
+  if (local) {
+    g_propagate_error(error, local);
+    return NULL;
+  }
+  return g_steal_pointer(&out);
+}
+
+GPtrArray *kith_review_for_email(kith_store *s, const char *email, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(s, ITEM_SELECT " WHERE r.email = :email ORDER BY r.id", error);
+  if (!st)
+    return NULL;
+  bind_words(st);
+  bind(st, sqlite3_bind_parameter_index(st, ":email"), email);
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(kith_review_item_free);
   GError *local = NULL;
   while (kith_store_row(s, st, &local))

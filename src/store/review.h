@@ -73,11 +73,16 @@ kith_lookup_answer kith_review_behind(kith_store *s, GError **error);
  * every one. kith_review_item*; NULL with ERROR on a failed read. */
 GPtrArray *kith_review_list(kith_store *s, gboolean all, GError **error);
 
+/* Every item of EMAIL, whatever its state, oldest first (for kith
+ * explain). kith_review_item*; NULL with ERROR on a failed read. */
+GPtrArray *kith_review_for_email(kith_store *s, const char *email, GError **error);
+
 /* One item by Id. */
 kith_lookup_answer kith_review_get(kith_store *s, gint64 id, kith_review_item **out,
                                    GError **error);
 
 /* Records what was done about open item ID: STATE accepted or rejected,
- * DECISION a few words ("merge 003...", "create 003...", "keep", ...). */
+ * DECISION a few words ("merge 003...", "create 003...", "keep", ...). A
+ * contact an accept queued ("create ID") is never an item of its own. */
 gboolean kith_review_close(kith_store *s, gint64 id, kith_review_state state, const char *decision,
                            GError **error);

@@ -235,6 +235,111 @@ static void test_resolve_r24_account_of_the_rules(void)
   g_assert_cmpstr(account, ==, "001GLOB");
 }
 
+/* Decide ID with CHOICE (accept, or reject when NULL), which must work. */
+static void decide(fx *f, gint64 id, const kith_review_choice *choice)
+{
+  g_autoptr(GError) e = NULL;
+  kith_review_outcome out = {0};
+  g_assert_true(choice ? kith_resolve_accept(f->store, f->config, id, choice, &out, &e)
+                       : kith_resolve_reject(f->store, f->config, id, &out, &e));
+  g_assert_no_error(e);
+  kith_review_outcome_clear(&out);
+}
+
+/* An accepted create is logged as the decider logs a contact it makes:
+ * contact_created, Rule R25, by sync; and it is no item of its own, however
+ * many addresses its activity names. */
+static void test_resolve_create_logged_r25(void)
+{
+  g_autoptr(fx) f = org(NULL);
+  f->config->review_participants = 1;
+  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
+                        "kim@acme.com", NULL));
+  g_autoptr(kith_review_item) it = item_of(f, "kim@acme.com");
+  kith_review_choice named = {.first_name = "Kim", .last_name = "Novak"};
+  decide(f, it->id, &named);
+  g_autoptr(GError) e = NULL;
+  g_assert_true(kith_resolve_refresh(f->store, f->config, &e));
+  g_autoptr(GPtrArray) open = kith_review_list(f->store, FALSE, &e);
+  g_assert_cmpuint(open->len, ==, 0);
+  fx_sync(f);
+  g_assert_cmpuint(fx_log_count(f, "kim@acme.com", "contact_created", NULL), ==, 1);
+  g_autofree char *rule = fx_log_rule(f, "kim@acme.com", "contact_created", NULL);
+  g_assert_cmpstr(rule, ==, "R25");
+}
+
+/* Keeping a contact made from many participants logs nothing: the rules
+ * logged its creation, and the queue keeps who decided. */
+static void test_resolve_keep_logs_nothing(void)
+{
+  g_autoptr(fx) f = org(NULL);
+  f->config->review_participants = 2;
+  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
+                        "Bob Ray <bob.ray@acme.com>", "Cat Lu <cat.lu@acme.com>", NULL));
+  g_autoptr(kith_review_item) it = item_of(f, "bob.ray@acme.com");
+  g_assert_cmpint(it->kind, ==, KITH_REVIEW_MANY);
+  snapshot before = snap(f);
+  kith_review_choice keep = {0};
+  decide(f, it->id, &keep);
+  snapshot after = snap(f);
+  g_assert_cmpmem(&before, sizeof before, &after, sizeof after);
+  kith_review_item *again = NULL;
+  g_autoptr(GError) e = NULL;
+  g_assert_cmpint(kith_review_get(f->store, it->id, &again, &e), ==, KITH_LOOKUP_FOUND);
+  g_assert_cmpint(again->state, ==, KITH_REVIEW_ACCEPTED);
+  g_assert_true(g_str_has_prefix(again->decision, "keep 003"));
+  kith_review_item_free(again);
+}
+
+/* R43 accepted: the address is another address of the contact. R43's own
+ * rows (skipped, same_person, that contact) already say so; the accept
+ * adds the links, no log row. */
+static void test_resolve_merge_logs_nothing_new(void)
+{
+  g_autoptr(fx) f = org(NULL);
+  fx_import(f, "Contact",
+            "Id,AccountId,FirstName,LastName,Email,Created_By_Kith__c\n"
+            "003JANE,001ACME,Jane,Doe,jane@acme.com,false\n");
+  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Jane Doe <jdoe@acme.com>",
+                        "Ann Lee <ann@corp.example>", NULL));
+  g_autoptr(kith_review_item) it = item_of(f, "jdoe@acme.com");
+  gint64 log = count_of(f, "SELECT count(*) FROM engagement_log");
+  kith_review_choice merge = {0};
+  decide(f, it->id, &merge);
+  g_assert_cmpint(count_of(f, "SELECT count(*) FROM engagement_log"), ==, log);
+  g_assert_cmpint(count_of(f, "SELECT count(*) FROM activity_link WHERE email = 'jdoe@acme.com'"
+                              " AND object_id = '003JANE'"),
+                  ==, 1);
+}
+
+/* Rejecting an alternate or a missing name suppresses the address (R50)
+ * and logs nothing: section 6 has no row for a suppression, and later mail
+ * naming it is logged skipped, suppressed (R11). Lifting it logs nothing
+ * either. */
+static void test_resolve_reject_logs_nothing_but_suppresses(void)
+{
+  g_autoptr(fx) f = org(NULL);
+  fx_ingest(f, fx_email("e1", "2026-01-05T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
+                        "kim@acme.com", NULL));
+  g_autoptr(kith_review_item) it = item_of(f, "kim@acme.com");
+  gint64 log = count_of(f, "SELECT count(*) FROM engagement_log");
+  decide(f, it->id, NULL);
+  g_assert_cmpint(count_of(f, "SELECT count(*) FROM engagement_log"), ==, log);
+  g_assert_cmpint(count_of(f, "SELECT count(*) FROM suppression WHERE email = 'kim@acme.com'"), ==,
+                  1);
+  kith_decider_forget(&f->d, "kim@acme.com"); /* another kith command */
+  fx_ingest(f, fx_email("e2", "2026-01-06T09:00:00Z", "Hi", "Ann Lee <ann@corp.example>",
+                        "Kim Novak <kim@acme.com>", NULL));
+  g_autofree char *rule = fx_log_rule(f, "kim@acme.com", "skipped", "suppressed");
+  g_assert_cmpstr(rule, ==, "R11");
+  gboolean was = FALSE;
+  g_autoptr(GError) e = NULL;
+  log = count_of(f, "SELECT count(*) FROM engagement_log");
+  g_assert_true(kith_state_unsuppress(f->store, "kim@acme.com", &was, &e));
+  g_assert_true(was);
+  g_assert_cmpint(count_of(f, "SELECT count(*) FROM engagement_log"), ==, log);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -249,5 +354,10 @@ int main(int argc, char **argv)
   g_test_add_func("/resolve/r26/inactive_user_gives_integration_user",
                   test_resolve_r26_inactive_user_gives_integration_user);
   g_test_add_func("/resolve/r24/account_of_the_rules", test_resolve_r24_account_of_the_rules);
+  g_test_add_func("/resolve/create_logged_r25", test_resolve_create_logged_r25);
+  g_test_add_func("/resolve/keep_logs_nothing", test_resolve_keep_logs_nothing);
+  g_test_add_func("/resolve/merge_logs_nothing_new", test_resolve_merge_logs_nothing_new);
+  g_test_add_func("/resolve/reject_logs_nothing_but_suppresses",
+                  test_resolve_reject_logs_nothing_but_suppresses);
   return g_test_run();
 }
