@@ -577,19 +577,24 @@ static void metrics(kith_api *api, kith_store *s, GString *out)
 
 /* GET /api/v1/review: the queue is brought up to the log first when it is
  * behind and the store is free; a busy store (a sync, a scan) is not waited
- * for: the list is then what the last refresh found. */
+ * for: the list is then what the last refresh found. A store that cannot
+ * say or do it is a 500 with its message, never a list that looks whole. */
 static enum MHD_Result review_list(kith_api *api, struct MHD_Connection *c, const char *path)
 {
   const char *state = arg(c, "state");
   if (*state && strcmp(state, "open") != 0 && strcmp(state, "all") != 0)
     return reply_error(api, c, path, 400, "state: open or all");
+  g_autoptr(GError) e = NULL;
   kith_store *s = read_begin(api);
-  kith_lookup_answer behind = kith_review_behind(s, NULL);
+  kith_lookup_answer behind = kith_review_behind(s, &e);
   read_end(api);
   if (behind == KITH_LOOKUP_FOUND && g_mutex_trylock(api->ctx.lock)) {
-    kith_resolve_refresh(api->ctx.store, api->ctx.config, NULL);
+    if (!kith_resolve_refresh(api->ctx.store, api->ctx.config, &e))
+      behind = KITH_LOOKUP_ERROR;
     g_mutex_unlock(api->ctx.lock);
   }
+  if (behind == KITH_LOOKUP_ERROR)
+    return reply_error(api, c, path, 500, e ? e->message : "the review queue could not be read");
   unsigned code = 200;
   s = read_begin(api);
   json_t *out = kith_api_review_items(s, strcmp(state, "all") == 0, &code);
