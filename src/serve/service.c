@@ -484,6 +484,10 @@ gboolean kith_service_run(kith_store *store, const kith_config *config, const ch
     g_mutex_clear(&svc.state_lock);
     return FALSE;
   }
+  /* Before any work: a SIGTERM during the first scan is the loop's to
+   * handle once the scan is done, not the default death. */
+  g_unix_signal_add(SIGTERM, on_signal, &svc);
+  g_unix_signal_add(SIGINT, on_signal, &svc);
   g_autofree char *url = g_strdup_printf("http://%s:%u/", "127.0.0.1", kith_api_port(api));
   log_event("info", "started",
             json_pack("{s:s, s:I, s:s, s:i, s:i, s:i}", "url", url, "port",
@@ -501,8 +505,6 @@ gboolean kith_service_run(kith_store *store, const kith_config *config, const ch
   g_timeout_add_seconds(config->serve.scan_interval, on_scan_timer, &svc);
   g_timeout_add_seconds(60, on_minute, &svc);
   g_timeout_add_seconds(1, on_start_minute, &svc);
-  g_unix_signal_add(SIGTERM, on_signal, &svc);
-  g_unix_signal_add(SIGINT, on_signal, &svc);
   g_main_loop_run(svc.loop);
 
   /* Stopped: no request is half-served, the queued work is in the store. */

@@ -438,6 +438,34 @@ class MicrosoftSourceTest(unittest.TestCase):
         self.assertTrue(all(isinstance(p["eta_seconds"], int) for p in midway), midway)
         self.assertTrue(all(isinstance(p["messages"], int) for p in capture), capture)
 
+    def test_sigterm_during_the_first_scan_stops_cleanly(self):
+        # kith serve scans its sources at once; a stop asked meanwhile is
+        # handled when the scan is done (exit 0, "stopped"), not by dying
+        self.graph.admin("settings", {"latency": 0.15})
+        token_file = os.path.join(self.tmp, "token")
+        with open(self.conf, "a") as f:
+            f.write("\n[serve]\nlisten = 127.0.0.1:0\ntoken_file = %s\nscan_interval = 3600\n"
+                    % token_file)
+        env = dict(os.environ, KITH_MICROSOFT_BASE_URL=self.graph.url)
+        log_path = os.path.join(self.tmp, "serve-term.log")
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen([KITH, "--db", self.db, "--config", self.conf, "serve"],
+                                    stdout=subprocess.DEVNULL, stderr=log, env=env)
+        try:
+            for _ in range(400):
+                with open(log_path) as f:
+                    if '"event":"started"' in f.read():
+                        break
+                time.sleep(0.025)
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(120), 0)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        with open(log_path) as f:
+            self.assertIn('"event":"stopped"', f.read())
+
     def test_config_needs_one_credential(self):
         self.write_conf("certificate_file = %s\nclient_secret_file = %s"
                         % (self.graph.pem, self.graph.secret_file))
