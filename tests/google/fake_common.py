@@ -371,6 +371,33 @@ class Faults:
             self.items = []
 
 
+class Counts:
+    """Requests by kind, as the benchmarks read them: "requests" counts what
+    came over the wire (a batch is one request, of kind "batch"), "calls"
+    every API call, each inside a batch as its own kind (what a provider's
+    quota counts). Kept whatever the request log keeps; cleared apart."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.requests, self.calls = {}, {}
+
+    def request(self, kind):
+        with self.lock:
+            self.requests[kind] = self.requests.get(kind, 0) + 1
+
+    def call(self, kind):
+        with self.lock:
+            self.calls[kind] = self.calls.get(kind, 0) + 1
+
+    def snapshot(self):
+        with self.lock:
+            return {"requests": dict(self.requests), "calls": dict(self.calls)}
+
+    def clear(self):
+        with self.lock:
+            self.requests, self.calls = {}, {}
+
+
 class RequestLog:
     def __init__(self):
         self.lock = threading.Lock()
@@ -401,6 +428,10 @@ class Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "fake"
+    # A reply's header and body go out in two writes: with Nagle's algorithm the
+    # body waits for the client's delayed ACK of the header (40 ms on Linux) on
+    # every kept-alive connection, which would time the wait, not the client.
+    disable_nagle_algorithm = True
     verbose = False
 
     def log_message(self, fmt, *args):
