@@ -573,7 +573,7 @@ class GoogleHandler(fc.Handler):
                     status, obj = 503, rate_limit_error(503, {}, False).body()
             except ValueError:
                 status, obj, headers = 400, ApiError(400, "Bad Request", "badRequest").body(), None
-            body = json.dumps(obj, indent=1).encode()
+            body = json.dumps(obj).encode()
             reason = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
                       410: "Gone", 429: "Too Many Requests"}.get(status, "Error")
             piece = b"Content-Type: application/http\r\n"
