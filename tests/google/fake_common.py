@@ -3,8 +3,9 @@
 JWT pieces and RS256/PS256 checks (with the openssl command), mail held as
 real RFC 5322 bytes with its headers read once, the neutral data folder both
 servers load (bench/gen_workspace.py writes it), recurring events expanded,
-injected faults, the request log, and the HTTP plumbing: a threaded server on
-127.0.0.1 that writes its port to a file and stops on SIGTERM.
+injected faults, the request log and the requests counted by kind (for
+benchmarks), and the HTTP plumbing: a threaded server on 127.0.0.1 that
+writes its port to a file and stops on SIGTERM.
 
 Python 3.11 standard library only, plus the openssl command.
 """
