@@ -427,7 +427,7 @@ class Counts:
     """Requests by kind, as the benchmarks read them: "requests" counts what
     came over the wire (a batch is one request, of kind "batch"), "calls"
     every API call, each inside a batch as its own kind (what a provider's
-    quota counts). Kept whatever the request log keeps; cleared apart."""
+    quota counts). Kept whether the request log is on or off; cleared apart."""
 
     def __init__(self):
         self.lock = threading.Lock()
