@@ -106,7 +106,7 @@ crm_store() {
     "$KITH" --db "$db.tmp" init >/dev/null || die "kith init failed"
     local o
     for o in $objects; do
-      "$KITH" --db "$db.tmp" crm import "$o" "$dir/$o.csv" 2>>"$BENCH_WORK/crm-store.err" ||
+      "$KITH" --db "$db.tmp" crm import "$o" "$dir/$o.csv" >/dev/null 2>>"$BENCH_WORK/crm-store.err" ||
         die "kith crm import $o failed: $(tail -n 1 "$BENCH_WORK/crm-store.err")"
     done
     [ -f "$db.tmp-wal" ] && die "the store left a -wal file behind after closing"

@@ -3,8 +3,9 @@
 JWT pieces and RS256/PS256 checks (with the openssl command), mail held as
 real RFC 5322 bytes with its headers read once, the neutral data folder both
 servers load (bench/gen_workspace.py writes it), recurring events expanded,
-injected faults, the request log, and the HTTP plumbing: a threaded server on
-127.0.0.1 that writes its port to a file and stops on SIGTERM.
+injected faults, the request log and the requests counted by kind (for
+benchmarks), and the HTTP plumbing: a threaded server on 127.0.0.1 that
+writes its port to a file and stops on SIGTERM.
 
 Python 3.11 standard library only, plus the openssl command.
 """
@@ -152,17 +153,47 @@ def decode_header_text(value):
     """A header value with RFC 2047 encoded words decoded, folding undone."""
     if value is None:
         return ""
+    text = str(value)
+    if "=?" not in text and text.isascii():  # no encoded word: the folding is all there is to undo
+        return re.sub(r"\r?\n[ \t]+", " ", text) if "\n" in text else text
     try:
-        text = str(email.header.make_header(email.header.decode_header(str(value))))
+        text = str(email.header.make_header(email.header.decode_header(text)))
     except (email.errors.HeaderParseError, LookupError, UnicodeError, ValueError):
         text = str(value)
     return re.sub(r"\r?\n[ \t]+", " ", text)
+
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]+"
+_ADDR = r"[^<>\s\"(),;:@\\\[\]]+@[^<>\s\"(),;:@\\\[\]]+"
+# One mailbox of a list in its plain shapes: "Name" <a@b>, Name <a@b>, <a@b>, a@b.
+_MAILBOX = re.compile(r' *(?:(?:"(?P<q>[^"\\\r\n]*)"|(?P<n>%s(?: %s)*))? *<(?P<a>%s)>|(?P<b>%s)) *(?:,|$)'
+                      % (_ATOM, _ATOM, _ADDR, _ADDR))
+
+
+def _plain_addresses(value):
+    """addresses() of a header whose mailboxes all have a plain shape, without
+    the general parser (which a benchmark's hundred thousand messages make
+    slow); None when any is of another shape."""
+    if not value.isascii() or "\n" in value:
+        return None
+    out, pos = [], 0
+    while pos < len(value):
+        m = _MAILBOX.match(value, pos)
+        if not m or m.end() == pos:
+            return None
+        name = m.group("q") if m.group("q") is not None else (m.group("n") or "")
+        out.append((decode_header_text(name), m.group("a") or m.group("b")))
+        pos = m.end()
+    return out
 
 
 def addresses(value):
     """[(display name, address)] of an address header, names decoded."""
     if not value:
         return []
+    plain = _plain_addresses(str(value))
+    if plain is not None:
+        return plain
     out = []
     for name, addr in email.utils.getaddresses([str(value)]):
         if addr:
@@ -215,6 +246,9 @@ class Message:
 
     def text_body(self):
         """(content type "text" or "html", the first text part that is no attachment)."""
+        simple = self._simple_text()
+        if simple is not None:
+            return "text", simple
         fallback = None
         for part in self.parsed().walk():
             if part.is_multipart() or part.get_content_disposition() == "attachment":
@@ -231,6 +265,24 @@ class Message:
                     return "text", text
                 fallback = fallback or ("html", text)
         return fallback or ("text", "")
+
+    def _simple_text(self):
+        """The text of a message that is one text/plain part in 7bit or 8bit, read
+        without parsing the whole message (what the parser would give); None for
+        any other message."""
+        ctype = self.header("Content-Type") or "text/plain"
+        cte = (self.header("Content-Transfer-Encoding") or "7bit").strip().lower()
+        if ctype.split(";")[0].strip().lower() != "text/plain" or cte not in ("7bit", "8bit") \
+                or self.header("Content-Disposition") is not None:
+            return None
+        raw = self.raw
+        m = re.search(rb"\r?\n\r?\n", raw)
+        body = raw[m.end():] if m else b""
+        cm = re.search(r'charset\s*=\s*"?([^";\s]+)', ctype, re.I)
+        try:
+            return body.decode(cm.group(1) if cm else "utf-8", errors="replace")
+        except LookupError:
+            return body.decode("utf-8", errors="replace")
 
     def has_attachments(self):
         return any(p.get_content_disposition() == "attachment" for p in self.parsed().walk())
@@ -371,6 +423,33 @@ class Faults:
             self.items = []
 
 
+class Counts:
+    """Requests by kind, as the benchmarks read them: "requests" counts what
+    came over the wire (a batch is one request, of kind "batch"), "calls"
+    every API call, each inside a batch as its own kind (what a provider's
+    quota counts). Kept whether the request log is on or off; cleared apart."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.requests, self.calls = {}, {}
+
+    def request(self, kind):
+        with self.lock:
+            self.requests[kind] = self.requests.get(kind, 0) + 1
+
+    def call(self, kind):
+        with self.lock:
+            self.calls[kind] = self.calls.get(kind, 0) + 1
+
+    def snapshot(self):
+        with self.lock:
+            return {"requests": dict(self.requests), "calls": dict(self.calls)}
+
+    def clear(self):
+        with self.lock:
+            self.requests, self.calls = {}, {}
+
+
 class RequestLog:
     def __init__(self):
         self.lock = threading.Lock()
@@ -401,6 +480,10 @@ class Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "fake"
+    # A reply's header and body go out in two writes: with Nagle's algorithm the
+    # body waits for the client's delayed ACK of the header (40 ms on Linux) on
+    # every kept-alive connection, which would time the wait, not the client.
+    disable_nagle_algorithm = True
     verbose = False
 
     def log_message(self, fmt, *args):
@@ -478,7 +561,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def send_json(self, status, obj, headers=None):
-        body = json.dumps(obj, indent=1).encode()
+        body = json.dumps(obj).encode()
         self.send_bytes(status, body, "application/json; charset=UTF-8", headers)
 
     def apply_fault(self, fault, error_body):

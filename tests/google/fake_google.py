@@ -137,6 +137,7 @@ class State:
         self.tokens = {}          # access token -> {"sub", "scopes", "exp"}
         self.faults = fc.Faults()
         self.log = fc.RequestLog()
+        self.counts = fc.Counts()
         self.next_id = 0x18c2a00000000000
         self.public_key = args.public_key
         self.client_email = args.client_email
@@ -145,7 +146,7 @@ class State:
             self.read_service_account(args.service_account)
         self.settings = {"token_lifetime": args.token_lifetime,
                          "delegated_scopes": args.scopes.split() if args.scopes else list(DEFAULT_DELEGATED),
-                         "latency": 0.0, "max_concurrent_per_user": None}
+                         "latency": 0.0, "max_concurrent_per_user": None, "request_log": True}
         self.in_flight = {}       # user -> requests being answered
 
     def read_service_account(self, path):
@@ -416,6 +417,32 @@ def parse_query(q):
     return preds
 
 
+BATCH_PATHS = ("/batch/gmail/v1", "/batch/calendar/v3", "/batch")
+
+
+def call_kind(path, query):
+    """What a benchmark counts a call as: token, profile, list, history,
+    metadata, raw, full, minimal (messages.get by format), calendar, batch
+    or other."""
+    if path == "/token":
+        return "token"
+    if path in BATCH_PATHS:
+        return "batch"
+    if path.startswith("/calendar/"):
+        return "calendar"
+    rest = path.split("/")[5:] if path.startswith("/gmail/v1/users/") else None
+    if rest == ["profile"]:
+        return "profile"
+    if rest == ["messages"]:
+        return "list"
+    if rest == ["history"]:
+        return "history"
+    if rest and len(rest) == 2 and rest[0] == "messages":
+        fmt = (query.get("format") or ["full"])[-1].lower()
+        return fmt if fmt in ("minimal", "full", "raw", "metadata") else "other"
+    return "other"
+
+
 def int_param(value, name, default, low, high):
     if value is None or value == "":
         return default
@@ -446,9 +473,12 @@ class GoogleHandler(fc.Handler):
             except fc.BadRequest as e:
                 self.send_json(400, {"error": str(e)})
             return
-        st.log.add({"method": method, "path": self.path, "headers": dict(self.headers.items()),
-                    "body": self.body.decode("utf-8", "replace")})
+        if st.settings["request_log"]:
+            st.log.add({"method": method, "path": self.path, "headers": dict(self.headers.items()),
+                        "body": self.body.decode("utf-8", "replace")})
+        st.counts.request(call_kind(path, self.query))
         if path == "/token":
+            st.counts.call("token")
             fault = st.faults.take(method, self.path, None)
             if fault and self.apply_fault(fault, lambda s, t: {"error": "internal_failure",
                                                                "error_description": "Backend Error"}):
@@ -472,6 +502,7 @@ class GoogleHandler(fc.Handler):
         A fault that drops the connection is reported by appending to closed."""
         st, path = self.state, self.url_path
         is_cal = path.startswith("/calendar/")
+        st.counts.call(call_kind(path, self.query))
         try:
             auth = self.authenticate(is_cal, authorization)
             user = auth["sub"]
@@ -542,7 +573,7 @@ class GoogleHandler(fc.Handler):
                     status, obj = 503, rate_limit_error(503, {}, False).body()
             except ValueError:
                 status, obj, headers = 400, ApiError(400, "Bad Request", "badRequest").body(), None
-            body = json.dumps(obj, indent=1).encode()
+            body = json.dumps(obj).encode()
             reason = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
                       410: "Gone", 429: "Too Many Requests"}.get(status, "Error")
             piece = b"Content-Type: application/http\r\n"
@@ -891,6 +922,8 @@ class GoogleHandler(fc.Handler):
             return self.send_json(200, st.log.all())
         if method == "GET" and what == "faults":
             return self.send_json(200, st.faults.pending())
+        if method == "GET" and what == "counts":
+            return self.send_json(200, st.counts.snapshot())
         if method == "GET" and what == "settings":
             return self.send_json(200, st.settings)
         if method == "GET" and what == "users":
@@ -930,6 +963,9 @@ class GoogleHandler(fc.Handler):
         if what == "requests/clear":
             st.log.clear()
             return self.send_json(200, [])
+        if what == "counts/clear":
+            st.counts.clear()
+            return self.send_json(200, {})
         if what == "reset":
             with st.lock:
                 st.users.clear()

@@ -175,11 +175,12 @@ class State:
         self.tokens = {}
         self.faults = fc.Faults()
         self.log = fc.RequestLog()
+        self.counts = fc.Counts()
         self.in_flight = {}
         self.settings = {"token_lifetime": args.token_lifetime,
                          "roles": (args.roles or "Mail.Read Calendars.Read").split(),
                          "allowed_mailboxes": None, "max_concurrency": 4, "retry_after": 1,
-                         "latency": 0.0, "default_page_size": 10}
+                         "latency": 0.0, "default_page_size": 10, "request_log": True}
 
     def user(self, ref):
         ref = (ref or "").lower()
@@ -433,6 +434,33 @@ def parse_filter(text):
     return [m.group(1).lower(), ms]
 
 
+def call_kind(path):
+    """What a benchmark counts a call as: token, delta (a page of
+    messages/delta), value (a message's MIME content), message (one message's
+    properties), calendar (a page of calendarView/delta), folders, user,
+    batch or other."""
+    if re.fullmatch(r"/[^/]+/oauth2/v2\.0/token", path):
+        return "token"
+    if path == "/v1.0/$batch":
+        return "batch"
+    rest = [p.lower() for p in re.sub(r"mailFolders\('([^']*)'\)", r"mailFolders/\1", path,
+                                      flags=re.I).strip("/").split("/")[3:]] \
+        if path.lower().startswith("/v1.0/users/") else None
+    if rest is None:
+        return "other"
+    if not rest:
+        return "user"
+    if rest == ["mailfolders"]:
+        return "folders"
+    if len(rest) == 4 and rest[0] == "mailfolders" and rest[2:] == ["messages", "delta"]:
+        return "delta"
+    if len(rest) in (2, 3) and rest[0] == "messages":
+        return "value" if rest[2:] == ["$value"] else "message"
+    if rest == ["calendarview", "delta"]:
+        return "calendar"
+    return "other"
+
+
 # ---------------------------------------------------------------- HTTP
 
 class GraphHandler(fc.Handler):
@@ -449,10 +477,13 @@ class GraphHandler(fc.Handler):
             except fc.BadRequest as e:
                 self.send_json(400, {"error": str(e)})
             return
-        st.log.add({"method": method, "path": self.path, "headers": dict(self.headers.items()),
-                    "body": self.body.decode("utf-8", "replace")})
+        if st.settings["request_log"]:
+            st.log.add({"method": method, "path": self.path, "headers": dict(self.headers.items()),
+                        "body": self.body.decode("utf-8", "replace")})
+        st.counts.request(call_kind(path))
         m = re.fullmatch(r"/([^/]+)/oauth2/v2\.0/token", path)
         if m:
+            st.counts.call("token")
             fault = st.faults.take(method, self.path, None)
             if fault and self.apply_fault(fault, lambda s, t: TokenError(s, "temporarily_unavailable", 0,
                                                                           "Service unavailable.").body()):
@@ -468,6 +499,7 @@ class GraphHandler(fc.Handler):
 
     def graph_call(self, method):
         path = self.url_path
+        self.state.counts.call(call_kind(path))
         try:
             if not path.startswith("/v1.0/"):
                 raise GraphError(400, "BadRequest", "Invalid version: %s" % path.split("/")[1])
@@ -892,6 +924,8 @@ class GraphHandler(fc.Handler):
                 return self.send_json(200, st.log.all())
             if what == "faults":
                 return self.send_json(200, st.faults.pending())
+            if what == "counts":
+                return self.send_json(200, st.counts.snapshot())
             if what == "settings":
                 return self.send_json(200, st.settings)
             if what == "users":
@@ -931,6 +965,9 @@ class GraphHandler(fc.Handler):
         if what == "requests/clear":
             st.log.clear()
             return self.send_json(200, [])
+        if what == "counts/clear":
+            st.counts.clear()
+            return self.send_json(200, {})
         if what == "reset":
             with st.lock:
                 st.users.clear()
