@@ -410,17 +410,9 @@ static kith_review_item *item_from(sqlite3_stmt *st)
   return it;
 }
 
-GPtrArray *kith_review_list(kith_store *s, gboolean all, GError **error)
+/* Every item ST's rows give (ITEM_SELECT), or NULL with ERROR. */
+static GPtrArray *items_from(kith_store *s, sqlite3_stmt *st, GError **error)
 {
-  sqlite3_stmt *st = kith_store_stmt(s,
-                                     "SELECT * FROM (" ITEM_SELECT
-                                     " WHERE :all OR r.state = :open) WHERE :all OR applies"
-                                     " ORDER BY id",
-                                     error);
-  if (!st)
-    return NULL;
-  bind_words(st);
-  bind_int(st, ":all", all ? 1 : 0);
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(kith_review_item_free);
   GError *local = NULL;
   while (kith_store_row(s, st, &local))
@@ -432,6 +424,20 @@ GPtrArray *kith_review_list(kith_store *s, gboolean all, GError **error)
   return g_steal_pointer(&out);
 }
 
+GPtrArray *kith_review_list(kith_store *s, gboolean all, GError **error)
+{
+  sqlite3_stmt *st = kith_store_stmt(s,
+                                     "SELECT * FROM (" ITEM_SELECT
+                                     " WHERE :all OR r.state = :open) WHERE :all OR applies"
+                                     " ORDER BY id",
+                                     error);
+  if (!st)
+    return NULL;
+  bind_words(st);
+  bind_int(st, ":all", all ? 1 : 0);
+  return items_from(s, st, error);
+}
+
 GPtrArray *kith_review_for_email(kith_store *s, const char *email, GError **error)
 {
   sqlite3_stmt *st = kith_store_stmt(s, ITEM_SELECT " WHERE r.email = :email ORDER BY r.id", error);
@@ -439,15 +445,7 @@ GPtrArray *kith_review_for_email(kith_store *s, const char *email, GError **erro
     return NULL;
   bind_words(st);
   bind(st, sqlite3_bind_parameter_index(st, ":email"), email);
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(kith_review_item_free);
-  GError *local = NULL;
-  while (kith_store_row(s, st, &local))
-    g_ptr_array_add(out, item_from(st));
-  if (local) {
-    g_propagate_error(error, local);
-    return NULL;
-  }
-  return g_steal_pointer(&out);
+  return items_from(s, st, error);
 }
 
 kith_lookup_answer kith_review_get(kith_store *s, gint64 id, kith_review_item **out, GError **error)
