@@ -31,6 +31,7 @@ void kith_decider_init(kith_decider *d, kith_store *store, const kith_config *co
   d->relations = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   d->mirror = kith_mirror_cache_new();
   d->observed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  d->enriched = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   d->opportunities = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify)g_ptr_array_unref);
 }
@@ -49,6 +50,7 @@ void kith_decider_clear(kith_decider *d)
   g_clear_pointer(&d->opportunities, g_hash_table_unref);
   g_clear_pointer(&d->mirror, kith_mirror_cache_free);
   g_clear_pointer(&d->observed, g_hash_table_unref);
+  g_clear_pointer(&d->enriched, g_hash_table_unref);
 }
 
 void kith_decider_forget_crm(kith_decider *d)
@@ -58,6 +60,7 @@ void kith_decider_forget_crm(kith_decider *d)
   g_hash_table_remove_all(d->opportunities);
   kith_mirror_cache_clear(d->mirror);
   g_hash_table_remove_all(d->observed);
+  g_hash_table_remove_all(d->enriched);
 }
 
 #define DOMAIN_CACHE_MAX 16384

@@ -73,6 +73,9 @@ typedef struct {
   GHashTable *observed;      /* R22: address -> the fields it has observations of, as
                                 kith_state_observed_fields gives them, with bit 31 set
                                 (GUINT_TO_POINTER); made afresh for each decision phase */
+  GHashTable *enriched;      /* R37-R39: "contact\x1faddress" brought up to its newest
+                                observations in this decision phase: as they do not change
+                                while activities are decided, a second time changes nothing */
   GHashTable *opportunities; /* R30: account Id -> its open opportunities (GPtrArray of
                                 kith_opportunity*), likewise */
   /* R28: the sender of the activity last asked about (its Id in conv_id):

@@ -77,9 +77,17 @@ static gboolean enrich_field(kith_decider *d, const char *email, const char *con
   return kith_decider_emit(d, &x, error);
 }
 
+#define ENRICHED_MAX 65536
+
 gboolean kith_rules_enrich(kith_decider *d, const char *email, const char *contact_id,
                            gboolean by_kith, GError **error)
 {
+  /* Once a decision phase per contact and address: the newest observations
+   * do not change while activities are decided, and every field the first
+   * time wrote (or found already so) now has its field source at them. */
+  g_autofree char *key = g_strconcat(contact_id, "\x1f", email, NULL);
+  if (g_hash_table_contains(d->enriched, key))
+    return TRUE;
   /* Every field's newest observation in one look-up: most people show a
    * name and nothing else, so most fields have none. */
   char *values[KITH_FIELD_COUNT], *shown[KITH_FIELD_COUNT];
@@ -95,6 +103,11 @@ gboolean kith_rules_enrich(kith_decider *d, const char *email, const char *conta
   for (int f = 0; f < KITH_FIELD_COUNT; f++) {
     g_free(values[f]);
     g_free(shown[f]);
+  }
+  if (ok) {
+    if (g_hash_table_size(d->enriched) >= ENRICHED_MAX)
+      g_hash_table_remove_all(d->enriched);
+    g_hash_table_add(d->enriched, g_steal_pointer(&key));
   }
   return ok;
 }
