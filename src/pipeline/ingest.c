@@ -697,7 +697,8 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   /* Decide in time order, so the first activity that names someone is the
    * one that creates them, whatever order the files came in; a page of Ids
    * at a time, so memory does not grow with the mailbox. Those decided are
-   * marked so at each commit, in one statement (kith_state_decided_through). */
+   * marked so a page and a commit at a time, one statement each
+   * (kith_state_decided_through). */
   ok = ok && kith_store_begin(store, &c.error);
   /* A capture large against the store (index_dropped) is decided without
    * the indexes no decision reads, built once after. */
@@ -709,10 +710,7 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
   gint64 decide_start = g_get_monotonic_time(), after_time = G_MININT64;
   g_autofree char *after_id = g_strdup("");
   guint done = 0;
-  gboolean unmarked = FALSE; /* decided, not yet marked so */
   while (ok) {
-    gint64 page_time = after_time;
-    g_autofree char *page_id = g_strdup(after_id);
     g_autoptr(GPtrArray)
         page = kith_state_pending_page(store, &after_time, &after_id, 1024, &c.error);
     if (!page) {
@@ -728,25 +726,18 @@ static gboolean ingest(kith_store *store, const kith_config *config, const char 
       if (!g_hash_table_steal_extended(c.held, id, NULL, (gpointer *)&a))
         a = kith_state_activity_load(store, id, &c.error);
       ok = a && kith_rules_decide(&c.decider, a, &c.error);
-      if (a) {
-        page_time = a->time;
-        g_free(page_id);
-        page_id = g_strdup(a->id);
-      }
+      gint64 time = a ? a->time : 0;
       kith_stored_activity_free(a);
-      unmarked = TRUE;
       latency_add(&took, g_get_monotonic_time() - t0);
-      if (ok && ++c.in_batch >= COMMIT_EVERY) {
-        ok = kith_state_decided_through(store, page_time, page_id, &c.error) &&
-             commit_batch(&c, TRUE);
-        unmarked = FALSE;
-      }
+      /* a commit mid-page marks the page up to this activity */
+      if (ok && ++c.in_batch >= COMMIT_EVERY)
+        ok = kith_state_decided_through(store, time, id, &c.error) && commit_batch(&c, TRUE);
       if (ok && (++done & 255) == 0)
         progress(&c, "decide", done, FALSE);
     }
-    if (ok && unmarked)
-      ok = kith_state_decided_through(store, page_time, page_id, &c.error);
-    unmarked = FALSE;
+    /* the whole page decided: AFTER_TIME and AFTER_ID are its last */
+    if (ok)
+      ok = kith_state_decided_through(store, after_time, after_id, &c.error);
   }
   if (ok) {
     ok = commit_batch(&c, FALSE) &&
