@@ -4,6 +4,7 @@
 #include "capture/imap.h"
 
 #include "util/error.h"
+#include "util/timeutil.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -403,13 +404,11 @@ char *kith_imap_uid_set(const guint32 *uids, guint n)
 
 char *kith_imap_search_date(gint64 t)
 {
-  static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   g_autoptr(GDateTime) d = g_date_time_new_from_unix_utc(t);
   if (!d)
     return g_strdup("1-Jan-1970");
   return g_strdup_printf("%d-%s-%d", g_date_time_get_day_of_month(d),
-                         months[g_date_time_get_month(d) - 1], g_date_time_get_year(d));
+                         kith_time_month_abbr(g_date_time_get_month(d)), g_date_time_get_year(d));
 }
 
 gboolean kith_imap_body_section(const kith_imap_value *name, char *out, gsize size)

@@ -76,16 +76,21 @@ char *kith_time_format(gint64 t)
   return g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-char *kith_time_format_mail(gint64 t)
+const char *kith_time_month_abbr(int month)
 {
   /* Spelt out: strftime's %b follows the locale, a Date header does not. */
   static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  return months[CLAMP(month, 1, 12) - 1];
+}
+
+char *kith_time_format_mail(gint64 t)
+{
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(t);
   if (!dt)
     return g_strdup("");
   return g_strdup_printf("%d %s %d %02d:%02d:%02d +0000", g_date_time_get_day_of_month(dt),
-                         months[g_date_time_get_month(dt) - 1], g_date_time_get_year(dt),
+                         kith_time_month_abbr(g_date_time_get_month(dt)), g_date_time_get_year(dt),
                          g_date_time_get_hour(dt), g_date_time_get_minute(dt),
                          g_date_time_get_second(dt));
 }

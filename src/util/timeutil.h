@@ -13,6 +13,9 @@ char *kith_time_format(gint64 t);
  * +0000" (English month names, whatever the locale); "" when T is out of
  * range. */
 char *kith_time_format_mail(gint64 t);
+/* MONTH (1-12) in English, three letters ("Jan"), whatever the locale: what
+ * mail and IMAP dates spell. */
+const char *kith_time_month_abbr(int month);
 /* The current time, formatted; KITH_NOW (ISO 8601) overrides it for tests. */
 char *kith_time_now(void);
 gint64 kith_time_now_unix(void);
